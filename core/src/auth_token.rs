@@ -1,0 +1,1 @@
+//! Token authentication (in progress).

@@ -1,0 +1,5 @@
+//! Typed builder (in progress).
+
+/// A typed transformation builder.
+#[derive(Clone, Debug, Default)]
+pub struct Transformation;
