@@ -1,11 +1,670 @@
-//! Transformation strings (in progress).
+//! Transformation strings: one option map becomes one or more `/`-separated
+//! components of `key_value` parameters.
+//!
+//! The rules follow the reference SDK exactly (see [`params`] for the table): values
+//! keep Python's text forms (`2.0` stays `2.0`), parameters are ordered by key, `if`
+//! and user variables come first, `raw_transformation` last, and chained
+//! `transformation` maps become components of their own.
+//!
+//! ```
+//! use cldkit::{Client, Options};
+//! let client = Client::from_url("cloudinary://k:s@demo").unwrap();
+//! let opts: Options = serde_json::from_str(
+//!     r#"{"transformation": [{"width": 100, "crop": "fill"}, {"angle": 12}], "effect": "sepia"}"#,
+//! ).unwrap();
+//! assert_eq!(cldkit::transform::transformation_string(&client, &opts).unwrap(),
+//!            "c_fill,w_100/a_12/e_sepia");
+//! ```
 
 pub mod builder;
+pub mod expression;
+pub mod layer;
+pub(crate) mod params;
 
-use crate::{Client, Map, Result};
+use std::borrow::Cow;
 
-/// Builds the transformation string of one option set (`generate_transformation_string`).
-pub fn transformation_string(client: &Client, options: &Map) -> Result<String> {
-    let _ = (client, options);
-    todo!()
+use base64::Engine as _;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::value::{Map, Value};
+use expression::{normalize, normalize_value};
+use params::{classify, Key, Opt, EXPRESSION_PARAMS, KEY_COUNT, KEY_TEXT, OPT_COUNT, RAW_PARAMS};
+
+/// How deep `transformation` chains (and responsive-width components) may nest.
+const MAX_DEPTH: usize = 64;
+
+/// Builds the transformation string of one option set, as the reference SDK's
+/// `generate_transformation_string(**options)[0]`.
+pub fn transformation_string(client: &crate::Client, options: &Map) -> Result<String> {
+    let mut out = String::new();
+    generate(client.config(), options, None, 0, &mut out)?;
+    Ok(out)
+}
+
+/// What [`generate`] learned besides the text: which options stay for the tag helpers.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Flags {
+    /// `width` starts with `auto`, or responsive width is on.
+    pub responsive: bool,
+    /// `dpr` is `"auto"`.
+    pub hidpi: bool,
+    /// `width` / `height` stay as HTML attributes.
+    pub keep_width: bool,
+    pub keep_height: bool,
+    /// `raw_transformation` was used (consumed).
+    pub raw_used: bool,
+    /// `size` was split into these width/height texts.
+    pub size_used: bool,
+}
+
+/// Option slots filled by one pass over the map.
+struct Slots<'a> {
+    slot: [Option<&'a Value>; OPT_COUNT],
+    present: [bool; OPT_COUNT],
+    vars: Vec<(&'a str, &'a Value)>,
+}
+
+impl<'a> Slots<'a> {
+    fn fill(options: &'a Map, fetch_format: Option<Option<&'a Value>>) -> Self {
+        let mut s = Slots {
+            slot: [None; OPT_COUNT],
+            present: [false; OPT_COUNT],
+            vars: Vec::new(),
+        };
+        for (k, v) in options.iter() {
+            if let Some(opt) = classify(k) {
+                s.slot[opt as usize] = Some(v);
+                s.present[opt as usize] = true;
+            } else if k.starts_with('$') {
+                s.vars.push((k.as_str(), v));
+            }
+        }
+        if let Some(ff) = fetch_format {
+            s.slot[Opt::FetchFormat as usize] = ff;
+            s.present[Opt::FetchFormat as usize] = true;
+        }
+        s
+    }
+
+    /// The value of `opt`, `None` when absent or null.
+    fn get(&self, opt: Opt) -> Option<&'a Value> {
+        self.slot[opt as usize].filter(|v| !v.is_null())
+    }
+
+    fn present(&self, opt: Opt) -> bool {
+        self.present[opt as usize]
+    }
+}
+
+/// Whether a raw (already processed) value is emitted: truthy, or equal to zero.
+fn emitted(v: &Value) -> bool {
+    v.truthy() || v.eq_zero()
+}
+
+fn raw(v: Option<&Value>) -> Option<Cow<'_, str>> {
+    v.filter(|v| emitted(v)).map(Value::py_str)
+}
+
+fn not_text(option: &str, v: &Value) -> Error {
+    Error::invalid_option(option, format!("expected a string, found {}", v.type_name()))
+}
+
+/// `build_array(v)`: a list as it is, null as empty, anything else as one element.
+fn as_list(v: Option<&Value>) -> Cow<'_, [Value]> {
+    match v {
+        None | Some(Value::Null) => Cow::Borrowed(&[]),
+        Some(Value::List(l)) => Cow::Borrowed(l),
+        Some(other) => Cow::Owned(vec![other.clone()]),
+    }
+}
+
+/// Joins string elements with `sep`; any other element is an error (Python `str.join`).
+fn join_strings(items: &[Value], sep: &str, option: &str) -> Result<String> {
+    let mut out = String::new();
+    for (i, item) in items.iter().enumerate() {
+        if i > 0 {
+            out.push_str(sep);
+        }
+        out.push_str(item.as_str().ok_or_else(|| not_text(option, item))?);
+    }
+    Ok(out)
+}
+
+/// `#` → `rgb:` in a colour; a truthy non-string is an error, a falsy value stays.
+fn color<'a>(v: Option<&'a Value>, option: &str) -> Result<Option<Cow<'a, str>>> {
+    match v {
+        Some(Value::Str(s)) if !s.is_empty() => Ok(Some(if s.contains('#') {
+            Cow::Owned(s.replace('#', "rgb:"))
+        } else {
+            Cow::Borrowed(s.as_str())
+        })),
+        Some(v) if v.truthy() => Err(not_text(option, v)),
+        other => Ok(raw(other)),
+    }
+}
+
+/// Strips one final newline: Python's `$` also matches before it.
+fn dollar(s: &str) -> [&str; 2] {
+    [s, s.strip_suffix('\n').unwrap_or(s)]
+}
+
+/// `(\d+\.)?\d+` in full.
+fn is_number(s: &str) -> bool {
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    match s.split_once('.') {
+        Some((int, frac)) => digits(int) && digits(frac),
+        None => digits(s),
+    }
+}
+
+/// `^(?P<value>(\d+\.)?\d+)(?P<modifier>[%pP])?$`: a number, `p` appended when a
+/// modifier was given.
+fn range_value(s: &str) -> Option<String> {
+    for s in dollar(s) {
+        if is_number(s) {
+            return Some(s.to_owned());
+        }
+        if let Some(num) = s.strip_suffix(['%', 'p', 'P']) {
+            if is_number(num) {
+                return Some(format!("{num}p"));
+            }
+        }
+    }
+    None
+}
+
+fn norm_range(v: Option<&Value>) -> Option<String> {
+    v.and_then(|v| range_value(&v.py_str()))
+}
+
+fn norm_auto_range(v: Option<&Value>) -> Option<String> {
+    match v {
+        Some(Value::Str(s)) if s == "auto" => Some("auto".to_owned()),
+        other => norm_range(other),
+    }
+}
+
+/// `offset` as `[start, end]`: a list of two or more (first and last), or `A..B`.
+fn split_range(v: Option<&Value>) -> Option<(Value, Value)> {
+    match v? {
+        Value::List(l) if l.len() >= 2 => Some((l[0].clone(), l[l.len() - 1].clone())),
+        Value::Str(s) => {
+            let (a, b) = s.split_once("..")?;
+            let ok = |t: &str| range_value(t).is_some() && !t.ends_with('\n');
+            let b_ok = dollar(b).iter().any(|t| range_value(t).is_some() && !t.ends_with('\n'));
+            (ok(a) && b_ok).then(|| (Value::Str(a.to_owned()), Value::Str(b.to_owned())))
+        }
+        _ => None,
+    }
+}
+
+fn video_codec(v: Option<&Value>) -> Result<Option<Cow<'_, str>>> {
+    let Some(Value::Map(m)) = v else {
+        return Ok(raw(v));
+    };
+    let codec = m
+        .get("codec")
+        .ok_or_else(|| Error::invalid_option("video_codec", "a video_codec map needs `codec`"))?;
+    let Some(profile) = m.get("profile") else {
+        return Ok(raw(Some(codec)));
+    };
+    let text = |v: &Value| v.as_str().map(str::to_owned).ok_or_else(|| not_text("video_codec", v));
+    let mut out = format!("{}:{}", text(codec)?, text(profile)?);
+    if let Some(level) = m.get("level") {
+        out.push(':');
+        out.push_str(&text(level)?);
+        if m.get("b_frames") == Some(&Value::Bool(false)) {
+            out.push_str(":bframes_no");
+        }
+    }
+    Ok(Some(Cow::Owned(out)))
+}
+
+fn custom_function(v: Option<&Value>, option: &str) -> Result<Option<Value>> {
+    let Some(Value::Map(m)) = v else {
+        return Ok(v.cloned());
+    };
+    let function_type = m.get("function_type").unwrap_or(&Value::Null);
+    let source = m.get("source").unwrap_or(&Value::Null);
+    let ft = function_type.as_str().ok_or_else(|| not_text(option, function_type))?;
+    let src = source.as_str().ok_or_else(|| not_text(option, source))?;
+    let src = if ft == "remote" {
+        base64::engine::general_purpose::URL_SAFE.encode(src.as_bytes())
+    } else {
+        src.to_owned()
+    };
+    Ok(Some(Value::Str(format!("{ft}:{src}"))))
+}
+
+fn keyframe_interval(v: Option<&Value>) -> Result<Option<Cow<'_, str>>> {
+    let err = |m: &str| Error::invalid_option("keyframe_interval", m.to_owned());
+    let n = match v {
+        None => return Ok(None),
+        Some(Value::Str(s)) => return Ok((!s.is_empty()).then_some(Cow::Borrowed(s.as_str()))),
+        Some(Value::Int(i)) => *i as f64,
+        Some(Value::Float(f)) => *f,
+        Some(Value::Bool(b)) => f64::from(u8::from(*b)),
+        Some(_) => return Err(err("Keyframe interval should be a number or a string")),
+    };
+    if n.is_nan() || n <= 0.0 {
+        return Err(err("Keyframe interval should be greater than zero"));
+    }
+    Ok(Some(Cow::Owned(Value::Float(n).py_str().into_owned())))
+}
+
+fn radius(v: Option<&Value>) -> Result<Option<Cow<'_, str>>> {
+    match v {
+        None => Ok(None),
+        Some(Value::List(l)) => {
+            if l.is_empty() || l.len() > 4 {
+                return Err(Error::invalid_option("radius", "Invalid radius param"));
+            }
+            let mut parts = Vec::with_capacity(l.len());
+            for item in l {
+                parts.push(expression_element(item, "radius")?);
+            }
+            Ok(Some(Cow::Owned(parts.join(":"))))
+        }
+        Some(other) => Ok(Some(Cow::Owned(normalize(&other.py_str()).into_owned()))),
+    }
+}
+
+/// One element of a list that is normalised and then joined: a falsy non-string
+/// element cannot be joined (a Python `TypeError`).
+fn expression_element(item: &Value, option: &str) -> Result<String> {
+    if item.truthy() || item.is_empty_str() {
+        Ok(normalize(&item.py_str()).into_owned())
+    } else {
+        Err(Error::invalid_option(
+            option,
+            format!("cannot use {} {} in a list", item.type_name(), item.py_str()),
+        ))
+    }
+}
+
+fn fps(v: Option<&Value>) -> Result<Option<Cow<'_, str>>> {
+    match v {
+        Some(Value::List(l)) => {
+            let mut parts = Vec::with_capacity(l.len());
+            for item in l {
+                parts.push(expression_element(item, "fps")?);
+            }
+            let joined = parts.join("-");
+            Ok((!joined.is_empty()).then_some(Cow::Owned(joined)))
+        }
+        other => Ok(raw(other)),
+    }
+}
+
+fn effect(v: Option<&Value>) -> Result<Option<Cow<'_, str>>> {
+    match v {
+        Some(Value::List(l)) => {
+            let joined: Vec<String> = l.iter().map(|x| x.py_str().into_owned()).collect();
+            let s = joined.join(":");
+            Ok((!s.is_empty()).then(|| Cow::Owned(normalize(&s).into_owned())))
+        }
+        Some(Value::Map(m)) => {
+            let (k, val) = m
+                .iter()
+                .next()
+                .ok_or_else(|| Error::invalid_option("effect", "an effect map cannot be empty"))?;
+            Ok(Some(Cow::Owned(normalize(&format!("{k}:{}", val.py_str())).into_owned())))
+        }
+        Some(other) => Ok(normalize_value(other)),
+        None => Ok(None),
+    }
+}
+
+fn border(v: Option<&Value>) -> Result<Option<Cow<'_, str>>> {
+    let Some(Value::Map(m)) = v else {
+        return Ok(raw(v));
+    };
+    let color = match m.get("color") {
+        None => Cow::Borrowed("black"),
+        Some(Value::Str(s)) => Cow::Owned(s.replace('#', "rgb:")),
+        Some(other) => return Err(not_text("border", other)),
+    };
+    let width = m.get("width").map_or(Cow::Borrowed("2"), Value::py_str);
+    Ok(Some(Cow::Owned(format!("{width}px_solid_{color}"))))
+}
+
+fn is_fraction(v: &Value) -> bool {
+    let s = v.py_str();
+    let Some((int, frac)) = s.split_once('.') else {
+        return false;
+    };
+    let int_ok = !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit());
+    let frac_ok = frac.bytes().all(|b| b.is_ascii_digit());
+    int_ok && frac_ok && s.parse::<f64>().is_ok_and(|f| f < 1.0)
+}
+
+/// Appends the transformation of `options` to `out` (joining components with `/`) and
+/// returns what the tag helpers need to know.
+///
+/// `fetch_format` overrides the `fetch_format` option (the URL builder's fetch patch).
+pub(crate) fn generate(
+    config: &Config,
+    options: &Map,
+    fetch_format: Option<Option<&Value>>,
+    depth: usize,
+    out: &mut String,
+) -> Result<Flags> {
+    if depth > MAX_DEPTH {
+        return Err(Error::invalid_option(
+            "transformation",
+            "transformations nest too deeply (a responsive_width set in the configuration \
+             recurses forever in the reference SDK)",
+        ));
+    }
+    let s = Slots::fill(options, fetch_format);
+    let mut flags = Flags::default();
+
+    let responsive_width = if s.present(Opt::ResponsiveWidth) {
+        s.slot[Opt::ResponsiveWidth as usize].is_some_and(Value::truthy)
+    } else {
+        config.known.responsive_width.as_ref().is_some_and(Value::truthy)
+    };
+
+    let mut size_parts: Option<(Value, Value)> = None;
+    if let Some(size) = s.get(Opt::Size).filter(|v| v.truthy()) {
+        let text = size.as_str().ok_or_else(|| not_text("size", size))?;
+        let mut parts = text.split('x');
+        match (parts.next(), parts.next(), parts.next()) {
+            (Some(w), Some(h), None) => {
+                size_parts = Some((Value::Str(w.to_owned()), Value::Str(h.to_owned())));
+            }
+            _ => {
+                return Err(Error::invalid_option(
+                    "size",
+                    format!("expected \"<width>x<height>\", found {text:?}"),
+                ))
+            }
+        }
+        flags.size_used = true;
+    }
+    let (width, height) = match &size_parts {
+        Some((w, h)) => (Some(w), Some(h)),
+        None => (s.get(Opt::Width), s.get(Opt::Height)),
+    };
+
+    let has_layer = s.present(Opt::Overlay) || s.present(Opt::Underlay);
+    let crop = s.get(Opt::Crop);
+    let angle_items = as_list(s.get(Opt::Angle));
+    let angle: String = {
+        let parts: Vec<Cow<'_, str>> = angle_items.iter().map(Value::py_str).collect();
+        parts.join(".")
+    };
+    let crop_is = |name: &str| crop.and_then(Value::as_str) == Some(name);
+    let no_html_sizes =
+        has_layer || !angle.is_empty() || crop_is("fit") || crop_is("limit") || responsive_width;
+
+    let width_text = width.map(Value::py_str);
+    flags.keep_width = width.is_some_and(Value::truthy)
+        && !(width_text.as_deref().is_some_and(|t| t.starts_with("auto") || t == "ow")
+            || width.is_some_and(is_fraction)
+            || no_html_sizes);
+    flags.keep_width |= width.is_some_and(|w| !w.truthy());
+    flags.keep_height = height.is_some_and(Value::truthy)
+        && !(height.and_then(Value::as_str) == Some("oh")
+            || height.is_some_and(is_fraction)
+            || no_html_sizes);
+    flags.keep_height |= height.is_some_and(|h| !h.truthy());
+
+    let mut vals: [Option<Cow<'_, str>>; KEY_COUNT] = std::array::from_fn(|_| None);
+    macro_rules! set {
+        ($k:expr, $v:expr $(,)?) => {
+            vals[$k as usize] = $v
+        };
+    }
+
+    set!(Key::B, color(s.get(Opt::Background), "background")?);
+    set!(Key::Co, color(s.get(Opt::Color), "color")?);
+
+    // `transformation`: names (t_a.b) or chained components.
+    let base = as_list(s.get(Opt::Transformation));
+    let mut chained: Vec<String> = Vec::new();
+    if base.iter().any(|b| matches!(b, Value::Map(_))) {
+        for item in base.iter() {
+            let mut text = String::new();
+            match item {
+                Value::Map(m) => {
+                    generate(config, m, None, depth + 1, &mut text)?;
+                }
+                other => {
+                    let mut m = Map::with_capacity(1);
+                    m.insert("transformation", other.clone());
+                    generate(config, &m, None, depth + 1, &mut text)?;
+                }
+            }
+            chained.push(text);
+        }
+    } else {
+        let named = join_strings(&base, ".", "transformation")?;
+        set!(Key::T, (!named.is_empty()).then_some(Cow::Owned(named)));
+    }
+
+    set!(Key::E, effect(s.get(Opt::Effect))?);
+    set!(Key::Bo, border(s.get(Opt::Border))?);
+    let flag_items = as_list(s.get(Opt::Flags));
+    let fl = join_strings(&flag_items, ".", "flags")?;
+    set!(Key::Fl, (!fl.is_empty()).then_some(Cow::Owned(fl)));
+
+    let dpr = if s.present(Opt::Dpr) {
+        s.get(Opt::Dpr)
+    } else {
+        config.known.dpr.as_ref().filter(|v| !v.is_null())
+    };
+    set!(Key::Dpr, dpr.and_then(normalize_value));
+    set!(
+        Key::Du,
+        norm_range(s.get(Opt::Duration)).map(|d| Cow::Owned(normalize(&d).into_owned())),
+    );
+
+    let so_raw = s.get(Opt::StartOffset);
+    let mut start_offset: Option<Value> = norm_auto_range(so_raw)
+        .map(Value::Str)
+        .or_else(|| so_raw.cloned());
+    let eo_raw = s.get(Opt::EndOffset);
+    let mut end_offset: Option<Value> = norm_range(eo_raw).map(Value::Str).or_else(|| eo_raw.cloned());
+    if let Some((a, b)) = split_range(s.get(Opt::Offset)) {
+        start_offset = norm_auto_range(Some(&a)).map(Value::Str);
+        end_offset = norm_range(Some(&b)).map(Value::Str);
+    }
+    set!(Key::So, start_offset.as_ref().and_then(normalize_value).map(|c| Cow::Owned(c.into_owned())));
+    set!(Key::Eo, end_offset.as_ref().and_then(normalize_value).map(|c| Cow::Owned(c.into_owned())));
+
+    set!(Key::Vc, video_codec(s.get(Opt::VideoCodec))?);
+    set!(Key::L, s.get(Opt::Overlay).map(|v| layer::layer_value(v, "overlay")).transpose()?.flatten());
+    set!(Key::U, s.get(Opt::Underlay).map(|v| layer::layer_value(v, "underlay")).transpose()?.flatten());
+
+    let if_value = s.get(Opt::If).map(|v| normalize_value(v).unwrap_or_else(|| v.py_str()));
+
+    let cf = custom_function(s.get(Opt::CustomFunction), "custom_function")?;
+    let cpf = custom_function(s.get(Opt::CustomPreFunction), "custom_pre_function")?
+        .filter(Value::truthy)
+        .map(|v| Value::Str(format!("pre:{}", v.py_str())));
+    let fn_value = match cf {
+        Some(v) if v.truthy() => Some(v),
+        _ => cpf,
+    };
+    set!(Key::Fn, fn_value.as_ref().and_then(|v| raw(Some(v))).map(|c| Cow::Owned(c.into_owned())));
+    set!(Key::Fps, fps(s.get(Opt::Fps))?);
+    set!(Key::Ki, keyframe_interval(s.get(Opt::KeyframeInterval))?);
+    set!(Key::R, radius(s.get(Opt::Radius))?);
+    set!(Key::A, (!angle.is_empty()).then(|| Cow::Owned(normalize(&angle).into_owned())));
+    set!(Key::H, height.and_then(normalize_value));
+    set!(Key::W, width.and_then(normalize_value));
+    for &(opt, key) in EXPRESSION_PARAMS {
+        set!(key, s.get(opt).and_then(normalize_value));
+    }
+    for &(opt, key) in RAW_PARAMS {
+        set!(key, raw(s.get(opt)));
+    }
+
+    // Variables: `$name` keys sorted by their rendered text, then `variables` in order.
+    let mut var_params: Vec<String> = s
+        .vars
+        .iter()
+        .map(|(k, v)| format!("{k}_{}", normalize(&v.py_str())))
+        .collect();
+    var_params.sort_unstable();
+    if let Some(vars) = s.get(Opt::Variables).filter(|v| v.truthy()) {
+        for (name, value) in variable_pairs(vars)? {
+            var_params.push(format!("{name}_{}", normalize(&value)));
+        }
+    }
+
+    let raw_tr = match s.get(Opt::RawTransformation) {
+        Some(v) if emitted(v) => {
+            flags.raw_used = true;
+            Some(v.as_str().ok_or_else(|| not_text("raw_transformation", v))?)
+        }
+        _ => None,
+    };
+
+    // Assemble: chained components, this component, the responsive component.
+    let start_len = out.len();
+    let push_component = |out: &mut String, text: &str| {
+        if !text.is_empty() {
+            if out.len() > start_len {
+                out.push('/');
+            }
+            out.push_str(text);
+        }
+    };
+    for c in &chained {
+        push_component(out, c);
+    }
+    let mut comp = String::with_capacity(64);
+    let sep = |comp: &mut String| {
+        if !comp.is_empty() {
+            comp.push(',');
+        }
+    };
+    if let Some(c) = &if_value {
+        comp.push_str("if_");
+        comp.push_str(c);
+    }
+    for v in &var_params {
+        sep(&mut comp);
+        comp.push_str(v);
+    }
+    for (i, v) in vals.iter().enumerate() {
+        if let Some(v) = v {
+            sep(&mut comp);
+            comp.push_str(KEY_TEXT[i]);
+            comp.push('_');
+            comp.push_str(v);
+        }
+    }
+    if let Some(r) = raw_tr {
+        sep(&mut comp);
+        comp.push_str(r);
+    }
+    push_component(out, &comp);
+
+    if responsive_width {
+        let default_rw;
+        let rw = match config.known.responsive_width_transformation.as_ref() {
+            Some(Value::Map(m)) if !m.is_empty() => m,
+            _ => {
+                default_rw = Map::from_iter([("width", "auto"), ("crop", "limit")]);
+                &default_rw
+            }
+        };
+        let mut text = String::new();
+        generate(config, rw, None, depth + 1, &mut text)?;
+        push_component(out, &text);
+    }
+
+    flags.responsive = width_text.as_deref().unwrap_or("None").starts_with("auto") || responsive_width;
+    flags.hidpi = dpr.and_then(Value::as_str) == Some("auto");
+    Ok(flags)
+}
+
+/// The `(name, value)` pairs of the `variables` option (a list of pairs).
+fn variable_pairs(vars: &Value) -> Result<Vec<(String, String)>> {
+    let items: Vec<Value> = match vars {
+        Value::List(l) => l.clone(),
+        Value::Map(m) => m.keys().map(Value::from).collect(),
+        other => vec![other.clone()],
+    };
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let pair = match &item {
+            Value::List(p) if p.len() >= 2 => (p[0].py_str().into_owned(), p[1].py_str().into_owned()),
+            Value::Str(s) if s.chars().count() >= 2 => {
+                let mut c = s.chars();
+                let a = c.next().map(String::from).unwrap_or_default();
+                let b = c.next().map(String::from).unwrap_or_default();
+                (a, b)
+            }
+            other => {
+                return Err(Error::invalid_option(
+                    "variables",
+                    format!("expected [name, value] pairs, found {}", other.py_str()),
+                ))
+            }
+        };
+        out.push(pair);
+    }
+    Ok(out)
+}
+
+/// Option names the transformation builder consumes (removes from the leftovers),
+/// apart from `width`/`height` (kept per the HTML rule) and `raw_transformation`
+/// (consumed only when used).
+pub(crate) fn consumes(name: &str) -> bool {
+    match classify(name) {
+        Some(Opt::Width | Opt::Height | Opt::RawTransformation) => false,
+        Some(_) => true,
+        None => false,
+    }
+}
+
+/// The leftover options after building a transformation from `options`.
+pub(crate) fn leftovers(options: &Map, flags: &Flags, size: Option<(&Value, &Value)>) -> Map {
+    let mut out = Map::with_capacity(options.len());
+    for (k, v) in options.iter() {
+        match k.as_str() {
+            "width" if size.is_none() => {
+                if flags.keep_width {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+            "height" if size.is_none() => {
+                if flags.keep_height {
+                    out.insert(k.clone(), v.clone());
+                }
+            }
+            "raw_transformation" if flags.raw_used => {}
+            name if consumes(name) => {}
+            _ => {
+                out.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    if let Some((w, h)) = size {
+        if flags.keep_width {
+            out.insert("width", w.clone());
+        }
+        if flags.keep_height {
+            out.insert("height", h.clone());
+        }
+    }
+    if flags.responsive {
+        out.insert("responsive", true);
+    }
+    if flags.hidpi {
+        out.insert("hidpi", true);
+    }
+    out
+}
+
+/// The `size` option split into width and height texts, if given.
+pub(crate) fn size_parts(options: &Map) -> Option<(Value, Value)> {
+    let size = options.get("size")?.as_str()?;
+    let (w, h) = size.split_once('x')?;
+    Some((Value::Str(w.to_owned()), Value::Str(h.to_owned())))
 }

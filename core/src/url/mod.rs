@@ -1,6 +1,37 @@
-//! Delivery URL assembly (in progress).
+//! Delivery URL assembly.
+//!
+//! `<prefix>/<resource_type>/<type>/<signature>/<transformation>/<version>/<public_id>[/<suffix>][.<format>][?<token>]`
+//!
+//! The steps run in the reference SDK's order, because later steps use earlier
+//! results (the CDN shard is computed from the escaped public id with its extension):
+//! fetch-format patch, transformation, URL options, early returns, resource/type
+//! rewriting (`url_suffix`, `use_root_path`, `shorten`), public id escaping, version,
+//! signature, host, token, analytics.
+//!
+//! ```
+//! use cldkit::{Client, Options};
+//! let client = Client::from_url("cloudinary://key:b@demo").unwrap();
+//! let opts: Options = serde_json::from_str(r#"{"sign_url": true, "version": 123, "format": "jpg"}"#).unwrap();
+//! assert_eq!(client.url("folder/x", &opts).unwrap(),
+//!            "https://res.cloudinary.com/demo/image/upload/s--XXjGHys5--/v123/folder/x.jpg");
+//! ```
 
-use crate::{Client, Map, Result, Value};
+pub mod escape;
+pub mod host;
+
+use std::borrow::Cow;
+
+use base64::Engine as _;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+
+use crate::config::{Config, Profile};
+use crate::error::{Error, Result};
+use crate::transform;
+use crate::value::{Map, Value};
+use crate::Client;
+use escape::{collapse_slashes, push_smart_escaped};
+use host::HostOptions;
 
 /// What [`Client::url_with_leftovers`] returns.
 #[derive(Clone, Debug, PartialEq)]
@@ -14,23 +45,620 @@ pub struct UrlOutput {
 }
 
 impl Client {
-    /// Builds the delivery URL of `source` with `options`.
+    /// Builds the delivery URL of `source` with `options` (the SDKs' snake_case
+    /// option map).
+    ///
+    /// Returns the remote URL itself for an `http(s):` source with type `upload`, as the
+    /// SDKs do.
     pub fn url(&self, source: &str, options: &Map) -> Result<String> {
-        let _ = (source, options);
-        todo!()
+        if source.is_empty() {
+            return Ok(String::new());
+        }
+        match build(self, source, options, false)? {
+            Built::Url(u, _) | Built::Untouched(u, _) => Ok(u),
+        }
     }
 
-    /// Builds the delivery URL like `cloudinary_url(source, **options)` and also returns
-    /// the leftover options.
+    /// Builds the delivery URL like pycloudinary's `cloudinary_url(source, **options)`
+    /// and also returns the leftover options (for HTML attributes).
     pub fn url_with_leftovers(&self, source: &Value, options: &Map) -> Result<UrlOutput> {
-        let _ = (source, options);
-        todo!()
+        let text = match source {
+            Value::Str(s) if !s.is_empty() => s.as_str(),
+            v if !v.truthy() => {
+                // A falsy source is returned as it is, after the options are consumed.
+                let leftovers = consumed_before_return(self, options)?;
+                return Ok(UrlOutput {
+                    url: v.clone(),
+                    leftovers,
+                });
+            }
+            other => {
+                return Err(Error::invalid_option(
+                    "source",
+                    format!("a public id must be a string, found {}", other.type_name()),
+                ))
+            }
+        };
+        match build(self, text, options, true)? {
+            Built::Url(u, left) => Ok(UrlOutput {
+                url: Value::Str(u),
+                leftovers: left.unwrap_or_default(),
+            }),
+            Built::Untouched(_, left) => Ok(UrlOutput {
+                url: source.clone(),
+                leftovers: left.unwrap_or_default(),
+            }),
+        }
     }
 
     /// The Upload/Admin API endpoint URL for `action` (`cloudinary_api_url`):
     /// `{upload_prefix}/v1_1/{cloud_name}/{resource_type}/{action}`.
+    ///
+    /// ```
+    /// let client = cldkit::Client::from_url("cloudinary://k:s@demo").unwrap();
+    /// assert_eq!(client.api_url("upload", &Default::default()).unwrap(),
+    ///            "https://api.cloudinary.com/v1_1/demo/image/upload");
+    /// ```
     pub fn api_url(&self, action: &str, options: &Map) -> Result<String> {
-        let _ = (action, options);
-        todo!()
+        let resource_type = options
+            .get("resource_type")
+            .cloned()
+            .unwrap_or_else(|| Value::from("image"));
+        self.api_url_path(&[resource_type, Value::from(action)], options)
     }
+
+    /// `{upload_prefix}/v1_1/{cloud_name}/` followed by `path` joined with `/`.
+    pub fn api_url_path(&self, path: &[Value], options: &Map) -> Result<String> {
+        let config = self.config();
+        let prefix = match options.get("upload_prefix").or(config.known.upload_prefix.as_ref()) {
+            Some(v) if v.truthy() => text(v, "upload_prefix")?.to_owned(),
+            _ => "https://api.cloudinary.com".to_owned(),
+        };
+        let cloud_name = options
+            .get("cloud_name")
+            .or(config.known.cloud_name.as_ref())
+            .filter(|v| v.truthy())
+            .ok_or_else(|| Error::config_option("cloud_name", "Must supply cloud_name"))?;
+        let mut out = format!("{prefix}/v1_1/{}", text(cloud_name, "cloud_name")?);
+        for p in path {
+            out.push('/');
+            out.push_str(text(p, "resource_type")?);
+        }
+        Ok(out)
+    }
+
+    /// The URL of a video's poster image (`CloudinaryVideo(id).video_thumbnail(**options)`):
+    /// resource type `video`, format `jpg` unless `format` is given.
+    pub fn video_thumbnail_url(&self, public_id: &str, options: &Map) -> Result<String> {
+        let mut combined = Map::with_capacity(options.len() + 4);
+        combined.insert("format", Value::Null);
+        combined.insert("version", Value::Null);
+        combined.insert("type", "upload");
+        combined.insert("resource_type", "video");
+        combined.update(options);
+        if !options.contains_key("format") {
+            combined.insert("format", "jpg");
+        }
+        let source = match combined.get("public_id") {
+            Some(v) if v.truthy() => v.clone(),
+            _ => Value::from(public_id),
+        };
+        match self.url_with_leftovers(&source, &combined)?.url {
+            Value::Str(s) => Ok(s),
+            Value::Null => Ok(String::new()),
+            other => Ok(other.py_str().into_owned()),
+        }
+    }
+}
+
+fn text<'a>(v: &'a Value, name: &str) -> Result<&'a str> {
+    v.as_str().ok_or_else(|| {
+        Error::invalid_option(name, format!("expected a string, found {}", v.type_name()))
+    })
+}
+
+enum Built {
+    Url(String, Option<Map>),
+    Untouched(String, Option<Map>),
+}
+
+/// URL-level options read in one pass.
+#[derive(Default)]
+struct UrlOpts<'a> {
+    kind: Option<Option<&'a Value>>,
+    resource_type: Option<Option<&'a Value>>,
+    version: Option<&'a Value>,
+    format: Option<&'a Value>,
+    has_fetch_format: bool,
+    use_fetch_format: Option<Option<&'a Value>>,
+    force_version: Option<Option<&'a Value>>,
+    shorten: Option<Option<&'a Value>>,
+    sign_url: Option<Option<&'a Value>>,
+    api_secret: Option<Option<&'a Value>>,
+    url_suffix: Option<&'a Value>,
+    use_root_path: Option<Option<&'a Value>>,
+    auth_token: Option<&'a Value>,
+    long_url_signature: Option<Option<&'a Value>>,
+    signature_algorithm: Option<Option<&'a Value>>,
+    cloud_name: Option<Option<&'a Value>>,
+    secure: Option<Option<&'a Value>>,
+    private_cdn: Option<Option<&'a Value>>,
+    cname: Option<Option<&'a Value>>,
+    secure_distribution: Option<Option<&'a Value>>,
+    cdn_subdomain: Option<Option<&'a Value>>,
+    secure_cdn_subdomain: Option<Option<&'a Value>>,
+}
+
+/// Option names the URL builder consumes before its early return.
+const URL_KEYS: &[&str] = &[
+    "type",
+    "resource_type",
+    "version",
+    "format",
+    "use_fetch_format",
+    "force_version",
+    "shorten",
+    "sign_url",
+    "api_secret",
+    "url_suffix",
+    "use_root_path",
+    "auth_token",
+    "long_url_signature",
+    "signature_algorithm",
+];
+
+/// Option names consumed by the host step (after the early return).
+const HOST_KEYS: &[&str] = &[
+    "cloud_name",
+    "secure",
+    "private_cdn",
+    "cname",
+    "secure_distribution",
+    "cdn_subdomain",
+    "secure_cdn_subdomain",
+];
+
+impl<'a> UrlOpts<'a> {
+    fn read(options: &'a Map) -> Self {
+        let mut o = UrlOpts::default();
+        for (k, v) in options.iter() {
+            let some = Some(v);
+            match k.as_str() {
+                "type" => o.kind = Some(some),
+                "resource_type" => o.resource_type = Some(some),
+                "version" => o.version = some,
+                "format" => o.format = some,
+                "fetch_format" => o.has_fetch_format = true,
+                "use_fetch_format" => o.use_fetch_format = Some(some),
+                "force_version" => o.force_version = Some(some),
+                "shorten" => o.shorten = Some(some),
+                "sign_url" => o.sign_url = Some(some),
+                "api_secret" => o.api_secret = Some(some),
+                "url_suffix" => o.url_suffix = some,
+                "use_root_path" => o.use_root_path = Some(some),
+                "auth_token" => o.auth_token = some,
+                "long_url_signature" => o.long_url_signature = Some(some),
+                "signature_algorithm" => o.signature_algorithm = Some(some),
+                "cloud_name" => o.cloud_name = Some(some),
+                "secure" => o.secure = Some(some),
+                "private_cdn" => o.private_cdn = Some(some),
+                "cname" => o.cname = Some(some),
+                "secure_distribution" => o.secure_distribution = Some(some),
+                "cdn_subdomain" => o.cdn_subdomain = Some(some),
+                "secure_cdn_subdomain" => o.secure_cdn_subdomain = Some(some),
+                _ => {}
+            }
+        }
+        o
+    }
+}
+
+/// The option value if the option was given (even as null), else the config value.
+fn pick<'a>(opt: Option<Option<&'a Value>>, config: &'a Option<Value>) -> Option<&'a Value> {
+    match opt {
+        Some(v) => v,
+        None => config.as_ref(),
+    }
+}
+
+fn truthy(v: Option<&Value>) -> bool {
+    v.is_some_and(Value::truthy)
+}
+
+fn str_is(v: Option<&Value>, s: &str) -> bool {
+    v.and_then(Value::as_str) == Some(s)
+}
+
+/// The fetch-format patch: for type `fetch` (or with `use_fetch_format`), `format`
+/// is consumed (no extension) and becomes `fetch_format` unless that option is given.
+/// Returns `None` when the patch does not apply, else the `fetch_format` override
+/// (`Some(None)`: keep the given `fetch_format`).
+#[allow(clippy::option_option)]
+fn fetch_patch<'a>(o: &UrlOpts<'a>, config: &'a Config) -> Option<Option<Option<&'a Value>>> {
+    let use_ff = truthy(pick(o.use_fetch_format, &config.known.use_fetch_format));
+    let kind_is_fetch = o.kind.is_some_and(|k| str_is(k, "fetch"));
+    if !kind_is_fetch && !use_ff {
+        return None;
+    }
+    Some(if o.has_fetch_format { None } else { Some(o.format) })
+}
+
+/// What the URL builder consumes when it returns early (a falsy source).
+fn consumed_before_return(client: &Client, options: &Map) -> Result<Map> {
+    let config = client.config();
+    let o = UrlOpts::read(options);
+    let ff = fetch_patch(&o, config).flatten();
+    let mut sink = String::new();
+    let flags = transform::generate(config, options, ff, 0, &mut sink)?;
+    Ok(url_leftovers(options, &flags, false))
+}
+
+fn url_leftovers(options: &Map, flags: &transform::Flags, host_consumed: bool) -> Map {
+    let size = if flags.size_used {
+        transform::size_parts(options)
+    } else {
+        None
+    };
+    let mut left = transform::leftovers(options, flags, size.as_ref().map(|(w, h)| (w, h)));
+    left.retain(|k, _| !URL_KEYS.contains(&k) && !(host_consumed && HOST_KEYS.contains(&k)));
+    left
+}
+
+fn sign_digest(algorithm: &str, data: &[&str]) -> Result<Vec<u8>> {
+    match algorithm {
+        "sha1" => {
+            let mut h = Sha1::new();
+            for d in data {
+                h.update(d.as_bytes());
+            }
+            Ok(h.finalize().to_vec())
+        }
+        "sha256" => {
+            let mut h = Sha256::new();
+            for d in data {
+                h.update(d.as_bytes());
+            }
+            Ok(h.finalize().to_vec())
+        }
+        other => Err(Error::invalid_option(
+            "signature_algorithm",
+            format!("Unsupported signature algorithm '{other}'"),
+        )),
+    }
+}
+
+/// Python's `urlparse(url).path` for the URLs built here.
+fn url_path(url: &str) -> &str {
+    let after_scheme = match url.find("://") {
+        Some(i) if url[..i].bytes().all(|b| b.is_ascii_alphabetic()) => &url[i + 3..],
+        _ => url,
+    };
+    let start = after_scheme.find(['/', '?', '#']).unwrap_or(after_scheme.len());
+    let rest = &after_scheme[start..];
+    let end = rest.find(['?', '#']).unwrap_or(rest.len());
+    let path = &rest[..end];
+    // `;params` after the last slash are not part of the path.
+    let last_slash = path.rfind('/').unwrap_or(0);
+    match path[last_slash..].find(';') {
+        Some(i) => &path[..last_slash + i],
+        None => path,
+    }
+}
+
+fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> Result<Built> {
+    let config = client.config();
+    let o = UrlOpts::read(options);
+
+    // 1. Fetch-format patch, 2. type.
+    let patch = fetch_patch(&o, config);
+    let format = match patch {
+        Some(_) => None,
+        None => o.format.filter(|v| !v.is_null()),
+    };
+    let ff_override = patch.flatten();
+    let kind_is_upload = o.kind.map_or(true, |k| str_is(k, "upload"));
+    let kind: Option<Seg<'_>> = match o.kind {
+        Some(k) => seg(k),
+        None => Some(Seg::Text("upload")),
+    };
+
+    // 3. Transformation.
+    let mut transformation = String::with_capacity(64);
+    let flags = transform::generate(config, options, ff_override, 0, &mut transformation)?;
+
+    // 4. URL-level options.
+    let resource_type: Option<Seg<'_>> = match o.resource_type {
+        Some(r) => seg(r),
+        None => Some(Seg::Text("image")),
+    };
+    let force_version = match pick(o.force_version, &config.known.force_version) {
+        None | Some(Value::Null) => true,
+        Some(v) => v.truthy(),
+    };
+    let shorten = truthy(pick(o.shorten, &config.known.shorten));
+    let sign_url = truthy(pick(o.sign_url, &config.known.sign_url));
+    let api_secret = pick(o.api_secret, &config.known.api_secret);
+    let url_suffix = o.url_suffix.filter(|v| !v.is_null());
+    let use_root_path = truthy(pick(o.use_root_path, &config.known.use_root_path));
+    let long_url_signature = truthy(pick(o.long_url_signature, &config.known.long_url_signature));
+    let signature_algorithm: Cow<'_, str> = match o.signature_algorithm {
+        Some(v) => v.map_or(Cow::Borrowed("None"), Value::py_str),
+        None => config
+            .known
+            .signature_algorithm
+            .as_ref()
+            .map_or(Cow::Borrowed("sha1"), Value::py_str),
+    };
+    let auth_token: Option<Map> = match o.auth_token {
+        Some(Value::Bool(false)) => None,
+        opt => merge_auth_token(config.known.auth_token.as_ref(), opt)?,
+    };
+
+    // 5. Early return: a remote http(s) URL with type upload.
+    if kind_is_upload && (source.starts_with("http:") || source.starts_with("https:")) {
+        let left = want_leftovers.then(|| url_leftovers(options, &flags, false));
+        return Ok(Built::Untouched(source.to_owned(), left));
+    }
+
+    // 6. resource_type / type segments.
+    let (rt_seg, type_seg) =
+        finalize_resource_type(resource_type, kind, url_suffix, use_root_path, shorten)?;
+
+    // 7. Public id, suffix and format.
+    let (final_source, source_to_sign) = finalize_source(source, format, url_suffix)?;
+
+    // 8. Version.
+    let version: Option<Cow<'_, str>> = match o.version.filter(|v| v.truthy()) {
+        Some(v) => Some(v.py_str()),
+        None if force_version
+            && source_to_sign.contains('/')
+            && !starts_with_http_slash(&source_to_sign)
+            && !starts_with_version(&source_to_sign) =>
+        {
+            Some(Cow::Borrowed("1"))
+        }
+        None => None,
+    };
+
+    // 9. Slash collapse inside the transformation.
+    let transformation = collapse_slashes(&transformation);
+
+    // 10. Signature.
+    let mut signature: Option<String> = None;
+    let set_url_signature = auth_token
+        .as_ref()
+        .and_then(|t| t.get("set_url_signature"))
+        .is_some_and(Value::truthy);
+    let token_active = auth_token.as_ref().is_some_and(|t| !t.is_empty());
+    if sign_url && (!token_active || set_url_signature) {
+        let secret = match api_secret {
+            Some(v) if v.truthy() => text(v, "api_secret")?,
+            _ => return Err(Error::signature("Must supply api_secret")),
+        };
+        let (algorithm, len) = if long_url_signature {
+            ("sha256", 32)
+        } else {
+            (signature_algorithm.as_ref(), 8)
+        };
+        let digest = if transformation.is_empty() {
+            sign_digest(algorithm, &[&source_to_sign, secret])?
+        } else if source_to_sign.is_empty() {
+            sign_digest(algorithm, &[&transformation, secret])?
+        } else {
+            sign_digest(algorithm, &[&transformation, "/", &source_to_sign, secret])?
+        };
+        let b64 = base64::engine::general_purpose::URL_SAFE.encode(digest);
+        signature = Some(format!("s--{}--", &b64[..len.min(b64.len())]));
+    }
+
+    // 11. Host.
+    let secure = match pick(o.secure, &config.known.secure) {
+        Some(v) if !v.is_null() => v.truthy(),
+        _ => config.profile() == Profile::Default,
+    };
+    let host = HostOptions {
+        cloud_name: match o.cloud_name {
+            Some(v) => v,
+            None => config.known.cloud_name.as_ref().filter(|v| v.truthy()),
+        },
+        secure,
+        private_cdn: pick(o.private_cdn, &config.known.private_cdn),
+        secure_distribution: pick(o.secure_distribution, &config.known.secure_distribution),
+        cname: pick(o.cname, &config.known.cname),
+        cdn_subdomain: pick(o.cdn_subdomain, &config.known.cdn_subdomain),
+        secure_cdn_subdomain: pick(o.secure_cdn_subdomain, &config.known.secure_cdn_subdomain),
+    };
+
+    // 12. Join.
+    let mut url = String::with_capacity(
+        48 + transformation.len() + final_source.len() + signature.as_ref().map_or(0, String::len),
+    );
+    host::push_prefix(&mut url, &final_source, &host)?;
+    let push = |url: &mut String, part: &str| {
+        if !part.is_empty() {
+            if !url.is_empty() {
+                url.push('/');
+            }
+            url.push_str(part);
+        }
+    };
+    for seg in [rt_seg, type_seg].into_iter().flatten() {
+        push(&mut url, seg.text()?);
+    }
+    if let Some(sig) = &signature {
+        push(&mut url, sig);
+    }
+    push(&mut url, &transformation);
+    if let Some(v) = &version {
+        url.push_str("/v");
+        url.push_str(v);
+    }
+    push(&mut url, &final_source);
+
+    // 13. Token.
+    let mut has_query = false;
+    if sign_url {
+        if let Some(token) = auth_token.filter(|t| !t.is_empty()) {
+            let mut opts = token;
+            opts.insert("url", url_path(&url).to_owned());
+            let t = crate::auth_token::generate(&opts, client.now())?;
+            url.push('?');
+            url.push_str(&t);
+            has_query = true;
+        }
+    }
+
+    // 14. Analytics (never in the python profile).
+    if let Some(a) = crate::analytics::url_token(client, options) {
+        url.push(if has_query { '&' } else { '?' });
+        url.push_str("_a=");
+        url.push_str(&a);
+    }
+
+    let left = want_leftovers.then(|| url_leftovers(options, &flags, true));
+    Ok(Built::Url(url, left))
+}
+
+/// A resource-type or type path segment: text, or a value that is not text (an error
+/// once it has to be written).
+#[derive(Clone, Copy, Debug)]
+enum Seg<'a> {
+    Text(&'a str),
+    Bad(&'a Value),
+}
+
+impl<'a> Seg<'a> {
+    fn is(self, s: &str) -> bool {
+        matches!(self, Seg::Text(t) if t == s)
+    }
+    fn text(self) -> Result<&'a str> {
+        match self {
+            Seg::Text(t) => Ok(t),
+            Seg::Bad(v) => text(v, "resource_type"),
+        }
+    }
+}
+
+/// A segment from an option value; `None` for a falsy value.
+fn seg(v: Option<&Value>) -> Option<Seg<'_>> {
+    match v {
+        Some(Value::Str(s)) if !s.is_empty() => Some(Seg::Text(s)),
+        Some(v) if v.truthy() => Some(Seg::Bad(v)),
+        _ => None,
+    }
+}
+
+fn seg_is(s: Option<Seg<'_>>, text: &str) -> bool {
+    s.is_some_and(|s| s.is(text))
+}
+
+fn starts_with_http_slash(s: &str) -> bool {
+    s.starts_with("http:/") || s.starts_with("https:/")
+}
+
+/// `^v[0-9]+`.
+fn starts_with_version(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2 && b[0] == b'v' && b[1].is_ascii_digit()
+}
+
+/// Merges the configured `auth_token` options with the call's `auth_token` option.
+fn merge_auth_token(config: Option<&Value>, option: Option<&Value>) -> Result<Option<Map>> {
+    let mut result: Option<Map> = None;
+    for v in [config, option].into_iter().flatten() {
+        match v {
+            Value::Null => {}
+            Value::Map(m) => match &mut result {
+                Some(r) => r.update(m),
+                None => result = Some(m.clone()),
+            },
+            other => {
+                return Err(Error::invalid_option(
+                    "auth_token",
+                    format!("expected a map of token options, found {}", other.type_name()),
+                ))
+            }
+        }
+    }
+    Ok(result)
+}
+
+/// The resource-type and type segments after `url_suffix`, `use_root_path` and
+/// `shorten`.
+fn finalize_resource_type<'a>(
+    resource_type: Option<Seg<'a>>,
+    kind: Option<Seg<'a>>,
+    url_suffix: Option<&Value>,
+    use_root_path: bool,
+    shorten: bool,
+) -> Result<(Option<Seg<'a>>, Option<Seg<'a>>)> {
+    let mut rt = resource_type;
+    let mut ut = kind.or(Some(Seg::Text("upload")));
+    if url_suffix.is_some() {
+        if seg_is(rt, "image") && seg_is(ut, "upload") {
+            rt = Some(Seg::Text("images"));
+            ut = None;
+        } else if seg_is(rt, "raw") && seg_is(ut, "upload") {
+            rt = Some(Seg::Text("files"));
+            ut = None;
+        } else {
+            return Err(Error::invalid_option(
+                "url_suffix",
+                "URL Suffix only supported for image/upload and raw/upload",
+            ));
+        }
+    }
+    if use_root_path {
+        if (seg_is(rt, "image") && seg_is(ut, "upload")) || (seg_is(rt, "images") && ut.is_none()) {
+            rt = None;
+            ut = None;
+        } else {
+            return Err(Error::invalid_option(
+                "use_root_path",
+                "Root path only supported for image/upload",
+            ));
+        }
+    }
+    if shorten && seg_is(rt, "image") && seg_is(ut, "upload") {
+        rt = Some(Seg::Text("iu"));
+        ut = None;
+    }
+    Ok((rt, ut))
+}
+
+/// The escaped source (with `/suffix` and `.format`) and the part that is signed
+/// (with `.format`, without the suffix).
+fn finalize_source<'a>(
+    source: &'a str,
+    format: Option<&Value>,
+    url_suffix: Option<&Value>,
+) -> Result<(Cow<'a, str>, Cow<'a, str>)> {
+    let collapsed = collapse_slashes(source);
+    if starts_with_http_slash(&collapsed) {
+        let escaped = escape::smart_escape(&collapsed).into_owned();
+        return Ok((Cow::Owned(escaped.clone()), Cow::Owned(escaped)));
+    }
+    let decoded = crate::config::percent_decode_lossy(&collapsed);
+    let mut escaped = String::with_capacity(decoded.len() + 8);
+    push_smart_escaped(&mut escaped, &decoded);
+    let mut to_sign = escaped.clone();
+    if let Some(suffix) = url_suffix {
+        let suffix = text(suffix, "url_suffix")?;
+        if suffix.contains(['.', '/']) {
+            return Err(Error::invalid_option(
+                "url_suffix",
+                "url_suffix should not include . or /",
+            ));
+        }
+        escaped.push('/');
+        escaped.push_str(suffix);
+    }
+    if let Some(format) = format {
+        let format = text(format, "format")?;
+        escaped.push('.');
+        escaped.push_str(format);
+        to_sign.push('.');
+        to_sign.push_str(format);
+    }
+    Ok((Cow::Owned(escaped), Cow::Owned(to_sign)))
 }

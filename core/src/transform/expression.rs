@@ -1,0 +1,228 @@
+//! Expressions: conditions (`if`), user-variable values and the expression-valued
+//! parameters (`width`, `opacity`, ...).
+//!
+//! Normalisation rewrites operators followed by a space or underscore (`>` → `gt`),
+//! predefined variable names (`initial_width` → `iw`), leaves user variables (`$name`)
+//! alone and folds runs of spaces and underscores into one `_`.
+//!
+//! ```
+//! use cldkit::transform::expression::normalize;
+//! assert_eq!(normalize("width > 100 && aspect_ratio <= 1.5"), "w_gt_100_and_ar_lte_1.5");
+//! assert_eq!(normalize("$width > 100"), "$width_gt_100");
+//! assert_eq!(normalize("!width > 100!"), "!width > 100!");
+//! ```
+
+use std::borrow::Cow;
+
+use crate::value::Value;
+
+/// Operators in the order they are tried at one position (longer before shorter).
+const OPERATORS: &[(&str, &str)] = &[
+    ("||", "or"),
+    (">=", "gte"),
+    ("<=", "lte"),
+    ("&&", "and"),
+    ("!=", "ne"),
+    (">", "gt"),
+    ("=", "eq"),
+    ("<", "lt"),
+    ("/", "div"),
+    ("-", "sub"),
+    ("+", "add"),
+    ("*", "mul"),
+    ("^", "pow"),
+];
+
+/// Predefined variables in the order they are tried at one position.
+const PREDEFINED: &[(&str, &str)] = &[
+    ("aspect_ratio", "ar"),
+    ("aspectRatio", "ar"),
+    ("current_page", "cp"),
+    ("currentPage", "cp"),
+    ("face_count", "fc"),
+    ("faceCount", "fc"),
+    ("height", "h"),
+    ("initial_aspect_ratio", "iar"),
+    ("initialAspectRatio", "iar"),
+    ("trimmed_aspect_ratio", "tar"),
+    ("trimmedAspectRatio", "tar"),
+    ("initial_height", "ih"),
+    ("initialHeight", "ih"),
+    ("initial_width", "iw"),
+    ("initialWidth", "iw"),
+    ("page_count", "pc"),
+    ("pageCount", "pc"),
+    ("page_x", "px"),
+    ("pageX", "px"),
+    ("page_y", "py"),
+    ("pageY", "py"),
+    ("tags", "tags"),
+    ("width", "w"),
+    ("duration", "du"),
+    ("initial_duration", "idu"),
+    ("initialDuration", "idu"),
+    ("illustration_score", "ils"),
+    ("illustrationScore", "ils"),
+    ("context", "ctx"),
+];
+
+/// Whether `s` is a quoted literal (`!...!`): returned unchanged by normalisation.
+/// Mirrors `^!.+!$` (no newline inside; `$` also matches before one final newline).
+fn is_quoted(s: &str) -> bool {
+    let t = s.strip_suffix('\n').unwrap_or(s);
+    t.len() >= 3 && t.starts_with('!') && t.ends_with('!') && !t.contains('\n')
+}
+
+/// Whether an expression needs any rewriting at all (fast path for plain values).
+fn needs_work(s: &str) -> bool {
+    s.bytes().any(|b| {
+        matches!(
+            b,
+            b' ' | b'_' | b'$' | b'a' | b'c' | b'd' | b'f' | b'h' | b'i' | b'p' | b't' | b'w'
+        )
+    })
+}
+
+/// Normalises an expression given as text.
+pub fn normalize(s: &str) -> Cow<'_, str> {
+    if s.is_empty() || is_quoted(s) || !needs_work(s) {
+        return Cow::Borrowed(s);
+    }
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len() + 8);
+    let mut i = 0;
+    while i < b.len() {
+        if let Some((len, name)) = operator_at(b, i) {
+            out.push_str(name);
+            i += len;
+            continue;
+        }
+        if b[i] == b'$' {
+            if let Some(end) = user_variable_end(b, i) {
+                out.push_str(&s[i..end]);
+                i = end;
+                continue;
+            }
+        }
+        let after_guard = i == 0 || !matches!(b[i - 1], b'$' | b':');
+        if after_guard {
+            if let Some((len, code)) = PREDEFINED
+                .iter()
+                .find(|(name, _)| b[i..].starts_with(name.as_bytes()))
+                .map(|(name, code)| (name.len(), *code))
+            {
+                out.push_str(code);
+                i += len;
+                continue;
+            }
+        }
+        // Copy one whole character.
+        let ch_len = utf8_len(b[i]);
+        out.push_str(&s[i..i + ch_len]);
+        i += ch_len;
+    }
+    Cow::Owned(collapse_separators(&out))
+}
+
+fn utf8_len(first: u8) -> usize {
+    match first {
+        0x00..=0x7f => 1,
+        0xc0..=0xdf => 2,
+        0xe0..=0xef => 3,
+        _ => 4,
+    }
+}
+
+fn operator_at(b: &[u8], i: usize) -> Option<(usize, &'static str)> {
+    OPERATORS.iter().find_map(|(sym, name)| {
+        let sym = sym.as_bytes();
+        let next = b.get(i + sym.len());
+        (b[i..].starts_with(sym) && matches!(next, Some(b' ' | b'_'))).then_some((sym.len(), *name))
+    })
+}
+
+/// `\$_*[^_ ]+` starting at `i`: returns the end of the match.
+fn user_variable_end(b: &[u8], i: usize) -> Option<usize> {
+    let mut j = i + 1;
+    while j < b.len() && b[j] == b'_' {
+        j += 1;
+    }
+    let mut k = j;
+    while k < b.len() && b[k] != b'_' && b[k] != b' ' {
+        k += 1;
+    }
+    (k > j).then_some(k)
+}
+
+/// Replaces every run of spaces and underscores by one `_`.
+fn collapse_separators(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_run = false;
+    for c in s.chars() {
+        if c == ' ' || c == '_' {
+            if !in_run {
+                out.push('_');
+            }
+            in_run = true;
+        } else {
+            out.push(c);
+            in_run = false;
+        }
+    }
+    out
+}
+
+/// Normalises an option value the way the reference SDK does and decides whether it is
+/// emitted: a quoted literal or a truthy value is emitted as its (normalised) text;
+/// a falsy value only when it equals zero (`0`, `0.0`, `False`).
+pub fn normalize_value(v: &Value) -> Option<Cow<'_, str>> {
+    if v.truthy() {
+        return Some(match v.py_str() {
+            Cow::Borrowed(s) => normalize(s),
+            Cow::Owned(s) => Cow::Owned(normalize(&s).into_owned()),
+        });
+    }
+    v.eq_zero().then(|| v.py_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::normalize;
+
+    #[test]
+    fn table() {
+        let cases = [
+            ("width > 100", "w_gt_100"),
+            ("width>100", "w>100"),
+            ("w_gt_100", "w_gt_100"),
+            ("initial_width / 2", "iw_div_2"),
+            ("initialWidth * 2", "iw_mul_2"),
+            (
+                "aspect_ratio >= 1.5 && page_count != 3",
+                "ar_gte_1.5_and_pc_ne_3",
+            ),
+            ("face_count = 0 || tags != \"x\"", "fc_eq_0_or_tags_ne_\"x\""),
+            ("$foo_bar * 2", "$foo_bar_mul_2"),
+            ("$a+1", "$a+1"),
+            ("$a + 1", "$a_add_1"),
+            ("width - 10", "w_sub_10"),
+            ("height ^ 2", "h_pow_2"),
+            ("page_x + page_y", "px_add_py"),
+            (" width   >  100", "_w_gt_100"),
+            ("$(width)", "$(width)"),
+            ("mywidth > 1", "myw_gt_1"),
+            (":width > 1", ":width_gt_1"),
+            ("__width__", "_w_"),
+            ("1 + 2 * 3", "1_add_2_mul_3"),
+            ("trimmed_aspect_ratio < 1", "tar_lt_1"),
+            ("context:productType = shoes", "ctx:productType_eq_shoes"),
+            ("$a> 5", "$a>_5"),
+            ("width> 5", "wgt_5"),
+            ("initial_aspect_ratio", "iar"),
+            ("héllo width", "héllo_w"),
+        ];
+        for (input, want) in cases {
+            assert_eq!(normalize(input), want, "input {input:?}");
+        }
+    }
+}

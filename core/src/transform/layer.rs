@@ -1,0 +1,292 @@
+//! Layers: the values of `overlay` (`l_`) and `underlay` (`u_`).
+//!
+//! A string is used as it is, except `fetch:<url>` and `<resource_type>:fetch:<url>`,
+//! which become fetch layers. A map names the layer's parts: `resource_type`, `type`,
+//! `public_id`, `format`, `text` (with font options) or `url`.
+//!
+//! ```
+//! use cldkit::{Map, Value};
+//! use cldkit::transform::layer::layer_value;
+//! let layer: Value = serde_json::from_str(
+//!     r#"{"text": "Hello, World", "font_family": "Arial", "font_size": 20}"#).unwrap();
+//! assert_eq!(layer_value(&layer, "overlay").unwrap().unwrap(), "text:Arial_20:Hello%252C%20World");
+//! ```
+
+use std::borrow::Cow;
+
+use base64::Engine as _;
+
+use crate::error::{Error, Result};
+use crate::url::escape::{escape_comma_slash, push_smart_escaped};
+use crate::value::{Map, Value};
+
+/// Keyword style options, with the value that means "leave it out".
+const KEYWORDS: &[(&str, Option<&str>)] = &[
+    ("font_weight", Some("normal")),
+    ("font_style", Some("normal")),
+    ("text_decoration", Some("none")),
+    ("text_align", None),
+    ("stroke", Some("none")),
+];
+
+/// Renders a layer value (without the `l_`/`u_` key). `Ok(None)` means "not emitted";
+/// `param` (`overlay` or `underlay`) names the option in errors.
+pub fn layer_value<'a>(layer: &'a Value, param: &str) -> Result<Option<Cow<'a, str>>> {
+    match layer {
+        Value::Str(s) => {
+            if let Some(url) = s.strip_prefix("fetch:") {
+                return fetch_layer(None, &Value::Str(url.to_owned()), param).map(Some);
+            }
+            if s.len() >= 7 && find_within(s, ":fetch:", 12) {
+                // Split at the first two colons, as the SDK does.
+                let mut parts = s.splitn(3, ':');
+                let resource_type = parts.next().unwrap_or("");
+                let _ = parts.next();
+                let url = parts.next().unwrap_or("");
+                let rt = (!resource_type.is_empty()).then_some(resource_type);
+                return fetch_layer(rt, &Value::Str(url.to_owned()), param).map(Some);
+            }
+            Ok((!s.is_empty()).then_some(Cow::Borrowed(s.as_str())))
+        }
+        Value::Map(m) => map_layer(m, param).map(|s| Some(Cow::Owned(s))),
+        other => Ok(raw_emit(other)),
+    }
+}
+
+/// A non-string, non-map value is used as it is (Python `str()`), when emitted.
+fn raw_emit(v: &Value) -> Option<Cow<'_, str>> {
+    (v.truthy() || v.eq_zero()).then(|| v.py_str())
+}
+
+/// Python's `s.find(needle, 0, end) != -1`: the needle lies entirely in the first
+/// `end` characters.
+fn find_within(s: &str, needle: &str, end: usize) -> bool {
+    let prefix: String = s.chars().take(end).collect();
+    prefix.contains(needle)
+}
+
+fn fetch_layer(resource_type: Option<&str>, url: &Value, param: &str) -> Result<Cow<'static, str>> {
+    let mut m = Map::with_capacity(3);
+    m.insert("url", url.clone());
+    m.insert("type", "fetch");
+    if let Some(rt) = resource_type {
+        m.insert("resource_type", rt);
+    }
+    map_layer(&m, param).map(Cow::Owned)
+}
+
+fn type_error(param: &str, what: &str) -> Error {
+    Error::invalid_option(param, format!("{what} must be a string"))
+}
+
+fn as_text<'a>(v: &'a Value, param: &str, what: &str) -> Result<&'a str> {
+    v.as_str().ok_or_else(|| type_error(param, what))
+}
+
+fn get<'a>(m: &'a Map, key: &str) -> Option<&'a Value> {
+    m.get(key).filter(|v| !v.is_null())
+}
+
+fn map_layer(layer: &Map, param: &str) -> Result<String> {
+    let text = get(layer, "text");
+    let mut resource_type = get(layer, "resource_type").cloned();
+    let mut kind = get(layer, "type").cloned();
+    let fetch_url = get(layer, "url");
+    if text.is_some() && resource_type.is_none() {
+        resource_type = Some(Value::Str("text".into()));
+    }
+    if fetch_url.is_some_and(Value::truthy) && kind.is_none() {
+        kind = Some(Value::Str("fetch".into()));
+    }
+    // A public id that is not a string only fails where it is used as text.
+    let public_id: Option<Result<String>> = match (get(layer, "public_id"), get(layer, "format")) {
+        (Some(p), Some(f)) => Some(Ok(format!(
+            "{}.{}",
+            as_text(p, param, "public_id")?,
+            as_text(f, param, "format")?
+        ))),
+        (Some(p), None) => Some(as_text(p, param, "public_id").map(str::to_owned)),
+        (None, _) => None,
+    };
+    let rt_is = |name: &str| resource_type.as_ref().and_then(Value::as_str) == Some(name);
+    let kind_is = |name: &str| kind.as_ref().and_then(Value::as_str) == Some(name);
+    if public_id.is_none() && !rt_is("text") && !kind_is("fetch") {
+        return Err(Error::invalid_option(
+            param,
+            format!("Must supply public_id for non-text {param}"),
+        ));
+    }
+    let mut parts: Vec<Cow<'_, str>> = Vec::with_capacity(4);
+    if let Some(rt) = &resource_type {
+        if !rt_is("image") {
+            parts.push(Cow::Owned(as_text(rt, param, "resource_type")?.to_owned()));
+        }
+    }
+    if let Some(k) = &kind {
+        if !kind_is("upload") {
+            parts.push(Cow::Owned(as_text(k, param, "type")?.to_owned()));
+        }
+    }
+    if rt_is("text") || rt_is("subtitles") {
+        if public_id.is_none() && text.is_none() {
+            return Err(Error::invalid_option(
+                param,
+                format!("Must supply either text or public_id in {param}"),
+            ));
+        }
+        if let Some(style) = text_style(layer, param)? {
+            parts.push(Cow::Owned(style));
+        }
+        if let Some(p) = public_id {
+            parts.push(Cow::Owned(p?.replace('/', ":")));
+        }
+        if let Some(t) = text {
+            parts.push(Cow::Owned(escape_text(as_text(t, param, "text")?)));
+        }
+    } else if kind_is("fetch") {
+        let url = match fetch_url {
+            Some(Value::Str(u)) => u,
+            _ => return Err(type_error(param, "url of a fetch layer")),
+        };
+        parts.push(Cow::Owned(base64_url(url)));
+    } else if let Some(p) = public_id {
+        parts.push(Cow::Owned(p?.replace('/', ":")));
+    }
+    Ok(parts.join(":"))
+}
+
+/// URL-safe base64 of the UTF-8 bytes, `=` padding kept (as the reference SDK does).
+pub fn base64_url(s: &str) -> String {
+    base64::engine::general_purpose::URL_SAFE.encode(s.as_bytes())
+}
+
+/// The text style component: `text_style` verbatim, or family, size and keywords.
+fn text_style(layer: &Map, param: &str) -> Result<Option<String>> {
+    if let Some(style) = layer.get("text_style") {
+        // An explicit null is the text "None" in the reference SDK.
+        let s = style.py_str();
+        if !s.is_empty() && !s.chars().all(char::is_whitespace) {
+            return Ok(Some(s.into_owned()));
+        }
+    }
+    let family = get(layer, "font_family");
+    let size = get(layer, "font_size");
+    let mut keywords: Vec<String> = Vec::new();
+    for (name, default) in KEYWORDS {
+        if let Some(v) = get(layer, name) {
+            let is_default = matches!((v, default), (Value::Str(s), Some(d)) if s == d);
+            if !is_default {
+                keywords.push(v.py_str().into_owned());
+            }
+        }
+    }
+    for (name, prefix) in [
+        ("letter_spacing", "letter_spacing_"),
+        ("line_spacing", "line_spacing_"),
+        ("font_antialiasing", "antialias_"),
+        ("font_hinting", "hinting_"),
+    ] {
+        if let Some(v) = get(layer, name) {
+            keywords.push(format!("{prefix}{}", v.py_str()));
+        }
+    }
+    if family.is_none() && size.is_none() && keywords.is_empty() {
+        return Ok(None);
+    }
+    let family = family.ok_or_else(|| {
+        Error::invalid_option(param, format!("Must supply font_family for text in {param}"))
+    })?;
+    let size = size.ok_or_else(|| {
+        Error::invalid_option(param, format!("Must supply font_size for text in {param}"))
+    })?;
+    let mut out = format!("{}_{}", family.py_str(), size.py_str());
+    for k in keywords {
+        out.push('_');
+        out.push_str(&k);
+    }
+    Ok(Some(out))
+}
+
+/// Length of a variable reference `$(` + ASCII letter + word characters (1+) + `)`
+/// at the start of `s`.
+fn var_ref_len(s: &str) -> Option<usize> {
+    let rest = s.strip_prefix("$(")?;
+    let mut chars = rest.char_indices();
+    let (_, first) = chars.next()?;
+    if !first.is_ascii_alphabetic() {
+        return None;
+    }
+    let mut word = 0;
+    for (i, c) in chars {
+        if c == ')' {
+            return (word > 0).then_some(2 + i + 1);
+        }
+        if !(c.is_alphanumeric() || c == '_') {
+            return None;
+        }
+        word += 1;
+    }
+    None
+}
+
+/// Escapes layer text: variable references `$(name)` are kept; everything else gets
+/// `,`/`/` escaped and then smart-escaped (so `,` ends up as `%252C`).
+pub fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 16);
+    let mut plain_start = 0;
+    let mut i = 0;
+    while i < text.len() {
+        if text.as_bytes()[i] == b'$' {
+            if let Some(len) = var_ref_len(&text[i..]) {
+                push_smart_escaped(&mut out, &escape_comma_slash(&text[plain_start..i]));
+                out.push_str(&text[i..i + len]);
+                i += len;
+                plain_start = i;
+                continue;
+            }
+        }
+        i += text[i..].chars().next().map_or(1, char::len_utf8);
+    }
+    push_smart_escaped(&mut out, &escape_comma_slash(&text[plain_start..]));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn text_escaping() {
+        assert_eq!(escape_text("Hi $(name), $(age)!"), "Hi%20$(name)%252C%20$(age)%21");
+        assert_eq!(escape_text("$5 $(a_b1) $(1x)"), "%245%20$(a_b1)%20%24%281x%29");
+        assert_eq!(escape_text("$(a) $(ab)"), "%24%28a%29%20$(ab)");
+        assert_eq!(escape_text("100% a%20b"), "100%25%20a%2520b");
+    }
+
+    fn layer(json: &str) -> String {
+        let v: Value = serde_json::from_str(json).unwrap();
+        layer_value(&v, "overlay").unwrap().unwrap().into_owned()
+    }
+
+    #[test]
+    fn layers() {
+        assert_eq!(layer(r#"{"public_id":"a/b/c"}"#), "a:b:c");
+        assert_eq!(
+            layer(r#"{"public_id":"a/b","type":"authenticated","resource_type":"raw","format":"txt"}"#),
+            "raw:authenticated:a:b.txt"
+        );
+        assert_eq!(
+            layer(r#""video:fetch:https://example.com/v.mp4""#),
+            "video:fetch:aHR0cHM6Ly9leGFtcGxlLmNvbS92Lm1wNA=="
+        );
+        assert_eq!(
+            layer(r#""image:upload:fetch:http://a.com/b.png""#),
+            "image:upload:fetch:http://a.com/b.png"
+        );
+        assert_eq!(layer(r#"{"text":"Hi","text_style":null}"#), "text:None:Hi");
+        assert_eq!(
+            layer(r#"{"resource_type":"subtitles","public_id":"subs/s.srt","font_family":"Arial","font_size":40}"#),
+            "subtitles:Arial_40:subs:s.srt"
+        );
+    }
+}

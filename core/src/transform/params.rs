@@ -1,0 +1,228 @@
+//! The parameter table: every transformation option, its URL key and its value rule.
+//!
+//! This is the one place to read (or add) a parameter. Options not listed here are not
+//! transformation parameters: the URL builder leaves them to the tag helpers.
+//!
+//! | option | key | rule |
+//! |---|---|---|
+//! | `angle` | `a` | list joined with `.`, then expression |
+//! | `audio_codec` | `ac` | raw |
+//! | `audio_frequency` | `af` | raw |
+//! | `aspect_ratio` | `ar` | expression |
+//! | `background` | `b` | `#` → `rgb:` |
+//! | `border` | `bo` | map `{width, color}` → `<w>px_solid_<color>`, else raw |
+//! | `bit_rate` | `br` | raw |
+//! | `crop` | `c` | raw |
+//! | `color` | `co` | `#` → `rgb:` |
+//! | `color_space` | `cs` | raw |
+//! | `default_image` | `d` | raw |
+//! | `delay` | `dl` | raw |
+//! | `density` | `dn` | raw |
+//! | `dpr` | `dpr` | expression (config fallback) |
+//! | `duration` | `du` | range value, dropped when not one |
+//! | `effect` | `e` | list joined with `:`, map's first entry `k:v`, then expression |
+//! | `end_offset` | `eo` | range value or raw, then expression |
+//! | `fetch_format` | `f` | raw |
+//! | `flags` | `fl` | list joined with `.` |
+//! | `custom_function` / `custom_pre_function` | `fn` | map `{function_type, source}`; `remote` sources base64url |
+//! | `fps` | `fps` | list of expressions joined with `-`, else raw |
+//! | `gravity` | `g` | raw |
+//! | `height` | `h` | expression |
+//! | `keyframe_interval` | `ki` | string raw; number > 0 printed as float |
+//! | `overlay` | `l` | layer |
+//! | `opacity` | `o` | expression |
+//! | `prefix` | `p` | raw |
+//! | `page` | `pg` | raw |
+//! | `quality` | `q` | expression |
+//! | `radius` | `r` | list of 1–4 expressions joined with `:`, else expression |
+//! | `start_offset` | `so` | `auto`, range value or raw, then expression |
+//! | `streaming_profile` | `sp` | raw |
+//! | `transformation` | `t` | names joined with `.`; maps chain components |
+//! | `underlay` | `u` | layer |
+//! | `video_codec` | `vc` | map `{codec, profile, level, b_frames}` |
+//! | `video_sampling` | `vs` | raw |
+//! | `width` | `w` | expression |
+//! | `x`, `y`, `zoom` | `x`, `y`, `z` | expression |
+//! | `offset` | `so`, `eo` | `A..B` or a list: first and last |
+//! | `size` | `w`, `h` | `"<w>x<h>"` |
+//! | `if` | `if` | expression, first in the component |
+//! | `variables`, `$name` | `$name` | user variables after `if` |
+//! | `raw_transformation` | — | appended verbatim |
+//! | `responsive_width` | — | appends the responsive component |
+
+/// A transformation option recognised by the builder.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Opt {
+    Angle,
+    AudioCodec,
+    AudioFrequency,
+    AspectRatio,
+    Background,
+    Border,
+    BitRate,
+    Crop,
+    Color,
+    ColorSpace,
+    DefaultImage,
+    Delay,
+    Density,
+    Dpr,
+    Duration,
+    Effect,
+    EndOffset,
+    FetchFormat,
+    Flags,
+    CustomFunction,
+    CustomPreFunction,
+    Fps,
+    Gravity,
+    Height,
+    KeyframeInterval,
+    Overlay,
+    Opacity,
+    Prefix,
+    Page,
+    Quality,
+    Radius,
+    StartOffset,
+    StreamingProfile,
+    Transformation,
+    Underlay,
+    VideoCodec,
+    VideoSampling,
+    Width,
+    X,
+    Y,
+    Zoom,
+    Offset,
+    Size,
+    If,
+    Variables,
+    RawTransformation,
+    ResponsiveWidth,
+}
+
+/// Number of [`Opt`] variants (the slot table size).
+pub(crate) const OPT_COUNT: usize = Opt::ResponsiveWidth as usize + 1;
+
+/// Maps an option name to its [`Opt`].
+pub(crate) fn classify(name: &str) -> Option<Opt> {
+    use Opt::*;
+    Some(match name {
+        "angle" => Angle,
+        "audio_codec" => AudioCodec,
+        "audio_frequency" => AudioFrequency,
+        "aspect_ratio" => AspectRatio,
+        "background" => Background,
+        "border" => Border,
+        "bit_rate" => BitRate,
+        "crop" => Crop,
+        "color" => Color,
+        "color_space" => ColorSpace,
+        "default_image" => DefaultImage,
+        "delay" => Delay,
+        "density" => Density,
+        "dpr" => Dpr,
+        "duration" => Duration,
+        "effect" => Effect,
+        "end_offset" => EndOffset,
+        "fetch_format" => FetchFormat,
+        "flags" => Flags,
+        "custom_function" => CustomFunction,
+        "custom_pre_function" => CustomPreFunction,
+        "fps" => Fps,
+        "gravity" => Gravity,
+        "height" => Height,
+        "keyframe_interval" => KeyframeInterval,
+        "overlay" => Overlay,
+        "opacity" => Opacity,
+        "prefix" => Prefix,
+        "page" => Page,
+        "quality" => Quality,
+        "radius" => Radius,
+        "start_offset" => StartOffset,
+        "streaming_profile" => StreamingProfile,
+        "transformation" => Transformation,
+        "underlay" => Underlay,
+        "video_codec" => VideoCodec,
+        "video_sampling" => VideoSampling,
+        "width" => Width,
+        "x" => X,
+        "y" => Y,
+        "zoom" => Zoom,
+        "offset" => Offset,
+        "size" => Size,
+        "if" => If,
+        "variables" => Variables,
+        "raw_transformation" => RawTransformation,
+        "responsive_width" => ResponsiveWidth,
+        _ => return None,
+    })
+}
+
+/// Parameters whose value is used as it is, by option: `(option, key)`.
+pub(crate) const RAW_PARAMS: &[(Opt, Key)] = &[
+    (Opt::AudioCodec, Key::Ac),
+    (Opt::AudioFrequency, Key::Af),
+    (Opt::BitRate, Key::Br),
+    (Opt::Crop, Key::C),
+    (Opt::ColorSpace, Key::Cs),
+    (Opt::DefaultImage, Key::D),
+    (Opt::Delay, Key::Dl),
+    (Opt::Density, Key::Dn),
+    (Opt::FetchFormat, Key::F),
+    (Opt::Gravity, Key::G),
+    (Opt::Prefix, Key::P),
+    (Opt::Page, Key::Pg),
+    (Opt::StreamingProfile, Key::Sp),
+    (Opt::VideoSampling, Key::Vs),
+];
+
+/// Parameters whose value is an expression: `(option, key)`.
+pub(crate) const EXPRESSION_PARAMS: &[(Opt, Key)] = &[
+    (Opt::AspectRatio, Key::Ar),
+    (Opt::Opacity, Key::O),
+    (Opt::Quality, Key::Q),
+    (Opt::X, Key::X),
+    (Opt::Y, Key::Y),
+    (Opt::Zoom, Key::Z),
+];
+
+macro_rules! keys {
+    ($($variant:ident = $text:literal),* $(,)?) => {
+        /// A URL key, in the order keys appear inside one component.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u8)]
+        pub(crate) enum Key { $($variant),* }
+
+        /// The URL text of each key, indexed by [`Key`].
+        pub(crate) const KEY_TEXT: &[&str] = &[$($text),*];
+    };
+}
+
+// Sorted: a component's parameters are ordered by key (`_` sorts before letters, so
+// sorting `key_value` strings is sorting keys).
+keys!(
+    A = "a", Ac = "ac", Af = "af", Ar = "ar", B = "b", Bo = "bo", Br = "br", C = "c",
+    Co = "co", Cs = "cs", D = "d", Dl = "dl", Dn = "dn", Dpr = "dpr", Du = "du", E = "e",
+    Eo = "eo", F = "f", Fl = "fl", Fn = "fn", Fps = "fps", G = "g", H = "h", Ki = "ki",
+    L = "l", O = "o", P = "p", Pg = "pg", Q = "q", R = "r", So = "so", Sp = "sp", T = "t",
+    U = "u", Vc = "vc", Vs = "vs", W = "w", X = "x", Y = "y", Z = "z",
+);
+
+/// Number of URL keys.
+pub(crate) const KEY_COUNT: usize = Key::Z as usize + 1;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_are_sorted() {
+        let mut sorted = KEY_TEXT.to_vec();
+        sorted.sort_by_key(|k| format!("{k}_"));
+        assert_eq!(sorted, KEY_TEXT);
+        assert_eq!(KEY_TEXT.len(), KEY_COUNT);
+    }
+}

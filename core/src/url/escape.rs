@@ -1,0 +1,106 @@
+//! The escaping rules of delivery URLs.
+//!
+//! *Smart escape* keeps `A–Z a–z 0–9 _ . - / :` and percent-encodes every other UTF-8
+//! byte as `%XX` (upper-case hex). It is used for public ids (after percent-decoding),
+//! remote URLs (without decoding) and, as a second pass, text-layer text.
+//!
+//! ```
+//! use cldkit::url::escape::smart_escape;
+//! assert_eq!(smart_escape("a b/ü?x"), "a%20b/%C3%BC%3Fx");
+//! ```
+
+use std::borrow::Cow;
+
+const HEX: &[u8; 16] = b"0123456789ABCDEF";
+
+#[inline]
+fn is_safe(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/' | b':')
+}
+
+/// Appends the smart-escaped form of `s` to `out`.
+pub fn push_smart_escaped(out: &mut String, s: &str) {
+    for c in s.chars() {
+        if c.is_ascii() && is_safe(c as u8) {
+            out.push(c);
+        } else {
+            let mut buf = [0u8; 4];
+            for &b in c.encode_utf8(&mut buf).as_bytes() {
+                out.push('%');
+                out.push(HEX[(b >> 4) as usize] as char);
+                out.push(HEX[(b & 15) as usize] as char);
+            }
+        }
+    }
+}
+
+/// Smart-escapes `s`, borrowing when nothing needs escaping.
+pub fn smart_escape(s: &str) -> Cow<'_, str> {
+    if s.bytes().all(is_safe) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 16);
+    push_smart_escaped(&mut out, s);
+    Cow::Owned(out)
+}
+
+/// Escapes only `,` and `/` (`%2C`, `%2F`): the first pass for text layers.
+pub fn escape_comma_slash(s: &str) -> Cow<'_, str> {
+    if !s.contains([',', '/']) {
+        return Cow::Borrowed(s);
+    }
+    Cow::Owned(s.replace(',', "%2C").replace('/', "%2F"))
+}
+
+/// Python's `re.sub(r'([^:])/+', r'\1/', s)`: a run of slashes preceded by any
+/// character other than `:` (a slash included) becomes one slash.
+pub fn collapse_slashes(s: &str) -> Cow<'_, str> {
+    if !s.contains("//") {
+        return Cow::Borrowed(s);
+    }
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let (mut seg_start, mut i) = (0, 0);
+    while i + 1 < b.len() {
+        if b[i] != b':' && b[i + 1] == b'/' {
+            let mut j = i + 2;
+            while j < b.len() && b[j] == b'/' {
+                j += 1;
+            }
+            // i + 2 and j follow an ASCII '/', so both are char boundaries.
+            out.push_str(&s[seg_start..i + 2]);
+            seg_start = j;
+            i = j;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&s[seg_start..]);
+    Cow::Owned(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smart() {
+        assert_eq!(
+            smart_escape("a b+c&d?e#f%g=h;i,j~k!l*m'n(o)p[q]r@s$t:u"),
+            "a%20b%2Bc%26d%3Fe%23f%25g%3Dh%3Bi%2Cj%7Ek%21l%2Am%27n%28o%29p%5Bq%5Dr%40s%24t:u"
+        );
+        assert_eq!(smart_escape("a😀b"), "a%F0%9F%98%80b");
+    }
+
+    #[test]
+    fn slashes() {
+        assert_eq!(collapse_slashes("folder//sub///x"), "folder/sub/x");
+        assert_eq!(collapse_slashes("/a/b"), "/a/b");
+        assert_eq!(collapse_slashes("//a"), "//a");
+        assert_eq!(collapse_slashes("///a"), "//a");
+        assert_eq!(collapse_slashes("é//x"), "é/x");
+        assert_eq!(collapse_slashes("http://x.com//a//b"), "http://x.com/a/b");
+        assert_eq!(collapse_slashes("s3://bucket//x"), "s3://bucket/x");
+        assert_eq!(collapse_slashes("a:////b"), "a://b");
+    }
+}
