@@ -1,0 +1,1 @@
+//! The local Cloudinary emulator (in progress).
