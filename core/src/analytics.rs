@@ -1,10 +1,282 @@
-//! SDK analytics (`_a`) and integration identity (in progress).
+//! SDK analytics and integration identity.
+//!
+//! **The `_a` delivery-URL parameter.** The Node SDK appends `_a=<token>` to every
+//! delivery URL; pycloudinary 1.46.3 adds nothing, so the `python` profile never does.
+//! In the default profile cldkit appends its own token, unless the `analytics` (or
+//! `urlAnalytics`) setting or option is not exactly `true`. The token is
+//! `B` (algorithm) + product (`A`) + SDK code + the SDK version in 3 characters + the
+//! runtime's `major.minor` in 2 characters + a feature letter (`0` none, `A`
+//! responsive, `B` placeholder, `C` lazy loading, `D` accessibility), or the single
+//! letter `E` when a version cannot be encoded. Settings or options `sdk_code`,
+//! `sdk_semver`, `tech_version` and `product` override the parts; each binding sets
+//! `tech_version` to its own runtime's version.
+//!
+//! ```
+//! use cldkit::analytics::{token, SdkInfo};
+//! let node = SdkInfo { product: "A".into(), sdk_code: "M".into(),
+//!                      sdk_semver: "2.11.0".into(), tech_version: "20.20.2".into() };
+//! assert_eq!(token(&node, '0'), "BAMAROfk0");
+//! ```
+//!
+//! **Integration identity.** Cloudinary's partner program asks integrations to prefix
+//! the SDK's RFC 7231 User-Agent with their own product token and the platform they
+//! run in. Set `user_platform` (e.g. `PluginName/1.2 (WordPress 6.5)`) and
+//! [`Client::user_agent`] returns `PluginName/1.2 (WordPress 6.5) cldkit/<version>`;
+//! the Media Library widget configuration carries the same identity
+//! ([`Client::media_library_config`]).
 
-use crate::{Client, Map};
+use std::sync::OnceLock;
+
+use crate::{Client, Map, Profile, Value};
+
+/// The SDK code cldkit reports in its own token (provisional: Cloudinary has not
+/// assigned cldkit a code; override it with the `sdk_code` setting).
+pub const CLDKIT_SDK_CODE: &str = "Z";
+
+/// The runtime version reported when no binding sets `tech_version`: the minimum Rust
+/// version cldkit supports.
+pub const DEFAULT_TECH_VERSION: &str = env!("CARGO_PKG_RUST_VERSION");
+
+/// The parts of an analytics token that identify the SDK.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SdkInfo {
+    /// Product letter (`A`).
+    pub product: String,
+    /// SDK code letter (`M` for Node).
+    pub sdk_code: String,
+    /// SDK version, `x.y.z`.
+    pub sdk_semver: String,
+    /// Runtime version; only `major.minor` is encoded.
+    pub tech_version: String,
+}
+
+impl SdkInfo {
+    /// cldkit's own identity, with `sdk_code`, `sdk_semver`, `tech_version` and
+    /// `product` taken from `options`, else the configuration, else the defaults.
+    fn resolve(config: &Map, options: &Map) -> Self {
+        let pick = |keys: &[&str], default: &str| -> String {
+            for key in keys {
+                for source in [options, config] {
+                    if let Some(v) = source.get(key) {
+                        if !v.is_null() {
+                            return v.py_str().into_owned();
+                        }
+                    }
+                }
+            }
+            default.to_owned()
+        };
+        SdkInfo {
+            product: pick(&["product"], "A"),
+            sdk_code: pick(&["sdkCode", "sdk_code"], CLDKIT_SDK_CODE),
+            sdk_semver: pick(&["sdkSemver", "sdk_semver"], env!("CARGO_PKG_VERSION")),
+            tech_version: pick(&["techVersion", "tech_version"], DEFAULT_TECH_VERSION),
+        }
+    }
+}
+
+/// Encodes a dotted version: segments reversed, each padded to 2 digits, read as a
+/// number and written 6 bits per character. `None` when it cannot be encoded.
+pub fn encode_version(version: &str) -> Option<String> {
+    const ALPHABET: &[u8; 64] =
+        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let segments: Vec<&str> = version.split('.').collect();
+    if segments.len() < 2 {
+        return None;
+    }
+    let mut joined = String::new();
+    for seg in segments.iter().rev() {
+        for _ in seg.len()..2 {
+            joined.push('0');
+        }
+        joined.push_str(seg);
+    }
+    // Leading digits only, as JavaScript's parseInt reads them.
+    let digits: String = joined.chars().take_while(|c| c.is_ascii_digit()).collect();
+    if digits.is_empty() {
+        return None;
+    }
+    let number: u128 = digits.parse().ok()?;
+    let bits = 128 - number.leading_zeros() as usize;
+    let width = bits.max(6 * segments.len());
+    if width % 6 != 0 {
+        return None;
+    }
+    let mut out = String::with_capacity(width / 6);
+    for i in (0..width / 6).rev() {
+        let chunk = if i * 6 >= 128 {
+            0
+        } else {
+            (number >> (i * 6)) & 0x3f
+        };
+        out.push(ALPHABET[chunk as usize] as char);
+    }
+    Some(out)
+}
+
+/// The full token for `sdk` and feature letter `feature`, or `E` on failure.
+pub fn token(sdk: &SdkInfo, feature: char) -> String {
+    let tech: Vec<&str> = sdk.tech_version.split('.').take(2).collect();
+    let sdk_part = encode_version(&sdk.sdk_semver);
+    let tech_part = encode_version(&tech.join("."));
+    match (sdk_part, tech_part) {
+        (Some(s), Some(t)) => format!("B{}{}{s}{t}{feature}", sdk.product, sdk.sdk_code),
+        _ => "E".to_owned(),
+    }
+}
+
+/// The feature letter of a URL's options (the Node SDK's priority: placeholder, then
+/// responsive, then lazy loading, then accessibility).
+pub fn feature_letter(options: &Map) -> char {
+    let truthy = |k: &str| options.get(k).is_some_and(Value::truthy);
+    let responsive = truthy("responsive")
+        || truthy("responsive_width")
+        || matches!(options.get("width"), Some(Value::Str(w)) if w.starts_with("auto"));
+    if truthy("placeholder") {
+        'B'
+    } else if responsive {
+        'A'
+    } else if matches!(options.get("loading"), Some(Value::Str(l)) if l == "lazy") {
+        'C'
+    } else if truthy("accessibility") {
+        'D'
+    } else {
+        '0'
+    }
+}
+
+/// Whether analytics is on: the first defined value among the options' and the
+/// configuration's `urlAnalytics`, then `analytics`, must be exactly `true`
+/// (default on).
+pub fn enabled(config: &Map, options: &Map) -> bool {
+    for key in ["urlAnalytics", "analytics"] {
+        for source in [options, config] {
+            if let Some(v) = source.get(key) {
+                return matches!(v, Value::Bool(true));
+            }
+        }
+    }
+    true
+}
 
 /// The value of the `_a` query parameter to append to a delivery URL built with
 /// `options`, or `None` when analytics is off (always off in the `python` profile).
 pub(crate) fn url_token(client: &Client, options: &Map) -> Option<String> {
-    let _ = (client, options);
-    None
+    if client.profile() == Profile::Python {
+        return None;
+    }
+    let config = client.config().values();
+    if !enabled(config, options) {
+        return None;
+    }
+    let feature = feature_letter(options);
+    const OVERRIDES: &[&str] = &[
+        "product",
+        "sdkCode",
+        "sdk_code",
+        "sdkSemver",
+        "sdk_semver",
+        "techVersion",
+        "tech_version",
+    ];
+    let overridden = OVERRIDES
+        .iter()
+        .any(|k| options.contains_key(k) || config.contains_key(k));
+    let mut base = if overridden {
+        token(&SdkInfo::resolve(config, options), feature)
+    } else {
+        // Without overrides the token only depends on cldkit itself: computed once.
+        static DEFAULT: OnceLock<String> = OnceLock::new();
+        DEFAULT
+            .get_or_init(|| token(&SdkInfo::resolve(&Map::new(), &Map::new()), '0'))
+            .clone()
+    };
+    if base.len() > 1 {
+        base.pop();
+        base.push(feature);
+    }
+    Some(base)
+}
+
+/// cldkit's own RFC 7231 product token.
+pub const USER_AGENT: &str = concat!("cldkit/", env!("CARGO_PKG_VERSION"));
+
+/// The `user_platform` setting, without control characters, if set and non-empty.
+pub(crate) fn user_platform(client: &Client) -> Option<String> {
+    let v = client.config().get("user_platform")?;
+    let s: String = v.py_str().chars().filter(|c| !c.is_control()).collect();
+    let s = s.trim().to_owned();
+    (!s.is_empty() && v.truthy()).then_some(s)
+}
+
+impl Client {
+    /// The `User-Agent` for API requests: the `user_platform` setting (the
+    /// integration identity, e.g. `PluginName/1.2 (WordPress 6.5)`), a space, and
+    /// cldkit's own product token.
+    ///
+    /// ```
+    /// let client = cldkit::Client::new(
+    ///     cldkit::Config::new().with("user_platform", "PluginName/1.2 (WordPress 6.5)"));
+    /// assert!(client.user_agent().starts_with("PluginName/1.2 (WordPress 6.5) cldkit/"));
+    /// ```
+    pub fn user_agent(&self) -> String {
+        match user_platform(self) {
+            Some(p) => format!("{p} {USER_AGENT}"),
+            None => USER_AGENT.to_owned(),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn version_encoding_vectors() {
+        for (v, e) in [
+            ("2.11.0", Some("ARO")),
+            ("1.24.0", Some("Alh")),
+            ("20.20", Some("fk")),
+            ("12.0", Some("AM")),
+            ("1.0.0", Some("AAB")),
+            ("1.2.3", Some("HX5")),
+            ("43.21.26", Some("///")),
+            ("43.21.27", None),
+            ("7", None),
+            ("1.2.100", None),
+            ("1.2", Some("DJ")),
+            ("1.2.3.4", Some("PX75")),
+            ("2.0.0-rc.1", Some("AAAK")),
+            ("abc.def", None),
+        ] {
+            assert_eq!(encode_version(v).as_deref(), e, "{v}");
+        }
+    }
+
+    #[test]
+    fn python_profile_never_tags_urls() {
+        let client = Client::from_url("cloudinary://k:s@demo").unwrap();
+        assert!(url_token(&client, &Map::new()).is_some());
+        let py = client.with_profile(Profile::Python);
+        assert_eq!(url_token(&py, &Map::new()), None);
+    }
+
+    #[test]
+    fn switch_and_features() {
+        let client = Client::from_url("cloudinary://k:s@demo").unwrap();
+        let off: Map = serde_json::from_str(r#"{"analytics": false}"#).unwrap();
+        assert_eq!(url_token(&client, &off), None);
+        let lazy: Map = serde_json::from_str(r#"{"loading": "lazy"}"#).unwrap();
+        assert!(url_token(&client, &lazy).unwrap().ends_with('C'));
+        let pinned: Map =
+            serde_json::from_str(r#"{"sdk_code": "X", "sdk_semver": "1.24.0", "tech_version": "12.0.0"}"#)
+                .unwrap();
+        assert_eq!(url_token(&client, &pinned).unwrap(), "BAXAlhAM0");
+    }
+
+    #[test]
+    fn user_agent_prefix() {
+        let client = Client::from_url("cloudinary://k:s@demo").unwrap();
+        assert_eq!(client.user_agent(), USER_AGENT);
+    }
 }

@@ -1,1 +1,456 @@
-//! (in progress)
+//! Request signing: the string-to-sign rules of the Upload API and the signature over it.
+//!
+//! Every signed Upload API call, download URL and widget parameter set is signed the
+//! same way (pycloudinary's `api_sign_request`):
+//!
+//! 1. keep the parameters whose value is *truthy* (Python rules: `None`, `""`, `0`,
+//!    `False`, `[]` and `{}` are left out);
+//! 2. write each as `key=value`: a list is its items joined with `,` (every item must be
+//!    a string), `True` is `true`, anything else is Python's `str()` of it;
+//! 3. from signature version 2 on, replace every `&` inside each `key=value` by `%26`;
+//! 4. sort the strings by code point and join them with `&`;
+//! 5. append the API secret and hash with SHA-1 (default) or SHA-256, in lowercase hex.
+//!
+//! ```
+//! use cldkit::sign::{api_sign_request, Algorithm};
+//! use cldkit::Map;
+//! let params: Map = serde_json::from_str(
+//!     r#"{"eager": "w_400,h_300,c_pad|w_260,h_200,c_crop", "public_id": "sample_image",
+//!         "timestamp": "1315060510"}"#,
+//! ).unwrap();
+//! let signature = api_sign_request(&params, "abcd", Algorithm::Sha1, 2).unwrap();
+//! assert_eq!(signature, "bfd09f95f331f558cbd1320e67aa8d488770583e");
+//! ```
+
+use std::fmt;
+
+use sha1::{Digest, Sha1};
+use sha2::Sha256;
+
+use crate::{Client, Error, Map, Profile, Result, Value};
+
+/// The hash function of a signature.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum Algorithm {
+    /// SHA-1 (the SDKs' default), 40 hex characters.
+    #[default]
+    Sha1,
+    /// SHA-256, 64 hex characters.
+    Sha256,
+}
+
+impl Algorithm {
+    /// Parses an algorithm name as the SDKs accept it: exactly `sha1` or `sha256`.
+    pub fn from_name(name: &str) -> Result<Self> {
+        match name {
+            "sha1" => Ok(Algorithm::Sha1),
+            "sha256" => Ok(Algorithm::Sha256),
+            other => Err(Error::signature(format!(
+                "Unsupported hash algorithm: {other}"
+            ))),
+        }
+    }
+
+    /// The algorithm named by an option or setting value (a string).
+    pub(crate) fn from_value(value: &Value) -> Result<Self> {
+        match value {
+            Value::Str(s) => Algorithm::from_name(s),
+            other => Err(Error::signature(format!(
+                "Unsupported hash algorithm: {}",
+                other.py_str()
+            ))),
+        }
+    }
+
+    /// The algorithm's SDK name.
+    pub fn name(self) -> &'static str {
+        match self {
+            Algorithm::Sha1 => "sha1",
+            Algorithm::Sha256 => "sha256",
+        }
+    }
+
+    /// Lowercase hex digest of the concatenation of `parts`.
+    pub(crate) fn hex_digest(self, parts: &[&[u8]]) -> String {
+        match self {
+            Algorithm::Sha1 => {
+                let mut h = Sha1::new();
+                for p in parts {
+                    h.update(p);
+                }
+                hex::encode(h.finalize())
+            }
+            Algorithm::Sha256 => {
+                let mut h = Sha256::new();
+                for p in parts {
+                    h.update(p);
+                }
+                hex::encode(h.finalize())
+            }
+        }
+    }
+}
+
+impl fmt::Display for Algorithm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// Signature version 2 and later escape `&` inside each `key=value` pair.
+pub const DEFAULT_SIGNATURE_VERSION: u32 = 2;
+
+/// The string that is hashed (without the secret) for `params`.
+///
+/// ```
+/// use cldkit::Map;
+/// let params: Map = serde_json::from_str(r#"{"public_id": "a&b", "folder": "x y",
+///     "overwrite": true, "invalidate": false, "timestamp": 1700000000}"#).unwrap();
+/// assert_eq!(
+///     cldkit::sign::string_to_sign(&params, 2).unwrap(),
+///     "folder=x y&overwrite=true&public_id=a%26b&timestamp=1700000000"
+/// );
+/// ```
+pub fn string_to_sign(params: &Map, signature_version: u32) -> Result<String> {
+    let pairs = SortedPairs::build(params, signature_version, &[])?;
+    let mut out = String::with_capacity(pairs.buf.len() + pairs.spans.len());
+    for (i, span) in pairs.spans.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        out.push_str(&pairs.buf[span.0..span.1]);
+    }
+    Ok(out)
+}
+
+/// Signs `params` with `api_secret` (pycloudinary's `api_sign_request`).
+///
+/// Fails when the secret is empty or a list value holds something other than strings.
+pub fn api_sign_request(
+    params: &Map,
+    api_secret: &str,
+    algorithm: Algorithm,
+    signature_version: u32,
+) -> Result<String> {
+    sign_excluding(params, api_secret, algorithm, signature_version, &[])
+}
+
+/// Signs `params` leaving out the keys in `excluded`.
+pub(crate) fn sign_excluding(
+    params: &Map,
+    api_secret: &str,
+    algorithm: Algorithm,
+    signature_version: u32,
+    excluded: &[&str],
+) -> Result<String> {
+    if api_secret.is_empty() {
+        return Err(Error::signature("Must supply api_secret"));
+    }
+    let pairs = SortedPairs::build(params, signature_version, excluded)?;
+    let mut parts: Vec<&[u8]> = Vec::with_capacity(pairs.spans.len() * 2 + 1);
+    for (i, span) in pairs.spans.iter().enumerate() {
+        if i > 0 {
+            parts.push(b"&");
+        }
+        parts.push(pairs.buf[span.0..span.1].as_bytes());
+    }
+    parts.push(api_secret.as_bytes());
+    Ok(algorithm.hex_digest(&parts))
+}
+
+/// `key=value` strings written into one buffer, as sorted spans.
+struct SortedPairs {
+    buf: String,
+    spans: Vec<(usize, usize)>,
+}
+
+impl SortedPairs {
+    fn build(params: &Map, signature_version: u32, excluded: &[&str]) -> Result<Self> {
+        let mut buf = String::with_capacity(params.len() * 24);
+        let mut spans = Vec::with_capacity(params.len());
+        let escape = signature_version >= 2;
+        for (key, value) in params.iter() {
+            if !value.truthy() || excluded.contains(&key.as_str()) {
+                continue;
+            }
+            let start = buf.len();
+            buf.push_str(key);
+            buf.push('=');
+            write_sign_value(&mut buf, value)?;
+            if escape && buf[start..].contains('&') {
+                let escaped = buf[start..].replace('&', "%26");
+                buf.truncate(start);
+                buf.push_str(&escaped);
+            }
+            spans.push((start, buf.len()));
+        }
+        spans.sort_unstable_by(|a, b| buf[a.0..a.1].cmp(&buf[b.0..b.1]));
+        Ok(SortedPairs { buf, spans })
+    }
+}
+
+/// Appends the signed text of one (truthy) value.
+fn write_sign_value(out: &mut String, value: &Value) -> Result<()> {
+    match value {
+        Value::List(items) => {
+            for (i, item) in items.iter().enumerate() {
+                match item {
+                    Value::Str(s) => {
+                        if i > 0 {
+                            out.push(',');
+                        }
+                        out.push_str(s);
+                    }
+                    other => return Err(join_type_error(i, other)),
+                }
+            }
+        }
+        Value::Bool(true) => out.push_str("true"),
+        Value::Bool(false) => out.push_str("false"),
+        other => other.push_py_str(out),
+    }
+    Ok(())
+}
+
+/// The error Python's `",".join(list)` raises for a non-string item.
+pub(crate) fn join_type_error(index: usize, item: &Value) -> Error {
+    Error::invalid_option(
+        "params",
+        format!(
+            "sequence item {index}: expected str instance, {} found",
+            py_type_name(item)
+        ),
+    )
+}
+
+/// Python's type name of a value, for messages that mirror the SDK's.
+pub(crate) fn py_type_name(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "NoneType",
+        Value::Bool(_) => "bool",
+        Value::Int(_) => "int",
+        Value::Float(_) => "float",
+        Value::Str(_) => "str",
+        Value::List(_) => "list",
+        Value::Map(_) => "dict",
+    }
+}
+
+/// The signature version named by an option or setting value (Python compares it with
+/// `>= 2`; a string or `None` cannot be compared).
+pub(crate) fn version_from_value(value: &Value) -> Result<u32> {
+    let v2 = match value {
+        Value::Int(i) => *i >= 2,
+        Value::Float(f) => *f >= 2.0,
+        Value::Bool(_) => false,
+        other => {
+            return Err(Error::invalid_option(
+                "signature_version",
+                format!("expected a number, found {}", other.type_name()),
+            ))
+        }
+    };
+    Ok(if v2 { 2 } else { 1 })
+}
+
+/// A signature and the exact text it was computed over, for comparing with the
+/// server's "Invalid Signature" message. The API secret is not part of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SignatureExplanation {
+    /// The string that was hashed, without the appended secret.
+    pub string_to_sign: String,
+    /// The hash function used.
+    pub algorithm: Algorithm,
+    /// The signature version used (1: no `&` escaping).
+    pub signature_version: u32,
+    /// The resulting lowercase hex signature.
+    pub signature: String,
+}
+
+/// The signing settings of a client or call: secret, algorithm and version.
+pub(crate) struct SigningKeys {
+    pub(crate) secret: String,
+    pub(crate) algorithm: Algorithm,
+    pub(crate) version: u32,
+}
+
+impl fmt::Debug for SigningKeys {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("SigningKeys")
+            .field("secret", &"***")
+            .field("algorithm", &self.algorithm)
+            .field("version", &self.version)
+            .finish()
+    }
+}
+
+/// Reads `key` from `options`, falling back to the client's setting (Python's
+/// `options.get(key, config.key)`: a key present with `None` stays `None`).
+pub(crate) fn option_or_config<'a>(
+    client: &'a Client,
+    options: &'a Map,
+    key: &str,
+) -> Option<&'a Value> {
+    match options.get(key) {
+        Some(v) => Some(v),
+        None => client.config().get(key),
+    }
+}
+
+impl SigningKeys {
+    /// The keys for a call with `options`: `api_secret`, `signature_algorithm` and
+    /// `signature_version` from the options, else the configuration, else the defaults.
+    pub(crate) fn resolve(client: &Client, options: &Map) -> Result<Self> {
+        let secret = match option_or_config(client, options, "api_secret") {
+            Some(v) if v.truthy() => v.py_str().into_owned(),
+            _ => return Err(Error::config_option("api_secret", "Must supply api_secret")),
+        };
+        let algorithm = match option_or_config(client, options, "signature_algorithm") {
+            Some(v) => Algorithm::from_value(v)?,
+            None => Algorithm::Sha1,
+        };
+        let version = match option_or_config(client, options, "signature_version") {
+            Some(v) => version_from_value(v)?,
+            None => DEFAULT_SIGNATURE_VERSION,
+        };
+        Ok(SigningKeys {
+            secret,
+            algorithm,
+            version,
+        })
+    }
+}
+
+/// Parameters the server never includes in the signature; left out of
+/// [`Client::sign_request`] in the default profile (pycloudinary signs what it is given).
+pub const UNSIGNED_PARAMS: &[&str] = &["file", "cloud_name", "resource_type", "api_key"];
+
+impl Client {
+    /// Signs `params` with this client's `api_secret`, `signature_algorithm` (default
+    /// SHA-1) and `signature_version` (default 2), e.g. for an Upload widget or a
+    /// browser form that posts the parameters itself.
+    ///
+    /// In the default profile `file`, `cloud_name`, `resource_type` and `api_key` are
+    /// left out, as the server does; the `python` profile signs every key given.
+    ///
+    /// ```
+    /// let client = cldkit::Client::from_url("cloudinary://key:abcd@demo").unwrap();
+    /// let params: cldkit::Map = serde_json::from_str(
+    ///     r#"{"public_id": "sample", "timestamp": 1315060510, "value": "sample"}"#).unwrap();
+    /// assert_eq!(client.sign_request(&params).unwrap(), "e918a796ec67230979a69dfec53a3b5b5be68604");
+    /// ```
+    pub fn sign_request(&self, params: &Map) -> Result<String> {
+        let keys = SigningKeys::resolve(self, &Map::new())?;
+        sign_excluding(
+            params,
+            &keys.secret,
+            keys.algorithm,
+            keys.version,
+            self.unsigned_params(),
+        )
+    }
+
+    /// Like [`Client::sign_request`], and also returns the exact string that was signed
+    /// (without the secret), to compare with the server's "Invalid Signature" message.
+    ///
+    /// ```
+    /// let client = cldkit::Client::from_url("cloudinary://key:abcd@demo").unwrap();
+    /// let params: cldkit::Map = serde_json::from_str(
+    ///     r#"{"public_id": "a&b", "timestamp": 1700000000}"#).unwrap();
+    /// let e = client.explain_signature(&params).unwrap();
+    /// assert_eq!(e.string_to_sign, "public_id=a%26b&timestamp=1700000000");
+    /// assert_eq!(e.signature, client.sign_request(&params).unwrap());
+    /// ```
+    pub fn explain_signature(&self, params: &Map) -> Result<SignatureExplanation> {
+        let keys = SigningKeys::resolve(self, &Map::new())?;
+        let excluded = self.unsigned_params();
+        let pairs = SortedPairs::build(params, keys.version, excluded)?;
+        let mut string_to_sign = String::with_capacity(pairs.buf.len() + pairs.spans.len());
+        for (i, span) in pairs.spans.iter().enumerate() {
+            if i > 0 {
+                string_to_sign.push('&');
+            }
+            string_to_sign.push_str(&pairs.buf[span.0..span.1]);
+        }
+        let signature = keys
+            .algorithm
+            .hex_digest(&[string_to_sign.as_bytes(), keys.secret.as_bytes()]);
+        Ok(SignatureExplanation {
+            string_to_sign,
+            algorithm: keys.algorithm,
+            signature_version: keys.version,
+            signature,
+        })
+    }
+
+    fn unsigned_params(&self) -> &'static [&'static str] {
+        match self.profile() {
+            Profile::Python => &[],
+            _ => UNSIGNED_PARAMS,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn map(json: &str) -> Map {
+        serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn documented_vector() {
+        let p = map(r#"{"eager": "w_400,h_300,c_pad|w_260,h_200,c_crop", "public_id": "sample_image", "timestamp": "1315060510"}"#);
+        assert_eq!(
+            api_sign_request(&p, "abcd", Algorithm::Sha256, 2).unwrap(),
+            "cc927e1290f9e3ae4c1a741eda21a4630b4ce80f9ce0bc0296337d25cf40f91e"
+        );
+    }
+
+    #[test]
+    fn falsy_values_are_skipped_and_lists_joined() {
+        let p = map(r#"{"a": 0, "b": false, "c": "", "d": [], "e": null, "f": ["x", "y"], "g": 1.0, "h": {"k": "v"}}"#);
+        assert_eq!(string_to_sign(&p, 2).unwrap(), "f=x,y&g=1.0&h={'k': 'v'}");
+    }
+
+    #[test]
+    fn non_string_list_items_are_rejected() {
+        let p = map(r#"{"a": [1, 2]}"#);
+        assert!(string_to_sign(&p, 2).is_err());
+    }
+
+    #[test]
+    fn version_one_keeps_ampersands_and_sort_is_by_code_point() {
+        let p = map(r#"{"a": "x&y", "A": "1", "a1": "2"}"#);
+        assert_eq!(string_to_sign(&p, 1).unwrap(), "A=1&a1=2&a=x&y");
+    }
+
+    #[test]
+    fn empty_secret_and_unknown_algorithm_fail() {
+        assert!(api_sign_request(&Map::new(), "", Algorithm::Sha1, 2).is_err());
+        assert!(Algorithm::from_name("md5").is_err());
+    }
+
+    #[test]
+    fn default_profile_leaves_out_server_side_exclusions() {
+        let client = Client::from_url("cloudinary://k:abcd@demo").unwrap();
+        let p = map(r#"{"file": "f", "api_key": "k", "public_id": "x"}"#);
+        let e = client.explain_signature(&p).unwrap();
+        assert_eq!(e.string_to_sign, "public_id=x");
+        let py = client.with_profile(Profile::Python);
+        let e = py.explain_signature(&p).unwrap();
+        assert_eq!(e.string_to_sign, "api_key=k&file=f&public_id=x");
+    }
+
+    #[test]
+    fn secrets_stay_out_of_debug_and_errors() {
+        let client = Client::from_url("cloudinary://k:topsecret@demo").unwrap();
+        let keys = SigningKeys::resolve(&client, &Map::new()).unwrap();
+        assert!(!format!("{keys:?}").contains("topsecret"));
+        let e = client.explain_signature(&map(r#"{"a": "b"}"#)).unwrap();
+        assert!(!format!("{e:?}").contains("topsecret"));
+        let err = client.sign_request(&map(r#"{"a": [1]}"#)).unwrap_err();
+        assert!(!format!("{err:?} {err}").contains("topsecret"));
+    }
+}

@@ -1,1 +1,184 @@
-//! (in progress)
+//! Verification of what Cloudinary sends back: webhook (notification) signatures and
+//! the `signature` of upload results.
+//!
+//! * Notification: hex SHA-1 (or SHA-256, per `signature_algorithm`) of the raw body,
+//!   immediately followed by the `X-Cld-Timestamp` text and the API secret; stale when
+//!   the timestamp is more than `valid_for` seconds (default 7200) before now.
+//! * API response: the request signature of `{public_id, version}` with signature
+//!   version 1 (no `&` escaping).
+//!
+//! Digests are compared in constant time (the official SDKs use plain `==`).
+//!
+//! ```
+//! let client = cldkit::Client::from_url("cloudinary://key:abcd@demo")
+//!     .unwrap()
+//!     .with_clock(|| 1_700_000_000);
+//! let body = br#"{"public_id":"sample","version":1}"#;
+//! let ok = client
+//!     .verify_notification(body, 1_699_999_900, "d47ca1f665f25767592b7782be8a51659ee22764", None)
+//!     .unwrap();
+//! assert!(ok);
+//! ```
+
+use subtle::ConstantTimeEq;
+
+use crate::sign::{api_sign_request, Algorithm};
+use crate::{Client, Error, Map, Result, Value};
+
+/// The validity window the SDKs use when none is given, in seconds.
+pub const DEFAULT_VALID_FOR: i64 = 7200;
+
+/// Constant-time equality of a received signature and the expected one.
+pub fn signatures_equal(received: &str, expected: &str) -> bool {
+    let (a, b) = (received.as_bytes(), expected.as_bytes());
+    a.len() == b.len() && bool::from(a.ct_eq(b))
+}
+
+/// Python's `int(x)` for a timestamp: an integer, a float (truncated), a boolean or
+/// a decimal string (surrounding whitespace, a sign and `_` separators allowed).
+fn py_int(value: &Value) -> Result<i128> {
+    let bad = || {
+        Error::invalid_option(
+            "timestamp",
+            format!("invalid literal for int() with base 10: {}", value.py_str()),
+        )
+    };
+    match value {
+        Value::Int(i) => Ok(*i as i128),
+        Value::Bool(b) => Ok(*b as i128),
+        Value::Float(f) if f.is_finite() => Ok(f.trunc() as i128),
+        Value::Str(s) => {
+            let t = s.trim();
+            let (neg, digits) = match t.strip_prefix('-') {
+                Some(d) => (true, d),
+                None => (false, t.strip_prefix('+').unwrap_or(t)),
+            };
+            let well_formed = !digits.is_empty()
+                && !digits.starts_with('_')
+                && !digits.ends_with('_')
+                && !digits.contains("__")
+                && digits.chars().all(|c| c.is_ascii_digit() || c == '_');
+            if !well_formed {
+                return Err(bad());
+            }
+            let n: i128 = digits.replace('_', "").parse().map_err(|_| bad())?;
+            Ok(if neg { -n } else { n })
+        }
+        _ => Err(bad()),
+    }
+}
+
+impl Client {
+    fn secret_for_verification(&self) -> Result<String> {
+        match self.config().get("api_secret") {
+            Some(v) if v.truthy() => Ok(v.py_str().into_owned()),
+            _ => Err(Error::config_option("api_secret", "Api secret key is empty")),
+        }
+    }
+
+    fn configured_algorithm(&self) -> Result<Algorithm> {
+        match self.config().get("signature_algorithm") {
+            Some(v) if v.truthy() => Algorithm::from_value(v),
+            _ => Ok(Algorithm::Sha1),
+        }
+    }
+
+    /// Verifies a webhook: `body` is the raw request body, `timestamp` the
+    /// `X-Cld-Timestamp` header (an integer or its text), `signature` the
+    /// `X-Cld-Signature` header. `valid_for` defaults to 7200 seconds; a timestamp
+    /// older than that (by the client's clock) is rejected, future ones are accepted.
+    pub fn verify_notification(
+        &self,
+        body: &[u8],
+        timestamp: impl Into<Value>,
+        signature: &str,
+        valid_for: Option<f64>,
+    ) -> Result<bool> {
+        let secret = self.secret_for_verification()?;
+        let timestamp = timestamp.into();
+        let ts = py_int(&timestamp)?;
+        let valid_for = valid_for.unwrap_or(DEFAULT_VALID_FOR as f64);
+        if (ts as f64) < self.now() as f64 - valid_for {
+            return Ok(false);
+        }
+        if std::str::from_utf8(body).is_err() {
+            return Err(Error::invalid_option("body", "Body should be type of string"));
+        }
+        let algorithm = self.configured_algorithm()?;
+        let ts_text = timestamp.py_str();
+        let expected = algorithm.hex_digest(&[body, ts_text.as_bytes(), secret.as_bytes()]);
+        Ok(signatures_equal(signature, &expected))
+    }
+
+    /// Verifies the `signature` of an upload result against its `public_id` and
+    /// `version`, with the configured `signature_algorithm`.
+    ///
+    /// ```
+    /// let client = cldkit::Client::from_url("cloudinary://key:abcd@demo").unwrap();
+    /// assert!(client
+    ///     .verify_api_response("sample", 1234567890, "d67d8bab591ef75a5a612c8812ae72281522dd3b")
+    ///     .unwrap());
+    /// ```
+    pub fn verify_api_response(
+        &self,
+        public_id: impl Into<Value>,
+        version: impl Into<Value>,
+        signature: &str,
+    ) -> Result<bool> {
+        let secret = self.secret_for_verification()?;
+        let mut params = Map::with_capacity(2);
+        params.insert("public_id", public_id.into());
+        params.insert("version", version.into());
+        let algorithm = self.configured_algorithm()?;
+        let expected = api_sign_request(&params, &secret, algorithm, 1)?;
+        Ok(signatures_equal(signature, &expected))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn client() -> Client {
+        Client::from_url("cloudinary://k:abcd1234SECRETxyz@c")
+            .unwrap()
+            .with_clock(|| 1_700_000_100)
+    }
+
+    #[test]
+    fn spec_vectors() {
+        let body = br#"{"notification_type":"upload","public_id":"sample","version":1312461204}"#;
+        let c = client();
+        assert!(c
+            .verify_notification(body, "1700000000", "c0110afc4fba9067e0c7b73d0432ff5f5be67ae8", None)
+            .unwrap());
+        assert!(!c
+            .verify_notification(body, 1_700_000_000, "c0110afc4fba9067e0c7b73d0432ff5f5be67ae9", None)
+            .unwrap());
+        assert!(!c
+            .verify_notification(body, 1_690_000_000, "c0110afc4fba9067e0c7b73d0432ff5f5be67ae8", None)
+            .unwrap());
+        assert!(c
+            .verify_api_response("sample", 1312461204, "2a6cfbccc5db392ce7ebec9338facf577eb67c5c")
+            .unwrap());
+        assert!(c
+            .verify_api_response("a&b", 1, "065a2d8f7fc7d6b8386251a14611a9a9845364ce")
+            .unwrap());
+    }
+
+    #[test]
+    fn python_int_parsing() {
+        assert_eq!(py_int(&Value::from(" 12 ")).unwrap(), 12);
+        assert_eq!(py_int(&Value::from("1_000")).unwrap(), 1000);
+        assert!(py_int(&Value::from("abc")).is_err());
+        assert!(py_int(&Value::from("1.5")).is_err());
+        assert_eq!(py_int(&Value::from(1.9)).unwrap(), 1);
+    }
+
+    #[test]
+    fn missing_secret_is_an_error_without_secrets_in_it() {
+        let c = Client::from_url("cloudinary://k@c").unwrap();
+        let e = c.verify_api_response("a", 1, "x").unwrap_err();
+        assert!(e.to_string().contains("empty"));
+    }
+}
