@@ -33,9 +33,10 @@ use crate::{Client, Map, Profile, Value};
 /// assigned cldkit a code; override it with the `sdk_code` setting).
 pub const CLDKIT_SDK_CODE: &str = "Z";
 
-/// The runtime version reported when no binding sets `tech_version`: the minimum Rust
-/// version cldkit supports.
-pub const DEFAULT_TECH_VERSION: &str = env!("CARGO_PKG_RUST_VERSION");
+/// The runtime version reported when no binding sets `tech_version` ("unknown"): the
+/// 2-character encoding holds minor versions up to 40 only, so Rust's own version
+/// (1.75 and later) cannot be reported.
+pub const DEFAULT_TECH_VERSION: &str = "0.0";
 
 /// The parts of an analytics token that identify the SDK.
 #[derive(Clone, Debug, PartialEq, Eq)]
