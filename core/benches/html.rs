@@ -19,12 +19,21 @@ fn image_tags(c: &mut Criterion) {
     )
     .expect("options");
     c.bench_function("img_srcset_6_widths", |b| {
-        b.iter(|| client.image_tag(black_box("folder/beach"), black_box(&with_srcset)).unwrap())
+        b.iter(|| {
+            client
+                .image_tag(black_box("folder/beach"), black_box(&with_srcset))
+                .unwrap()
+        })
     });
     let plain: Map =
-        serde_json::from_str(r#"{"width": 400, "height": 300, "crop": "fill", "alt": "A dog"}"#).expect("options");
+        serde_json::from_str(r#"{"width": 400, "height": 300, "crop": "fill", "alt": "A dog"}"#)
+            .expect("options");
     c.bench_function("img_plain", |b| {
-        b.iter(|| client.image_tag(black_box("dog"), black_box(&plain)).unwrap())
+        b.iter(|| {
+            client
+                .image_tag(black_box("dog"), black_box(&plain))
+                .unwrap()
+        })
     });
 }
 
