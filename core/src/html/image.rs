@@ -23,7 +23,7 @@ impl Client {
     ///
     /// ```
     /// use cldkit::{Client, Config, Map};
-    /// let client = Client::new(Config::new().with("cloud_name", "demo").with("secure", true));
+    /// let client = Client::new(Config::new().with("cloud_name", "demo").with("secure", true).with("analytics", false));
     /// let opts: Map = serde_json::from_str(
     ///     r#"{"width": 500, "height": 500, "crop": "fill", "alt": "A dog",
     ///         "srcset": {"breakpoints": [200, 400], "sizes": true}}"#).unwrap();

@@ -14,7 +14,7 @@
 //!
 //! ```
 //! use cldkit::{html::PlaceholderMode, Client, Config, Map};
-//! let client = Client::new(Config::new().with("cloud_name", "demo").with("secure", true));
+//! let client = Client::new(Config::new().with("cloud_name", "demo").with("secure", true).with("analytics", false));
 //! let opts: Map = serde_json::from_str(r#"{
 //!     "width": 800, "crop": "scale", "alt": "Beach",
 //!     "srcset": {"min_width": 400, "max_width": 800, "max_images": 2, "sizes": true}

@@ -17,7 +17,7 @@ impl Client {
     ///
     /// ```
     /// use cldkit::{Client, Config, Map};
-    /// let client = Client::new(Config::new().with("cloud_name", "demo").with("secure", true));
+    /// let client = Client::new(Config::new().with("cloud_name", "demo").with("secure", true).with("analytics", false));
     /// let opts: Map = serde_json::from_str(r#"{"width": 100, "crop": "scale",
     ///     "sources": [{"min_width": 600, "transformation": {"effect": "sepia"}}]}"#).unwrap();
     /// assert_eq!(client.picture_tag("dog", &opts).unwrap(),
@@ -68,7 +68,7 @@ impl Client {
     ///
     /// ```
     /// use cldkit::{Client, Config, Map};
-    /// let client = Client::new(Config::new().with("cloud_name", "demo").with("secure", true));
+    /// let client = Client::new(Config::new().with("cloud_name", "demo").with("secure", true).with("analytics", false));
     /// let opts: Map = serde_json::from_str(r#"{"media": {"max_width": 500}}"#).unwrap();
     /// assert_eq!(client.source_tag("dog", &opts).unwrap(),
     ///     "<source media=\"(max-width: 500px)\" srcset=\"https://res.cloudinary.com/demo/image/upload/dog\">");

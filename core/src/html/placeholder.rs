@@ -13,7 +13,7 @@
 //!
 //! ```
 //! use cldkit::{html::PlaceholderMode, Client, Config, Map};
-//! let client = Client::new(Config::new().with("cloud_name", "demo").with("secure", true));
+//! let client = Client::new(Config::new().with("cloud_name", "demo").with("secure", true).with("analytics", false));
 //! let opts: Map = serde_json::from_str(r#"{"width": 400, "height": 300, "crop": "fill"}"#).unwrap();
 //! let urls = client.placeholder_urls("dog", PlaceholderMode::Blur, &opts).unwrap();
 //! assert_eq!(urls.url, "https://res.cloudinary.com/demo/image/upload/c_fill,h_300,w_400/dog");
@@ -131,7 +131,10 @@ impl Client {
             .iter()
             .map(|c| Value::Map(Map::from_iter([("raw_transformation", *c)])))
             .collect();
-        let chained = pyops::chain_transformations(options.clone(), Value::List(components));
+        let mut chained = pyops::chain_transformations(options.clone(), Value::List(components));
+        // Marks the URL as a placeholder for the analytics token of the default profile,
+        // as `@cloudinary/html` does; the URL builder otherwise ignores it.
+        chained.insert("placeholder", true);
         let source = Value::Str(public_id.to_owned());
         url_string(pyops::cloudinary_url(self, &source, &chained)?.url)
     }
@@ -160,7 +163,7 @@ impl Client {
     ///
     /// ```
     /// use cldkit::{html::PlaceholderMode, Client, Config, Map};
-    /// let client = Client::new(Config::new().with("cloud_name", "demo").with("secure", true));
+    /// let client = Client::new(Config::new().with("cloud_name", "demo").with("secure", true).with("analytics", false));
     /// let opts: Map = serde_json::from_str(r#"{"width": 400, "crop": "scale", "alt": "Dog"}"#).unwrap();
     /// assert_eq!(client.lazy_image_tag("dog", &opts, Some(PlaceholderMode::Pixelate)).unwrap(),
     ///     "<img alt=\"Dog\" data-src=\"https://res.cloudinary.com/demo/image/upload/c_scale,w_400/dog\" \

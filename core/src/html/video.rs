@@ -22,7 +22,7 @@ impl Client {
     ///
     /// ```
     /// use cldkit::{Client, Config, Map};
-    /// let client = Client::new(Config::new().with("cloud_name", "demo").with("secure", true));
+    /// let client = Client::new(Config::new().with("cloud_name", "demo").with("secure", true).with("analytics", false));
     /// let opts: Map = serde_json::from_str(r#"{"source_types": ["webm", "mp4"], "controls": true}"#).unwrap();
     /// assert_eq!(client.video_tag("movie.mp4", &opts).unwrap(),
     ///     "<video controls poster=\"https://res.cloudinary.com/demo/video/upload/movie.jpg\">\
