@@ -52,9 +52,21 @@ pub struct SdkInfo {
 }
 
 impl SdkInfo {
-    /// cldkit's own identity, with `sdk_code`, `sdk_semver`, `tech_version` and
-    /// `product` taken from `options`, else the configuration, else the defaults.
-    fn resolve(config: &Map, options: &Map) -> Self {
+    /// cldkit's own identity (SDK code [`CLDKIT_SDK_CODE`], the crate version, runtime
+    /// [`DEFAULT_TECH_VERSION`], product `A`).
+    pub fn cldkit() -> Self {
+        SdkInfo {
+            product: "A".into(),
+            sdk_code: CLDKIT_SDK_CODE.into(),
+            sdk_semver: env!("CARGO_PKG_VERSION").into(),
+            tech_version: DEFAULT_TECH_VERSION.into(),
+        }
+    }
+
+    /// These parts overridden by `options`, then `config`: `product`,
+    /// `sdkCode`/`sdk_code`, `sdkSemver`/`sdk_semver`, `techVersion`/`tech_version`
+    /// (the first non-null value wins, in that order).
+    pub fn with_overrides(&self, config: &Map, options: &Map) -> Self {
         let pick = |keys: &[&str], default: &str| -> String {
             for key in keys {
                 for source in [options, config] {
@@ -68,10 +80,10 @@ impl SdkInfo {
             default.to_owned()
         };
         SdkInfo {
-            product: pick(&["product"], "A"),
-            sdk_code: pick(&["sdkCode", "sdk_code"], CLDKIT_SDK_CODE),
-            sdk_semver: pick(&["sdkSemver", "sdk_semver"], env!("CARGO_PKG_VERSION")),
-            tech_version: pick(&["techVersion", "tech_version"], DEFAULT_TECH_VERSION),
+            product: pick(&["product"], &self.product),
+            sdk_code: pick(&["sdkCode", "sdk_code"], &self.sdk_code),
+            sdk_semver: pick(&["sdkSemver", "sdk_semver"], &self.sdk_semver),
+            tech_version: pick(&["techVersion", "tech_version"], &self.tech_version),
         }
     }
 }
@@ -79,8 +91,7 @@ impl SdkInfo {
 /// Encodes a dotted version: segments reversed, each padded to 2 digits, read as a
 /// number and written 6 bits per character. `None` when it cannot be encoded.
 pub fn encode_version(version: &str) -> Option<String> {
-    const ALPHABET: &[u8; 64] =
-        b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
     let segments: Vec<&str> = version.split('.').collect();
     if segments.len() < 2 {
         return None;
@@ -184,12 +195,12 @@ pub(crate) fn url_token(client: &Client, options: &Map) -> Option<String> {
         .iter()
         .any(|k| options.contains_key(k) || config.contains_key(k));
     let mut base = if overridden {
-        token(&SdkInfo::resolve(config, options), feature)
+        token(&SdkInfo::cldkit().with_overrides(config, options), feature)
     } else {
         // Without overrides the token only depends on cldkit itself: computed once.
         static DEFAULT: OnceLock<String> = OnceLock::new();
         DEFAULT
-            .get_or_init(|| token(&SdkInfo::resolve(&Map::new(), &Map::new()), '0'))
+            .get_or_init(|| token(&SdkInfo::cldkit(), '0'))
             .clone()
     };
     if base.len() > 1 {
@@ -269,9 +280,10 @@ mod tests {
         assert_eq!(url_token(&client, &off), None);
         let lazy: Map = serde_json::from_str(r#"{"loading": "lazy"}"#).unwrap();
         assert!(url_token(&client, &lazy).unwrap().ends_with('C'));
-        let pinned: Map =
-            serde_json::from_str(r#"{"sdk_code": "X", "sdk_semver": "1.24.0", "tech_version": "12.0.0"}"#)
-                .unwrap();
+        let pinned: Map = serde_json::from_str(
+            r#"{"sdk_code": "X", "sdk_semver": "1.24.0", "tech_version": "12.0.0"}"#,
+        )
+        .unwrap();
         assert_eq!(url_token(&client, &pinned).unwrap(), "BAXAlhAM0");
     }
 

@@ -232,6 +232,9 @@ mod tests {
     fn urlencode_lists() {
         let m: Map = serde_json::from_str(r#"{"a[]": ["x", "y"], "b": 1, "c": ["z"]}"#).unwrap();
         assert_eq!(urlencode(&m, true), "a%5B%5D=x&a%5B%5D=y&b=1&c=z");
-        assert_eq!(urlencode(&m, false), "a%5B%5D=%5B%27x%27%2C+%27y%27%5D&b=1&c=%5B%27z%27%5D");
+        assert_eq!(
+            urlencode(&m, false),
+            "a%5B%5D=%5B%27x%27%2C+%27y%27%5D&b=1&c=%5B%27z%27%5D"
+        );
     }
 }

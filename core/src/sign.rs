@@ -152,7 +152,7 @@ pub(crate) fn sign_excluding(
         if i > 0 {
             parts.push(b"&");
         }
-        parts.push(pairs.buf[span.0..span.1].as_bytes());
+        parts.push(&pairs.buf.as_bytes()[span.0..span.1]);
     }
     parts.push(api_secret.as_bytes());
     Ok(algorithm.hex_digest(&parts))
@@ -401,7 +401,9 @@ mod tests {
 
     #[test]
     fn documented_vector() {
-        let p = map(r#"{"eager": "w_400,h_300,c_pad|w_260,h_200,c_crop", "public_id": "sample_image", "timestamp": "1315060510"}"#);
+        let p = map(
+            r#"{"eager": "w_400,h_300,c_pad|w_260,h_200,c_crop", "public_id": "sample_image", "timestamp": "1315060510"}"#,
+        );
         assert_eq!(
             api_sign_request(&p, "abcd", Algorithm::Sha256, 2).unwrap(),
             "cc927e1290f9e3ae4c1a741eda21a4630b4ce80f9ce0bc0296337d25cf40f91e"
@@ -410,7 +412,9 @@ mod tests {
 
     #[test]
     fn falsy_values_are_skipped_and_lists_joined() {
-        let p = map(r#"{"a": 0, "b": false, "c": "", "d": [], "e": null, "f": ["x", "y"], "g": 1.0, "h": {"k": "v"}}"#);
+        let p = map(
+            r#"{"a": 0, "b": false, "c": "", "d": [], "e": null, "f": ["x", "y"], "g": 1.0, "h": {"k": "v"}}"#,
+        );
         assert_eq!(string_to_sign(&p, 2).unwrap(), "f=x,y&g=1.0&h={'k': 'v'}");
     }
 

@@ -72,7 +72,10 @@ impl Client {
     fn secret_for_verification(&self) -> Result<String> {
         match self.config().get("api_secret") {
             Some(v) if v.truthy() => Ok(v.py_str().into_owned()),
-            _ => Err(Error::config_option("api_secret", "Api secret key is empty")),
+            _ => Err(Error::config_option(
+                "api_secret",
+                "Api secret key is empty",
+            )),
         }
     }
 
@@ -102,7 +105,10 @@ impl Client {
             return Ok(false);
         }
         if std::str::from_utf8(body).is_err() {
-            return Err(Error::invalid_option("body", "Body should be type of string"));
+            return Err(Error::invalid_option(
+                "body",
+                "Body should be type of string",
+            ));
         }
         let algorithm = self.configured_algorithm()?;
         let ts_text = timestamp.py_str();
@@ -150,16 +156,35 @@ mod tests {
         let body = br#"{"notification_type":"upload","public_id":"sample","version":1312461204}"#;
         let c = client();
         assert!(c
-            .verify_notification(body, "1700000000", "c0110afc4fba9067e0c7b73d0432ff5f5be67ae8", None)
+            .verify_notification(
+                body,
+                "1700000000",
+                "c0110afc4fba9067e0c7b73d0432ff5f5be67ae8",
+                None
+            )
             .unwrap());
         assert!(!c
-            .verify_notification(body, 1_700_000_000, "c0110afc4fba9067e0c7b73d0432ff5f5be67ae9", None)
+            .verify_notification(
+                body,
+                1_700_000_000,
+                "c0110afc4fba9067e0c7b73d0432ff5f5be67ae9",
+                None
+            )
             .unwrap());
         assert!(!c
-            .verify_notification(body, 1_690_000_000, "c0110afc4fba9067e0c7b73d0432ff5f5be67ae8", None)
+            .verify_notification(
+                body,
+                1_690_000_000,
+                "c0110afc4fba9067e0c7b73d0432ff5f5be67ae8",
+                None
+            )
             .unwrap());
         assert!(c
-            .verify_api_response("sample", 1312461204, "2a6cfbccc5db392ce7ebec9338facf577eb67c5c")
+            .verify_api_response(
+                "sample",
+                1312461204,
+                "2a6cfbccc5db392ce7ebec9338facf577eb67c5c"
+            )
             .unwrap());
         assert!(c
             .verify_api_response("a&b", 1, "065a2d8f7fc7d6b8386251a14611a9a9845364ce")

@@ -26,12 +26,16 @@ pub(super) fn run(kind: &str, client: &Client, input: &Json) -> Option<Result<Js
         "signed_upload_form" => options(input, "options").and_then(|o| {
             let mut args = Map::new();
             args.insert("file", field(input, "file"));
-            client.upload_api_call("upload", &args, &o).map(|r| request_json(&r))
+            client
+                .upload_api_call("upload", &args, &o)
+                .map(|r| request_json(&r))
         }),
         "upload_api_call" => upload_api_call(client, input),
-        "private_download_url" => options(input, "options").and_then(|o| {
-            client.private_download_url(field(input, "public_id"), field(input, "format"), &o)
-        }).map(url_json),
+        "private_download_url" => options(input, "options")
+            .and_then(|o| {
+                client.private_download_url(field(input, "public_id"), field(input, "format"), &o)
+            })
+            .map(url_json),
         "download_archive_url" => options(input, "options")
             .and_then(|o| client.download_archive_url(&o))
             .map(url_json),
@@ -79,7 +83,11 @@ fn sign_request(client: &Client, input: &Json) -> Result<Json> {
     let params = options(input, "params")?;
     let secret = match input.get("api_secret") {
         Some(_) => field(input, "api_secret"),
-        None => client.config().get("api_secret").cloned().unwrap_or_default(),
+        None => client
+            .config()
+            .get("api_secret")
+            .cloned()
+            .unwrap_or_default(),
     };
     if !secret.truthy() {
         return Err(Error::signature("Must supply api_secret"));
@@ -169,7 +177,11 @@ fn analytics(client: &Client, input: &Json) -> Result<Json> {
         Value::Str(s) => Json::from(s.clone()),
         _ => Json::Null,
     };
-    let a = url.as_str().and_then(query_param_a).map(Json::from).unwrap_or(Json::Null);
+    let a = url
+        .as_str()
+        .and_then(query_param_a)
+        .map(Json::from)
+        .unwrap_or(Json::Null);
     Ok(json!({ "url": url, "a": a }))
 }
 

@@ -2,8 +2,8 @@
 
 use super::form::{build_request, CallSpec, UploadRequest};
 use super::params::{
-    archive_params, build_array, build_upload_params, encode_context, get,
-    multi_and_sprite_params, now_text, slideshow_params,
+    archive_params, build_array, build_upload_params, encode_context, get, multi_and_sprite_params,
+    now_text, slideshow_params,
 };
 use crate::{Client, Error, Map, Result, Value};
 
@@ -108,14 +108,22 @@ impl Client {
     }
 
     /// The `explicit` request: upload parameters applied to an existing asset.
-    pub fn explicit_form(&self, public_id: impl Into<Value>, options: &Map) -> Result<UploadRequest> {
+    pub fn explicit_form(
+        &self,
+        public_id: impl Into<Value>,
+        options: &Map,
+    ) -> Result<UploadRequest> {
         let mut params = build_upload_params(self, options)?;
         params.insert("public_id", public_id.into());
         build_request(self, signed("explicit"), params, None, options)
     }
 
     /// The `destroy` request.
-    pub fn destroy_form(&self, public_id: impl Into<Value>, options: &Map) -> Result<UploadRequest> {
+    pub fn destroy_form(
+        &self,
+        public_id: impl Into<Value>,
+        options: &Map,
+    ) -> Result<UploadRequest> {
         let mut p = Map::with_capacity(6);
         p.insert("timestamp", now_text(self));
         p.insert("type", get(options, "type").clone());
@@ -140,7 +148,13 @@ impl Client {
         p.insert("invalidate", get(options, "invalidate").clone());
         p.insert("from_public_id", from_public_id.into());
         p.insert("to_public_id", to_public_id.into());
-        for key in ["to_type", "context", "metadata", "notification_url", "batch_id"] {
+        for key in [
+            "to_type",
+            "context",
+            "metadata",
+            "notification_url",
+            "batch_id",
+        ] {
             p.insert(key, get(options, key).clone());
         }
         build_request(self, signed("rename"), p, None, options)
@@ -261,7 +275,11 @@ impl Client {
     }
 
     /// The `explode` request (the transformation must select pages, e.g. `page: "all"`).
-    pub fn explode_form(&self, public_id: impl Into<Value>, options: &Map) -> Result<UploadRequest> {
+    pub fn explode_form(
+        &self,
+        public_id: impl Into<Value>,
+        options: &Map,
+    ) -> Result<UploadRequest> {
         let mut p = Map::with_capacity(7);
         p.insert("timestamp", now_text(self));
         p.insert("public_id", public_id.into());
@@ -331,7 +349,12 @@ impl Client {
     /// `remove_tag`, `replace_tag`, `remove_all_tags`, `add_context`,
     /// `remove_all_context`, `update_metadata`, `text`, `explode`, `generate_sprite`,
     /// `multi`, `create_archive`, `create_zip`, `create_slideshow`.
-    pub fn upload_api_call(&self, method: &str, args: &Map, options: &Map) -> Result<UploadRequest> {
+    pub fn upload_api_call(
+        &self,
+        method: &str,
+        args: &Map,
+        options: &Map,
+    ) -> Result<UploadRequest> {
         let arg = |name: &str| get(args, name).clone();
         match method {
             "upload" => self.upload_form_value(&arg("file"), options),
@@ -348,9 +371,12 @@ impl Client {
             "replace_tag" => {
                 self.tags_form(TagCommand::Replace, arg("tag"), arg("public_ids"), options)
             }
-            "remove_all_tags" => {
-                self.tags_form(TagCommand::RemoveAll, Value::Null, arg("public_ids"), options)
-            }
+            "remove_all_tags" => self.tags_form(
+                TagCommand::RemoveAll,
+                Value::Null,
+                arg("public_ids"),
+                options,
+            ),
             "add_context" => self.add_context_form(arg("context"), arg("public_ids"), options),
             "remove_all_context" => self.remove_all_context_form(arg("public_ids"), options),
             "update_metadata" => {

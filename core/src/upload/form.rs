@@ -234,7 +234,13 @@ pub(crate) fn sign_params(
         }
     };
     let mut params = cleanup(params);
-    let signature = sign_excluding(&params, &keys.secret, keys.algorithm, keys.version, &excluded)?;
+    let signature = sign_excluding(
+        &params,
+        &keys.secret,
+        keys.algorithm,
+        keys.version,
+        &excluded,
+    )?;
     params.insert("signature", signature);
     params.insert("api_key", api_key);
     Ok(params)

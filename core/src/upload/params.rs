@@ -106,7 +106,9 @@ pub(crate) fn join_strings(items: &[Value], sep: &str) -> Result<String> {
 
 /// `tags`-style lists: `value and ",".join(build_array(value))`.
 fn encode_list_option(value: &Value) -> Result<Value> {
-    and_then(value, |v| Ok(Value::Str(join_strings(&build_array(v), ",")?)))
+    and_then(value, |v| {
+        Ok(Value::Str(join_strings(&build_array(v), ",")?))
+    })
 }
 
 /// Context and metadata maps: `key=value` pairs joined by `|`, with `=` and `|` in
@@ -322,15 +324,22 @@ pub fn build_upload_params(client: &Client, options: &Map) -> Result<Map> {
             params.insert(*name, v.clone());
         }
     }
-    let preset = params
-        .remove("upload_preset")
-        .unwrap_or_else(|| client.config().get("upload_preset").cloned().unwrap_or_default());
+    let preset = params.remove("upload_preset").unwrap_or_else(|| {
+        client
+            .config()
+            .get("upload_preset")
+            .cloned()
+            .unwrap_or_default()
+    });
     params.insert("upload_preset", preset);
 
     params.insert("timestamp", now_text(client));
     params.insert("transformation", transformation_string(client, options)?);
     params.insert("headers", build_custom_headers(get(options, "headers"))?);
-    params.insert("eager", build_eager(client, get(options, "eager"), "eager")?);
+    params.insert(
+        "eager",
+        build_eager(client, get(options, "eager"), "eager")?,
+    );
     params.insert("tags", encode_list_option(get(options, "tags"))?);
     params.insert(
         "allowed_formats",
@@ -356,7 +365,10 @@ pub fn build_upload_params(client: &Client, options: &Map) -> Result<Map> {
         "responsive_breakpoints",
         responsive_breakpoints(client, get(options, "responsive_breakpoints"))?,
     );
-    params.insert("access_control", access_control(get(options, "access_control"))?);
+    params.insert(
+        "access_control",
+        access_control(get(options, "access_control"))?,
+    );
     params.insert("metadata", encode_context(get(options, "metadata"))?);
     params.insert(
         "auto_transcription",
@@ -412,7 +424,10 @@ pub fn archive_params(client: &Client, options: &Map) -> Result<Map> {
         "fully_qualified_public_ids",
         listed("fully_qualified_public_ids")?,
     );
-    p.insert("skip_transformation_name", plain("skip_transformation_name"));
+    p.insert(
+        "skip_transformation_name",
+        plain("skip_transformation_name"),
+    );
     p.insert("tags", listed("tags")?);
     p.insert("target_format", plain("target_format"));
     p.insert("target_asset_folder", plain("target_asset_folder"));
@@ -460,7 +475,10 @@ pub fn multi_and_sprite_params(
     p.insert("tag", tag.clone());
     p.insert("urls", urls.clone());
     p.insert("public_id", get(options, "public_id").clone());
-    p.insert("transformation", transformation_string(client, &trans_opts)?);
+    p.insert(
+        "transformation",
+        transformation_string(client, &trans_opts)?,
+    );
     Ok(p)
 }
 
@@ -508,8 +526,10 @@ mod tests {
     #[test]
     fn context_encoding() {
         assert_eq!(
-            encode_context(&v(r#"{"alt": "a=b|c", "caption": "x", "n": 5, "l": ["a=b", "ü"]}"#))
-                .unwrap(),
+            encode_context(&v(
+                r#"{"alt": "a=b|c", "caption": "x", "n": 5, "l": ["a=b", "ü"]}"#
+            ))
+            .unwrap(),
             Value::from(r#"alt=a\=b\|c|caption=x|n=5|l=["a\=b","\u00fc"]"#)
         );
         assert_eq!(encode_context(&v(r#""k=v""#)).unwrap(), v(r#""k=v""#));
@@ -521,7 +541,10 @@ mod tests {
             encode_double_array(&v("[[10,20,30,40],[50,60,70,80]]")).unwrap(),
             Value::from("10,20,30,40|50,60,70,80")
         );
-        assert_eq!(encode_double_array(&v("[1,2]")).unwrap(), Value::from("1,2"));
+        assert_eq!(
+            encode_double_array(&v("[1,2]")).unwrap(),
+            Value::from("1,2")
+        );
         assert_eq!(
             build_custom_headers(&v(r#"{"X-A": "b", "Link": "<x>"}"#)).unwrap(),
             Value::from("X-A: b\nLink: <x>")
@@ -541,8 +564,8 @@ mod tests {
 
     #[test]
     fn cleanup_rules() {
-        let m: Map = serde_json::from_str(r#"{"a": null, "b": "", "c": true, "d": 0, "e": []}"#)
-            .unwrap();
+        let m: Map =
+            serde_json::from_str(r#"{"a": null, "b": "", "c": true, "d": 0, "e": []}"#).unwrap();
         let c = cleanup(m);
         assert_eq!(c.keys().collect::<Vec<_>>(), ["c", "d", "e"]);
         assert_eq!(c.get("c"), Some(&Value::from("1")));

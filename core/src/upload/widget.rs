@@ -77,9 +77,10 @@ impl Client {
         let mut params = params.clone();
         let timestamp = match params.get("timestamp") {
             Some(Value::Int(t)) => *t,
-            Some(Value::Str(s)) => s.trim().parse().map_err(|_| {
-                Error::invalid_option("timestamp", "expected Unix seconds")
-            })?,
+            Some(Value::Str(s)) => s
+                .trim()
+                .parse()
+                .map_err(|_| Error::invalid_option("timestamp", "expected Unix seconds"))?,
             Some(Value::Null) | None => {
                 let now = self.now();
                 params.insert("timestamp", now);
@@ -200,11 +201,15 @@ mod tests {
             split_user_platform(&i.user_platform()),
             ("PluginName/1.2".into(), Some("WordPress/6.5".into()))
         );
-        let client = Client::from_url("cloudinary://k:s@demo?user_platform=PluginName/1.2 (WordPress 6.5)")
-            .unwrap();
+        let client =
+            Client::from_url("cloudinary://k:s@demo?user_platform=PluginName/1.2 (WordPress 6.5)")
+                .unwrap();
         let cfg = client.media_library_config(None, None).unwrap();
         let integ = cfg.get("integration").and_then(|v| v.as_map()).unwrap();
-        assert_eq!(integ.get("type").and_then(|v| v.as_str()), Some("PluginName/1.2"));
+        assert_eq!(
+            integ.get("type").and_then(|v| v.as_str()),
+            Some("PluginName/1.2")
+        );
         assert!(!format!("{cfg:?}").contains("\"s\""));
     }
 }
