@@ -19,7 +19,9 @@
 //! ```
 
 use crate::sign::option_or_config;
-use crate::upload::{archive_params, get, multi_and_sprite_params, now_text, sign_params};
+use crate::upload::{
+    archive_params, get, multi_and_sprite_params, now_text, reject_duplicates, sign_params,
+};
 use crate::{Client, Error, Map, Result, Value};
 
 /// Appends Python's `quote_plus(text)`: unreserved characters kept, space as `+`,
@@ -106,6 +108,7 @@ fn base_api_url(client: &Client, path: &str, options: &Map) -> Result<String> {
 impl Client {
     /// `cloudinary_api_download_url`: `mode=download`, signed, `name[]` lists.
     fn api_download_url(&self, action: &str, mut params: Map, options: &Map) -> Result<String> {
+        reject_duplicates(options, &[])?;
         params.insert("mode", "download");
         let signed = sign_params(self, params, options, None)?;
         let url = self.api_url(action, options)?;
@@ -120,6 +123,7 @@ impl Client {
         format: impl Into<Value>,
         options: &Map,
     ) -> Result<String> {
+        reject_duplicates(options, &["public_id", "format"])?;
         let mut p = Map::with_capacity(6);
         p.insert("timestamp", now_text(self));
         p.insert("public_id", public_id.into());
@@ -135,6 +139,7 @@ impl Client {
     /// The legacy signed URL that downloads every asset with `tag` as a ZIP (the
     /// options' transformation is applied to each).
     pub fn zip_download_url(&self, tag: impl Into<Value>, options: &Map) -> Result<String> {
+        reject_duplicates(options, &["tag"])?;
         let mut p = Map::with_capacity(3);
         p.insert("timestamp", now_text(self));
         p.insert("tag", tag.into());
@@ -164,6 +169,7 @@ impl Client {
     /// The signed URL that downloads a folder as an archive (resource type `all`
     /// unless given).
     pub fn download_folder(&self, folder_path: impl Into<Value>, options: &Map) -> Result<String> {
+        reject_duplicates(options, &["folder_path"])?;
         let mut opts = options.clone();
         opts.insert("prefixes", folder_path.into());
         if !opts.contains_key("resource_type") {
@@ -180,6 +186,7 @@ impl Client {
         version_id: impl Into<Value>,
         options: &Map,
     ) -> Result<String> {
+        reject_duplicates(options, &["asset_id", "version_id", "path"])?;
         let mut p = Map::with_capacity(3);
         let timestamp = match options.get("timestamp") {
             Some(v) => v.clone(),

@@ -44,6 +44,17 @@ fn signed<'a>(action: &'a str) -> CallSpec<'a> {
     }
 }
 
+/// Rejects options that repeat a positional argument of the call (or a name the
+/// SDK's request helpers take positionally), as Python rejects duplicate keywords.
+pub(crate) fn reject_duplicates(options: &Map, names: &[&str]) -> Result<()> {
+    for name in names.iter().chain(["action", "params"].iter()) {
+        if options.contains_key(name) {
+            return Err(duplicate(name));
+        }
+    }
+    Ok(())
+}
+
 fn duplicate(option: &str) -> Error {
     Error::invalid_option(
         option,
@@ -75,6 +86,7 @@ impl Client {
     }
 
     fn upload_form_value(&self, file: &Value, options: &Map) -> Result<UploadRequest> {
+        reject_duplicates(options, &["file"])?;
         let params = build_upload_params(self, options)?;
         build_request(self, signed("upload"), params, Some(file), options)
     }
@@ -113,6 +125,7 @@ impl Client {
         public_id: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        reject_duplicates(options, &["public_id"])?;
         let mut params = build_upload_params(self, options)?;
         params.insert("public_id", public_id.into());
         build_request(self, signed("explicit"), params, None, options)
@@ -124,6 +137,7 @@ impl Client {
         public_id: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        reject_duplicates(options, &["public_id"])?;
         let mut p = Map::with_capacity(6);
         p.insert("timestamp", now_text(self));
         p.insert("type", get(options, "type").clone());
@@ -141,6 +155,7 @@ impl Client {
         to_public_id: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        reject_duplicates(options, &["from_public_id", "to_public_id"])?;
         let mut p = Map::with_capacity(11);
         p.insert("timestamp", now_text(self));
         p.insert("type", get(options, "type").clone());
@@ -170,6 +185,7 @@ impl Client {
         public_ids: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        reject_duplicates(options, &["tag", "command", "public_ids"])?;
         let mut options = options.clone();
         let command = match command {
             TagCommand::Add => match options.remove("exclusive") {
@@ -227,6 +243,7 @@ impl Client {
         public_ids: Value,
         options: &Map,
     ) -> Result<UploadRequest> {
+        reject_duplicates(options, &["context", "command", "public_ids"])?;
         let mut p = Map::with_capacity(7);
         p.insert("timestamp", now_text(self));
         p.insert("context", encode_context(&context)?);
@@ -249,6 +266,7 @@ impl Client {
         public_ids: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        reject_duplicates(options, &["metadata", "public_ids"])?;
         let mut p = Map::with_capacity(7);
         p.insert("timestamp", now_text(self));
         p.insert("metadata", encode_context(&metadata.into())?);
@@ -265,6 +283,7 @@ impl Client {
 
     /// The `text` request (an image of `text` with the font options).
     pub fn text_form(&self, text: impl Into<Value>, options: &Map) -> Result<UploadRequest> {
+        reject_duplicates(options, &["text"])?;
         let mut p = Map::with_capacity(12);
         p.insert("timestamp", now_text(self));
         p.insert("text", text.into());
@@ -280,6 +299,7 @@ impl Client {
         public_id: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        reject_duplicates(options, &["public_id"])?;
         let mut p = Map::with_capacity(7);
         p.insert("timestamp", now_text(self));
         p.insert("public_id", public_id.into());
@@ -300,6 +320,7 @@ impl Client {
         urls: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        reject_duplicates(options, &["tag", "urls"])?;
         let p = multi_and_sprite_params(self, &tag.into(), &urls.into(), options)?;
         build_request(self, signed("sprite"), p, None, options)
     }
@@ -311,6 +332,7 @@ impl Client {
         urls: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        reject_duplicates(options, &["tag", "urls"])?;
         let p = multi_and_sprite_params(self, &tag.into(), &urls.into(), options)?;
         build_request(self, signed("multi"), p, None, options)
     }
@@ -318,6 +340,7 @@ impl Client {
     /// The `generate_archive` request from archive options (`public_ids`, `tags`,
     /// `prefixes`, `target_format`, ...).
     pub fn create_archive_form(&self, options: &Map) -> Result<UploadRequest> {
+        reject_duplicates(options, &[])?;
         let p = archive_params(self, options)?;
         build_request(self, signed("generate_archive"), p, None, options)
     }
@@ -335,6 +358,7 @@ impl Client {
 
     /// The `create_slideshow` request (resource type `video` unless given).
     pub fn create_slideshow_form(&self, options: &Map) -> Result<UploadRequest> {
+        reject_duplicates(options, &[])?;
         let mut opts = options.clone();
         if !opts.contains_key("resource_type") {
             opts.insert("resource_type", "video");

@@ -34,6 +34,7 @@ pub use params::{
 };
 pub use widget::{Integration, WidgetSignature};
 
+pub(crate) use calls::reject_duplicates;
 pub(crate) use form::sign_params;
 pub(crate) use params::{get, now_text};
 
