@@ -411,6 +411,20 @@ mod tests {
     }
 
     #[test]
+    fn w3_bench_parameters_match_pycloudinary() {
+        let p = map(
+            r#"{"timestamp": 1700000000, "public_id": "folder/sample", "folder": "folder",
+            "tags": "a,b,c", "context": "caption=Hello|alt=World",
+            "eager": "c_fill,h_200,w_300|e_sepia", "overwrite": true, "invalidate": true,
+            "notification_url": "https://example.com/notify", "upload_preset": "preset1"}"#,
+        );
+        assert_eq!(
+            api_sign_request(&p, "abcd", Algorithm::Sha1, 2).unwrap(),
+            "a6a50c66035c9c4e5a9510c805399ca405d06484"
+        );
+    }
+
+    #[test]
     fn falsy_values_are_skipped_and_lists_joined() {
         let p = map(
             r#"{"a": 0, "b": false, "c": "", "d": [], "e": null, "f": ["x", "y"], "g": 1.0, "h": {"k": "v"}}"#,
