@@ -1,0 +1,610 @@
+//! The `Client` class: one product environment's configuration, with every core
+//! capability as a camelCase method taking the SDKs' snake_case option objects.
+
+use cldkit::html::PlaceholderMode;
+use cldkit::upload::UploadRequest;
+use cldkit::{Config, Error, Map, Profile, Value};
+use napi::{Env, JsUnknown, NapiRaw, NapiValue};
+use napi_derive::napi;
+
+use crate::convert::{
+    buffer_bytes, from_map, from_value, new_object, raw_string, set, to_map, to_string, to_value,
+    to_value_opt,
+};
+use crate::errors::{guard, Failure, Outcome};
+
+/// A cldkit client: configuration, compatibility profile and clock.
+#[napi(js_name = "Client")]
+pub struct JsClient {
+    inner: cldkit::Client,
+}
+
+type Arg = Option<JsUnknown>;
+
+fn raw(v: &Arg) -> Option<napi::sys::napi_value> {
+    // SAFETY: the handle is live for the current call.
+    v.as_ref().map(|v| unsafe { v.raw() })
+}
+
+fn required(v: &Arg, what: &str) -> Outcome<napi::sys::napi_value> {
+    raw(v).ok_or_else(|| Failure::Core(Error::invalid_option(what, "is required")))
+}
+
+fn unknown(env: &Env, v: napi::sys::napi_value) -> JsUnknown {
+    // SAFETY: `v` was just created in `env`.
+    unsafe { JsUnknown::from_raw_unchecked(env.raw(), v) }
+}
+
+fn js_string(env: &Env, s: &str) -> Outcome<JsUnknown> {
+    let v = raw_string(env.raw(), s)
+        .ok_or_else(|| Failure::Core(Error::invalid_option("result", "cannot create a string")))?;
+    Ok(unknown(env, v))
+}
+
+/// Applies the `profile` option (or config key) and builds the core client.
+fn build_client(config: Map, options: &Map) -> Outcome<cldkit::Client> {
+    let mut config = config;
+    let from_config = config.remove("profile");
+    let profile = match options.get("profile").or(from_config.as_ref()) {
+        None | Some(Value::Null) => None,
+        Some(Value::Str(s)) => Some(Profile::parse(s)?),
+        Some(other) => {
+            return Err(Failure::Core(Error::config_option(
+                "profile",
+                format!("expected a string, found {}", other.type_name()),
+            )))
+        }
+    };
+    let mut client = cldkit::Client::new(Config::from_map(config));
+    if let Some(p) = profile {
+        client = client.with_profile(p);
+    }
+    Ok(client)
+}
+
+fn with_options(client: cldkit::Client, options: &Map) -> Outcome<cldkit::Client> {
+    match options.get("profile") {
+        None | Some(Value::Null) => Ok(client),
+        Some(Value::Str(s)) => Ok(client.with_profile(Profile::parse(s)?)),
+        Some(other) => Err(Failure::Core(Error::config_option(
+            "profile",
+            format!("expected a string, found {}", other.type_name()),
+        ))),
+    }
+}
+
+/// `{url, fields: [[name, value], ...], file?: {path, filename}, authorization?}`.
+fn request_to_js(env: &Env, req: &UploadRequest) -> Outcome<JsUnknown> {
+    let e = env.raw();
+    let obj = new_object(e)?;
+    set(e, obj, "url", from_value(e, &Value::from(req.url.as_str()))?)?;
+    let fields: Vec<Value> = req
+        .fields
+        .iter()
+        .map(|(k, v)| Value::List(vec![Value::from(k.as_str()), Value::from(v.as_str())]))
+        .collect();
+    set(e, obj, "fields", from_value(e, &Value::List(fields))?)?;
+    if let Some(f) = &req.file {
+        let mut m = Map::with_capacity(2);
+        m.insert("path", f.path.as_str());
+        m.insert("filename", f.filename.as_str());
+        set(e, obj, "file", from_map(e, &m)?)?;
+    }
+    if let Some(a) = &req.authorization {
+        set(e, obj, "authorization", from_value(e, &Value::from(a.as_str()))?)?;
+    }
+    Ok(unknown(env, obj))
+}
+
+fn number_opt(v: Value, what: &str) -> Outcome<Option<f64>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Int(i) => Ok(Some(i as f64)),
+        Value::Float(f) => Ok(Some(f)),
+        other => Err(Failure::Core(Error::invalid_option(
+            what,
+            format!("expected a number, found {}", other.type_name()),
+        ))),
+    }
+}
+
+#[napi]
+impl JsClient {
+    /// `new Client(config?, options?)`: `config` holds the SDK settings
+    /// (`cloud_name`, `api_key`, ...) and may hold `profile`; `options.profile` wins.
+    #[napi(constructor)]
+    pub fn new(env: Env, config: Arg, options: Arg) -> napi::Result<Self> {
+        guard(&env, || {
+            let config = to_map(env.raw(), raw(&config), "config")?;
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            Ok(JsClient {
+                inner: build_client(config, &options)?,
+            })
+        })
+    }
+
+    /// A client from a `cloudinary://key:secret@cloud` URL.
+    #[napi(factory)]
+    pub fn from_url(env: Env, url: Arg, options: Arg) -> napi::Result<Self> {
+        guard(&env, || {
+            let url = to_string(env.raw(), required(&url, "url")?, "url")?;
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            let client = cldkit::Client::from_url(&url)?;
+            Ok(JsClient {
+                inner: with_options(client, &options)?,
+            })
+        })
+    }
+
+    /// A client from `CLOUDINARY_URL` or the `CLOUDINARY_*` variables.
+    #[napi(factory)]
+    pub fn from_env(env: Env, options: Arg) -> napi::Result<Self> {
+        guard(&env, || {
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            let client = cldkit::Client::from_env()?;
+            Ok(JsClient {
+                inner: with_options(client, &options)?,
+            })
+        })
+    }
+
+    /// The same client with a fixed clock (Unix seconds), for reproducible signatures.
+    #[napi]
+    pub fn with_clock(&self, env: Env, unix_seconds: Arg) -> napi::Result<JsClient> {
+        guard(&env, || {
+            let now = match to_value_opt(env.raw(), raw(&unix_seconds), "unix_seconds")? {
+                Value::Int(i) => i,
+                Value::Float(f) if f.is_finite() => f.floor() as i64,
+                other => {
+                    return Err(Failure::Core(Error::invalid_option(
+                        "unix_seconds",
+                        format!("expected a number, found {}", other.type_name()),
+                    )))
+                }
+            };
+            Ok(JsClient {
+                inner: self.inner.clone().with_clock(move || now),
+            })
+        })
+    }
+
+    /// The same client in another profile (`"default"` or `"python"`).
+    #[napi]
+    pub fn with_profile(&self, env: Env, profile: Arg) -> napi::Result<JsClient> {
+        guard(&env, || {
+            let name = to_string(env.raw(), required(&profile, "profile")?, "profile")?;
+            Ok(JsClient {
+                inner: self.inner.clone().with_profile(Profile::parse(&name)?),
+            })
+        })
+    }
+
+    /// The compatibility profile: `"default"` or `"python"`.
+    #[napi(getter)]
+    pub fn profile(&self) -> String {
+        match self.inner.profile() {
+            Profile::Python => "python".to_owned(),
+            _ => "default".to_owned(),
+        }
+    }
+
+    /// The delivery URL of `source` (`cloudinary_url`). A falsy source, or a remote
+    /// URL with type `upload`, comes back as it is.
+    #[napi]
+    pub fn url(&self, env: Env, source: Arg, options: Arg) -> napi::Result<JsUnknown> {
+        guard(&env, || {
+            let e = env.raw();
+            let source = to_value_opt(e, raw(&source), "source")?;
+            let options = to_map(e, raw(&options), "options")?;
+            match &source {
+                Value::Str(s) if !s.is_empty() => js_string(&env, &self.inner.url(s, &options)?),
+                _ => {
+                    let out = self.inner.url_with_leftovers(&source, &options)?;
+                    Ok(unknown(&env, from_value(e, &out.url)?))
+                }
+            }
+        })
+    }
+
+    /// The Upload/Admin API endpoint for `action` (`cloudinary_api_url`).
+    #[napi]
+    pub fn api_url(&self, env: Env, action: Arg, options: Arg) -> napi::Result<String> {
+        guard(&env, || {
+            let action = to_string(env.raw(), required(&action, "action")?, "action")?;
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            Ok(self.inner.api_url(&action, &options)?)
+        })
+    }
+
+    /// A video's poster image URL (format `jpg` unless `format` is given).
+    #[napi]
+    pub fn video_thumbnail_url(
+        &self,
+        env: Env,
+        public_id: Arg,
+        options: Arg,
+    ) -> napi::Result<String> {
+        guard(&env, || {
+            let id = to_string(env.raw(), required(&public_id, "public_id")?, "public_id")?;
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            Ok(self.inner.video_thumbnail_url(&id, &options)?)
+        })
+    }
+
+    /// A token-based authentication token (`__cld_token__=...`), options merged over
+    /// the `auth_token` setting.
+    #[napi]
+    pub fn auth_token(&self, env: Env, options: Arg) -> napi::Result<String> {
+        guard(&env, || {
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            Ok(self.inner.auth_token(&options)?)
+        })
+    }
+
+    /// Signs `params` with this client's secret, algorithm and signature version.
+    #[napi]
+    pub fn sign_request(&self, env: Env, params: Arg) -> napi::Result<String> {
+        guard(&env, || {
+            let params = to_map(env.raw(), raw(&params), "params")?;
+            Ok(self.inner.sign_request(&params)?)
+        })
+    }
+
+    /// Like `signRequest`, also returning the exact string that was signed:
+    /// `{stringToSign, algorithm, signatureVersion, signature}`.
+    #[napi]
+    pub fn explain_signature(&self, env: Env, params: Arg) -> napi::Result<JsUnknown> {
+        guard(&env, || {
+            let e = env.raw();
+            let params = to_map(e, raw(&params), "params")?;
+            let x = self.inner.explain_signature(&params)?;
+            let mut m = Map::with_capacity(4);
+            m.insert("stringToSign", x.string_to_sign);
+            m.insert("algorithm", x.algorithm.name());
+            m.insert("signatureVersion", i64::from(x.signature_version));
+            m.insert("signature", x.signature);
+            Ok(unknown(&env, from_map(e, &m)?))
+        })
+    }
+
+    /// Verifies a webhook notification: the raw body (Buffer or string), the
+    /// `X-Cld-Timestamp` and `X-Cld-Signature` headers, and how long it stays valid
+    /// (seconds, default 7200).
+    #[napi]
+    pub fn verify_notification(
+        &self,
+        env: Env,
+        body: Arg,
+        timestamp: Arg,
+        signature: Arg,
+        valid_for: Arg,
+    ) -> napi::Result<bool> {
+        guard(&env, || {
+            let e = env.raw();
+            let body_raw = required(&body, "body")?;
+            let bytes = match buffer_bytes(e, body_raw) {
+                Some(b) => b,
+                None => match to_value(e, body_raw, "body")? {
+                    Value::Str(s) => s.into_bytes(),
+                    other => {
+                        return Err(Failure::Core(Error::invalid_option(
+                            "body",
+                            format!("expected a Buffer or a string, found {}", other.type_name()),
+                        )))
+                    }
+                },
+            };
+            let timestamp = to_value_opt(e, raw(&timestamp), "timestamp")?;
+            let signature = to_string(e, required(&signature, "signature")?, "signature")?;
+            let valid_for = number_opt(to_value_opt(e, raw(&valid_for), "valid_for")?, "valid_for")?;
+            Ok(self
+                .inner
+                .verify_notification(&bytes, timestamp, &signature, valid_for)?)
+        })
+    }
+
+    /// Verifies the signature of an upload response (`public_id`, `version`).
+    #[napi]
+    pub fn verify_api_response(
+        &self,
+        env: Env,
+        public_id: Arg,
+        version: Arg,
+        signature: Arg,
+    ) -> napi::Result<bool> {
+        guard(&env, || {
+            let e = env.raw();
+            let public_id = to_value_opt(e, raw(&public_id), "public_id")?;
+            let version = to_value_opt(e, raw(&version), "version")?;
+            let signature = to_string(e, required(&signature, "signature")?, "signature")?;
+            Ok(self
+                .inner
+                .verify_api_response(public_id, version, &signature)?)
+        })
+    }
+
+    /// The upload parameters as sent on the wire (`build_upload_params` + cleanup).
+    #[napi]
+    pub fn upload_params(&self, env: Env, options: Arg) -> napi::Result<JsUnknown> {
+        guard(&env, || {
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            let params = self.inner.upload_params(&options)?;
+            Ok(unknown(&env, from_map(env.raw(), &params)?))
+        })
+    }
+
+    /// The signed `upload` request for `file` (a remote URL, data URI or local path):
+    /// `{url, fields, file?, authorization?}`.
+    #[napi]
+    pub fn upload_form(&self, env: Env, file: Arg, options: Arg) -> napi::Result<JsUnknown> {
+        guard(&env, || {
+            let file = to_string(env.raw(), required(&file, "file")?, "file")?;
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            request_to_js(&env, &self.inner.upload_form(&file, &options)?)
+        })
+    }
+
+    /// The unsigned `upload` request with an unsigned upload preset.
+    #[napi]
+    pub fn unsigned_upload_form(
+        &self,
+        env: Env,
+        file: Arg,
+        upload_preset: Arg,
+        options: Arg,
+    ) -> napi::Result<JsUnknown> {
+        guard(&env, || {
+            let e = env.raw();
+            let file = to_string(e, required(&file, "file")?, "file")?;
+            let preset = to_string(e, required(&upload_preset, "upload_preset")?, "upload_preset")?;
+            let options = to_map(e, raw(&options), "options")?;
+            request_to_js(
+                &env,
+                &self.inner.unsigned_upload_form(&file, &preset, &options)?,
+            )
+        })
+    }
+
+    /// Any Upload API request by SDK method name (`upload`, `explicit`, `destroy`,
+    /// `rename`, `add_tag`, ...) with positional arguments by name in `args`.
+    #[napi]
+    pub fn upload_api_call(
+        &self,
+        env: Env,
+        method: Arg,
+        args: Arg,
+        options: Arg,
+    ) -> napi::Result<JsUnknown> {
+        guard(&env, || {
+            let e = env.raw();
+            let method = to_string(e, required(&method, "method")?, "method")?;
+            let args = to_map(e, raw(&args), "args")?;
+            let options = to_map(e, raw(&options), "options")?;
+            request_to_js(&env, &self.inner.upload_api_call(&method, &args, &options)?)
+        })
+    }
+
+    /// Signs the Upload widget's parameters: `{timestamp, signature, apiKey}`.
+    #[napi]
+    pub fn sign_upload_widget(&self, env: Env, params: Arg) -> napi::Result<JsUnknown> {
+        guard(&env, || {
+            let params = to_map(env.raw(), raw(&params), "params")?;
+            let s = self.inner.sign_upload_widget(&params)?;
+            let mut m = Map::with_capacity(3);
+            m.insert("timestamp", s.timestamp);
+            m.insert("signature", s.signature);
+            m.insert("apiKey", s.api_key);
+            Ok(unknown(&env, from_map(env.raw(), &m)?))
+        })
+    }
+
+    /// A signed download URL of a private asset (`private_download_url`).
+    #[napi]
+    pub fn private_download_url(
+        &self,
+        env: Env,
+        public_id: Arg,
+        format: Arg,
+        options: Arg,
+    ) -> napi::Result<String> {
+        guard(&env, || {
+            let e = env.raw();
+            let id = to_value_opt(e, raw(&public_id), "public_id")?;
+            let format = to_value_opt(e, raw(&format), "format")?;
+            let options = to_map(e, raw(&options), "options")?;
+            Ok(self.inner.private_download_url(id, format, &options)?)
+        })
+    }
+
+    /// The legacy zip download URL of the assets with `tag`.
+    #[napi]
+    pub fn zip_download_url(&self, env: Env, tag: Arg, options: Arg) -> napi::Result<String> {
+        guard(&env, || {
+            let tag = to_value_opt(env.raw(), raw(&tag), "tag")?;
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            Ok(self.inner.zip_download_url(tag, &options)?)
+        })
+    }
+
+    /// A signed archive download URL (`download_archive_url`).
+    #[napi]
+    pub fn download_archive_url(&self, env: Env, options: Arg) -> napi::Result<String> {
+        guard(&env, || {
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            Ok(self.inner.download_archive_url(&options)?)
+        })
+    }
+
+    /// A signed zip download URL (`download_zip_url`).
+    #[napi]
+    pub fn download_zip_url(&self, env: Env, options: Arg) -> napi::Result<String> {
+        guard(&env, || {
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            Ok(self.inner.download_zip_url(&options)?)
+        })
+    }
+
+    /// A signed URL that downloads a folder as a zip (`download_folder`).
+    #[napi]
+    pub fn download_folder(&self, env: Env, folder_path: Arg, options: Arg) -> napi::Result<String> {
+        guard(&env, || {
+            let path = to_value_opt(env.raw(), raw(&folder_path), "folder_path")?;
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            Ok(self.inner.download_folder(path, &options)?)
+        })
+    }
+
+    /// A signed URL of a backed-up asset version (`download_backedup_asset`).
+    #[napi]
+    pub fn download_backedup_asset(
+        &self,
+        env: Env,
+        asset_id: Arg,
+        version_id: Arg,
+        options: Arg,
+    ) -> napi::Result<String> {
+        guard(&env, || {
+            let e = env.raw();
+            let asset = to_value_opt(e, raw(&asset_id), "asset_id")?;
+            let version = to_value_opt(e, raw(&version_id), "version_id")?;
+            let options = to_map(e, raw(&options), "options")?;
+            Ok(self.inner.download_backedup_asset(asset, version, &options)?)
+        })
+    }
+
+    /// A signed URL of a generated sprite (by `tag` or `urls`).
+    #[napi]
+    pub fn download_generated_sprite(
+        &self,
+        env: Env,
+        tag: Arg,
+        urls: Arg,
+        options: Arg,
+    ) -> napi::Result<String> {
+        guard(&env, || {
+            let e = env.raw();
+            let tag = to_value_opt(e, raw(&tag), "tag")?;
+            let urls = to_value_opt(e, raw(&urls), "urls")?;
+            let options = to_map(e, raw(&options), "options")?;
+            Ok(self.inner.download_generated_sprite(tag, urls, &options)?)
+        })
+    }
+
+    /// A signed URL of a multi (animated/PDF) asset (by `tag` or `urls`).
+    #[napi]
+    pub fn download_multi(
+        &self,
+        env: Env,
+        tag: Arg,
+        urls: Arg,
+        options: Arg,
+    ) -> napi::Result<String> {
+        guard(&env, || {
+            let e = env.raw();
+            let tag = to_value_opt(e, raw(&tag), "tag")?;
+            let urls = to_value_opt(e, raw(&urls), "urls")?;
+            let options = to_map(e, raw(&options), "options")?;
+            Ok(self.inner.download_multi(tag, urls, &options)?)
+        })
+    }
+
+    /// An `<img>` tag (`CloudinaryImage(public_id).image(**options)`).
+    #[napi]
+    pub fn image_tag(&self, env: Env, public_id: Arg, options: Arg) -> napi::Result<String> {
+        guard(&env, || {
+            let id = to_value_opt(env.raw(), raw(&public_id), "public_id")?;
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            Ok(self.inner.image_tag_value(&id, &options)?)
+        })
+    }
+
+    /// A `<video>` tag with its `<source>`s and poster.
+    #[napi]
+    pub fn video_tag(&self, env: Env, public_id: Arg, options: Arg) -> napi::Result<String> {
+        guard(&env, || {
+            let id = to_value_opt(env.raw(), raw(&public_id), "public_id")?;
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            Ok(self.inner.video_tag_value(&id, &options)?)
+        })
+    }
+
+    /// A `<picture>` tag with its `<source>`s.
+    #[napi]
+    pub fn picture_tag(&self, env: Env, public_id: Arg, options: Arg) -> napi::Result<String> {
+        guard(&env, || {
+            let id = to_value_opt(env.raw(), raw(&public_id), "public_id")?;
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            Ok(self.inner.picture_tag_value(&id, &options)?)
+        })
+    }
+
+    /// One `<source>` tag for a `<picture>` (`media` from `min_width`/`max_width`).
+    #[napi]
+    pub fn source_tag(&self, env: Env, public_id: Arg, options: Arg) -> napi::Result<String> {
+        guard(&env, || {
+            let id = to_string(env.raw(), required(&public_id, "public_id")?, "public_id")?;
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            Ok(self.inner.source_tag(&id, &options)?)
+        })
+    }
+
+    /// The placeholder URL of `public_id` in `mode` (`blur`, `pixelate`,
+    /// `predominant-color`, `vectorize`).
+    #[napi]
+    pub fn placeholder_url(
+        &self,
+        env: Env,
+        public_id: Arg,
+        mode: Arg,
+        options: Arg,
+    ) -> napi::Result<String> {
+        guard(&env, || {
+            let e = env.raw();
+            let id = to_string(e, required(&public_id, "public_id")?, "public_id")?;
+            let mode = placeholder_mode(to_value_opt(e, raw(&mode), "mode")?)?
+                .unwrap_or_else(|| PlaceholderMode::parse_or_default(""));
+            let options = to_map(e, raw(&options), "options")?;
+            Ok(self.inner.placeholder_url(&id, mode, &options)?)
+        })
+    }
+
+    /// An `<img loading="lazy">` tag with a placeholder `src` (mode optional).
+    #[napi]
+    pub fn lazy_image_tag(
+        &self,
+        env: Env,
+        public_id: Arg,
+        options: Arg,
+        mode: Arg,
+    ) -> napi::Result<String> {
+        guard(&env, || {
+            let e = env.raw();
+            let id = to_string(e, required(&public_id, "public_id")?, "public_id")?;
+            let options = to_map(e, raw(&options), "options")?;
+            let mode = placeholder_mode(to_value_opt(e, raw(&mode), "mode")?)?;
+            Ok(self.inner.lazy_image_tag(&id, &options, mode)?)
+        })
+    }
+
+    /// The `User-Agent` for API requests (`user_platform` setting + cldkit's token).
+    #[napi]
+    pub fn user_agent(&self) -> String {
+        self.inner.user_agent()
+    }
+}
+
+fn placeholder_mode(v: Value) -> Outcome<Option<PlaceholderMode>> {
+    match v {
+        Value::Null => Ok(None),
+        Value::Str(s) => PlaceholderMode::parse(&s).map(Some).ok_or_else(|| {
+            Failure::Core(Error::invalid_option(
+                "mode",
+                format!("unknown placeholder mode {s:?}"),
+            ))
+        }),
+        other => Err(Failure::Core(Error::invalid_option(
+            "mode",
+            format!("expected a string, found {}", other.type_name()),
+        ))),
+    }
+}

@@ -1,0 +1,101 @@
+//! Module-level functions: signing with an explicit secret, and parsing environment
+//! URLs.
+
+use cldkit::config::{parse_url_settings, UrlKind};
+use cldkit::sign::{api_sign_request, Algorithm};
+use cldkit::{Error, Value};
+use napi::{Env, JsUnknown, NapiRaw, NapiValue};
+use napi_derive::napi;
+
+use crate::convert::{from_map, to_map, to_string, to_value};
+use crate::errors::{guard, Failure};
+
+type Arg = Option<JsUnknown>;
+
+fn raw(v: &Arg) -> Option<napi::sys::napi_value> {
+    // SAFETY: the handle is live for the current call.
+    v.as_ref().map(|v| unsafe { v.raw() })
+}
+
+/// `api_sign_request(params, api_secret, algorithm = "sha1", signature_version = 2)`.
+#[napi]
+pub fn api_sign_request_native(
+    env: Env,
+    params: Arg,
+    api_secret: Arg,
+    algorithm: Arg,
+    signature_version: Arg,
+) -> napi::Result<String> {
+    guard(&env, || {
+        let e = env.raw();
+        let params = to_map(e, raw(&params), "params")?;
+        let secret = match raw(&api_secret) {
+            Some(v) => match to_value(e, v, "api_secret")? {
+                Value::Str(s) => s,
+                Value::Null => String::new(),
+                other => other.py_str().into_owned(),
+            },
+            None => String::new(),
+        };
+        let algorithm = match raw(&algorithm).map(|v| to_value(e, v, "algorithm")).transpose()? {
+            None | Some(Value::Null) => Algorithm::Sha1,
+            Some(Value::Str(s)) => Algorithm::from_name(&s)?,
+            Some(other) => {
+                return Err(Failure::Core(Error::signature(format!(
+                    "Unsupported hash algorithm: {}",
+                    other.py_str()
+                ))))
+            }
+        };
+        let version = match raw(&signature_version)
+            .map(|v| to_value(e, v, "signature_version"))
+            .transpose()?
+        {
+            None | Some(Value::Null) => cldkit::sign::DEFAULT_SIGNATURE_VERSION,
+            Some(Value::Int(i)) => u32::try_from(i).unwrap_or(0),
+            Some(other) => {
+                return Err(Failure::Core(Error::invalid_option(
+                    "signature_version",
+                    format!("expected a whole number, found {}", other.type_name()),
+                )))
+            }
+        };
+        Ok(api_sign_request(&params, &secret, algorithm, version)?)
+    })
+}
+
+/// Parses a `CLOUDINARY_URL` (`kind` "cloudinary", the default) or a
+/// `CLOUDINARY_ACCOUNT_URL` (`kind` "account") into its settings, without defaults.
+#[napi]
+pub fn parse_config_url(env: Env, url: Arg, kind: Arg) -> napi::Result<JsUnknown> {
+    guard(&env, || {
+        let e = env.raw();
+        let url = match raw(&url) {
+            Some(v) => to_string(e, v, "url")?,
+            None => return Err(Failure::Core(Error::config("the URL must be a string"))),
+        };
+        let kind = match raw(&kind).map(|v| to_value(e, v, "kind")).transpose()? {
+            None | Some(Value::Null) => UrlKind::Cloudinary,
+            Some(Value::Str(s)) if s == "cloudinary" || s == "CLOUDINARY_URL" => UrlKind::Cloudinary,
+            Some(Value::Str(s)) if s == "account" || s == "CLOUDINARY_ACCOUNT_URL" => {
+                UrlKind::Account
+            }
+            Some(other) => {
+                return Err(Failure::Core(Error::invalid_option(
+                    "kind",
+                    format!("expected \"cloudinary\" or \"account\", found {}", other.py_str()),
+                )))
+            }
+        };
+        let settings = parse_url_settings(&url, kind)?;
+        let obj = from_map(e, &settings)?;
+        // SAFETY: `obj` was just created in `env`.
+        Ok(unsafe { JsUnknown::from_raw_unchecked(e, obj) })
+    })
+}
+
+/// The version of the cldkit engine.
+#[napi]
+pub fn engine_version() -> String {
+    env!("CARGO_PKG_VERSION").to_owned()
+}
