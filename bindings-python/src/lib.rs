@@ -1,1 +1,24 @@
-//! Python bindings (in progress).
+//! `cldkit._native`: the PyO3 face of the cldkit engine.
+//!
+//! This crate only converts: Python values to the core's [`cldkit::Value`] and back
+//! ([`convert`]), core errors and panics to the `cldkit.Error` hierarchy
+//! ([`errors`]), and each core capability to a `Client` method ([`client`]) or a
+//! module function ([`functions`]). The pure-Python package `cldkit` re-exports it.
+
+mod client;
+mod convert;
+mod errors;
+mod functions;
+
+use pyo3::prelude::*;
+
+/// The native module.
+#[pymodule]
+fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
+    m.add("__version__", env!("CARGO_PKG_VERSION"))?;
+    m.add("USER_AGENT", cldkit::analytics::USER_AGENT)?;
+    m.add_class::<client::PyClient>()?;
+    errors::register(m)?;
+    functions::register(m)?;
+    Ok(())
+}

@@ -1,0 +1,45 @@
+"""cldkit: Cloudinary URLs, signatures, upload requests, download URLs, webhook
+verification and HTML tags, computed by one Rust engine and byte-identical to the
+official SDKs (pycloudinary 1.46.3 in the ``"python"`` profile).
+
+>>> import cldkit
+>>> client = cldkit.Client(cloud_name="demo", api_key="1234", api_secret="abcd")
+>>> client.url("sample.jpg", width=300, height=200, crop="fill")
+'https://res.cloudinary.com/demo/image/upload/c_fill,h_200,w_300/sample.jpg'
+
+Everything hangs off :class:`Client`; options are the snake_case keywords the
+official SDKs take, results are ``str``, ``bool`` and ``dict``. Errors are
+:class:`Error` subclasses carrying the engine's ``kind``, ``code``, ``option`` and
+``message``. For drop-in replacements of pycloudinary's helper functions see
+:mod:`cldkit.compat`.
+"""
+
+from cldkit._native import (
+    USER_AGENT,
+    Client,
+    ConfigError,
+    Error,
+    HttpError,
+    InvalidOptionError,
+    SignatureError,
+    __version__,
+    api_sign_request,
+    parse_account_url,
+    parse_cloudinary_url,
+    string_to_sign,
+)
+
+__all__ = [
+    "USER_AGENT",
+    "Client",
+    "ConfigError",
+    "Error",
+    "HttpError",
+    "InvalidOptionError",
+    "SignatureError",
+    "__version__",
+    "api_sign_request",
+    "parse_account_url",
+    "parse_cloudinary_url",
+    "string_to_sign",
+]

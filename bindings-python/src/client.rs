@@ -1,0 +1,925 @@
+//! `cldkit.Client`: one product environment's configuration, with every core
+//! capability as a method. Arguments and results are converted, nothing else: the
+//! behaviour is the engine's.
+
+use cldkit::html::PlaceholderMode;
+use cldkit::upload::{Integration, TagCommand, UploadRequest};
+use cldkit::{Config, Map, Profile, Value};
+use pyo3::prelude::*;
+use pyo3::sync::PyOnceLock;
+use pyo3::types::{PyDict, PyList, PyTuple};
+
+use crate::convert::{body_bytes, map_arg, map_to_py, options, seconds, to_py, to_value};
+use crate::errors::{check, guard, invalid_option};
+
+/// `major.minor` of the running Python, reported as the analytics `tech_version`.
+static PYTHON_VERSION: PyOnceLock<String> = PyOnceLock::new();
+
+fn python_version(py: Python<'_>) -> PyResult<&String> {
+    PYTHON_VERSION.get_or_try_init(py, || {
+        let info = py.import("sys")?.getattr("version_info")?;
+        let major: u32 = info.getattr("major")?.extract()?;
+        let minor: u32 = info.getattr("minor")?.extract()?;
+        Ok(format!("{major}.{minor}"))
+    })
+}
+
+/// Parses a `profile=` keyword (`None` is the default profile).
+pub fn parse_profile(py: Python<'_>, profile: Option<&str>) -> PyResult<Profile> {
+    match profile {
+        None => Ok(Profile::Default),
+        Some(name) => check(py, Profile::parse(name)),
+    }
+}
+
+/// A client for `config`, with the runtime's `tech_version` unless one is set.
+fn make_client(py: Python<'_>, mut config: Config, profile: Profile) -> PyResult<cldkit::Client> {
+    if config.get("tech_version").is_none() {
+        config.set("tech_version", python_version(py)?.as_str());
+    }
+    Ok(cldkit::Client::new(config.with_profile(profile)))
+}
+
+/// An Upload API request as a `dict`: `url`, `fields` (a list of `(name, value)`
+/// pairs in sending order), `file` (`None`, or `{"path", "filename"}` for a local file
+/// to attach) and `authorization` (the `Authorization` header, or `None`).
+fn request_to_py<'py>(py: Python<'py>, req: &UploadRequest) -> PyResult<Bound<'py, PyDict>> {
+    let d = PyDict::new(py);
+    d.set_item("url", &req.url)?;
+    let fields = PyList::empty(py);
+    for (k, v) in &req.fields {
+        fields.append(PyTuple::new(py, [k, v])?)?;
+    }
+    d.set_item("fields", fields)?;
+    match &req.file {
+        Some(f) => {
+            let file = PyDict::new(py);
+            file.set_item("path", &f.path)?;
+            file.set_item("filename", &f.filename)?;
+            d.set_item("file", file)?;
+        }
+        None => d.set_item("file", py.None())?,
+    }
+    d.set_item("authorization", req.authorization.as_deref())?;
+    Ok(d)
+}
+
+fn opt_value(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Value> {
+    match obj {
+        Some(o) => to_value(o, name),
+        None => Ok(Value::Null),
+    }
+}
+
+/// The settings of one Cloudinary product environment and every local computation
+/// on them: delivery URLs, signatures, upload requests, download URLs, webhook
+/// verification and HTML tags.
+///
+/// `Client(**config)` takes the SDKs' setting names (`cloud_name`, `api_key`,
+/// `api_secret`, `secure`, `private_cdn`, ...); `profile="python"` reproduces
+/// pycloudinary byte for byte (an unset `secure` means http), the default profile
+/// uses https unless told otherwise. Clients are immutable and thread-safe; options
+/// are the same snake_case keywords pycloudinary takes.
+#[pyclass(name = "Client", module = "cldkit", frozen)]
+pub struct PyClient {
+    inner: cldkit::Client,
+    /// The frozen time set by `with_clock`, kept across `with_config`.
+    frozen_now: Option<i64>,
+}
+
+impl PyClient {
+    fn wrap(inner: cldkit::Client) -> Self {
+        PyClient {
+            inner,
+            frozen_now: None,
+        }
+    }
+
+    fn frozen(inner: cldkit::Client, now: Option<i64>) -> Self {
+        PyClient {
+            inner,
+            frozen_now: now,
+        }
+    }
+}
+
+#[pymethods]
+impl PyClient {
+    /// Creates a client from settings given as keywords.
+    #[new]
+    #[pyo3(signature = (*, profile = None, **config))]
+    fn new(
+        py: Python<'_>,
+        profile: Option<&str>,
+        config: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<Self> {
+        guard(py, || {
+            let profile = parse_profile(py, profile)?;
+            let settings = options(config)?;
+            Ok(Self::wrap(make_client(py, Config::from_map(settings), profile)?))
+        })
+    }
+
+    /// Creates a client from a `CLOUDINARY_URL` (`cloudinary://key:secret@cloud_name`).
+    #[staticmethod]
+    #[pyo3(signature = (cloudinary_url, *, profile = None))]
+    fn from_url(py: Python<'_>, cloudinary_url: &str, profile: Option<&str>) -> PyResult<Self> {
+        guard(py, || {
+            let profile = parse_profile(py, profile)?;
+            let config = check(py, Config::from_cloudinary_url(cloudinary_url))?;
+            Ok(Self::wrap(make_client(py, config, profile)?))
+        })
+    }
+
+    /// Creates a client from the environment: the `CLOUDINARY_*` variables when
+    /// `CLOUDINARY_CLOUD_NAME` is set, else `CLOUDINARY_URL`.
+    #[staticmethod]
+    #[pyo3(signature = (*, profile = None))]
+    fn from_env(py: Python<'_>, profile: Option<&str>) -> PyResult<Self> {
+        guard(py, || {
+            let profile = parse_profile(py, profile)?;
+            let config = check(py, Config::from_env())?;
+            Ok(Self::wrap(make_client(py, config, profile)?))
+        })
+    }
+
+    /// A copy of this client with the given settings added or replaced.
+    #[pyo3(signature = (**settings))]
+    fn with_config(&self, py: Python<'_>, settings: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        guard(py, || {
+            let mut config = self.inner.config().clone();
+            for (k, v) in options(settings)? {
+                config.set(k, v);
+            }
+            let mut client = cldkit::Client::new(config);
+            if let Some(now) = self.frozen_now {
+                client = client.with_clock(move || now);
+            }
+            Ok(Self::frozen(client, self.frozen_now))
+        })
+    }
+
+    /// A copy of this client in another profile (`"python"` or `"default"`).
+    fn with_profile(&self, py: Python<'_>, profile: &str) -> PyResult<Self> {
+        guard(py, || {
+            let profile = parse_profile(py, Some(profile))?;
+            Ok(Self::frozen(
+                self.inner.clone().with_profile(profile),
+                self.frozen_now,
+            ))
+        })
+    }
+
+    /// A copy of this client whose clock is frozen at `now` (Unix seconds as an int or
+    /// float, or a `datetime`); `None` restores the system clock.
+    fn with_clock(&self, py: Python<'_>, now: &Bound<'_, PyAny>) -> PyResult<Self> {
+        guard(py, || {
+            let base = cldkit::Client::new(self.inner.config().clone());
+            let now = match to_value(now, "now")? {
+                Value::Null => return Ok(Self::wrap(base)),
+                Value::Int(i) => i,
+                Value::Float(f) if f.is_finite() => f.floor() as i64,
+                other => {
+                    return Err(invalid_option(
+                        py,
+                        "now",
+                        &format!("expected Unix seconds or a datetime, found {}", other.type_name()),
+                    ))
+                }
+            };
+            Ok(Self::frozen(base.with_clock(move || now), Some(now)))
+        })
+    }
+
+    /// The compatibility profile: `"default"` or `"python"`.
+    #[getter]
+    fn profile(&self) -> &'static str {
+        match self.inner.profile() {
+            Profile::Python => "python",
+            _ => "default",
+        }
+    }
+
+    /// The value of one setting (secrets included), or `None` when unset.
+    fn setting<'py>(&self, py: Python<'py>, name: &str) -> PyResult<Bound<'py, PyAny>> {
+        match self.inner.config().get(name) {
+            Some(v) => to_py(py, v),
+            None => Ok(py.None().into_bound(py)),
+        }
+    }
+
+    /// All settings as a `dict`, with secret values (`api_secret`, `auth_token`, ...)
+    /// replaced by `"***"`.
+    fn settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
+        let d = PyDict::new(py);
+        for (k, v) in self.inner.config().values().iter() {
+            if cldkit::config::SECRET_KEYS.contains(&k.as_str()) {
+                d.set_item(k, "***")?;
+            } else {
+                d.set_item(k, to_py(py, v)?)?;
+            }
+        }
+        Ok(d)
+    }
+
+    fn __repr__(&self) -> String {
+        format!("cldkit.Client({:?})", self.inner.config())
+    }
+
+    // ----- delivery URLs -----
+
+    /// The delivery URL of `source` (a public id or a remote URL) with `options`.
+    #[pyo3(signature = (source, **options))]
+    fn url(
+        &self,
+        py: Python<'_>,
+        source: &str,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.url(source, &opts))
+        })
+    }
+
+    /// pycloudinary's `cloudinary_url(source, **options)`: `(url, leftover_options)`.
+    /// `url` is `None`/the source itself when the SDK returns it untouched; the
+    /// leftovers are the options the URL did not consume (the HTML attributes).
+    #[pyo3(signature = (source, **options))]
+    fn cloudinary_url<'py>(
+        &self,
+        py: Python<'py>,
+        source: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyDict>)> {
+        guard(py, || {
+            let source = to_value(source, "source")?;
+            let opts = crate::convert::options(options)?;
+            let out = check(py, self.inner.url_with_leftovers(&source, &opts))?;
+            Ok((to_py(py, &out.url)?, map_to_py(py, &out.leftovers)?))
+        })
+    }
+
+    /// The Upload/Admin API endpoint for `action` (`cloudinary_api_url`).
+    #[pyo3(signature = (action = "upload", **options))]
+    fn api_url(
+        &self,
+        py: Python<'_>,
+        action: &str,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.api_url(action, &opts))
+        })
+    }
+
+    /// The poster image URL of a video (`CloudinaryVideo(id).video_thumbnail(**options)`).
+    #[pyo3(signature = (public_id, **options))]
+    fn video_thumbnail_url(
+        &self,
+        py: Python<'_>,
+        public_id: &str,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.video_thumbnail_url(public_id, &opts))
+        })
+    }
+
+    /// A `__cld_token__=...` auth token (`generate_auth_token`), options merged over the
+    /// `auth_token` setting: `key`, `start_time`, `duration`, `expiration`, `acl`, `url`,
+    /// `ip`, `token_name`. Times may be `datetime`s.
+    #[pyo3(signature = (**options))]
+    fn auth_token(&self, py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
+        guard(py, || {
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.auth_token(&opts))
+        })
+    }
+
+    // ----- signing and verification -----
+
+    /// Signs `params` with this client's `api_secret`, `signature_algorithm` and
+    /// `signature_version` (the default profile leaves out `file`, `cloud_name`,
+    /// `resource_type` and `api_key`, as the server does).
+    fn sign_request(&self, py: Python<'_>, params: &Bound<'_, PyAny>) -> PyResult<String> {
+        guard(py, || {
+            let p = map_arg(Some(params), "params")?;
+            check(py, self.inner.sign_request(&p))
+        })
+    }
+
+    /// Like `sign_request`, also returning the exact string signed (without the
+    /// secret): `{"string_to_sign", "algorithm", "signature_version", "signature"}`.
+    fn explain_signature<'py>(
+        &self,
+        py: Python<'py>,
+        params: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let p = map_arg(Some(params), "params")?;
+            let e = check(py, self.inner.explain_signature(&p))?;
+            let d = PyDict::new(py);
+            d.set_item("string_to_sign", e.string_to_sign)?;
+            d.set_item("algorithm", e.algorithm.name())?;
+            d.set_item("signature_version", e.signature_version)?;
+            d.set_item("signature", e.signature)?;
+            Ok(d)
+        })
+    }
+
+    /// Verifies a webhook: `body` is the raw request body (`bytes`, or `str`),
+    /// `timestamp` the `X-Cld-Timestamp` header (int, str or datetime), `signature` the
+    /// `X-Cld-Signature` header. Stale after `valid_for` seconds (default 7200; a
+    /// `timedelta` works too). Compares in constant time.
+    #[pyo3(signature = (body, timestamp, signature, valid_for = None))]
+    fn verify_notification(
+        &self,
+        py: Python<'_>,
+        body: &Bound<'_, PyAny>,
+        timestamp: &Bound<'_, PyAny>,
+        signature: &str,
+        valid_for: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<bool> {
+        guard(py, || {
+            let body = body_bytes(body)?;
+            let ts = to_value(timestamp, "timestamp")?;
+            let valid_for = match valid_for {
+                Some(v) if !v.is_none() => Some(seconds(v, "valid_for")?),
+                _ => None,
+            };
+            check(
+                py,
+                self.inner.verify_notification(&body, ts, signature, valid_for),
+            )
+        })
+    }
+
+    /// Verifies the `signature` of an upload result against its `public_id` and
+    /// `version`.
+    fn verify_api_response(
+        &self,
+        py: Python<'_>,
+        public_id: &Bound<'_, PyAny>,
+        version: &Bound<'_, PyAny>,
+        signature: &str,
+    ) -> PyResult<bool> {
+        guard(py, || {
+            let id = to_value(public_id, "public_id")?;
+            let v = to_value(version, "version")?;
+            check(py, self.inner.verify_api_response(id, v, signature))
+        })
+    }
+
+    /// Signs the Upload widget's parameters: `{"timestamp", "signature", "api_key"}`.
+    fn sign_upload_widget<'py>(
+        &self,
+        py: Python<'py>,
+        params: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let p = map_arg(Some(params), "params")?;
+            let s = check(py, self.inner.sign_upload_widget(&p))?;
+            let d = PyDict::new(py);
+            d.set_item("timestamp", s.timestamp)?;
+            d.set_item("signature", s.signature)?;
+            d.set_item("api_key", s.api_key)?;
+            Ok(d)
+        })
+    }
+
+    /// The signed Media Library widget configuration. `integration` is
+    /// `{"name", "version", "platform"?, "platform_version"?}`.
+    #[pyo3(signature = (username = None, integration = None))]
+    fn media_library_config<'py>(
+        &self,
+        py: Python<'py>,
+        username: Option<&str>,
+        integration: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let integ = match integration {
+                Some(o) if !o.is_none() => Some(integration_arg(py, &map_arg(Some(o), "integration")?)?),
+                _ => None,
+            };
+            let cfg = check(py, self.inner.media_library_config(username, integ.as_ref()))?;
+            map_to_py(py, &cfg)
+        })
+    }
+
+    /// The `User-Agent` for API requests, led by the `user_platform` setting (the
+    /// integration identity, e.g. `"PluginName/1.2 (Django 5.0)"`).
+    fn user_agent(&self) -> String {
+        self.inner.user_agent()
+    }
+
+    // ----- upload requests -----
+
+    /// The upload parameters `options` produce (`cleanup_params(build_upload_params(...))`).
+    #[pyo3(signature = (**options))]
+    fn upload_params<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let opts = crate::convert::options(options)?;
+            map_to_py(py, &check(py, self.inner.upload_params(&opts))?)
+        })
+    }
+
+    /// The signed `upload` request for `file` (remote URL, data URI or local path).
+    #[pyo3(signature = (file, **options))]
+    fn upload_form<'py>(
+        &self,
+        py: Python<'py>,
+        file: &str,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let opts = crate::convert::options(options)?;
+            request_to_py(py, &check(py, self.inner.upload_form(file, &opts))?)
+        })
+    }
+
+    /// The unsigned `upload` request with an unsigned `upload_preset`.
+    #[pyo3(signature = (file, upload_preset, **options))]
+    fn unsigned_upload_form<'py>(
+        &self,
+        py: Python<'py>,
+        file: &str,
+        upload_preset: &str,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let opts = crate::convert::options(options)?;
+            let r = self.inner.unsigned_upload_form(file, upload_preset, &opts);
+            request_to_py(py, &check(py, r)?)
+        })
+    }
+
+    /// Any Upload API request by pycloudinary's function name (`upload`, `explicit`,
+    /// `destroy`, `rename`, `add_tag`, `remove_tag`, `replace_tag`, `remove_all_tags`,
+    /// `add_context`, `remove_all_context`, `update_metadata`, `text`, `explode`,
+    /// `generate_sprite`, `multi`, `create_archive`, `create_zip`, `create_slideshow`,
+    /// `unsigned_upload`), positional arguments given by name in `args`.
+    #[pyo3(signature = (method, args = None, **options))]
+    fn upload_api_call<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        args: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let a = map_arg(args, "args")?;
+            let opts = crate::convert::options(options)?;
+            request_to_py(py, &check(py, self.inner.upload_api_call(method, &a, &opts))?)
+        })
+    }
+
+    /// The `explicit` request for an existing asset.
+    #[pyo3(signature = (public_id, **options))]
+    fn explicit_form<'py>(
+        &self,
+        py: Python<'py>,
+        public_id: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let id = to_value(public_id, "public_id")?;
+            let opts = crate::convert::options(options)?;
+            request_to_py(py, &check(py, self.inner.explicit_form(id, &opts))?)
+        })
+    }
+
+    /// The `destroy` request.
+    #[pyo3(signature = (public_id, **options))]
+    fn destroy_form<'py>(
+        &self,
+        py: Python<'py>,
+        public_id: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let id = to_value(public_id, "public_id")?;
+            let opts = crate::convert::options(options)?;
+            request_to_py(py, &check(py, self.inner.destroy_form(id, &opts))?)
+        })
+    }
+
+    /// The `rename` request.
+    #[pyo3(signature = (from_public_id, to_public_id, **options))]
+    fn rename_form<'py>(
+        &self,
+        py: Python<'py>,
+        from_public_id: &Bound<'py, PyAny>,
+        to_public_id: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let from = to_value(from_public_id, "from_public_id")?;
+            let to = to_value(to_public_id, "to_public_id")?;
+            let opts = crate::convert::options(options)?;
+            request_to_py(py, &check(py, self.inner.rename_form(from, to, &opts))?)
+        })
+    }
+
+    /// The `tags` request adding `tag` to `public_ids` (`exclusive=True` for
+    /// `set_exclusive`).
+    #[pyo3(signature = (tag, public_ids = None, **options))]
+    fn add_tag_form<'py>(
+        &self,
+        py: Python<'py>,
+        tag: &Bound<'py, PyAny>,
+        public_ids: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        self.tags(py, TagCommand::Add, Some(tag), public_ids, options)
+    }
+
+    /// The `tags` request removing `tag` from `public_ids`.
+    #[pyo3(signature = (tag, public_ids = None, **options))]
+    fn remove_tag_form<'py>(
+        &self,
+        py: Python<'py>,
+        tag: &Bound<'py, PyAny>,
+        public_ids: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        self.tags(py, TagCommand::Remove, Some(tag), public_ids, options)
+    }
+
+    /// The `tags` request replacing every tag of `public_ids` with `tag`.
+    #[pyo3(signature = (tag, public_ids = None, **options))]
+    fn replace_tag_form<'py>(
+        &self,
+        py: Python<'py>,
+        tag: &Bound<'py, PyAny>,
+        public_ids: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        self.tags(py, TagCommand::Replace, Some(tag), public_ids, options)
+    }
+
+    /// The `tags` request removing every tag of `public_ids`.
+    #[pyo3(signature = (public_ids = None, **options))]
+    fn remove_all_tags_form<'py>(
+        &self,
+        py: Python<'py>,
+        public_ids: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        self.tags(py, TagCommand::RemoveAll, None, public_ids, options)
+    }
+
+    /// The `context` request adding `context` (a dict or an encoded string).
+    #[pyo3(signature = (context, public_ids = None, **options))]
+    fn add_context_form<'py>(
+        &self,
+        py: Python<'py>,
+        context: &Bound<'py, PyAny>,
+        public_ids: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let c = to_value(context, "context")?;
+            let ids = opt_value(public_ids, "public_ids")?;
+            let opts = crate::convert::options(options)?;
+            request_to_py(py, &check(py, self.inner.add_context_form(c, ids, &opts))?)
+        })
+    }
+
+    /// The `context` request removing all context of `public_ids`.
+    #[pyo3(signature = (public_ids = None, **options))]
+    fn remove_all_context_form<'py>(
+        &self,
+        py: Python<'py>,
+        public_ids: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let ids = opt_value(public_ids, "public_ids")?;
+            let opts = crate::convert::options(options)?;
+            request_to_py(py, &check(py, self.inner.remove_all_context_form(ids, &opts))?)
+        })
+    }
+
+    /// The `metadata` request setting structured metadata on `public_ids`.
+    #[pyo3(signature = (metadata, public_ids = None, **options))]
+    fn update_metadata_form<'py>(
+        &self,
+        py: Python<'py>,
+        metadata: &Bound<'py, PyAny>,
+        public_ids: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let m = to_value(metadata, "metadata")?;
+            let ids = opt_value(public_ids, "public_ids")?;
+            let opts = crate::convert::options(options)?;
+            request_to_py(py, &check(py, self.inner.update_metadata_form(m, ids, &opts))?)
+        })
+    }
+
+    /// The `create_archive` (`generate_archive`) request.
+    #[pyo3(signature = (**options))]
+    fn create_archive_form<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let opts = crate::convert::options(options)?;
+            request_to_py(py, &check(py, self.inner.create_archive_form(&opts))?)
+        })
+    }
+
+    // ----- download URLs -----
+
+    /// The signed URL downloading a private or authenticated asset.
+    #[pyo3(signature = (public_id, format, **options))]
+    fn private_download_url(
+        &self,
+        py: Python<'_>,
+        public_id: &Bound<'_, PyAny>,
+        format: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let id = to_value(public_id, "public_id")?;
+            let f = to_value(format, "format")?;
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.private_download_url(id, f, &opts))
+        })
+    }
+
+    /// The legacy signed URL downloading every asset with `tag` as a ZIP.
+    #[pyo3(signature = (tag, **options))]
+    fn zip_download_url(
+        &self,
+        py: Python<'_>,
+        tag: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let t = to_value(tag, "tag")?;
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.zip_download_url(t, &opts))
+        })
+    }
+
+    /// The signed URL generating and downloading an archive.
+    #[pyo3(signature = (**options))]
+    fn download_archive_url(
+        &self,
+        py: Python<'_>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.download_archive_url(&opts))
+        })
+    }
+
+    /// `download_archive_url` with `target_format="zip"`.
+    #[pyo3(signature = (**options))]
+    fn download_zip_url(
+        &self,
+        py: Python<'_>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.download_zip_url(&opts))
+        })
+    }
+
+    /// The signed URL downloading a folder as an archive.
+    #[pyo3(signature = (folder_path, **options))]
+    fn download_folder(
+        &self,
+        py: Python<'_>,
+        folder_path: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let p = to_value(folder_path, "folder_path")?;
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.download_folder(p, &opts))
+        })
+    }
+
+    /// The signed URL downloading a backed-up version of an asset.
+    #[pyo3(signature = (asset_id, version_id, **options))]
+    fn download_backedup_asset(
+        &self,
+        py: Python<'_>,
+        asset_id: &Bound<'_, PyAny>,
+        version_id: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let a = to_value(asset_id, "asset_id")?;
+            let v = to_value(version_id, "version_id")?;
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.download_backedup_asset(a, v, &opts))
+        })
+    }
+
+    /// The signed URL generating and downloading a sprite from `tag` or `urls`.
+    #[pyo3(signature = (tag = None, urls = None, **options))]
+    fn download_generated_sprite(
+        &self,
+        py: Python<'_>,
+        tag: Option<&Bound<'_, PyAny>>,
+        urls: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let t = opt_value(tag, "tag")?;
+            let u = opt_value(urls, "urls")?;
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.download_generated_sprite(t, u, &opts))
+        })
+    }
+
+    /// The signed URL generating and downloading a multi-page file from `tag` or `urls`.
+    #[pyo3(signature = (tag = None, urls = None, **options))]
+    fn download_multi(
+        &self,
+        py: Python<'_>,
+        tag: Option<&Bound<'_, PyAny>>,
+        urls: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let t = opt_value(tag, "tag")?;
+            let u = opt_value(urls, "urls")?;
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.download_multi(t, u, &opts))
+        })
+    }
+
+    // ----- HTML tags -----
+
+    /// An `<img>` tag (`CloudinaryImage(public_id).image(**options)`).
+    #[pyo3(signature = (public_id, **options))]
+    fn image_tag(
+        &self,
+        py: Python<'_>,
+        public_id: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let id = to_value(public_id, "public_id")?;
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.image_tag_value(&id, &opts))
+        })
+    }
+
+    /// The attributes of the `<img>` tag `image_tag` renders, as a dict.
+    #[pyo3(signature = (public_id, **options))]
+    fn image_attributes<'py>(
+        &self,
+        py: Python<'py>,
+        public_id: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let id = to_value(public_id, "public_id")?;
+            let opts = crate::convert::options(options)?;
+            map_to_py(py, &check(py, self.inner.image_attributes(&id, &opts))?)
+        })
+    }
+
+    /// A `<video>` tag (`CloudinaryVideo(public_id).video(**options)`).
+    #[pyo3(signature = (public_id, **options))]
+    fn video_tag(
+        &self,
+        py: Python<'_>,
+        public_id: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let id = to_value(public_id, "public_id")?;
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.video_tag_value(&id, &opts))
+        })
+    }
+
+    /// A `<picture>` tag (`CloudinaryImage(public_id).picture(**options)`).
+    #[pyo3(signature = (public_id, **options))]
+    fn picture_tag(
+        &self,
+        py: Python<'_>,
+        public_id: &Bound<'_, PyAny>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let id = to_value(public_id, "public_id")?;
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.picture_tag_value(&id, &opts))
+        })
+    }
+
+    /// A `<source>` tag for a `<picture>` (`CloudinaryImage(public_id).source(**options)`).
+    #[pyo3(signature = (public_id, **options))]
+    fn source_tag(
+        &self,
+        py: Python<'_>,
+        public_id: &str,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.source_tag(public_id, &opts))
+        })
+    }
+
+    /// An `<img>` tag that loads lazily, with an optional low-quality `placeholder`
+    /// (`"blur"`, `"pixelate"`, `"vectorize"`, `"predominant_color"`) in `src`.
+    #[pyo3(signature = (public_id, *, placeholder = None, **options))]
+    fn lazy_image_tag(
+        &self,
+        py: Python<'_>,
+        public_id: &str,
+        placeholder: Option<&str>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<String> {
+        guard(py, || {
+            let mode = match placeholder {
+                Some(name) => Some(placeholder_mode(py, name)?),
+                None => None,
+            };
+            let opts = crate::convert::options(options)?;
+            check(py, self.inner.lazy_image_tag(public_id, &opts, mode))
+        })
+    }
+
+    /// The placeholder URL and the final URL of an image:
+    /// `{"placeholder": ..., "url": ...}`.
+    #[pyo3(signature = (public_id, mode, **options))]
+    fn placeholder_urls<'py>(
+        &self,
+        py: Python<'py>,
+        public_id: &str,
+        mode: &str,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let m = placeholder_mode(py, mode)?;
+            let opts = crate::convert::options(options)?;
+            let urls = check(py, self.inner.placeholder_urls(public_id, m, &opts))?;
+            let d = PyDict::new(py);
+            d.set_item("placeholder", urls.placeholder)?;
+            d.set_item("url", urls.url)?;
+            Ok(d)
+        })
+    }
+}
+
+impl PyClient {
+    fn tags<'py>(
+        &self,
+        py: Python<'py>,
+        command: TagCommand,
+        tag: Option<&Bound<'py, PyAny>>,
+        public_ids: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyDict>> {
+        guard(py, || {
+            let t = opt_value(tag, "tag")?;
+            let ids = opt_value(public_ids, "public_ids")?;
+            let opts = crate::convert::options(options)?;
+            request_to_py(py, &check(py, self.inner.tags_form(command, t, ids, &opts))?)
+        })
+    }
+}
+
+fn placeholder_mode(py: Python<'_>, name: &str) -> PyResult<PlaceholderMode> {
+    PlaceholderMode::parse(name).ok_or_else(|| {
+        invalid_option(
+            py,
+            "placeholder",
+            &format!("unknown placeholder mode {name:?} (blur, pixelate, vectorize, predominant_color)"),
+        )
+    })
+}
+
+fn integration_arg(py: Python<'_>, m: &Map) -> PyResult<Integration> {
+    let field = |k: &str| -> Option<String> {
+        m.get(k).filter(|v| !v.is_null()).map(|v| v.py_str().into_owned())
+    };
+    let required = |k: &str| {
+        field(k).ok_or_else(|| invalid_option(py, "integration", &format!("missing `{k}`")))
+    };
+    Ok(Integration {
+        name: required("name")?,
+        version: required("version")?,
+        platform: field("platform"),
+        platform_version: field("platform_version"),
+    })
+}
