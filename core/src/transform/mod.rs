@@ -551,7 +551,8 @@ pub(crate) fn generate(
         comp.push_str(v);
     }
     for (i, v) in vals.iter().enumerate() {
-        if let Some(v) = v {
+        // An empty text is never emitted (it is falsy and not zero).
+        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
             sep(&mut comp);
             comp.push_str(KEY_TEXT[i]);
             comp.push('_');
@@ -585,10 +586,17 @@ pub(crate) fn generate(
 
 /// The `(name, value)` pairs of the `variables` option (a list of pairs).
 fn variable_pairs(vars: &Value) -> Result<Vec<(String, String)>> {
+    // Python iterates the value: a list's items, a string's characters, a map's keys.
     let items: Vec<Value> = match vars {
         Value::List(l) => l.clone(),
         Value::Map(m) => m.keys().map(Value::from).collect(),
-        other => vec![other.clone()],
+        Value::Str(s) => s.chars().map(|c| Value::from(c.to_string())).collect(),
+        other => {
+            return Err(Error::invalid_option(
+                "variables",
+                format!("expected a list of [name, value] pairs, found {}", other.type_name()),
+            ))
+        }
     };
     let mut out = Vec::with_capacity(items.len());
     for item in items {

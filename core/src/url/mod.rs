@@ -290,6 +290,9 @@ fn consumed_before_return(client: &Client, options: &Map) -> Result<Map> {
     let ff = fetch_patch(&o, config).flatten();
     let mut sink = String::new();
     let flags = transform::generate(config, options, ff, 0, &mut sink)?;
+    if o.auth_token != Some(&Value::Bool(false)) {
+        merge_auth_token(config.known.auth_token.as_ref(), o.auth_token)?;
+    }
     Ok(url_leftovers(options, &flags, false))
 }
 
@@ -327,8 +330,15 @@ fn sign_digest(algorithm: &str, data: &[&str]) -> Result<Vec<u8>> {
     }
 }
 
-/// Python's `urlparse(url).path` for the URLs built here.
-fn url_path(url: &str) -> &str {
+/// Python's `urlparse(url).path` for the URLs built here (tabs and newlines are
+/// removed first, as Python does).
+fn url_path(url: &str) -> String {
+    let cleaned: Cow<'_, str> = if url.contains(['\t', '\r', '\n']) {
+        Cow::Owned(url.chars().filter(|c| !matches!(c, '\t' | '\r' | '\n')).collect())
+    } else {
+        Cow::Borrowed(url)
+    };
+    let url = cleaned.as_ref();
     let after_scheme = match url.find("://") {
         Some(i) if url[..i].bytes().all(|b| b.is_ascii_alphabetic()) => &url[i + 3..],
         _ => url,
@@ -340,8 +350,8 @@ fn url_path(url: &str) -> &str {
     // `;params` after the last slash are not part of the path.
     let last_slash = path.rfind('/').unwrap_or(0);
     match path[last_slash..].find(';') {
-        Some(i) => &path[..last_slash + i],
-        None => path,
+        Some(i) => path[..last_slash + i].to_owned(),
+        None => path.to_owned(),
     }
 }
 
@@ -389,8 +399,8 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
             .as_ref()
             .map_or(Cow::Borrowed("sha1"), Value::py_str),
     };
-    let auth_token: Option<Map> = match o.auth_token {
-        Some(Value::Bool(false)) => None,
+    let auth_token = match o.auth_token {
+        Some(Value::Bool(false)) => TokenOptions::None,
         opt => merge_auth_token(config.known.auth_token.as_ref(), opt)?,
     };
 
@@ -425,11 +435,21 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
 
     // 10. Signature.
     let mut signature: Option<String> = None;
-    let set_url_signature = auth_token
-        .as_ref()
-        .and_then(|t| t.get("set_url_signature"))
-        .is_some_and(Value::truthy);
-    let token_active = auth_token.as_ref().is_some_and(|t| !t.is_empty());
+    let token_active = match &auth_token {
+        TokenOptions::None => false,
+        TokenOptions::Map(m) => !m.is_empty(),
+        TokenOptions::List(n) => *n > 0,
+    };
+    let set_url_signature = match &auth_token {
+        TokenOptions::Map(m) => m.get("set_url_signature").is_some_and(Value::truthy),
+        TokenOptions::List(_) if sign_url && token_active => {
+            return Err(Error::invalid_option(
+                "auth_token",
+                "expected a map of token options, found list",
+            ))
+        }
+        _ => false,
+    };
     if sign_url && (!token_active || set_url_signature) {
         let secret = match api_secret {
             Some(v) if v.truthy() => text(v, "api_secret")?,
@@ -498,9 +518,9 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
     // 13. Token.
     let mut has_query = false;
     if sign_url {
-        if let Some(token) = auth_token.filter(|t| !t.is_empty()) {
+        if let TokenOptions::Map(token) = auth_token.filter_nonempty() {
             let mut opts = token;
-            opts.insert("url", url_path(&url).to_owned());
+            opts.insert("url", url_path(&url));
             let t = crate::auth_token::generate(&opts, client.now())?;
             url.push('?');
             url.push_str(&t);
@@ -562,25 +582,63 @@ fn starts_with_version(s: &str) -> bool {
     b.len() >= 2 && b[0] == b'v' && b[1].is_ascii_digit()
 }
 
-/// Merges the configured `auth_token` options with the call's `auth_token` option.
-fn merge_auth_token(config: Option<&Value>, option: Option<&Value>) -> Result<Option<Map>> {
-    let mut result: Option<Map> = None;
+/// The merged token options: the configured `auth_token` map updated with the call's
+/// `auth_token` option (a `false` option disables tokens before this is called).
+#[derive(Debug)]
+enum TokenOptions {
+    None,
+    Map(Map),
+    /// A list given as the option with no configured map: only its emptiness matters.
+    List(usize),
+}
+
+fn merge_auth_token(config: Option<&Value>, option: Option<&Value>) -> Result<TokenOptions> {
+    let bad = |v: &Value| {
+        Error::invalid_option(
+            "auth_token",
+            format!("expected a map of token options, found {}", v.type_name()),
+        )
+    };
+    let mut result = TokenOptions::None;
     for v in [config, option].into_iter().flatten() {
-        match v {
-            Value::Null => {}
-            Value::Map(m) => match &mut result {
-                Some(r) => r.update(m),
-                None => result = Some(m.clone()),
-            },
-            other => {
-                return Err(Error::invalid_option(
-                    "auth_token",
-                    format!("expected a map of token options, found {}", other.type_name()),
-                ))
-            }
+        if v.is_null() {
+            continue;
         }
+        result = match (result, v) {
+            (TokenOptions::None, Value::Map(m)) => TokenOptions::Map(m.clone()),
+            (TokenOptions::None, Value::List(l)) => TokenOptions::List(l.len()),
+            (TokenOptions::Map(mut r), Value::Map(m)) => {
+                r.update(m);
+                TokenOptions::Map(r)
+            }
+            (TokenOptions::Map(mut r), Value::List(pairs)) => {
+                for pair in pairs {
+                    let (k, val) = match pair {
+                        Value::List(p) if p.len() == 2 => (p[0].py_str().into_owned(), p[1].clone()),
+                        Value::Str(s) if s.chars().count() == 2 => {
+                            let mut c = s.chars();
+                            let k = c.next().map(String::from).unwrap_or_default();
+                            (k, Value::from(c.next().map(String::from).unwrap_or_default()))
+                        }
+                        other => return Err(bad(other)),
+                    };
+                    r.insert(k, val);
+                }
+                TokenOptions::Map(r)
+            }
+            (_, other) => return Err(bad(other)),
+        };
     }
     Ok(result)
+}
+
+impl TokenOptions {
+    fn filter_nonempty(self) -> TokenOptions {
+        match self {
+            TokenOptions::Map(m) if m.is_empty() => TokenOptions::None,
+            other => other,
+        }
+    }
 }
 
 /// The resource-type and type segments after `url_suffix`, `use_root_path` and
