@@ -130,3 +130,5 @@ module.exports = {
   parseConfigUrl,
   engineVersion: native.engineVersion(),
 };
+// `import cldkit from 'cldkit'` under TypeScript's CommonJS interop.
+module.exports.default = module.exports;

@@ -323,13 +323,19 @@ impl JsClient {
         })
     }
 
-    /// The upload parameters as sent on the wire (`build_upload_params` + cleanup).
+    /// The upload parameters as sent on the wire (`build_upload_params` + cleanup):
+    /// each value is the text that goes in the form field (a list stays a list of
+    /// texts, sent as `name[]`).
     #[napi]
     pub fn upload_params(&self, env: Env, options: Arg) -> napi::Result<JsUnknown> {
         guard(&env, || {
             let options = to_map(env.raw(), raw(&options), "options")?;
             let params = self.inner.upload_params(&options)?;
-            Ok(unknown(&env, from_map(env.raw(), &params)?))
+            let wire: Map = params
+                .iter()
+                .map(|(k, v)| (k.clone(), wire_text(v)))
+                .collect();
+            Ok(unknown(&env, from_map(env.raw(), &wire)?))
         })
     }
 
@@ -590,6 +596,19 @@ impl JsClient {
     #[napi]
     pub fn user_agent(&self) -> String {
         self.inner.user_agent()
+    }
+}
+
+/// A parameter value as form text: Python's `str()` of it (lists item by item).
+fn wire_text(v: &Value) -> Value {
+    match v {
+        Value::List(items) => Value::List(
+            items
+                .iter()
+                .map(|i| Value::Str(i.py_str().into_owned()))
+                .collect(),
+        ),
+        other => Value::Str(other.py_str().into_owned()),
     }
 }
 

@@ -99,3 +99,15 @@ pub fn parse_config_url(env: Env, url: Arg, kind: Arg) -> napi::Result<JsUnknown
 pub fn engine_version() -> String {
     env!("CARGO_PKG_VERSION").to_owned()
 }
+
+/// The settings `Client.fromEnv()` would use (`CLOUDINARY_URL` or `CLOUDINARY_*`), as a
+/// plain object (secrets included: this is the SDK's `config()` object).
+#[napi]
+pub fn env_config(env: Env) -> napi::Result<JsUnknown> {
+    guard(&env, || {
+        let config = cldkit::Config::from_env()?;
+        let obj = from_map(env.raw(), config.values())?;
+        // SAFETY: `obj` was just created in `env`.
+        Ok(unsafe { JsUnknown::from_raw_unchecked(env.raw(), obj) })
+    })
+}
