@@ -115,7 +115,7 @@ impl Client {
             }
         }
 
-        let generated = srcset::responsive_attributes(self, own_id, &custom, &srcset_data, &opts)?;
+        let generated = srcset::responsive_attributes(self, own_id, &custom, &srcset_data, opts)?;
         if !generated.is_empty() {
             attrs.remove("width");
             attrs.remove("height");

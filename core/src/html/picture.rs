@@ -94,7 +94,7 @@ impl Client {
             .remove("srcset")
             .unwrap_or_else(|| Value::Map(Map::new()));
         let data = srcset::srcset_data(self, &srcset_option)?;
-        let generated = srcset::responsive_attributes(self, own_id, &attrs, &data, &opts)?;
+        let generated = srcset::responsive_attributes(self, own_id, &attrs, &data, opts.clone())?;
         let Value::Map(attrs_map) = &mut attrs else {
             return Err(Error::invalid_option(
                 "attributes",

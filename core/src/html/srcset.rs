@@ -160,22 +160,32 @@ pub fn sizes_attribute(breakpoints: &[Value]) -> String {
 /// the srcset's own `transformation`, which replaces the resource's, or the resource's
 /// transformation options), then `c_scale,w_<width>`.
 ///
-/// The option map is prepared once; [`ScaledUrls::url`] only changes the width.
+/// The option map is prepared once; [`ScaledUrls::url`] only changes the width. For
+/// unsigned URLs and integer widths the URL is built once around a sentinel width and
+/// each entry is the same text with the sentinel replaced (the width only appears as
+/// `w_<width>` there); anything else takes the full path.
 pub(crate) struct ScaledUrls<'a> {
     client: &'a Client,
     source: &'a Value,
     options: Map,
+    /// The URL split around the sentinel width: `None` before the first integer width,
+    /// `Some(None)` when the shortcut does not apply.
+    template: Option<Option<(String, String)>>,
 }
+
+/// A width no real srcset uses; the shortcut is only taken when it occurs exactly once
+/// in the URL built with it.
+const SENTINEL_WIDTH: i64 = 7_357_029_384_615_173;
 
 impl<'a> ScaledUrls<'a> {
     pub(crate) fn new(
         client: &'a Client,
         source: &'a Value,
         transformation: &Value,
-        options: &Map,
+        options: Map,
     ) -> Result<Self> {
         let mut base = if transformation.truthy() {
-            let mut base = pyops::url_options_of(options);
+            let mut base = pyops::url_options_of(&options);
             match transformation {
                 Value::Str(s) => {
                     base.insert("raw_transformation", s.as_str());
@@ -184,7 +194,7 @@ impl<'a> ScaledUrls<'a> {
             }
             base
         } else {
-            options.clone()
+            options
         };
         pyops::patch_fetch_format(client, &mut base);
         let mut scale = Map::with_capacity(2);
@@ -195,6 +205,7 @@ impl<'a> ScaledUrls<'a> {
             client,
             source,
             options,
+            template: None,
         })
     }
 
@@ -209,8 +220,46 @@ impl<'a> ScaledUrls<'a> {
     /// The URL at `width` (a string, or the source untouched as the URL builder
     /// returns it).
     pub(crate) fn url(&mut self, width: &Value) -> Result<Value> {
+        if let Value::Int(w) = width {
+            if self.template.is_none() {
+                self.template = Some(self.make_template());
+            }
+            if let Some(Some((head, tail))) = &self.template {
+                let mut s = String::with_capacity(head.len() + tail.len() + 8);
+                s.push_str(head);
+                let _ = write!(s, "{w}");
+                s.push_str(tail);
+                return Ok(Value::Str(s));
+            }
+        }
         self.set_width(width);
         Ok(pyops::cloudinary_url(self.client, self.source, &self.options)?.url)
+    }
+
+    /// The URL around [`SENTINEL_WIDTH`], when the width cannot affect anything but its
+    /// own `w_` text: no URL signature or token (those hash the path).
+    fn make_template(&mut self) -> Option<(String, String)> {
+        let signed = match self.options.get("sign_url") {
+            Some(v) => v.truthy(),
+            None => setting(self.client, "sign_url").truthy(),
+        };
+        if signed {
+            return None;
+        }
+        self.set_width(&Value::Int(SENTINEL_WIDTH));
+        let url = pyops::cloudinary_url(self.client, self.source, &self.options)
+            .ok()?
+            .url;
+        let Value::Str(url) = url else {
+            return None;
+        };
+        let digits = SENTINEL_WIDTH.to_string();
+        let at = url.find(&digits)?;
+        let end = at + digits.len();
+        if !url[..at].ends_with("w_") || url[end..].contains(&digits) {
+            return None;
+        }
+        Some((url[..at].to_owned(), url[end..].to_owned()))
     }
 }
 
@@ -220,7 +269,7 @@ pub(crate) fn srcset_attribute(
     source: &Value,
     breakpoints: &[Value],
     transformation: &Value,
-    options: &Map,
+    options: Map,
 ) -> Result<String> {
     let mut urls = ScaledUrls::new(client, source, transformation, options)?;
     let mut out = String::with_capacity(breakpoints.len() * 96);
@@ -256,16 +305,17 @@ fn breakpoints_for(srcset: &Map, options: &Map) -> Result<Option<Vec<Value>>> {
 }
 
 /// The generated `srcset` / `sizes` attributes of an `<img>` or `<source>` tag, unless
-/// `attributes` already holds them.
+/// `attributes` already holds them. Takes the tag's options by value: the srcset URLs
+/// are built from them.
 pub(crate) fn responsive_attributes(
     client: &Client,
     source: &Value,
     attributes: &Value,
     srcset: &Map,
-    options: &Map,
+    options: Map,
 ) -> Result<Map> {
     pyops::reject_keywords(
-        options,
+        &options,
         &["self", "attributes", "srcset_data"],
         "_generate_image_responsive_attributes",
     )?;
@@ -273,11 +323,12 @@ pub(crate) fn responsive_attributes(
     if srcset.is_empty() {
         return Ok(out);
     }
+    let want_sizes = srcset.get("sizes") == Some(&Value::Bool(true));
     let mut bps: Option<Vec<Value>> = None;
     if !pyops::contains(attributes, "srcset", "attributes")? {
-        bps = breakpoints_for(srcset, options)?;
+        bps = breakpoints_for(srcset, &options)?;
         pyops::reject_keywords(
-            options,
+            &options,
             &["self", "breakpoints", "transformation"],
             "_generate_srcset_attribute",
         )?;
@@ -287,13 +338,15 @@ pub(crate) fn responsive_attributes(
             if !value.is_empty() {
                 out.insert("srcset", value);
             }
+            if want_sizes && !pyops::contains(attributes, "sizes", "attributes")? {
+                out.insert("sizes", sizes_attribute(list));
+            }
+            return Ok(out);
         }
     }
-    if !pyops::contains(attributes, "sizes", "attributes")?
-        && srcset.get("sizes") == Some(&Value::Bool(true))
-    {
-        if bps.as_ref().map_or(true, |l| l.is_empty()) {
-            bps = breakpoints_for(srcset, options)?;
+    if want_sizes && !pyops::contains(attributes, "sizes", "attributes")? {
+        if bps.is_none() {
+            bps = breakpoints_for(srcset, &options)?;
         }
         if let Some(list) = bps.as_deref().filter(|l| !l.is_empty()) {
             out.insert("sizes", sizes_attribute(list));
