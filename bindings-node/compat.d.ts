@@ -32,7 +32,7 @@ export interface Utils {
   ): string;
   sign_request(params: Options, options?: Options): Options & { signature: string; api_key: string };
   verifyNotificationSignature(
-    body: string | Buffer,
+    body: string | Uint8Array,
     timestamp: number | string,
     signature: string,
     valid_for?: number,

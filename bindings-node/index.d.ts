@@ -13,7 +13,7 @@ export type OptionValue =
   | null
   | undefined
   | PyFloat
-  | Buffer
+  | Uint8Array
   | OptionValue[]
   | { [key: string]: OptionValue };
 
@@ -109,7 +109,7 @@ export declare class Client {
   explainSignature(params: Options): SignatureExplanation;
   /** Verifies a webhook: raw body, `X-Cld-Timestamp`, `X-Cld-Signature`, validity in seconds (7200). */
   verifyNotification(
-    body: Buffer | Uint8Array | string,
+    body: Uint8Array | string,
     timestamp: number | string,
     signature: string,
     validFor?: number,

@@ -1,0 +1,145 @@
+'use strict';
+// The public API beyond the corpus: constructors, profiles, floats, errors, Buffers,
+// panics, key order and secrets.
+const test = require('node:test');
+const assert = require('node:assert/strict');
+const path = require('path');
+const { BINDING } = require('./helpers');
+const cldkit = require(BINDING);
+const native = require(path.join(BINDING, 'native.js'));
+
+const { Client, CldkitError, InvalidOptionError, ConfigError, SignatureError, InternalError } = cldkit;
+const demo = () => new Client({ cloud_name: 'demo', api_key: '1234', api_secret: 'abcd', analytics: false });
+
+test('url with the SDK option names', () => {
+  assert.equal(
+    demo().url('sample.jpg', { width: 300, height: 200, crop: 'fill' }),
+    'https://res.cloudinary.com/demo/image/upload/c_fill,h_200,w_300/sample.jpg',
+  );
+});
+
+test('fromUrl, fromEnv and the profile option', () => {
+  const c = Client.fromUrl('cloudinary://1234:abcd@demo', { profile: 'python' });
+  assert.equal(c.profile, 'python');
+  assert.equal(c.url('x', { analytics: false }), 'http://res.cloudinary.com/demo/image/upload/x');
+  assert.equal(c.withProfile('default').url('x', { analytics: false }), 'https://res.cloudinary.com/demo/image/upload/x');
+  assert.equal(new Client({ cloud_name: 'demo', profile: 'python' }).profile, 'python');
+  const saved = process.env.CLOUDINARY_URL;
+  process.env.CLOUDINARY_URL = 'cloudinary://k:s@fromenv';
+  try {
+    assert.match(Client.fromEnv().url('x'), /\/fromenv\/image\/upload\/x/);
+  } finally {
+    if (saved === undefined) delete process.env.CLOUDINARY_URL;
+    else process.env.CLOUDINARY_URL = saved;
+  }
+  assert.throws(() => new Client({}, { profile: 'ruby' }), ConfigError);
+  assert.throws(() => Client.fromUrl('http://k:s@x'), (e) => e instanceof ConfigError && e.code === 'config');
+});
+
+test('whole numbers render as integers; float() renders like Python', () => {
+  const c = demo();
+  assert.match(c.url('x', { dpr: 2 }), /\/dpr_2\/x$/);
+  assert.match(c.url('x', { dpr: cldkit.float(2) }), /\/dpr_2\.0\/x$/);
+  assert.match(c.url('x', { dpr: 1.5 }), /\/dpr_1\.5\/x$/);
+  assert.match(c.url('x', { transformation: [{ zoom: cldkit.float(1) }] }), /\/z_1\.0\/x$/);
+  assert.ok(cldkit.isFloat(cldkit.float(3)));
+  assert.equal(+cldkit.float(3), 3);
+  assert.equal(JSON.stringify({ a: cldkit.float(2) }), '{"a":2}');
+  assert.throws(() => cldkit.float({}), InvalidOptionError);
+  assert.match(c.url('x', { width: 10n }), /\/w_10\/x$/);
+});
+
+test('errors are CldkitError subclasses with stable codes', () => {
+  const c = demo();
+  assert.throws(
+    () => c.url('x', { radius: [1, 2, 3, 4, 5] }),
+    (e) => e instanceof InvalidOptionError && e instanceof CldkitError && e instanceof Error &&
+      e.code === 'invalid_option' && e.option === 'radius',
+  );
+  assert.throws(() => cldkit.apiSignRequest({ a: 1 }, 'abcd', 'md5'), (e) => e instanceof SignatureError && e.code === 'signature');
+  assert.throws(() => cldkit.apiSignRequest({ a: 1 }, ''), SignatureError);
+  assert.throws(() => c.url('x', { width: () => 1 }), (e) => e.code === 'invalid_option' && e.option === 'width');
+  assert.throws(() => c.url('x', { width: Symbol('w') }), InvalidOptionError);
+  assert.throws(() => c.url('x', { width: 2n ** 70n }), InvalidOptionError);
+  const cyclic = {};
+  cyclic.self = cyclic;
+  assert.throws(() => c.url('x', { transformation: cyclic }), InvalidOptionError);
+  assert.throws(() => c.url('x', 'not an object'), InvalidOptionError);
+  assert.throws(() => c.withClock('soon'), InvalidOptionError);
+});
+
+test('a Rust panic becomes an InternalError, and the process goes on', () => {
+  assert.throws(() => native.debugPanic(), (e) => e instanceof InternalError && e.code === 'internal');
+  assert.equal(demo().url('x'), 'https://res.cloudinary.com/demo/image/upload/x');
+});
+
+test('secrets never appear in error messages', () => {
+  const secret = 'TOPSECRETvalue123';
+  const c = new Client({ cloud_name: 'demo', api_key: 'k', api_secret: secret, signature_algorithm: 'md5' });
+  for (const call of [
+    () => c.signRequest({ a: 1 }),
+    () => c.verifyApiResponse('x', 1, 'y'),
+    () => c.url('x', { sign_url: true, signature_algorithm: 'bad' }),
+  ]) {
+    try {
+      call();
+    } catch (e) {
+      assert.ok(!String(e.message).includes(secret) && !String(e.stack).includes(secret));
+    }
+  }
+});
+
+test('signing and verification', () => {
+  const c = demo().withClock(1700000000);
+  const params = { timestamp: 1700000000, public_id: 'sample' };
+  const sig = c.signRequest(params);
+  assert.equal(sig, cldkit.apiSignRequest(params, 'abcd'));
+  assert.match(sig, /^[0-9a-f]{40}$/);
+  assert.equal(cldkit.apiSignRequest(params, 'abcd', 'sha256').length, 64);
+  assert.equal(c.explainSignature(params).stringToSign, 'public_id=sample&timestamp=1700000000');
+  const body = '{"public_id":"sample"}';
+  const crypto = require('crypto');
+  const good = crypto.createHash('sha1').update(body + '1700000000' + 'abcd').digest('hex');
+  assert.equal(c.verifyNotification(body, 1700000000, good), true);
+  assert.equal(c.verifyNotification(Buffer.from(body), '1700000000', good), true);
+  assert.equal(c.verifyNotification(body, 1700000000, good.replace(/.$/, '0')), false);
+  assert.equal(c.withClock(1700000000 + 7201).verifyNotification(body, 1700000000, good), false);
+  assert.equal(c.withClock(1700000000 + 7201).verifyNotification(body, 1700000000, good, 10000), true);
+  assert.throws(() => c.verifyNotification(Buffer.from([0xff]), 1700000000, good), InvalidOptionError);
+  assert.throws(() => c.verifyNotification(42, 1700000000, good), InvalidOptionError);
+  const v = cldkit.apiSignRequest({ public_id: 'sample', version: 1312461204 }, 'abcd', 'sha1', 1);
+  assert.equal(c.verifyApiResponse('sample', 1312461204, v), true);
+});
+
+test('upload requests, downloads and tags', () => {
+  const c = demo().withClock(1700000000);
+  const req = c.uploadForm('https://example.com/a.jpg', { public_id: 'a', tags: ['x', 'y'] });
+  assert.equal(req.url, 'https://api.cloudinary.com/v1_1/demo/image/upload');
+  const names = req.fields.map(([k]) => k);
+  assert.ok(names.includes('signature') && names.includes('timestamp') && names.includes('file'));
+  assert.deepEqual(c.uploadParams({ tags: ['x', 'y'], overwrite: true }), { overwrite: '1', timestamp: '1700000000', tags: 'x,y' });
+  assert.match(c.privateDownloadUrl('a', 'jpg'), /^https:\/\/api\.cloudinary\.com\/v1_1\/demo\/image\/download\?/);
+  assert.match(c.imageTag('sample', { width: 100 }), /^<img /);
+  assert.match(c.videoTag('dog'), /^<video /);
+  assert.match(c.authToken({ key: '00112233FF99', duration: 300, acl: '/image/*' }), /^__cld_token__=/);
+  assert.equal(c.apiUrl('upload'), 'https://api.cloudinary.com/v1_1/demo/image/upload');
+  assert.deepEqual(cldkit.parseConfigUrl('cloudinary://k:s@demo?a[b]=1').a, { b: '1' });
+  assert.match(c.userAgent(), /cldkit\//);
+});
+
+test('option objects keep their key order', () => {
+  // A transformation's keys are sorted by the rules; `transformation` lists keep order.
+  const c = demo();
+  const url = c.url('x', { transformation: [{ effect: 'sepia' }, { width: 10 }] });
+  assert.match(url, /\/e_sepia\/w_10\/x$/);
+  const args = cldkit.parseConfigUrl('cloudinary://k:s@demo?z=1&y=2');
+  assert.deepEqual(Object.keys(args).slice(-2), ['z', 'y']);
+});
+
+test('ESM import works', async () => {
+  const esm = await import(path.join(BINDING, 'index.mjs'));
+  assert.equal(esm.Client, cldkit.Client);
+  assert.equal(esm.default.float, cldkit.float);
+  const compat = await import(path.join(BINDING, 'compat.mjs'));
+  assert.equal(typeof compat.v2.url, 'function');
+});
