@@ -123,21 +123,48 @@ fn cmd_conformance(args: &[String]) -> Result<(), String> {
 }
 
 fn cmd_demo() -> Result<(), String> {
-    let client = Client::from_url("cloudinary://1234567890:demo-secret@demo")
-        .map_err(|e| e.to_string())?;
+    let client =
+        Client::from_url("cloudinary://1234567890:demo-secret@demo").map_err(|e| e.to_string())?;
     let cases: &[(&str, &str, &str)] = &[
-        ("Product thumbnail", "shoes/red-sneaker.jpg", r#"{"width": 300, "height": 300, "crop": "fill", "gravity": "auto", "quality": "auto", "fetch_format": "auto"}"#),
-        ("Hero banner, responsive", "banners/summer-sale", r#"{"width": "auto", "crop": "scale", "dpr": "auto", "format": "jpg"}"#),
-        ("Watermarked and signed", "gallery/photo 1.jpg", r##"{"transformation": [{"width": 800, "crop": "limit"}, {"overlay": {"font_family": "Arial", "font_size": 40, "text": "© Shop"}, "gravity": "south_east", "x": 10, "y": 10, "color": "#ffffff"}], "sign_url": true}"##),
-        ("Fetched remote image", "https://upload.wikimedia.org/example.png", r#"{"type": "fetch", "width": 200, "crop": "scale", "format": "webp"}"#),
-        ("Video poster", "videos/intro", r#"{"resource_type": "video", "format": "jpg", "start_offset": "auto", "width": 640, "crop": "fill"}"#),
-        ("SEO-friendly URL on a private CDN", "products/12345", r#"{"url_suffix": "red-running-shoe", "private_cdn": true, "format": "jpg", "width": 500, "crop": "fit"}"#),
+        (
+            "Product thumbnail",
+            "shoes/red-sneaker.jpg",
+            r#"{"width": 300, "height": 300, "crop": "fill", "gravity": "auto", "quality": "auto", "fetch_format": "auto"}"#,
+        ),
+        (
+            "Hero banner, responsive",
+            "banners/summer-sale",
+            r#"{"width": "auto", "crop": "scale", "dpr": "auto", "format": "jpg"}"#,
+        ),
+        (
+            "Watermarked and signed",
+            "gallery/photo 1.jpg",
+            r##"{"transformation": [{"width": 800, "crop": "limit"}, {"overlay": {"font_family": "Arial", "font_size": 40, "text": "© Shop"}, "gravity": "south_east", "x": 10, "y": 10, "color": "#ffffff"}], "sign_url": true}"##,
+        ),
+        (
+            "Fetched remote image",
+            "https://upload.wikimedia.org/example.png",
+            r#"{"type": "fetch", "width": 200, "crop": "scale", "format": "webp"}"#,
+        ),
+        (
+            "Video poster",
+            "videos/intro",
+            r#"{"resource_type": "video", "format": "jpg", "start_offset": "auto", "width": 640, "crop": "fill"}"#,
+        ),
+        (
+            "SEO-friendly URL on a private CDN",
+            "products/12345",
+            r#"{"url_suffix": "red-running-shoe", "private_cdn": true, "format": "jpg", "width": 500, "crop": "fit"}"#,
+        ),
     ];
     println!("cldkit demo: delivery URLs for cloud \"demo\"\n");
     for (title, source, options) in cases {
         let options: Map = serde_json::from_str(options).map_err(|e| e.to_string())?;
         let url = client.url(source, &options).map_err(|e| e.to_string())?;
-        println!("{title}\n  {source} {}\n  -> {url}\n", serde_json::to_string(&options).unwrap_or_default());
+        println!(
+            "{title}\n  {source} {}\n  -> {url}\n",
+            serde_json::to_string(&options).unwrap_or_default()
+        );
     }
     Ok(())
 }

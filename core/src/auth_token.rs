@@ -136,7 +136,9 @@ pub fn generate(options: &Map, now: i64) -> Result<String> {
     if let Some(st) = &start_time {
         let _ = write!(parts, "st={}~", as_int("start_time", st)?);
     }
-    let exp = expiration.as_ref().map_or(Ok(0), |e| as_int("expiration", e))?;
+    let exp = expiration
+        .as_ref()
+        .map_or(Ok(0), |e| as_int("expiration", e))?;
     let _ = write!(parts, "exp={exp}");
     if let Some(acl) = acl {
         let list: Vec<&Value> = match acl {
@@ -145,9 +147,10 @@ pub fn generate(options: &Map, now: i64) -> Result<String> {
         };
         let mut escaped = Vec::with_capacity(list.len());
         for a in list {
-            escaped.push(escape_to_lower(
-                a.as_str().ok_or_else(|| err("acl must be a string or a list of strings"))?,
-            ));
+            escaped
+                .push(escape_to_lower(a.as_str().ok_or_else(|| {
+                    err("acl must be a string or a list of strings")
+                })?));
         }
         let _ = write!(parts, "~acl={}", escaped.join("!"));
     }
@@ -160,7 +163,8 @@ pub fn generate(options: &Map, now: i64) -> Result<String> {
         Some(Value::Str(k)) => k,
         _ => return Err(Error::signature("auth_token needs a hex `key`")),
     };
-    let key = hex::decode(key).map_err(|_| Error::signature("auth_token `key` is not valid hex"))?;
+    let key =
+        hex::decode(key).map_err(|_| Error::signature("auth_token `key` is not valid hex"))?;
     let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key)
         .map_err(|_| Error::signature("auth_token `key` is unusable"))?;
     mac.update(to_sign.as_bytes());

@@ -2,7 +2,7 @@
 //! hangs off.
 
 use std::fmt;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::config::{Config, Profile};
 use crate::error::Result;
@@ -18,7 +18,7 @@ pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 ///
 /// ```
 /// use cldkit::{Client, Options};
-/// let client = Client::from_url("cloudinary://key:secret@demo").unwrap();
+/// let client = Client::from_url("cloudinary://key:secret@demo?analytics=false").unwrap();
 /// let opts = Options::from_iter([("width", 300.into()), ("crop", "fill".into())]
 ///     as [(&str, cldkit::Value); 2]);
 /// assert_eq!(
@@ -30,6 +30,8 @@ pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 pub struct Client {
     pub(crate) config: Arc<Config>,
     clock: Option<Clock>,
+    /// The configuration-level analytics token, computed on first use.
+    pub(crate) analytics_base: Arc<OnceLock<String>>,
 }
 
 impl Client {
@@ -38,6 +40,7 @@ impl Client {
         Client {
             config: Arc::new(config),
             clock: None,
+            analytics_base: Arc::default(),
         }
     }
 
@@ -60,6 +63,7 @@ impl Client {
     /// The same client in another compatibility profile.
     pub fn with_profile(mut self, profile: Profile) -> Self {
         Arc::make_mut(&mut self.config).set_profile(profile);
+        self.analytics_base = Arc::default();
         self
     }
 
@@ -89,7 +93,14 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("config", &self.config)
-            .field("clock", &if self.clock.is_some() { "injected" } else { "system" })
+            .field(
+                "clock",
+                &if self.clock.is_some() {
+                    "injected"
+                } else {
+                    "system"
+                },
+            )
             .finish()
     }
 }

@@ -129,7 +129,10 @@ impl Config {
 
     /// Parses a `CLOUDINARY_URL` (`cloudinary://key:secret@cloud[/secure_distribution][?k=v&a[b]=c]`).
     pub fn from_cloudinary_url(url: &str) -> Result<Self> {
-        Ok(Config::from_map(parse_url_settings(url, UrlKind::Cloudinary)?))
+        Ok(Config::from_map(parse_url_settings(
+            url,
+            UrlKind::Cloudinary,
+        )?))
     }
 
     /// Reads the environment as the SDKs do: `CLOUDINARY_CLOUD_NAME` and the other
@@ -256,7 +259,7 @@ pub enum UrlKind {
 /// assert_eq!(s.get("foo").unwrap().as_map().unwrap().get("bar").unwrap().as_str(), Some("1"));
 /// ```
 pub fn parse_url_settings(url: &str, kind: UrlKind) -> Result<Map> {
-    let parts = split_url(url);
+    let parts = split_url(url)?;
     let mut out = Map::new();
     match kind {
         UrlKind::Cloudinary => {
@@ -313,7 +316,9 @@ impl UrlParts {
         self.netloc.rsplit_once('@').map(|(u, _)| u)
     }
     fn hostinfo(&self) -> &str {
-        self.netloc.rsplit_once('@').map_or(&self.netloc, |(_, h)| h)
+        self.netloc
+            .rsplit_once('@')
+            .map_or(&self.netloc, |(_, h)| h)
     }
     fn username(&self) -> Option<String> {
         let u = self.userinfo()?;
@@ -325,7 +330,7 @@ impl UrlParts {
     }
     fn hostname(&self) -> Option<String> {
         let h = self.hostinfo();
-        let host = if let Some(rest) = h.strip_prefix('[') {
+        let host = if let Some((_, rest)) = h.split_once('[') {
             rest.split_once(']').map_or(rest, |(inner, _)| inner)
         } else {
             h.split_once(':').map_or(h, |(host, _)| host)
@@ -346,7 +351,7 @@ impl UrlParts {
     }
 }
 
-fn split_url(url: &str) -> UrlParts {
+fn split_url(url: &str) -> Result<UrlParts> {
     // Python strips leading C0 controls and spaces, and removes tabs and newlines.
     let url: String = url
         .trim_start_matches(|c: char| c <= ' ')
@@ -372,6 +377,7 @@ fn split_url(url: &str) -> UrlParts {
         let end = after.find(['/', '?', '#']).unwrap_or(after.len());
         netloc = after[..end].to_owned();
         rest = &after[end..];
+        check_brackets(&netloc)?;
     }
     if let Some(i) = rest.find('#') {
         rest = &rest[..i];
@@ -380,12 +386,40 @@ fn split_url(url: &str) -> UrlParts {
         Some((p, q)) => (p, q),
         None => (rest, ""),
     };
-    UrlParts {
+    Ok(UrlParts {
         scheme,
         netloc,
         path: path.to_owned(),
         query: query.to_owned(),
+    })
+}
+
+/// Python rejects a netloc with unbalanced brackets, and a bracketed host that is not
+/// an IPv6 address (or an `IPvFuture` one).
+fn check_brackets(netloc: &str) -> Result<()> {
+    let invalid = || Error::config("Invalid IPv6 URL in CLOUDINARY_URL");
+    let (open, close) = (netloc.contains('['), netloc.contains(']'));
+    if open != close {
+        return Err(invalid());
     }
+    if !open {
+        return Ok(());
+    }
+    let after = netloc.split_once('[').map_or("", |(_, a)| a);
+    let host = after.split_once(']').map_or(after, |(h, _)| h);
+    if let Some(rest) = host.strip_prefix('v') {
+        let (hex, tail) = rest.split_once('.').unwrap_or((rest, ""));
+        let ok = !hex.is_empty() && hex.chars().all(|c| c.is_ascii_hexdigit()) && !tail.is_empty();
+        return if ok { Ok(()) } else { Err(invalid()) };
+    }
+    let (addr, scope) = match host.split_once('%') {
+        Some((a, s)) => (a, Some(s)),
+        None => (host, None),
+    };
+    if scope.is_some_and(str::is_empty) || addr.parse::<std::net::Ipv6Addr>().is_err() {
+        return Err(invalid());
+    }
+    Ok(())
 }
 
 /// Python's `parse_qs`: first value of each name, blank values dropped, `+` is a space.
@@ -451,7 +485,9 @@ fn is_nested_key(key: &str) -> bool {
 
 fn put_nested(out: &mut Map, key: &str, value: Value) -> Result<()> {
     let chain: Vec<&str> = key.split(['[', ']']).filter(|k| !k.is_empty()).collect();
-    let (last, path) = chain.split_last().ok_or_else(|| Error::config("empty key"))?;
+    let (last, path) = chain
+        .split_last()
+        .ok_or_else(|| Error::config("empty key"))?;
     let mut outer = out;
     for k in path {
         if !outer.contains_key(k) {
@@ -501,7 +537,9 @@ mod tests {
 
     #[test]
     fn debug_hides_secrets() {
-        let c = Config::new().with("api_secret", "topsecret").with("cloud_name", "demo");
+        let c = Config::new()
+            .with("api_secret", "topsecret")
+            .with("cloud_name", "demo");
         let d = format!("{c:?}");
         assert!(!d.contains("topsecret"));
         assert!(d.contains("demo"));

@@ -14,7 +14,9 @@
 //! ).unwrap();
 //! let url = client.url("sample.jpg", &options).unwrap();
 //! assert!(url.starts_with("https://res.cloudinary.com/demo/image/upload/s--"));
-//! assert!(url.ends_with("/c_fill,h_200,w_300/sample.jpg"));
+//! // The default profile tags delivery URLs with the SDK analytics parameter `_a`;
+//! // `analytics: false` (in the config or the options) turns it off.
+//! assert!(url.contains("/c_fill,h_200,w_300/sample.jpg?_a="));
 //! ```
 //!
 //! Options are the snake_case maps every official SDK takes ([`Options`]); the typed

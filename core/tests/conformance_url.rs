@@ -4,5 +4,11 @@ mod common;
 
 #[test]
 fn url_kinds_match_the_python_sdk() {
-    common::run_kinds(&["url", "auth_token", "config_parse", "api_url", "video_thumbnail_url"]);
+    common::run_kinds(&[
+        "url",
+        "auth_token",
+        "config_parse",
+        "api_url",
+        "video_thumbnail_url",
+    ]);
 }

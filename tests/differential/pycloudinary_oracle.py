@@ -22,6 +22,7 @@ import time
 
 import cloudinary
 import cloudinary.utils
+import importlib
 
 CLOCK = 1700000000
 WILD = False
@@ -55,6 +56,13 @@ def oracle(kind, config, inp):
             return {"url": url}
         if kind == "video_thumbnail_url":
             return {"url": cloudinary.CloudinaryVideo(inp["public_id"]).video_thumbnail(**copy.deepcopy(inp["options"]))}
+        if kind == "config_parse":
+            account = inp["env"] == "CLOUDINARY_ACCOUNT_URL"
+            cls = importlib.import_module("cloudinary.provisioning.account_config").AccountConfig if account else cloudinary.Config
+            cfg = object.__new__(cls)
+            cfg._uri_scheme = "account" if account else "cloudinary"
+            cfg._load_from_url(inp["url"])
+            return {"config": {k: v for k, v in cfg.__dict__.items() if k != "_uri_scheme"}}
         if kind == "auth_token":
             return {"token": cloudinary.utils.generate_auth_token(**copy.deepcopy(inp["options"]))}
         raise ValueError(kind)
@@ -78,8 +86,22 @@ def wild(rng, cases, opts):
         opts[rng.choice(names)] = copy.deepcopy(rng.choice(WILD_VALUES))
 
 
+URL_NOISE = ["", ":", "@", "/", "?", "&", "=", "[", "]", "%", "%41", "+", " ", "#", "\t", "é", "a", "Z", "//"]
+
+
+def mutate_config_url(rng, base):
+    url = base["input"]["url"]
+    for _ in range(rng.randint(1, 4)):
+        i = rng.randint(0, len(url))
+        url = url[:i] + rng.choice(URL_NOISE) + url[i + rng.choice([0, 0, 1]):]
+    base["input"]["url"] = url
+    return base
+
+
 def mutate(rng, cases, kind):
     base = copy.deepcopy(rng.choice(cases))
+    if kind == "config_parse":
+        return mutate_config_url(rng, base)
     donor = rng.choice(cases)
     inp = base["input"]
     opts = inp["options"]

@@ -40,8 +40,8 @@ pub fn run_case(case: &Json, profile: Profile) -> Json {
         .map(Value::from)
         .and_then(|v| v.as_map().cloned())
         .unwrap_or_default();
-    let client = Client::new(Config::from_map(config).with_profile(profile))
-        .with_clock(|| CORPUS_CLOCK);
+    let client =
+        Client::new(Config::from_map(config).with_profile(profile)).with_clock(|| CORPUS_CLOCK);
     let input = case.get("input").cloned().unwrap_or(Json::Null);
     let outcome = url_cases::run(kind, &client, &input)
         .or_else(|| api_cases::run(kind, &client, &input))
@@ -67,7 +67,11 @@ fn error_json(e: &Error) -> Json {
 
 /// The case's input field `name` as an option [`Value`] (`Null` when absent).
 fn field(input: &Json, name: &str) -> Value {
-    input.get(name).cloned().map(Value::from).unwrap_or(Value::Null)
+    input
+        .get(name)
+        .cloned()
+        .map(Value::from)
+        .unwrap_or(Value::Null)
 }
 
 /// The case's input field `name` as an option map (empty when absent).

@@ -5,7 +5,7 @@
 //!
 //! ```
 //! use cldkit::{Client, Transformation};
-//! let client = Client::from_url("cloudinary://k:s@demo").unwrap();
+//! let client = Client::from_url("cloudinary://k:s@demo?analytics=false").unwrap();
 //! let t = Transformation::new().width(300).height(200).crop("fill").gravity("face");
 //! assert_eq!(client.url("sample.jpg", &t.to_options()).unwrap(),
 //!            "https://res.cloudinary.com/demo/image/upload/c_fill,g_face,h_200,w_300/sample.jpg");

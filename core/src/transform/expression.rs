@@ -201,7 +201,10 @@ mod tests {
                 "aspect_ratio >= 1.5 && page_count != 3",
                 "ar_gte_1.5_and_pc_ne_3",
             ),
-            ("face_count = 0 || tags != \"x\"", "fc_eq_0_or_tags_ne_\"x\""),
+            (
+                "face_count = 0 || tags != \"x\"",
+                "fc_eq_0_or_tags_ne_\"x\"",
+            ),
             ("$foo_bar * 2", "$foo_bar_mul_2"),
             ("$a+1", "$a+1"),
             ("$a + 1", "$a_add_1"),

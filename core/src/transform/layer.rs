@@ -194,7 +194,10 @@ fn text_style(layer: &Map, param: &str) -> Result<Option<String>> {
         return Ok(None);
     }
     let family = family.ok_or_else(|| {
-        Error::invalid_option(param, format!("Must supply font_family for text in {param}"))
+        Error::invalid_option(
+            param,
+            format!("Must supply font_family for text in {param}"),
+        )
     })?;
     let size = size.ok_or_else(|| {
         Error::invalid_option(param, format!("Must supply font_size for text in {param}"))
@@ -216,15 +219,13 @@ fn var_ref_len(s: &str) -> Option<usize> {
     if !first.is_ascii_alphabetic() {
         return None;
     }
-    let mut word = 0;
-    for (i, c) in chars {
+    for (word, (i, c)) in chars.enumerate() {
         if c == ')' {
             return (word > 0).then_some(2 + i + 1);
         }
         if !(c.is_alphanumeric() || c == '_') {
             return None;
         }
-        word += 1;
     }
     None
 }
@@ -257,8 +258,14 @@ mod tests {
 
     #[test]
     fn text_escaping() {
-        assert_eq!(escape_text("Hi $(name), $(age)!"), "Hi%20$(name)%252C%20$(age)%21");
-        assert_eq!(escape_text("$5 $(a_b1) $(1x)"), "%245%20$(a_b1)%20%24%281x%29");
+        assert_eq!(
+            escape_text("Hi $(name), $(age)!"),
+            "Hi%20$(name)%252C%20$(age)%21"
+        );
+        assert_eq!(
+            escape_text("$5 $(a_b1) $(1x)"),
+            "%245%20$(a_b1)%20%24%281x%29"
+        );
         assert_eq!(escape_text("$(a) $(ab)"), "%24%28a%29%20$(ab)");
         assert_eq!(escape_text("100% a%20b"), "100%25%20a%2520b");
     }
@@ -272,7 +279,9 @@ mod tests {
     fn layers() {
         assert_eq!(layer(r#"{"public_id":"a/b/c"}"#), "a:b:c");
         assert_eq!(
-            layer(r#"{"public_id":"a/b","type":"authenticated","resource_type":"raw","format":"txt"}"#),
+            layer(
+                r#"{"public_id":"a/b","type":"authenticated","resource_type":"raw","format":"txt"}"#
+            ),
             "raw:authenticated:a:b.txt"
         );
         assert_eq!(
@@ -285,7 +294,9 @@ mod tests {
         );
         assert_eq!(layer(r#"{"text":"Hi","text_style":null}"#), "text:None:Hi");
         assert_eq!(
-            layer(r#"{"resource_type":"subtitles","public_id":"subs/s.srt","font_family":"Arial","font_size":40}"#),
+            layer(
+                r#"{"resource_type":"subtitles","public_id":"subs/s.srt","font_family":"Arial","font_size":40}"#
+            ),
             "subtitles:Arial_40:subs:s.srt"
         );
     }

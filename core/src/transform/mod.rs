@@ -107,7 +107,10 @@ fn raw(v: Option<&Value>) -> Option<Cow<'_, str>> {
 }
 
 fn not_text(option: &str, v: &Value) -> Error {
-    Error::invalid_option(option, format!("expected a string, found {}", v.type_name()))
+    Error::invalid_option(
+        option,
+        format!("expected a string, found {}", v.type_name()),
+    )
 }
 
 /// `build_array(v)`: a list as it is, null as empty, anything else as one element.
@@ -192,7 +195,9 @@ fn split_range(v: Option<&Value>) -> Option<(Value, Value)> {
         Value::Str(s) => {
             let (a, b) = s.split_once("..")?;
             let ok = |t: &str| range_value(t).is_some() && !t.ends_with('\n');
-            let b_ok = dollar(b).iter().any(|t| range_value(t).is_some() && !t.ends_with('\n'));
+            let b_ok = dollar(b)
+                .iter()
+                .any(|t| range_value(t).is_some() && !t.ends_with('\n'));
             (ok(a) && b_ok).then(|| (Value::Str(a.to_owned()), Value::Str(b.to_owned())))
         }
         _ => None,
@@ -209,7 +214,11 @@ fn video_codec(v: Option<&Value>) -> Result<Option<Cow<'_, str>>> {
     let Some(profile) = m.get("profile") else {
         return Ok(raw(Some(codec)));
     };
-    let text = |v: &Value| v.as_str().map(str::to_owned).ok_or_else(|| not_text("video_codec", v));
+    let text = |v: &Value| {
+        v.as_str()
+            .map(str::to_owned)
+            .ok_or_else(|| not_text("video_codec", v))
+    };
     let mut out = format!("{}:{}", text(codec)?, text(profile)?);
     if let Some(level) = m.get("level") {
         out.push(':');
@@ -227,7 +236,9 @@ fn custom_function(v: Option<&Value>, option: &str) -> Result<Option<Value>> {
     };
     let function_type = m.get("function_type").unwrap_or(&Value::Null);
     let source = m.get("source").unwrap_or(&Value::Null);
-    let ft = function_type.as_str().ok_or_else(|| not_text(option, function_type))?;
+    let ft = function_type
+        .as_str()
+        .ok_or_else(|| not_text(option, function_type))?;
     let src = source.as_str().ok_or_else(|| not_text(option, source))?;
     let src = if ft == "remote" {
         base64::engine::general_purpose::URL_SAFE.encode(src.as_bytes())
@@ -278,7 +289,11 @@ fn expression_element(item: &Value, option: &str) -> Result<String> {
     } else {
         Err(Error::invalid_option(
             option,
-            format!("cannot use {} {} in a list", item.type_name(), item.py_str()),
+            format!(
+                "cannot use {} {} in a list",
+                item.type_name(),
+                item.py_str()
+            ),
         ))
     }
 }
@@ -309,7 +324,9 @@ fn effect(v: Option<&Value>) -> Result<Option<Cow<'_, str>>> {
                 .iter()
                 .next()
                 .ok_or_else(|| Error::invalid_option("effect", "an effect map cannot be empty"))?;
-            Ok(Some(Cow::Owned(normalize(&format!("{k}:{}", val.py_str())).into_owned())))
+            Ok(Some(Cow::Owned(
+                normalize(&format!("{k}:{}", val.py_str())).into_owned(),
+            )))
         }
         Some(other) => Ok(normalize_value(other)),
         None => Ok(None),
@@ -363,7 +380,11 @@ pub(crate) fn generate(
     let responsive_width = if s.present(Opt::ResponsiveWidth) {
         s.slot[Opt::ResponsiveWidth as usize].is_some_and(Value::truthy)
     } else {
-        config.known.responsive_width.as_ref().is_some_and(Value::truthy)
+        config
+            .known
+            .responsive_width
+            .as_ref()
+            .is_some_and(Value::truthy)
     };
 
     let mut size_parts: Option<(Value, Value)> = None;
@@ -401,7 +422,9 @@ pub(crate) fn generate(
 
     let width_text = width.map(Value::py_str);
     flags.keep_width = width.is_some_and(Value::truthy)
-        && !(width_text.as_deref().is_some_and(|t| t.starts_with("auto") || t == "ow")
+        && !(width_text
+            .as_deref()
+            .is_some_and(|t| t.starts_with("auto") || t == "ow")
             || width.is_some_and(is_fraction)
             || no_html_sizes);
     flags.keep_width |= width.is_some_and(|w| !w.truthy());
@@ -466,19 +489,47 @@ pub(crate) fn generate(
         .map(Value::Str)
         .or_else(|| so_raw.cloned());
     let eo_raw = s.get(Opt::EndOffset);
-    let mut end_offset: Option<Value> = norm_range(eo_raw).map(Value::Str).or_else(|| eo_raw.cloned());
+    let mut end_offset: Option<Value> = norm_range(eo_raw)
+        .map(Value::Str)
+        .or_else(|| eo_raw.cloned());
     if let Some((a, b)) = split_range(s.get(Opt::Offset)) {
         start_offset = norm_auto_range(Some(&a)).map(Value::Str);
         end_offset = norm_range(Some(&b)).map(Value::Str);
     }
-    set!(Key::So, start_offset.as_ref().and_then(normalize_value).map(|c| Cow::Owned(c.into_owned())));
-    set!(Key::Eo, end_offset.as_ref().and_then(normalize_value).map(|c| Cow::Owned(c.into_owned())));
+    set!(
+        Key::So,
+        start_offset
+            .as_ref()
+            .and_then(normalize_value)
+            .map(|c| Cow::Owned(c.into_owned()))
+    );
+    set!(
+        Key::Eo,
+        end_offset
+            .as_ref()
+            .and_then(normalize_value)
+            .map(|c| Cow::Owned(c.into_owned()))
+    );
 
     set!(Key::Vc, video_codec(s.get(Opt::VideoCodec))?);
-    set!(Key::L, s.get(Opt::Overlay).map(|v| layer::layer_value(v, "overlay")).transpose()?.flatten());
-    set!(Key::U, s.get(Opt::Underlay).map(|v| layer::layer_value(v, "underlay")).transpose()?.flatten());
+    set!(
+        Key::L,
+        s.get(Opt::Overlay)
+            .map(|v| layer::layer_value(v, "overlay"))
+            .transpose()?
+            .flatten()
+    );
+    set!(
+        Key::U,
+        s.get(Opt::Underlay)
+            .map(|v| layer::layer_value(v, "underlay"))
+            .transpose()?
+            .flatten()
+    );
 
-    let if_value = s.get(Opt::If).map(|v| normalize_value(v).unwrap_or_else(|| v.py_str()));
+    let if_value = s
+        .get(Opt::If)
+        .map(|v| normalize_value(v).unwrap_or_else(|| v.py_str()));
 
     let cf = custom_function(s.get(Opt::CustomFunction), "custom_function")?;
     let cpf = custom_function(s.get(Opt::CustomPreFunction), "custom_pre_function")?
@@ -488,11 +539,20 @@ pub(crate) fn generate(
         Some(v) if v.truthy() => Some(v),
         _ => cpf,
     };
-    set!(Key::Fn, fn_value.as_ref().and_then(|v| raw(Some(v))).map(|c| Cow::Owned(c.into_owned())));
+    set!(
+        Key::Fn,
+        fn_value
+            .as_ref()
+            .and_then(|v| raw(Some(v)))
+            .map(|c| Cow::Owned(c.into_owned()))
+    );
     set!(Key::Fps, fps(s.get(Opt::Fps))?);
     set!(Key::Ki, keyframe_interval(s.get(Opt::KeyframeInterval))?);
     set!(Key::R, radius(s.get(Opt::Radius))?);
-    set!(Key::A, (!angle.is_empty()).then(|| Cow::Owned(normalize(&angle).into_owned())));
+    set!(
+        Key::A,
+        (!angle.is_empty()).then(|| Cow::Owned(normalize(&angle).into_owned()))
+    );
     set!(Key::H, height.and_then(normalize_value));
     set!(Key::W, width.and_then(normalize_value));
     for &(opt, key) in EXPRESSION_PARAMS {
@@ -518,7 +578,10 @@ pub(crate) fn generate(
     let raw_tr = match s.get(Opt::RawTransformation) {
         Some(v) if emitted(v) => {
             flags.raw_used = true;
-            Some(v.as_str().ok_or_else(|| not_text("raw_transformation", v))?)
+            Some(
+                v.as_str()
+                    .ok_or_else(|| not_text("raw_transformation", v))?,
+            )
         }
         _ => None,
     };
@@ -579,7 +642,8 @@ pub(crate) fn generate(
         push_component(out, &text);
     }
 
-    flags.responsive = width_text.as_deref().unwrap_or("None").starts_with("auto") || responsive_width;
+    flags.responsive =
+        width_text.as_deref().unwrap_or("None").starts_with("auto") || responsive_width;
     flags.hidpi = dpr.and_then(Value::as_str) == Some("auto");
     Ok(flags)
 }
@@ -594,14 +658,19 @@ fn variable_pairs(vars: &Value) -> Result<Vec<(String, String)>> {
         other => {
             return Err(Error::invalid_option(
                 "variables",
-                format!("expected a list of [name, value] pairs, found {}", other.type_name()),
+                format!(
+                    "expected a list of [name, value] pairs, found {}",
+                    other.type_name()
+                ),
             ))
         }
     };
     let mut out = Vec::with_capacity(items.len());
     for item in items {
         let pair = match &item {
-            Value::List(p) if p.len() >= 2 => (p[0].py_str().into_owned(), p[1].py_str().into_owned()),
+            Value::List(p) if p.len() >= 2 => {
+                (p[0].py_str().into_owned(), p[1].py_str().into_owned())
+            }
             Value::Str(s) if s.chars().count() >= 2 => {
                 let mut c = s.chars();
                 let a = c.next().map(String::from).unwrap_or_default();

@@ -102,9 +102,10 @@ pub fn push_prefix(out: &mut String, source: &str, o: &HostOptions<'_>) -> Resul
             Some(v) if v.as_str() != Some(OLD_AKAMAI_SHARED_CDN) => {
                 Cow::Borrowed(text(v, "secure_distribution")?)
             }
-            _ if private_cdn => {
-                Cow::Owned(format!("{}-res.cloudinary.com", text(cloud_name, "cloud_name")?))
-            }
+            _ if private_cdn => Cow::Owned(format!(
+                "{}-res.cloudinary.com",
+                text(cloud_name, "cloud_name")?
+            )),
             _ => Cow::Borrowed(SHARED_CDN),
         };
         shared_domain = shared_domain || dist == SHARED_CDN;
@@ -163,6 +164,9 @@ mod tests {
     fn host_pattern_dots_match_anything() {
         assert_eq!(replace_shared_host("my-res.cloudinary.com", "R"), "my-R");
         assert_eq!(replace_shared_host("resXcloudinaryYcom", "R"), "R");
-        assert_eq!(replace_shared_host("cdn.example.com", "R"), "cdn.example.com");
+        assert_eq!(
+            replace_shared_host("cdn.example.com", "R"),
+            "cdn.example.com"
+        );
     }
 }

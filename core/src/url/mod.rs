@@ -10,7 +10,7 @@
 //!
 //! ```
 //! use cldkit::{Client, Options};
-//! let client = Client::from_url("cloudinary://key:b@demo").unwrap();
+//! let client = Client::from_url("cloudinary://key:b@demo?analytics=false").unwrap();
 //! let opts: Options = serde_json::from_str(r#"{"sign_url": true, "version": 123, "format": "jpg"}"#).unwrap();
 //! assert_eq!(client.url("folder/x", &opts).unwrap(),
 //!            "https://res.cloudinary.com/demo/image/upload/s--XXjGHys5--/v123/folder/x.jpg");
@@ -110,7 +110,10 @@ impl Client {
     /// `{upload_prefix}/v1_1/{cloud_name}/` followed by `path` joined with `/`.
     pub fn api_url_path(&self, path: &[Value], options: &Map) -> Result<String> {
         let config = self.config();
-        let prefix = match options.get("upload_prefix").or(config.known.upload_prefix.as_ref()) {
+        let prefix = match options
+            .get("upload_prefix")
+            .or(config.known.upload_prefix.as_ref())
+        {
             Some(v) if v.truthy() => text(v, "upload_prefix")?.to_owned(),
             _ => "https://api.cloudinary.com".to_owned(),
         };
@@ -280,7 +283,11 @@ fn fetch_patch<'a>(o: &UrlOpts<'a>, config: &'a Config) -> Option<Option<Option<
     if !kind_is_fetch && !use_ff {
         return None;
     }
-    Some(if o.has_fetch_format { None } else { Some(o.format) })
+    Some(if o.has_fetch_format {
+        None
+    } else {
+        Some(o.format)
+    })
 }
 
 /// What the URL builder consumes when it returns early (a falsy source).
@@ -303,7 +310,7 @@ fn url_leftovers(options: &Map, flags: &transform::Flags, host_consumed: bool) -
         None
     };
     let mut left = transform::leftovers(options, flags, size.as_ref().map(|(w, h)| (w, h)));
-    left.retain(|k, _| !URL_KEYS.contains(&k) && !(host_consumed && HOST_KEYS.contains(&k)));
+    left.retain(|k, _| !(URL_KEYS.contains(&k) || (host_consumed && HOST_KEYS.contains(&k))));
     left
 }
 
@@ -334,7 +341,11 @@ fn sign_digest(algorithm: &str, data: &[&str]) -> Result<Vec<u8>> {
 /// removed first, as Python does).
 fn url_path(url: &str) -> String {
     let cleaned: Cow<'_, str> = if url.contains(['\t', '\r', '\n']) {
-        Cow::Owned(url.chars().filter(|c| !matches!(c, '\t' | '\r' | '\n')).collect())
+        Cow::Owned(
+            url.chars()
+                .filter(|c| !matches!(c, '\t' | '\r' | '\n'))
+                .collect(),
+        )
     } else {
         Cow::Borrowed(url)
     };
@@ -343,7 +354,9 @@ fn url_path(url: &str) -> String {
         Some(i) if url[..i].bytes().all(|b| b.is_ascii_alphabetic()) => &url[i + 3..],
         _ => url,
     };
-    let start = after_scheme.find(['/', '?', '#']).unwrap_or(after_scheme.len());
+    let start = after_scheme
+        .find(['/', '?', '#'])
+        .unwrap_or(after_scheme.len());
     let rest = &after_scheme[start..];
     let end = rest.find(['?', '#']).unwrap_or(rest.len());
     let path = &rest[..end];
@@ -614,11 +627,16 @@ fn merge_auth_token(config: Option<&Value>, option: Option<&Value>) -> Result<To
             (TokenOptions::Map(mut r), Value::List(pairs)) => {
                 for pair in pairs {
                     let (k, val) = match pair {
-                        Value::List(p) if p.len() == 2 => (p[0].py_str().into_owned(), p[1].clone()),
+                        Value::List(p) if p.len() == 2 => {
+                            (p[0].py_str().into_owned(), p[1].clone())
+                        }
                         Value::Str(s) if s.chars().count() == 2 => {
                             let mut c = s.chars();
                             let k = c.next().map(String::from).unwrap_or_default();
-                            (k, Value::from(c.next().map(String::from).unwrap_or_default()))
+                            (
+                                k,
+                                Value::from(c.next().map(String::from).unwrap_or_default()),
+                            )
                         }
                         other => return Err(bad(other)),
                     };

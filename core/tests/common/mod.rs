@@ -51,6 +51,10 @@ pub fn run_kinds(kinds: &[&str]) {
     }
     println!("conformance total: {total_cases} cases");
     if !failures.is_empty() {
-        panic!("{} or more cases failed:\n{}", failures.len(), failures.join("\n"));
+        panic!(
+            "{} or more cases failed:\n{}",
+            failures.len(),
+            failures.join("\n")
+        );
     }
 }
