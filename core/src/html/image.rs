@@ -1,5 +1,7 @@
 //! `<img>` tags (`CloudinaryImage(public_id).image(**options)`).
 
+use std::borrow::Cow;
+
 use super::attributes::open_tag;
 use super::pyops::{self, setting};
 use super::srcset;
@@ -53,17 +55,26 @@ impl Client {
         } else {
             &Value::Null
         };
-        let mut opts = options.clone();
-        let is_video = opts.get("resource_type").and_then(Value::as_str) == Some("video");
-        if is_video && !opts.contains_key("format") {
-            opts.insert("format", "jpg");
+        let is_video = options.get("resource_type").and_then(Value::as_str) == Some("video");
+        let add_format = is_video && !options.contains_key("format");
+        // The options are only copied when something has to be taken out or added.
+        let mut opts: Cow<'_, Map> =
+            if add_format || options.contains_key("attributes") || options.contains_key("srcset") {
+                Cow::Owned(options.clone())
+            } else {
+                Cow::Borrowed(options)
+            };
+        if add_format {
+            opts.to_mut().insert("format", "jpg");
         }
-        let mut custom = opts
-            .remove("attributes")
-            .unwrap_or_else(|| Value::Map(Map::new()));
-        let srcset_option = opts
-            .remove("srcset")
-            .unwrap_or_else(|| Value::Map(Map::new()));
+        let mut custom = match opts.contains_key("attributes") {
+            true => opts.to_mut().remove("attributes").unwrap_or(Value::Null),
+            false => Value::Map(Map::new()),
+        };
+        let srcset_option = match opts.contains_key("srcset") {
+            true => opts.to_mut().remove("srcset").unwrap_or(Value::Null),
+            false => Value::Map(Map::new()),
+        };
         let srcset_data = if let Value::Map(_) = srcset_option {
             srcset::srcset_data(self, &srcset_option)?
         } else {

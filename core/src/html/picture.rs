@@ -1,6 +1,8 @@
 //! `<picture>` and `<source>` tags (`CloudinaryImage(public_id).picture(**options)` and
 //! `.source(**options)`).
 
+use std::borrow::Cow;
+
 use super::attributes::open_tag;
 use super::pyops;
 use super::srcset;
@@ -94,7 +96,8 @@ impl Client {
             .remove("srcset")
             .unwrap_or_else(|| Value::Map(Map::new()));
         let data = srcset::srcset_data(self, &srcset_option)?;
-        let generated = srcset::responsive_attributes(self, own_id, &attrs, &data, opts.clone())?;
+        let generated =
+            srcset::responsive_attributes(self, own_id, &attrs, &data, Cow::Borrowed(&opts))?;
         let Value::Map(attrs_map) = &mut attrs else {
             return Err(Error::invalid_option(
                 "attributes",

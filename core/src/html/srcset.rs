@@ -11,6 +11,7 @@
 //! assert_eq!(breakpoints(&data).unwrap(), Some(vec![Value::Int(100), Value::Int(250), Value::Int(399)]));
 //! ```
 
+use std::borrow::Cow;
 use std::fmt::Write as _;
 
 use super::pyops::{self, setting};
@@ -312,7 +313,7 @@ pub(crate) fn responsive_attributes(
     source: &Value,
     attributes: &Value,
     srcset: &Map,
-    options: Map,
+    options: Cow<'_, Map>,
 ) -> Result<Map> {
     pyops::reject_keywords(
         &options,
@@ -334,7 +335,8 @@ pub(crate) fn responsive_attributes(
         )?;
         if let Some(list) = bps.as_deref().filter(|l| !l.is_empty()) {
             let transformation = srcset.get("transformation").unwrap_or(&Value::Null);
-            let value = srcset_attribute(client, source, list, transformation, options)?;
+            let value =
+                srcset_attribute(client, source, list, transformation, options.into_owned())?;
             if !value.is_empty() {
                 out.insert("srcset", value);
             }
