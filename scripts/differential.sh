@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Differential test: new cases recombined from the corpus, answered by the official
+# Python SDK (pycloudinary 1.46.3, installed into a venv), run through `cldkit conformance`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+venv="${CLDKIT_ORACLE_VENV:-/tmp/cldkit-oracle-venv}"
+if [ ! -x "$venv/bin/python" ]; then
+  python3 -m venv "$venv"
+fi
+"$venv/bin/python" -c 'import cloudinary, sys; sys.exit(cloudinary.VERSION != "1.46.3")' 2>/dev/null \
+  || "$venv/bin/pip" install -q "cloudinary==1.46.3"
+cargo build -q -p cldkit-cli
+bin="$CARGO_TARGET_DIR/debug/cldkit"
+py="$venv/bin/python tests/differential/pycloudinary_oracle.py $bin"
+$py --kind url --cases 3000 --seed 11
+$py --kind url --cases 3000 --seed 12 --wild
+$py --kind video_thumbnail_url --cases 500 --seed 13 --wild
+$py --kind auth_token --cases 500 --seed 14 --wild
+$py --kind config_parse --cases 1000 --seed 15

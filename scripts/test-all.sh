@@ -1,0 +1,45 @@
+#!/usr/bin/env bash
+# Runs every test of the project: the Rust workspace (format, lints, unit, doc and
+# conformance tests), the differential test against pycloudinary, and each binding's
+# and the emulator's own suite (each `ci.sh` installs what it needs).
+#
+# Usage: ./scripts/test-all.sh            (from anywhere; root needed for apt-get installs)
+# Env:   CLDKIT_SHARED  the shared folder (default: ../shared beside the repo)
+#        CARGO_TARGET_DIR  one target dir for the whole workspace (default: target/)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CLDKIT_SHARED="${CLDKIT_SHARED:-$(cd .. && pwd)/shared}"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
+export CARGO_TERM_COLOR=never
+
+step() { printf '\n==> %s\n' "$*"; }
+
+step "cargo fmt --check"
+cargo fmt --all --check
+
+step "cargo clippy -D warnings"
+cargo clippy --workspace --all-targets -- -D warnings
+
+step "cargo test (core, cli, emulator)"
+log="$CARGO_TARGET_DIR/cargo-test.log"
+mkdir -p "$CARGO_TARGET_DIR"
+if ! cargo test >"$log" 2>&1; then
+  tail -120 "$log"
+  echo "cargo test failed (full log: $log)"
+  exit 1
+fi
+grep -E '^test result' "$log"
+# Per-kind conformance counts (the suites above already ran them; this prints the counts).
+cargo test -q -p cldkit --test 'conformance_*' -- --nocapture 2>/dev/null | grep -E '^conformance ' || true
+
+step "differential test against pycloudinary 1.46.3 (unseen cases)"
+./scripts/differential.sh
+
+for suite in emulator bindings-python bindings-node bindings-c; do
+  if [ -x "$suite/ci.sh" ] || [ -f "$suite/ci.sh" ]; then
+    step "$suite/ci.sh"
+    bash "$suite/ci.sh"
+  fi
+done
+
+step "all tests passed"
