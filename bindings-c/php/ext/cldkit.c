@@ -1,0 +1,948 @@
+/*
+ * PHP extension "cldkit": the CldKit\Client class over the cldkit C ABI
+ * (include/cldkit.h, linked statically from libcldkit.a).
+ *
+ * This file only converts types: PHP arrays become JSON text for the C ABI (written
+ * directly from the zvals, keeping int / float / bool apart and key order), JSON
+ * results become PHP arrays, and a failing status becomes a CldKit\Exception whose
+ * code is the CldkitStatus and whose getKind() is its name. All behaviour is in the
+ * Rust core.
+ */
+#ifdef HAVE_CONFIG_H
+#include "config.h"
+#endif
+
+#include <string.h>
+
+#include "php.h"
+#include "ext/json/php_json.h"
+#include "ext/spl/spl_exceptions.h"
+#include "ext/standard/info.h"
+#include "zend_exceptions.h"
+#include "zend_smart_str.h"
+
+#include <cldkit.h>
+
+#include "php_cldkit.h"
+
+/* Deepest option nesting accepted (also stops self-referencing arrays). */
+#define CLDKIT_MAX_DEPTH 64
+
+static zend_class_entry *cldkit_client_ce;
+static zend_class_entry *cldkit_exception_ce;
+static zend_object_handlers cldkit_client_handlers;
+
+typedef struct {
+    CldkitClient *client;
+    zend_object std;
+} cldkit_client_object;
+
+static inline cldkit_client_object *client_from_obj(zend_object *obj)
+{
+    return (cldkit_client_object *)((char *)obj - XtOffsetOf(cldkit_client_object, std));
+}
+
+#define THIS_CLIENT() (client_from_obj(Z_OBJ_P(ZEND_THIS))->client)
+
+static zend_object *cldkit_client_create(zend_class_entry *ce)
+{
+    cldkit_client_object *o = zend_object_alloc(sizeof(cldkit_client_object), ce);
+    o->client = NULL;
+    zend_object_std_init(&o->std, ce);
+    object_properties_init(&o->std, ce);
+    o->std.handlers = &cldkit_client_handlers;
+    return &o->std;
+}
+
+static void cldkit_client_free_obj(zend_object *obj)
+{
+    cldkit_client_object *o = client_from_obj(obj);
+    cldkit_client_free(o->client);
+    o->client = NULL;
+    zend_object_std_dtor(obj);
+}
+
+/* ---- errors ------------------------------------------------------------------ */
+
+/* Throws CldKit\Exception for a failed call; frees `message`. */
+static void throw_status(CldkitStatus status, char *message)
+{
+    zend_object *ex = zend_throw_exception(cldkit_exception_ce,
+                                           message ? message : cldkit_status_name(status),
+                                           (zend_long)status);
+    zend_update_property_string(cldkit_exception_ce, ex, "kind", sizeof("kind") - 1,
+                                cldkit_status_name(status));
+    cldkit_string_free(message);
+}
+
+/* Throws CldKit\Exception (invalid_argument) for input PHP cannot pass on. */
+static void throw_argument(const char *format, const char *detail)
+{
+    char *message;
+    zend_spprintf(&message, 0, format, detail);
+    zend_object *ex = zend_throw_exception(cldkit_exception_ce, message,
+                                           (zend_long)CLDKIT_INVALID_ARGUMENT);
+    zend_update_property_string(cldkit_exception_ce, ex, "kind", sizeof("kind") - 1,
+                                cldkit_status_name(CLDKIT_INVALID_ARGUMENT));
+    efree(message);
+}
+
+/* A string argument handed to C must not hold a NUL byte (C would cut it there). */
+static bool check_c_string(const zend_string *s, const char *name)
+{
+    if (strlen(ZSTR_VAL(s)) != ZSTR_LEN(s)) {
+        throw_argument("`%s` contains a NUL byte", name);
+        return false;
+    }
+    return true;
+}
+
+/* ---- PHP values to JSON -------------------------------------------------------- */
+
+static bool encode_zval(smart_str *buf, zval *value, int depth);
+
+static void encode_string(smart_str *buf, const char *s, size_t len)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t start = 0;
+    smart_str_appendc(buf, '"');
+    for (size_t i = 0; i < len; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c != '"' && c != '\\' && c >= 0x20) {
+            continue;
+        }
+        smart_str_appendl(buf, s + start, i - start);
+        start = i + 1;
+        if (c == '"' || c == '\\') {
+            smart_str_appendc(buf, '\\');
+            smart_str_appendc(buf, (char)c);
+        } else {
+            char esc[6] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+            smart_str_appendl(buf, esc, 6);
+        }
+    }
+    smart_str_appendl(buf, s + start, len - start);
+    smart_str_appendc(buf, '"');
+}
+
+/* A PHP array: a list when its keys are 0..n-1 in order, else an object (integer
+ * keys become strings). Key order is kept. */
+static bool encode_array(smart_str *buf, HashTable *ht, int depth)
+{
+    zend_string *key;
+    zend_ulong index;
+    zval *item;
+    bool first = true;
+
+    if (depth > CLDKIT_MAX_DEPTH) {
+        throw_argument("options are nested deeper than %s levels (or refer to themselves)", "64");
+        return false;
+    }
+    if (zend_array_is_list(ht)) {
+        smart_str_appendc(buf, '[');
+        ZEND_HASH_FOREACH_VAL_IND(ht, item) {
+            if (!first) {
+                smart_str_appendc(buf, ',');
+            }
+            first = false;
+            if (!encode_zval(buf, item, depth + 1)) {
+                return false;
+            }
+        } ZEND_HASH_FOREACH_END();
+        smart_str_appendc(buf, ']');
+        return true;
+    }
+    smart_str_appendc(buf, '{');
+    ZEND_HASH_FOREACH_KEY_VAL_IND(ht, index, key, item) {
+        if (!first) {
+            smart_str_appendc(buf, ',');
+        }
+        first = false;
+        if (key) {
+            encode_string(buf, ZSTR_VAL(key), ZSTR_LEN(key));
+        } else {
+            smart_str_appendc(buf, '"');
+            smart_str_append_long(buf, (zend_long)index);
+            smart_str_appendc(buf, '"');
+        }
+        smart_str_appendc(buf, ':');
+        if (!encode_zval(buf, item, depth + 1)) {
+            return false;
+        }
+    } ZEND_HASH_FOREACH_END();
+    smart_str_appendc(buf, '}');
+    return true;
+}
+
+static bool encode_zval(smart_str *buf, zval *value, int depth)
+{
+    ZVAL_DEREF(value);
+    switch (Z_TYPE_P(value)) {
+        case IS_NULL:
+            smart_str_appendl(buf, "null", 4);
+            return true;
+        case IS_TRUE:
+            smart_str_appendl(buf, "true", 4);
+            return true;
+        case IS_FALSE:
+            smart_str_appendl(buf, "false", 5);
+            return true;
+        case IS_LONG:
+            smart_str_append_long(buf, Z_LVAL_P(value));
+            return true;
+        case IS_DOUBLE:
+            if (!zend_finite(Z_DVAL_P(value))) {
+                throw_argument("a float value must be finite, found %s",
+                               zend_isnan(Z_DVAL_P(value)) ? "NAN" : "INF");
+                return false;
+            }
+            /* 17 significant digits round-trip; a ".0" keeps 2.0 a float. */
+            smart_str_append_double(buf, Z_DVAL_P(value), 17, true);
+            return true;
+        case IS_STRING:
+            encode_string(buf, Z_STRVAL_P(value), Z_STRLEN_P(value));
+            return true;
+        case IS_ARRAY:
+            return encode_array(buf, Z_ARRVAL_P(value), depth);
+        default:
+            throw_argument("values of type %s cannot be passed to cldkit", zend_zval_type_name(value));
+            return false;
+    }
+}
+
+/* Encodes an options array (NULL: none) into `buf`, NUL-terminated. */
+static bool encode_options(smart_str *buf, HashTable *options)
+{
+    if (options == NULL) {
+        smart_str_appendl(buf, "{}", 2);
+    } else if (!encode_array(buf, options, 0)) {
+        return false;
+    }
+    smart_str_0(buf);
+    return true;
+}
+
+/* Encodes one value into `buf`, NUL-terminated. */
+static bool encode_value(smart_str *buf, zval *value)
+{
+    if (!encode_zval(buf, value, 0)) {
+        return false;
+    }
+    smart_str_0(buf);
+    return true;
+}
+
+/* ---- results ----------------------------------------------------------------- */
+
+static void return_string(zval *return_value, CldkitStatus status, char *out, char *error)
+{
+    if (status != CLDKIT_OK) {
+        throw_status(status, error);
+        return;
+    }
+    RETVAL_STRING(out);
+    cldkit_string_free(out);
+}
+
+static void return_json(zval *return_value, CldkitStatus status, char *out, char *error)
+{
+    if (status != CLDKIT_OK) {
+        throw_status(status, error);
+        return;
+    }
+    if (php_json_decode_ex(return_value, out, strlen(out), PHP_JSON_OBJECT_AS_ARRAY, 512) == FAILURE) {
+        throw_argument("cldkit returned JSON PHP cannot decode: %s", out);
+    }
+    cldkit_string_free(out);
+}
+
+static void return_client(zval *return_value, CldkitStatus status, CldkitClient *client, char *error)
+{
+    if (status != CLDKIT_OK) {
+        throw_status(status, error);
+        return;
+    }
+    object_init_ex(return_value, cldkit_client_ce);
+    client_from_obj(Z_OBJ_P(return_value))->client = client;
+}
+
+/* ---- shared method bodies ------------------------------------------------------- */
+
+typedef CldkitStatus (*string_options_fn)(const CldkitClient *, const char *, const char *,
+                                          char **, char **);
+typedef CldkitStatus (*options_fn)(const CldkitClient *, const char *, char **, char **);
+
+/* method(string $text, array $options = []), string or array result. */
+static void call_string_options(INTERNAL_FUNCTION_PARAMETERS, string_options_fn fn,
+                                const char *name, bool json_result)
+{
+    zend_string *text;
+    HashTable *options = NULL;
+    smart_str buf = {0};
+    char *out = NULL, *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_STR(text)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ARRAY_HT(options)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!check_c_string(text, name) || !encode_options(&buf, options)) {
+        smart_str_free(&buf);
+        RETURN_THROWS();
+    }
+    CldkitStatus status = fn(THIS_CLIENT(), ZSTR_VAL(text), ZSTR_VAL(buf.s), &out, &error);
+    smart_str_free(&buf);
+    if (json_result) {
+        return_json(return_value, status, out, error);
+    } else {
+        return_string(return_value, status, out, error);
+    }
+}
+
+/* method(array $options = []), string or array result. */
+static void call_options(INTERNAL_FUNCTION_PARAMETERS, options_fn fn, bool json_result)
+{
+    HashTable *options = NULL;
+    smart_str buf = {0};
+    char *out = NULL, *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ARRAY_HT(options)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!encode_options(&buf, options)) {
+        smart_str_free(&buf);
+        RETURN_THROWS();
+    }
+    CldkitStatus status = fn(THIS_CLIENT(), ZSTR_VAL(buf.s), &out, &error);
+    smart_str_free(&buf);
+    if (json_result) {
+        return_json(return_value, status, out, error);
+    } else {
+        return_string(return_value, status, out, error);
+    }
+}
+
+/* ---- CldKit\Client ------------------------------------------------------------- */
+
+/* {{{ __construct(array $config) */
+PHP_METHOD(CldKit_Client, __construct)
+{
+    HashTable *config;
+    smart_str buf = {0};
+    char *error = NULL;
+    CldkitClient *client = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_ARRAY_HT(config)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!encode_options(&buf, config)) {
+        smart_str_free(&buf);
+        RETURN_THROWS();
+    }
+    CldkitStatus status = cldkit_client_new(ZSTR_VAL(buf.s), &client, &error);
+    smart_str_free(&buf);
+    if (status != CLDKIT_OK) {
+        throw_status(status, error);
+        RETURN_THROWS();
+    }
+    cldkit_client_object *self = client_from_obj(Z_OBJ_P(ZEND_THIS));
+    cldkit_client_free(self->client);
+    self->client = client;
+}
+/* }}} */
+
+PHP_METHOD(CldKit_Client, fromUrl)
+{
+    zend_string *url;
+    CldkitClient *client = NULL;
+    char *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_STR(url)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!check_c_string(url, "cloudinary_url")) {
+        RETURN_THROWS();
+    }
+    CldkitStatus status = cldkit_client_from_url(ZSTR_VAL(url), &client, &error);
+    return_client(return_value, status, client, error);
+}
+
+PHP_METHOD(CldKit_Client, fromEnv)
+{
+    CldkitClient *client = NULL;
+    char *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_NONE();
+    CldkitStatus status = cldkit_client_from_env(&client, &error);
+    return_client(return_value, status, client, error);
+}
+
+PHP_METHOD(CldKit_Client, withProfile)
+{
+    zend_string *profile;
+    CldkitClient *client = NULL;
+    char *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_STR(profile)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!check_c_string(profile, "profile")) {
+        RETURN_THROWS();
+    }
+    CldkitStatus status = cldkit_client_with_profile(THIS_CLIENT(), ZSTR_VAL(profile), &client, &error);
+    return_client(return_value, status, client, error);
+}
+
+PHP_METHOD(CldKit_Client, withFixedTime)
+{
+    zend_long now;
+    CldkitClient *client = NULL;
+    char *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(1, 1)
+        Z_PARAM_LONG(now)
+    ZEND_PARSE_PARAMETERS_END();
+
+    CldkitStatus status = cldkit_client_with_fixed_time(THIS_CLIENT(), (int64_t)now, &client, &error);
+    return_client(return_value, status, client, error);
+}
+
+PHP_METHOD(CldKit_Client, url)
+{
+    call_string_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_url, "source", false);
+}
+
+PHP_METHOD(CldKit_Client, urlValue)
+{
+    zval *source;
+    HashTable *options = NULL;
+    smart_str src = {0}, buf = {0};
+    char *out = NULL, *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_ZVAL(source)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ARRAY_HT(options)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!encode_value(&src, source) || !encode_options(&buf, options)) {
+        smart_str_free(&src);
+        smart_str_free(&buf);
+        RETURN_THROWS();
+    }
+    CldkitStatus status = cldkit_url_value(THIS_CLIENT(), ZSTR_VAL(src.s), ZSTR_VAL(buf.s), &out, &error);
+    smart_str_free(&src);
+    smart_str_free(&buf);
+    return_json(return_value, status, out, error);
+}
+
+PHP_METHOD(CldKit_Client, videoThumbnailUrl)
+{
+    call_string_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_video_thumbnail_url, "public_id", false);
+}
+
+PHP_METHOD(CldKit_Client, apiUrl)
+{
+    call_string_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_api_url, "action", false);
+}
+
+PHP_METHOD(CldKit_Client, authToken)
+{
+    call_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_auth_token, false);
+}
+
+PHP_METHOD(CldKit_Client, imageTag)
+{
+    call_string_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_image_tag, "public_id", false);
+}
+
+PHP_METHOD(CldKit_Client, videoTag)
+{
+    call_string_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_video_tag, "public_id", false);
+}
+
+PHP_METHOD(CldKit_Client, pictureTag)
+{
+    call_string_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_picture_tag, "public_id", false);
+}
+
+PHP_METHOD(CldKit_Client, signRequest)
+{
+    call_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_sign_request, false);
+}
+
+PHP_METHOD(CldKit_Client, explainSignature)
+{
+    call_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_explain_signature, true);
+}
+
+PHP_METHOD(CldKit_Client, apiSignRequest)
+{
+    HashTable *params;
+    zend_string *secret, *algorithm = NULL;
+    zend_long version = 2;
+    smart_str buf = {0};
+    char *out = NULL, *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(2, 4)
+        Z_PARAM_ARRAY_HT(params)
+        Z_PARAM_STR(secret)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR(algorithm)
+        Z_PARAM_LONG(version)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (version < 0 || version > UINT32_MAX) {
+        throw_argument("`signature_version` is out of range%s", "");
+        RETURN_THROWS();
+    }
+    if (!check_c_string(secret, "api_secret") || (algorithm && !check_c_string(algorithm, "algorithm")) ||
+        !encode_options(&buf, params)) {
+        smart_str_free(&buf);
+        RETURN_THROWS();
+    }
+    CldkitStatus status = cldkit_api_sign_request(ZSTR_VAL(buf.s), ZSTR_VAL(secret),
+                                                  algorithm ? ZSTR_VAL(algorithm) : "sha1",
+                                                  (uint32_t)version, &out, &error);
+    smart_str_free(&buf);
+    return_string(return_value, status, out, error);
+}
+
+PHP_METHOD(CldKit_Client, verifyNotification)
+{
+    zend_string *body, *signature;
+    zval *timestamp;
+    double valid_for = 0;
+    bool valid_for_null = true, valid = false;
+    smart_str ts = {0};
+    char *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(3, 4)
+        Z_PARAM_STR(body)
+        Z_PARAM_ZVAL(timestamp)
+        Z_PARAM_STR(signature)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_DOUBLE_OR_NULL(valid_for, valid_for_null)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!check_c_string(signature, "signature") || !encode_value(&ts, timestamp)) {
+        smart_str_free(&ts);
+        RETURN_THROWS();
+    }
+    CldkitStatus status = cldkit_verify_notification(
+        THIS_CLIENT(), (const uint8_t *)ZSTR_VAL(body), ZSTR_LEN(body), ZSTR_VAL(ts.s),
+        ZSTR_VAL(signature), !valid_for_null, valid_for, &valid, &error);
+    smart_str_free(&ts);
+    if (status != CLDKIT_OK) {
+        throw_status(status, error);
+        RETURN_THROWS();
+    }
+    RETURN_BOOL(valid);
+}
+
+PHP_METHOD(CldKit_Client, verifyApiResponse)
+{
+    zval *public_id, *version;
+    zend_string *signature;
+    bool valid = false;
+    smart_str id = {0}, ver = {0};
+    char *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(3, 3)
+        Z_PARAM_ZVAL(public_id)
+        Z_PARAM_ZVAL(version)
+        Z_PARAM_STR(signature)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!check_c_string(signature, "signature") || !encode_value(&id, public_id) ||
+        !encode_value(&ver, version)) {
+        smart_str_free(&id);
+        smart_str_free(&ver);
+        RETURN_THROWS();
+    }
+    CldkitStatus status = cldkit_verify_api_response(THIS_CLIENT(), ZSTR_VAL(id.s), ZSTR_VAL(ver.s),
+                                                     ZSTR_VAL(signature), &valid, &error);
+    smart_str_free(&id);
+    smart_str_free(&ver);
+    if (status != CLDKIT_OK) {
+        throw_status(status, error);
+        RETURN_THROWS();
+    }
+    RETURN_BOOL(valid);
+}
+
+PHP_METHOD(CldKit_Client, uploadParams)
+{
+    call_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_upload_params, true);
+}
+
+PHP_METHOD(CldKit_Client, uploadForm)
+{
+    call_string_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_upload_form, "file", true);
+}
+
+PHP_METHOD(CldKit_Client, uploadApiCall)
+{
+    zend_string *method;
+    HashTable *args = NULL, *options = NULL;
+    smart_str a = {0}, o = {0};
+    char *out = NULL, *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_STR(method)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ARRAY_HT(args)
+        Z_PARAM_ARRAY_HT(options)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!check_c_string(method, "method") || !encode_options(&a, args) || !encode_options(&o, options)) {
+        smart_str_free(&a);
+        smart_str_free(&o);
+        RETURN_THROWS();
+    }
+    CldkitStatus status = cldkit_upload_api_call(THIS_CLIENT(), ZSTR_VAL(method), ZSTR_VAL(a.s),
+                                                 ZSTR_VAL(o.s), &out, &error);
+    smart_str_free(&a);
+    smart_str_free(&o);
+    return_json(return_value, status, out, error);
+}
+
+PHP_METHOD(CldKit_Client, signUploadWidget)
+{
+    call_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_sign_upload_widget, true);
+}
+
+/* Download URLs: up to two JSON value arguments, then options. */
+typedef CldkitStatus (*value1_fn)(const CldkitClient *, const char *, const char *, char **, char **);
+typedef CldkitStatus (*value2_fn)(const CldkitClient *, const char *, const char *, const char *,
+                                  char **, char **);
+
+static void call_values(INTERNAL_FUNCTION_PARAMETERS, int count, int required, value1_fn fn1, value2_fn fn2)
+{
+    zval *v1 = NULL, *v2 = NULL, null_value;
+    HashTable *options = NULL;
+    smart_str a = {0}, b = {0}, o = {0};
+    char *out = NULL, *error = NULL;
+    CldkitStatus status;
+
+    ZVAL_NULL(&null_value);
+    ZEND_PARSE_PARAMETERS_START(required, count + 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ZVAL(v1)
+        Z_PARAM_ZVAL(v2)
+        Z_PARAM_ARRAY_HT(options)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (count == 1) {
+        /* (value, options): the second slot is the options array. */
+        if (v2 != NULL) {
+            ZVAL_DEREF(v2);
+            if (Z_TYPE_P(v2) != IS_ARRAY || options != NULL) {
+                zend_argument_type_error(2, "must be of type array, %s given", zend_zval_type_name(v2));
+                RETURN_THROWS();
+            }
+            options = Z_ARRVAL_P(v2);
+        }
+        v2 = NULL;
+    }
+    if (!encode_value(&a, v1 ? v1 : &null_value) || (count == 2 && !encode_value(&b, v2 ? v2 : &null_value)) ||
+        !encode_options(&o, options)) {
+        smart_str_free(&a);
+        smart_str_free(&b);
+        smart_str_free(&o);
+        RETURN_THROWS();
+    }
+    if (count == 1) {
+        status = fn1(THIS_CLIENT(), ZSTR_VAL(a.s), ZSTR_VAL(o.s), &out, &error);
+    } else {
+        status = fn2(THIS_CLIENT(), ZSTR_VAL(a.s), ZSTR_VAL(b.s), ZSTR_VAL(o.s), &out, &error);
+    }
+    smart_str_free(&a);
+    smart_str_free(&b);
+    smart_str_free(&o);
+    return_string(return_value, status, out, error);
+}
+
+PHP_METHOD(CldKit_Client, privateDownloadUrl)
+{
+    call_values(INTERNAL_FUNCTION_PARAM_PASSTHRU, 2, 2, NULL, cldkit_private_download_url);
+}
+
+PHP_METHOD(CldKit_Client, downloadArchiveUrl)
+{
+    call_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_download_archive_url, false);
+}
+
+PHP_METHOD(CldKit_Client, downloadZipUrl)
+{
+    call_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_download_zip_url, false);
+}
+
+PHP_METHOD(CldKit_Client, downloadFolder)
+{
+    call_values(INTERNAL_FUNCTION_PARAM_PASSTHRU, 1, 1, cldkit_download_folder, NULL);
+}
+
+PHP_METHOD(CldKit_Client, downloadBackedupAsset)
+{
+    call_values(INTERNAL_FUNCTION_PARAM_PASSTHRU, 2, 2, NULL, cldkit_download_backedup_asset);
+}
+
+PHP_METHOD(CldKit_Client, zipDownloadUrl)
+{
+    call_values(INTERNAL_FUNCTION_PARAM_PASSTHRU, 1, 1, cldkit_zip_download_url, NULL);
+}
+
+PHP_METHOD(CldKit_Client, downloadGeneratedSprite)
+{
+    call_values(INTERNAL_FUNCTION_PARAM_PASSTHRU, 2, 0, NULL, cldkit_download_generated_sprite);
+}
+
+PHP_METHOD(CldKit_Client, downloadMulti)
+{
+    call_values(INTERNAL_FUNCTION_PARAM_PASSTHRU, 2, 0, NULL, cldkit_download_multi);
+}
+
+PHP_METHOD(CldKit_Client, parseCloudinaryUrl)
+{
+    zend_string *url;
+    bool account = false;
+    char *out = NULL, *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(1, 2)
+        Z_PARAM_STR(url)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_BOOL(account)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!check_c_string(url, "url")) {
+        RETURN_THROWS();
+    }
+    CldkitStatus status = cldkit_parse_cloudinary_url(ZSTR_VAL(url), account, &out, &error);
+    return_json(return_value, status, out, error);
+}
+
+PHP_METHOD(CldKit_Exception, getKind)
+{
+    zval rv;
+    ZEND_PARSE_PARAMETERS_NONE();
+    zval *kind = zend_read_property(cldkit_exception_ce, Z_OBJ_P(ZEND_THIS), "kind", sizeof("kind") - 1, 1, &rv);
+    RETURN_COPY_DEREF(kind);
+}
+
+/* ---- arginfo ------------------------------------------------------------------- */
+
+ZEND_BEGIN_ARG_INFO_EX(arginfo_construct, 0, 0, 1)
+    ZEND_ARG_TYPE_INFO(0, config, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_from_url, 0, 1, MAY_BE_STATIC)
+    ZEND_ARG_TYPE_INFO(0, cloudinaryUrl, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_from_env, 0, 0, MAY_BE_STATIC)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_with_profile, 0, 1, MAY_BE_STATIC)
+    ZEND_ARG_TYPE_INFO(0, profile, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_MASK_EX(arginfo_with_fixed_time, 0, 1, MAY_BE_STATIC)
+    ZEND_ARG_TYPE_INFO(0, unixSeconds, IS_LONG, 0)
+ZEND_END_ARG_INFO()
+
+#define STRING_OPTIONS_ARGINFO(name, arg, ret)                                  \
+    ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(name, 0, 1, ret, 0)                \
+        ZEND_ARG_TYPE_INFO(0, arg, IS_STRING, 0)                                \
+        ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")    \
+    ZEND_END_ARG_INFO()
+
+STRING_OPTIONS_ARGINFO(arginfo_url, source, IS_STRING)
+STRING_OPTIONS_ARGINFO(arginfo_public_id_string, publicId, IS_STRING)
+STRING_OPTIONS_ARGINFO(arginfo_api_url, action, IS_STRING)
+STRING_OPTIONS_ARGINFO(arginfo_upload_form, file, IS_ARRAY)
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_url_value, 0, 1, IS_MIXED, 0)
+    ZEND_ARG_TYPE_INFO(0, source, IS_MIXED, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_options_string, 0, 0, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_options_array, 0, 0, IS_ARRAY, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_params_string, 0, 1, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, params, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_params_array, 0, 1, IS_ARRAY, 0)
+    ZEND_ARG_TYPE_INFO(0, params, IS_ARRAY, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_widget, 0, 0, IS_ARRAY, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, params, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_api_sign_request, 0, 2, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, params, IS_ARRAY, 0)
+    ZEND_ARG_TYPE_INFO(0, apiSecret, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, algorithm, IS_STRING, 0, "\"sha1\"")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, signatureVersion, IS_LONG, 0, "2")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_verify_notification, 0, 3, _IS_BOOL, 0)
+    ZEND_ARG_TYPE_INFO(0, body, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, timestamp, IS_MIXED, 0)
+    ZEND_ARG_TYPE_INFO(0, signature, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, validFor, IS_DOUBLE, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_verify_api_response, 0, 3, _IS_BOOL, 0)
+    ZEND_ARG_TYPE_INFO(0, publicId, IS_MIXED, 0)
+    ZEND_ARG_TYPE_INFO(0, version, IS_MIXED, 0)
+    ZEND_ARG_TYPE_INFO(0, signature, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_upload_api_call, 0, 1, IS_ARRAY, 0)
+    ZEND_ARG_TYPE_INFO(0, method, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, args, IS_ARRAY, 0, "[]")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_value1, 0, 1, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, value, IS_MIXED, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_private_download_url, 0, 2, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, publicId, IS_MIXED, 0)
+    ZEND_ARG_TYPE_INFO(0, format, IS_MIXED, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_backedup, 0, 2, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, assetId, IS_MIXED, 0)
+    ZEND_ARG_TYPE_INFO(0, versionId, IS_MIXED, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_tag_urls, 0, 0, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, tag, IS_MIXED, 0, "null")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, urls, IS_MIXED, 0, "null")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_parse_url, 0, 1, IS_ARRAY, 0)
+    ZEND_ARG_TYPE_INFO(0, url, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, account, _IS_BOOL, 0, "false")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_get_kind, 0, 0, IS_STRING, 0)
+ZEND_END_ARG_INFO()
+
+#define M(name, arginfo) PHP_ME(CldKit_Client, name, arginfo, ZEND_ACC_PUBLIC)
+#define S(name, arginfo) PHP_ME(CldKit_Client, name, arginfo, ZEND_ACC_PUBLIC | ZEND_ACC_STATIC)
+
+static const zend_function_entry cldkit_client_methods[] = {
+    M(__construct, arginfo_construct)
+    S(fromUrl, arginfo_from_url)
+    S(fromEnv, arginfo_from_env)
+    M(withProfile, arginfo_with_profile)
+    M(withFixedTime, arginfo_with_fixed_time)
+    M(url, arginfo_url)
+    M(urlValue, arginfo_url_value)
+    M(videoThumbnailUrl, arginfo_public_id_string)
+    M(apiUrl, arginfo_api_url)
+    M(authToken, arginfo_options_string)
+    M(imageTag, arginfo_public_id_string)
+    M(videoTag, arginfo_public_id_string)
+    M(pictureTag, arginfo_public_id_string)
+    M(signRequest, arginfo_params_string)
+    M(explainSignature, arginfo_params_array)
+    S(apiSignRequest, arginfo_api_sign_request)
+    M(verifyNotification, arginfo_verify_notification)
+    M(verifyApiResponse, arginfo_verify_api_response)
+    M(uploadParams, arginfo_options_array)
+    M(uploadForm, arginfo_upload_form)
+    M(uploadApiCall, arginfo_upload_api_call)
+    M(signUploadWidget, arginfo_widget)
+    M(privateDownloadUrl, arginfo_private_download_url)
+    M(downloadArchiveUrl, arginfo_options_string)
+    M(downloadZipUrl, arginfo_options_string)
+    M(downloadFolder, arginfo_value1)
+    M(downloadBackedupAsset, arginfo_backedup)
+    M(zipDownloadUrl, arginfo_value1)
+    M(downloadGeneratedSprite, arginfo_tag_urls)
+    M(downloadMulti, arginfo_tag_urls)
+    S(parseCloudinaryUrl, arginfo_parse_url)
+    PHP_FE_END
+};
+
+static const zend_function_entry cldkit_exception_methods[] = {
+    PHP_ME(CldKit_Exception, getKind, arginfo_get_kind, ZEND_ACC_PUBLIC)
+    PHP_FE_END
+};
+
+/* ---- module ------------------------------------------------------------------ */
+
+PHP_MINIT_FUNCTION(cldkit)
+{
+    zend_class_entry ce;
+
+    INIT_NS_CLASS_ENTRY(ce, "CldKit", "Exception", cldkit_exception_methods);
+    cldkit_exception_ce = zend_register_internal_class_ex(&ce, spl_ce_RuntimeException);
+    zend_declare_property_string(cldkit_exception_ce, "kind", sizeof("kind") - 1, "", ZEND_ACC_PROTECTED);
+
+    INIT_NS_CLASS_ENTRY(ce, "CldKit", "Client", cldkit_client_methods);
+    cldkit_client_ce = zend_register_internal_class(&ce);
+    cldkit_client_ce->ce_flags |= ZEND_ACC_FINAL | ZEND_ACC_NOT_SERIALIZABLE;
+    cldkit_client_ce->create_object = cldkit_client_create;
+
+    memcpy(&cldkit_client_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
+    cldkit_client_handlers.offset = XtOffsetOf(cldkit_client_object, std);
+    cldkit_client_handlers.free_obj = cldkit_client_free_obj;
+    cldkit_client_handlers.clone_obj = NULL;
+    return SUCCESS;
+}
+
+PHP_MINFO_FUNCTION(cldkit)
+{
+    php_info_print_table_start();
+    php_info_print_table_row(2, "cldkit support", "enabled");
+    php_info_print_table_row(2, "extension version", PHP_CLDKIT_VERSION);
+    php_info_print_table_row(2, "libcldkit version", cldkit_version());
+    php_info_print_table_end();
+}
+
+static const zend_module_dep cldkit_deps[] = {
+    ZEND_MOD_REQUIRED("json")
+    ZEND_MOD_REQUIRED("spl")
+    ZEND_MOD_END
+};
+
+zend_module_entry cldkit_module_entry = {
+    STANDARD_MODULE_HEADER_EX, NULL, cldkit_deps,
+    "cldkit",
+    NULL,
+    PHP_MINIT(cldkit),
+    NULL,
+    NULL,
+    NULL,
+    PHP_MINFO(cldkit),
+    PHP_CLDKIT_VERSION,
+    STANDARD_MODULE_PROPERTIES
+};
+
+#ifdef COMPILE_DL_CLDKIT
+ZEND_GET_MODULE(cldkit)
+#endif
