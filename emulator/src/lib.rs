@@ -1,1 +1,212 @@
-//! The local Cloudinary emulator (in progress).
+//! # cldkit-emulator
+//!
+//! A local stand-in for Cloudinary: the Upload and Admin APIs, delivery with simple
+//! image transformations, webhooks, rate limits and fault injection, backed by files on
+//! disk and SQLite. Official SDKs pointed at it with `upload_prefix` work unchanged.
+//!
+//! ```no_run
+//! use cldkit_emulator::{Emulator, EmulatorConfig};
+//! let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+//! println!("CLOUDINARY_URL={}", emu.cloudinary_url());
+//! emu.shutdown();
+//! ```
+//!
+//! Storage never shows a half-written asset: bytes go to a temporary file that is
+//! flushed and renamed before the metadata row is committed (see [`store`]).
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+pub mod account;
+pub mod admin;
+pub mod auth;
+pub mod cli;
+pub mod delivery;
+pub mod error;
+pub mod faults;
+pub mod ids;
+pub mod params;
+pub mod render;
+pub mod resource;
+pub mod search;
+pub mod server;
+pub mod store;
+pub mod upload;
+pub mod webhook;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::thread::JoinHandle;
+
+pub use account::{Account, FolderMode};
+pub use faults::FaultRule;
+
+/// How to run an emulator.
+#[derive(Clone, Debug)]
+pub struct EmulatorConfig {
+    /// Where assets and metadata live; `None` = a fresh temporary directory that is
+    /// removed at shutdown.
+    pub data_dir: Option<PathBuf>,
+    /// The product environments served (at least one; the first is the default).
+    pub accounts: Vec<Account>,
+    /// Address to listen on; loopback port 0 (any free port) by default.
+    pub bind: SocketAddr,
+    /// Admin API requests allowed per hour and cloud before 420 answers.
+    pub hourly_budget: u64,
+    /// Fault-injection rules active from the start.
+    pub faults: Vec<FaultRule>,
+    /// Seed of the fault-injection random choices.
+    pub seed: u64,
+    /// Reject SHA-1 request signatures (accept SHA-256 only).
+    pub strict_sha256: bool,
+    /// Delay before the first webhook retry, in milliseconds (doubles each retry).
+    pub webhook_retry_ms: u64,
+    /// Webhook attempts per notification.
+    pub webhook_attempts: u32,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            data_dir: None,
+            accounts: vec![Account::default_test()],
+            bind: SocketAddr::from(([127, 0, 0, 1], 0)),
+            hourly_budget: 5000,
+            faults: Vec::new(),
+            seed: 0,
+            strict_sha256: false,
+            webhook_retry_ms: 1000,
+            webhook_attempts: 4,
+        }
+    }
+}
+
+/// A running emulator (its own tokio runtime on a background thread).
+pub struct Emulator {
+    addr: SocketAddr,
+    base_url: String,
+    accounts: Vec<Account>,
+    state: Arc<server::State>,
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    thread: Option<JoinHandle<()>>,
+    temp_dir: Option<PathBuf>,
+}
+
+impl Emulator {
+    /// Starts an emulator and returns once it accepts connections.
+    pub fn start(config: EmulatorConfig) -> Result<Emulator, String> {
+        if config.accounts.is_empty() {
+            return Err("at least one account is needed".into());
+        }
+        let (data_dir, temp_dir) = match &config.data_dir {
+            Some(d) => (d.clone(), None),
+            None => {
+                let d = std::env::temp_dir().join(format!("cldkit-emulator-{}", ids::hex32()));
+                (d.clone(), Some(d))
+            }
+        };
+        let store = store::Store::open(&data_dir)?;
+        let listener = std::net::TcpListener::bind(config.bind).map_err(|e| format!("{}: {e}", config.bind))?;
+        listener.set_nonblocking(true).map_err(|e| e.to_string())?;
+        let addr = listener.local_addr().map_err(|e| e.to_string())?;
+        let base_url = format!("http://{addr}");
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(2)
+            .enable_all()
+            .build()
+            .map_err(|e| e.to_string())?;
+        let state = Arc::new(server::State::new(&config, store, base_url.clone()));
+        let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
+        let st = state.clone();
+        let thread = std::thread::Builder::new()
+            .name("cldkit-emulator".into())
+            .spawn(move || {
+                runtime.block_on(async move {
+                    let listener = match tokio::net::TcpListener::from_std(listener) {
+                        Ok(l) => l,
+                        Err(e) => {
+                            eprintln!("cldkit emulator: {e}");
+                            return;
+                        }
+                    };
+                    let app = server::router(st);
+                    let _ = axum::serve(listener, app)
+                        .with_graceful_shutdown(async move {
+                            let _ = stop_rx.await;
+                        })
+                        .await;
+                });
+                runtime.shutdown_timeout(std::time::Duration::from_secs(2));
+            })
+            .map_err(|e| e.to_string())?;
+        Ok(Emulator {
+            addr,
+            base_url,
+            accounts: config.accounts,
+            state,
+            stop: Some(stop_tx),
+            thread: Some(thread),
+            temp_dir,
+        })
+    }
+
+    /// The listening address.
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// `http://127.0.0.1:<port>`: the `upload_prefix` and the delivery host.
+    pub fn base_url(&self) -> &str {
+        &self.base_url
+    }
+
+    /// The `CLOUDINARY_URL` of the first account, with `upload_prefix` pointing here.
+    pub fn cloudinary_url(&self) -> String {
+        self.accounts[0].cloudinary_url(&self.base_url)
+    }
+
+    /// The `CLOUDINARY_URL` of every account.
+    pub fn cloudinary_urls(&self) -> Vec<String> {
+        self.accounts.iter().map(|a| a.cloudinary_url(&self.base_url)).collect()
+    }
+
+    /// The accounts served.
+    pub fn accounts(&self) -> &[Account] {
+        &self.accounts
+    }
+
+    /// Replaces the fault-injection rules (same as `POST /_emulator/faults`).
+    pub fn set_faults(&self, rules: Vec<FaultRule>) {
+        self.state.faults.set(rules);
+    }
+
+    /// Blocks until the emulator stops (for `cldkit serve`).
+    pub fn wait(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+
+    /// Stops accepting connections, finishes in-flight requests and joins the server.
+    pub fn shutdown(mut self) {
+        self.stop_inner();
+    }
+
+    fn stop_inner(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+        if let Some(d) = self.temp_dir.take() {
+            let _ = std::fs::remove_dir_all(d);
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.stop_inner();
+    }
+}

@@ -1,0 +1,634 @@
+//! The Admin API: ping, usage, config, resources (list, get, update, delete), tags,
+//! folders, upload presets, structured metadata fields and search.
+
+use std::sync::Arc;
+
+use axum::extract::Request;
+use axum::http::Method;
+use serde_json::{json, Map as JsonMap, Value as Json};
+
+use crate::account::{Account, FolderMode};
+use crate::error::{ApiError, ApiResult};
+use crate::ids;
+use crate::params::Params;
+use crate::resource::{asset_json, parse_pairs, Shape};
+use crate::search;
+use crate::server::State;
+use crate::store::Asset;
+
+const RESOURCE_TYPES: &[&str] = &["image", "video", "raw"];
+
+fn encode_cursor(offset: usize) -> String {
+    format!("{:x}c{:x}", offset.wrapping_mul(2654435761) & 0xffff, offset)
+}
+
+fn decode_cursor(c: &str) -> ApiResult<usize> {
+    let bad = || ApiError::bad_request("Invalid value for parameter next_cursor");
+    let (check, off) = c.split_once('c').ok_or_else(bad)?;
+    let off = usize::from_str_radix(off, 16).map_err(|_| bad())?;
+    if format!("{:x}", off.wrapping_mul(2654435761) & 0xffff) != check {
+        return Err(bad());
+    }
+    Ok(off)
+}
+
+/// One page of `items` per `max_results` / `next_cursor`.
+fn paginate<T>(items: Vec<T>, params: &Params, default: usize, max: usize) -> ApiResult<(Vec<T>, Option<String>)> {
+    let limit = params.int("max_results").map(|n| n.clamp(1, max as i64) as usize).unwrap_or(default);
+    let start = match params.nonempty("next_cursor") {
+        Some(c) => decode_cursor(&c)?,
+        None => 0,
+    };
+    let total = items.len();
+    let page: Vec<T> = items.into_iter().skip(start).take(limit).collect();
+    let next = (start + limit < total).then(|| encode_cursor(start + limit));
+    Ok((page, next))
+}
+
+fn shape(params: &Params) -> Shape {
+    Shape {
+        upload: false,
+        tags: params.flag("tags").unwrap_or(false),
+        context: params.flag("context").unwrap_or(false),
+        metadata: params.flag("metadata").unwrap_or(false),
+    }
+}
+
+fn with_fields(mut v: Json, params: &Params) -> Json {
+    let fields = params.list("fields");
+    if fields.is_empty() {
+        return v;
+    }
+    if let Json::Object(m) = &mut v {
+        m.retain(|k, _| {
+            matches!(k.as_str(), "public_id" | "asset_id" | "resource_type" | "type") || fields.iter().any(|f| f == k)
+        });
+    }
+    v
+}
+
+fn list_response(account: &Account, mut assets: Vec<Asset>, params: &Params) -> ApiResult<Json> {
+    let asc = matches!(params.nonempty("direction").as_deref(), Some("asc" | "1"));
+    if !asc {
+        assets.reverse();
+    }
+    let (page, next) = paginate(assets, params, 10, 500)?;
+    let sh = shape(params);
+    let resources: Vec<Json> = page
+        .iter()
+        .map(|a| with_fields(asset_json(account, a, sh), params))
+        .collect();
+    let mut o = json!({"resources": resources});
+    if let Some(n) = next {
+        o["next_cursor"] = json!(n);
+    }
+    Ok(o)
+}
+
+fn not_found_resource(id: &str) -> ApiError {
+    ApiError::not_found(format!("Resource not found - {id}"))
+}
+
+/// Handles one authenticated Admin API request (`rest` = segments after the cloud).
+pub async fn handle(state: &Arc<State>, account: &Account, req: Request, rest: &[String]) -> ApiResult<Json> {
+    let method = req.method().clone();
+    let params = crate::server::read_params(req, 16 * 1024 * 1024).await?;
+    let cloud = account.cloud_name.as_str();
+    let store = &state.store;
+    let r: Vec<&str> = rest.iter().map(String::as_str).collect();
+    let m = method.as_str();
+    match (m, r.as_slice()) {
+        ("GET", ["ping"]) => Ok(json!({"status": "ok"})),
+        ("GET", ["usage"]) | ("GET", ["usage", _]) => usage(state, account),
+        ("GET", ["config"]) => {
+            let mut o = json!({"cloud_name": cloud, "created_at": ids::iso8601(0)});
+            if params.flag("settings").unwrap_or(false) {
+                o["settings"] = json!({"folder_mode": account.folder_mode.name()});
+            }
+            Ok(o)
+        }
+        ("GET", ["resources"]) => Ok(json!({"resource_types": RESOURCE_TYPES})),
+        ("POST", ["resources", "search"]) => search_resources(state, account, &params),
+        ("GET", ["resources", "search"]) => search_resources(state, account, &params),
+        ("GET", ["resources", "by_asset_folder"]) => {
+            let folder = params.text("asset_folder").unwrap_or_default();
+            let assets: Vec<Asset> = store.all(cloud)?.into_iter().filter(|a| a.asset_folder == folder).collect();
+            list_response(account, assets, &params)
+        }
+        ("GET", ["resources", "by_asset_ids"]) => {
+            let wanted = params.ids("asset_ids");
+            let assets: Vec<Asset> = store.all(cloud)?.into_iter().filter(|a| wanted.contains(&a.asset_id)).collect();
+            list_response(account, assets, &params)
+        }
+        ("DELETE", ["resources"]) => {
+            let wanted = params.ids("asset_ids");
+            let mut deleted = JsonMap::new();
+            for id in wanted {
+                let status = match store.get_by_asset_id(cloud, &id)? {
+                    Some(a) if store.delete(&a)? => "deleted",
+                    _ => "not_found",
+                };
+                deleted.insert(id, json!(status));
+            }
+            Ok(json!({"deleted": deleted, "partial": false}))
+        }
+        ("GET", ["resources", id]) if !RESOURCE_TYPES.contains(id) && id.len() == 32 => {
+            let a = store.get_by_asset_id(cloud, id)?.ok_or_else(|| not_found_resource(id))?;
+            Ok(details(account, &a))
+        }
+        ("GET", ["resources", rt]) => {
+            let assets: Vec<Asset> = store.all(cloud)?.into_iter().filter(|a| a.resource_type == *rt).collect();
+            let assets = filter_prefix(assets, &params);
+            list_response(account, assets, &params)
+        }
+        ("GET", ["resources", rt, "tags", tag]) => {
+            let assets: Vec<Asset> = store
+                .all(cloud)?
+                .into_iter()
+                .filter(|a| a.resource_type == *rt && a.tags.iter().any(|t| t == tag))
+                .collect();
+            list_response(account, assets, &params)
+        }
+        ("DELETE", ["resources", rt, "tags", tag]) => {
+            let targets: Vec<Asset> = store
+                .all(cloud)?
+                .into_iter()
+                .filter(|a| a.resource_type == *rt && a.tags.iter().any(|t| t == tag))
+                .collect();
+            delete_many(state, targets)
+        }
+        ("GET", ["resources", rt, "context"]) => {
+            let key = params.text("key").unwrap_or_default();
+            let value = params.nonempty("value");
+            let assets: Vec<Asset> = store
+                .all(cloud)?
+                .into_iter()
+                .filter(|a| {
+                    a.resource_type == *rt
+                        && a.context.get(&key).is_some_and(|v| value.as_deref().is_none_or(|w| v.as_str() == Some(w)))
+                })
+                .collect();
+            list_response(account, assets, &params)
+        }
+        ("GET", ["resources", rt, ty]) => {
+            let mut assets: Vec<Asset> = store
+                .all(cloud)?
+                .into_iter()
+                .filter(|a| a.resource_type == *rt && a.delivery_type == *ty)
+                .collect();
+            let wanted = params.ids("public_ids");
+            if !wanted.is_empty() {
+                assets.retain(|a| wanted.contains(&a.public_id));
+                let sh = shape(&params);
+                let resources: Vec<Json> = assets.iter().map(|a| with_fields(asset_json(account, a, sh), &params)).collect();
+                return Ok(json!({"resources": resources}));
+            }
+            list_response(account, filter_prefix(assets, &params), &params)
+        }
+        ("DELETE", ["resources", rt, ty]) => {
+            let all: Vec<Asset> = store
+                .all(cloud)?
+                .into_iter()
+                .filter(|a| a.resource_type == *rt && a.delivery_type == *ty)
+                .collect();
+            let wanted = params.ids("public_ids");
+            if !wanted.is_empty() {
+                let mut deleted = JsonMap::new();
+                for id in &wanted {
+                    let status = match all.iter().find(|a| &a.public_id == id) {
+                        Some(a) if store.delete(a)? => "deleted",
+                        _ => "not_found",
+                    };
+                    deleted.insert(id.clone(), json!(status));
+                }
+                return Ok(json!({"deleted": deleted, "deleted_counts": {}, "partial": false}));
+            }
+            if let Some(prefix) = params.nonempty("prefix") {
+                return delete_many(state, all.into_iter().filter(|a| a.public_id.starts_with(&prefix)).collect());
+            }
+            if params.flag("all").unwrap_or(false) {
+                return delete_many(state, all);
+            }
+            Err(ApiError::bad_request("Missing required parameter - public_ids"))
+        }
+        ("GET", ["resources", rt, ty, id @ ..]) if !id.is_empty() => {
+            let pid = id.join("/");
+            let a = store.get(cloud, rt, ty, &pid)?.ok_or_else(|| not_found_resource(&pid))?;
+            Ok(details(account, &a))
+        }
+        ("POST", ["resources", rt, ty, id @ ..]) if !id.is_empty() => {
+            let pid = id.join("/");
+            let mut a = store.get(cloud, rt, ty, &pid)?.ok_or_else(|| not_found_resource(&pid))?;
+            if params.has("tags") {
+                a.tags = params.list("tags");
+            }
+            if let Some(c) = params.json("context") {
+                a.context = match c {
+                    Json::Object(m) => m.clone(),
+                    other => parse_pairs(other.as_str().unwrap_or_default()),
+                };
+            }
+            if let Some(md) = params.json("metadata") {
+                let md = match md {
+                    Json::Object(m) => m.clone(),
+                    other => parse_pairs(other.as_str().unwrap_or_default()),
+                };
+                for (k, v) in md {
+                    a.metadata.insert(k, v);
+                }
+            }
+            if let Some(f) = params.text("asset_folder") {
+                a.asset_folder = f.trim_matches('/').to_owned();
+            }
+            if let Some(d) = params.nonempty("display_name") {
+                a.display_name = d;
+            }
+            store.update_attrs(&a)?;
+            Ok(details(account, &a))
+        }
+        ("GET", ["tags", rt]) => {
+            let prefix = params.text("prefix").unwrap_or_default();
+            let mut tags: Vec<String> = store
+                .all(cloud)?
+                .into_iter()
+                .filter(|a| a.resource_type == *rt)
+                .flat_map(|a| a.tags)
+                .filter(|t| t.starts_with(&prefix))
+                .collect();
+            tags.sort();
+            tags.dedup();
+            let (page, next) = paginate(tags, &params, 10, 500)?;
+            let mut o = json!({"tags": page});
+            if let Some(n) = next {
+                o["next_cursor"] = json!(n);
+            }
+            Ok(o)
+        }
+        (_, ["folders", path @ ..]) => folders(state, account, &method, &path.join("/"), &params),
+        ("GET", ["upload_presets"]) => {
+            let presets: Vec<Json> = store
+                .presets(cloud)?
+                .into_iter()
+                .map(|(name, unsigned, settings)| json!({"name": name, "unsigned": unsigned, "settings": settings}))
+                .collect();
+            let (page, next) = paginate(presets, &params, 10, 500)?;
+            let mut o = json!({"presets": page});
+            if let Some(n) = next {
+                o["next_cursor"] = json!(n);
+            }
+            Ok(o)
+        }
+        ("POST", ["upload_presets"]) => {
+            let name = params.nonempty("name").unwrap_or_else(|| ids::alnum(8));
+            let (unsigned, settings) = preset_settings(&params);
+            store.put_preset(cloud, &name, unsigned, &settings)?;
+            Ok(json!({"message": "created", "name": name}))
+        }
+        ("GET", ["upload_presets", name]) => {
+            let (unsigned, settings) = store
+                .preset(cloud, name)?
+                .ok_or_else(|| ApiError::not_found(format!("Upload preset {name} not found")))?;
+            Ok(json!({"name": name, "unsigned": unsigned, "settings": settings}))
+        }
+        ("PUT", ["upload_presets", name]) => {
+            let (old_unsigned, mut old) = store
+                .preset(cloud, name)?
+                .ok_or_else(|| ApiError::not_found(format!("Upload preset {name} not found")))?;
+            let (unsigned, settings) = preset_settings(&params);
+            for (k, v) in settings {
+                old.insert(k, v);
+            }
+            let unsigned = if params.has("unsigned") { unsigned } else { old_unsigned };
+            store.put_preset(cloud, name, unsigned, &old)?;
+            Ok(json!({"message": "updated"}))
+        }
+        ("DELETE", ["upload_presets", name]) => {
+            if !store.delete_preset(cloud, name)? {
+                return Err(ApiError::not_found(format!("Upload preset {name} not found")));
+            }
+            Ok(json!({"message": "deleted"}))
+        }
+        ("GET", ["metadata_fields"]) => Ok(json!({"metadata_fields": store.metadata_fields(cloud)?})),
+        ("POST", ["metadata_fields"]) => {
+            let mut field = JsonMap::new();
+            for (k, v) in params.entries() {
+                field.insert(k.clone(), v.clone());
+            }
+            let label = field.get("label").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            let id = field
+                .get("external_id")
+                .and_then(|v| v.as_str())
+                .map(str::to_owned)
+                .unwrap_or_else(ids::hex32);
+            if label.is_empty() {
+                return Err(ApiError::bad_request("Missing required parameter - label"));
+            }
+            if store.metadata_fields(cloud)?.iter().any(|f| f["external_id"] == json!(id)) {
+                return Err(ApiError::conflict(format!("External id {id} already exists")));
+            }
+            field.insert("external_id".into(), json!(id));
+            let field = Json::Object(field);
+            store.put_metadata_field(cloud, &id, &field)?;
+            Ok(field)
+        }
+        ("GET", ["metadata_fields", id]) => store
+            .metadata_fields(cloud)?
+            .into_iter()
+            .find(|f| f["external_id"] == json!(id))
+            .ok_or_else(|| ApiError::not_found(format!("Metadata field {id} not found"))),
+        ("PUT", ["metadata_fields", id]) => {
+            let mut field = store
+                .metadata_fields(cloud)?
+                .into_iter()
+                .find(|f| f["external_id"] == json!(id))
+                .ok_or_else(|| ApiError::not_found(format!("Metadata field {id} not found")))?;
+            for (k, v) in params.entries() {
+                if k != "external_id" {
+                    field[k.as_str()] = v.clone();
+                }
+            }
+            store.put_metadata_field(cloud, id, &field)?;
+            Ok(field)
+        }
+        ("DELETE", ["metadata_fields", id]) => {
+            if !store.delete_metadata_field(cloud, id)? {
+                return Err(ApiError::not_found(format!("Metadata field {id} not found")));
+            }
+            Ok(json!({"message": "ok"}))
+        }
+        _ => Err(ApiError::not_found(format!("Not found - {m} /v1_1/{cloud}/{}", rest.join("/")))),
+    }
+}
+
+fn filter_prefix(assets: Vec<Asset>, params: &Params) -> Vec<Asset> {
+    match params.nonempty("prefix") {
+        Some(p) => assets.into_iter().filter(|a| a.public_id.starts_with(&p)).collect(),
+        None => assets,
+    }
+}
+
+fn details(account: &Account, a: &Asset) -> Json {
+    let mut v = asset_json(account, a, Shape { upload: false, tags: true, context: true, metadata: true });
+    v["derived"] = json!([]);
+    v["next_cursor"] = Json::Null;
+    if let Json::Object(m) = &mut v {
+        m.remove("next_cursor");
+    }
+    v
+}
+
+fn delete_many(state: &State, targets: Vec<Asset>) -> ApiResult<Json> {
+    let mut deleted = JsonMap::new();
+    for a in targets.iter().take(1000) {
+        state.store.delete(a)?;
+        deleted.insert(a.public_id.clone(), json!("deleted"));
+    }
+    let mut o = json!({"deleted": deleted, "deleted_counts": {}, "partial": targets.len() > 1000});
+    if targets.len() > 1000 {
+        o["next_cursor"] = json!(encode_cursor(1000));
+    }
+    Ok(o)
+}
+
+fn preset_settings(params: &Params) -> (bool, JsonMap<String, Json>) {
+    let mut settings = JsonMap::new();
+    let mut unsigned = false;
+    for (k, v) in params.entries() {
+        match k.as_str() {
+            "name" | "timestamp" | "signature" | "api_key" | "live" | "disallow_public_id" => {}
+            "unsigned" => unsigned = params.flag("unsigned").unwrap_or(false),
+            _ => {
+                settings.insert(k.clone(), v.clone());
+            }
+        }
+    }
+    (unsigned, settings)
+}
+
+fn usage(state: &State, account: &Account) -> ApiResult<Json> {
+    let assets = state.store.all(&account.cloud_name)?;
+    let storage: u64 = assets.iter().map(|a| a.bytes).sum();
+    let now = ids::now();
+    Ok(json!({
+        "plan": "Emulator",
+        "last_updated": ids::iso8601(now)[..10],
+        "date_requested": ids::iso8601(now),
+        "transformations": {"usage": 0, "credits_usage": 0.0},
+        "objects": {"usage": assets.len()},
+        "bandwidth": {"usage": 0, "credits_usage": 0.0},
+        "storage": {"usage": storage, "credits_usage": 0.0},
+        "impressions": {"usage": 0, "credits_usage": 0.0},
+        "seconds_delivered": {"usage": 0, "credits_usage": 0.0},
+        "credits": {"usage": 0.0, "limit": 25.0, "used_percent": 0.0},
+        "resources": assets.len(),
+        "derived_resources": 0,
+        "requests": 0,
+        "rate_limit_allowed": state.hourly_budget,
+        "media_limits": {
+            "image_max_size_bytes": 10485760, "video_max_size_bytes": 104857600,
+            "raw_max_size_bytes": 10485760, "image_max_px": 25000000, "asset_max_total_px": 50000000
+        }
+    }))
+}
+
+fn folder_of(account: &Account, a: &Asset) -> String {
+    match account.folder_mode {
+        FolderMode::Dynamic => a.asset_folder.clone(),
+        FolderMode::Fixed => a.public_id.rsplit_once('/').map(|(f, _)| f.to_owned()).unwrap_or_default(),
+    }
+}
+
+fn all_folders(state: &State, account: &Account) -> ApiResult<Vec<String>> {
+    let mut set: std::collections::BTreeSet<String> = state.store.folders(&account.cloud_name)?.into_iter().collect();
+    for a in state.store.all(&account.cloud_name)? {
+        let f = folder_of(account, &a);
+        let mut path = String::new();
+        for part in f.split('/').filter(|p| !p.is_empty()) {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str(part);
+            set.insert(path.clone());
+        }
+    }
+    Ok(set.into_iter().collect())
+}
+
+fn folder_entry(path: &str) -> Json {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    json!({"name": name, "path": path, "external_id": format!("{:x}", md5_16(path))})
+}
+
+fn md5_16(s: &str) -> u128 {
+    use md5::{Digest, Md5};
+    u128::from_be_bytes(Md5::digest(s.as_bytes()).into())
+}
+
+fn folders(state: &State, account: &Account, method: &Method, path: &str, params: &Params) -> ApiResult<Json> {
+    let cloud = &account.cloud_name;
+    let path = path.trim_matches('/');
+    match method.as_str() {
+        "GET" => {
+            let all = all_folders(state, account)?;
+            if !path.is_empty() && !all.iter().any(|f| f == path) {
+                return Err(ApiError::not_found(format!("Can't find folder with path {path}")));
+            }
+            let children: Vec<Json> = all
+                .iter()
+                .filter(|f| match path {
+                    "" => !f.contains('/'),
+                    p => f.strip_prefix(p).and_then(|r| r.strip_prefix('/')).is_some_and(|r| !r.contains('/')),
+                })
+                .map(|f| folder_entry(f))
+                .collect();
+            let total = children.len();
+            let (page, next) = paginate(children, params, 500, 500)?;
+            Ok(json!({"folders": page, "next_cursor": next, "total_count": total}))
+        }
+        "POST" => {
+            if path.is_empty() {
+                return Err(ApiError::bad_request("Missing required parameter - folder"));
+            }
+            let mut p = String::new();
+            for part in path.split('/') {
+                if !p.is_empty() {
+                    p.push('/');
+                }
+                p.push_str(part);
+                state.store.add_folder(cloud, &p)?;
+            }
+            let name = path.rsplit('/').next().unwrap_or(path);
+            Ok(json!({"success": true, "path": path, "name": name}))
+        }
+        "PUT" => {
+            let to = params
+                .nonempty("to_folder")
+                .ok_or_else(|| ApiError::bad_request("Missing required parameter - to_folder"))?;
+            let to = to.trim_matches('/').to_owned();
+            let all = all_folders(state, account)?;
+            if !all.iter().any(|f| f == path) {
+                return Err(ApiError::not_found(format!("Can't find folder with path {path}")));
+            }
+            if account.folder_mode == FolderMode::Fixed {
+                return Err(ApiError::bad_request("Renaming folders is not supported in fixed folder mode"));
+            }
+            let moved = |f: &str| -> Option<String> {
+                if f == path {
+                    Some(to.clone())
+                } else {
+                    f.strip_prefix(path).and_then(|r| r.strip_prefix('/')).map(|r| format!("{to}/{r}"))
+                }
+            };
+            for f in state.store.folders(cloud)? {
+                if let Some(n) = moved(&f) {
+                    state.store.remove_folder(cloud, &f)?;
+                    state.store.add_folder(cloud, &n)?;
+                }
+            }
+            for mut a in state.store.all(cloud)? {
+                if let Some(n) = moved(&a.asset_folder) {
+                    a.asset_folder = n;
+                    state.store.update_attrs(&a)?;
+                }
+            }
+            let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_owned();
+            Ok(json!({"from": {"name": name(path), "path": path}, "to": {"name": name(&to), "path": to}}))
+        }
+        "DELETE" => {
+            let all = all_folders(state, account)?;
+            if !all.iter().any(|f| f == path) {
+                return Err(ApiError::not_found(format!("Can't find folder with path {path}")));
+            }
+            let inside = |f: &str| f == path || f.starts_with(&format!("{path}/"));
+            if state.store.all(cloud)?.iter().any(|a| inside(&folder_of(account, a))) {
+                return Err(ApiError::bad_request("Folder is not empty"));
+            }
+            let mut deleted = Vec::new();
+            for f in all.iter().filter(|f| inside(f)) {
+                state.store.remove_folder(cloud, f)?;
+                deleted.push(f.clone());
+            }
+            Ok(json!({"deleted": deleted}))
+        }
+        _ => Err(ApiError::not_found("Not found")),
+    }
+}
+
+fn search_resources(state: &State, account: &Account, params: &Params) -> ApiResult<Json> {
+    let started = std::time::Instant::now();
+    let expression = params.text("expression").unwrap_or_default();
+    let expr = search::parse(&expression).map_err(ApiError::bad_request)?;
+    let mut hits: Vec<Asset> = state
+        .store
+        .all(&account.cloud_name)?
+        .into_iter()
+        .filter(|a| search::matches(&expr, a))
+        .collect();
+    // Default order: newest first; then each sort_by key in turn (stable sorts, last key first).
+    hits.reverse();
+    let sorts: Vec<(String, bool)> = match params.json("sort_by") {
+        Some(Json::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_object())
+            .filter_map(|o| o.iter().next().map(|(k, v)| (k.clone(), v.as_str() != Some("asc"))))
+            .collect(),
+        Some(Json::Object(o)) => o.iter().map(|(k, v)| (k.clone(), v.as_str() != Some("asc"))).collect(),
+        _ => Vec::new(),
+    };
+    for (field, desc) in sorts.iter().rev() {
+        hits.sort_by(|a, b| {
+            let ord = match field.as_str() {
+                "public_id" => a.public_id.cmp(&b.public_id),
+                "created_at" | "uploaded_at" => a.seq.cmp(&b.seq),
+                "bytes" => a.bytes.cmp(&b.bytes),
+                "width" => a.width.cmp(&b.width),
+                "height" => a.height.cmp(&b.height),
+                "display_name" => a.display_name.cmp(&b.display_name),
+                "format" => a.format.cmp(&b.format),
+                _ => std::cmp::Ordering::Equal,
+            };
+            if *desc {
+                ord.reverse()
+            } else {
+                ord
+            }
+        });
+    }
+    let total = hits.len();
+    let (page, next) = paginate(hits, params, 50, 500)?;
+    let with: Vec<String> = params.list("with_field");
+    let sh = Shape {
+        upload: false,
+        tags: with.iter().any(|w| w == "tags"),
+        context: with.iter().any(|w| w == "context"),
+        metadata: with.iter().any(|w| w == "metadata"),
+    };
+    let resources: Vec<Json> = page
+        .iter()
+        .map(|a| {
+            let mut v = asset_json(account, a, sh);
+            if !sh.tags {
+                if let Json::Object(m) = &mut v {
+                    m.remove("tags");
+                }
+            }
+            with_fields(v, params)
+        })
+        .collect();
+    let mut o = json!({"total_count": total, "time": started.elapsed().as_millis() as u64, "resources": resources});
+    if let Some(n) = next {
+        o["next_cursor"] = json!(n);
+    }
+    Ok(o)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn cursors_round_trip_and_reject_garbage() {
+        assert_eq!(decode_cursor(&encode_cursor(30)).unwrap(), 30);
+        assert!(decode_cursor("abc").is_err());
+        assert!(decode_cursor("0c1e").is_err());
+    }
+}

@@ -1,0 +1,98 @@
+//! The `cldkit serve` command line (also the `cldkit-emulator` binary).
+
+use std::io::Write as _;
+use std::net::{IpAddr, SocketAddr};
+use std::path::PathBuf;
+
+use crate::{faults, Account, Emulator, EmulatorConfig};
+
+/// Usage text.
+pub const USAGE: &str = "\
+usage: cldkit serve [--port N] [--data DIR] [--cloudinary-url URL ...] [--listen ADDR]
+                    [--hourly-budget N] [--fault JSON ...] [--seed N] [--strict-sha256]
+  Runs a local Cloudinary on 127.0.0.1 and prints the CLOUDINARY_URL of each account
+  (with upload_prefix pointing at it). Accounts come from --cloudinary-url
+  (cloudinary://key:secret@cloud[?folder_mode=fixed&signature_algorithm=sha256&notification_url=...]);
+  without one, cloudinary://123456789012345:abcd1234SECRETxyz@emulator is served.
+  --data DIR keeps assets across restarts (default: a temporary directory).
+  --listen ADDR binds another address than loopback (explicit opt-in).
+  --fault JSON adds a fault-injection rule (see POST /_emulator/faults).
+";
+
+/// Parses the arguments into a configuration.
+pub fn parse_args(args: &[String]) -> Result<EmulatorConfig, String> {
+    let mut config = EmulatorConfig::default();
+    let mut accounts = Vec::new();
+    let mut host: IpAddr = [127, 0, 0, 1].into();
+    let mut port: u16 = 0;
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let (flag, inline) = match a.split_once('=') {
+            Some((f, v)) if f.starts_with("--") => (f, Some(v.to_owned())),
+            _ => (a.as_str(), None),
+        };
+        let mut value = || -> Result<String, String> {
+            match &inline {
+                Some(v) => Ok(v.clone()),
+                None => it.next().cloned().ok_or_else(|| format!("{flag} needs a value")),
+            }
+        };
+        match flag {
+            "--port" | "-p" => port = value()?.parse().map_err(|_| "--port needs a number")?,
+            "--data" => config.data_dir = Some(PathBuf::from(value()?)),
+            "--cloudinary-url" => accounts.push(Account::from_cloudinary_url(&value()?)?),
+            "--listen" => host = value()?.parse().map_err(|_| "--listen needs an IP address")?,
+            "--hourly-budget" => {
+                config.hourly_budget = value()?.parse().map_err(|_| "--hourly-budget needs a number")?
+            }
+            "--fault" => config.faults.extend(faults::parse_rules(value()?.as_bytes())?),
+            "--seed" => config.seed = value()?.parse().map_err(|_| "--seed needs a number")?,
+            "--strict-sha256" => config.strict_sha256 = true,
+            "-h" | "--help" => return Err(USAGE.to_owned()),
+            other => return Err(format!("unexpected argument {other:?}\n{USAGE}")),
+        }
+    }
+    if !accounts.is_empty() {
+        config.accounts = accounts;
+    }
+    config.bind = SocketAddr::new(host, port);
+    Ok(config)
+}
+
+/// Runs the emulator until the process is stopped.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let config = parse_args(args)?;
+    let emu = Emulator::start(config)?;
+    let mut out = std::io::stdout().lock();
+    for url in emu.cloudinary_urls() {
+        writeln!(out, "CLOUDINARY_URL={url}").map_err(|e| e.to_string())?;
+    }
+    writeln!(out, "# delivery: {}/<cloud>/<resource_type>/<type>/...", emu.base_url()).map_err(|e| e.to_string())?;
+    out.flush().map_err(|e| e.to_string())?;
+    drop(out);
+    emu.wait();
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags() {
+        let args: Vec<String> = [
+            "--port", "0", "--data", "/tmp/x", "--cloudinary-url",
+            "cloudinary://k:s@c1?folder_mode=fixed", "--fault", r#"{"nth": 1}"#, "--seed=5",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let c = parse_args(&args).unwrap();
+        assert_eq!(c.accounts[0].cloud_name, "c1");
+        assert_eq!(c.accounts[0].folder_mode, crate::FolderMode::Fixed);
+        assert_eq!(c.faults.len(), 1);
+        assert_eq!(c.seed, 5);
+        assert!(c.bind.ip().is_loopback());
+        assert!(parse_args(&["--bogus".into()]).is_err());
+    }
+}

@@ -1,0 +1,196 @@
+//! Delivery: `GET /<cloud>/<resource_type>/<type>/[s--sig--/][<transformation>/][v<version>/]<public_id>[.<format>]`.
+//!
+//! The original is streamed from disk; image transformations are rendered with the
+//! `image` crate and cached under `derived/`. Signed URLs are checked by rebuilding the
+//! URL with the core (`Client::url` with `sign_url`).
+
+use std::sync::Arc;
+
+use axum::body::Body;
+use axum::extract::Request;
+use axum::http::{HeaderValue, Method, StatusCode};
+use axum::response::Response;
+use md5::{Digest, Md5};
+
+use crate::error::ApiError;
+use crate::render;
+use crate::server::{error_response, State};
+use crate::store::Asset;
+
+/// Transformation parameter keys of the URL API (to tell transformation segments from
+/// folders of the public id).
+const KEYS: &[&str] = &[
+    "a", "ac", "af", "ar", "b", "bl", "bo", "br", "c", "co", "cs", "d", "dl", "dn", "dpr", "du", "e", "eo",
+    "f", "fl", "fn", "fps", "g", "h", "if", "ki", "l", "o", "p", "pg", "q", "r", "so", "sp", "t", "u", "vc",
+    "vs", "w", "x", "y", "z",
+];
+
+fn is_transformation(seg: &str) -> bool {
+    !seg.is_empty()
+        && seg.split(',').all(|c| {
+            c.starts_with('$')
+                || c.split_once('_').is_some_and(|(k, _)| KEYS.contains(&k))
+        })
+}
+
+fn is_version(seg: &str) -> bool {
+    seg.len() > 1 && seg.starts_with('v') && seg[1..].bytes().all(|b| b.is_ascii_digit())
+}
+
+fn delivery_error(status: u16, message: &str) -> Response {
+    let mut r = error_response(&ApiError::new(status, message));
+    if let Ok(v) = HeaderValue::from_str(message) {
+        r.headers_mut().insert("x-cld-error", v);
+    }
+    r
+}
+
+/// Handles a delivery GET/HEAD.
+pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Response {
+    if segs.len() < 4 {
+        return delivery_error(404, "Resource not found");
+    }
+    let (cloud, rt, ty) = (&segs[0], &segs[1], &segs[2]);
+    let Some(account) = state.accounts.get(cloud.as_str()) else {
+        return delivery_error(404, &format!("Unknown cloud {cloud}"));
+    };
+    let mut rest = &segs[3..];
+    let mut signature = None;
+    if let Some(first) = rest.first() {
+        if first.starts_with("s--") && first.ends_with("--") && first.len() > 5 {
+            signature = Some(first.clone());
+            rest = &rest[1..];
+        }
+    }
+    let mut transformation: Vec<String> = Vec::new();
+    let mut idx = 0;
+    while idx < rest.len() {
+        let seg = &rest[idx];
+        if is_version(seg) {
+            idx += 1;
+            break;
+        }
+        if idx + 1 < rest.len() && is_transformation(seg) {
+            transformation.push(seg.clone());
+            idx += 1;
+            continue;
+        }
+        break;
+    }
+    let source = rest[idx.min(rest.len())..].join("/");
+    if source.is_empty() {
+        return delivery_error(404, "Resource not found");
+    }
+    // Find the asset: the whole path (raw ids keep extensions), else without extension.
+    let lookup = |pid: &str| state.store.get(cloud, rt, ty, pid);
+    let (asset, requested_ext): (Asset, Option<String>) = match lookup(&source) {
+        Ok(Some(a)) => (a, None),
+        Ok(None) => match source.rsplit_once('.') {
+            Some((base, ext)) if !base.is_empty() => match lookup(base) {
+                Ok(Some(a)) => (a, Some(ext.to_ascii_lowercase())),
+                Ok(None) => return delivery_error(404, &format!("Resource not found - {source}")),
+                Err(e) => return error_response(&e),
+            },
+            _ => return delivery_error(404, &format!("Resource not found - {source}")),
+        },
+        Err(e) => return error_response(&e),
+    };
+    let needs_signature = matches!(ty.as_str(), "private" | "authenticated");
+    if needs_signature || signature.is_some() {
+        let Some(sig) = &signature else {
+            return delivery_error(401, "Signature required for this delivery type");
+        };
+        let mut o = cldkit::Map::new();
+        o.insert("resource_type", rt.as_str());
+        o.insert("type", ty.as_str());
+        o.insert("sign_url", true);
+        if sig.len() - 5 > 8 {
+            o.insert("long_url_signature", true);
+        }
+        if !transformation.is_empty() {
+            o.insert("raw_transformation", transformation.join("/"));
+        }
+        let expected = account
+            .client()
+            .url(&source, &o)
+            .ok()
+            .and_then(|u| u.split('/').find(|s| s.starts_with("s--") && s.ends_with("--")).map(str::to_owned));
+        if expected.as_deref() != Some(sig.as_str()) {
+            return delivery_error(401, "Invalid signature");
+        }
+    }
+    let plan = match render::parse(&transformation) {
+        Ok(p) => p,
+        Err(msg) => return delivery_error(400, &msg),
+    };
+    let format = plan
+        .format
+        .clone()
+        .filter(|f| f != "auto")
+        .or(requested_ext)
+        .unwrap_or_else(|| asset.format.clone());
+    let blob = state.store.blob_path(&asset.blob);
+    let head = req.method() == Method::HEAD;
+    let untouched = plan.steps.is_empty() && plan.quality.is_none() && (format == asset.format || asset.resource_type != "image");
+    if untouched {
+        return stream_file(blob, render::mime(&format), asset.bytes, head).await;
+    }
+    let key = {
+        let mut h = Md5::new();
+        h.update(asset.blob.as_bytes());
+        h.update(b"/");
+        h.update(transformation.join("/").as_bytes());
+        h.update(b".");
+        h.update(format.as_bytes());
+        hex::encode(h.finalize())
+    };
+    let cached = state.store.derived_path(&key);
+    if !cached.exists() {
+        let tmp = state.store.temp_path();
+        let (c2, f2) = (cached.clone(), format.clone());
+        let result = tokio::task::spawn_blocking(move || -> Result<(), String> {
+            let input = std::fs::read(&blob).map_err(|e| e.to_string())?;
+            let out = render::render(&input, &plan, &f2)?;
+            std::fs::write(&tmp, &out).map_err(|e| e.to_string())?;
+            std::fs::rename(&tmp, &c2).map_err(|e| e.to_string())
+        })
+        .await;
+        match result {
+            Ok(Ok(())) => {}
+            Ok(Err(msg)) => return delivery_error(400, &msg),
+            Err(e) => return delivery_error(500, &e.to_string()),
+        }
+    }
+    let len = std::fs::metadata(&cached).map(|m| m.len()).unwrap_or(0);
+    stream_file(cached, render::mime(&format), len, head).await
+}
+
+async fn stream_file(path: std::path::PathBuf, mime: &str, len: u64, head: bool) -> Response {
+    let body = if head {
+        Body::empty()
+    } else {
+        match tokio::fs::File::open(&path).await {
+            Ok(f) => Body::from_stream(tokio_util::io::ReaderStream::with_capacity(f, 256 * 1024)),
+            Err(e) => return delivery_error(500, &e.to_string()),
+        }
+    };
+    let mut r = Response::new(body);
+    *r.status_mut() = StatusCode::OK;
+    let h = r.headers_mut();
+    h.insert("content-type", HeaderValue::from_str(mime).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    h.insert("content-length", HeaderValue::from(len));
+    h.insert("cache-control", HeaderValue::from_static("public, max-age=2592000"));
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    #[test]
+    fn segment_kinds() {
+        assert!(is_transformation("w_100,c_fill"));
+        assert!(!is_transformation("my_folder"));
+        assert!(is_version("v123"));
+        assert!(!is_version("v12a"));
+    }
+}

@@ -1,0 +1,289 @@
+//! Routing, shared state, JSON responses, request ids and rate limits.
+//!
+//! One handler dispatches on percent-decoded path segments (a decoded `/` splits too),
+//! so `resources%2Fsearch` and `folder%2Fpid` route like their unescaped forms.
+
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+use axum::body::Body;
+use axum::extract::{DefaultBodyLimit, Request, State as AxState};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Router;
+use serde_json::Value as Json;
+
+use crate::account::Account;
+use crate::error::{ApiError, ApiResult};
+use crate::faults::Faults;
+use crate::store::Store;
+use crate::webhook::Webhooks;
+use crate::{ids, EmulatorConfig};
+
+/// Per-cloud Admin API budget window.
+#[derive(Debug, Clone, Copy)]
+struct Window {
+    start: i64,
+    used: u64,
+}
+
+/// Everything the handlers share.
+pub struct State {
+    /// Accounts by cloud name.
+    pub accounts: HashMap<String, Account>,
+    /// Durable storage.
+    pub store: Store,
+    /// `http://127.0.0.1:<port>`.
+    pub base_url: String,
+    /// Admin requests per hour.
+    pub hourly_budget: u64,
+    /// Accept SHA-256 signatures only.
+    pub strict_sha256: bool,
+    /// Fault injection.
+    pub faults: Faults,
+    /// Webhook delivery.
+    pub webhooks: Webhooks,
+    /// In-memory MD5 progress of in-order chunked uploads.
+    pub chunk_hashers: Mutex<HashMap<(String, String), (md5::Md5, u64)>>,
+    /// Serialises chunk-session bookkeeping.
+    pub chunk_lock: tokio::sync::Mutex<()>,
+    windows: Mutex<HashMap<String, Window>>,
+}
+
+impl State {
+    /// State for a configuration.
+    pub fn new(config: &EmulatorConfig, store: Store, base_url: String) -> State {
+        State {
+            accounts: config
+                .accounts
+                .iter()
+                .map(|a| (a.cloud_name.clone(), a.clone()))
+                .collect(),
+            store,
+            base_url,
+            hourly_budget: config.hourly_budget,
+            strict_sha256: config.strict_sha256,
+            faults: Faults::new(config.faults.clone(), config.seed),
+            webhooks: Webhooks::new(config.webhook_attempts, config.webhook_retry_ms),
+            chunk_hashers: Mutex::new(HashMap::new()),
+            chunk_lock: tokio::sync::Mutex::new(()),
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The account of `cloud`.
+    pub fn account(&self, cloud: &str) -> ApiResult<&Account> {
+        self.accounts
+            .get(cloud)
+            .ok_or_else(|| ApiError::unauthorized(format!("Invalid cloud_name {cloud}")))
+    }
+
+    /// Spends one Admin request; returns (limit, remaining, reset) or a 420.
+    fn spend(&self, cloud: &str) -> (u64, u64, i64, bool) {
+        let now = ids::now();
+        let mut w = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        let win = w.entry(cloud.to_owned()).or_insert(Window { start: now - now % 3600, used: 0 });
+        if now - win.start >= 3600 {
+            *win = Window { start: now - now % 3600, used: 0 };
+        }
+        let ok = win.used < self.hourly_budget;
+        if ok {
+            win.used += 1;
+        }
+        (self.hourly_budget, self.hourly_budget - win.used, win.start + 3600, ok)
+    }
+}
+
+/// The application router.
+pub fn router(state: Arc<State>) -> Router {
+    Router::new()
+        .fallback(dispatch)
+        .layer(DefaultBodyLimit::disable())
+        .with_state(state)
+}
+
+/// A JSON response with Cloudinary's headers.
+pub fn json_response(status: StatusCode, body: &Json) -> Response {
+    let mut resp = (status, body.to_string()).into_response();
+    let h = resp.headers_mut();
+    h.insert("content-type", HeaderValue::from_static("application/json; charset=utf-8"));
+    resp
+}
+
+/// An error response.
+pub fn error_response(e: &ApiError) -> Response {
+    json_response(e.status, &e.body())
+}
+
+/// Splits a raw path into percent-decoded segments, splitting decoded `/` too.
+pub fn segments(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter(|s| !s.is_empty())
+        .flat_map(|s| {
+            let decoded = percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+            decoded
+                .split('/')
+                .filter(|p| !p.is_empty())
+                .map(str::to_owned)
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// The `Authorization` header.
+pub fn authorization(headers: &HeaderMap) -> Option<String> {
+    headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+async fn dispatch(AxState(state): AxState<Arc<State>>, req: Request) -> Response {
+    let request_id = ids::hex32();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let segs = segments(&path);
+    let fault = state.faults.check(method.as_str(), &path);
+    if let Some(f) = &fault {
+        if let Some(resp) = f.before().await {
+            return resp;
+        }
+    }
+    let mut resp = match segs.first().map(String::as_str) {
+        Some("_emulator") => control(&state, req, &segs[1..]).await,
+        Some("v1_1") if segs.len() >= 2 => {
+            let cloud = segs[1].clone();
+            api(&state, req, &cloud, &segs[2..]).await
+        }
+        Some(_) if method == Method::GET || method == Method::HEAD => {
+            crate::delivery::handle(&state, req, &segs).await
+        }
+        _ => error_response(&ApiError::not_found(format!("Not found - {path}"))),
+    };
+    if let Ok(v) = HeaderValue::from_str(&request_id) {
+        resp.headers_mut().insert("x-request-id", v);
+    }
+    match fault {
+        Some(f) => f.after(resp),
+        None => resp,
+    }
+}
+
+const UPLOAD_ACTIONS: &[&str] = &[
+    "upload", "explicit", "destroy", "rename", "tags", "context", "metadata",
+];
+
+async fn api(state: &Arc<State>, req: Request, cloud: &str, rest: &[String]) -> Response {
+    let account = match state.account(cloud) {
+        Ok(a) => a.clone(),
+        Err(e) => return error_response(&e),
+    };
+    let is_upload = req.method() == Method::POST
+        && match rest {
+            [rt, action] => {
+                matches!(rt.as_str(), "image" | "video" | "raw" | "auto")
+                    && UPLOAD_ACTIONS.contains(&action.as_str())
+            }
+            [action] => action == "upload",
+            _ => false,
+        };
+    if is_upload {
+        let (rt, action) = match rest {
+            [rt, action] => (rt.clone(), action.clone()),
+            _ => ("auto".to_owned(), "upload".to_owned()),
+        };
+        return match crate::upload::handle(state, &account, &rt, &action, req).await {
+            Ok(body) => json_response(StatusCode::OK, &body),
+            Err(e) => error_response(&e),
+        };
+    }
+    // Admin API: authenticate, then spend the budget.
+    let auth = authorization(req.headers());
+    if let Err(e) = crate::auth::check_admin(&account, auth.as_deref()) {
+        return error_response(&e);
+    }
+    let (limit, remaining, reset, ok) = state.spend(cloud);
+    let mut resp = if ok {
+        match crate::admin::handle(state, &account, req, rest).await {
+            Ok(body) => json_response(StatusCode::OK, &body),
+            Err(e) => error_response(&e),
+        }
+    } else {
+        error_response(&ApiError::new(420, "Rate limit exceeded"))
+    };
+    let h = resp.headers_mut();
+    h.insert("x-featureratelimit-limit", HeaderValue::from(limit));
+    h.insert("x-featureratelimit-remaining", HeaderValue::from(remaining));
+    let reset = httpdate::fmt_http_date(
+        std::time::UNIX_EPOCH + std::time::Duration::from_secs(reset.max(0) as u64),
+    );
+    if let Ok(v) = HeaderValue::from_str(&reset) {
+        h.insert("x-featureratelimit-reset", v);
+    }
+    resp
+}
+
+/// `/_emulator/...`: fault rules, health.
+async fn control(state: &Arc<State>, req: Request, rest: &[String]) -> Response {
+    let method = req.method().clone();
+    match (method.as_str(), rest.first().map(String::as_str)) {
+        ("GET", Some("health")) => json_response(StatusCode::OK, &serde_json::json!({"status": "ok"})),
+        ("GET", Some("faults")) => json_response(StatusCode::OK, &state.faults.describe()),
+        ("DELETE", Some("faults")) => {
+            state.faults.set(Vec::new());
+            json_response(StatusCode::OK, &serde_json::json!({"faults": []}))
+        }
+        ("POST" | "PUT", Some("faults")) => {
+            let body = match axum::body::to_bytes(req.into_body(), 1 << 20).await {
+                Ok(b) => b,
+                Err(e) => return error_response(&ApiError::bad_request(e.to_string())),
+            };
+            match crate::faults::parse_rules(&body) {
+                Ok(rules) => {
+                    state.faults.set(rules);
+                    json_response(StatusCode::OK, &state.faults.describe())
+                }
+                Err(e) => error_response(&ApiError::bad_request(e)),
+            }
+        }
+        _ => error_response(&ApiError::not_found("Unknown control endpoint")),
+    }
+}
+
+/// Reads a non-multipart request body (JSON or form) plus the query into params.
+pub async fn read_params(req: Request, limit: usize) -> ApiResult<crate::params::Params> {
+    let mut params = crate::params::Params::new();
+    if let Some(q) = req.uri().query() {
+        params.push_urlencoded(q.as_bytes());
+    }
+    let ctype = req
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_ascii_lowercase();
+    if ctype.starts_with("multipart/") {
+        let (text, _) = crate::upload::read_multipart_text(req).await?;
+        for (k, v) in text.entries() {
+            params.push_text(k, v.as_str().unwrap_or_default().to_owned());
+        }
+        return Ok(params);
+    }
+    let body = axum::body::to_bytes(req.into_body(), limit)
+        .await
+        .map_err(|e| ApiError::bad_request(format!("Could not read the body: {e}")))?;
+    let trimmed = body.iter().position(|b| !b.is_ascii_whitespace());
+    if ctype.contains("json") || (trimmed.is_some() && body[trimmed.unwrap_or(0)] == b'{') {
+        params.push_json(&body).map_err(ApiError::bad_request)?;
+    } else {
+        params.push_urlencoded(&body);
+    }
+    Ok(params)
+}
+
+/// An empty body (HEAD answers).
+pub fn empty(status: StatusCode) -> Response {
+    let mut r = Response::new(Body::empty());
+    *r.status_mut() = status;
+    r
+}

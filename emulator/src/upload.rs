@@ -1,0 +1,952 @@
+//! The Upload API: `upload` (file part, data URI, loopback URL, chunked), `explicit`,
+//! `destroy`, `rename`, `tags`, `context` and `metadata`.
+//!
+//! File parts are streamed to disk with their MD5 computed on the way, so memory stays
+//! bounded whatever the size. Chunked uploads (`X-Unique-Upload-Id` + `Content-Range`)
+//! write each chunk at its offset in one session file; sessions survive restarts.
+
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use axum::extract::{FromRequest, Multipart, Request};
+use base64::Engine as _;
+use md5::{Digest, Md5};
+use serde_json::{json, Map as JsonMap, Value as Json};
+
+use crate::account::{Account, FolderMode};
+use crate::auth::{check_upload, UploadAuth};
+use crate::error::{ApiError, ApiResult};
+use crate::ids;
+use crate::params::Params;
+use crate::resource::{asset_json, parse_pairs, Shape};
+use crate::server::{authorization, State};
+use crate::store::{sync_dir, Asset, ChunkSession};
+
+/// Largest single request body (the real per-request ceiling is 100 MB).
+pub const MAX_REQUEST_FILE: u64 = 100 * 1024 * 1024;
+
+/// A received file, flushed to disk.
+#[derive(Debug)]
+pub struct Received {
+    /// Where the bytes are (adopted or removed by the caller).
+    pub path: PathBuf,
+    /// The part's file name, if any.
+    pub filename: Option<String>,
+    /// Size in bytes.
+    pub size: u64,
+    /// MD5 hex.
+    pub md5: String,
+}
+
+/// Reads the text fields of a multipart body (file parts are drained and dropped).
+pub async fn read_multipart_text(req: Request) -> ApiResult<(Params, usize)> {
+    let mut mp = Multipart::from_request(req, &())
+        .await
+        .map_err(|e| ApiError::bad_request(e.body_text()))?;
+    let mut params = Params::new();
+    let mut files = 0;
+    while let Some(field) = mp.next_field().await.map_err(multipart_err)? {
+        let name = field.name().unwrap_or("").to_owned();
+        if field.file_name().is_some() {
+            files += 1;
+            let _ = field.bytes().await;
+            continue;
+        }
+        let bytes = field.bytes().await.map_err(multipart_err)?;
+        params.push_text(&name, String::from_utf8_lossy(&bytes).into_owned());
+    }
+    Ok((params, files))
+}
+
+fn multipart_err(e: axum::extract::multipart::MultipartError) -> ApiError {
+    ApiError::bad_request(format!("Error reading the request body: {}", e.body_text()))
+}
+
+/// `bytes a-b/total` (`total` may be `-1`): inclusive range and known total.
+fn parse_content_range(v: &str) -> ApiResult<(u64, u64, Option<u64>)> {
+    let bad = || ApiError::bad_request(format!("Invalid Content-Range header: {v}"));
+    let rest = v.trim().strip_prefix("bytes").ok_or_else(bad)?.trim();
+    let (range, total) = rest.split_once('/').ok_or_else(bad)?;
+    let (a, b) = range.split_once('-').ok_or_else(bad)?;
+    let a: u64 = a.trim().parse().map_err(|_| bad())?;
+    let b: u64 = b.trim().parse().map_err(|_| bad())?;
+    let total = match total.trim() {
+        "-1" | "*" => None,
+        t => Some(t.parse::<u64>().map_err(|_| bad())?),
+    };
+    if b < a || total.is_some_and(|t| b >= t) {
+        return Err(bad());
+    }
+    Ok((a, b, total))
+}
+
+/// Streams a multipart field into `file`, hashing into `hasher`; returns the size.
+async fn stream_field(
+    field: &mut axum::extract::multipart::Field<'_>,
+    file: &mut std::fs::File,
+    mut hasher: Option<&mut Md5>,
+    limit: u64,
+) -> ApiResult<u64> {
+    let mut n: u64 = 0;
+    while let Some(chunk) = field.chunk().await.map_err(multipart_err)? {
+        n += chunk.len() as u64;
+        if n > limit {
+            return Err(ApiError::bad_request(format!(
+                "File size too large. Got {n}. Maximum is {limit}."
+            )));
+        }
+        file.write_all(&chunk)?;
+        if let Some(h) = hasher.as_deref_mut() {
+            h.update(&chunk);
+        }
+    }
+    Ok(n)
+}
+
+/// Where the file part of a request went.
+enum Part {
+    /// Into a temporary file.
+    Temp(Received),
+    /// Directly into a chunk session at `start..=end` (already authenticated).
+    Chunk { start: u64, end: u64, size: u64, filename: Option<String>, hashed: Option<Md5> },
+}
+
+/// Handles one Upload API request.
+pub async fn handle(
+    state: &Arc<State>,
+    account: &Account,
+    rt: &str,
+    action: &str,
+    req: Request,
+) -> ApiResult<Json> {
+    let headers = req.headers().clone();
+    let auth_header = authorization(&headers);
+    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let range = match (action, header("content-range")) {
+        ("upload", Some(v)) => Some(parse_content_range(&v)?),
+        _ => None,
+    };
+    let upload_id = header("x-unique-upload-id").filter(|s| !s.is_empty());
+    let ctype = header("content-type").unwrap_or_default().to_ascii_lowercase();
+    let now = ids::now();
+    let check = |params: &Params| {
+        check_upload(account, action, params, auth_header.as_deref(), now, state.strict_sha256, |name| {
+            Ok(state.store.preset(&account.cloud_name, name)?.map(|(unsigned, _)| unsigned))
+        })
+    };
+
+    let mut params = Params::new();
+    let mut part: Option<Part> = None;
+    if ctype.starts_with("multipart/") {
+        let mut mp = Multipart::from_request(req, &())
+            .await
+            .map_err(|e| ApiError::bad_request(e.body_text()))?;
+        while let Some(mut field) = mp.next_field().await.map_err(multipart_err)? {
+            let name = field.name().unwrap_or("").to_owned();
+            let filename = field.file_name().map(str::to_owned);
+            if filename.is_none() || name != "file" || part.is_some() {
+                let bytes = field.bytes().await.map_err(multipart_err)?;
+                params.push_text(&name, String::from_utf8_lossy(&bytes).into_owned());
+                continue;
+            }
+            // A file part. Chunks of an authenticated request go straight to the session.
+            if let (Some((a, b, total)), Some(uid)) = (range, upload_id.as_deref()) {
+                if check(&params).is_ok() {
+                    let p = write_chunk(state, account, uid, &mut field, a, b, total, filename).await?;
+                    part = Some(p);
+                    continue;
+                }
+            }
+            let path = state.store.temp_path();
+            let mut file = std::fs::File::create(&path)?;
+            let mut hasher = Md5::new();
+            let res = stream_field(&mut field, &mut file, Some(&mut hasher), MAX_REQUEST_FILE).await;
+            let size = match res {
+                Ok(n) => n,
+                Err(e) => {
+                    let _ = std::fs::remove_file(&path);
+                    return Err(e);
+                }
+            };
+            file.sync_data()?;
+            part = Some(Part::Temp(Received {
+                path,
+                filename,
+                size,
+                md5: hex::encode(hasher.finalize()),
+            }));
+        }
+    } else {
+        params = crate::server::read_params(req, 200 * 1024 * 1024).await?;
+    }
+
+    let auth = match check(&params) {
+        Ok(a) => a,
+        Err(e) => {
+            if let Some(Part::Temp(r)) = &part {
+                let _ = std::fs::remove_file(&r.path);
+            }
+            return Err(e);
+        }
+    };
+    let result = match action {
+        "upload" => upload(state, account, rt, params, part, range, upload_id, auth).await,
+        "explicit" => explicit(state, account, rt, &params),
+        "destroy" => destroy(state, account, rt, &params),
+        "rename" => rename(state, account, rt, &params),
+        "tags" => tags(state, account, rt, &params),
+        "context" => context(state, account, rt, &params),
+        "metadata" => metadata(state, account, rt, &params),
+        other => Err(ApiError::not_found(format!("Unknown action {other}"))),
+    };
+    result
+}
+
+/// Writes one authenticated chunk at its offset in the session file.
+#[allow(clippy::too_many_arguments)]
+async fn write_chunk(
+    state: &Arc<State>,
+    account: &Account,
+    upload_id: &str,
+    field: &mut axum::extract::multipart::Field<'_>,
+    start: u64,
+    end: u64,
+    total: Option<u64>,
+    filename: Option<String>,
+) -> ApiResult<Part> {
+    let session = {
+        let _g = state.chunk_lock.lock().await;
+        match state.store.chunk_session(&account.cloud_name, upload_id)? {
+            Some(s) => s,
+            None => {
+                let s = ChunkSession {
+                    cloud: account.cloud_name.clone(),
+                    upload_id: upload_id.to_owned(),
+                    file: ids::hex32(),
+                    total,
+                    ranges: Vec::new(),
+                };
+                std::fs::File::create(state.store.chunk_path(&s.file))?;
+                sync_dir(&state.store.root().join("chunks"))?;
+                state.store.save_chunk_session(&s)?;
+                s
+            }
+        }
+    };
+    let key = (account.cloud_name.clone(), upload_id.to_owned());
+    // Continue the running MD5 when this chunk starts where hashing stopped.
+    let mut hasher = {
+        let map = state.chunk_hashers.lock().unwrap_or_else(|p| p.into_inner());
+        let expected = map.get(&key).map(|(_, upto)| *upto).unwrap_or(0);
+        if expected == start {
+            Some(map.get(&key).map(|(h, _)| h.clone()).unwrap_or_default())
+        } else {
+            None
+        }
+    };
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(state.store.chunk_path(&session.file))?;
+    file.seek(SeekFrom::Start(start))?;
+    let size = stream_field(field, &mut file, hasher.as_mut(), MAX_REQUEST_FILE).await?;
+    if size != end - start + 1 {
+        return Err(ApiError::bad_request(format!(
+            "Chunk size {size} does not match Content-Range bytes {start}-{end}"
+        )));
+    }
+    file.sync_data()?;
+    Ok(Part::Chunk { start, end, size, filename, hashed: hasher })
+}
+
+/// Copies a temporary file into a session at `start` (for chunks whose fields came
+/// after the file part, authenticated only once the whole form was read).
+fn copy_into_session(state: &State, session: &ChunkSession, r: &Received, start: u64) -> ApiResult<()> {
+    let mut src = std::fs::File::open(&r.path)?;
+    let mut dst = std::fs::OpenOptions::new()
+        .write(true)
+        .open(state.store.chunk_path(&session.file))?;
+    dst.seek(SeekFrom::Start(start))?;
+    std::io::copy(&mut src, &mut dst)?;
+    dst.sync_data()?;
+    let _ = std::fs::remove_file(&r.path);
+    Ok(())
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn upload(
+    state: &Arc<State>,
+    account: &Account,
+    rt: &str,
+    mut params: Params,
+    part: Option<Part>,
+    range: Option<(u64, u64, Option<u64>)>,
+    upload_id: Option<String>,
+    auth: UploadAuth,
+) -> ApiResult<Json> {
+    let unsigned = matches!(auth, UploadAuth::UnsignedPreset(_));
+    apply_preset(state, account, &mut params)?;
+    let received = match part {
+        Some(Part::Chunk { start, end, size, filename, hashed }) => {
+            let uid = upload_id.unwrap_or_default();
+            return finish_chunk(state, account, rt, params, &uid, start, end, range.and_then(|r| r.2), size, filename, hashed, unsigned).await;
+        }
+        Some(Part::Temp(r)) => {
+            if let (Some((a, b, total)), Some(uid)) = (range, upload_id.as_deref()) {
+                // Unauthenticated-at-arrival chunk: copy it into its session now.
+                let session = {
+                    let _g = state.chunk_lock.lock().await;
+                    match state.store.chunk_session(&account.cloud_name, uid)? {
+                        Some(s) => s,
+                        None => {
+                            let s = ChunkSession {
+                                cloud: account.cloud_name.clone(),
+                                upload_id: uid.to_owned(),
+                                file: ids::hex32(),
+                                total,
+                                ranges: Vec::new(),
+                            };
+                            std::fs::File::create(state.store.chunk_path(&s.file))?;
+                            state.store.save_chunk_session(&s)?;
+                            s
+                        }
+                    }
+                };
+                if r.size != b - a + 1 {
+                    let _ = std::fs::remove_file(&r.path);
+                    return Err(ApiError::bad_request(format!(
+                        "Chunk size {} does not match Content-Range bytes {a}-{b}", r.size
+                    )));
+                }
+                copy_into_session(state, &session, &r, a)?;
+                return finish_chunk(state, account, rt, params, uid, a, b, total, r.size, r.filename, None, unsigned).await;
+            }
+            r
+        }
+        None => {
+            let file = params
+                .nonempty("file")
+                .ok_or_else(|| ApiError::bad_request("Missing required parameter - file"))?;
+            fetch_text_file(state, &file).await?
+        }
+    };
+    create_asset(state, account, rt, &params, received, unsigned).await
+}
+
+/// Records a chunk, and creates the asset when the last byte has arrived.
+#[allow(clippy::too_many_arguments)]
+async fn finish_chunk(
+    state: &Arc<State>,
+    account: &Account,
+    rt: &str,
+    params: Params,
+    upload_id: &str,
+    start: u64,
+    end: u64,
+    total: Option<u64>,
+    _size: u64,
+    filename: Option<String>,
+    hashed: Option<Md5>,
+    unsigned: bool,
+) -> ApiResult<Json> {
+    let key = (account.cloud_name.clone(), upload_id.to_owned());
+    let _g = state.chunk_lock.lock().await;
+    let mut session = state
+        .store
+        .chunk_session(&account.cloud_name, upload_id)?
+        .ok_or_else(|| ApiError::bad_request("Upload session expired"))?;
+    session.add_range(start, end + 1);
+    if total.is_some() {
+        session.total = total;
+    }
+    state.store.save_chunk_session(&session)?;
+    if let Some(h) = hashed {
+        let mut map = state.chunk_hashers.lock().unwrap_or_else(|p| p.into_inner());
+        map.insert(key.clone(), (h, end + 1));
+    }
+    if !session.complete() {
+        let mut o = JsonMap::new();
+        o.insert("done".into(), json!(false));
+        o.insert("bytes".into(), json!(session.received()));
+        if let Some(pid) = params.nonempty("public_id") {
+            o.insert("public_id".into(), json!(pid));
+        }
+        if rt != "auto" {
+            o.insert("resource_type".into(), json!(rt));
+        }
+        o.insert("kind".into(), json!("upload"));
+        return Ok(Json::Object(o));
+    }
+    let total = session.total.unwrap_or(0);
+    let (hasher, upto) = state
+        .chunk_hashers
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .remove(&key)
+        .unwrap_or_default();
+    let path = state.store.chunk_path(&session.file);
+    let p2 = path.clone();
+    let md5 = tokio::task::spawn_blocking(move || -> std::io::Result<String> {
+        let (mut h, from) = if upto <= total { (hasher, upto) } else { (Md5::new(), 0) };
+        if from < total {
+            let mut f = std::fs::File::open(&p2)?;
+            f.seek(SeekFrom::Start(from))?;
+            let mut buf = vec![0u8; 1 << 20];
+            loop {
+                let n = f.read(&mut buf)?;
+                if n == 0 {
+                    break;
+                }
+                h.update(&buf[..n]);
+            }
+        }
+        Ok(hex::encode(h.finalize()))
+    })
+    .await
+    .map_err(|e| ApiError::internal(e.to_string()))??;
+    let received = Received { path, filename, size: total, md5 };
+    let result = create_asset(state, account, rt, &params, received, unsigned).await;
+    state.store.drop_chunk_session(&session)?;
+    result
+}
+
+/// Merges an upload preset's settings under the request's own parameters.
+fn apply_preset(state: &State, account: &Account, params: &mut Params) -> ApiResult<()> {
+    let Some(name) = params.nonempty("upload_preset") else {
+        return Ok(());
+    };
+    let (_, settings) = state
+        .store
+        .preset(&account.cloud_name, &name)?
+        .ok_or_else(|| ApiError::bad_request("Upload preset not found"))?;
+    for (k, v) in settings {
+        if matches!(k.as_str(), "name" | "unsigned" | "settings") || params.has(&k) {
+            continue;
+        }
+        let text = match v {
+            Json::String(s) => s,
+            Json::Bool(b) => b.to_string(),
+            Json::Array(items) => items
+                .iter()
+                .map(|i| i.as_str().map(str::to_owned).unwrap_or_else(|| i.to_string()))
+                .collect::<Vec<_>>()
+                .join(","),
+            other => other.to_string(),
+        };
+        params.push_text(&k, text);
+    }
+    Ok(())
+}
+
+/// Writes `bytes` to a flushed temporary file.
+fn temp_from_bytes(state: &State, bytes: &[u8], filename: Option<String>) -> ApiResult<Received> {
+    let path = state.store.temp_path();
+    let mut f = std::fs::File::create(&path)?;
+    f.write_all(bytes)?;
+    f.sync_data()?;
+    Ok(Received {
+        path,
+        filename,
+        size: bytes.len() as u64,
+        md5: hex::encode(Md5::digest(bytes)),
+    })
+}
+
+/// Loads a `file` given as text: a base64 data URI or a loopback `http(s)` URL.
+async fn fetch_text_file(state: &State, file: &str) -> ApiResult<Received> {
+    if let Some(rest) = file.strip_prefix("data:") {
+        let (_, b64) = rest
+            .split_once(";base64,")
+            .ok_or_else(|| ApiError::bad_request("Invalid data URI: only base64 data URIs are supported"))?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(b64.trim())
+            .map_err(|e| ApiError::bad_request(format!("Invalid data URI: {e}")))?;
+        return temp_from_bytes(state, &bytes, None);
+    }
+    if file.starts_with("http://") || file.starts_with("https://") {
+        let url = reqwest::Url::parse(file)
+            .map_err(|e| ApiError::bad_request(format!("Error in loading {file} - {e}")))?;
+        let loopback = match url.host() {
+            Some(url::Host::Domain(d)) => d == "localhost",
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+            None => false,
+        };
+        if !loopback {
+            return Err(ApiError::bad_request(format!(
+                "Error in loading {file} - the emulator fetches loopback URLs only"
+            )));
+        }
+        let resp = reqwest::get(url.clone())
+            .await
+            .map_err(|e| ApiError::bad_request(format!("Error in loading {file} - {e}")))?;
+        if !resp.status().is_success() {
+            return Err(ApiError::bad_request(format!(
+                "Error in loading {file} - {}",
+                resp.status()
+            )));
+        }
+        let name = url.path_segments().and_then(|mut s| s.next_back()).map(str::to_owned);
+        let path = state.store.temp_path();
+        let mut f = std::fs::File::create(&path)?;
+        let mut hasher = Md5::new();
+        let mut size = 0u64;
+        let mut resp = resp;
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| ApiError::bad_request(format!("Error in loading {file} - {e}")))?
+        {
+            size += chunk.len() as u64;
+            if size > MAX_REQUEST_FILE {
+                let _ = std::fs::remove_file(&path);
+                return Err(ApiError::bad_request(format!(
+                    "File size too large. Got {size}. Maximum is {MAX_REQUEST_FILE}."
+                )));
+            }
+            f.write_all(&chunk)?;
+            hasher.update(&chunk);
+        }
+        f.sync_data()?;
+        return Ok(Received { path, filename: name, size, md5: hex::encode(hasher.finalize()) });
+    }
+    Err(ApiError::bad_request(format!(
+        "Error in loading {file} - only file parts, base64 data URIs and loopback URLs are supported by the emulator"
+    )))
+}
+
+/// Image format and dimensions read from the file header, if it is an image.
+pub fn probe_image(path: &std::path::Path) -> Option<(String, u32, u32)> {
+    let reader = image::ImageReader::open(path).ok()?.with_guessed_format().ok()?;
+    let format = reader.format()?;
+    let ext = format.extensions_str().first()?.to_string();
+    let (w, h) = reader.into_dimensions().ok()?;
+    Some((ext, w, h))
+}
+
+const VIDEO_EXTENSIONS: &[&str] = &["mp4", "mov", "webm", "avi", "mkv", "m4v", "ogv", "mp3", "wav", "ogg", "flv", "3gp"];
+
+/// The file name's stem and extension (the basename only: absolute paths are cut).
+fn split_filename(name: &str) -> (String, String) {
+    let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
+    match base.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() => (stem.to_owned(), ext.to_ascii_lowercase()),
+        _ => (base.to_owned(), String::new()),
+    }
+}
+
+fn clean_folder(f: &str) -> String {
+    f.trim_matches('/').to_owned()
+}
+
+/// Creates (or finds, with `overwrite=false`) the asset for a received file.
+pub async fn create_asset(
+    state: &Arc<State>,
+    account: &Account,
+    rt_path: &str,
+    params: &Params,
+    received: Received,
+    unsigned: bool,
+) -> ApiResult<Json> {
+    let outcome = store_asset(state, account, rt_path, params, &received, unsigned);
+    if received.path.exists() {
+        let _ = std::fs::remove_file(&received.path);
+    }
+    let (asset, existing) = outcome?;
+    let mut body = asset_json(account, &asset, Shape { upload: true, ..Shape::default() });
+    if existing {
+        body["existing"] = json!(true);
+    }
+    let notify = params
+        .nonempty("notification_url")
+        .or_else(|| account.notification_url.clone());
+    let is_async = params.flag("async").unwrap_or(false);
+    if let Some(url) = notify {
+        let mut payload = JsonMap::new();
+        payload.insert("notification_type".into(), json!("upload"));
+        payload.insert("timestamp".into(), json!(ids::iso8601(ids::now())));
+        payload.insert("request_id".into(), json!(ids::hex32()));
+        if let Json::Object(m) = &body {
+            for (k, v) in m {
+                payload.insert(k.clone(), v.clone());
+            }
+        }
+        payload.insert(
+            "notification_context".into(),
+            json!({"triggered_at": ids::iso8601(ids::now()), "triggered_by": {"source": "api", "id": account.api_key}}),
+        );
+        payload.insert("signature_key".into(), json!(account.api_key));
+        state.webhooks.send(account.clone(), url, Json::Object(payload));
+    }
+    if is_async {
+        return Ok(json!({
+            "status": "pending", "type": asset.delivery_type, "batch_id": ids::hex32(),
+            "public_id": asset.public_id, "resource_type": asset.resource_type
+        }));
+    }
+    Ok(body)
+}
+
+fn store_asset(
+    state: &State,
+    account: &Account,
+    rt_path: &str,
+    params: &Params,
+    received: &Received,
+    unsigned: bool,
+) -> ApiResult<(Asset, bool)> {
+    let cloud = &account.cloud_name;
+    let filename = params
+        .nonempty("filename_override")
+        .or_else(|| received.filename.clone());
+    let (stem, ext) = filename.as_deref().map(split_filename).unwrap_or_default();
+    let image = probe_image(&received.path);
+    let resource_type = match rt_path {
+        "auto" => {
+            if image.is_some() {
+                "image"
+            } else if VIDEO_EXTENSIONS.contains(&ext.as_str()) {
+                "video"
+            } else {
+                "raw"
+            }
+        }
+        "image" if image.is_none() => {
+            return Err(ApiError::bad_request(match &filename {
+                Some(f) => format!("Invalid image file: {f}"),
+                None => "Invalid image file".to_owned(),
+            }))
+        }
+        other => other,
+    }
+    .to_owned();
+    let (format, width, height) = match (&image, resource_type.as_str()) {
+        (Some((f, w, h)), "image") => (f.clone(), Some(*w), Some(*h)),
+        (_, "video") => (if ext.is_empty() { "mp4".into() } else { ext.clone() }, None, None),
+        _ => (String::new(), None, None),
+    };
+    let delivery_type = params.nonempty("type").unwrap_or_else(|| "upload".into());
+    let explicit_id = params.nonempty("public_id");
+    let mut public_id = match &explicit_id {
+        Some(p) => p.clone(),
+        None => {
+            let use_filename = params.flag("use_filename").unwrap_or(false);
+            let unique = params.flag("unique_filename").unwrap_or(true);
+            let mut base = if use_filename && !stem.is_empty() {
+                let clean: String = stem
+                    .chars()
+                    .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+                    .collect();
+                if unique {
+                    format!("{clean}_{}", ids::alnum(6))
+                } else {
+                    clean
+                }
+            } else {
+                ids::alnum(20)
+            };
+            if resource_type == "raw" && !ext.is_empty() {
+                base = format!("{base}.{ext}");
+            }
+            base
+        }
+    };
+    let folder = params.nonempty("folder").map(|f| clean_folder(&f)).filter(|f| !f.is_empty());
+    let prefix = params.nonempty("public_id_prefix").map(|f| clean_folder(&f)).filter(|f| !f.is_empty());
+    let mut asset_folder = params
+        .nonempty("asset_folder")
+        .map(|f| clean_folder(&f))
+        .or_else(|| folder.clone())
+        .unwrap_or_default();
+    if account.folder_mode == FolderMode::Dynamic
+        && prefix.is_none()
+        && folder.is_none()
+        && !asset_folder.is_empty()
+        && params.flag("use_asset_folder_as_public_id_prefix").unwrap_or(false)
+    {
+        public_id = format!("{asset_folder}/{public_id}");
+    }
+    if let Some(p) = &prefix {
+        public_id = format!("{p}/{public_id}");
+    }
+    if let Some(f) = &folder {
+        public_id = format!("{f}/{public_id}");
+    }
+    if account.folder_mode == FolderMode::Fixed {
+        asset_folder = public_id.rsplit_once('/').map(|(f, _)| f.to_owned()).unwrap_or_default();
+    }
+    let display_name = params.nonempty("display_name").unwrap_or_else(|| {
+        if params.flag("use_filename_as_display_name").unwrap_or(false) && !stem.is_empty() {
+            stem.clone()
+        } else {
+            public_id.rsplit('/').next().unwrap_or(&public_id).to_owned()
+        }
+    });
+
+    let existing = state.store.get(cloud, &resource_type, &delivery_type, &public_id)?;
+    let overwrite = params.flag("overwrite").unwrap_or(!unsigned);
+    if let Some(old) = &existing {
+        if !overwrite {
+            return Ok((old.clone(), true));
+        }
+    }
+    let now = ids::now();
+    let version = match &existing {
+        Some(old) if old.version >= now => old.version + 1,
+        _ => now,
+    };
+    let version_id = ids::hex32();
+    let blob = format!("{}-{}", ids::hex32(), version_id);
+    let tags: Vec<String> = params.list("tags");
+    let context = params.nonempty("context").map(|c| parse_pairs(&c)).unwrap_or_default();
+    let metadata = params.nonempty("metadata").map(|c| parse_pairs(&c)).unwrap_or_default();
+    let asset = Asset {
+        cloud: cloud.clone(),
+        resource_type,
+        delivery_type,
+        public_id,
+        asset_id: existing.as_ref().map(|a| a.asset_id.clone()).unwrap_or_else(ids::hex32),
+        version,
+        version_id,
+        format,
+        width,
+        height,
+        bytes: received.size,
+        etag: received.md5.clone(),
+        created_at: ids::iso8601(now),
+        tags,
+        context,
+        metadata,
+        asset_folder,
+        display_name,
+        original_filename: if stem.is_empty() { "file".into() } else { stem },
+        blob: blob.clone(),
+        seq: 0,
+    };
+    state.store.adopt_blob(&received.path, &blob)?;
+    match state.store.put(&asset) {
+        Ok(Some(old_blob)) => state.store.drop_blob(&old_blob),
+        Ok(None) => {}
+        Err(e) => {
+            state.store.drop_blob(&blob);
+            return Err(e);
+        }
+    }
+    if !asset.asset_folder.is_empty() {
+        let mut path = String::new();
+        for part in asset.asset_folder.split('/') {
+            if !path.is_empty() {
+                path.push('/');
+            }
+            path.push_str(part);
+            state.store.add_folder(cloud, &path)?;
+        }
+    }
+    Ok((asset, false))
+}
+
+fn resolve_rt(rt: &str) -> &str {
+    if rt == "auto" {
+        "image"
+    } else {
+        rt
+    }
+}
+
+fn require(params: &Params, name: &str) -> ApiResult<String> {
+    params
+        .nonempty(name)
+        .ok_or_else(|| ApiError::bad_request(format!("Missing required parameter - {name}")))
+}
+
+fn find(state: &State, account: &Account, rt: &str, params: &Params, public_id: &str) -> ApiResult<Option<Asset>> {
+    let ty = params.nonempty("type").unwrap_or_else(|| "upload".into());
+    state.store.get(&account.cloud_name, resolve_rt(rt), &ty, public_id)
+}
+
+fn explicit(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResult<Json> {
+    let public_id = require(params, "public_id")?;
+    let mut asset = find(state, account, rt, params, &public_id)?
+        .ok_or_else(|| ApiError::not_found(format!("Resource not found - {public_id}")))?;
+    if params.has("tags") {
+        asset.tags = params.list("tags");
+    }
+    if let Some(c) = params.nonempty("context") {
+        asset.context = parse_pairs(&c);
+    }
+    if let Some(m) = params.nonempty("metadata") {
+        asset.metadata = parse_pairs(&m);
+    }
+    if let Some(d) = params.nonempty("display_name") {
+        asset.display_name = d;
+    }
+    state.store.update_attrs(&asset)?;
+    let mut body = asset_json(account, &asset, Shape { upload: true, ..Shape::default() });
+    if let Some(eager) = params.nonempty("eager") {
+        let client = account.client();
+        let items: Vec<Json> = eager
+            .split('|')
+            .filter(|t| !t.is_empty())
+            .map(|t| {
+                let (tr, fmt) = match t.rsplit_once('/') {
+                    Some((tr, f)) if !f.contains('_') => (tr, Some(f)),
+                    _ => (t, None),
+                };
+                let mut o = cldkit::Map::new();
+                o.insert("resource_type", asset.resource_type.as_str());
+                o.insert("type", asset.delivery_type.as_str());
+                o.insert("raw_transformation", tr);
+                o.insert("version", cldkit::Value::Int(asset.version));
+                o.insert("format", fmt.unwrap_or(&asset.format));
+                let url = |secure: bool| {
+                    let mut o = o.clone();
+                    o.insert("secure", secure);
+                    client.url(&asset.public_id, &o).unwrap_or_default()
+                };
+                json!({"transformation": t, "format": fmt.unwrap_or(&asset.format), "url": url(false), "secure_url": url(true)})
+            })
+            .collect();
+        body["eager"] = Json::Array(items);
+    }
+    Ok(body)
+}
+
+fn destroy(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResult<Json> {
+    let public_id = require(params, "public_id")?;
+    let result = match find(state, account, rt, params, &public_id)? {
+        Some(a) if state.store.delete(&a)? => "ok",
+        _ => "not found",
+    };
+    Ok(json!({"result": result}))
+}
+
+fn rename(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResult<Json> {
+    let from = require(params, "from_public_id")?;
+    let to = require(params, "to_public_id")?;
+    let asset = find(state, account, rt, params, &from)?
+        .ok_or_else(|| ApiError::not_found(format!("Resource not found - {from}")))?;
+    let to_type = params.nonempty("to_type").unwrap_or_else(|| asset.delivery_type.clone());
+    if let Some(other) = state.store.get(&account.cloud_name, &asset.resource_type, &to_type, &to)? {
+        if other.asset_id != asset.asset_id && !params.flag("overwrite").unwrap_or(false) {
+            return Err(ApiError::bad_request(format!("to_public_id ({to}) already exists")));
+        }
+    }
+    let now = ids::now();
+    let version = if asset.version >= now { asset.version + 1 } else { now };
+    if let Some(old_blob) = state.store.rename(&asset, &to_type, &to, version)? {
+        state.store.drop_blob(&old_blob);
+    }
+    let renamed = state
+        .store
+        .get_by_asset_id(&account.cloud_name, &asset.asset_id)?
+        .ok_or_else(|| ApiError::internal("renamed asset vanished"))?;
+    Ok(asset_json(account, &renamed, Shape { upload: true, ..Shape::default() }))
+}
+
+fn each_target(
+    state: &State,
+    account: &Account,
+    rt: &str,
+    params: &Params,
+    mut f: impl FnMut(&mut Asset),
+) -> ApiResult<Vec<String>> {
+    let ids_ = params.ids("public_ids");
+    if ids_.is_empty() {
+        return Err(ApiError::bad_request("Missing required parameter - public_ids"));
+    }
+    let mut done = Vec::new();
+    for id in ids_ {
+        if let Some(mut a) = find(state, account, rt, params, &id)? {
+            f(&mut a);
+            state.store.update_attrs(&a)?;
+            done.push(id);
+        }
+    }
+    Ok(done)
+}
+
+fn tags(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResult<Json> {
+    let command = require(params, "command")?;
+    let tag_list = params.list("tag");
+    if command != "remove_all" && tag_list.is_empty() {
+        return Err(ApiError::bad_request("Missing required parameter - tag"));
+    }
+    if command == "set_exclusive" {
+        let ty = params.nonempty("type").unwrap_or_else(|| "upload".into());
+        for mut a in state.store.all(&account.cloud_name)? {
+            if a.resource_type == resolve_rt(rt) && a.delivery_type == ty && a.tags.iter().any(|t| tag_list.contains(t)) {
+                a.tags.retain(|t| !tag_list.contains(t));
+                state.store.update_attrs(&a)?;
+            }
+        }
+    }
+    let done = each_target(state, account, rt, params, |a| match command.as_str() {
+        "add" | "set_exclusive" => {
+            for t in &tag_list {
+                if !a.tags.contains(t) {
+                    a.tags.push(t.clone());
+                }
+            }
+        }
+        "remove" => a.tags.retain(|t| !tag_list.contains(t)),
+        "replace" => a.tags = tag_list.clone(),
+        "remove_all" => a.tags.clear(),
+        _ => {}
+    })?;
+    if !matches!(command.as_str(), "add" | "set_exclusive" | "remove" | "replace" | "remove_all") {
+        return Err(ApiError::bad_request(format!("Invalid command {command}")));
+    }
+    Ok(json!({"public_ids": done}))
+}
+
+fn context(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResult<Json> {
+    let command = require(params, "command")?;
+    let ctx = params.nonempty("context").map(|c| parse_pairs(&c)).unwrap_or_default();
+    if !matches!(command.as_str(), "add" | "remove_all") {
+        return Err(ApiError::bad_request(format!("Invalid command {command}")));
+    }
+    let done = each_target(state, account, rt, params, |a| {
+        if command == "add" {
+            for (k, v) in &ctx {
+                a.context.insert(k.clone(), v.clone());
+            }
+        } else {
+            a.context.clear();
+        }
+    })?;
+    Ok(json!({"public_ids": done}))
+}
+
+fn metadata(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResult<Json> {
+    let md = parse_pairs(&require(params, "metadata")?);
+    let done = each_target(state, account, rt, params, |a| {
+        for (k, v) in &md {
+            if v.as_str() == Some("") {
+                a.metadata.remove(k);
+            } else {
+                a.metadata.insert(k.clone(), v.clone());
+            }
+        }
+    })?;
+    Ok(json!({"public_ids": done}))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn content_ranges() {
+        assert_eq!(parse_content_range("bytes 0-999/2500").unwrap(), (0, 999, Some(2500)));
+        assert_eq!(parse_content_range("bytes 1000-1999/-1").unwrap(), (1000, 1999, None));
+        assert!(parse_content_range("bytes 0--1/0").is_err());
+        assert!(parse_content_range("bytes 5-4/10").is_err());
+        assert!(parse_content_range("bytes 0-10/10").is_err());
+    }
+
+    #[test]
+    fn filenames_lose_their_directories() {
+        assert_eq!(split_filename("/home/u/tiny.PNG"), ("tiny".into(), "png".into()));
+        assert_eq!(split_filename("big"), ("big".into(), String::new()));
+    }
+}
