@@ -412,8 +412,8 @@ CldkitStatus cldkit_picture_tag(const CldkitClient *client,
 
 /**
  * The upload parameters `options_json` produce after cleanup (what an upload sends
- * besides `file`, `signature` and `api_key`): `*out_json` receives a JSON object of
- * strings and lists of strings.
+ * besides `file`, `signature` and `api_key`): `*out_json` receives a JSON object
+ * whose values are the text each parameter is sent as (lists: a list of texts).
  *
  * # Safety
  * `client` is a live handle; `options_json` NUL-terminated; `out_json` writable;

@@ -3,6 +3,7 @@
 use std::ffi::c_char;
 
 use cldkit::upload::UploadRequest;
+use cldkit::{Map, Value};
 
 use crate::abi::{json_map, out, text, to_json};
 use crate::client::CldkitClient;
@@ -20,9 +21,24 @@ fn request_json(req: &UploadRequest) -> serde_json::Value {
     })
 }
 
+/// Parameters as the text the form sends: each value's `py_str`, lists item by item.
+fn wire_text(params: &Map) -> serde_json::Map<String, serde_json::Value> {
+    let text = |v: &Value| serde_json::Value::from(v.py_str().into_owned());
+    params
+        .iter()
+        .map(|(k, v)| {
+            let j = match v {
+                Value::List(items) => serde_json::Value::Array(items.iter().map(text).collect()),
+                other => text(other),
+            };
+            (k.clone(), j)
+        })
+        .collect()
+}
+
 /// The upload parameters `options_json` produce after cleanup (what an upload sends
-/// besides `file`, `signature` and `api_key`): `*out_json` receives a JSON object of
-/// strings and lists of strings.
+/// besides `file`, `signature` and `api_key`): `*out_json` receives a JSON object
+/// whose values are the text each parameter is sent as (lists: a list of texts).
 ///
 /// # Safety
 /// `client` is a live handle; `options_json` NUL-terminated; `out_json` writable;
@@ -40,7 +56,7 @@ pub unsafe extern "C" fn cldkit_upload_params(
             let out_json = out(out_json)?;
             let c = crate::abi::client(client)?;
             let options = json_map(options_json, "options_json")?;
-            put_string(out_json, to_json(&c.upload_params(&options)?)?)
+            put_string(out_json, to_json(&wire_text(&c.upload_params(&options)?))?)
         })
     }
 }

@@ -126,8 +126,9 @@ static void encode_string(smart_str *buf, const char *s, size_t len)
 }
 
 /* A PHP array: a list when its keys are 0..n-1 in order, else an object (integer
- * keys become strings). Key order is kept. */
-static bool encode_array(smart_str *buf, HashTable *ht, int depth)
+ * keys become strings). Key order is kept. `as_map` forces an object (for the
+ * properties of a stdClass, PHP's way to write an empty or list-like map). */
+static bool encode_table(smart_str *buf, HashTable *ht, int depth, bool as_map)
 {
     zend_string *key;
     zend_ulong index;
@@ -138,7 +139,7 @@ static bool encode_array(smart_str *buf, HashTable *ht, int depth)
         throw_argument("options are nested deeper than %s levels (or refer to themselves)", "64");
         return false;
     }
-    if (zend_array_is_list(ht)) {
+    if (!as_map && zend_array_is_list(ht)) {
         smart_str_appendc(buf, '[');
         ZEND_HASH_FOREACH_VAL_IND(ht, item) {
             if (!first) {
@@ -203,9 +204,15 @@ static bool encode_zval(smart_str *buf, zval *value, int depth)
             encode_string(buf, Z_STRVAL_P(value), Z_STRLEN_P(value));
             return true;
         case IS_ARRAY:
-            return encode_array(buf, Z_ARRVAL_P(value), depth);
+            return encode_table(buf, Z_ARRVAL_P(value), depth, false);
+        case IS_OBJECT:
+            if (Z_OBJCE_P(value) == zend_standard_class_def) {
+                return encode_table(buf, Z_OBJPROP_P(value), depth, true);
+            }
+            ZEND_FALLTHROUGH;
         default:
-            throw_argument("values of type %s cannot be passed to cldkit", zend_zval_type_name(value));
+            throw_argument("values of type %s cannot be passed to cldkit (use arrays, or stdClass for a map)",
+                           zend_zval_type_name(value));
             return false;
     }
 }
@@ -215,7 +222,7 @@ static bool encode_options(smart_str *buf, HashTable *options)
 {
     if (options == NULL) {
         smart_str_appendl(buf, "{}", 2);
-    } else if (!encode_array(buf, options, 0)) {
+    } else if (!encode_table(buf, options, 0, false)) {
         return false;
     }
     smart_str_0(buf);

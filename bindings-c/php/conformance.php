@@ -1,0 +1,184 @@
+<?php
+/**
+ * Conformance driver: reads cases (JSON Lines, see shared/conformance/README.md) on
+ * stdin and writes one {"id", "result"} line per case, computed through the public
+ * CldKit\Client API.
+ *
+ *   php -d extension=cldkit.so bindings-c/php/conformance.php [--profile python] < cases.jsonl
+ *   php -d ffi.enable=1 bindings-c/php/conformance.php --ffi [--profile python] < cases.jsonl
+ *
+ * Without --ffi the compiled extension must be loaded; with --ffi it must not be
+ * (the FFI class is used; CLDKIT_LIBRARY names libcldkit.so). Every case is run
+ * with the clock fixed at 1700000000, as the corpus was recorded. A failed call is
+ * {"error": "<kind>: <message>"}; a kind this driver does not know is
+ * {"unsupported": kind}.
+ */
+
+declare(strict_types=1);
+
+use CldKit\Client;
+
+const CORPUS_CLOCK = 1700000000;
+
+$profile = 'default';
+$ffi = false;
+for ($i = 1; $i < $argc; $i++) {
+    if ($argv[$i] === '--profile' && isset($argv[$i + 1])) {
+        $profile = $argv[++$i];
+    } elseif ($argv[$i] === '--ffi') {
+        $ffi = true;
+    } else {
+        fwrite(STDERR, "usage: conformance.php [--profile default|python] [--ffi]\n");
+        exit(2);
+    }
+}
+if ($ffi) {
+    if (extension_loaded('cldkit')) {
+        fwrite(STDERR, "--ffi: run PHP without the cldkit extension\n");
+        exit(2);
+    }
+    require __DIR__ . '/src/autoload.php';
+} elseif (!extension_loaded('cldkit')) {
+    fwrite(STDERR, "the cldkit extension is not loaded (or pass --ffi)\n");
+    exit(2);
+}
+
+/** A decoded JSON object as an array (to_php() keeps list-like objects as stdClass). */
+function map_of(mixed $v): mixed
+{
+    return $v instanceof stdClass ? get_object_vars($v) : $v;
+}
+
+/** The options map of an input field (absent: none). */
+function opts(array $input, string $name = 'options'): array
+{
+    $v = map_of($input[$name] ?? []);
+    if (!is_array($v)) {
+        throw new InvalidArgumentException("`$name` must be a map");
+    }
+    return $v;
+}
+
+/** An upload request in the corpus shape: fields sorted by name (stable). */
+function request(array $r): array
+{
+    $fields = $r['fields'];
+    usort($fields, fn ($a, $b) => strcmp($a[0], $b[0]));
+    $out = ['url' => $r['url'], 'fields' => $fields];
+    if ($r['authorization'] !== null) {
+        $out['authorization'] = $r['authorization'];
+    }
+    return $out;
+}
+
+/** The URL kinds: url() for a string source, urlValue() for any other value. */
+function delivery_url(Client $c, array $in): mixed
+{
+    $source = $in['source'] ?? null;
+    return is_string($source) ? $c->url($source, opts($in)) : $c->urlValue($source, opts($in));
+}
+
+function run_case(Client $c, string $kind, array $in, array $config): array
+{
+    switch ($kind) {
+        case 'url':
+            return ['url' => delivery_url($c, $in)];
+        case 'analytics':
+            $url = delivery_url($c, $in);
+            $a = null;
+            if (is_string($url) && ($q = strpos($url, '?')) !== false) {
+                foreach (explode('&', substr($url, $q + 1)) as $pair) {
+                    if (str_starts_with($pair, '_a=')) {
+                        $a = substr($pair, 3);
+                        break;
+                    }
+                }
+            }
+            return ['url' => $url, 'a' => $a];
+        case 'video_thumbnail_url':
+            return ['url' => $c->videoThumbnailUrl($in['public_id'], opts($in))];
+        case 'auth_token':
+            return ['token' => $c->authToken(opts($in))];
+        case 'config_parse':
+            return ['config' => Client::parseCloudinaryUrl($in['url'], ($in['env'] ?? '') === 'CLOUDINARY_ACCOUNT_URL')];
+        case 'api_url':
+            return ['url' => $c->apiUrl($in['action'], opts($in))];
+        case 'sign_request':
+            $secret = array_key_exists('api_secret', $in) ? $in['api_secret'] : ($config['api_secret'] ?? '');
+            return ['signature' => Client::apiSignRequest(opts($in, 'params'), $secret,
+                $in['algorithm'] ?? 'sha1', $in['signature_version'] ?? 2)];
+        case 'verify_notification':
+            return ['valid' => $c->withFixedTime($in['now'] ?? CORPUS_CLOCK)->verifyNotification(
+                $in['body'], $in['timestamp'] ?? null, $in['signature'],
+                array_key_exists('valid_for', $in) ? $in['valid_for'] : null)];
+        case 'verify_api_response':
+            return ['valid' => $c->verifyApiResponse($in['public_id'] ?? null, $in['version'] ?? null, $in['signature'])];
+        case 'upload_params':
+            return ['params' => $c->uploadParams(opts($in))];
+        case 'signed_upload_form':
+            return request($c->uploadForm($in['file'], opts($in)));
+        case 'upload_api_call':
+            return request($c->uploadApiCall($in['method'], opts($in, 'args'), opts($in)));
+        case 'private_download_url':
+            return ['url' => $c->privateDownloadUrl($in['public_id'] ?? null, $in['format'] ?? null, opts($in))];
+        case 'download_archive_url':
+            return ['url' => $c->downloadArchiveUrl(opts($in))];
+        case 'download_zip_url':
+            return ['url' => $c->downloadZipUrl(opts($in))];
+        case 'download_folder':
+            return ['url' => $c->downloadFolder($in['folder_path'] ?? null, opts($in))];
+        case 'download_backedup_asset':
+            return ['url' => $c->downloadBackedupAsset($in['asset_id'] ?? null, $in['version_id'] ?? null, opts($in))];
+        case 'zip_download_url':
+            return ['url' => $c->zipDownloadUrl($in['tag'] ?? null, opts($in))];
+        case 'download_generated_sprite':
+            return ['url' => $c->downloadGeneratedSprite($in['tag'] ?? null, $in['urls'] ?? null, opts($in))];
+        case 'download_multi':
+            return ['url' => $c->downloadMulti($in['tag'] ?? null, $in['urls'] ?? null, opts($in))];
+        case 'image_tag':
+            return ['html' => $c->imageTag($in['public_id'], opts($in))];
+        case 'video_tag':
+            return ['html' => $c->videoTag($in['public_id'], opts($in))];
+        case 'picture_tag':
+            return ['html' => $c->pictureTag($in['public_id'], opts($in))];
+        default:
+            return ['unsupported' => $kind];
+    }
+}
+
+/**
+ * Decoded JSON as PHP option values: objects become arrays in key order, except an
+ * object that would read as a list (empty, or keys "0".."n-1"), which stays a
+ * stdClass, PHP's way to write such a map. 2.0 decodes to float(2.0) and is passed
+ * on as 2.0.
+ */
+function to_php(mixed $v): mixed
+{
+    if (is_array($v)) {
+        return array_map(to_php(...), $v);
+    }
+    if ($v instanceof stdClass) {
+        $a = array_map(to_php(...), get_object_vars($v));
+        return array_is_list($a) ? (object) $a : $a;
+    }
+    return $v;
+}
+
+$flags = JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_INVALID_UTF8_SUBSTITUTE;
+while (($line = fgets(STDIN)) !== false) {
+    if (trim($line) === '') {
+        continue;
+    }
+    $case = to_php(json_decode($line, false, 512, JSON_THROW_ON_ERROR));
+    try {
+        $config = map_of($case['config'] ?? []);
+        $client = (new Client($config + ['profile' => $profile]))->withFixedTime(CORPUS_CLOCK);
+        $result = run_case($client, (string) ($case['kind'] ?? ''), map_of($case['input'] ?? []), $config);
+    } catch (CldKit\Exception $e) {
+        $result = ['error' => $e->getKind() . ': ' . $e->getMessage()];
+    } catch (TypeError | ValueError | InvalidArgumentException $e) {
+        // The PHP signature rejects the input type (e.g. a non-string public id).
+        $result = ['error' => get_class($e) . ': ' . $e->getMessage()];
+    }
+    echo json_encode(['id' => $case['id'] ?? null, 'result' => $result], $flags), "\n";
+}

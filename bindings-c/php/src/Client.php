@@ -1,0 +1,411 @@
+<?php
+
+declare(strict_types=1);
+
+namespace CldKit;
+
+use FFI;
+use FFI\CData;
+
+/**
+ * CldKit\Client over ext-ffi and libcldkit.so: the same API as the cldkit extension,
+ * for hosts where FFI is allowed but extensions are not.
+ *
+ * The library is found through the CLDKIT_LIBRARY environment variable (a path to
+ * libcldkit.so) or the dynamic loader's search path; the declarations are read from
+ * cldkit.h next to it (<prefix>/include/cldkit.h), from CLDKIT_HEADER, or from the
+ * repository's include/cldkit.h.
+ *
+ * Options are PHP arrays; they cross as JSON (json_encode with
+ * JSON_PRESERVE_ZERO_FRACTION, so 2.0 stays a float and key order is kept).
+ * Handles are immutable: with*() methods return new clients.
+ */
+final class Client
+{
+    private static ?FFI $ffi = null;
+
+    private ?CData $handle = null;
+
+    /** @param array<string, mixed> $config SDK settings (cloud_name, api_key, ...); "profile" selects default/python. */
+    public function __construct(array $config)
+    {
+        $this->handle = self::newHandle(fn (FFI $f, CData $out, CData $err) =>
+            $f->cldkit_client_new(self::encode($config), FFI::addr($out), FFI::addr($err)));
+    }
+
+    public function __destruct()
+    {
+        if ($this->handle !== null) {
+            self::ffi()->cldkit_client_free($this->handle);
+            $this->handle = null;
+        }
+    }
+
+    public function __clone()
+    {
+        throw new \Error('Trying to clone an uncloneable object of class CldKit\\Client');
+    }
+
+    /** A client configured from a CLOUDINARY_URL. */
+    public static function fromUrl(string $cloudinaryUrl): static
+    {
+        self::checkText($cloudinaryUrl, 'cloudinary_url');
+        return self::wrap(self::newHandle(fn (FFI $f, CData $out, CData $err) =>
+            $f->cldkit_client_from_url($cloudinaryUrl, FFI::addr($out), FFI::addr($err))));
+    }
+
+    /** A client configured from CLOUDINARY_* environment variables or CLOUDINARY_URL. */
+    public static function fromEnv(): static
+    {
+        return self::wrap(self::newHandle(fn (FFI $f, CData $out, CData $err) =>
+            $f->cldkit_client_from_env(FFI::addr($out), FFI::addr($err))));
+    }
+
+    /** This client in another compatibility profile ("default" or "python"). */
+    public function withProfile(string $profile): static
+    {
+        self::checkText($profile, 'profile');
+        return self::wrap(self::newHandle(fn (FFI $f, CData $out, CData $err) =>
+            $f->cldkit_client_with_profile($this->handle, $profile, FFI::addr($out), FFI::addr($err))));
+    }
+
+    /** This client with its clock fixed at $unixSeconds. */
+    public function withFixedTime(int $unixSeconds): static
+    {
+        return self::wrap(self::newHandle(fn (FFI $f, CData $out, CData $err) =>
+            $f->cldkit_client_with_fixed_time($this->handle, $unixSeconds, FFI::addr($out), FFI::addr($err))));
+    }
+
+    /** The delivery URL of $source (a public id or remote URL). */
+    public function url(string $source, array $options = []): string
+    {
+        self::checkText($source, 'source');
+        $o = self::encode($options);
+        return $this->text(fn (FFI $f, CData $out, CData $err) =>
+            $f->cldkit_url($this->handle, $source, $o, FFI::addr($out), FFI::addr($err)));
+    }
+
+    /** Like url() for a source of any type, as the SDK accepts it (null gives null). */
+    public function urlValue(mixed $source, array $options = []): mixed
+    {
+        $s = self::encode($source);
+        $o = self::encode($options);
+        return $this->json(fn (FFI $f, CData $out, CData $err) =>
+            $f->cldkit_url_value($this->handle, $s, $o, FFI::addr($out), FFI::addr($err)));
+    }
+
+    /** The URL of a video's poster image. */
+    public function videoThumbnailUrl(string $publicId, array $options = []): string
+    {
+        return $this->textOptions('cldkit_video_thumbnail_url', $publicId, 'public_id', $options);
+    }
+
+    /** The Upload/Admin API endpoint for $action. */
+    public function apiUrl(string $action, array $options = []): string
+    {
+        return $this->textOptions('cldkit_api_url', $action, 'action', $options);
+    }
+
+    /** An Akamai auth token from $options merged over the configured auth_token. */
+    public function authToken(array $options = []): string
+    {
+        return $this->optionsCall('cldkit_auth_token', $options, false);
+    }
+
+    /** The <img> tag of $publicId. */
+    public function imageTag(string $publicId, array $options = []): string
+    {
+        return $this->textOptions('cldkit_image_tag', $publicId, 'public_id', $options);
+    }
+
+    /** The <video> tag of $publicId. */
+    public function videoTag(string $publicId, array $options = []): string
+    {
+        return $this->textOptions('cldkit_video_tag', $publicId, 'public_id', $options);
+    }
+
+    /** The <picture> tag of $publicId. */
+    public function pictureTag(string $publicId, array $options = []): string
+    {
+        return $this->textOptions('cldkit_picture_tag', $publicId, 'public_id', $options);
+    }
+
+    /** Signs $params with the configured secret, algorithm and signature version. */
+    public function signRequest(array $params): string
+    {
+        return $this->optionsCall('cldkit_sign_request', $params, false);
+    }
+
+    /** signRequest() with the string that was signed: {string_to_sign, algorithm, signature_version, signature}. */
+    public function explainSignature(array $params): array
+    {
+        return $this->optionsCall('cldkit_explain_signature', $params, true);
+    }
+
+    /** pycloudinary's api_sign_request. */
+    public static function apiSignRequest(array $params, string $apiSecret, string $algorithm = 'sha1', int $signatureVersion = 2): string
+    {
+        self::checkText($apiSecret, 'api_secret');
+        self::checkText($algorithm, 'algorithm');
+        if ($signatureVersion < 0 || $signatureVersion > 0xFFFFFFFF) {
+            throw new Exception('`signature_version` is out of range', 4, 'invalid_argument');
+        }
+        $p = self::encode($params);
+        return self::call(fn (FFI $f, CData $out, CData $err) =>
+            $f->cldkit_api_sign_request($p, $apiSecret, $algorithm, $signatureVersion, FFI::addr($out), FFI::addr($err)), false);
+    }
+
+    /** Verifies a webhook (raw body, X-Cld-Timestamp, X-Cld-Signature; $validFor defaults to 7200 s). */
+    public function verifyNotification(string $body, mixed $timestamp, string $signature, ?float $validFor = null): bool
+    {
+        self::checkText($signature, 'signature');
+        $ts = self::encode($timestamp);
+        $f = self::ffi();
+        $valid = $f->new('bool');
+        $err = $f->new('char*');
+        $buf = null;
+        $len = strlen($body);
+        if ($len > 0) {
+            $buf = $f->new("uint8_t[$len]");
+            FFI::memcpy($buf, $body, $len);
+        }
+        $status = $f->cldkit_verify_notification($this->handle, $buf, $len, $ts, $signature,
+            $validFor !== null, $validFor ?? 0.0, FFI::addr($valid), FFI::addr($err));
+        self::check($status, $err);
+        return $valid->cdata;
+    }
+
+    /** Verifies the signature of an upload result. */
+    public function verifyApiResponse(mixed $publicId, mixed $version, string $signature): bool
+    {
+        self::checkText($signature, 'signature');
+        $id = self::encode($publicId);
+        $ver = self::encode($version);
+        $f = self::ffi();
+        $valid = $f->new('bool');
+        $err = $f->new('char*');
+        $status = $f->cldkit_verify_api_response($this->handle, $id, $ver, $signature, FFI::addr($valid), FFI::addr($err));
+        self::check($status, $err);
+        return $valid->cdata;
+    }
+
+    /** The upload parameters $options produce (after cleanup). */
+    public function uploadParams(array $options = []): array
+    {
+        return $this->optionsCall('cldkit_upload_params', $options, true);
+    }
+
+    /** The signed upload request for $file: {url, fields: [[name, value], ...], file, authorization}. */
+    public function uploadForm(string $file, array $options = []): array
+    {
+        return $this->textOptions('cldkit_upload_form', $file, 'file', $options, true);
+    }
+
+    /** Any Upload API call by its SDK name, positional arguments by name in $args. */
+    public function uploadApiCall(string $method, array $args = [], array $options = []): array
+    {
+        self::checkText($method, 'method');
+        $a = self::encode($args);
+        $o = self::encode($options);
+        return $this->json(fn (FFI $f, CData $out, CData $err) =>
+            $f->cldkit_upload_api_call($this->handle, $method, $a, $o, FFI::addr($out), FFI::addr($err)));
+    }
+
+    /** Signs the Upload widget's parameters: {timestamp, signature, api_key}. */
+    public function signUploadWidget(array $params = []): array
+    {
+        return $this->optionsCall('cldkit_sign_upload_widget', $params, true);
+    }
+
+    /** The signed URL that downloads a private or authenticated asset. */
+    public function privateDownloadUrl(mixed $publicId, mixed $format, array $options = []): string
+    {
+        return $this->values('cldkit_private_download_url', [$publicId, $format], $options);
+    }
+
+    /** The signed URL that generates and downloads an archive. */
+    public function downloadArchiveUrl(array $options = []): string
+    {
+        return $this->optionsCall('cldkit_download_archive_url', $options, false);
+    }
+
+    /** downloadArchiveUrl() as a ZIP. */
+    public function downloadZipUrl(array $options = []): string
+    {
+        return $this->optionsCall('cldkit_download_zip_url', $options, false);
+    }
+
+    /** The signed URL that downloads a folder as an archive. */
+    public function downloadFolder(mixed $folderPath, array $options = []): string
+    {
+        return $this->values('cldkit_download_folder', [$folderPath], $options);
+    }
+
+    /** The signed URL that downloads a backed-up version of an asset. */
+    public function downloadBackedupAsset(mixed $assetId, mixed $versionId, array $options = []): string
+    {
+        return $this->values('cldkit_download_backedup_asset', [$assetId, $versionId], $options);
+    }
+
+    /** The legacy signed URL that downloads every asset with $tag as a ZIP. */
+    public function zipDownloadUrl(mixed $tag, array $options = []): string
+    {
+        return $this->values('cldkit_zip_download_url', [$tag], $options);
+    }
+
+    /** The signed URL that generates and downloads a sprite from a tag or URLs. */
+    public function downloadGeneratedSprite(mixed $tag = null, mixed $urls = null, array $options = []): string
+    {
+        return $this->values('cldkit_download_generated_sprite', [$tag, $urls], $options);
+    }
+
+    /** The signed URL that generates and downloads a multi-page file from a tag or URLs. */
+    public function downloadMulti(mixed $tag = null, mixed $urls = null, array $options = []): string
+    {
+        return $this->values('cldkit_download_multi', [$tag, $urls], $options);
+    }
+
+    /** The settings a CLOUDINARY_URL (or, with $account, a CLOUDINARY_ACCOUNT_URL) holds. */
+    public static function parseCloudinaryUrl(string $url, bool $account = false): array
+    {
+        self::checkText($url, 'url');
+        return self::call(fn (FFI $f, CData $out, CData $err) =>
+            $f->cldkit_parse_cloudinary_url($url, $account, FFI::addr($out), FFI::addr($err)), true);
+    }
+
+    // ---- plumbing ---------------------------------------------------------------
+
+    /** The FFI instance (loaded once per process). */
+    private static function ffi(): FFI
+    {
+        if (self::$ffi === null) {
+            $library = getenv('CLDKIT_LIBRARY') ?: 'libcldkit.so';
+            $candidates = array_filter([
+                getenv('CLDKIT_HEADER') ?: null,
+                str_contains($library, '/') ? dirname($library, 2) . '/include/cldkit.h' : null,
+                dirname(__DIR__, 3) . '/include/cldkit.h',
+            ]);
+            $header = null;
+            foreach ($candidates as $candidate) {
+                if (is_readable($candidate)) {
+                    $header = $candidate;
+                    break;
+                }
+            }
+            if ($header === null) {
+                throw new Exception('cldkit.h not found; set CLDKIT_HEADER', 4, 'invalid_argument');
+            }
+            self::$ffi = FFI::cdef(self::declarations((string) file_get_contents($header)), $library);
+        }
+        return self::$ffi;
+    }
+
+    /** The header without preprocessor lines and C++ guards (FFI::cdef takes plain C). */
+    private static function declarations(string $header): string
+    {
+        $lines = [];
+        foreach (explode("\n", $header) as $line) {
+            $t = ltrim($line);
+            if (str_starts_with($t, '#') || str_starts_with($t, 'extern "C"') || str_starts_with($t, '}  // extern')) {
+                continue;
+            }
+            $lines[] = $line;
+        }
+        return implode("\n", $lines);
+    }
+
+    private static function wrap(CData $handle): static
+    {
+        $client = (new \ReflectionClass(static::class))->newInstanceWithoutConstructor();
+        $client->handle = $handle;
+        return $client;
+    }
+
+    /** Runs a constructor-like call and returns the new handle. */
+    private static function newHandle(callable $call): CData
+    {
+        $f = self::ffi();
+        $out = $f->new('CldkitClient*');
+        $err = $f->new('char*');
+        $status = $call($f, $out, $err);
+        self::check($status, $err);
+        return $out;
+    }
+
+    /** Throws for a failed status, freeing the message. */
+    private static function check(int $status, CData $err): void
+    {
+        if ($status === 0) {
+            return;
+        }
+        $f = self::ffi();
+        $message = FFI::isNull($err) ? 'cldkit error' : FFI::string($err);
+        $f->cldkit_string_free($err);
+        throw new Exception($message, $status, (string) $f->cldkit_status_name($status));
+    }
+
+    /** Runs a call with a char* result; returns the text, or the decoded JSON. */
+    private static function call(callable $call, bool $json): mixed
+    {
+        $f = self::ffi();
+        $out = $f->new('char*');
+        $err = $f->new('char*');
+        $status = $call($f, $out, $err);
+        self::check($status, $err);
+        $text = FFI::string($out);
+        $f->cldkit_string_free($out);
+        return $json ? json_decode($text, true, 512, JSON_THROW_ON_ERROR) : $text;
+    }
+
+    private function text(callable $call): string
+    {
+        return self::call($call, false);
+    }
+
+    private function json(callable $call): mixed
+    {
+        return self::call($call, true);
+    }
+
+    private function textOptions(string $fn, string $text, string $name, array $options, bool $json = false): mixed
+    {
+        self::checkText($text, $name);
+        $o = self::encode($options);
+        return self::call(fn (FFI $f, CData $out, CData $err) =>
+            $f->$fn($this->handle, $text, $o, FFI::addr($out), FFI::addr($err)), $json);
+    }
+
+    private function optionsCall(string $fn, array $options, bool $json): mixed
+    {
+        $o = self::encode($options);
+        return self::call(fn (FFI $f, CData $out, CData $err) =>
+            $f->$fn($this->handle, $o, FFI::addr($out), FFI::addr($err)), $json);
+    }
+
+    /** @param list<mixed> $values */
+    private function values(string $fn, array $values, array $options): string
+    {
+        $args = array_map(self::encode(...), $values);
+        $o = self::encode($options);
+        return self::call(fn (FFI $f, CData $out, CData $err) =>
+            $f->$fn($this->handle, ...[...$args, $o, FFI::addr($out), FFI::addr($err)]), false);
+    }
+
+    /** A PHP value as JSON text (floats keep their fraction, key order is kept). */
+    private static function encode(mixed $value): string
+    {
+        try {
+            return json_encode($value, JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR);
+        } catch (\JsonException $e) {
+            throw new Exception('options cannot be passed to cldkit: ' . $e->getMessage(), 4, 'invalid_argument');
+        }
+    }
+
+    /** C strings end at a NUL byte, so one inside the text is an error. */
+    private static function checkText(string $text, string $name): void
+    {
+        if (str_contains($text, "\0")) {
+            throw new Exception("`$name` contains a NUL byte", 4, 'invalid_argument');
+        }
+    }
+}
