@@ -119,7 +119,8 @@ impl Account {
             .set("cloud_name", self.cloud_name.as_str())
             .set("api_key", self.api_key.as_str())
             .set("api_secret", self.api_secret.as_str())
-            .set("signature_algorithm", Value::from(self.algorithm.name()));
+            .set("signature_algorithm", Value::from(self.algorithm.name()))
+            .set("analytics", false);
         Client::new(config)
     }
 }

@@ -261,7 +261,7 @@ mod tests {
     #[test]
     fn crop_modes_give_the_right_sizes() {
         let img = DynamicImage::ImageRgb8(image::RgbImage::new(400, 200));
-        let step = |w, h, c: &str| Step { width: w.map(Dim::Px), height: h.map(Dim::Px), crop: Some(c.into()), gravity: None };
+        let step = |w: Option<u32>, h: Option<u32>, c: &str| Step { width: w.map(Dim::Px), height: h.map(Dim::Px), crop: Some(c.into()), gravity: None };
         assert_eq!(apply(img.clone(), &step(Some(100), None, "scale")).dimensions(), (100, 50));
         assert_eq!(apply(img.clone(), &step(Some(100), Some(100), "fit")).dimensions(), (100, 50));
         assert_eq!(apply(img.clone(), &step(Some(800), Some(800), "limit")).dimensions(), (400, 200));
