@@ -43,6 +43,8 @@ final class Client
 
     public function __clone()
     {
+        // The copy must not free the original's handle when it is destroyed.
+        $this->handle = null;
         throw new \Error('Trying to clone an uncloneable object of class CldKit\\Client');
     }
 
@@ -395,7 +397,8 @@ final class Client
     private static function encode(mixed $value): string
     {
         try {
-            return json_encode($value, JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR);
+            // Depth 65: as deep as the extension accepts.
+            return json_encode($value, JSON_PRESERVE_ZERO_FRACTION | JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_THROW_ON_ERROR, 65);
         } catch (\JsonException $e) {
             throw new Exception('options cannot be passed to cldkit: ' . $e->getMessage(), 4, 'invalid_argument');
         }
