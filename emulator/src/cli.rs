@@ -63,12 +63,13 @@ pub fn parse_args(args: &[String]) -> Result<EmulatorConfig, String> {
 pub fn run(args: &[String]) -> Result<(), String> {
     let config = parse_args(args)?;
     let emu = Emulator::start(config)?;
+    // A closed stdout (the reader went away) must not stop the server.
     let mut out = std::io::stdout().lock();
     for url in emu.cloudinary_urls() {
-        writeln!(out, "CLOUDINARY_URL={url}").map_err(|e| e.to_string())?;
+        let _ = writeln!(out, "CLOUDINARY_URL={url}");
     }
-    writeln!(out, "# delivery: {}/<cloud>/<resource_type>/<type>/...", emu.base_url()).map_err(|e| e.to_string())?;
-    out.flush().map_err(|e| e.to_string())?;
+    let _ = writeln!(out, "# delivery: {}/<cloud>/<resource_type>/<type>/...", emu.base_url());
+    let _ = out.flush();
     drop(out);
     emu.wait();
     Ok(())
