@@ -1,0 +1,68 @@
+#!/usr/bin/env bash
+# CI for the C ABI and PHP: installs what it needs, builds libcldkit, checks the
+# generated header, installs into a temporary prefix, runs the C tests under
+# valgrind, builds the PHP extension with phpize against libcldkit.a, runs the
+# .phpt tests (extension and FFI) with run-tests.php and the conformance corpus
+# through both. Run from the repository root.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$PWD
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
+corpus="${CLDKIT_SHARED:-$root/../shared}/conformance"
+CBINDGEN_VERSION=0.29.4
+
+step() { printf '\n== %s\n' "$*"; }
+
+step "system packages"
+need=()
+command -v php >/dev/null || need+=(php8.2-cli)
+command -v phpize >/dev/null || need+=(php8.2-dev)
+command -v valgrind >/dev/null || need+=(valgrind)
+command -v pkg-config >/dev/null || need+=(pkg-config)
+command -v cc >/dev/null || need+=(gcc libc6-dev)
+if [ ${#need[@]} -gt 0 ]; then
+    SUDO=$([ "$(id -u)" = 0 ] && echo "" || echo sudo)
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+if ! cbindgen --version 2>/dev/null | grep -q " $CBINDGEN_VERSION$"; then
+    cargo install cbindgen --locked --version "$CBINDGEN_VERSION" --quiet
+fi
+
+step "cargo test (cldkit-ffi)"
+cargo test -q -p cldkit-ffi
+
+step "header is up to date"
+make -s -C bindings-c check-header
+
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+prefix=$tmp/prefix
+
+step "make install PREFIX=$prefix"
+make -s -C bindings-c install PREFIX="$prefix" PROFILE=debug
+
+step "C tests under valgrind"
+tests/c/run.sh "$prefix"
+
+step "PHP extension (phpize, static libcldkit.a)"
+cp -r bindings-c/php/ext "$tmp/ext"
+(cd "$tmp/ext" && phpize >/dev/null && ./configure -q --with-cldkit="$prefix" >/dev/null && make -s >/dev/null)
+module=$tmp/ext/modules/cldkit.so
+
+step "phpt tests (run-tests.php): extension, then FFI"
+bindings-c/php/run-phpt.sh ext "$module" >"$tmp/phpt.log" || { cat "$tmp/phpt.log"; exit 1; }
+tail -n1 "$tmp/phpt.log"
+bindings-c/php/run-phpt.sh ffi "$prefix/lib/libcldkit.so" >"$tmp/phpt.log" || { cat "$tmp/phpt.log"; exit 1; }
+tail -n1 "$tmp/phpt.log"
+
+step "conformance through the extension"
+cat "$corpus"/*.jsonl | php -n -d "extension=$module" bindings-c/php/conformance.php --profile python > "$tmp/ext.jsonl"
+php bindings-c/php/tests/compare_conformance.php "$tmp/ext.jsonl" "$corpus"/*.jsonl
+
+step "conformance through FFI"
+cat "$corpus"/*.jsonl | CLDKIT_LIBRARY="$prefix/lib/libcldkit.so" \
+    php -n -d extension=ffi -d ffi.enable=1 bindings-c/php/conformance.php --ffi --profile python > "$tmp/ffi.jsonl"
+php bindings-c/php/tests/compare_conformance.php "$tmp/ffi.jsonl" "$corpus"/*.jsonl
+
+step "bindings-c: all passed"
