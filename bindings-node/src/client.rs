@@ -77,7 +77,12 @@ fn with_options(client: cldkit::Client, options: &Map) -> Outcome<cldkit::Client
 fn request_to_js(env: &Env, req: &UploadRequest) -> Outcome<JsUnknown> {
     let e = env.raw();
     let obj = new_object(e)?;
-    set(e, obj, "url", from_value(e, &Value::from(req.url.as_str()))?)?;
+    set(
+        e,
+        obj,
+        "url",
+        from_value(e, &Value::from(req.url.as_str()))?,
+    )?;
     let fields: Vec<Value> = req
         .fields
         .iter()
@@ -91,7 +96,12 @@ fn request_to_js(env: &Env, req: &UploadRequest) -> Outcome<JsUnknown> {
         set(e, obj, "file", from_map(e, &m)?)?;
     }
     if let Some(a) = &req.authorization {
-        set(e, obj, "authorization", from_value(e, &Value::from(a.as_str()))?)?;
+        set(
+            e,
+            obj,
+            "authorization",
+            from_value(e, &Value::from(a.as_str()))?,
+        )?;
     }
     Ok(unknown(env, obj))
 }
@@ -296,7 +306,8 @@ impl JsClient {
             };
             let timestamp = to_value_opt(e, raw(&timestamp), "timestamp")?;
             let signature = to_string(e, required(&signature, "signature")?, "signature")?;
-            let valid_for = number_opt(to_value_opt(e, raw(&valid_for), "valid_for")?, "valid_for")?;
+            let valid_for =
+                number_opt(to_value_opt(e, raw(&valid_for), "valid_for")?, "valid_for")?;
             Ok(self
                 .inner
                 .verify_notification(&bytes, timestamp, &signature, valid_for)?)
@@ -362,7 +373,11 @@ impl JsClient {
         guard(&env, || {
             let e = env.raw();
             let file = to_string(e, required(&file, "file")?, "file")?;
-            let preset = to_string(e, required(&upload_preset, "upload_preset")?, "upload_preset")?;
+            let preset = to_string(
+                e,
+                required(&upload_preset, "upload_preset")?,
+                "upload_preset",
+            )?;
             let options = to_map(e, raw(&options), "options")?;
             request_to_js(
                 &env,
@@ -452,7 +467,12 @@ impl JsClient {
 
     /// A signed URL that downloads a folder as a zip (`download_folder`).
     #[napi]
-    pub fn download_folder(&self, env: Env, folder_path: Arg, options: Arg) -> napi::Result<String> {
+    pub fn download_folder(
+        &self,
+        env: Env,
+        folder_path: Arg,
+        options: Arg,
+    ) -> napi::Result<String> {
         guard(&env, || {
             let path = to_value_opt(env.raw(), raw(&folder_path), "folder_path")?;
             let options = to_map(env.raw(), raw(&options), "options")?;
@@ -474,7 +494,9 @@ impl JsClient {
             let asset = to_value_opt(e, raw(&asset_id), "asset_id")?;
             let version = to_value_opt(e, raw(&version_id), "version_id")?;
             let options = to_map(e, raw(&options), "options")?;
-            Ok(self.inner.download_backedup_asset(asset, version, &options)?)
+            Ok(self
+                .inner
+                .download_backedup_asset(asset, version, &options)?)
         })
     }
 

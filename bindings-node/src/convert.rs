@@ -6,7 +6,8 @@
 //! `Float`; a `cldkit.float(x)` marker (an object whose only own key is
 //! [`FLOAT_MARKER_KEY`]) → `Float` (rendered `2.0`, as Python does); a BigInt that fits
 //! in 64 bits → `Int`; strings; a Buffer → its UTF-8 text; arrays → `List`; other
-//! objects → `Map` with their own enumerable string keys in JavaScript's key order.
+//! objects → `Map` with their enumerable string keys (as `for...in` sees them) in
+//! JavaScript's key order.
 //! Functions, symbols, cyclic or absurdly deep structures are rejected with an
 //! `invalid_option` error.
 //!
@@ -188,7 +189,11 @@ pub(crate) fn read_string(env: sys::napi_env, v: sys::napi_value, what: &str) ->
         what,
     )?;
     if len + 1 < stack.len() {
-        return Ok(String::from_utf8_lossy(&stack[..len]).into_owned());
+        let bytes = &stack[..len];
+        return Ok(match std::str::from_utf8(bytes) {
+            Ok(s) => s.to_owned(),
+            Err(_) => String::from_utf8_lossy(bytes).into_owned(),
+        });
     }
     // SAFETY: a null buffer asks for the length only.
     check(
@@ -200,12 +205,19 @@ pub(crate) fn read_string(env: sys::napi_env, v: sys::napi_value, what: &str) ->
     // SAFETY: `buf` holds `len + 1` bytes.
     check(
         unsafe {
-            sys::napi_get_value_string_utf8(env, v, buf.as_mut_ptr().cast(), buf.len(), &mut written)
+            sys::napi_get_value_string_utf8(
+                env,
+                v,
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                &mut written,
+            )
         },
         what,
     )?;
     buf.truncate(written);
-    Ok(String::from_utf8(buf).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
+    Ok(String::from_utf8(buf)
+        .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))
 }
 
 /// The bytes of a Buffer, or `None` when `v` is not one.
@@ -237,7 +249,10 @@ fn object(env: sys::napi_env, v: sys::napi_value, what: &str, depth: usize) -> O
     if is_array {
         let mut len = 0u32;
         // SAFETY: `v` is an array.
-        check(unsafe { sys::napi_get_array_length(env, v, &mut len) }, what)?;
+        check(
+            unsafe { sys::napi_get_array_length(env, v, &mut len) },
+            what,
+        )?;
         let mut items = Vec::with_capacity(len as usize);
         for i in 0..len {
             let mut item = ptr::null_mut();
@@ -253,21 +268,15 @@ fn object(env: sys::napi_env, v: sys::napi_value, what: &str, depth: usize) -> O
     let mut keys = ptr::null_mut();
     // SAFETY: `v` is an object of `env`.
     check(
-        unsafe {
-            sys::napi_get_all_property_names(
-                env,
-                v,
-                sys::KeyCollectionMode::own_only,
-                sys::KeyFilter::enumerable | sys::KeyFilter::skip_symbols,
-                sys::KeyConversion::numbers_to_strings,
-                &mut keys,
-            )
-        },
+        unsafe { sys::napi_get_property_names(env, v, &mut keys) },
         what,
     )?;
     let mut len = 0u32;
     // SAFETY: `keys` is an array.
-    check(unsafe { sys::napi_get_array_length(env, keys, &mut len) }, what)?;
+    check(
+        unsafe { sys::napi_get_array_length(env, keys, &mut len) },
+        what,
+    )?;
     let mut map = Map::with_capacity(len as usize);
     for i in 0..len {
         let mut key = ptr::null_mut();
@@ -301,8 +310,7 @@ fn float_marker(env: sys::napi_env, item: sys::napi_value, what: &str) -> Outcom
 pub(crate) fn raw_string(env: sys::napi_env, s: &str) -> Option<sys::napi_value> {
     let mut out = ptr::null_mut();
     // SAFETY: `s` is valid UTF-8 of the given length.
-    let status =
-        unsafe { sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len(), &mut out) };
+    let status = unsafe { sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len(), &mut out) };
     (status == sys::Status::napi_ok).then_some(out)
 }
 
@@ -315,7 +323,10 @@ pub(crate) fn raw_null(env: sys::napi_env) -> Option<sys::napi_value> {
 }
 
 fn fail(what: &str) -> Failure {
-    Failure::Core(Error::invalid_option(what, "cannot create a JavaScript value"))
+    Failure::Core(Error::invalid_option(
+        what,
+        "cannot create a JavaScript value",
+    ))
 }
 
 /// Converts a core [`Value`] to a JavaScript value.

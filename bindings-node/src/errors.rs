@@ -49,8 +49,7 @@ thread_local! {
 pub fn register_error_factory(env: Env, factory: JsFunction) -> napi::Result<()> {
     let mut reference = ptr::null_mut();
     // SAFETY: `env` and `factory` are live handles of the current call.
-    let status =
-        unsafe { sys::napi_create_reference(env.raw(), factory.raw(), 1, &mut reference) };
+    let status = unsafe { sys::napi_create_reference(env.raw(), factory.raw(), 1, &mut reference) };
     if status != sys::Status::napi_ok {
         return Err(napi::Error::from_reason("cannot keep the error factory"));
     }
@@ -140,5 +139,7 @@ fn build_with_factory(
 /// (used by the test suite only; not exported by `index.js`).
 #[napi]
 pub fn debug_panic(env: Env) -> napi::Result<()> {
-    guard(&env, || -> Outcome<()> { panic!("deliberate panic for the test suite") })
+    guard(&env, || -> Outcome<()> {
+        panic!("deliberate panic for the test suite")
+    })
 }

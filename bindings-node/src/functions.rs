@@ -37,7 +37,10 @@ pub fn api_sign_request_native(
             },
             None => String::new(),
         };
-        let algorithm = match raw(&algorithm).map(|v| to_value(e, v, "algorithm")).transpose()? {
+        let algorithm = match raw(&algorithm)
+            .map(|v| to_value(e, v, "algorithm"))
+            .transpose()?
+        {
             None | Some(Value::Null) => Algorithm::Sha1,
             Some(Value::Str(s)) => Algorithm::from_name(&s)?,
             Some(other) => {
@@ -76,14 +79,19 @@ pub fn parse_config_url(env: Env, url: Arg, kind: Arg) -> napi::Result<JsUnknown
         };
         let kind = match raw(&kind).map(|v| to_value(e, v, "kind")).transpose()? {
             None | Some(Value::Null) => UrlKind::Cloudinary,
-            Some(Value::Str(s)) if s == "cloudinary" || s == "CLOUDINARY_URL" => UrlKind::Cloudinary,
+            Some(Value::Str(s)) if s == "cloudinary" || s == "CLOUDINARY_URL" => {
+                UrlKind::Cloudinary
+            }
             Some(Value::Str(s)) if s == "account" || s == "CLOUDINARY_ACCOUNT_URL" => {
                 UrlKind::Account
             }
             Some(other) => {
                 return Err(Failure::Core(Error::invalid_option(
                     "kind",
-                    format!("expected \"cloudinary\" or \"account\", found {}", other.py_str()),
+                    format!(
+                        "expected \"cloudinary\" or \"account\", found {}",
+                        other.py_str()
+                    ),
                 )))
             }
         };

@@ -10,6 +10,9 @@
 //! The JavaScript side (`index.js`, `compat.js`) wraps this module; the native module
 //! itself is not a public interface.
 
+// napi-derive registers the exports only outside `cargo test` builds.
+#![cfg_attr(test, allow(dead_code))]
+
 mod client;
 mod convert;
 mod errors;

@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Node binding CI: install the npm tooling, build the native module (debug), run the
+# node --test suite (full conformance corpus, API, TypeScript check, npm pack install).
+# Run from the repo root. Uses CARGO_TARGET_DIR if set, else target/.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
+export CLDKIT_SHARED="${CLDKIT_SHARED:-$ROOT/../shared}"
+
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  apt-get update -qq && apt-get install -y -qq nodejs npm
+fi
+
+cd "$ROOT/bindings-node"
+if [ -f package-lock.json ]; then
+  npm ci --no-audit --no-fund
+else
+  npm install --no-audit --no-fund
+fi
+npm run build
+
+cd "$ROOT"
+cargo fmt -p cldkit-node -- --check
+cargo clippy -p cldkit-node --all-targets --no-deps -- -D warnings
+node --test tests/node/
