@@ -19,7 +19,11 @@ use crate::store::Asset;
 const RESOURCE_TYPES: &[&str] = &["image", "video", "raw"];
 
 fn encode_cursor(offset: usize) -> String {
-    format!("{:x}c{:x}", offset.wrapping_mul(2654435761) & 0xffff, offset)
+    format!(
+        "{:x}c{:x}",
+        offset.wrapping_mul(2654435761) & 0xffff,
+        offset
+    )
 }
 
 fn decode_cursor(c: &str) -> ApiResult<usize> {
@@ -33,8 +37,16 @@ fn decode_cursor(c: &str) -> ApiResult<usize> {
 }
 
 /// One page of `items` per `max_results` / `next_cursor`.
-fn paginate<T>(items: Vec<T>, params: &Params, default: usize, max: usize) -> ApiResult<(Vec<T>, Option<String>)> {
-    let limit = params.int("max_results").map(|n| n.clamp(1, max as i64) as usize).unwrap_or(default);
+fn paginate<T>(
+    items: Vec<T>,
+    params: &Params,
+    default: usize,
+    max: usize,
+) -> ApiResult<(Vec<T>, Option<String>)> {
+    let limit = params
+        .int("max_results")
+        .map(|n| n.clamp(1, max as i64) as usize)
+        .unwrap_or(default);
     let start = match params.nonempty("next_cursor") {
         Some(c) => decode_cursor(&c)?,
         None => 0,
@@ -61,7 +73,10 @@ fn with_fields(mut v: Json, params: &Params) -> Json {
     }
     if let Json::Object(m) = &mut v {
         m.retain(|k, _| {
-            matches!(k.as_str(), "public_id" | "asset_id" | "resource_type" | "type") || fields.iter().any(|f| f == k)
+            matches!(
+                k.as_str(),
+                "public_id" | "asset_id" | "resource_type" | "type"
+            ) || fields.iter().any(|f| f == k)
         });
     }
     v
@@ -90,7 +105,12 @@ fn not_found_resource(id: &str) -> ApiError {
 }
 
 /// Handles one authenticated Admin API request (`rest` = segments after the cloud).
-pub async fn handle(state: &Arc<State>, account: &Account, req: Request, rest: &[String]) -> ApiResult<Json> {
+pub async fn handle(
+    state: &Arc<State>,
+    account: &Account,
+    req: Request,
+    rest: &[String],
+) -> ApiResult<Json> {
     let method = req.method().clone();
     let params = crate::server::read_params(req, 16 * 1024 * 1024).await?;
     let cloud = account.cloud_name.as_str();
@@ -112,12 +132,20 @@ pub async fn handle(state: &Arc<State>, account: &Account, req: Request, rest: &
         ("GET", ["resources", "search"]) => search_resources(state, account, &params),
         ("GET", ["resources", "by_asset_folder"]) => {
             let folder = params.text("asset_folder").unwrap_or_default();
-            let assets: Vec<Asset> = store.all(cloud)?.into_iter().filter(|a| a.asset_folder == folder).collect();
+            let assets: Vec<Asset> = store
+                .all(cloud)?
+                .into_iter()
+                .filter(|a| a.asset_folder == folder)
+                .collect();
             list_response(account, assets, &params)
         }
         ("GET", ["resources", "by_asset_ids"]) => {
             let wanted = params.ids("asset_ids");
-            let assets: Vec<Asset> = store.all(cloud)?.into_iter().filter(|a| wanted.contains(&a.asset_id)).collect();
+            let assets: Vec<Asset> = store
+                .all(cloud)?
+                .into_iter()
+                .filter(|a| wanted.contains(&a.asset_id))
+                .collect();
             list_response(account, assets, &params)
         }
         ("DELETE", ["resources"]) => {
@@ -133,11 +161,17 @@ pub async fn handle(state: &Arc<State>, account: &Account, req: Request, rest: &
             Ok(json!({"deleted": deleted, "partial": false}))
         }
         ("GET", ["resources", id]) if !RESOURCE_TYPES.contains(id) && id.len() == 32 => {
-            let a = store.get_by_asset_id(cloud, id)?.ok_or_else(|| not_found_resource(id))?;
+            let a = store
+                .get_by_asset_id(cloud, id)?
+                .ok_or_else(|| not_found_resource(id))?;
             Ok(details(account, &a))
         }
         ("GET", ["resources", rt]) => {
-            let assets: Vec<Asset> = store.all(cloud)?.into_iter().filter(|a| a.resource_type == *rt).collect();
+            let assets: Vec<Asset> = store
+                .all(cloud)?
+                .into_iter()
+                .filter(|a| a.resource_type == *rt)
+                .collect();
             let assets = filter_prefix(assets, &params);
             list_response(account, assets, &params)
         }
@@ -165,7 +199,9 @@ pub async fn handle(state: &Arc<State>, account: &Account, req: Request, rest: &
                 .into_iter()
                 .filter(|a| {
                     a.resource_type == *rt
-                        && a.context.get(&key).is_some_and(|v| value.as_deref().is_none_or(|w| v.as_str() == Some(w)))
+                        && a.context
+                            .get(&key)
+                            .is_some_and(|v| value.as_deref().is_none_or(|w| v.as_str() == Some(w)))
                 })
                 .collect();
             list_response(account, assets, &params)
@@ -180,7 +216,10 @@ pub async fn handle(state: &Arc<State>, account: &Account, req: Request, rest: &
             if !wanted.is_empty() {
                 assets.retain(|a| wanted.contains(&a.public_id));
                 let sh = shape(&params);
-                let resources: Vec<Json> = assets.iter().map(|a| with_fields(asset_json(account, a, sh), &params)).collect();
+                let resources: Vec<Json> = assets
+                    .iter()
+                    .map(|a| with_fields(asset_json(account, a, sh), &params))
+                    .collect();
                 return Ok(json!({"resources": resources}));
             }
             list_response(account, filter_prefix(assets, &params), &params)
@@ -204,21 +243,32 @@ pub async fn handle(state: &Arc<State>, account: &Account, req: Request, rest: &
                 return Ok(json!({"deleted": deleted, "deleted_counts": {}, "partial": false}));
             }
             if let Some(prefix) = params.nonempty("prefix") {
-                return delete_many(state, all.into_iter().filter(|a| a.public_id.starts_with(&prefix)).collect());
+                return delete_many(
+                    state,
+                    all.into_iter()
+                        .filter(|a| a.public_id.starts_with(&prefix))
+                        .collect(),
+                );
             }
             if params.flag("all").unwrap_or(false) {
                 return delete_many(state, all);
             }
-            Err(ApiError::bad_request("Missing required parameter - public_ids"))
+            Err(ApiError::bad_request(
+                "Missing required parameter - public_ids",
+            ))
         }
         ("GET", ["resources", rt, ty, id @ ..]) if !id.is_empty() => {
             let pid = id.join("/");
-            let a = store.get(cloud, rt, ty, &pid)?.ok_or_else(|| not_found_resource(&pid))?;
+            let a = store
+                .get(cloud, rt, ty, &pid)?
+                .ok_or_else(|| not_found_resource(&pid))?;
             Ok(details(account, &a))
         }
         ("POST", ["resources", rt, ty, id @ ..]) if !id.is_empty() => {
             let pid = id.join("/");
-            let mut a = store.get(cloud, rt, ty, &pid)?.ok_or_else(|| not_found_resource(&pid))?;
+            let mut a = store
+                .get(cloud, rt, ty, &pid)?
+                .ok_or_else(|| not_found_resource(&pid))?;
             if params.has("tags") {
                 a.tags = params.list("tags");
             }
@@ -298,23 +348,35 @@ pub async fn handle(state: &Arc<State>, account: &Account, req: Request, rest: &
             for (k, v) in settings {
                 old.insert(k, v);
             }
-            let unsigned = if params.has("unsigned") { unsigned } else { old_unsigned };
+            let unsigned = if params.has("unsigned") {
+                unsigned
+            } else {
+                old_unsigned
+            };
             store.put_preset(cloud, name, unsigned, &old)?;
             Ok(json!({"message": "updated"}))
         }
         ("DELETE", ["upload_presets", name]) => {
             if !store.delete_preset(cloud, name)? {
-                return Err(ApiError::not_found(format!("Upload preset {name} not found")));
+                return Err(ApiError::not_found(format!(
+                    "Upload preset {name} not found"
+                )));
             }
             Ok(json!({"message": "deleted"}))
         }
-        ("GET", ["metadata_fields"]) => Ok(json!({"metadata_fields": store.metadata_fields(cloud)?})),
+        ("GET", ["metadata_fields"]) => {
+            Ok(json!({"metadata_fields": store.metadata_fields(cloud)?}))
+        }
         ("POST", ["metadata_fields"]) => {
             let mut field = JsonMap::new();
             for (k, v) in params.entries() {
                 field.insert(k.clone(), v.clone());
             }
-            let label = field.get("label").and_then(|v| v.as_str()).unwrap_or_default().to_owned();
+            let label = field
+                .get("label")
+                .and_then(|v| v.as_str())
+                .unwrap_or_default()
+                .to_owned();
             let id = field
                 .get("external_id")
                 .and_then(|v| v.as_str())
@@ -323,8 +385,14 @@ pub async fn handle(state: &Arc<State>, account: &Account, req: Request, rest: &
             if label.is_empty() {
                 return Err(ApiError::bad_request("Missing required parameter - label"));
             }
-            if store.metadata_fields(cloud)?.iter().any(|f| f["external_id"] == json!(id)) {
-                return Err(ApiError::conflict(format!("External id {id} already exists")));
+            if store
+                .metadata_fields(cloud)?
+                .iter()
+                .any(|f| f["external_id"] == json!(id))
+            {
+                return Err(ApiError::conflict(format!(
+                    "External id {id} already exists"
+                )));
             }
             field.insert("external_id".into(), json!(id));
             let field = Json::Object(field);
@@ -352,23 +420,40 @@ pub async fn handle(state: &Arc<State>, account: &Account, req: Request, rest: &
         }
         ("DELETE", ["metadata_fields", id]) => {
             if !store.delete_metadata_field(cloud, id)? {
-                return Err(ApiError::not_found(format!("Metadata field {id} not found")));
+                return Err(ApiError::not_found(format!(
+                    "Metadata field {id} not found"
+                )));
             }
             Ok(json!({"message": "ok"}))
         }
-        _ => Err(ApiError::not_found(format!("Not found - {m} /v1_1/{cloud}/{}", rest.join("/")))),
+        _ => Err(ApiError::not_found(format!(
+            "Not found - {m} /v1_1/{cloud}/{}",
+            rest.join("/")
+        ))),
     }
 }
 
 fn filter_prefix(assets: Vec<Asset>, params: &Params) -> Vec<Asset> {
     match params.nonempty("prefix") {
-        Some(p) => assets.into_iter().filter(|a| a.public_id.starts_with(&p)).collect(),
+        Some(p) => assets
+            .into_iter()
+            .filter(|a| a.public_id.starts_with(&p))
+            .collect(),
         None => assets,
     }
 }
 
 fn details(account: &Account, a: &Asset) -> Json {
-    let mut v = asset_json(account, a, Shape { upload: false, tags: true, context: true, metadata: true });
+    let mut v = asset_json(
+        account,
+        a,
+        Shape {
+            upload: false,
+            tags: true,
+            context: true,
+            metadata: true,
+        },
+    );
     v["derived"] = json!([]);
     v["next_cursor"] = Json::Null;
     if let Json::Object(m) = &mut v {
@@ -434,12 +519,20 @@ fn usage(state: &State, account: &Account) -> ApiResult<Json> {
 fn folder_of(account: &Account, a: &Asset) -> String {
     match account.folder_mode {
         FolderMode::Dynamic => a.asset_folder.clone(),
-        FolderMode::Fixed => a.public_id.rsplit_once('/').map(|(f, _)| f.to_owned()).unwrap_or_default(),
+        FolderMode::Fixed => a
+            .public_id
+            .rsplit_once('/')
+            .map(|(f, _)| f.to_owned())
+            .unwrap_or_default(),
     }
 }
 
 fn all_folders(state: &State, account: &Account) -> ApiResult<Vec<String>> {
-    let mut set: std::collections::BTreeSet<String> = state.store.folders(&account.cloud_name)?.into_iter().collect();
+    let mut set: std::collections::BTreeSet<String> = state
+        .store
+        .folders(&account.cloud_name)?
+        .into_iter()
+        .collect();
     for a in state.store.all(&account.cloud_name)? {
         let f = folder_of(account, &a);
         let mut path = String::new();
@@ -464,20 +557,31 @@ fn md5_16(s: &str) -> u128 {
     u128::from_be_bytes(Md5::digest(s.as_bytes()).into())
 }
 
-fn folders(state: &State, account: &Account, method: &Method, path: &str, params: &Params) -> ApiResult<Json> {
+fn folders(
+    state: &State,
+    account: &Account,
+    method: &Method,
+    path: &str,
+    params: &Params,
+) -> ApiResult<Json> {
     let cloud = &account.cloud_name;
     let path = path.trim_matches('/');
     match method.as_str() {
         "GET" => {
             let all = all_folders(state, account)?;
             if !path.is_empty() && !all.iter().any(|f| f == path) {
-                return Err(ApiError::not_found(format!("Can't find folder with path {path}")));
+                return Err(ApiError::not_found(format!(
+                    "Can't find folder with path {path}"
+                )));
             }
             let children: Vec<Json> = all
                 .iter()
                 .filter(|f| match path {
                     "" => !f.contains('/'),
-                    p => f.strip_prefix(p).and_then(|r| r.strip_prefix('/')).is_some_and(|r| !r.contains('/')),
+                    p => f
+                        .strip_prefix(p)
+                        .and_then(|r| r.strip_prefix('/'))
+                        .is_some_and(|r| !r.contains('/')),
                 })
                 .map(|f| folder_entry(f))
                 .collect();
@@ -507,16 +611,22 @@ fn folders(state: &State, account: &Account, method: &Method, path: &str, params
             let to = to.trim_matches('/').to_owned();
             let all = all_folders(state, account)?;
             if !all.iter().any(|f| f == path) {
-                return Err(ApiError::not_found(format!("Can't find folder with path {path}")));
+                return Err(ApiError::not_found(format!(
+                    "Can't find folder with path {path}"
+                )));
             }
             if account.folder_mode == FolderMode::Fixed {
-                return Err(ApiError::bad_request("Renaming folders is not supported in fixed folder mode"));
+                return Err(ApiError::bad_request(
+                    "Renaming folders is not supported in fixed folder mode",
+                ));
             }
             let moved = |f: &str| -> Option<String> {
                 if f == path {
                     Some(to.clone())
                 } else {
-                    f.strip_prefix(path).and_then(|r| r.strip_prefix('/')).map(|r| format!("{to}/{r}"))
+                    f.strip_prefix(path)
+                        .and_then(|r| r.strip_prefix('/'))
+                        .map(|r| format!("{to}/{r}"))
                 }
             };
             for f in state.store.folders(cloud)? {
@@ -532,15 +642,24 @@ fn folders(state: &State, account: &Account, method: &Method, path: &str, params
                 }
             }
             let name = |p: &str| p.rsplit('/').next().unwrap_or(p).to_owned();
-            Ok(json!({"from": {"name": name(path), "path": path}, "to": {"name": name(&to), "path": to}}))
+            Ok(
+                json!({"from": {"name": name(path), "path": path}, "to": {"name": name(&to), "path": to}}),
+            )
         }
         "DELETE" => {
             let all = all_folders(state, account)?;
             if !all.iter().any(|f| f == path) {
-                return Err(ApiError::not_found(format!("Can't find folder with path {path}")));
+                return Err(ApiError::not_found(format!(
+                    "Can't find folder with path {path}"
+                )));
             }
             let inside = |f: &str| f == path || f.starts_with(&format!("{path}/"));
-            if state.store.all(cloud)?.iter().any(|a| inside(&folder_of(account, a))) {
+            if state
+                .store
+                .all(cloud)?
+                .iter()
+                .any(|a| inside(&folder_of(account, a)))
+            {
                 return Err(ApiError::bad_request("Folder is not empty"));
             }
             let mut deleted = Vec::new();
@@ -570,9 +689,16 @@ fn search_resources(state: &State, account: &Account, params: &Params) -> ApiRes
         Some(Json::Array(items)) => items
             .iter()
             .filter_map(|i| i.as_object())
-            .filter_map(|o| o.iter().next().map(|(k, v)| (k.clone(), v.as_str() != Some("asc"))))
+            .filter_map(|o| {
+                o.iter()
+                    .next()
+                    .map(|(k, v)| (k.clone(), v.as_str() != Some("asc")))
+            })
             .collect(),
-        Some(Json::Object(o)) => o.iter().map(|(k, v)| (k.clone(), v.as_str() != Some("asc"))).collect(),
+        Some(Json::Object(o)) => o
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_str() != Some("asc")))
+            .collect(),
         _ => Vec::new(),
     };
     for (field, desc) in sorts.iter().rev() {

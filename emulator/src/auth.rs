@@ -28,9 +28,11 @@ pub enum UploadAuth {
 
 /// Fields the server leaves out of the string to sign.
 fn excluded(action: &str, name: &str) -> bool {
-    matches!(name, "file" | "cloud_name" | "resource_type" | "api_key" | "signature")
-        || (matches!(action, "tags" | "context" | "metadata")
-            && matches!(name, "notification_url" | "batch_id"))
+    matches!(
+        name,
+        "file" | "cloud_name" | "resource_type" | "api_key" | "signature"
+    ) || (matches!(action, "tags" | "context" | "metadata")
+        && matches!(name, "notification_url" | "batch_id"))
 }
 
 /// The signed parameter map: every received field except the excluded ones, repeated
@@ -115,12 +117,10 @@ pub fn check_upload(
             if let Some(preset) = params.nonempty("upload_preset") {
                 return match unsigned_preset(&preset)? {
                     Some(true) => Ok(UploadAuth::UnsignedPreset(preset)),
-                    Some(false) => Err(ApiError::bad_request(format!(
-                        "Upload preset must be whitelisted for unsigned uploads"
-                    ))),
-                    None => Err(ApiError::bad_request(format!(
-                        "Upload preset not found"
-                    ))),
+                    Some(false) => Err(ApiError::bad_request(
+                        "Upload preset must be whitelisted for unsigned uploads",
+                    )),
+                    None => Err(ApiError::bad_request("Upload preset not found")),
                 };
             }
         }
@@ -186,35 +186,68 @@ mod tests {
     #[test]
     fn spec_vector_e13_and_t1_verify() {
         let p = form(&[
-            ("public_id", "sample"), ("overwrite", "1"), ("timestamp", "1700000000"),
-            ("tags", "a,b"), ("signature", "bed494f3bcad6c12ee2f7eea23fa71ca80b9eb94"),
-            ("api_key", "123456789012345"), ("file", "https://example.com/sample.jpg"),
+            ("public_id", "sample"),
+            ("overwrite", "1"),
+            ("timestamp", "1700000000"),
+            ("tags", "a,b"),
+            ("signature", "bed494f3bcad6c12ee2f7eea23fa71ca80b9eb94"),
+            ("api_key", "123456789012345"),
+            ("file", "https://example.com/sample.jpg"),
         ]);
-        let r = check_upload(&account(), "upload", &p, None, 1_700_000_100, false, |_| Ok(None));
+        let r = check_upload(&account(), "upload", &p, None, 1_700_000_100, false, |_| {
+            Ok(None)
+        });
         assert_eq!(r.unwrap(), UploadAuth::Signed);
         let t = form(&[
-            ("timestamp", "1700000000"), ("tag", "t1"), ("public_ids[]", "p1"), ("public_ids[]", "p2"),
-            ("command", "add"), ("notification_url", "https://n.example/x"),
-            ("signature", "a9f813a320552595f52b76086e9a534184b8da9f"), ("api_key", "123456789012345"),
+            ("timestamp", "1700000000"),
+            ("tag", "t1"),
+            ("public_ids[]", "p1"),
+            ("public_ids[]", "p2"),
+            ("command", "add"),
+            ("notification_url", "https://n.example/x"),
+            ("signature", "a9f813a320552595f52b76086e9a534184b8da9f"),
+            ("api_key", "123456789012345"),
         ]);
-        let r = check_upload(&account(), "tags", &t, None, 1_700_000_100, false, |_| Ok(None));
+        let r = check_upload(&account(), "tags", &t, None, 1_700_000_100, false, |_| {
+            Ok(None)
+        });
         assert_eq!(r.unwrap(), UploadAuth::Signed);
     }
 
     #[test]
     fn wrong_signature_names_the_string_and_stale_is_rejected() {
-        let p = form(&[("public_id", "a&b"), ("timestamp", "1700000000"), ("signature", "00"), ("api_key", "123456789012345")]);
-        let e = check_upload(&account(), "upload", &p, None, 1_700_000_000, false, |_| Ok(None)).unwrap_err();
+        let p = form(&[
+            ("public_id", "a&b"),
+            ("timestamp", "1700000000"),
+            ("signature", "00"),
+            ("api_key", "123456789012345"),
+        ]);
+        let e = check_upload(&account(), "upload", &p, None, 1_700_000_000, false, |_| {
+            Ok(None)
+        })
+        .unwrap_err();
         assert_eq!(e.status.as_u16(), 401);
-        assert_eq!(e.message, "Invalid Signature 00. String to sign - 'public_id=a%26b&timestamp=1700000000'.");
-        let e = check_upload(&account(), "upload", &p, None, 1_700_003_601, false, |_| Ok(None)).unwrap_err();
+        assert_eq!(
+            e.message,
+            "Invalid Signature 00. String to sign - 'public_id=a%26b&timestamp=1700000000'."
+        );
+        let e = check_upload(&account(), "upload", &p, None, 1_700_003_601, false, |_| {
+            Ok(None)
+        })
+        .unwrap_err();
         assert_eq!(e.message, "Stale request - reported time is 2023-11-14 22:13:20 +0000 which is more than 1 hour ago");
     }
 
     #[test]
     fn basic_auth() {
         let a = account();
-        assert_eq!(header_auth(&a, Some("Basic MTIzNDU2Nzg5MDEyMzQ1OmFiY2QxMjM0U0VDUkVUeHl6")), Some(true));
+        assert_eq!(
+            header_auth(
+                &a,
+                Some("Basic MTIzNDU2Nzg5MDEyMzQ1OmFiY2QxMjM0U0VDUkVUeHl6")
+            ),
+            Some(true)
+        );
         assert_eq!(header_auth(&a, Some("Basic eDp5")), Some(false));
         assert!(check_admin(&a, None).is_err());
     }

@@ -34,18 +34,29 @@ pub fn parse_args(args: &[String]) -> Result<EmulatorConfig, String> {
         let mut value = || -> Result<String, String> {
             match &inline {
                 Some(v) => Ok(v.clone()),
-                None => it.next().cloned().ok_or_else(|| format!("{flag} needs a value")),
+                None => it
+                    .next()
+                    .cloned()
+                    .ok_or_else(|| format!("{flag} needs a value")),
             }
         };
         match flag {
             "--port" | "-p" => port = value()?.parse().map_err(|_| "--port needs a number")?,
             "--data" => config.data_dir = Some(PathBuf::from(value()?)),
             "--cloudinary-url" => accounts.push(Account::from_cloudinary_url(&value()?)?),
-            "--listen" => host = value()?.parse().map_err(|_| "--listen needs an IP address")?,
-            "--hourly-budget" => {
-                config.hourly_budget = value()?.parse().map_err(|_| "--hourly-budget needs a number")?
+            "--listen" => {
+                host = value()?
+                    .parse()
+                    .map_err(|_| "--listen needs an IP address")?
             }
-            "--fault" => config.faults.extend(faults::parse_rules(value()?.as_bytes())?),
+            "--hourly-budget" => {
+                config.hourly_budget = value()?
+                    .parse()
+                    .map_err(|_| "--hourly-budget needs a number")?
+            }
+            "--fault" => config
+                .faults
+                .extend(faults::parse_rules(value()?.as_bytes())?),
             "--seed" => config.seed = value()?.parse().map_err(|_| "--seed needs a number")?,
             "--strict-sha256" => config.strict_sha256 = true,
             "-h" | "--help" => return Err(USAGE.to_owned()),
@@ -68,7 +79,11 @@ pub fn run(args: &[String]) -> Result<(), String> {
     for url in emu.cloudinary_urls() {
         let _ = writeln!(out, "CLOUDINARY_URL={url}");
     }
-    let _ = writeln!(out, "# delivery: {}/<cloud>/<resource_type>/<type>/...", emu.base_url());
+    let _ = writeln!(
+        out,
+        "# delivery: {}/<cloud>/<resource_type>/<type>/...",
+        emu.base_url()
+    );
     let _ = out.flush();
     drop(out);
     emu.wait();
@@ -82,8 +97,15 @@ mod tests {
     #[test]
     fn flags() {
         let args: Vec<String> = [
-            "--port", "0", "--data", "/tmp/x", "--cloudinary-url",
-            "cloudinary://k:s@c1?folder_mode=fixed", "--fault", r#"{"nth": 1}"#, "--seed=5",
+            "--port",
+            "0",
+            "--data",
+            "/tmp/x",
+            "--cloudinary-url",
+            "cloudinary://k:s@c1?folder_mode=fixed",
+            "--fault",
+            r#"{"nth": 1}"#,
+            "--seed=5",
         ]
         .iter()
         .map(|s| s.to_string())

@@ -20,16 +20,15 @@ use crate::store::Asset;
 /// Transformation parameter keys of the URL API (to tell transformation segments from
 /// folders of the public id).
 const KEYS: &[&str] = &[
-    "a", "ac", "af", "ar", "b", "bl", "bo", "br", "c", "co", "cs", "d", "dl", "dn", "dpr", "du", "e", "eo",
-    "f", "fl", "fn", "fps", "g", "h", "if", "ki", "l", "o", "p", "pg", "q", "r", "so", "sp", "t", "u", "vc",
-    "vs", "w", "x", "y", "z",
+    "a", "ac", "af", "ar", "b", "bl", "bo", "br", "c", "co", "cs", "d", "dl", "dn", "dpr", "du",
+    "e", "eo", "f", "fl", "fn", "fps", "g", "h", "if", "ki", "l", "o", "p", "pg", "q", "r", "so",
+    "sp", "t", "u", "vc", "vs", "w", "x", "y", "z",
 ];
 
 fn is_transformation(seg: &str) -> bool {
     !seg.is_empty()
         && seg.split(',').all(|c| {
-            c.starts_with('$')
-                || c.split_once('_').is_some_and(|(k, _)| KEYS.contains(&k))
+            c.starts_with('$') || c.split_once('_').is_some_and(|(k, _)| KEYS.contains(&k))
         })
 }
 
@@ -110,11 +109,11 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
         if !transformation.is_empty() {
             o.insert("raw_transformation", transformation.join("/"));
         }
-        let expected = account
-            .client()
-            .url(&source, &o)
-            .ok()
-            .and_then(|u| u.split('/').find(|s| s.starts_with("s--") && s.ends_with("--")).map(str::to_owned));
+        let expected = account.client().url(&source, &o).ok().and_then(|u| {
+            u.split('/')
+                .find(|s| s.starts_with("s--") && s.ends_with("--"))
+                .map(str::to_owned)
+        });
         if expected.as_deref() != Some(sig.as_str()) {
             return delivery_error(401, "Invalid signature");
         }
@@ -131,7 +130,9 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
         .unwrap_or_else(|| asset.format.clone());
     let blob = state.store.blob_path(&asset.blob);
     let head = req.method() == Method::HEAD;
-    let untouched = plan.steps.is_empty() && plan.quality.is_none() && (format == asset.format || asset.resource_type != "image");
+    let untouched = plan.steps.is_empty()
+        && plan.quality.is_none()
+        && (format == asset.format || asset.resource_type != "image");
     if untouched {
         return stream_file(blob, render::mime(&format), asset.bytes, head).await;
     }
@@ -177,9 +178,15 @@ async fn stream_file(path: std::path::PathBuf, mime: &str, len: u64, head: bool)
     let mut r = Response::new(body);
     *r.status_mut() = StatusCode::OK;
     let h = r.headers_mut();
-    h.insert("content-type", HeaderValue::from_str(mime).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    h.insert(
+        "content-type",
+        HeaderValue::from_str(mime).unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
     h.insert("content-length", HeaderValue::from(len));
-    h.insert("cache-control", HeaderValue::from_static("public, max-age=2592000"));
+    h.insert(
+        "cache-control",
+        HeaderValue::from_static("public, max-age=2592000"),
+    );
     r
 }
 

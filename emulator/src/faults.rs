@@ -51,7 +51,8 @@ pub struct FaultRule {
 
 /// Parses rules from a JSON array (or a single object).
 pub fn parse_rules(body: &[u8]) -> Result<Vec<FaultRule>, String> {
-    let v: serde_json::Value = serde_json::from_slice(body).map_err(|e| format!("Invalid fault rules: {e}"))?;
+    let v: serde_json::Value =
+        serde_json::from_slice(body).map_err(|e| format!("Invalid fault rules: {e}"))?;
     let rules: Vec<FaultRule> = match v {
         serde_json::Value::Array(_) => serde_json::from_value(v),
         other => serde_json::from_value(other).map(|r| vec![r]),
@@ -59,7 +60,10 @@ pub fn parse_rules(body: &[u8]) -> Result<Vec<FaultRule>, String> {
     .map_err(|e| format!("Invalid fault rules: {e}"))?;
     for r in &rules {
         let a = r.action.as_deref().unwrap_or("status");
-        if !matches!(a, "status" | "html" | "delay" | "stall" | "reset" | "truncate") {
+        if !matches!(
+            a,
+            "status" | "html" | "delay" | "stall" | "reset" | "truncate"
+        ) {
             return Err(format!("Invalid fault rules: unknown action {a}"));
         }
     }
@@ -123,7 +127,11 @@ impl Faults {
         let inner = &mut *guard;
         let mut chosen = None;
         for (rule, matched) in inner.rules.iter_mut() {
-            if rule.method.as_deref().is_some_and(|m| !m.eq_ignore_ascii_case(method)) {
+            if rule
+                .method
+                .as_deref()
+                .is_some_and(|m| !m.eq_ignore_ascii_case(method))
+            {
                 continue;
             }
             if rule.path.as_deref().is_some_and(|p| !path.contains(p)) {
@@ -161,13 +169,21 @@ impl Fault {
         match self.action() {
             "status" => {
                 let status = self.rule.status.unwrap_or(503);
-                let msg = self.rule.message.clone().unwrap_or_else(|| format!("Injected fault {status}"));
+                let msg = self
+                    .rule
+                    .message
+                    .clone()
+                    .unwrap_or_else(|| format!("Injected fault {status}"));
                 Some(error_response(&ApiError::new(status, msg)))
             }
             "html" => {
-                let mut r = Response::new(Body::from("<html><body><h1>Service Unavailable</h1></body></html>"));
-                *r.status_mut() = StatusCode::from_u16(self.rule.status.unwrap_or(503)).unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
-                r.headers_mut().insert("content-type", HeaderValue::from_static("text/html"));
+                let mut r = Response::new(Body::from(
+                    "<html><body><h1>Service Unavailable</h1></body></html>",
+                ));
+                *r.status_mut() = StatusCode::from_u16(self.rule.status.unwrap_or(503))
+                    .unwrap_or(StatusCode::SERVICE_UNAVAILABLE);
+                r.headers_mut()
+                    .insert("content-type", HeaderValue::from_static("text/html"));
                 Some(r)
             }
             "stall" => {
@@ -202,13 +218,20 @@ fn async_stream(
     reset: bool,
 ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send {
     futures_util::stream::once(async move {
-        let full = axum::body::to_bytes(body, usize::MAX).await.unwrap_or_default();
-        let n = keep.unwrap_or(if reset { 0 } else { full.len() / 2 }).min(full.len());
+        let full = axum::body::to_bytes(body, usize::MAX)
+            .await
+            .unwrap_or_default();
+        let n = keep
+            .unwrap_or(if reset { 0 } else { full.len() / 2 })
+            .min(full.len());
         full.slice(..n)
     })
     .map(Ok)
     .chain(futures_util::stream::once(async {
-        Err(std::io::Error::new(std::io::ErrorKind::ConnectionReset, "injected fault"))
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "injected fault",
+        ))
     }))
 }
 
@@ -229,7 +252,9 @@ mod tests {
         let p = parse_rules(br#"{"probability": 0.5}"#).unwrap();
         let run = |seed| {
             let f = Faults::new(p.clone(), seed);
-            (0..32).map(|_| f.check("GET", "/x").is_some()).collect::<Vec<_>>()
+            (0..32)
+                .map(|_| f.check("GET", "/x").is_some())
+                .collect::<Vec<_>>()
         };
         assert_eq!(run(3), run(3));
         assert!(parse_rules(br#"{"action": "explode"}"#).is_err());

@@ -39,7 +39,14 @@ fn civil(ts: i64) -> (i64, u32, u32, u32, u32, u32) {
     let d = (doy - (153 * mp + 2) / 5 + 1) as u32;
     let m = if mp < 10 { mp + 3 } else { mp - 9 } as u32;
     let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d, (secs / 3600) as u32, (secs % 3600 / 60) as u32, (secs % 60) as u32)
+    (
+        y,
+        m,
+        d,
+        (secs / 3600) as u32,
+        (secs % 3600 / 60) as u32,
+        (secs % 60) as u32,
+    )
 }
 
 /// `YYYY-MM-DDTHH:MM:SSZ`.
@@ -69,6 +76,8 @@ mod tests {
         assert_eq!(stale_format(0), "1970-01-01 00:00:00 +0000");
         assert_eq!(iso8601(951_782_400), "2000-02-29T00:00:00Z");
         assert_eq!(hex32().len(), 32);
-        assert!(alnum(20).chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
+        assert!(alnum(20)
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()));
     }
 }

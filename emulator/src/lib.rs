@@ -106,7 +106,8 @@ impl Emulator {
             }
         };
         let store = store::Store::open(&data_dir)?;
-        let listener = std::net::TcpListener::bind(config.bind).map_err(|e| format!("{}: {e}", config.bind))?;
+        let listener = std::net::TcpListener::bind(config.bind)
+            .map_err(|e| format!("{}: {e}", config.bind))?;
         listener.set_nonblocking(true).map_err(|e| e.to_string())?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let base_url = format!("http://{addr}");
@@ -167,7 +168,10 @@ impl Emulator {
 
     /// The `CLOUDINARY_URL` of every account.
     pub fn cloudinary_urls(&self) -> Vec<String> {
-        self.accounts.iter().map(|a| a.cloudinary_url(&self.base_url)).collect()
+        self.accounts
+            .iter()
+            .map(|a| a.cloudinary_url(&self.base_url))
+            .collect()
     }
 
     /// The accounts served.

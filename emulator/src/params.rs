@@ -53,7 +53,8 @@ impl Params {
         if body.iter().all(|b| b.is_ascii_whitespace()) {
             return Ok(());
         }
-        let v: Json = serde_json::from_slice(body).map_err(|e| format!("Invalid JSON body: {e}"))?;
+        let v: Json =
+            serde_json::from_slice(body).map_err(|e| format!("Invalid JSON body: {e}"))?;
         match v {
             Json::Object(map) => {
                 for (k, v) in map {

@@ -51,7 +51,15 @@ pub struct Plan {
 
 const CROPS: &[&str] = &["scale", "fit", "limit", "fill", "pad", "crop", "thumb"];
 const GRAVITIES: &[&str] = &[
-    "center", "north", "south", "east", "west", "north_east", "north_west", "south_east", "south_west",
+    "center",
+    "north",
+    "south",
+    "east",
+    "west",
+    "north_east",
+    "north_west",
+    "south_east",
+    "south_west",
 ];
 const FORMATS: &[&str] = &["jpg", "jpeg", "png", "webp", "gif", "auto"];
 
@@ -86,12 +94,21 @@ pub fn parse(segments: &[String]) -> Result<Plan, String> {
                     true
                 }
                 "f" if FORMATS.contains(&v) => {
-                    plan.format = Some(if v == "jpeg" { "jpg".into() } else { v.to_owned() });
+                    plan.format = Some(if v == "jpeg" {
+                        "jpg".into()
+                    } else {
+                        v.to_owned()
+                    });
                     true
                 }
                 "q" => match v {
                     "auto" => true,
-                    _ => v.parse::<u8>().ok().filter(|q| (1..=100).contains(q)).map(|q| plan.quality = Some(q)).is_some(),
+                    _ => v
+                        .parse::<u8>()
+                        .ok()
+                        .filter(|q| (1..=100).contains(q))
+                        .map(|q| plan.quality = Some(q))
+                        .is_some(),
                 },
                 _ => false,
             };
@@ -134,7 +151,10 @@ fn offset(gravity: &str, outer: (u32, u32), inner: (u32, u32)) -> (u32, u32) {
 }
 
 fn scaled(w: u32, h: u32, f: f64) -> (u32, u32) {
-    (((f64::from(w) * f).round() as u32).max(1), ((f64::from(h) * f).round() as u32).max(1))
+    (
+        ((f64::from(w) * f).round() as u32).max(1),
+        ((f64::from(h) * f).round() as u32).max(1),
+    )
 }
 
 /// Applies one geometry step.
@@ -147,8 +167,14 @@ pub fn apply(img: DynamicImage, step: &Step) -> DynamicImage {
     let keep_ratio = |tw: Option<u32>, th: Option<u32>| -> (u32, u32) {
         match (tw, th) {
             (Some(w), Some(h)) => (w, h),
-            (Some(w), None) => (w, ((f64::from(ih) * f64::from(w) / f64::from(iw)).round() as u32).max(1)),
-            (None, Some(h)) => (((f64::from(iw) * f64::from(h) / f64::from(ih)).round() as u32).max(1), h),
+            (Some(w), None) => (
+                w,
+                ((f64::from(ih) * f64::from(w) / f64::from(iw)).round() as u32).max(1),
+            ),
+            (None, Some(h)) => (
+                ((f64::from(iw) * f64::from(h) / f64::from(ih)).round() as u32).max(1),
+                h,
+            ),
             (None, None) => (iw, ih),
         }
     };
@@ -217,7 +243,8 @@ pub fn mime(format: &str) -> &'static str {
 
 /// Decodes, transforms and encodes an image.
 pub fn render(input: &[u8], plan: &Plan, format: &str) -> Result<Vec<u8>, String> {
-    let mut img = image::load_from_memory(input).map_err(|e| format!("Cannot decode the image: {e}"))?;
+    let mut img =
+        image::load_from_memory(input).map_err(|e| format!("Cannot decode the image: {e}"))?;
     for step in &plan.steps {
         img = apply(img, step);
     }
@@ -225,17 +252,26 @@ pub fn render(input: &[u8], plan: &Plan, format: &str) -> Result<Vec<u8>, String
     match format {
         "jpg" | "jpeg" => {
             let rgb = DynamicImage::ImageRgb8(img.to_rgb8());
-            let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, plan.quality.unwrap_or(80));
+            let enc = image::codecs::jpeg::JpegEncoder::new_with_quality(
+                &mut out,
+                plan.quality.unwrap_or(80),
+            );
             rgb.write_with_encoder(enc).map_err(|e| e.to_string())?;
         }
-        "png" => img.write_to(&mut out, ImageFormat::Png).map_err(|e| e.to_string())?,
+        "png" => img
+            .write_to(&mut out, ImageFormat::Png)
+            .map_err(|e| e.to_string())?,
         "webp" => DynamicImage::ImageRgba8(img.to_rgba8())
             .write_to(&mut out, ImageFormat::WebP)
             .map_err(|e| e.to_string())?,
         "gif" => DynamicImage::ImageRgba8(img.to_rgba8())
             .write_to(&mut out, ImageFormat::Gif)
             .map_err(|e| e.to_string())?,
-        other => return Err(format!("Unsupported output format in the emulator: {other}")),
+        other => {
+            return Err(format!(
+                "Unsupported output format in the emulator: {other}"
+            ))
+        }
     }
     Ok(out.into_inner())
 }
@@ -255,19 +291,48 @@ mod tests {
         assert_eq!(p.format.as_deref(), Some("png"));
         assert_eq!(p.quality, Some(70));
         let e = parse(&segs("w_100,e_sepia/l_text:Arial_20:hi")).unwrap_err();
-        assert!(e.contains("e_sepia") && e.contains("l_text:Arial_20:hi"), "{e}");
+        assert!(
+            e.contains("e_sepia") && e.contains("l_text:Arial_20:hi"),
+            "{e}"
+        );
     }
 
     #[test]
     fn crop_modes_give_the_right_sizes() {
         let img = DynamicImage::ImageRgb8(image::RgbImage::new(400, 200));
-        let step = |w: Option<u32>, h: Option<u32>, c: &str| Step { width: w.map(Dim::Px), height: h.map(Dim::Px), crop: Some(c.into()), gravity: None };
-        assert_eq!(apply(img.clone(), &step(Some(100), None, "scale")).dimensions(), (100, 50));
-        assert_eq!(apply(img.clone(), &step(Some(100), Some(100), "fit")).dimensions(), (100, 50));
-        assert_eq!(apply(img.clone(), &step(Some(800), Some(800), "limit")).dimensions(), (400, 200));
-        assert_eq!(apply(img.clone(), &step(Some(100), Some(100), "fill")).dimensions(), (100, 100));
-        assert_eq!(apply(img.clone(), &step(Some(100), Some(100), "pad")).dimensions(), (100, 100));
-        assert_eq!(apply(img.clone(), &step(Some(50), Some(60), "crop")).dimensions(), (50, 60));
-        assert_eq!(apply(img, &step(Some(100), Some(100), "thumb")).dimensions(), (100, 100));
+        let step = |w: Option<u32>, h: Option<u32>, c: &str| Step {
+            width: w.map(Dim::Px),
+            height: h.map(Dim::Px),
+            crop: Some(c.into()),
+            gravity: None,
+        };
+        assert_eq!(
+            apply(img.clone(), &step(Some(100), None, "scale")).dimensions(),
+            (100, 50)
+        );
+        assert_eq!(
+            apply(img.clone(), &step(Some(100), Some(100), "fit")).dimensions(),
+            (100, 50)
+        );
+        assert_eq!(
+            apply(img.clone(), &step(Some(800), Some(800), "limit")).dimensions(),
+            (400, 200)
+        );
+        assert_eq!(
+            apply(img.clone(), &step(Some(100), Some(100), "fill")).dimensions(),
+            (100, 100)
+        );
+        assert_eq!(
+            apply(img.clone(), &step(Some(100), Some(100), "pad")).dimensions(),
+            (100, 100)
+        );
+        assert_eq!(
+            apply(img.clone(), &step(Some(50), Some(60), "crop")).dimensions(),
+            (50, 60)
+        );
+        assert_eq!(
+            apply(img, &step(Some(100), Some(100), "thumb")).dimensions(),
+            (100, 100)
+        );
     }
 }

@@ -123,7 +123,10 @@ pub fn asset_json(account: &Account, a: &Asset, shape: Shape) -> Json {
     if shape.upload {
         o.insert("version".into(), json!(a.version));
         o.insert("version_id".into(), json!(a.version_id));
-        o.insert("signature".into(), json!(response_signature(account, &a.public_id, a.version)));
+        o.insert(
+            "signature".into(),
+            json!(response_signature(account, &a.public_id, a.version)),
+        );
     }
     if !a.format.is_empty() && a.resource_type != "raw" {
         o.insert("format".into(), json!(a.format));
@@ -172,7 +175,10 @@ pub fn asset_json(account: &Account, a: &Asset, shape: Shape) -> Json {
         o.insert("access_mode".into(), json!("public"));
         o.insert("status".into(), json!("active"));
         o.insert("uploaded_at".into(), json!(a.created_at));
-        o.insert("filename".into(), json!(a.public_id.rsplit('/').next().unwrap_or("")));
+        o.insert(
+            "filename".into(),
+            json!(a.public_id.rsplit('/').next().unwrap_or("")),
+        );
         if let (Some(w), Some(h)) = (a.width, a.height) {
             if h > 0 {
                 o.insert("aspect_ratio".into(), json!(f64::from(w) / f64::from(h)));

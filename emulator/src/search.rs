@@ -71,7 +71,10 @@ fn tokenize(s: &str) -> Result<Vec<(usize, Tok)>, String> {
         } else {
             let start = i;
             let mut v = String::new();
-            while i < chars.len() && !chars[i].is_whitespace() && !matches!(chars[i], '(' | ')' | ':' | '=' | '<' | '>' | '"') {
+            while i < chars.len()
+                && !chars[i].is_whitespace()
+                && !matches!(chars[i], '(' | ')' | ':' | '=' | '<' | '>' | '"')
+            {
                 v.push(chars[i]);
                 i += 1;
             }
@@ -243,7 +246,11 @@ pub fn matches(e: &Expr, a: &Asset) -> bool {
                 "display_name" | "filename" => text_match(value, &a.display_name, exact),
                 "folder" | "asset_folder" => {
                     let folder = if a.asset_folder.is_empty() {
-                        a.public_id.rsplit_once('/').map(|(f, _)| f).unwrap_or("").to_owned()
+                        a.public_id
+                            .rsplit_once('/')
+                            .map(|(f, _)| f)
+                            .unwrap_or("")
+                            .to_owned()
                     } else {
                         a.asset_folder.clone()
                     };
@@ -264,11 +271,16 @@ pub fn matches(e: &Expr, a: &Asset) -> bool {
                 },
                 f => {
                     if let Some(key) = f.strip_prefix("context.") {
-                        a.context.get(key).and_then(|v| v.as_str()).is_some_and(|v| text_match(value, v, exact))
+                        a.context
+                            .get(key)
+                            .and_then(|v| v.as_str())
+                            .is_some_and(|v| text_match(value, v, exact))
                     } else if let Some(key) = f.strip_prefix("metadata.") {
                         a.metadata.get(key).is_some_and(|v| match v {
                             serde_json::Value::String(s) => text_match(value, s, exact),
-                            serde_json::Value::Array(items) => items.iter().any(|i| i.as_str().is_some_and(|s| text_match(value, s, true))),
+                            serde_json::Value::Array(items) => items
+                                .iter()
+                                .any(|i| i.as_str().is_some_and(|s| text_match(value, s, true))),
                             other => text_match(value, &other.to_string(), true),
                         })
                     } else if f == "context" {

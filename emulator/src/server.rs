@@ -82,15 +82,26 @@ impl State {
     fn spend(&self, cloud: &str) -> (u64, u64, i64, bool) {
         let now = ids::now();
         let mut w = self.windows.lock().unwrap_or_else(|p| p.into_inner());
-        let win = w.entry(cloud.to_owned()).or_insert(Window { start: now - now % 3600, used: 0 });
+        let win = w.entry(cloud.to_owned()).or_insert(Window {
+            start: now - now % 3600,
+            used: 0,
+        });
         if now - win.start >= 3600 {
-            *win = Window { start: now - now % 3600, used: 0 };
+            *win = Window {
+                start: now - now % 3600,
+                used: 0,
+            };
         }
         let ok = win.used < self.hourly_budget;
         if ok {
             win.used += 1;
         }
-        (self.hourly_budget, self.hourly_budget - win.used, win.start + 3600, ok)
+        (
+            self.hourly_budget,
+            self.hourly_budget - win.used,
+            win.start + 3600,
+            ok,
+        )
     }
 }
 
@@ -106,7 +117,10 @@ pub fn router(state: Arc<State>) -> Router {
 pub fn json_response(status: StatusCode, body: &Json) -> Response {
     let mut resp = (status, body.to_string()).into_response();
     let h = resp.headers_mut();
-    h.insert("content-type", HeaderValue::from_static("application/json; charset=utf-8"));
+    h.insert(
+        "content-type",
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
     resp
 }
 
@@ -120,7 +134,9 @@ pub fn segments(path: &str) -> Vec<String> {
     path.split('/')
         .filter(|s| !s.is_empty())
         .flat_map(|s| {
-            let decoded = percent_encoding::percent_decode_str(s).decode_utf8_lossy().into_owned();
+            let decoded = percent_encoding::percent_decode_str(s)
+                .decode_utf8_lossy()
+                .into_owned();
             decoded
                 .split('/')
                 .filter(|p| !p.is_empty())
@@ -227,7 +243,9 @@ async fn api(state: &Arc<State>, req: Request, cloud: &str, rest: &[String]) -> 
 async fn control(state: &Arc<State>, req: Request, rest: &[String]) -> Response {
     let method = req.method().clone();
     match (method.as_str(), rest.first().map(String::as_str)) {
-        ("GET", Some("health")) => json_response(StatusCode::OK, &serde_json::json!({"status": "ok"})),
+        ("GET", Some("health")) => {
+            json_response(StatusCode::OK, &serde_json::json!({"status": "ok"}))
+        }
         ("GET", Some("faults")) => json_response(StatusCode::OK, &state.faults.describe()),
         ("DELETE", Some("faults")) => {
             state.faults.set(Vec::new());

@@ -103,6 +103,9 @@ impl ChunkSession {
     }
 }
 
+/// An upload preset: name, whether it is unsigned, its settings.
+pub type Preset = (String, bool, JsonMap<String, Json>);
+
 /// The storage of one emulator data directory.
 pub struct Store {
     root: PathBuf,
@@ -258,7 +261,13 @@ impl Store {
     }
 
     /// The asset with this identity.
-    pub fn get(&self, cloud: &str, rt: &str, ty: &str, public_id: &str) -> ApiResult<Option<Asset>> {
+    pub fn get(
+        &self,
+        cloud: &str,
+        rt: &str,
+        ty: &str,
+        public_id: &str,
+    ) -> ApiResult<Option<Asset>> {
         let db = self.db();
         let sql = format!("SELECT {ASSET_COLUMNS} FROM assets WHERE cloud=?1 AND resource_type=?2 AND type=?3 AND public_id=?4");
         Ok(db
@@ -330,7 +339,13 @@ impl Store {
     }
 
     /// Renames an asset (new public id and/or type) and bumps its version.
-    pub fn rename(&self, a: &Asset, to_type: &str, to_public_id: &str, version: i64) -> ApiResult<Option<String>> {
+    pub fn rename(
+        &self,
+        a: &Asset,
+        to_type: &str,
+        to_public_id: &str,
+        version: i64,
+    ) -> ApiResult<Option<String>> {
         let mut db = self.db();
         let tx = db.transaction()?;
         let old: Option<String> = tx
@@ -365,7 +380,11 @@ impl Store {
     }
 
     /// An upload preset's settings and whether it is unsigned.
-    pub fn preset(&self, cloud: &str, name: &str) -> ApiResult<Option<(bool, JsonMap<String, Json>)>> {
+    pub fn preset(
+        &self,
+        cloud: &str,
+        name: &str,
+    ) -> ApiResult<Option<(bool, JsonMap<String, Json>)>> {
         let db = self.db();
         Ok(db
             .query_row(
@@ -377,17 +396,28 @@ impl Store {
     }
 
     /// All presets of a cloud: (name, unsigned, settings).
-    pub fn presets(&self, cloud: &str) -> ApiResult<Vec<(String, bool, JsonMap<String, Json>)>> {
+    pub fn presets(&self, cloud: &str) -> ApiResult<Vec<Preset>> {
         let db = self.db();
-        let mut stmt = db.prepare("SELECT name, unsigned, settings FROM presets WHERE cloud=?1 ORDER BY name")?;
+        let mut stmt = db
+            .prepare("SELECT name, unsigned, settings FROM presets WHERE cloud=?1 ORDER BY name")?;
         let rows = stmt.query_map(params![cloud], |r| {
-            Ok((r.get(0)?, r.get::<_, i64>(1)? != 0, json_map(&r.get::<_, String>(2)?)))
+            Ok((
+                r.get(0)?,
+                r.get::<_, i64>(1)? != 0,
+                json_map(&r.get::<_, String>(2)?),
+            ))
         })?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
     /// Creates or replaces a preset.
-    pub fn put_preset(&self, cloud: &str, name: &str, unsigned: bool, settings: &JsonMap<String, Json>) -> ApiResult<()> {
+    pub fn put_preset(
+        &self,
+        cloud: &str,
+        name: &str,
+        unsigned: bool,
+        settings: &JsonMap<String, Json>,
+    ) -> ApiResult<()> {
         self.db().execute(
             "INSERT OR REPLACE INTO presets(cloud, name, unsigned, settings) VALUES (?1, ?2, ?3, ?4)",
             params![cloud, name, unsigned as i64, serde_json::to_string(settings).unwrap_or_default()],
@@ -397,10 +427,10 @@ impl Store {
 
     /// Deletes a preset; returns whether it existed.
     pub fn delete_preset(&self, cloud: &str, name: &str) -> ApiResult<bool> {
-        Ok(self
-            .db()
-            .execute("DELETE FROM presets WHERE cloud=?1 AND name=?2", params![cloud, name])?
-            > 0)
+        Ok(self.db().execute(
+            "DELETE FROM presets WHERE cloud=?1 AND name=?2",
+            params![cloud, name],
+        )? > 0)
     }
 
     /// Explicitly created folders.
@@ -421,7 +451,10 @@ impl Store {
 
     /// Forgets a folder.
     pub fn remove_folder(&self, cloud: &str, path: &str) -> ApiResult<()> {
-        self.db().execute("DELETE FROM folders WHERE cloud=?1 AND path=?2", params![cloud, path])?;
+        self.db().execute(
+            "DELETE FROM folders WHERE cloud=?1 AND path=?2",
+            params![cloud, path],
+        )?;
         Ok(())
     }
 
@@ -469,14 +502,23 @@ impl Store {
     /// Structured metadata field definitions.
     pub fn metadata_fields(&self, cloud: &str) -> ApiResult<Vec<Json>> {
         let db = self.db();
-        let mut stmt = db.prepare("SELECT field FROM metadata_fields WHERE cloud=?1 ORDER BY external_id")?;
+        let mut stmt =
+            db.prepare("SELECT field FROM metadata_fields WHERE cloud=?1 ORDER BY external_id")?;
         let rows = stmt.query_map(params![cloud], |r| r.get::<_, String>(0))?;
         let texts: Vec<String> = rows.collect::<Result<_, _>>()?;
-        Ok(texts.iter().filter_map(|t| serde_json::from_str(t).ok()).collect())
+        Ok(texts
+            .iter()
+            .filter_map(|t| serde_json::from_str(t).ok())
+            .collect())
     }
 
     /// Creates or replaces a metadata field definition.
-    pub fn put_metadata_field(&self, cloud: &str, external_id: &str, field: &Json) -> ApiResult<()> {
+    pub fn put_metadata_field(
+        &self,
+        cloud: &str,
+        external_id: &str,
+        field: &Json,
+    ) -> ApiResult<()> {
         self.db().execute(
             "INSERT OR REPLACE INTO metadata_fields(cloud, external_id, field) VALUES (?1, ?2, ?3)",
             params![cloud, external_id, field.to_string()],

@@ -109,7 +109,13 @@ enum Part {
     /// Into a temporary file.
     Temp(Received),
     /// Directly into a chunk session at `start..=end` (already authenticated).
-    Chunk { start: u64, end: u64, size: u64, filename: Option<String>, hashed: Option<Md5> },
+    Chunk {
+        start: u64,
+        end: u64,
+        size: u64,
+        filename: Option<String>,
+        hashed: Option<Md5>,
+    },
 }
 
 /// Handles one Upload API request.
@@ -122,18 +128,36 @@ pub async fn handle(
 ) -> ApiResult<Json> {
     let headers = req.headers().clone();
     let auth_header = authorization(&headers);
-    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let header = |n: &str| {
+        headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     let range = match (action, header("content-range")) {
         ("upload", Some(v)) => Some(parse_content_range(&v)?),
         _ => None,
     };
     let upload_id = header("x-unique-upload-id").filter(|s| !s.is_empty());
-    let ctype = header("content-type").unwrap_or_default().to_ascii_lowercase();
+    let ctype = header("content-type")
+        .unwrap_or_default()
+        .to_ascii_lowercase();
     let now = ids::now();
     let check = |params: &Params| {
-        check_upload(account, action, params, auth_header.as_deref(), now, state.strict_sha256, |name| {
-            Ok(state.store.preset(&account.cloud_name, name)?.map(|(unsigned, _)| unsigned))
-        })
+        check_upload(
+            account,
+            action,
+            params,
+            auth_header.as_deref(),
+            now,
+            state.strict_sha256,
+            |name| {
+                Ok(state
+                    .store
+                    .preset(&account.cloud_name, name)?
+                    .map(|(unsigned, _)| unsigned))
+            },
+        )
     };
 
     let mut params = Params::new();
@@ -153,7 +177,8 @@ pub async fn handle(
             // A file part. Chunks of an authenticated request go straight to the session.
             if let (Some((a, b, total)), Some(uid)) = (range, upload_id.as_deref()) {
                 if check(&params).is_ok() {
-                    let p = write_chunk(state, account, uid, &mut field, a, b, total, filename).await?;
+                    let p =
+                        write_chunk(state, account, uid, &mut field, a, b, total, filename).await?;
                     part = Some(p);
                     continue;
                 }
@@ -161,7 +186,8 @@ pub async fn handle(
             let path = state.store.temp_path();
             let mut file = std::fs::File::create(&path)?;
             let mut hasher = Md5::new();
-            let res = stream_field(&mut field, &mut file, Some(&mut hasher), MAX_REQUEST_FILE).await;
+            let res =
+                stream_field(&mut field, &mut file, Some(&mut hasher), MAX_REQUEST_FILE).await;
             let size = match res {
                 Ok(n) => n,
                 Err(e) => {
@@ -237,7 +263,10 @@ async fn write_chunk(
     let key = (account.cloud_name.clone(), upload_id.to_owned());
     // Continue the running MD5 when this chunk starts where hashing stopped.
     let mut hasher = {
-        let map = state.chunk_hashers.lock().unwrap_or_else(|p| p.into_inner());
+        let map = state
+            .chunk_hashers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         let expected = map.get(&key).map(|(_, upto)| *upto).unwrap_or(0);
         if expected == start {
             Some(map.get(&key).map(|(h, _)| h.clone()).unwrap_or_default())
@@ -256,12 +285,23 @@ async fn write_chunk(
         )));
     }
     file.sync_data()?;
-    Ok(Part::Chunk { start, end, size, filename, hashed: hasher })
+    Ok(Part::Chunk {
+        start,
+        end,
+        size,
+        filename,
+        hashed: hasher,
+    })
 }
 
 /// Copies a temporary file into a session at `start` (for chunks whose fields came
 /// after the file part, authenticated only once the whole form was read).
-fn copy_into_session(state: &State, session: &ChunkSession, r: &Received, start: u64) -> ApiResult<()> {
+fn copy_into_session(
+    state: &State,
+    session: &ChunkSession,
+    r: &Received,
+    start: u64,
+) -> ApiResult<()> {
     let mut src = std::fs::File::open(&r.path)?;
     let mut dst = std::fs::OpenOptions::new()
         .write(true)
@@ -287,9 +327,29 @@ async fn upload(
     let unsigned = matches!(auth, UploadAuth::UnsignedPreset(_));
     apply_preset(state, account, &mut params)?;
     let received = match part {
-        Some(Part::Chunk { start, end, size, filename, hashed }) => {
+        Some(Part::Chunk {
+            start,
+            end,
+            size,
+            filename,
+            hashed,
+        }) => {
             let uid = upload_id.unwrap_or_default();
-            return finish_chunk(state, account, rt, params, &uid, start, end, range.and_then(|r| r.2), size, filename, hashed, unsigned).await;
+            return finish_chunk(
+                state,
+                account,
+                rt,
+                params,
+                &uid,
+                start,
+                end,
+                range.and_then(|r| r.2),
+                size,
+                filename,
+                hashed,
+                unsigned,
+            )
+            .await;
         }
         Some(Part::Temp(r)) => {
             if let (Some((a, b, total)), Some(uid)) = (range, upload_id.as_deref()) {
@@ -315,11 +375,16 @@ async fn upload(
                 if r.size != b - a + 1 {
                     let _ = std::fs::remove_file(&r.path);
                     return Err(ApiError::bad_request(format!(
-                        "Chunk size {} does not match Content-Range bytes {a}-{b}", r.size
+                        "Chunk size {} does not match Content-Range bytes {a}-{b}",
+                        r.size
                     )));
                 }
                 copy_into_session(state, &session, &r, a)?;
-                return finish_chunk(state, account, rt, params, uid, a, b, total, r.size, r.filename, None, unsigned).await;
+                return finish_chunk(
+                    state, account, rt, params, uid, a, b, total, r.size, r.filename, None,
+                    unsigned,
+                )
+                .await;
             }
             r
         }
@@ -361,7 +426,10 @@ async fn finish_chunk(
     }
     state.store.save_chunk_session(&session)?;
     if let Some(h) = hashed {
-        let mut map = state.chunk_hashers.lock().unwrap_or_else(|p| p.into_inner());
+        let mut map = state
+            .chunk_hashers
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
         map.insert(key.clone(), (h, end + 1));
     }
     if !session.complete() {
@@ -387,7 +455,11 @@ async fn finish_chunk(
     let path = state.store.chunk_path(&session.file);
     let p2 = path.clone();
     let md5 = tokio::task::spawn_blocking(move || -> std::io::Result<String> {
-        let (mut h, from) = if upto <= total { (hasher, upto) } else { (Md5::new(), 0) };
+        let (mut h, from) = if upto <= total {
+            (hasher, upto)
+        } else {
+            (Md5::new(), 0)
+        };
         if from < total {
             let mut f = std::fs::File::open(&p2)?;
             f.seek(SeekFrom::Start(from))?;
@@ -404,7 +476,12 @@ async fn finish_chunk(
     })
     .await
     .map_err(|e| ApiError::internal(e.to_string()))??;
-    let received = Received { path, filename, size: total, md5 };
+    let received = Received {
+        path,
+        filename,
+        size: total,
+        md5,
+    };
     let result = create_asset(state, account, rt, &params, received, unsigned).await;
     state.store.drop_chunk_session(&session)?;
     result
@@ -428,7 +505,11 @@ fn apply_preset(state: &State, account: &Account, params: &mut Params) -> ApiRes
             Json::Bool(b) => b.to_string(),
             Json::Array(items) => items
                 .iter()
-                .map(|i| i.as_str().map(str::to_owned).unwrap_or_else(|| i.to_string()))
+                .map(|i| {
+                    i.as_str()
+                        .map(str::to_owned)
+                        .unwrap_or_else(|| i.to_string())
+                })
                 .collect::<Vec<_>>()
                 .join(","),
             other => other.to_string(),
@@ -455,9 +536,9 @@ fn temp_from_bytes(state: &State, bytes: &[u8], filename: Option<String>) -> Api
 /// Loads a `file` given as text: a base64 data URI or a loopback `http(s)` URL.
 async fn fetch_text_file(state: &State, file: &str) -> ApiResult<Received> {
     if let Some(rest) = file.strip_prefix("data:") {
-        let (_, b64) = rest
-            .split_once(";base64,")
-            .ok_or_else(|| ApiError::bad_request("Invalid data URI: only base64 data URIs are supported"))?;
+        let (_, b64) = rest.split_once(";base64,").ok_or_else(|| {
+            ApiError::bad_request("Invalid data URI: only base64 data URIs are supported")
+        })?;
         let bytes = base64::engine::general_purpose::STANDARD
             .decode(b64.trim())
             .map_err(|e| ApiError::bad_request(format!("Invalid data URI: {e}")))?;
@@ -486,7 +567,10 @@ async fn fetch_text_file(state: &State, file: &str) -> ApiResult<Received> {
                 resp.status()
             )));
         }
-        let name = url.path_segments().and_then(|mut s| s.next_back()).map(str::to_owned);
+        let name = url
+            .path_segments()
+            .and_then(|mut s| s.next_back())
+            .map(str::to_owned);
         let path = state.store.temp_path();
         let mut f = std::fs::File::create(&path)?;
         let mut hasher = Md5::new();
@@ -508,7 +592,12 @@ async fn fetch_text_file(state: &State, file: &str) -> ApiResult<Received> {
             hasher.update(&chunk);
         }
         f.sync_data()?;
-        return Ok(Received { path, filename: name, size, md5: hex::encode(hasher.finalize()) });
+        return Ok(Received {
+            path,
+            filename: name,
+            size,
+            md5: hex::encode(hasher.finalize()),
+        });
     }
     Err(ApiError::bad_request(format!(
         "Error in loading {file} - only file parts, base64 data URIs and loopback URLs are supported by the emulator"
@@ -517,14 +606,19 @@ async fn fetch_text_file(state: &State, file: &str) -> ApiResult<Received> {
 
 /// Image format and dimensions read from the file header, if it is an image.
 pub fn probe_image(path: &std::path::Path) -> Option<(String, u32, u32)> {
-    let reader = image::ImageReader::open(path).ok()?.with_guessed_format().ok()?;
+    let reader = image::ImageReader::open(path)
+        .ok()?
+        .with_guessed_format()
+        .ok()?;
     let format = reader.format()?;
     let ext = format.extensions_str().first()?.to_string();
     let (w, h) = reader.into_dimensions().ok()?;
     Some((ext, w, h))
 }
 
-const VIDEO_EXTENSIONS: &[&str] = &["mp4", "mov", "webm", "avi", "mkv", "m4v", "ogv", "mp3", "wav", "ogg", "flv", "3gp"];
+const VIDEO_EXTENSIONS: &[&str] = &[
+    "mp4", "mov", "webm", "avi", "mkv", "m4v", "ogv", "mp3", "wav", "ogg", "flv", "3gp",
+];
 
 /// The file name's stem and extension (the basename only: absolute paths are cut).
 fn split_filename(name: &str) -> (String, String) {
@@ -553,7 +647,14 @@ pub async fn create_asset(
         let _ = std::fs::remove_file(&received.path);
     }
     let (asset, existing) = outcome?;
-    let mut body = asset_json(account, &asset, Shape { upload: true, ..Shape::default() });
+    let mut body = asset_json(
+        account,
+        &asset,
+        Shape {
+            upload: true,
+            ..Shape::default()
+        },
+    );
     if existing {
         body["existing"] = json!(true);
     }
@@ -576,7 +677,9 @@ pub async fn create_asset(
             json!({"triggered_at": ids::iso8601(ids::now()), "triggered_by": {"source": "api", "id": account.api_key}}),
         );
         payload.insert("signature_key".into(), json!(account.api_key));
-        state.webhooks.send(account.clone(), url, Json::Object(payload));
+        state
+            .webhooks
+            .send(account.clone(), url, Json::Object(payload));
     }
     if is_async {
         return Ok(json!({
@@ -622,7 +725,15 @@ fn store_asset(
     .to_owned();
     let (format, width, height) = match (&image, resource_type.as_str()) {
         (Some((f, w, h)), "image") => (f.clone(), Some(*w), Some(*h)),
-        (_, "video") => (if ext.is_empty() { "mp4".into() } else { ext.clone() }, None, None),
+        (_, "video") => (
+            if ext.is_empty() {
+                "mp4".into()
+            } else {
+                ext.clone()
+            },
+            None,
+            None,
+        ),
         _ => (String::new(), None, None),
     };
     let delivery_type = params.nonempty("type").unwrap_or_else(|| "upload".into());
@@ -635,7 +746,13 @@ fn store_asset(
             let mut base = if use_filename && !stem.is_empty() {
                 let clean: String = stem
                     .chars()
-                    .map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') { c } else { '_' })
+                    .map(|c| {
+                        if c.is_alphanumeric() || matches!(c, '-' | '_' | '.') {
+                            c
+                        } else {
+                            '_'
+                        }
+                    })
                     .collect();
                 if unique {
                     format!("{clean}_{}", ids::alnum(6))
@@ -651,8 +768,14 @@ fn store_asset(
             base
         }
     };
-    let folder = params.nonempty("folder").map(|f| clean_folder(&f)).filter(|f| !f.is_empty());
-    let prefix = params.nonempty("public_id_prefix").map(|f| clean_folder(&f)).filter(|f| !f.is_empty());
+    let folder = params
+        .nonempty("folder")
+        .map(|f| clean_folder(&f))
+        .filter(|f| !f.is_empty());
+    let prefix = params
+        .nonempty("public_id_prefix")
+        .map(|f| clean_folder(&f))
+        .filter(|f| !f.is_empty());
     let mut asset_folder = params
         .nonempty("asset_folder")
         .map(|f| clean_folder(&f))
@@ -662,7 +785,9 @@ fn store_asset(
         && prefix.is_none()
         && folder.is_none()
         && !asset_folder.is_empty()
-        && params.flag("use_asset_folder_as_public_id_prefix").unwrap_or(false)
+        && params
+            .flag("use_asset_folder_as_public_id_prefix")
+            .unwrap_or(false)
     {
         public_id = format!("{asset_folder}/{public_id}");
     }
@@ -673,17 +798,26 @@ fn store_asset(
         public_id = format!("{f}/{public_id}");
     }
     if account.folder_mode == FolderMode::Fixed {
-        asset_folder = public_id.rsplit_once('/').map(|(f, _)| f.to_owned()).unwrap_or_default();
+        asset_folder = public_id
+            .rsplit_once('/')
+            .map(|(f, _)| f.to_owned())
+            .unwrap_or_default();
     }
     let display_name = params.nonempty("display_name").unwrap_or_else(|| {
         if params.flag("use_filename_as_display_name").unwrap_or(false) && !stem.is_empty() {
             stem.clone()
         } else {
-            public_id.rsplit('/').next().unwrap_or(&public_id).to_owned()
+            public_id
+                .rsplit('/')
+                .next()
+                .unwrap_or(&public_id)
+                .to_owned()
         }
     });
 
-    let existing = state.store.get(cloud, &resource_type, &delivery_type, &public_id)?;
+    let existing = state
+        .store
+        .get(cloud, &resource_type, &delivery_type, &public_id)?;
     let overwrite = params.flag("overwrite").unwrap_or(!unsigned);
     if let Some(old) = &existing {
         if !overwrite {
@@ -698,14 +832,23 @@ fn store_asset(
     let version_id = ids::hex32();
     let blob = format!("{}-{}", ids::hex32(), version_id);
     let tags: Vec<String> = params.list("tags");
-    let context = params.nonempty("context").map(|c| parse_pairs(&c)).unwrap_or_default();
-    let metadata = params.nonempty("metadata").map(|c| parse_pairs(&c)).unwrap_or_default();
+    let context = params
+        .nonempty("context")
+        .map(|c| parse_pairs(&c))
+        .unwrap_or_default();
+    let metadata = params
+        .nonempty("metadata")
+        .map(|c| parse_pairs(&c))
+        .unwrap_or_default();
     let asset = Asset {
         cloud: cloud.clone(),
         resource_type,
         delivery_type,
         public_id,
-        asset_id: existing.as_ref().map(|a| a.asset_id.clone()).unwrap_or_else(ids::hex32),
+        asset_id: existing
+            .as_ref()
+            .map(|a| a.asset_id.clone())
+            .unwrap_or_else(ids::hex32),
         version,
         version_id,
         format,
@@ -759,9 +902,17 @@ fn require(params: &Params, name: &str) -> ApiResult<String> {
         .ok_or_else(|| ApiError::bad_request(format!("Missing required parameter - {name}")))
 }
 
-fn find(state: &State, account: &Account, rt: &str, params: &Params, public_id: &str) -> ApiResult<Option<Asset>> {
+fn find(
+    state: &State,
+    account: &Account,
+    rt: &str,
+    params: &Params,
+    public_id: &str,
+) -> ApiResult<Option<Asset>> {
     let ty = params.nonempty("type").unwrap_or_else(|| "upload".into());
-    state.store.get(&account.cloud_name, resolve_rt(rt), &ty, public_id)
+    state
+        .store
+        .get(&account.cloud_name, resolve_rt(rt), &ty, public_id)
 }
 
 fn explicit(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResult<Json> {
@@ -781,7 +932,14 @@ fn explicit(state: &State, account: &Account, rt: &str, params: &Params) -> ApiR
         asset.display_name = d;
     }
     state.store.update_attrs(&asset)?;
-    let mut body = asset_json(account, &asset, Shape { upload: true, ..Shape::default() });
+    let mut body = asset_json(
+        account,
+        &asset,
+        Shape {
+            upload: true,
+            ..Shape::default()
+        },
+    );
     if let Some(eager) = params.nonempty("eager") {
         let client = account.client();
         let items: Vec<Json> = eager
@@ -825,14 +983,26 @@ fn rename(state: &State, account: &Account, rt: &str, params: &Params) -> ApiRes
     let to = require(params, "to_public_id")?;
     let asset = find(state, account, rt, params, &from)?
         .ok_or_else(|| ApiError::not_found(format!("Resource not found - {from}")))?;
-    let to_type = params.nonempty("to_type").unwrap_or_else(|| asset.delivery_type.clone());
-    if let Some(other) = state.store.get(&account.cloud_name, &asset.resource_type, &to_type, &to)? {
+    let to_type = params
+        .nonempty("to_type")
+        .unwrap_or_else(|| asset.delivery_type.clone());
+    if let Some(other) =
+        state
+            .store
+            .get(&account.cloud_name, &asset.resource_type, &to_type, &to)?
+    {
         if other.asset_id != asset.asset_id && !params.flag("overwrite").unwrap_or(false) {
-            return Err(ApiError::bad_request(format!("to_public_id ({to}) already exists")));
+            return Err(ApiError::bad_request(format!(
+                "to_public_id ({to}) already exists"
+            )));
         }
     }
     let now = ids::now();
-    let version = if asset.version >= now { asset.version + 1 } else { now };
+    let version = if asset.version >= now {
+        asset.version + 1
+    } else {
+        now
+    };
     if let Some(old_blob) = state.store.rename(&asset, &to_type, &to, version)? {
         state.store.drop_blob(&old_blob);
     }
@@ -840,7 +1010,14 @@ fn rename(state: &State, account: &Account, rt: &str, params: &Params) -> ApiRes
         .store
         .get_by_asset_id(&account.cloud_name, &asset.asset_id)?
         .ok_or_else(|| ApiError::internal("renamed asset vanished"))?;
-    Ok(asset_json(account, &renamed, Shape { upload: true, ..Shape::default() }))
+    Ok(asset_json(
+        account,
+        &renamed,
+        Shape {
+            upload: true,
+            ..Shape::default()
+        },
+    ))
 }
 
 fn each_target(
@@ -852,7 +1029,9 @@ fn each_target(
 ) -> ApiResult<Vec<String>> {
     let ids_ = params.ids("public_ids");
     if ids_.is_empty() {
-        return Err(ApiError::bad_request("Missing required parameter - public_ids"));
+        return Err(ApiError::bad_request(
+            "Missing required parameter - public_ids",
+        ));
     }
     let mut done = Vec::new();
     for id in ids_ {
@@ -874,7 +1053,10 @@ fn tags(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResul
     if command == "set_exclusive" {
         let ty = params.nonempty("type").unwrap_or_else(|| "upload".into());
         for mut a in state.store.all(&account.cloud_name)? {
-            if a.resource_type == resolve_rt(rt) && a.delivery_type == ty && a.tags.iter().any(|t| tag_list.contains(t)) {
+            if a.resource_type == resolve_rt(rt)
+                && a.delivery_type == ty
+                && a.tags.iter().any(|t| tag_list.contains(t))
+            {
                 a.tags.retain(|t| !tag_list.contains(t));
                 state.store.update_attrs(&a)?;
             }
@@ -893,7 +1075,10 @@ fn tags(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResul
         "remove_all" => a.tags.clear(),
         _ => {}
     })?;
-    if !matches!(command.as_str(), "add" | "set_exclusive" | "remove" | "replace" | "remove_all") {
+    if !matches!(
+        command.as_str(),
+        "add" | "set_exclusive" | "remove" | "replace" | "remove_all"
+    ) {
         return Err(ApiError::bad_request(format!("Invalid command {command}")));
     }
     Ok(json!({"public_ids": done}))
@@ -901,7 +1086,10 @@ fn tags(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResul
 
 fn context(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResult<Json> {
     let command = require(params, "command")?;
-    let ctx = params.nonempty("context").map(|c| parse_pairs(&c)).unwrap_or_default();
+    let ctx = params
+        .nonempty("context")
+        .map(|c| parse_pairs(&c))
+        .unwrap_or_default();
     if !matches!(command.as_str(), "add" | "remove_all") {
         return Err(ApiError::bad_request(format!("Invalid command {command}")));
     }
@@ -937,8 +1125,14 @@ mod tests {
 
     #[test]
     fn content_ranges() {
-        assert_eq!(parse_content_range("bytes 0-999/2500").unwrap(), (0, 999, Some(2500)));
-        assert_eq!(parse_content_range("bytes 1000-1999/-1").unwrap(), (1000, 1999, None));
+        assert_eq!(
+            parse_content_range("bytes 0-999/2500").unwrap(),
+            (0, 999, Some(2500))
+        );
+        assert_eq!(
+            parse_content_range("bytes 1000-1999/-1").unwrap(),
+            (1000, 1999, None)
+        );
         assert!(parse_content_range("bytes 0--1/0").is_err());
         assert!(parse_content_range("bytes 5-4/10").is_err());
         assert!(parse_content_range("bytes 0-10/10").is_err());
@@ -946,7 +1140,10 @@ mod tests {
 
     #[test]
     fn filenames_lose_their_directories() {
-        assert_eq!(split_filename("/home/u/tiny.PNG"), ("tiny".into(), "png".into()));
+        assert_eq!(
+            split_filename("/home/u/tiny.PNG"),
+            ("tiny".into(), "png".into())
+        );
         assert_eq!(split_filename("big"), ("big".into(), String::new()));
     }
 }

@@ -16,7 +16,12 @@ use crate::ids;
 /// SEAM: the core exposes verification (`Client::verify_notification`) but no signing
 /// function for notifications yet; this is the one place that computes it. Replace with
 /// the core's function once it exists.
-pub fn notification_signature(body: &[u8], timestamp: i64, secret: &str, algorithm: Algorithm) -> String {
+pub fn notification_signature(
+    body: &[u8],
+    timestamp: i64,
+    secret: &str,
+    algorithm: Algorithm,
+) -> String {
     let ts = timestamp.to_string();
     match algorithm {
         Algorithm::Sha256 => {
@@ -86,7 +91,12 @@ impl Webhooks {
                     delay = delay.saturating_mul(2);
                 }
                 let ts = ids::now();
-                let sig = notification_signature(body.as_bytes(), ts, &account.api_secret, account.algorithm);
+                let sig = notification_signature(
+                    body.as_bytes(),
+                    ts,
+                    &account.api_secret,
+                    account.algorithm,
+                );
                 let res = client
                     .post(&url)
                     .header("content-type", "application/json")
@@ -96,9 +106,10 @@ impl Webhooks {
                     .send()
                     .await;
                 let status = res.as_ref().ok().map(|r| r.status().as_u16());
-                log.lock()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push(Attempt { url: url.clone(), status });
+                log.lock().unwrap_or_else(|p| p.into_inner()).push(Attempt {
+                    url: url.clone(),
+                    status,
+                });
                 if status.is_some_and(|s| (200..300).contains(&s)) {
                     return;
                 }

@@ -18,10 +18,20 @@ fn signed_upload_reports_real_image_facts() {
         use md5::Digest;
         hex::encode(md5::Md5::digest(&bytes))
     };
-    let (status, r) = upload(&client, bytes.clone(), "/home/u/photo.png", &opts(r#"{"tags": ["a", "b"], "context": {"alt": "x=y"}, "use_filename": true, "unique_filename": false, "folder": "f1"}"#));
+    let (status, r) = upload(
+        &client,
+        bytes.clone(),
+        "/home/u/photo.png",
+        &opts(
+            r#"{"tags": ["a", "b"], "context": {"alt": "x=y"}, "use_filename": true, "unique_filename": false, "folder": "f1"}"#,
+        ),
+    );
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["public_id"], "f1/photo");
-    assert_eq!((r["width"].as_u64(), r["height"].as_u64()), (Some(64), Some(32)));
+    assert_eq!(
+        (r["width"].as_u64(), r["height"].as_u64()),
+        (Some(64), Some(32))
+    );
     assert_eq!(r["format"], "png");
     assert_eq!(r["bytes"].as_u64(), Some(bytes.len() as u64));
     assert_eq!(r["etag"], Json::String(md5));
@@ -39,7 +49,12 @@ fn signed_upload_reports_real_image_facts() {
         format!("https://res.cloudinary.com/emulator/image/upload/v{version}/f1/photo.png")
     );
     // overwrite=false meets the existing id.
-    let (_, again) = upload(&client, png(2, 2), "photo.png", &opts(r#"{"public_id": "f1/photo", "overwrite": false}"#));
+    let (_, again) = upload(
+        &client,
+        png(2, 2),
+        "photo.png",
+        &opts(r#"{"public_id": "f1/photo", "overwrite": false}"#),
+    );
     assert_eq!(again["existing"], true);
     assert_eq!(again["width"].as_u64(), Some(64));
     // A generated id is 20 characters.
@@ -51,25 +66,45 @@ fn signed_upload_reports_real_image_facts() {
 fn data_uri_loopback_url_and_auto() {
     let (emu, client) = start(EmulatorConfig::default());
     use base64::Engine as _;
-    let uri = format!("data:image/png;base64,{}", base64::engine::general_purpose::STANDARD.encode(png(5, 7)));
-    let req = client.upload_form(&uri, &opts(r#"{"public_id": "d1"}"#)).unwrap();
+    let uri = format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(png(5, 7))
+    );
+    let req = client
+        .upload_form(&uri, &opts(r#"{"public_id": "d1"}"#))
+        .unwrap();
     let (status, r) = post_form(&req, None, &[]);
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["height"].as_u64(), Some(7));
     // Fetch it back through the emulator's own delivery URL (a loopback URL).
     let url = format!("{}/emulator/image/upload/d1.png", emu.base_url());
-    let req = client.upload_form(&url, &opts(r#"{"public_id": "d2", "resource_type": "auto"}"#)).unwrap();
+    let req = client
+        .upload_form(
+            &url,
+            &opts(r#"{"public_id": "d2", "resource_type": "auto"}"#),
+        )
+        .unwrap();
     let (status, r) = post_form(&req, None, &[]);
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["resource_type"], "image");
     assert_eq!(r["width"].as_u64(), Some(5));
     // Non-loopback URLs are refused with a 400.
-    let req = client.upload_form("https://example.com/x.jpg", &opts("{}")).unwrap();
+    let req = client
+        .upload_form("https://example.com/x.jpg", &opts("{}"))
+        .unwrap();
     let (status, r) = post_form(&req, None, &[]);
     assert_eq!(status, 400);
-    assert!(r["error"]["message"].as_str().unwrap().contains("Error in loading"));
+    assert!(r["error"]["message"]
+        .as_str()
+        .unwrap()
+        .contains("Error in loading"));
     // Raw through auto keeps the extension.
-    let (status, r) = upload(&client, b"hello".to_vec(), "notes.txt", &opts(r#"{"resource_type": "auto", "use_filename": true, "unique_filename": false}"#));
+    let (status, r) = upload(
+        &client,
+        b"hello".to_vec(),
+        "notes.txt",
+        &opts(r#"{"resource_type": "auto", "use_filename": true, "unique_filename": false}"#),
+    );
     assert_eq!(status, 200, "{r}");
     assert_eq!(r["resource_type"], "raw");
     assert_eq!(r["public_id"], "notes.txt");
@@ -81,12 +116,17 @@ fn data_uri_loopback_url_and_auto() {
 #[test]
 fn authentication_errors_have_cloudinary_messages() {
     let (emu, client) = start(EmulatorConfig::default());
-    let wrong = cldkit::Client::from_url(&emu.cloudinary_url().replace("abcd1234SECRETxyz", "nope")).unwrap();
+    let wrong =
+        cldkit::Client::from_url(&emu.cloudinary_url().replace("abcd1234SECRETxyz", "nope"))
+            .unwrap();
     let (status, r) = upload(&wrong, png(2, 2), "a.png", &opts(r#"{"public_id": "a&b"}"#));
     assert_eq!(status, 401);
     let msg = r["error"]["message"].as_str().unwrap();
     assert!(msg.starts_with("Invalid Signature "), "{msg}");
-    assert!(msg.contains("String to sign - 'public_id=a%26b&timestamp="), "{msg}");
+    assert!(
+        msg.contains("String to sign - 'public_id=a%26b&timestamp="),
+        "{msg}"
+    );
     let stale = client.clone().with_clock(|| 1_700_000_000);
     let (status, r) = upload(&stale, png(2, 2), "a.png", &opts("{}"));
     assert_eq!(status, 400);
@@ -95,11 +135,22 @@ fn authentication_errors_have_cloudinary_messages() {
         "Stale request - reported time is 2023-11-14 22:13:20 +0000 which is more than 1 hour ago"
     );
     // SHA-256 signatures are accepted.
-    let sha256 = cldkit::Client::from_url(&format!("{}&signature_algorithm=sha256", emu.cloudinary_url())).unwrap();
-    let (status, r) = upload(&sha256, png(2, 2), "a.png", &opts(r#"{"public_id": "s256"}"#));
+    let sha256 = cldkit::Client::from_url(&format!(
+        "{}&signature_algorithm=sha256",
+        emu.cloudinary_url()
+    ))
+    .unwrap();
+    let (status, r) = upload(
+        &sha256,
+        png(2, 2),
+        "a.png",
+        &opts(r#"{"public_id": "s256"}"#),
+    );
     assert_eq!(status, 200, "{r}");
     // Unsigned upload without a preset.
-    let req = client.unsigned_upload_form("/x", "nope", &opts("{}")).unwrap();
+    let req = client
+        .unsigned_upload_form("/x", "nope", &opts("{}"))
+        .unwrap();
     let (status, r) = post_form(&req, Some(("a.png", png(2, 2))), &[]);
     assert_eq!(status, 400);
     assert_eq!(r["error"]["message"], "Upload preset not found");
@@ -114,7 +165,12 @@ fn chunked_upload_out_of_order_unknown_total_and_resent_chunk() {
     let (emu, client) = start(EmulatorConfig::default());
     let data: Vec<u8> = (0..25_000u32).map(|i| (i * 31 % 251) as u8).collect();
     let send = |start: usize, end: usize, total: &str, uid: &str| {
-        let req = client.upload_form("/x", &opts(r#"{"public_id": "big.bin", "resource_type": "raw", "tags": ["t"]}"#)).unwrap();
+        let req = client
+            .upload_form(
+                "/x",
+                &opts(r#"{"public_id": "big.bin", "resource_type": "raw", "tags": ["t"]}"#),
+            )
+            .unwrap();
         post_form(
             &req,
             Some(("big.bin", data[start..=end].to_vec())),
@@ -152,20 +208,36 @@ fn chunked_upload_out_of_order_unknown_total_and_resent_chunk() {
         assert_eq!(s, 200, "{r}");
     }
     // Malformed range (Node's empty file).
-    let req = client.upload_form("/x", &opts(r#"{"resource_type": "raw"}"#)).unwrap();
-    let (s, r) = post_form(&req, Some(("e", Vec::new())), &[
-        ("x-unique-upload-id", "u3".into()),
-        ("content-range", "bytes 0--1/0".into()),
-    ]);
+    let req = client
+        .upload_form("/x", &opts(r#"{"resource_type": "raw"}"#))
+        .unwrap();
+    let (s, r) = post_form(
+        &req,
+        Some(("e", Vec::new())),
+        &[
+            ("x-unique-upload-id", "u3".into()),
+            ("content-range", "bytes 0--1/0".into()),
+        ],
+    );
     assert_eq!(s, 400, "{r}");
     assert!(r["error"]["message"].is_string());
 }
 
 #[test]
 fn admin_api_lists_searches_and_rate_limits() {
-    let (emu, client) = start(EmulatorConfig { hourly_budget: 6, ..EmulatorConfig::default() });
+    let (emu, client) = start(EmulatorConfig {
+        hourly_budget: 6,
+        ..EmulatorConfig::default()
+    });
     for i in 0..3 {
-        let (s, r) = upload(&client, png(4 + i, 4), "p.png", &opts(&format!(r#"{{"public_id": "pre/x{i}", "tags": ["t{i}", "all"]}}"#)));
+        let (s, r) = upload(
+            &client,
+            png(4 + i, 4),
+            "p.png",
+            &opts(&format!(
+                r#"{{"public_id": "pre/x{i}", "tags": ["t{i}", "all"]}}"#
+            )),
+        );
         assert_eq!(s, 200, "{r}");
     }
     let resp = admin_get(&emu, "resources/image/upload?prefix=pre%2F&max_results=2");
@@ -174,11 +246,18 @@ fn admin_api_lists_searches_and_rate_limits() {
     let page: Json = resp.json().unwrap();
     assert_eq!(page["resources"].as_array().unwrap().len(), 2);
     let cursor = page["next_cursor"].as_str().unwrap().to_owned();
-    let page2: Json = admin_get(&emu, &format!("resources/image/upload?prefix=pre%2F&max_results=2&next_cursor={cursor}")).json().unwrap();
+    let page2: Json = admin_get(
+        &emu,
+        &format!("resources/image/upload?prefix=pre%2F&max_results=2&next_cursor={cursor}"),
+    )
+    .json()
+    .unwrap();
     assert_eq!(page2["resources"].as_array().unwrap().len(), 1);
     assert!(page2.get("next_cursor").is_none());
     // NODE-style encoded path and tag listing.
-    let one: Json = admin_get(&emu, "resources/image/upload/pre%2Fx1").json().unwrap();
+    let one: Json = admin_get(&emu, "resources/image/upload/pre%2Fx1")
+        .json()
+        .unwrap();
     assert_eq!(one["width"].as_u64(), Some(5));
     let tagged: Json = admin_get(&emu, "resources/image/tags/t2").json().unwrap();
     assert_eq!(tagged["resources"][0]["public_id"], "pre/x2");
@@ -191,7 +270,12 @@ fn admin_api_lists_searches_and_rate_limits() {
         .unwrap()
         .json()
         .unwrap();
-    let ids: Vec<&str> = search["resources"].as_array().unwrap().iter().map(|r| r["public_id"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = search["resources"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["public_id"].as_str().unwrap())
+        .collect();
     assert_eq!(ids, ["pre/x0", "pre/x2"], "{search}");
     assert!(search["resources"][0]["tags"].is_array());
     // Budget: 6 per hour; 5 spent above.
@@ -199,7 +283,10 @@ fn admin_api_lists_searches_and_rate_limits() {
     let limited = admin_get(&emu, "ping");
     assert_eq!(limited.status().as_u16(), 420);
     assert_eq!(limited.headers()["x-featureratelimit-remaining"], "0");
-    assert_eq!(limited.json::<Json>().unwrap()["error"]["message"], "Rate limit exceeded");
+    assert_eq!(
+        limited.json::<Json>().unwrap()["error"]["message"],
+        "Rate limit exceeded"
+    );
 }
 
 fn ids(list: &[&str]) -> cldkit::Value {
@@ -210,15 +297,42 @@ fn ids(list: &[&str]) -> cldkit::Value {
 fn commands_destroy_rename_tags_context() {
     let (emu, client) = start(EmulatorConfig::default());
     upload(&client, png(3, 3), "a.png", &opts(r#"{"public_id": "c1"}"#));
-    upload(&client, png(3, 3), "a.png", &opts(r#"{"public_id": "c2", "tags": ["x"]}"#));
+    upload(
+        &client,
+        png(3, 3),
+        "a.png",
+        &opts(r#"{"public_id": "c2", "tags": ["x"]}"#),
+    );
     let post = |req: cldkit::upload::UploadRequest| post_form(&req, None, &[]);
-    let (_, r) = post(client.tags_form(cldkit::upload::TagCommand::Add, s("x"), ids(&["c1"]), &opts("{}")).unwrap());
+    let (_, r) = post(
+        client
+            .tags_form(
+                cldkit::upload::TagCommand::Add,
+                s("x"),
+                ids(&["c1"]),
+                &opts("{}"),
+            )
+            .unwrap(),
+    );
     assert_eq!(r["public_ids"], serde_json::json!(["c1"]));
-    let (_, r) = post(client.tags_form(cldkit::upload::TagCommand::Add, s("x"), ids(&["c1"]), &opts(r#"{"exclusive": true}"#)).unwrap());
+    let (_, r) = post(
+        client
+            .tags_form(
+                cldkit::upload::TagCommand::Add,
+                s("x"),
+                ids(&["c1"]),
+                &opts(r#"{"exclusive": true}"#),
+            )
+            .unwrap(),
+    );
     assert_eq!(r["public_ids"], serde_json::json!(["c1"]));
     let c2: Json = admin_get(&emu, "resources/image/upload/c2").json().unwrap();
     assert_eq!(c2["tags"], serde_json::json!([]));
-    let (_, r) = post(client.add_context_form(s("k=v"), ids(&["c1"]), &opts("{}")).unwrap());
+    let (_, r) = post(
+        client
+            .add_context_form(s("k=v"), ids(&["c1"]), &opts("{}"))
+            .unwrap(),
+    );
     assert_eq!(r["public_ids"], serde_json::json!(["c1"]));
     let (status, r) = post(client.rename_form(s("c1"), s("c3"), &opts("{}")).unwrap());
     assert_eq!(status, 200, "{r}");
@@ -230,7 +344,11 @@ fn commands_destroy_rename_tags_context() {
     assert_eq!(r, serde_json::json!({"result": "ok"}));
     let (_, r) = post(client.destroy_form(s("c3"), &opts("{}")).unwrap());
     assert_eq!(r, serde_json::json!({"result": "not found"}));
-    let (status, r) = post(client.explicit_form(s("nope"), &opts(r#"{"type": "upload"}"#)).unwrap());
+    let (status, r) = post(
+        client
+            .explicit_form(s("nope"), &opts(r#"{"type": "upload"}"#))
+            .unwrap(),
+    );
     assert_eq!(status, 404);
     assert_eq!(r["error"]["message"], "Resource not found - nope");
 }
@@ -239,8 +357,18 @@ fn commands_destroy_rename_tags_context() {
 fn delivery_originals_transformations_and_signed_urls() {
     let (emu, client) = start(EmulatorConfig::default());
     let bytes = png(100, 50);
-    upload(&client, bytes.clone(), "a.png", &opts(r#"{"public_id": "folder/pic"}"#));
-    upload(&client, png(10, 10), "a.png", &opts(r#"{"public_id": "secret", "type": "private"}"#));
+    upload(
+        &client,
+        bytes.clone(),
+        "a.png",
+        &opts(r#"{"public_id": "folder/pic"}"#),
+    );
+    upload(
+        &client,
+        png(10, 10),
+        "a.png",
+        &opts(r#"{"public_id": "secret", "type": "private"}"#),
+    );
     let base = emu.base_url();
     let get = |p: &str| reqwest::blocking::get(format!("{base}{p}")).unwrap();
     let orig = get("/emulator/image/upload/v1/folder/pic.png");
@@ -259,10 +387,19 @@ fn delivery_originals_transformations_and_signed_urls() {
     assert_eq!((img.width(), img.height()), (50, 25));
     let resp = get("/emulator/image/upload/w_10,e_sepia/folder/pic.png");
     assert_eq!(resp.status().as_u16(), 400);
-    assert!(resp.headers()["x-cld-error"].to_str().unwrap().contains("e_sepia"));
-    assert_eq!(get("/emulator/image/upload/missing.png").status().as_u16(), 404);
+    assert!(resp.headers()["x-cld-error"]
+        .to_str()
+        .unwrap()
+        .contains("e_sepia"));
+    assert_eq!(
+        get("/emulator/image/upload/missing.png").status().as_u16(),
+        404
+    );
     // Private needs a signature; the core's signed URL is accepted.
-    assert_eq!(get("/emulator/image/private/secret.png").status().as_u16(), 401);
+    assert_eq!(
+        get("/emulator/image/private/secret.png").status().as_u16(),
+        401
+    );
     let signed = client.url("secret.png", &opts(r#"{"type": "private", "sign_url": true, "width": 5, "crop": "scale", "analytics": false}"#)).unwrap();
     let path = signed.split("res.cloudinary.com").nth(1).unwrap();
     let resp = get(path);
@@ -272,14 +409,18 @@ fn delivery_originals_transformations_and_signed_urls() {
 }
 
 /// A one-thread HTTP receiver answering `statuses` in turn; records (headers, body).
-fn receiver(statuses: Vec<u16>) -> (String, Arc<Mutex<Vec<(String, String)>>>) {
+type Seen = Arc<Mutex<Vec<(String, String)>>>;
+
+fn receiver(statuses: Vec<u16>) -> (String, Seen) {
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}/hook", listener.local_addr().unwrap());
     let seen = Arc::new(Mutex::new(Vec::new()));
     let seen2 = seen.clone();
     std::thread::spawn(move || {
         for status in statuses {
-            let Ok((mut sock, _)) = listener.accept() else { return };
+            let Ok((mut sock, _)) = listener.accept() else {
+                return;
+            };
             let mut buf = Vec::new();
             let mut chunk = [0u8; 4096];
             let (head, body) = loop {
@@ -293,15 +434,25 @@ fn receiver(statuses: Vec<u16>) -> (String, Arc<Mutex<Vec<(String, String)>>>) {
                     let head = text[..i].to_owned();
                     let len: usize = head
                         .lines()
-                        .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap_or(0)))
+                        .find_map(|l| {
+                            l.to_ascii_lowercase()
+                                .strip_prefix("content-length:")
+                                .map(|v| v.trim().parse().unwrap_or(0))
+                        })
                         .unwrap_or(0);
                     if buf.len() >= i + 4 + len {
-                        break (head, String::from_utf8_lossy(&buf[i + 4..i + 4 + len]).into_owned());
+                        break (
+                            head,
+                            String::from_utf8_lossy(&buf[i + 4..i + 4 + len]).into_owned(),
+                        );
                     }
                 }
             };
             seen2.lock().unwrap().push((head, body));
-            let _ = write!(sock, "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n");
+            let _ = write!(
+                sock,
+                "HTTP/1.1 {status} X\r\ncontent-length: 0\r\nconnection: close\r\n\r\n"
+            );
         }
     });
     (url, seen)
@@ -309,9 +460,19 @@ fn receiver(statuses: Vec<u16>) -> (String, Arc<Mutex<Vec<(String, String)>>>) {
 
 #[test]
 fn webhooks_are_signed_and_retried() {
-    let (emu, client) = start(EmulatorConfig { webhook_retry_ms: 50, ..EmulatorConfig::default() });
+    let (emu, client) = start(EmulatorConfig {
+        webhook_retry_ms: 50,
+        ..EmulatorConfig::default()
+    });
     let (hook, seen) = receiver(vec![500, 200]);
-    let (s, r) = upload(&client, png(3, 3), "a.png", &opts(&format!(r#"{{"public_id": "hooked", "notification_url": "{hook}"}}"#)));
+    let (s, r) = upload(
+        &client,
+        png(3, 3),
+        "a.png",
+        &opts(&format!(
+            r#"{{"public_id": "hooked", "notification_url": "{hook}"}}"#
+        )),
+    );
     assert_eq!(s, 200, "{r}");
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
     while seen.lock().unwrap().len() < 2 && std::time::Instant::now() < deadline {
@@ -322,11 +483,17 @@ fn webhooks_are_signed_and_retried() {
     let (head, body) = &seen[1];
     let header = |name: &str| {
         head.lines()
-            .find_map(|l| l.split_once(':').filter(|(k, _)| k.eq_ignore_ascii_case(name)).map(|(_, v)| v.trim().to_owned()))
+            .find_map(|l| {
+                l.split_once(':')
+                    .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+                    .map(|(_, v)| v.trim().to_owned())
+            })
             .unwrap()
     };
     let ts: i64 = header("x-cld-timestamp").parse().unwrap();
-    assert!(client.verify_notification(body.as_bytes(), ts, &header("x-cld-signature"), None).unwrap());
+    assert!(client
+        .verify_notification(body.as_bytes(), ts, &header("x-cld-signature"), None)
+        .unwrap());
     let payload: Json = serde_json::from_str(body).unwrap();
     assert_eq!(payload["notification_type"], "upload");
     assert_eq!(payload["public_id"], "hooked");
@@ -336,7 +503,12 @@ fn webhooks_are_signed_and_retried() {
 #[test]
 fn fault_injection_status_and_truncate() {
     let (emu, client) = start(EmulatorConfig::default());
-    emu.set_faults(vec![FaultRule { path: Some("/ping".into()), nth: Some(2), status: Some(503), ..FaultRule::default() }]);
+    emu.set_faults(vec![FaultRule {
+        path: Some("/ping".into()),
+        nth: Some(2),
+        status: Some(503),
+        ..FaultRule::default()
+    }]);
     assert_eq!(admin_get(&emu, "ping").status().as_u16(), 200);
     assert_eq!(admin_get(&emu, "ping").status().as_u16(), 503);
     assert_eq!(admin_get(&emu, "ping").status().as_u16(), 200);
@@ -352,26 +524,51 @@ fn fault_injection_status_and_truncate() {
     for (k, v) in &req.fields {
         form = form.text(k.clone(), v.clone());
     }
-    form = form.part("file", reqwest::blocking::multipart::Part::bytes(png(2, 2)).file_name("a.png"));
-    let result = reqwest::blocking::Client::new().post(&req.url).multipart(form).send().and_then(|r| r.bytes());
+    form = form.part(
+        "file",
+        reqwest::blocking::multipart::Part::bytes(png(2, 2)).file_name("a.png"),
+    );
+    let result = reqwest::blocking::Client::new()
+        .post(&req.url)
+        .multipart(form)
+        .send()
+        .and_then(|r| r.bytes());
     match result {
         Err(_) => {}
-        Ok(b) => assert!(b.len() <= 5, "truncated body expected, got {} bytes", b.len()),
+        Ok(b) => assert!(
+            b.len() <= 5,
+            "truncated body expected, got {} bytes",
+            b.len()
+        ),
     }
 }
 
 #[test]
 fn restart_with_the_same_data_keeps_assets() {
     let dir = tempfile::tempdir().unwrap();
-    let config = EmulatorConfig { data_dir: Some(dir.path().to_owned()), ..EmulatorConfig::default() };
+    let config = EmulatorConfig {
+        data_dir: Some(dir.path().to_owned()),
+        ..EmulatorConfig::default()
+    };
     let (emu, client) = start(config.clone());
-    let (s, r) = upload(&client, png(9, 9), "a.png", &opts(r#"{"public_id": "kept", "tags": ["z"]}"#));
+    let (s, r) = upload(
+        &client,
+        png(9, 9),
+        "a.png",
+        &opts(r#"{"public_id": "kept", "tags": ["z"]}"#),
+    );
     assert_eq!(s, 200, "{r}");
     emu.shutdown();
     let (emu, _) = start(config);
-    let got: Json = admin_get(&emu, "resources/image/upload/kept").json().unwrap();
+    let got: Json = admin_get(&emu, "resources/image/upload/kept")
+        .json()
+        .unwrap();
     assert_eq!(got["width"].as_u64(), Some(9));
     assert_eq!(got["tags"], serde_json::json!(["z"]));
-    let bytes = reqwest::blocking::get(format!("{}/emulator/image/upload/kept.png", emu.base_url())).unwrap().bytes().unwrap();
+    let bytes =
+        reqwest::blocking::get(format!("{}/emulator/image/upload/kept.png", emu.base_url()))
+            .unwrap()
+            .bytes()
+            .unwrap();
     assert_eq!(bytes.as_ref(), png(9, 9).as_slice());
 }

@@ -60,7 +60,9 @@ pub fn post_form(
 pub fn upload(client: &Client, bytes: Vec<u8>, filename: &str, options: &Map) -> (u16, Json) {
     // The core builds the signed fields; a local path would be read by the caller, so
     // sign a placeholder path and attach the bytes ourselves.
-    let req = client.upload_form("/nonexistent/placeholder", options).expect("form");
+    let req = client
+        .upload_form("/nonexistent/placeholder", options)
+        .expect("form");
     post_form(&req, Some((filename, bytes)), &[])
 }
 
