@@ -25,6 +25,8 @@
 #![warn(missing_docs)]
 
 pub mod analytics;
+#[cfg(feature = "http")]
+pub mod api;
 pub mod auth_token;
 mod client;
 pub mod config;

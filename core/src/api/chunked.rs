@@ -1,0 +1,383 @@
+//! Chunked ("large") uploads: one `upload` request per chunk with
+//! `X-Unique-Upload-Id` and `Content-Range`, file chunks streamed from disk, each
+//! chunk retried on its own, and a [`ResumeToken`] that lets another process finish
+//! the upload.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use bytes::{Bytes, BytesMut};
+use futures_util::{StreamExt, TryStreamExt};
+use reqwest::header::{HeaderName, HeaderValue};
+use serde::{Deserialize, Serialize};
+
+use super::errors::{ApiError, ApiErrorKind};
+use super::progress::Progress;
+use super::response::ApiResponse;
+use super::retry::{random_id, RetryPolicy};
+use super::transport::{Body, FileData, FilePayload, MultipartBody, Request, Transport};
+use super::upload::{Pull, UploadSettings};
+use crate::{Client, Map, Value};
+
+/// Default chunk size (bytes), as in the SDKs.
+pub const DEFAULT_CHUNK_SIZE: u64 = 20_000_000;
+/// Smallest chunk size accepted (Cloudinary's documented minimum).
+pub const MIN_CHUNK_SIZE: u64 = 5 * 1024 * 1024;
+
+/// What a restarted process needs to continue a chunked upload: the upload id, the
+/// chunk layout and the byte ranges the server confirmed. Serialise it with
+/// [`ResumeToken::to_json`].
+///
+/// ```
+/// use cldkit::api::ResumeToken;
+/// let t = ResumeToken::from_json(
+///     r#"{"upload_id":"abc","total":30,"chunk_size":10,"confirmed":[[0,9]]}"#).unwrap();
+/// assert_eq!(t.confirmed_bytes(), 10);
+/// assert_eq!(ResumeToken::from_json(&t.to_json()).unwrap(), t);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ResumeToken {
+    /// The `X-Unique-Upload-Id` shared by every chunk.
+    pub upload_id: String,
+    /// The file size when known (always for files).
+    pub total: Option<u64>,
+    /// The chunk size the ranges were cut with.
+    pub chunk_size: u64,
+    /// Confirmed inclusive byte ranges `[first, last]`, in order.
+    pub confirmed: Vec<(u64, u64)>,
+    /// The `public_id` the server reported (sent with later chunks, as pycloudinary
+    /// does).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub public_id: Option<String>,
+}
+
+impl ResumeToken {
+    fn new(total: Option<u64>, chunk_size: u64) -> Self {
+        ResumeToken {
+            upload_id: random_id(16),
+            total,
+            chunk_size,
+            confirmed: Vec::new(),
+            public_id: None,
+        }
+    }
+
+    /// The token as compact JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// A token from its JSON form.
+    pub fn from_json(text: &str) -> Result<Self, ApiError> {
+        serde_json::from_str(text).map_err(|e| {
+            crate::Error::invalid_option("resume", format!("not a resume token: {e}")).into()
+        })
+    }
+
+    /// Bytes the server has confirmed.
+    pub fn confirmed_bytes(&self) -> u64 {
+        self.confirmed.iter().map(|(a, b)| b - a + 1).sum()
+    }
+
+    /// Whether the range `[a, b]` was confirmed.
+    pub fn has(&self, a: u64, b: u64) -> bool {
+        self.confirmed.iter().any(|&(x, y)| x <= a && b <= y)
+    }
+
+    fn add(&mut self, a: u64, b: u64) {
+        self.confirmed.push((a, b));
+        self.confirmed.sort_unstable();
+        let mut merged: Vec<(u64, u64)> = Vec::with_capacity(self.confirmed.len());
+        for (a, b) in self.confirmed.drain(..) {
+            match merged.last_mut() {
+                Some(last) if a <= last.1 + 1 => last.1 = last.1.max(b),
+                _ => merged.push((a, b)),
+            }
+        }
+        self.confirmed = merged;
+    }
+}
+
+/// Shared state of one chunked upload.
+struct Job<'a> {
+    client: &'a Client,
+    transport: &'a Transport,
+    options: &'a Map,
+    policy: RetryPolicy,
+    timeout: Option<std::time::Duration>,
+    filename: String,
+    mime: &'static str,
+    progress: Progress,
+    settings: &'a UploadSettings,
+    token: tokio::sync::Mutex<ResumeToken>,
+}
+
+impl Job<'_> {
+    /// The request for the chunk `[a, b]` of `total` (`None` = not yet known).
+    async fn request(
+        &self,
+        data: FileData,
+        a: u64,
+        b: u64,
+        total: Option<u64>,
+    ) -> Result<Request, ApiError> {
+        let (upload_id, public_id) = {
+            let t = self.token.lock().await;
+            (t.upload_id.clone(), t.public_id.clone())
+        };
+        let mut opts = self.options.clone();
+        if let Some(pid) = public_id {
+            opts.insert("public_id", pid);
+        }
+        let form = self.client.upload_api_call(
+            "upload",
+            &Map::from_iter([("file", Value::Null)]),
+            &opts,
+        )?;
+        let range = match total {
+            Some(t) => format!("bytes {a}-{b}/{t}"),
+            None => format!("bytes {a}-{b}/-1"),
+        };
+        let mut headers = super::upload::auth_headers(&form)?;
+        headers.push((
+            HeaderName::from_static("x-unique-upload-id"),
+            HeaderValue::from_str(&upload_id)
+                .map_err(|_| ApiError::new(ApiErrorKind::Invalid, "bad upload id"))?,
+        ));
+        headers.push((
+            HeaderName::from_static("content-range"),
+            HeaderValue::from_str(&range)
+                .map_err(|_| ApiError::new(ApiErrorKind::Invalid, "bad range"))?,
+        ));
+        Ok(Request {
+            method: reqwest::Method::POST,
+            url: form.url,
+            headers,
+            body: Body::Multipart(Arc::new(MultipartBody {
+                fields: form.fields,
+                file: Some(FilePayload {
+                    filename: self.filename.clone(),
+                    mime: self.mime,
+                    data,
+                }),
+            })),
+            timeout: self.timeout,
+        })
+    }
+
+    /// Sends one chunk with retries and records it as confirmed.
+    async fn send_chunk(
+        &self,
+        data: FileData,
+        a: u64,
+        b: u64,
+        total: Option<u64>,
+    ) -> Result<ApiResponse, ApiError> {
+        let req = self.request(data, a, b, total).await?;
+        let resp = self
+            .transport
+            .send(&req, &self.policy, Some(&self.progress))
+            .await?;
+        let snapshot = {
+            let mut t = self.token.lock().await;
+            t.add(a, b);
+            if let Some(pid) = resp.str("public_id").filter(|s| !s.is_empty()) {
+                t.public_id = Some(pid.to_owned());
+            }
+            t.clone()
+        };
+        self.checkpoint(&snapshot)?;
+        Ok(resp)
+    }
+
+    fn checkpoint(&self, token: &ResumeToken) -> Result<(), ApiError> {
+        if let Some(cb) = &self.settings.checkpoint {
+            cb(token);
+        }
+        if let Some(path) = &self.settings.resume_file {
+            write_atomically(path, token.to_json().as_bytes())
+                .map_err(|e| ApiError::io("cannot write the resume file", &e))?;
+        }
+        Ok(())
+    }
+
+    async fn fail(&self, e: ApiError) -> ApiError {
+        let t = self.token.lock().await.clone();
+        e.with_resume(t)
+    }
+}
+
+fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
+    let mut tmp = path.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    std::fs::write(&tmp, data)?;
+    std::fs::rename(&tmp, path)
+}
+
+/// The token to start from: the one given, else the resume file if it matches.
+fn starting_token(
+    settings: &UploadSettings,
+    total: Option<u64>,
+    chunk_size: u64,
+) -> Result<ResumeToken, ApiError> {
+    let mut given = settings.resume.clone();
+    if given.is_none() {
+        if let Some(path) = &settings.resume_file {
+            if let Ok(text) = std::fs::read_to_string(path) {
+                given = ResumeToken::from_json(&text)
+                    .ok()
+                    .filter(|t| t.total == total && t.chunk_size == chunk_size);
+            }
+        }
+    }
+    match given {
+        None => Ok(ResumeToken::new(total, chunk_size)),
+        Some(t) if t.chunk_size != chunk_size || (total.is_some() && t.total != total) => {
+            Err(crate::Error::invalid_option(
+                "resume",
+                "the resume token was made for another file or chunk size",
+            )
+            .into())
+        }
+        Some(t) => Ok(t),
+    }
+}
+
+/// Common setup of a chunked upload.
+#[allow(clippy::too_many_arguments)]
+fn job<'a>(
+    client: &'a Client,
+    transport: &'a Transport,
+    options: &'a Map,
+    settings: &'a UploadSettings,
+    filename: String,
+    progress: Progress,
+    token: ResumeToken,
+) -> Result<Job<'a>, ApiError> {
+    Ok(Job {
+        client,
+        transport,
+        options,
+        policy: RetryPolicy::from_options(client, options)?,
+        timeout: super::transport::call_timeout(options)?,
+        mime: super::transport::guess_mime(&filename),
+        filename,
+        progress,
+        settings,
+        token: tokio::sync::Mutex::new(token),
+    })
+}
+
+/// Uploads `path` (of `total` bytes) in chunks, `parallel` at a time; the final chunk
+/// goes last so the server completes the asset with it.
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn upload_file(
+    client: &Client,
+    transport: &Transport,
+    path: &Path,
+    total: u64,
+    chunk_size: u64,
+    filename: String,
+    options: &Map,
+    settings: &UploadSettings,
+    progress: Progress,
+) -> Result<ApiResponse, ApiError> {
+    let token = starting_token(settings, Some(total), chunk_size)?;
+    progress.add(token.confirmed_bytes());
+    let job = job(
+        client, transport, options, settings, filename, progress, token,
+    )?;
+    let path = Arc::new(path.to_path_buf());
+    let ranges: Vec<(u64, u64)> = (0..total)
+        .step_by(chunk_size as usize)
+        .map(|a| (a, (a + chunk_size).min(total) - 1))
+        .collect();
+    let (last, rest) = ranges.split_last().expect("total > 0");
+    let pending: Vec<(u64, u64)> = {
+        let t = job.token.lock().await;
+        rest.iter()
+            .copied()
+            .filter(|&(a, b)| !t.has(a, b))
+            .collect()
+    };
+    let parallel = settings.parallel.max(1);
+    let send = |(a, b): (u64, u64)| {
+        let data = FileData::Range {
+            path: path.clone(),
+            start: a,
+            len: b - a + 1,
+        };
+        let job = &job;
+        async move { job.send_chunk(data, a, b, Some(total)).await }
+    };
+    let outcome = futures_util::stream::iter(pending)
+        .map(send)
+        .buffer_unordered(parallel)
+        .try_for_each(|_| async { Ok(()) })
+        .await;
+    if let Err(e) = outcome {
+        return Err(job.fail(e).await);
+    }
+    let done = match send(*last).await {
+        Ok(r) => r,
+        Err(e) => return Err(job.fail(e).await),
+    };
+    if let Some(p) = &settings.resume_file {
+        let _ = std::fs::remove_file(p);
+    }
+    Ok(done)
+}
+
+/// Uploads a stream in chunks of `chunk_size`, one after the other; the total is sent
+/// as `-1` until the last chunk. `first` holds the bytes already read (more than one
+/// chunk's worth were available).
+#[allow(clippy::too_many_arguments)]
+pub(crate) async fn upload_stream(
+    client: &Client,
+    transport: &Transport,
+    mut pull: Pull,
+    first: BytesMut,
+    chunk_size: u64,
+    filename: String,
+    options: &Map,
+    settings: &UploadSettings,
+    progress: Progress,
+) -> Result<ApiResponse, ApiError> {
+    let token = starting_token(settings, None, chunk_size)?;
+    let job = job(
+        client, transport, options, settings, filename, progress, token,
+    )?;
+    let cs = chunk_size as usize;
+    let mut buf = first;
+    let mut offset = 0u64;
+    loop {
+        // Have at least one byte beyond this chunk to know whether it is the last.
+        if let Err(e) = pull.fill(&mut buf, cs + 1).await {
+            return Err(job.fail(ApiError::io("cannot read the stream", &e)).await);
+        }
+        let is_last = buf.len() <= cs;
+        let chunk: Bytes = buf.split_to(buf.len().min(cs)).freeze();
+        let (a, b) = (offset, offset + chunk.len() as u64 - 1);
+        offset = b + 1;
+        let total = is_last.then_some(offset);
+        let skip = job.token.lock().await.has(a, b) && !is_last;
+        if skip {
+            job.progress.add(chunk.len() as u64);
+        } else {
+            if is_last {
+                job.progress.set_total(offset);
+            }
+            match job.send_chunk(FileData::Bytes(chunk), a, b, total).await {
+                Ok(r) if is_last => {
+                    if let Some(p) = &settings.resume_file {
+                        let _ = std::fs::remove_file(p);
+                    }
+                    return Ok(r);
+                }
+                Ok(_) => {}
+                Err(e) => return Err(job.fail(e).await),
+            }
+        }
+    }
+}

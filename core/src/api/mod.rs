@@ -1,0 +1,58 @@
+//! Uploads and the Admin API over HTTP (feature `http`, on by default).
+//!
+//! Every call is a method of [`Client`](crate::Client), in two flavours: `async`
+//! (any tokio runtime) and `*_blocking` (synchronous callers: C, PHP, Python without
+//! asyncio; runs on a runtime the client creates on first use, and again in a child
+//! after `fork()`). Each client has one connection pool, built from its
+//! configuration:
+//!
+//! | Setting | Meaning |
+//! |---|---|
+//! | `timeout` | seconds for a whole request (each attempt, each chunk); also per call |
+//! | `connect_timeout` | seconds to connect (default 30) |
+//! | `read_timeout` | seconds without a byte from the server (default 60) |
+//! | `api_proxy` | proxy URL; else `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` |
+//! | `max_retries`, `retry_delay`, `retry_max_delay`, `rate_limit_max_wait` | [`RetryPolicy`] |
+//! | `chunk_size`, `parallel_chunks` | chunked uploads ([`UploadSettings`]) |
+//! | `user_platform` | integration identity, first in the `User-Agent` |
+//!
+//! Requests are the forms the `upload` module builds ([`crate::upload`]), sent as
+//! multipart with `name[]` lists and the file part under its base name. Large files
+//! are sent in chunks streamed from disk (`X-Unique-Upload-Id` + `Content-Range`),
+//! each retried with exponential backoff and jitter on 5xx, 420, 429, timeouts and
+//! connection errors, honouring rate-limit reset times; a [`ResumeToken`] lets a
+//! new process finish an interrupted upload.
+//!
+//! ```no_run
+//! use cldkit::api::{Source, UploadSettings};
+//! let client = cldkit::Client::from_env().unwrap();
+//! let opts = cldkit::Map::from_iter([("public_id", "big")]);
+//! let settings = UploadSettings {
+//!     progress: Some(std::sync::Arc::new(|done, total| eprintln!("{done}/{total:?}"))),
+//!     ..Default::default()
+//! };
+//! let r = client.upload_blocking(Source::Path("big.mp4".into()), &opts, &settings);
+//! match r {
+//!     Ok(resp) => println!("{}", resp.str("secure_url").unwrap_or("")),
+//!     Err(e) => eprintln!("{e} (status {:?}, request {:?})", e.status(), e.request_id()),
+//! }
+//! ```
+
+mod admin;
+mod chunked;
+mod errors;
+mod progress;
+mod response;
+mod retry;
+mod runtime;
+mod transport;
+mod upload;
+
+pub use admin::{admin_request, query_string, AdminRequest, Pages, Search, ADMIN_CALLS};
+pub use chunked::{ResumeToken, DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE};
+pub use errors::{ApiError, ApiErrorKind};
+pub use progress::ProgressFn;
+pub use response::{ApiResponse, RateLimit};
+pub use retry::RetryPolicy;
+pub use transport::{HttpSettings, Transport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
+pub use upload::{ByteStream, CheckpointFn, Source, UploadSettings};

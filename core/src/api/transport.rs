@@ -1,0 +1,527 @@
+//! One HTTP connection pool per [`Client`]: timeouts, proxy and User-Agent from the
+//! configuration, requests rebuilt for every attempt, and answers turned into
+//! [`ApiResponse`] or [`ApiError`].
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::time::Duration;
+
+use bytes::Bytes;
+use futures_util::StreamExt;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+
+use super::errors::{transport_error, ApiError, ApiErrorKind};
+use super::progress::Progress;
+use super::response::{parse_reset, ApiResponse, RateLimit};
+use super::runtime::BlockingRuntime;
+use crate::config::Config;
+use crate::{Client, Map, Value};
+
+/// Default connect timeout (seconds) when `connect_timeout` is not configured.
+pub const DEFAULT_CONNECT_TIMEOUT: f64 = 30.0;
+/// Default stall timeout (seconds without receiving a byte) when `read_timeout` is not
+/// configured.
+pub const DEFAULT_READ_TIMEOUT: f64 = 60.0;
+
+/// How a client's connections are set up, read from its configuration.
+#[derive(Clone, Debug, PartialEq)]
+pub struct HttpSettings {
+    /// `connect_timeout` (seconds): establishing a connection (TCP + TLS).
+    pub connect_timeout: Duration,
+    /// `read_timeout` (seconds): the longest wait for the next byte of an answer.
+    pub read_timeout: Duration,
+    /// `timeout` (seconds): the whole request, each attempt; `None` = no limit.
+    pub timeout: Option<Duration>,
+    /// `api_proxy`: a proxy URL for every API call (else the standard `HTTP_PROXY`,
+    /// `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` variables apply).
+    pub proxy: Option<String>,
+    /// The `User-Agent` header ([`Client::user_agent`]).
+    pub user_agent: String,
+}
+
+impl HttpSettings {
+    /// The settings of `client`'s configuration.
+    pub fn from_client(client: &Client) -> Result<Self, ApiError> {
+        let c = client.config();
+        Ok(HttpSettings {
+            connect_timeout: seconds(c.get("connect_timeout"), "connect_timeout")?
+                .unwrap_or(Duration::from_secs_f64(DEFAULT_CONNECT_TIMEOUT)),
+            read_timeout: seconds(c.get("read_timeout"), "read_timeout")?
+                .unwrap_or(Duration::from_secs_f64(DEFAULT_READ_TIMEOUT)),
+            timeout: seconds(c.get("timeout"), "timeout")?,
+            proxy: c
+                .get("api_proxy")
+                .filter(|v| v.truthy())
+                .map(|v| v.py_str().into_owned()),
+            user_agent: client.user_agent(),
+        })
+    }
+}
+
+/// A duration in seconds from an option value (number or numeric string); `None`
+/// when absent, null or empty.
+pub(crate) fn seconds(v: Option<&Value>, name: &str) -> Result<Option<Duration>, ApiError> {
+    let bad = || {
+        ApiError::from(crate::Error::invalid_option(
+            name,
+            "expected a positive number of seconds",
+        ))
+    };
+    let secs = match v {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Str(s)) if s.trim().is_empty() => return Ok(None),
+        Some(Value::Int(i)) => *i as f64,
+        Some(Value::Float(f)) => *f,
+        Some(Value::Str(s)) => s.trim().parse::<f64>().map_err(|_| bad())?,
+        Some(_) => return Err(bad()),
+    };
+    if !secs.is_finite() || secs <= 0.0 || secs > 1e9 {
+        return Err(bad());
+    }
+    Ok(Some(Duration::from_secs_f64(secs)))
+}
+
+/// The HTTP machinery of one client: settings, the connection pool of the current
+/// process and the runtime of blocking callers.
+pub struct Transport {
+    settings: HttpSettings,
+    pool: Mutex<Option<(u32, reqwest::Client)>>,
+    pub(crate) runtime: BlockingRuntime,
+}
+
+impl std::fmt::Debug for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Transport")
+            .field("settings", &self.settings)
+            .finish()
+    }
+}
+
+impl Transport {
+    /// A transport with `settings` (connections are opened on first use).
+    pub fn new(settings: HttpSettings) -> Self {
+        Transport {
+            settings,
+            pool: Mutex::new(None),
+            runtime: BlockingRuntime::default(),
+        }
+    }
+
+    /// The settings.
+    pub fn settings(&self) -> &HttpSettings {
+        &self.settings
+    }
+
+    /// The pooled reqwest client of this process (rebuilt after a `fork()`, whose
+    /// inherited connections belong to the parent).
+    pub(crate) fn http(&self) -> Result<reqwest::Client, ApiError> {
+        let pid = std::process::id();
+        let mut slot = self.pool.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some((owner, c)) = slot.as_ref() {
+            if *owner == pid {
+                return Ok(c.clone());
+            }
+        }
+        if let Some((_, stale)) = slot.take() {
+            std::mem::forget(stale);
+        }
+        let s = &self.settings;
+        let mut b = reqwest::Client::builder()
+            .user_agent(s.user_agent.clone())
+            .connect_timeout(s.connect_timeout)
+            .read_timeout(s.read_timeout)
+            .pool_idle_timeout(Duration::from_secs(60))
+            .tcp_keepalive(Duration::from_secs(60))
+            .tcp_nodelay(true);
+        if let Some(p) = &s.proxy {
+            let proxy = reqwest::Proxy::all(p.as_str()).map_err(|_| {
+                ApiError::from(crate::Error::config_option(
+                    "api_proxy",
+                    "not a valid proxy URL",
+                ))
+            })?;
+            b = b.proxy(proxy);
+        }
+        let c = b
+            .build()
+            .map_err(|e| ApiError::new(ApiErrorKind::Invalid, e.to_string()))?;
+        *slot = Some((pid, c.clone()));
+        Ok(c)
+    }
+}
+
+/// The transport of `client`: one per configuration object, so clones of a client
+/// share one connection pool.
+///
+/// Seam until `Client` carries the slot itself (a field
+/// `pub(crate) http: Arc<OnceLock<Arc<Transport>>>`): entries are keyed by the
+/// configuration's address and dropped with their configuration.
+pub(crate) fn transport(client: &Client) -> Result<Arc<Transport>, ApiError> {
+    type Slots = Mutex<Vec<(Weak<Config>, Arc<Transport>)>>;
+    static SLOTS: OnceLock<Slots> = OnceLock::new();
+    let slots = SLOTS.get_or_init(Default::default);
+    let mut slots = slots.lock().unwrap_or_else(|p| p.into_inner());
+    slots.retain(|(w, _)| w.strong_count() > 0);
+    if let Some((_, t)) = slots
+        .iter()
+        .find(|(w, _)| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&client.config)))
+    {
+        return Ok(t.clone());
+    }
+    let t = Arc::new(Transport::new(HttpSettings::from_client(client)?));
+    slots.push((Arc::downgrade(&client.config), t.clone()));
+    Ok(t)
+}
+
+/// The body of one request, kept so that every attempt can rebuild it.
+#[derive(Clone, Debug)]
+pub(crate) enum Body {
+    /// No body.
+    Empty,
+    /// A JSON document.
+    Json(Bytes),
+    /// A `multipart/form-data` form.
+    Multipart(Arc<MultipartBody>),
+}
+
+/// Text fields in order, then an optional file part.
+#[derive(Clone, Debug)]
+pub(crate) struct MultipartBody {
+    pub(crate) fields: Vec<(String, String)>,
+    pub(crate) file: Option<FilePayload>,
+}
+
+/// The `file` part.
+#[derive(Clone, Debug)]
+pub(crate) struct FilePayload {
+    pub(crate) filename: String,
+    pub(crate) mime: &'static str,
+    pub(crate) data: FileData,
+}
+
+/// Where the file part's bytes come from.
+#[derive(Clone, Debug)]
+pub(crate) enum FileData {
+    /// Bytes in memory.
+    Bytes(Bytes),
+    /// `len` bytes of a file from `start`, read as they are sent.
+    Range {
+        path: Arc<PathBuf>,
+        start: u64,
+        len: u64,
+    },
+}
+
+impl FileData {
+    fn len(&self) -> u64 {
+        match self {
+            FileData::Bytes(b) => b.len() as u64,
+            FileData::Range { len, .. } => *len,
+        }
+    }
+}
+
+/// One HTTP request, rebuildable for each attempt.
+#[derive(Clone, Debug)]
+pub(crate) struct Request {
+    pub(crate) method: reqwest::Method,
+    pub(crate) url: String,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) body: Body,
+    /// Per-call total timeout (overrides the configured `timeout`).
+    pub(crate) timeout: Option<Duration>,
+}
+
+/// Size of the reads that feed a file part.
+const READ_BUF: usize = 1 << 20;
+
+/// The stream of `len` bytes of `path` from `start`, counting into `progress`.
+fn file_stream(
+    path: Arc<PathBuf>,
+    start: u64,
+    len: u64,
+    progress: Option<(Progress, Arc<std::sync::atomic::AtomicU64>)>,
+) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
+    use tokio::io::{AsyncReadExt, AsyncSeekExt};
+    struct St {
+        file: Option<tokio::fs::File>,
+        path: Arc<PathBuf>,
+        start: u64,
+        left: u64,
+    }
+    let st = St {
+        file: None,
+        path,
+        start,
+        left: len,
+    };
+    futures_util::stream::unfold(Some(st), move |st| {
+        let progress = progress.clone();
+        async move {
+            let mut st = st?;
+            if st.left == 0 {
+                return None;
+            }
+            let step = async {
+                if st.file.is_none() {
+                    let mut f = tokio::fs::File::open(&*st.path).await?;
+                    f.seek(std::io::SeekFrom::Start(st.start)).await?;
+                    st.file = Some(f);
+                }
+                let f = st.file.as_mut().expect("opened above");
+                let want = (st.left as usize).min(READ_BUF);
+                let mut buf = vec![0u8; want];
+                let mut got = 0;
+                while got < want {
+                    let n = f.read(&mut buf[got..]).await?;
+                    if n == 0 {
+                        return Err(std::io::Error::new(
+                            std::io::ErrorKind::UnexpectedEof,
+                            "the file became shorter while it was being uploaded",
+                        ));
+                    }
+                    got += n;
+                }
+                Ok::<_, std::io::Error>(Bytes::from(buf))
+            };
+            match step.await {
+                Ok(b) => {
+                    st.left -= b.len() as u64;
+                    if let Some((p, sent)) = &progress {
+                        sent.fetch_add(b.len() as u64, std::sync::atomic::Ordering::Relaxed);
+                        p.add(b.len() as u64);
+                    }
+                    Some((Ok(b), Some(st)))
+                }
+                Err(e) => Some((Err(e), None)),
+            }
+        }
+    })
+}
+
+/// The MIME type pycloudinary would guess from a file name's extension.
+pub(crate) fn guess_mime(filename: &str) -> &'static str {
+    let ext = filename
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
+    match ext.as_str() {
+        "png" => "image/png",
+        "jpg" | "jpeg" | "jpe" => "image/jpeg",
+        "gif" => "image/gif",
+        "webp" => "image/webp",
+        "svg" => "image/svg+xml",
+        "bmp" => "image/bmp",
+        "tif" | "tiff" => "image/tiff",
+        "ico" => "image/vnd.microsoft.icon",
+        "avif" => "image/avif",
+        "heic" => "image/heic",
+        "pdf" => "application/pdf",
+        "json" => "application/json",
+        "zip" => "application/zip",
+        "txt" => "text/plain",
+        "csv" => "text/csv",
+        "html" | "htm" => "text/html",
+        "mp4" => "video/mp4",
+        "mov" => "video/quicktime",
+        "webm" => "video/webm",
+        "avi" => "video/x-msvideo",
+        "mp3" => "audio/mpeg",
+        "wav" => "audio/x-wav",
+        _ => "application/octet-stream",
+    }
+}
+
+impl Transport {
+    /// Sends `req` once; `progress` counts the file bytes streamed by this attempt.
+    pub(crate) async fn send_once(
+        &self,
+        req: &Request,
+        progress: Option<&Progress>,
+    ) -> Result<ApiResponse, ApiError> {
+        let http = self.http()?;
+        let mut b = http.request(req.method.clone(), &req.url);
+        let mut headers = HeaderMap::with_capacity(req.headers.len());
+        for (k, v) in &req.headers {
+            headers.append(k.clone(), v.clone());
+        }
+        b = b.headers(headers);
+        if let Some(t) = req.timeout.or(self.settings.timeout) {
+            b = b.timeout(t);
+        }
+        let sent = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        match &req.body {
+            Body::Empty => {}
+            Body::Json(j) => {
+                b = b
+                    .header(reqwest::header::CONTENT_TYPE, "application/json")
+                    .body(j.clone());
+            }
+            Body::Multipart(m) => {
+                let mut form = reqwest::multipart::Form::new();
+                for (k, v) in &m.fields {
+                    form = form.text(k.clone(), v.clone());
+                }
+                if let Some(f) = &m.file {
+                    let counting = progress.filter(|p| p.active()).cloned();
+                    let len = f.data.len();
+                    let body = match &f.data {
+                        FileData::Bytes(bytes) => match counting {
+                            None => reqwest::Body::from(bytes.clone()),
+                            Some(p) => {
+                                let pieces = bytes_pieces(bytes.clone());
+                                let sent = sent.clone();
+                                reqwest::Body::wrap_stream(futures_util::stream::iter(pieces).map(
+                                    move |b| {
+                                        sent.fetch_add(
+                                            b.len() as u64,
+                                            std::sync::atomic::Ordering::Relaxed,
+                                        );
+                                        p.add(b.len() as u64);
+                                        Ok::<_, std::io::Error>(b)
+                                    },
+                                ))
+                            }
+                        },
+                        FileData::Range { path, start, len } => {
+                            reqwest::Body::wrap_stream(file_stream(
+                                path.clone(),
+                                *start,
+                                *len,
+                                counting.map(|p| (p, sent.clone())),
+                            ))
+                        }
+                    };
+                    let part = reqwest::multipart::Part::stream_with_length(body, len)
+                        .file_name(f.filename.clone())
+                        .mime_str(f.mime)
+                        .map_err(|e| ApiError::new(ApiErrorKind::Invalid, e.to_string()))?;
+                    form = form.part("file", part);
+                }
+                b = b.multipart(form);
+            }
+        }
+        let result = async {
+            let resp = b.send().await.map_err(|e| transport_error(&e))?;
+            read_response(resp).await
+        }
+        .await;
+        if result.is_err() {
+            if let Some(p) = progress {
+                let n = sent.load(std::sync::atomic::Ordering::Relaxed);
+                if n > 0 {
+                    p.sub(n);
+                }
+            }
+        }
+        result
+    }
+}
+
+/// Splits bytes into 1 MiB pieces (cheap `Bytes` slices) for progress counting.
+fn bytes_pieces(b: Bytes) -> Vec<Bytes> {
+    let mut out = Vec::with_capacity(b.len() / READ_BUF + 1);
+    let mut i = 0;
+    while i < b.len() {
+        let j = (i + READ_BUF).min(b.len());
+        out.push(b.slice(i..j));
+        i = j;
+    }
+    out
+}
+
+/// Reads an answer: JSON expected; a body with an `error` member is a failure
+/// whatever the status (the SDKs' rule); so is a non-JSON body.
+async fn read_response(resp: reqwest::Response) -> Result<ApiResponse, ApiError> {
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let request_id = header_str(&headers, "x-request-id");
+    let rate_limit = RateLimit::from_headers(&headers);
+    let reset_at = rate_limit
+        .as_ref()
+        .and_then(|r| r.reset_at)
+        .or_else(|| retry_after(&headers));
+    let body = resp.bytes().await.map_err(|e| transport_error(&e))?;
+    let parsed: Result<Value, _> = serde_json::from_slice(&body);
+    match parsed {
+        Ok(Value::Map(map)) => {
+            if let Some(err) = map.get("error") {
+                let message = error_message(err);
+                let code = if (200..300).contains(&status) {
+                    400
+                } else {
+                    status
+                };
+                return Err(ApiError::http(code, message, request_id).with_reset_at(reset_at));
+            }
+            if status >= 400 {
+                return Err(ApiError::http(
+                    status,
+                    format!("Server returned unexpected status code - {status}"),
+                    request_id,
+                )
+                .with_reset_at(reset_at));
+            }
+            Ok(ApiResponse {
+                status,
+                body: Value::Map(map),
+                request_id,
+                rate_limit,
+            })
+        }
+        Ok(other) if status < 400 => Ok(ApiResponse {
+            status,
+            body: other,
+            request_id,
+            rate_limit,
+        }),
+        _ => {
+            let mut snippet: String = String::from_utf8_lossy(&body[..body.len().min(200)])
+                .chars()
+                .filter(|c| !c.is_control())
+                .collect();
+            if body.len() > 200 {
+                snippet.push('…');
+            }
+            let message = format!("Error parsing server response ({status}) - {snippet}");
+            let mut e = ApiError::http(status, message, request_id).with_reset_at(reset_at);
+            if status < 400 {
+                e = ApiError::new(ApiErrorKind::Response, e.message().to_owned());
+            }
+            Err(e)
+        }
+    }
+}
+
+fn error_message(err: &Value) -> String {
+    match err {
+        Value::Map(m) => match m.get("message") {
+            Some(Value::Str(s)) => s.clone(),
+            Some(v) => v.py_str().into_owned(),
+            None => "unknown error".to_owned(),
+        },
+        Value::Str(s) => s.clone(),
+        v => v.py_str().into_owned(),
+    }
+}
+
+pub(crate) fn header_str(h: &HeaderMap, name: &str) -> Option<String> {
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
+}
+
+/// `Retry-After` as an absolute Unix time (seconds form or HTTP date).
+fn retry_after(h: &HeaderMap) -> Option<i64> {
+    let v = header_str(h, "retry-after")?;
+    if let Ok(secs) = v.parse::<i64>() {
+        return Some(super::retry::unix_now() + secs.max(0));
+    }
+    parse_reset(&v)
+}
+
+/// Per-call option overrides of `timeout` (seconds).
+pub(crate) fn call_timeout(options: &Map) -> Result<Option<Duration>, ApiError> {
+    seconds(options.get("timeout"), "timeout")
+}
