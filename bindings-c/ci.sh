@@ -47,7 +47,9 @@ tests/c/run.sh "$prefix"
 
 step "PHP extension (phpize, static libcldkit.a)"
 cp -r bindings-c/php/ext "$tmp/ext"
-(cd "$tmp/ext" && phpize >/dev/null && ./configure -q --with-cldkit="$prefix" >/dev/null && make -s >/dev/null)
+(cd "$tmp/ext" && phpize && ./configure -q --with-cldkit="$prefix" && make -s) >"$tmp/phpize.log" 2>&1 \
+    || { cat "$tmp/phpize.log"; exit 1; }
+echo "built $(basename "$module")"
 module=$tmp/ext/modules/cldkit.so
 
 step "phpt tests (run-tests.php): extension, then FFI"

@@ -16,6 +16,7 @@
 
 static int failures = 0;
 static int checks = 0;
+static const char *context = ""; /* the function whose shared error paths run */
 
 #define CHECK(cond)                                                         \
     do {                                                                    \
@@ -33,8 +34,8 @@ static void expect_error(CldkitStatus got, CldkitStatus want, char *err,
     checks++;
     if (got != want || err == NULL || (needle && strstr(err, needle) == NULL)) {
         failures++;
-        fprintf(stderr, "line %d: want status %s containing \"%s\", got %s: %s\n",
-                line, cldkit_status_name(want), needle ? needle : "",
+        fprintf(stderr, "line %d%s%s: want status %s containing \"%s\", got %s: %s\n",
+                line, *context ? " in " : "", context, cldkit_status_name(want), needle ? needle : "",
                 cldkit_status_name(got), err ? err : "(no message)");
     }
     cldkit_string_free(err);
@@ -193,7 +194,7 @@ typedef CldkitStatus (*options_fn)(const CldkitClient *, const char *, char **, 
 
 static void common_errors(const char *name, options_fn fn) {
     char *o = NULL;
-    fprintf(stderr, "  common error paths of %s\n", name);
+    context = name;
     EXPECT_ERR(fn(NULL, "{}", out, error), CLDKIT_INVALID_ARGUMENT, "client");
     EXPECT_ERR(fn(client, NULL, out, error), CLDKIT_INVALID_ARGUMENT, "_json");
     EXPECT_ERR(fn(client, BAD_UTF8, out, error), CLDKIT_INVALID_ARGUMENT, "UTF-8");
@@ -202,6 +203,7 @@ static void common_errors(const char *name, options_fn fn) {
     EXPECT_ERR(fn(client, "{}", NULL, error), CLDKIT_INVALID_ARGUMENT, "out");
     /* error may be NULL on failure too. */
     CHECK(fn(NULL, "{}", &o, NULL) == CLDKIT_INVALID_ARGUMENT && o == NULL);
+    context = "";
 }
 
 static CldkitStatus a_url(const CldkitClient *c, const char *o, char **out, char **e) {
