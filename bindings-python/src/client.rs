@@ -116,7 +116,11 @@ impl PyClient {
         guard(py, || {
             let profile = parse_profile(py, profile)?;
             let settings = options(config)?;
-            Ok(Self::wrap(make_client(py, Config::from_map(settings), profile)?))
+            Ok(Self::wrap(make_client(
+                py,
+                Config::from_map(settings),
+                profile,
+            )?))
         })
     }
 
@@ -183,7 +187,10 @@ impl PyClient {
                     return Err(invalid_option(
                         py,
                         "now",
-                        &format!("expected Unix seconds or a datetime, found {}", other.type_name()),
+                        &format!(
+                            "expected Unix seconds or a datetime, found {}",
+                            other.type_name()
+                        ),
                     ))
                 }
             };
@@ -352,7 +359,8 @@ impl PyClient {
             };
             check(
                 py,
-                self.inner.verify_notification(&body, ts, signature, valid_for),
+                self.inner
+                    .verify_notification(&body, ts, signature, valid_for),
             )
         })
     }
@@ -401,10 +409,15 @@ impl PyClient {
     ) -> PyResult<Bound<'py, PyDict>> {
         guard(py, || {
             let integ = match integration {
-                Some(o) if !o.is_none() => Some(integration_arg(py, &map_arg(Some(o), "integration")?)?),
+                Some(o) if !o.is_none() => {
+                    Some(integration_arg(py, &map_arg(Some(o), "integration")?)?)
+                }
                 _ => None,
             };
-            let cfg = check(py, self.inner.media_library_config(username, integ.as_ref()))?;
+            let cfg = check(
+                py,
+                self.inner.media_library_config(username, integ.as_ref()),
+            )?;
             map_to_py(py, &cfg)
         })
     }
@@ -476,7 +489,10 @@ impl PyClient {
         guard(py, || {
             let a = map_arg(args, "args")?;
             let opts = crate::convert::options(options)?;
-            request_to_py(py, &check(py, self.inner.upload_api_call(method, &a, &opts))?)
+            request_to_py(
+                py,
+                &check(py, self.inner.upload_api_call(method, &a, &opts))?,
+            )
         })
     }
 
@@ -603,7 +619,10 @@ impl PyClient {
         guard(py, || {
             let ids = opt_value(public_ids, "public_ids")?;
             let opts = crate::convert::options(options)?;
-            request_to_py(py, &check(py, self.inner.remove_all_context_form(ids, &opts))?)
+            request_to_py(
+                py,
+                &check(py, self.inner.remove_all_context_form(ids, &opts))?,
+            )
         })
     }
 
@@ -620,7 +639,10 @@ impl PyClient {
             let m = to_value(metadata, "metadata")?;
             let ids = opt_value(public_ids, "public_ids")?;
             let opts = crate::convert::options(options)?;
-            request_to_py(py, &check(py, self.inner.update_metadata_form(m, ids, &opts))?)
+            request_to_py(
+                py,
+                &check(py, self.inner.update_metadata_form(m, ids, &opts))?,
+            )
         })
     }
 
@@ -894,7 +916,10 @@ impl PyClient {
             let t = opt_value(tag, "tag")?;
             let ids = opt_value(public_ids, "public_ids")?;
             let opts = crate::convert::options(options)?;
-            request_to_py(py, &check(py, self.inner.tags_form(command, t, ids, &opts))?)
+            request_to_py(
+                py,
+                &check(py, self.inner.tags_form(command, t, ids, &opts))?,
+            )
         })
     }
 }
@@ -904,14 +929,18 @@ fn placeholder_mode(py: Python<'_>, name: &str) -> PyResult<PlaceholderMode> {
         invalid_option(
             py,
             "placeholder",
-            &format!("unknown placeholder mode {name:?} (blur, pixelate, vectorize, predominant_color)"),
+            &format!(
+                "unknown placeholder mode {name:?} (blur, pixelate, vectorize, predominant_color)"
+            ),
         )
     })
 }
 
 fn integration_arg(py: Python<'_>, m: &Map) -> PyResult<Integration> {
     let field = |k: &str| -> Option<String> {
-        m.get(k).filter(|v| !v.is_null()).map(|v| v.py_str().into_owned())
+        m.get(k)
+            .filter(|v| !v.is_null())
+            .map(|v| v.py_str().into_owned())
     };
     let required = |k: &str| {
         field(k).ok_or_else(|| invalid_option(py, "integration", &format!("missing `{k}`")))

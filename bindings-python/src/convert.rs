@@ -27,8 +27,49 @@ fn datetime_types(py: Python<'_>) -> PyResult<&(Py<PyType>, Py<PyType>)> {
 }
 
 /// A Python string as Rust text.
+///
+/// On CPython outside Windows this borrows the string's cached UTF-8 buffer
+/// (`PyUnicode_AsUTF8AndSize`, exported by every CPython 3.x though only part of the
+/// limited API from 3.10) and copies it once; elsewhere it goes through the limited
+/// API's encoder.
 pub fn text(s: &Bound<'_, PyString>) -> PyResult<String> {
-    Ok(s.to_cow()?.into_owned())
+    #[cfg(not(windows))]
+    {
+        fast_text::text(s)
+    }
+    #[cfg(windows)]
+    {
+        Ok(s.to_cow()?.into_owned())
+    }
+}
+
+#[cfg(not(windows))]
+mod fast_text {
+    use std::os::raw::c_char;
+
+    use pyo3::ffi::{PyObject, Py_ssize_t};
+    use pyo3::prelude::*;
+    use pyo3::types::PyString;
+
+    extern "C" {
+        fn PyUnicode_AsUTF8AndSize(unicode: *mut PyObject, size: *mut Py_ssize_t) -> *const c_char;
+    }
+
+    pub(super) fn text(s: &Bound<'_, PyString>) -> PyResult<String> {
+        let mut size: Py_ssize_t = 0;
+        // SAFETY: `s` is a live `str` (checked by its type) and the GIL is held; the
+        // returned buffer is owned by the string object, stays valid while `s` lives,
+        // holds `size` bytes of valid UTF-8, and is copied before `s` can go away.
+        unsafe {
+            let data = PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size);
+            if data.is_null() {
+                // Lone surrogates cannot be encoded: the Python error is set.
+                return Err(PyErr::fetch(s.py()));
+            }
+            let bytes = std::slice::from_raw_parts(data.cast::<u8>(), size as usize);
+            Ok(std::str::from_utf8_unchecked(bytes).to_owned())
+        }
+    }
 }
 
 /// Converts one Python value; `option` names it in errors.
@@ -133,13 +174,7 @@ pub fn dict_to_map(d: &Bound<'_, PyDict>, option: &str) -> PyResult<Map> {
     for (k, v) in d.iter() {
         let key = match k.cast::<PyString>() {
             Ok(s) => text(s)?,
-            Err(_) => {
-                return Err(invalid_option(
-                    d.py(),
-                    option,
-                    "map keys must be strings",
-                ))
-            }
+            Err(_) => return Err(invalid_option(d.py(), option, "map keys must be strings")),
         };
         let value = to_value(&v, &key)?;
         m.insert(key, value);

@@ -67,14 +67,9 @@ fn build<E: pyo3::PyTypeInfo>(
 pub fn core_error(py: Python<'_>, e: &cldkit::Error) -> PyErr {
     let (kind, option, message, display) = (e.kind(), e.option(), e.message(), e.to_string());
     match kind {
-        ErrorKind::InvalidOption => build::<InvalidOptionError>(
-            py,
-            "InvalidOption",
-            e.code(),
-            option,
-            message,
-            display,
-        ),
+        ErrorKind::InvalidOption => {
+            build::<InvalidOptionError>(py, "InvalidOption", e.code(), option, message, display)
+        }
         ErrorKind::Config => build::<ConfigError>(py, "Config", e.code(), option, message, display),
         ErrorKind::Signature => {
             build::<SignatureError>(py, "Signature", e.code(), option, message, display)

@@ -1,7 +1,22 @@
 """Type stubs of the native module ``cldkit._native`` (checked by mypy's stubtest)."""
 
 import datetime
-from typing import Any, Dict, Mapping, Optional, Tuple, Union
+from typing import Any, Dict, Mapping, Optional, Tuple, Union, final
+
+__all__ = [
+    "__version__",
+    "USER_AGENT",
+    "Client",
+    "Error",
+    "InvalidOptionError",
+    "ConfigError",
+    "SignatureError",
+    "HttpError",
+    "api_sign_request",
+    "string_to_sign",
+    "parse_cloudinary_url",
+    "parse_account_url",
+]
 
 __version__: str
 USER_AGENT: str
@@ -26,6 +41,7 @@ class HttpError(Error): ...
 #: (``None`` or ``{"path", "filename"}``) and ``authorization`` (``str`` or ``None``).
 _Request = Dict[str, Any]
 
+@final
 class Client:
     def __new__(cls, *, profile: Optional[str] = None, **config: Any) -> "Client": ...
     @staticmethod

@@ -23,6 +23,11 @@ _Result = Dict[str, Any]
 _Handler = Callable[["cldkit.Client", _Input, Dict[str, Any]], _Result]
 
 
+def _f(inp: _Input, name: str) -> Any:
+    """An input field as it is in the case (``None`` when absent)."""
+    return inp.get(name)
+
+
 def _opts(inp: _Input, name: str = "options") -> Dict[str, Any]:
     value = inp.get(name)
     return {} if value is None else value  # type: ignore[no-any-return]
@@ -37,7 +42,7 @@ def _request(req: Dict[str, Any]) -> _Result:
 
 
 def _url(c: "cldkit.Client", inp: _Input, cfg: Dict[str, Any]) -> _Result:
-    url, _ = c.cloudinary_url(inp.get("source"), **_opts(inp))
+    url, _ = c.cloudinary_url(_f(inp, "source"), **_opts(inp))
     return {"url": url}
 
 
@@ -53,22 +58,22 @@ def _analytics(c: "cldkit.Client", inp: _Input, cfg: Dict[str, Any]) -> _Result:
 
 
 def _sign_request(c: "cldkit.Client", inp: _Input, cfg: Dict[str, Any]) -> _Result:
-    secret = inp["api_secret"] if "api_secret" in inp else cfg.get("api_secret")
+    secret: Any = inp["api_secret"] if "api_secret" in inp else cfg.get("api_secret")
     sig = cldkit.api_sign_request(
-        inp.get("params") or {},
+        _f(inp, "params") or {},
         secret,
-        inp.get("algorithm"),
-        inp.get("signature_version", 2),
+        _f(inp, "algorithm"),
+        inp["signature_version"] if "signature_version" in inp else 2,
     )
     return {"signature": sig}
 
 
 def _verify_notification(c: "cldkit.Client", inp: _Input, cfg: Dict[str, Any]) -> _Result:
-    body = inp.get("body")
+    body = _f(inp, "body")
     if isinstance(body, str):
         body = body.encode("utf-8")
     valid = c.with_clock(inp.get("now", CORPUS_CLOCK)).verify_notification(
-        body, inp.get("timestamp"), inp.get("signature"), inp.get("valid_for")
+        body, _f(inp, "timestamp"), _f(inp, "signature"), _f(inp, "valid_for")
     )
     return {"valid": valid}
 
@@ -80,53 +85,53 @@ def _upload_params(c: "cldkit.Client", inp: _Input, cfg: Dict[str, Any]) -> _Res
 
 
 def _config_parse(c: "cldkit.Client", inp: _Input, cfg: Dict[str, Any]) -> _Result:
-    if inp.get("env") == "CLOUDINARY_ACCOUNT_URL":
-        return {"config": cldkit.parse_account_url(inp.get("url"))}
-    return {"config": cldkit.parse_cloudinary_url(inp.get("url"))}
+    if _f(inp, "env") == "CLOUDINARY_ACCOUNT_URL":
+        return {"config": cldkit.parse_account_url(_f(inp, "url"))}
+    return {"config": cldkit.parse_cloudinary_url(_f(inp, "url"))}
 
 
 HANDLERS: Dict[str, _Handler] = {
     "url": _url,
     "analytics": _analytics,
     "video_thumbnail_url": lambda c, i, _: {
-        "url": c.video_thumbnail_url(i.get("public_id"), **_opts(i))
+        "url": c.video_thumbnail_url(_f(i, "public_id"), **_opts(i))
     },
     "auth_token": lambda c, i, _: {"token": c.auth_token(**_opts(i))},
     "config_parse": _config_parse,
-    "api_url": lambda c, i, _: {"url": c.api_url(i.get("action"), **_opts(i))},
+    "api_url": lambda c, i, _: {"url": c.api_url(_f(i, "action"), **_opts(i))},
     "sign_request": _sign_request,
     "verify_notification": _verify_notification,
     "verify_api_response": lambda c, i, _: {
-        "valid": c.verify_api_response(i.get("public_id"), i.get("version"), i.get("signature"))
+        "valid": c.verify_api_response(_f(i, "public_id"), _f(i, "version"), _f(i, "signature"))
     },
     "upload_params": _upload_params,
     "signed_upload_form": lambda c, i, _: _request(
-        c.upload_api_call("upload", {"file": i.get("file")}, **_opts(i))
+        c.upload_api_call("upload", {"file": _f(i, "file")}, **_opts(i))
     ),
     "upload_api_call": lambda c, i, _: _request(
-        c.upload_api_call(i.get("method"), _opts(i, "args"), **_opts(i))
+        c.upload_api_call(_f(i, "method"), _opts(i, "args"), **_opts(i))
     ),
     "private_download_url": lambda c, i, _: {
-        "url": c.private_download_url(i.get("public_id"), i.get("format"), **_opts(i))
+        "url": c.private_download_url(_f(i, "public_id"), _f(i, "format"), **_opts(i))
     },
     "download_archive_url": lambda c, i, _: {"url": c.download_archive_url(**_opts(i))},
     "download_zip_url": lambda c, i, _: {"url": c.download_zip_url(**_opts(i))},
     "download_folder": lambda c, i, _: {
-        "url": c.download_folder(i.get("folder_path"), **_opts(i))
+        "url": c.download_folder(_f(i, "folder_path"), **_opts(i))
     },
     "download_backedup_asset": lambda c, i, _: {
-        "url": c.download_backedup_asset(i.get("asset_id"), i.get("version_id"), **_opts(i))
+        "url": c.download_backedup_asset(_f(i, "asset_id"), _f(i, "version_id"), **_opts(i))
     },
-    "zip_download_url": lambda c, i, _: {"url": c.zip_download_url(i.get("tag"), **_opts(i))},
+    "zip_download_url": lambda c, i, _: {"url": c.zip_download_url(_f(i, "tag"), **_opts(i))},
     "download_generated_sprite": lambda c, i, _: {
-        "url": c.download_generated_sprite(tag=i.get("tag"), urls=i.get("urls"), **_opts(i))
+        "url": c.download_generated_sprite(tag=_f(i, "tag"), urls=_f(i, "urls"), **_opts(i))
     },
     "download_multi": lambda c, i, _: {
-        "url": c.download_multi(tag=i.get("tag"), urls=i.get("urls"), **_opts(i))
+        "url": c.download_multi(tag=_f(i, "tag"), urls=_f(i, "urls"), **_opts(i))
     },
-    "image_tag": lambda c, i, _: {"html": c.image_tag(i.get("public_id"), **_opts(i))},
-    "video_tag": lambda c, i, _: {"html": c.video_tag(i.get("public_id"), **_opts(i))},
-    "picture_tag": lambda c, i, _: {"html": c.picture_tag(i.get("public_id"), **_opts(i))},
+    "image_tag": lambda c, i, _: {"html": c.image_tag(_f(i, "public_id"), **_opts(i))},
+    "video_tag": lambda c, i, _: {"html": c.video_tag(_f(i, "public_id"), **_opts(i))},
+    "picture_tag": lambda c, i, _: {"html": c.picture_tag(_f(i, "public_id"), **_opts(i))},
 }
 
 #: The kinds this driver runs.

@@ -1,0 +1,47 @@
+"""The `.pyi` stubs and the package's annotations match the real signatures (mypy's
+stubtest), and the package is typed (`py.typed`)."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import cldkit
+
+
+def test_py_typed_marker_is_installed() -> None:
+    assert (Path(cldkit.__file__).parent / "py.typed").is_file()
+    assert (Path(cldkit.__file__).parent / "_native.pyi").is_file()
+
+
+def test_stubtest(tmp_path: Path) -> None:
+    out = subprocess.run(
+        # `cldkit` covers its submodules (_native, compat, conformance).
+        [sys.executable, "-m", "mypy.stubtest", "cldkit"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
+
+
+def test_mypy_strict_on_a_user_program(tmp_path: Path) -> None:
+    prog = tmp_path / "user.py"
+    prog.write_text(
+        "import cldkit\n"
+        "from cldkit import compat\n"
+        "c = cldkit.Client(cloud_name='demo')\n"
+        "url: str = c.url('sample', width=100)\n"
+        "ok: bool = c.verify_notification(b'{}', 1, 'sig')\n"
+        "pair = compat.cloudinary_url('sample')\n"
+        "try:\n"
+        "    c.url('x')\n"
+        "except cldkit.InvalidOptionError as e:\n"
+        "    code: str = e.code\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-m", "mypy", "--strict", str(prog)],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
