@@ -13,7 +13,10 @@ fn main() -> Result<(), String> {
     let [url, path, rest @ ..] = args.as_slice() else {
         return Err("usage: upload_bench CLOUDINARY_URL FILE [CHUNK]".into());
     };
-    let chunk: usize = rest.first().map(|c| c.parse().unwrap_or(20_000_000)).unwrap_or(20_000_000);
+    let chunk: usize = rest
+        .first()
+        .map(|c| c.parse().unwrap_or(20_000_000))
+        .unwrap_or(20_000_000);
     let client = cldkit::Client::from_url(url).map_err(|e| e.to_string())?;
     let total = std::fs::metadata(path).map_err(|e| e.to_string())?.len() as usize;
     let mut file = std::fs::File::open(path).map_err(|e| e.to_string())?;
@@ -22,7 +25,8 @@ fn main() -> Result<(), String> {
         .build()
         .map_err(|e| e.to_string())?;
     let options: cldkit::Map =
-        serde_json::from_str(r#"{"public_id": "bench.bin", "resource_type": "raw"}"#).map_err(|e| e.to_string())?;
+        serde_json::from_str(r#"{"public_id": "bench.bin", "resource_type": "raw"}"#)
+            .map_err(|e| e.to_string())?;
     let upload_id = format!("bench{}", std::process::id());
     let started = Instant::now();
     let mut offset = 0usize;
@@ -31,16 +35,24 @@ fn main() -> Result<(), String> {
     while offset < total {
         let n = chunk.min(total - offset);
         file.read_exact(&mut buf[..n]).map_err(|e| e.to_string())?;
-        let req = client.upload_form("/bench", &options).map_err(|e| e.to_string())?;
+        let req = client
+            .upload_form("/bench", &options)
+            .map_err(|e| e.to_string())?;
         let mut form = Form::new();
         for (k, v) in &req.fields {
             form = form.text(k.clone(), v.clone());
         }
-        form = form.part("file", Part::bytes(buf[..n].to_vec()).file_name("bench.bin"));
+        form = form.part(
+            "file",
+            Part::bytes(buf[..n].to_vec()).file_name("bench.bin"),
+        );
         let resp = http
             .post(&req.url)
             .header("x-unique-upload-id", &upload_id)
-            .header("content-range", format!("bytes {}-{}/{}", offset, offset + n - 1, total))
+            .header(
+                "content-range",
+                format!("bytes {}-{}/{}", offset, offset + n - 1, total),
+            )
             .multipart(form)
             .send()
             .map_err(|e| e.to_string())?;

@@ -572,3 +572,58 @@ fn restart_with_the_same_data_keeps_assets() {
             .unwrap();
     assert_eq!(bytes.as_ref(), png(9, 9).as_slice());
 }
+
+#[test]
+fn bearer_tokens_fixed_folders_and_folder_admin() {
+    let account = cldkit_emulator::Account::from_cloudinary_url(
+        "cloudinary://k1:s1@fixedcloud?folder_mode=fixed&oauth_token=TOKEN123",
+    )
+    .unwrap();
+    let (emu, client) = start(EmulatorConfig {
+        accounts: vec![account],
+        ..EmulatorConfig::default()
+    });
+    let (s, r) = upload(
+        &client,
+        png(3, 3),
+        "a.png",
+        &opts(r#"{"public_id": "pic", "folder": "a/b"}"#),
+    );
+    assert_eq!(s, 200, "{r}");
+    assert_eq!(r["public_id"], "a/b/pic");
+    assert!(
+        r.get("asset_folder").is_none(),
+        "fixed mode has no asset_folder: {r}"
+    );
+    let http = reqwest::blocking::Client::new();
+    let get = |path: &str, auth: &str| {
+        http.get(format!("{}/v1_1/fixedcloud/{path}", emu.base_url()))
+            .header("authorization", auth)
+            .send()
+            .unwrap()
+    };
+    assert_eq!(get("ping", "Bearer TOKEN123").status().as_u16(), 200);
+    assert_eq!(get("ping", "Bearer WRONG").status().as_u16(), 401);
+    let cfg: Json = get("config?settings=true", "Bearer TOKEN123")
+        .json()
+        .unwrap();
+    assert_eq!(cfg["settings"]["folder_mode"], "fixed");
+    let folders: Json = get("folders", "Bearer TOKEN123").json().unwrap();
+    assert_eq!(folders["folders"][0]["path"], "a");
+    let sub: Json = get("folders/a", "Bearer TOKEN123").json().unwrap();
+    assert_eq!(sub["folders"][0]["path"], "a/b");
+    assert_eq!(
+        get("folders/nope", "Bearer TOKEN123").status().as_u16(),
+        404
+    );
+    let del = http
+        .delete(format!("{}/v1_1/fixedcloud/folders/a", emu.base_url()))
+        .header("authorization", "Bearer TOKEN123")
+        .send()
+        .unwrap();
+    assert_eq!(
+        del.status().as_u16(),
+        400,
+        "a folder with assets is not deleted"
+    );
+}
