@@ -19,6 +19,48 @@ fn opts(json: &str) -> Map {
     serde_json::from_str(json).unwrap()
 }
 
+/// An emulator that may hold stalled requests: its graceful shutdown would wait for
+/// them forever, so it is leaked on drop and only its data directory is removed.
+struct Emu {
+    emu: Option<Emulator>,
+    dir: PathBuf,
+}
+
+impl Emu {
+    fn start() -> Emu {
+        let dir = std::env::temp_dir().join(format!(
+            "cldkit-faults-emu-{}-{}",
+            std::process::id(),
+            NEXT.fetch_add(1, Ordering::Relaxed)
+        ));
+        let emu = Emulator::start(EmulatorConfig {
+            data_dir: Some(dir.clone()),
+            ..EmulatorConfig::default()
+        })
+        .unwrap();
+        Emu {
+            emu: Some(emu),
+            dir,
+        }
+    }
+}
+
+static NEXT: AtomicU64 = AtomicU64::new(0);
+
+impl std::ops::Deref for Emu {
+    type Target = Emulator;
+    fn deref(&self) -> &Emulator {
+        self.emu.as_ref().unwrap()
+    }
+}
+
+impl Drop for Emu {
+    fn drop(&mut self) {
+        std::mem::forget(self.emu.take());
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+}
+
 fn client_for(emu: &Emulator, extra: &str) -> Client {
     Client::from_url(&format!("{}&analytics=false{extra}", emu.cloudinary_url())).unwrap()
 }
@@ -65,7 +107,7 @@ fn big_size() -> u64 {
 
 #[test]
 fn large_chunked_upload_survives_503_420_reset_and_stall() {
-    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let emu = Emu::start();
     let (path, md5) = big_file("large.bin", big_size());
     emu.set_faults(vec![
         rule(r#"{"method": "POST", "path": "/raw/upload", "nth": 2, "status": 503}"#),
@@ -97,7 +139,7 @@ fn large_chunked_upload_survives_503_420_reset_and_stall() {
 
 #[test]
 fn parallel_chunks_assemble_in_order() {
-    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let emu = Emu::start();
     let (path, md5) = big_file("parallel.bin", 33 * MIB + 17);
     let client = client_for(&emu, "");
     let settings = UploadSettings {
@@ -118,7 +160,7 @@ fn parallel_chunks_assemble_in_order() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_upload_resumes_in_a_new_client() {
-    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let emu = Emu::start();
     let (path, md5) = big_file("resume.bin", 40 * MIB);
     let resume_file = path.with_extension("resume");
     let _ = std::fs::remove_file(&resume_file);
@@ -180,7 +222,7 @@ async fn an_interrupted_upload_resumes_in_a_new_client() {
 
 #[test]
 fn a_failed_upload_returns_its_resume_token() {
-    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let emu = Emu::start();
     let (path, md5) = big_file("token.bin", 12 * MIB);
     emu.set_faults(vec![rule(
         r#"{"method": "POST", "path": "/raw/upload", "nth": 2, "status": 502}"#,
@@ -194,8 +236,13 @@ fn a_failed_upload_returns_its_resume_token() {
     let e = client
         .upload_blocking(Source::Path(path.clone()), &o, &settings)
         .unwrap_err();
-    assert_eq!(e.kind(), ApiErrorKind::Server);
-    assert_eq!(e.status(), Some(502));
+    // The emulator answers before reading the chunk: under load the client may see
+    // the connection close while still sending, instead of the 502.
+    match e.kind() {
+        ApiErrorKind::Server => assert_eq!(e.status(), Some(502)),
+        ApiErrorKind::Network => {}
+        other => panic!("unexpected {other:?}: {e}"),
+    }
     let token = e.resume_token().unwrap().clone();
     assert_eq!(token.confirmed_bytes(), 5 * MIB);
     let json = token.to_json();
@@ -220,7 +267,7 @@ fn assert_within_10_percent(elapsed: Duration, setting: f64) {
 
 #[test]
 fn timeouts_fire_within_ten_percent_on_admin_and_upload_calls() {
-    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let emu = Emu::start();
     emu.set_faults(vec![rule(r#"{"action": "stall"}"#)]);
     let client = client_for(&emu, "&max_retries=0&timeout=1.0");
     let t = Instant::now();
@@ -297,7 +344,7 @@ async fn proxy() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn api_proxy_carries_every_call() {
-    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let emu = Emu::start();
     let (proxy_url, lines) = proxy().await;
     let client = client_for(&emu, &format!("&api_proxy={proxy_url}"));
     let r = client.admin("ping", &Map::new(), &Map::new()).await.unwrap();
