@@ -130,7 +130,11 @@ fn large_chunked_upload_survives_503_420_reset_and_stall() {
             &settings,
         )
         .unwrap();
-    eprintln!("{} MB with 4 faults in {:?}", big_size() / 1_000_000, t.elapsed());
+    eprintln!(
+        "{} MB with 4 faults in {:?}",
+        big_size() / 1_000_000,
+        t.elapsed()
+    );
     assert_eq!(r.str("etag"), Some(md5.as_str()));
     assert_eq!(r.get("bytes"), Some(&cldkit::Value::Int(big_size() as i64)));
     assert_eq!(last.load(Ordering::Relaxed), big_size());
@@ -214,7 +218,11 @@ async fn an_interrupted_upload_resumes_in_a_new_client() {
         .await
         .unwrap();
     assert_eq!(r.str("etag"), Some(md5.as_str()));
-    assert_eq!(sent.load(Ordering::SeqCst), 5, "only the missing chunks are sent");
+    assert_eq!(
+        sent.load(Ordering::SeqCst),
+        5,
+        "only the missing chunks are sent"
+    );
     assert_eq!(first_progress.load(Ordering::SeqCst), 15 * MIB);
     assert!(!resume_file.exists());
     let _ = std::fs::remove_file(path);
@@ -347,7 +355,10 @@ async fn api_proxy_carries_every_call() {
     let emu = Emu::start();
     let (proxy_url, lines) = proxy().await;
     let client = client_for(&emu, &format!("&api_proxy={proxy_url}"));
-    let r = client.admin("ping", &Map::new(), &Map::new()).await.unwrap();
+    let r = client
+        .admin("ping", &Map::new(), &Map::new())
+        .await
+        .unwrap();
     assert_eq!(r.str("status"), Some("ok"));
     let up = client
         .upload(
@@ -361,13 +372,18 @@ async fn api_proxy_carries_every_call() {
     let lines = lines.lock().unwrap().clone();
     let base = emu.base_url();
     assert!(
-        lines.iter().any(|l| l.starts_with(&format!("GET {base}/v1_1/emulator/ping"))),
+        lines
+            .iter()
+            .any(|l| l.starts_with(&format!("GET {base}/v1_1/emulator/ping"))),
         "{lines:?}"
     );
     // The same connection may carry the upload; at least one request went through.
     assert!(!lines.is_empty());
     // A proxy that refuses connections is a network error, never a silent bypass.
     let dead = client_for(&emu, "&api_proxy=http://127.0.0.1:9&max_retries=0");
-    let e = dead.admin("ping", &Map::new(), &Map::new()).await.unwrap_err();
+    let e = dead
+        .admin("ping", &Map::new(), &Map::new())
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), ApiErrorKind::Network, "{e}");
 }

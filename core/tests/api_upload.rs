@@ -169,26 +169,54 @@ fn every_upload_api_call() {
     let (_emu, client) = start();
     let path = temp_file("call.png", &png());
     let path = path.to_str().unwrap();
-    let call = |m: &str, args: &str, o: &str| client.call_upload_api_blocking(m, &opts(args), &opts(o));
-    let up = call("upload", &format!(r#"{{"file": "{path}"}}"#), r#"{"public_id": "c1"}"#).unwrap();
+    let call =
+        |m: &str, args: &str, o: &str| client.call_upload_api_blocking(m, &opts(args), &opts(o));
+    let up = call(
+        "upload",
+        &format!(r#"{{"file": "{path}"}}"#),
+        r#"{"public_id": "c1"}"#,
+    )
+    .unwrap();
     assert_eq!(up.str("public_id"), Some("c1"));
-    let ex = call("explicit", r#"{"public_id": "c1"}"#, r#"{"type": "upload", "tags": ["x"]}"#).unwrap();
+    let ex = call(
+        "explicit",
+        r#"{"public_id": "c1"}"#,
+        r#"{"type": "upload", "tags": ["x"]}"#,
+    )
+    .unwrap();
     assert_eq!(ex.str("public_id"), Some("c1"));
     let t = call("add_tag", r#"{"tag": "t1", "public_ids": ["c1"]}"#, "{}").unwrap();
     assert_eq!(t.get("public_ids"), Some(&Value::List(vec!["c1".into()])));
-    call("replace_tag", r#"{"tag": "t2", "public_ids": ["c1"]}"#, "{}").unwrap();
+    call(
+        "replace_tag",
+        r#"{"tag": "t2", "public_ids": ["c1"]}"#,
+        "{}",
+    )
+    .unwrap();
     call("remove_tag", r#"{"tag": "t2", "public_ids": ["c1"]}"#, "{}").unwrap();
-    call("add_context", r#"{"context": {"k": "v"}, "public_ids": ["c1"]}"#, "{}").unwrap();
+    call(
+        "add_context",
+        r#"{"context": {"k": "v"}, "public_ids": ["c1"]}"#,
+        "{}",
+    )
+    .unwrap();
     call("remove_all_context", r#"{"public_ids": ["c1"]}"#, "{}").unwrap();
     call("remove_all_tags", r#"{"public_ids": ["c1"]}"#, "{}").unwrap();
-    let rn = call("rename", r#"{"from_public_id": "c1", "to_public_id": "c2"}"#, "{}").unwrap();
+    let rn = call(
+        "rename",
+        r#"{"from_public_id": "c1", "to_public_id": "c2"}"#,
+        "{}",
+    )
+    .unwrap();
     assert_eq!(rn.str("public_id"), Some("c2"));
     let d = call("destroy", r#"{"public_id": "c2"}"#, "{}").unwrap();
     assert_eq!(d.str("result"), Some("ok"));
     let d = call("destroy", r#"{"public_id": "c2"}"#, "{}").unwrap();
     assert_eq!(d.str("result"), Some("not found"));
     // A form built separately is sent as is.
-    let form = client.upload_form(path, &opts(r#"{"public_id": "c3"}"#)).unwrap();
+    let form = client
+        .upload_form(path, &opts(r#"{"public_id": "c3"}"#))
+        .unwrap();
     let r = tokio::runtime::Runtime::new()
         .unwrap()
         .block_on(client.send_upload_request(form, &Map::new()))
