@@ -432,8 +432,8 @@ fn parse_qs(query: &str) -> Vec<(String, Value)> {
         if value.is_empty() {
             continue;
         }
-        let name = percent_decode_lossy(&name.replace('+', " "));
-        let value = percent_decode_lossy(&value.replace('+', " "));
+        let name = percent_decode_lossy(&name.replace('+', " ")).into_owned();
+        let value = percent_decode_lossy(&value.replace('+', " ")).into_owned();
         if !out.iter().any(|(k, _)| *k == name) {
             out.push((name, Value::Str(value)));
         }
@@ -443,9 +443,9 @@ fn parse_qs(query: &str) -> Vec<(String, Value)> {
 
 /// Python's `unquote`: `%XX` sequences decoded as UTF-8 (invalid bytes become U+FFFD),
 /// malformed ones kept as they are.
-pub(crate) fn percent_decode_lossy(s: &str) -> String {
+pub(crate) fn percent_decode_lossy(s: &str) -> std::borrow::Cow<'_, str> {
     if !s.contains('%') {
-        return s.to_owned();
+        return std::borrow::Cow::Borrowed(s);
     }
     let bytes = s.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -462,7 +462,7 @@ pub(crate) fn percent_decode_lossy(s: &str) -> String {
         out.push(bytes[i]);
         i += 1;
     }
-    String::from_utf8_lossy(&out).into_owned()
+    std::borrow::Cow::Owned(String::from_utf8_lossy(&out).into_owned())
 }
 
 fn is_word(c: char) -> bool {

@@ -266,9 +266,7 @@ impl Value {
             Value::Null => out.push_str("None"),
             Value::Bool(true) => out.push_str("True"),
             Value::Bool(false) => out.push_str("False"),
-            Value::Int(i) => {
-                let _ = write!(out, "{i}");
-            }
+            Value::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
             Value::Float(f) => push_py_float(out, *f),
             Value::Str(s) if repr => push_py_repr_str(out, s),
             Value::Str(s) => out.push_str(s),

@@ -33,7 +33,9 @@ const OPERATORS: &[(&str, &str)] = &[
     ("^", "pow"),
 ];
 
-/// Predefined variables in the order they are tried at one position.
+/// Predefined variables (the reference table; [`predefined_starting_with`] indexes
+/// it by first byte, and a test keeps the two in step).
+#[cfg_attr(not(test), allow(dead_code))]
 const PREDEFINED: &[(&str, &str)] = &[
     ("aspect_ratio", "ar"),
     ("aspectRatio", "ar"),
@@ -70,22 +72,12 @@ const PREDEFINED: &[(&str, &str)] = &[
 /// Mirrors `^!.+!$` (no newline inside; `$` also matches before one final newline).
 fn is_quoted(s: &str) -> bool {
     let t = s.strip_suffix('\n').unwrap_or(s);
-    t.len() >= 3 && t.starts_with('!') && t.ends_with('!') && !t.contains('\n')
-}
-
-/// Whether an expression needs any rewriting at all (fast path for plain values).
-fn needs_work(s: &str) -> bool {
-    s.bytes().any(|b| {
-        matches!(
-            b,
-            b' ' | b'_' | b'$' | b'a' | b'c' | b'd' | b'f' | b'h' | b'i' | b'p' | b't' | b'w'
-        )
-    })
+    t.len() >= 3 && t.starts_with('!') && t.ends_with('!') && !t.as_bytes().contains(&b'\n')
 }
 
 /// Normalises an expression given as text.
 pub fn normalize(s: &str) -> Cow<'_, str> {
-    if s.is_empty() || is_quoted(s) || !needs_work(s) {
+    if s.is_empty() || is_quoted(s) || !changes(s) {
         return Cow::Borrowed(s);
     }
     let b = s.as_bytes();
@@ -106,11 +98,7 @@ pub fn normalize(s: &str) -> Cow<'_, str> {
         }
         let after_guard = i == 0 || !matches!(b[i - 1], b'$' | b':');
         if after_guard {
-            if let Some((len, code)) = PREDEFINED
-                .iter()
-                .find(|(name, _)| b[i..].starts_with(name.as_bytes()))
-                .map(|(name, code)| (name.len(), *code))
-            {
+            if let Some((len, code)) = predefined_at(b, i) {
                 out.push_str(code);
                 i += len;
                 continue;
@@ -124,6 +112,38 @@ pub fn normalize(s: &str) -> Cow<'_, str> {
     Cow::Owned(collapse_separators(&out))
 }
 
+/// Whether normalising `s` changes it: a space, a run of underscores, an operator
+/// followed by a separator, or a predefined name outside a user variable. One pass
+/// over the bytes, no allocation.
+fn changes(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        if c == b' ' || (c == b'_' && b.get(i + 1) == Some(&b'_')) {
+            return true;
+        }
+        if operator_at(b, i).is_some() {
+            return true;
+        }
+        if c == b'$' {
+            if let Some(end) = user_variable_end(b, i) {
+                if b[i + 1..end].starts_with(b"__") {
+                    return true;
+                }
+                i = end;
+                continue;
+            }
+        }
+        let after_guard = i == 0 || !matches!(b[i - 1], b'$' | b':');
+        if after_guard && predefined_at(b, i).is_some() {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
 fn utf8_len(first: u8) -> usize {
     match first {
         0x00..=0x7f => 1,
@@ -134,11 +154,67 @@ fn utf8_len(first: u8) -> usize {
 }
 
 fn operator_at(b: &[u8], i: usize) -> Option<(usize, &'static str)> {
+    if !matches!(
+        b[i],
+        b'|' | b'>' | b'<' | b'&' | b'!' | b'=' | b'/' | b'-' | b'+' | b'*' | b'^'
+    ) {
+        return None;
+    }
     OPERATORS.iter().find_map(|(sym, name)| {
         let sym = sym.as_bytes();
         let next = b.get(i + sym.len());
         (b[i..].starts_with(sym) && matches!(next, Some(b' ' | b'_'))).then_some((sym.len(), *name))
     })
+}
+
+/// The predefined names that start with `first`, in the order they are tried.
+fn predefined_starting_with(first: u8) -> &'static [(&'static str, &'static str)] {
+    match first {
+        b'a' => &[("aspect_ratio", "ar"), ("aspectRatio", "ar")],
+        b'c' => &[
+            ("current_page", "cp"),
+            ("currentPage", "cp"),
+            ("context", "ctx"),
+        ],
+        b'd' => &[("duration", "du")],
+        b'f' => &[("face_count", "fc"), ("faceCount", "fc")],
+        b'h' => &[("height", "h")],
+        b'i' => &[
+            ("initial_aspect_ratio", "iar"),
+            ("initialAspectRatio", "iar"),
+            ("initial_height", "ih"),
+            ("initialHeight", "ih"),
+            ("initial_width", "iw"),
+            ("initialWidth", "iw"),
+            ("initial_duration", "idu"),
+            ("initialDuration", "idu"),
+            ("illustration_score", "ils"),
+            ("illustrationScore", "ils"),
+        ],
+        b'p' => &[
+            ("page_count", "pc"),
+            ("pageCount", "pc"),
+            ("page_x", "px"),
+            ("pageX", "px"),
+            ("page_y", "py"),
+            ("pageY", "py"),
+        ],
+        b't' => &[
+            ("trimmed_aspect_ratio", "tar"),
+            ("trimmedAspectRatio", "tar"),
+            ("tags", "tags"),
+        ],
+        b'w' => &[("width", "w")],
+        _ => &[],
+    }
+}
+
+/// The predefined variable starting at `i`, if any: `(length, code)`.
+fn predefined_at(b: &[u8], i: usize) -> Option<(usize, &'static str)> {
+    predefined_starting_with(b[i])
+        .iter()
+        .find(|(name, _)| b[i..].starts_with(name.as_bytes()))
+        .map(|(name, code)| (name.len(), *code))
 }
 
 /// `\$_*[^_ ]+` starting at `i`: returns the end of the match.
@@ -188,6 +264,23 @@ pub fn normalize_value(v: &Value) -> Option<Cow<'_, str>> {
 #[cfg(test)]
 mod tests {
     use super::normalize;
+
+    #[test]
+    fn predefined_index_matches_the_table() {
+        let mut indexed = 0;
+        for (name, code) in super::PREDEFINED {
+            let group = super::predefined_starting_with(name.as_bytes()[0]);
+            assert!(
+                group.contains(&(name, code)),
+                "{name} missing from its group"
+            );
+            indexed += 1;
+        }
+        let total: usize = (0u8..=255)
+            .map(|b| super::predefined_starting_with(b).len())
+            .sum();
+        assert_eq!(indexed, total);
+    }
 
     #[test]
     fn table() {

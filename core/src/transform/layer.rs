@@ -87,45 +87,90 @@ fn get<'a>(m: &'a Map, key: &str) -> Option<&'a Value> {
     m.get(key).filter(|v| !v.is_null())
 }
 
+/// `resource_type` / `type` of a layer: given, or implied (`text`, `fetch`).
+#[derive(Clone, Copy)]
+enum Part<'a> {
+    Implied(&'static str),
+    Given(&'a Value),
+}
+
+impl<'a> Part<'a> {
+    fn is(self, name: &str) -> bool {
+        match self {
+            Part::Implied(s) => s == name,
+            Part::Given(v) => v.as_str() == Some(name),
+        }
+    }
+    fn text(self, param: &str, what: &str) -> Result<&'a str> {
+        match self {
+            Part::Implied(s) => Ok(s),
+            Part::Given(v) => as_text(v, param, what),
+        }
+    }
+}
+
+/// Appends `s` with every `/` replaced by `:`.
+fn push_colon_path(out: &mut String, s: &str) {
+    for (i, piece) in s.split('/').enumerate() {
+        if i > 0 {
+            out.push(':');
+        }
+        out.push_str(piece);
+    }
+}
+
 fn map_layer(layer: &Map, param: &str) -> Result<String> {
     let text = get(layer, "text");
-    let mut resource_type = get(layer, "resource_type").cloned();
-    let mut kind = get(layer, "type").cloned();
     let fetch_url = get(layer, "url");
-    if text.is_some() && resource_type.is_none() {
-        resource_type = Some(Value::Str("text".into()));
+    let resource_type = get(layer, "resource_type")
+        .map(Part::Given)
+        .or_else(|| text.is_some().then_some(Part::Implied("text")));
+    let kind = get(layer, "type").map(Part::Given).or_else(|| {
+        fetch_url
+            .is_some_and(Value::truthy)
+            .then_some(Part::Implied("fetch"))
+    });
+    let rt_is = |name: &str| resource_type.is_some_and(|p| p.is(name));
+    let kind_is = |name: &str| kind.is_some_and(|p| p.is(name));
+    let public_id = get(layer, "public_id");
+    let format = get(layer, "format");
+    if let (Some(p), Some(f)) = (public_id, format) {
+        // Joined as text up front, as the reference SDK does.
+        as_text(p, param, "public_id")?;
+        as_text(f, param, "format")?;
     }
-    if fetch_url.is_some_and(Value::truthy) && kind.is_none() {
-        kind = Some(Value::Str("fetch".into()));
-    }
-    // A public id that is not a string only fails where it is used as text.
-    let public_id: Option<Result<String>> = match (get(layer, "public_id"), get(layer, "format")) {
-        (Some(p), Some(f)) => Some(Ok(format!(
-            "{}.{}",
-            as_text(p, param, "public_id")?,
-            as_text(f, param, "format")?
-        ))),
-        (Some(p), None) => Some(as_text(p, param, "public_id").map(str::to_owned)),
-        (None, _) => None,
-    };
-    let rt_is = |name: &str| resource_type.as_ref().and_then(Value::as_str) == Some(name);
-    let kind_is = |name: &str| kind.as_ref().and_then(Value::as_str) == Some(name);
     if public_id.is_none() && !rt_is("text") && !kind_is("fetch") {
         return Err(Error::invalid_option(
             param,
             format!("Must supply public_id for non-text {param}"),
         ));
     }
-    let mut parts: Vec<Cow<'_, str>> = Vec::with_capacity(4);
-    if let Some(rt) = &resource_type {
-        if !rt_is("image") {
-            parts.push(Cow::Owned(as_text(rt, param, "resource_type")?.to_owned()));
+    let mut out = String::with_capacity(48);
+    let mut parts = 0;
+    let mut sep = |out: &mut String| {
+        if parts > 0 {
+            out.push(':');
         }
+        parts += 1;
+    };
+    // The public id (with its format), `/` as `:`; a non-string fails only when used.
+    let push_public_id = |out: &mut String, p: &Value| -> Result<()> {
+        push_colon_path(out, as_text(p, param, "public_id")?);
+        if let Some(f) = format {
+            out.push('.');
+            push_colon_path(out, as_text(f, param, "format")?);
+        }
+        Ok(())
+    };
+    if let Some(rt) = resource_type.filter(|_| !rt_is("image")) {
+        let t = rt.text(param, "resource_type")?;
+        sep(&mut out);
+        out.push_str(t);
     }
-    if let Some(k) = &kind {
-        if !kind_is("upload") {
-            parts.push(Cow::Owned(as_text(k, param, "type")?.to_owned()));
-        }
+    if let Some(k) = kind.filter(|_| !kind_is("upload")) {
+        let t = k.text(param, "type")?;
+        sep(&mut out);
+        out.push_str(t);
     }
     if rt_is("text") || rt_is("subtitles") {
         if public_id.is_none() && text.is_none() {
@@ -135,24 +180,30 @@ fn map_layer(layer: &Map, param: &str) -> Result<String> {
             ));
         }
         if let Some(style) = text_style(layer, param)? {
-            parts.push(Cow::Owned(style));
+            sep(&mut out);
+            out.push_str(&style);
         }
         if let Some(p) = public_id {
-            parts.push(Cow::Owned(p?.replace('/', ":")));
+            sep(&mut out);
+            push_public_id(&mut out, p)?;
         }
         if let Some(t) = text {
-            parts.push(Cow::Owned(escape_text(as_text(t, param, "text")?)));
+            let t = as_text(t, param, "text")?;
+            sep(&mut out);
+            push_escaped_text(&mut out, t);
         }
     } else if kind_is("fetch") {
         let url = match fetch_url {
             Some(Value::Str(u)) => u,
             _ => return Err(type_error(param, "url of a fetch layer")),
         };
-        parts.push(Cow::Owned(base64_url(url)));
+        sep(&mut out);
+        base64::engine::general_purpose::URL_SAFE.encode_string(url.as_bytes(), &mut out);
     } else if let Some(p) = public_id {
-        parts.push(Cow::Owned(p?.replace('/', ":")));
+        sep(&mut out);
+        push_public_id(&mut out, p)?;
     }
-    Ok(parts.join(":"))
+    Ok(out)
 }
 
 /// URL-safe base64 of the UTF-8 bytes, `=` padding kept (as the reference SDK does).
@@ -171,12 +222,13 @@ fn text_style(layer: &Map, param: &str) -> Result<Option<String>> {
     }
     let family = get(layer, "font_family");
     let size = get(layer, "font_size");
-    let mut keywords: Vec<String> = Vec::new();
+    let mut keywords = String::new();
     for (name, default) in KEYWORDS {
         if let Some(v) = get(layer, name) {
             let is_default = matches!((v, default), (Value::Str(s), Some(d)) if s == d);
             if !is_default {
-                keywords.push(v.py_str().into_owned());
+                keywords.push('_');
+                v.push_py_str(&mut keywords);
             }
         }
     }
@@ -187,7 +239,9 @@ fn text_style(layer: &Map, param: &str) -> Result<Option<String>> {
         ("font_hinting", "hinting_"),
     ] {
         if let Some(v) = get(layer, name) {
-            keywords.push(format!("{prefix}{}", v.py_str()));
+            keywords.push('_');
+            keywords.push_str(prefix);
+            v.push_py_str(&mut keywords);
         }
     }
     if family.is_none() && size.is_none() && keywords.is_empty() {
@@ -202,11 +256,11 @@ fn text_style(layer: &Map, param: &str) -> Result<Option<String>> {
     let size = size.ok_or_else(|| {
         Error::invalid_option(param, format!("Must supply font_size for text in {param}"))
     })?;
-    let mut out = format!("{}_{}", family.py_str(), size.py_str());
-    for k in keywords {
-        out.push('_');
-        out.push_str(&k);
-    }
+    let mut out = String::with_capacity(16 + keywords.len());
+    family.push_py_str(&mut out);
+    out.push('_');
+    size.push_py_str(&mut out);
+    out.push_str(&keywords);
     Ok(Some(out))
 }
 
@@ -234,12 +288,18 @@ fn var_ref_len(s: &str) -> Option<usize> {
 /// `,`/`/` escaped and then smart-escaped (so `,` ends up as `%252C`).
 pub fn escape_text(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 16);
+    push_escaped_text(&mut out, text);
+    out
+}
+
+/// Appends the escaped form of layer text (see [`escape_text`]).
+pub fn push_escaped_text(out: &mut String, text: &str) {
     let mut plain_start = 0;
     let mut i = 0;
     while i < text.len() {
         if text.as_bytes()[i] == b'$' {
             if let Some(len) = var_ref_len(&text[i..]) {
-                push_smart_escaped(&mut out, &escape_comma_slash(&text[plain_start..i]));
+                push_smart_escaped(out, &escape_comma_slash(&text[plain_start..i]));
                 out.push_str(&text[i..i + len]);
                 i += len;
                 plain_start = i;
@@ -248,8 +308,7 @@ pub fn escape_text(text: &str) -> String {
         }
         i += text[i..].chars().next().map_or(1, char::len_utf8);
     }
-    push_smart_escaped(&mut out, &escape_comma_slash(&text[plain_start..]));
-    out
+    push_smart_escaped(out, &escape_comma_slash(&text[plain_start..]));
 }
 
 #[cfg(test)]

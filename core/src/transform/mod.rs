@@ -58,10 +58,13 @@ pub(crate) struct Flags {
     pub size_used: bool,
 }
 
-/// Option slots filled by one pass over the map.
+/// Option slots filled by one pass over the map, with bit masks of the options that
+/// are present (`present`) and present with a non-null value (`set`), so that absent
+/// parameters cost one bit test.
 struct Slots<'a> {
     slot: [Option<&'a Value>; OPT_COUNT],
-    present: [bool; OPT_COUNT],
+    present: u64,
+    set: u64,
     vars: Vec<(&'a str, &'a Value)>,
 }
 
@@ -69,31 +72,51 @@ impl<'a> Slots<'a> {
     fn fill(options: &'a Map, fetch_format: Option<Option<&'a Value>>) -> Self {
         let mut s = Slots {
             slot: [None; OPT_COUNT],
-            present: [false; OPT_COUNT],
+            present: 0,
+            set: 0,
             vars: Vec::new(),
         };
         for (k, v) in options.iter() {
             if let Some(opt) = classify(k) {
-                s.slot[opt as usize] = Some(v);
-                s.present[opt as usize] = true;
+                s.put(opt, Some(v));
             } else if k.starts_with('$') {
                 s.vars.push((k.as_str(), v));
             }
         }
         if let Some(ff) = fetch_format {
-            s.slot[Opt::FetchFormat as usize] = ff;
-            s.present[Opt::FetchFormat as usize] = true;
+            s.put(Opt::FetchFormat, ff);
         }
         s
     }
 
-    /// The value of `opt`, `None` when absent or null.
-    fn get(&self, opt: Opt) -> Option<&'a Value> {
-        self.slot[opt as usize].filter(|v| !v.is_null())
+    fn put(&mut self, opt: Opt, v: Option<&'a Value>) {
+        let bit = 1u64 << opt as u32;
+        self.slot[opt as usize] = v;
+        self.present |= bit;
+        if v.is_some_and(|v| !v.is_null()) {
+            self.set |= bit;
+        } else {
+            self.set &= !bit;
+        }
     }
 
+    /// The value of `opt`, `None` when absent or null.
+    fn get(&self, opt: Opt) -> Option<&'a Value> {
+        if self.has(opt) {
+            self.slot[opt as usize]
+        } else {
+            None
+        }
+    }
+
+    /// Whether `opt` is present with a non-null value.
+    fn has(&self, opt: Opt) -> bool {
+        self.set & (1u64 << opt as u32) != 0
+    }
+
+    /// Whether `opt` is present at all (even as null).
     fn present(&self, opt: Opt) -> bool {
-        self.present[opt as usize]
+        self.present & (1u64 << opt as u32) != 0
     }
 }
 
@@ -102,8 +125,37 @@ fn emitted(v: &Value) -> bool {
     v.truthy() || v.eq_zero()
 }
 
-fn raw(v: Option<&Value>) -> Option<Cow<'_, str>> {
-    v.filter(|v| emitted(v)).map(Value::py_str)
+/// One parameter value, written into the component without an intermediate string
+/// when it is an option value printed as it is.
+enum Piece<'a> {
+    Text(Cow<'a, str>),
+    /// Printed with Python's `str()`.
+    Py(&'a Value),
+}
+
+impl<'a> From<Cow<'a, str>> for Piece<'a> {
+    fn from(c: Cow<'a, str>) -> Self {
+        Piece::Text(c)
+    }
+}
+
+fn raw(v: Option<&Value>) -> Option<Piece<'_>> {
+    match v {
+        Some(Value::Str(s)) => (!s.is_empty()).then_some(Piece::Text(Cow::Borrowed(s))),
+        Some(v) if emitted(v) => Some(Piece::Py(v)),
+        _ => None,
+    }
+}
+
+/// [`normalize_value`] without allocating for numbers and booleans, whose text is
+/// never changed by normalisation.
+fn expr(v: Option<&Value>) -> Option<Piece<'_>> {
+    match v? {
+        v @ (Value::Int(_) | Value::Float(_) | Value::Bool(_)) => {
+            emitted(v).then_some(Piece::Py(v))
+        }
+        other => normalize_value(other).map(Piece::Text),
+    }
 }
 
 fn not_text(option: &str, v: &Value) -> Error {
@@ -118,12 +170,15 @@ fn as_list(v: Option<&Value>) -> Cow<'_, [Value]> {
     match v {
         None | Some(Value::Null) => Cow::Borrowed(&[]),
         Some(Value::List(l)) => Cow::Borrowed(l),
-        Some(other) => Cow::Owned(vec![other.clone()]),
+        Some(other) => Cow::Borrowed(std::slice::from_ref(other)),
     }
 }
 
 /// Joins string elements with `sep`; any other element is an error (Python `str.join`).
 fn join_strings(items: &[Value], sep: &str, option: &str) -> Result<String> {
+    if items.is_empty() {
+        return Ok(String::new());
+    }
     let mut out = String::new();
     for (i, item) in items.iter().enumerate() {
         if i > 0 {
@@ -135,13 +190,13 @@ fn join_strings(items: &[Value], sep: &str, option: &str) -> Result<String> {
 }
 
 /// `#` → `rgb:` in a colour; a truthy non-string is an error, a falsy value stays.
-fn color<'a>(v: Option<&'a Value>, option: &str) -> Result<Option<Cow<'a, str>>> {
+fn color<'a>(v: Option<&'a Value>, option: &str) -> Result<Option<Piece<'a>>> {
     match v {
-        Some(Value::Str(s)) if !s.is_empty() => Ok(Some(if s.contains('#') {
+        Some(Value::Str(s)) if !s.is_empty() => Ok(Some(Piece::Text(if s.contains('#') {
             Cow::Owned(s.replace('#', "rgb:"))
         } else {
             Cow::Borrowed(s.as_str())
-        })),
+        }))),
         Some(v) if v.truthy() => Err(not_text(option, v)),
         other => Ok(raw(other)),
     }
@@ -204,7 +259,7 @@ fn split_range(v: Option<&Value>) -> Option<(Value, Value)> {
     }
 }
 
-fn video_codec(v: Option<&Value>) -> Result<Option<Cow<'_, str>>> {
+fn video_codec(v: Option<&Value>) -> Result<Option<Piece<'_>>> {
     let Some(Value::Map(m)) = v else {
         return Ok(raw(v));
     };
@@ -227,7 +282,7 @@ fn video_codec(v: Option<&Value>) -> Result<Option<Cow<'_, str>>> {
             out.push_str(":bframes_no");
         }
     }
-    Ok(Some(Cow::Owned(out)))
+    Ok(Some(Piece::Text(Cow::Owned(out))))
 }
 
 fn custom_function(v: Option<&Value>, option: &str) -> Result<Option<Value>> {
@@ -298,7 +353,7 @@ fn expression_element(item: &Value, option: &str) -> Result<String> {
     }
 }
 
-fn fps(v: Option<&Value>) -> Result<Option<Cow<'_, str>>> {
+fn fps(v: Option<&Value>) -> Result<Option<Piece<'_>>> {
     match v {
         Some(Value::List(l)) => {
             let mut parts = Vec::with_capacity(l.len());
@@ -306,7 +361,7 @@ fn fps(v: Option<&Value>) -> Result<Option<Cow<'_, str>>> {
                 parts.push(expression_element(item, "fps")?);
             }
             let joined = parts.join("-");
-            Ok((!joined.is_empty()).then_some(Cow::Owned(joined)))
+            Ok((!joined.is_empty()).then_some(Piece::Text(Cow::Owned(joined))))
         }
         other => Ok(raw(other)),
     }
@@ -333,7 +388,7 @@ fn effect(v: Option<&Value>) -> Result<Option<Cow<'_, str>>> {
     }
 }
 
-fn border(v: Option<&Value>) -> Result<Option<Cow<'_, str>>> {
+fn border(v: Option<&Value>) -> Result<Option<Piece<'_>>> {
     let Some(Value::Map(m)) = v else {
         return Ok(raw(v));
     };
@@ -343,10 +398,15 @@ fn border(v: Option<&Value>) -> Result<Option<Cow<'_, str>>> {
         Some(other) => return Err(not_text("border", other)),
     };
     let width = m.get("width").map_or(Cow::Borrowed("2"), Value::py_str);
-    Ok(Some(Cow::Owned(format!("{width}px_solid_{color}"))))
+    Ok(Some(Piece::Text(Cow::Owned(format!(
+        "{width}px_solid_{color}"
+    )))))
 }
 
 fn is_fraction(v: &Value) -> bool {
+    if matches!(v, Value::Int(_) | Value::Bool(_) | Value::Null) {
+        return false;
+    }
     let s = v.py_str();
     let Some((int, frac)) = s.split_once('.') else {
         return false;
@@ -354,6 +414,30 @@ fn is_fraction(v: &Value) -> bool {
     let int_ok = !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit());
     let frac_ok = frac.bytes().all(|b| b.is_ascii_digit());
     int_ok && frac_ok && s.parse::<f64>().is_ok_and(|f| f < 1.0)
+}
+
+/// A parameter value stored for assembly: borrowed from the options, an option value
+/// printed with Python's `str()`, or a range of the per-call scratch buffer. `Copy`,
+/// so the per-key table needs no drop glue.
+#[derive(Clone, Copy)]
+enum Slot<'a> {
+    Str(&'a str),
+    Py(&'a Value),
+    Scratch(u32, u32),
+}
+
+/// Stores `v` as a [`Slot`], moving owned text into `scratch`.
+#[inline(always)]
+fn place<'a>(scratch: &mut String, v: Option<Piece<'a>>) -> Option<Slot<'a>> {
+    Some(match v? {
+        Piece::Text(Cow::Borrowed(s)) => Slot::Str(s),
+        Piece::Text(Cow::Owned(s)) => {
+            let start = scratch.len() as u32;
+            scratch.push_str(&s);
+            Slot::Scratch(start, scratch.len() as u32)
+        }
+        Piece::Py(v) => Slot::Py(v),
+    })
 }
 
 /// Appends the transformation of `options` to `out` (joining components with `/`) and
@@ -376,9 +460,10 @@ pub(crate) fn generate(
     }
     let s = Slots::fill(options, fetch_format);
     let mut flags = Flags::default();
+    let start_len = out.len();
 
     let responsive_width = if s.present(Opt::ResponsiveWidth) {
-        s.slot[Opt::ResponsiveWidth as usize].is_some_and(Value::truthy)
+        s.get(Opt::ResponsiveWidth).is_some_and(Value::truthy)
     } else {
         config
             .known
@@ -412,19 +497,21 @@ pub(crate) fn generate(
     let has_layer = s.present(Opt::Overlay) || s.present(Opt::Underlay);
     let crop = s.get(Opt::Crop);
     let angle_items = as_list(s.get(Opt::Angle));
-    let angle: String = {
-        let parts: Vec<Cow<'_, str>> = angle_items.iter().map(Value::py_str).collect();
-        parts.join(".")
+    let angle: String = match angle_items.as_ref() {
+        [] => String::new(),
+        items => {
+            let parts: Vec<Cow<'_, str>> = items.iter().map(Value::py_str).collect();
+            parts.join(".")
+        }
     };
     let crop_is = |name: &str| crop.and_then(Value::as_str) == Some(name);
     let no_html_sizes =
         has_layer || !angle.is_empty() || crop_is("fit") || crop_is("limit") || responsive_width;
 
-    let width_text = width.map(Value::py_str);
+    // Only a string can start with "auto" or be "ow" in its text form.
+    let width_text = width.and_then(Value::as_str);
     flags.keep_width = width.is_some_and(Value::truthy)
-        && !(width_text
-            .as_deref()
-            .is_some_and(|t| t.starts_with("auto") || t == "ow")
+        && !(width_text.is_some_and(|t| t.starts_with("auto") || t == "ow")
             || width.is_some_and(is_fraction)
             || no_html_sizes);
     flags.keep_width |= width.is_some_and(|w| !w.truthy());
@@ -434,132 +521,179 @@ pub(crate) fn generate(
             || no_html_sizes);
     flags.keep_height |= height.is_some_and(|h| !h.truthy());
 
-    let mut vals: [Option<Cow<'_, str>>; KEY_COUNT] = std::array::from_fn(|_| None);
+    let mut scratch = String::new();
+    let mut vals: [Option<Slot<'_>>; KEY_COUNT] = [None; KEY_COUNT];
     macro_rules! set {
         ($k:expr, $v:expr $(,)?) => {
-            vals[$k as usize] = $v
+            vals[$k as usize] = place(&mut scratch, $v.map(Into::into))
         };
     }
 
-    set!(Key::B, color(s.get(Opt::Background), "background")?);
-    set!(Key::Co, color(s.get(Opt::Color), "color")?);
+    if s.has(Opt::Background) {
+        set!(Key::B, color(s.get(Opt::Background), "background")?);
+    }
+    if s.has(Opt::Color) {
+        set!(Key::Co, color(s.get(Opt::Color), "color")?);
+    }
 
-    // `transformation`: names (t_a.b) or chained components.
+    // `transformation`: names (t_a.b), or chained components written straight to `out`.
     let base = as_list(s.get(Opt::Transformation));
-    let mut chained: Vec<String> = Vec::new();
-    if base.iter().any(|b| matches!(b, Value::Map(_))) {
+    if base.is_empty() {
+        // No `transformation`: nothing to name or chain.
+    } else if base.iter().any(|b| matches!(b, Value::Map(_))) {
         for item in base.iter() {
-            let mut text = String::new();
+            let before = out.len();
+            if out.len() > start_len {
+                out.push('/');
+            }
+            let mark = out.len();
             match item {
                 Value::Map(m) => {
-                    generate(config, m, None, depth + 1, &mut text)?;
+                    generate(config, m, None, depth + 1, out)?;
                 }
                 other => {
                     let mut m = Map::with_capacity(1);
                     m.insert("transformation", other.clone());
-                    generate(config, &m, None, depth + 1, &mut text)?;
+                    generate(config, &m, None, depth + 1, out)?;
                 }
             }
-            chained.push(text);
+            if out.len() == mark {
+                out.truncate(before);
+            }
         }
     } else {
         let named = join_strings(&base, ".", "transformation")?;
         set!(Key::T, (!named.is_empty()).then_some(Cow::Owned(named)));
     }
 
-    set!(Key::E, effect(s.get(Opt::Effect))?);
-    set!(Key::Bo, border(s.get(Opt::Border))?);
+    if s.has(Opt::Effect) {
+        set!(Key::E, effect(s.get(Opt::Effect))?);
+    }
+    if s.has(Opt::Border) {
+        set!(Key::Bo, border(s.get(Opt::Border))?);
+    }
     let flag_items = as_list(s.get(Opt::Flags));
-    let fl = join_strings(&flag_items, ".", "flags")?;
-    set!(Key::Fl, (!fl.is_empty()).then_some(Cow::Owned(fl)));
+    match flag_items.as_ref() {
+        [] => {}
+        [Value::Str(one)] => set!(
+            Key::Fl,
+            (!one.is_empty()).then_some(Piece::Text(Cow::Borrowed(one.as_str())))
+        ),
+        items => {
+            let fl = join_strings(items, ".", "flags")?;
+            set!(Key::Fl, (!fl.is_empty()).then_some(Cow::Owned(fl)));
+        }
+    }
 
     let dpr = if s.present(Opt::Dpr) {
         s.get(Opt::Dpr)
     } else {
         config.known.dpr.as_ref().filter(|v| !v.is_null())
     };
-    set!(Key::Dpr, dpr.and_then(normalize_value));
-    set!(
-        Key::Du,
-        norm_range(s.get(Opt::Duration)).map(|d| Cow::Owned(normalize(&d).into_owned())),
-    );
+    set!(Key::Dpr, expr(dpr));
+    if s.has(Opt::Duration) {
+        set!(
+            Key::Du,
+            norm_range(s.get(Opt::Duration)).map(|d| Cow::Owned(normalize(&d).into_owned())),
+        );
+    }
 
     let so_raw = s.get(Opt::StartOffset);
-    let mut start_offset: Option<Value> = norm_auto_range(so_raw)
-        .map(Value::Str)
-        .or_else(|| so_raw.cloned());
     let eo_raw = s.get(Opt::EndOffset);
-    let mut end_offset: Option<Value> = norm_range(eo_raw)
-        .map(Value::Str)
-        .or_else(|| eo_raw.cloned());
-    if let Some((a, b)) = split_range(s.get(Opt::Offset)) {
-        start_offset = norm_auto_range(Some(&a)).map(Value::Str);
-        end_offset = norm_range(Some(&b)).map(Value::Str);
+    if so_raw.is_some() || eo_raw.is_some() || s.get(Opt::Offset).is_some() {
+        let mut start_offset: Option<Value> = norm_auto_range(so_raw)
+            .map(Value::Str)
+            .or_else(|| so_raw.cloned());
+        let mut end_offset: Option<Value> = norm_range(eo_raw)
+            .map(Value::Str)
+            .or_else(|| eo_raw.cloned());
+        if let Some((a, b)) = split_range(s.get(Opt::Offset)) {
+            start_offset = norm_auto_range(Some(&a)).map(Value::Str);
+            end_offset = norm_range(Some(&b)).map(Value::Str);
+        }
+        let so = start_offset
+            .as_ref()
+            .and_then(normalize_value)
+            .map(|c| Cow::Owned(c.into_owned()));
+        set!(Key::So, so);
+        let eo = end_offset
+            .as_ref()
+            .and_then(normalize_value)
+            .map(|c| Cow::Owned(c.into_owned()));
+        set!(Key::Eo, eo);
     }
-    set!(
-        Key::So,
-        start_offset
-            .as_ref()
-            .and_then(normalize_value)
-            .map(|c| Cow::Owned(c.into_owned()))
-    );
-    set!(
-        Key::Eo,
-        end_offset
-            .as_ref()
-            .and_then(normalize_value)
-            .map(|c| Cow::Owned(c.into_owned()))
-    );
 
-    set!(Key::Vc, video_codec(s.get(Opt::VideoCodec))?);
-    set!(
-        Key::L,
-        s.get(Opt::Overlay)
-            .map(|v| layer::layer_value(v, "overlay"))
-            .transpose()?
-            .flatten()
-    );
-    set!(
-        Key::U,
-        s.get(Opt::Underlay)
-            .map(|v| layer::layer_value(v, "underlay"))
-            .transpose()?
-            .flatten()
-    );
+    if s.has(Opt::VideoCodec) {
+        set!(Key::Vc, video_codec(s.get(Opt::VideoCodec))?);
+    }
+    if s.has(Opt::Overlay) {
+        set!(
+            Key::L,
+            s.get(Opt::Overlay)
+                .map(|v| layer::layer_value(v, "overlay"))
+                .transpose()?
+                .flatten()
+        );
+    }
+    if s.has(Opt::Underlay) {
+        set!(
+            Key::U,
+            s.get(Opt::Underlay)
+                .map(|v| layer::layer_value(v, "underlay"))
+                .transpose()?
+                .flatten()
+        );
+    }
 
     let if_value = s
         .get(Opt::If)
         .map(|v| normalize_value(v).unwrap_or_else(|| v.py_str()));
 
-    let cf = custom_function(s.get(Opt::CustomFunction), "custom_function")?;
-    let cpf = custom_function(s.get(Opt::CustomPreFunction), "custom_pre_function")?
-        .filter(Value::truthy)
-        .map(|v| Value::Str(format!("pre:{}", v.py_str())));
-    let fn_value = match cf {
-        Some(v) if v.truthy() => Some(v),
-        _ => cpf,
-    };
-    set!(
-        Key::Fn,
-        fn_value
+    if s.get(Opt::CustomFunction).is_some() || s.get(Opt::CustomPreFunction).is_some() {
+        let cf = custom_function(s.get(Opt::CustomFunction), "custom_function")?;
+        let cpf = custom_function(s.get(Opt::CustomPreFunction), "custom_pre_function")?
+            .filter(Value::truthy)
+            .map(|v| Value::Str(format!("pre:{}", v.py_str())));
+        let fn_value = match cf {
+            Some(v) if v.truthy() => Some(v),
+            _ => cpf,
+        };
+        let text = fn_value
             .as_ref()
             .and_then(|v| raw(Some(v)))
-            .map(|c| Cow::Owned(c.into_owned()))
-    );
-    set!(Key::Fps, fps(s.get(Opt::Fps))?);
-    set!(Key::Ki, keyframe_interval(s.get(Opt::KeyframeInterval))?);
-    set!(Key::R, radius(s.get(Opt::Radius))?);
-    set!(
-        Key::A,
-        (!angle.is_empty()).then(|| Cow::Owned(normalize(&angle).into_owned()))
-    );
-    set!(Key::H, height.and_then(normalize_value));
-    set!(Key::W, width.and_then(normalize_value));
+            .map(|p| match p {
+                Piece::Text(t) => Cow::Owned(t.into_owned()),
+                Piece::Py(v) => Cow::Owned(v.py_str().into_owned()),
+            });
+        set!(Key::Fn, text);
+    }
+    if s.has(Opt::Fps) {
+        set!(Key::Fps, fps(s.get(Opt::Fps))?);
+    }
+    if s.has(Opt::KeyframeInterval) {
+        set!(Key::Ki, keyframe_interval(s.get(Opt::KeyframeInterval))?);
+    }
+    if s.has(Opt::Radius) {
+        set!(Key::R, radius(s.get(Opt::Radius))?);
+    }
+    if !angle.is_empty() {
+        set!(Key::A, Some(Cow::Owned(normalize(&angle).into_owned())));
+    }
+    if height.is_some() {
+        set!(Key::H, expr(height));
+    }
+    if width.is_some() {
+        set!(Key::W, expr(width));
+    }
     for &(opt, key) in EXPRESSION_PARAMS {
-        set!(key, s.get(opt).and_then(normalize_value));
+        if s.has(opt) {
+            set!(key, expr(s.get(opt)));
+        }
     }
     for &(opt, key) in RAW_PARAMS {
-        set!(key, raw(s.get(opt)));
+        if s.has(opt) {
+            set!(key, raw(s.get(opt)));
+        }
     }
 
     // Variables: `$name` keys sorted by their rendered text, then `variables` in order.
@@ -586,47 +720,54 @@ pub(crate) fn generate(
         _ => None,
     };
 
-    // Assemble: chained components, this component, the responsive component.
-    let start_len = out.len();
-    let push_component = |out: &mut String, text: &str| {
-        if !text.is_empty() {
-            if out.len() > start_len {
-                out.push('/');
-            }
-            out.push_str(text);
-        }
-    };
-    for c in &chained {
-        push_component(out, c);
+    // This component is written in place after the chained ones; the separator is
+    // removed again if it stays empty.
+    let had_content = out.len() > start_len;
+    if had_content {
+        out.push('/');
     }
-    let mut comp = String::with_capacity(64);
-    let sep = |comp: &mut String| {
-        if !comp.is_empty() {
-            comp.push(',');
+    let comp_start = out.len();
+    let sep = |out: &mut String| {
+        if out.len() > comp_start {
+            out.push(',');
         }
     };
     if let Some(c) = &if_value {
-        comp.push_str("if_");
-        comp.push_str(c);
+        out.push_str("if_");
+        out.push_str(c);
     }
     for v in &var_params {
-        sep(&mut comp);
-        comp.push_str(v);
+        sep(out);
+        out.push_str(v);
     }
     for (i, v) in vals.iter().enumerate() {
+        let text: &str = match v {
+            None => continue,
+            Some(Slot::Str(t)) => t,
+            Some(Slot::Scratch(a, b)) => &scratch[*a as usize..*b as usize],
+            Some(Slot::Py(v)) => {
+                sep(out);
+                out.push_str(KEY_TEXT[i]);
+                out.push('_');
+                v.push_py_str(out);
+                continue;
+            }
+        };
         // An empty text is never emitted (it is falsy and not zero).
-        if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
-            sep(&mut comp);
-            comp.push_str(KEY_TEXT[i]);
-            comp.push('_');
-            comp.push_str(v);
+        if !text.is_empty() {
+            sep(out);
+            out.push_str(KEY_TEXT[i]);
+            out.push('_');
+            out.push_str(text);
         }
     }
     if let Some(r) = raw_tr {
-        sep(&mut comp);
-        comp.push_str(r);
+        sep(out);
+        out.push_str(r);
     }
-    push_component(out, &comp);
+    if out.len() == comp_start && had_content {
+        out.pop();
+    }
 
     if responsive_width {
         let default_rw;
@@ -637,13 +778,18 @@ pub(crate) fn generate(
                 &default_rw
             }
         };
-        let mut text = String::new();
-        generate(config, rw, None, depth + 1, &mut text)?;
-        push_component(out, &text);
+        let before = out.len();
+        if out.len() > start_len {
+            out.push('/');
+        }
+        let mark = out.len();
+        generate(config, rw, None, depth + 1, out)?;
+        if out.len() == mark {
+            out.truncate(before);
+        }
     }
 
-    flags.responsive =
-        width_text.as_deref().unwrap_or("None").starts_with("auto") || responsive_width;
+    flags.responsive = width_text.is_some_and(|t| t.starts_with("auto")) || responsive_width;
     flags.hidpi = dpr.and_then(Value::as_str) == Some("auto");
     Ok(flags)
 }

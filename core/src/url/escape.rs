@@ -55,7 +55,8 @@ pub fn escape_comma_slash(s: &str) -> Cow<'_, str> {
 /// Python's `re.sub(r'([^:])/+', r'\1/', s)`: a run of slashes preceded by any
 /// character other than `:` (a slash included) becomes one slash.
 pub fn collapse_slashes(s: &str) -> Cow<'_, str> {
-    if !s.contains("//") {
+    let b = s.as_bytes();
+    if !memchr::memchr_iter(b'/', b).any(|i| b.get(i + 1) == Some(&b'/')) {
         return Cow::Borrowed(s);
     }
     let b = s.as_bytes();

@@ -314,27 +314,38 @@ fn url_leftovers(options: &Map, flags: &transform::Flags, host_consumed: bool) -
     left
 }
 
-fn sign_digest(algorithm: &str, data: &[&str]) -> Result<Vec<u8>> {
-    match algorithm {
-        "sha1" => {
-            let mut h = Sha1::new();
-            for d in data {
-                h.update(d.as_bytes());
-            }
-            Ok(h.finalize().to_vec())
+/// The `s--…--` segment: the first `len` characters of the URL-safe base64 of the
+/// digest of `data`.
+fn url_signature(algorithm: &str, data: &[&str], len: usize) -> Result<String> {
+    fn digest<D: Digest>(data: &[&str]) -> sha2::digest::Output<D> {
+        let mut h = D::new();
+        for d in data {
+            h.update(d.as_bytes());
         }
-        "sha256" => {
-            let mut h = Sha256::new();
-            for d in data {
-                h.update(d.as_bytes());
-            }
-            Ok(h.finalize().to_vec())
-        }
-        other => Err(Error::invalid_option(
-            "signature_algorithm",
-            format!("Unsupported signature algorithm '{other}'"),
-        )),
+        h.finalize()
     }
+    let mut b64 = [0u8; 64];
+    let written =
+        match algorithm {
+            "sha1" => base64::engine::general_purpose::URL_SAFE
+                .encode_slice(digest::<Sha1>(data), &mut b64),
+            "sha256" => base64::engine::general_purpose::URL_SAFE
+                .encode_slice(digest::<Sha256>(data), &mut b64),
+            other => {
+                return Err(Error::invalid_option(
+                    "signature_algorithm",
+                    format!("Unsupported signature algorithm '{other}'"),
+                ))
+            }
+        }
+        .map_err(|_| Error::signature("signature encoding failed"))?;
+    let chars = std::str::from_utf8(&b64[..written.min(len)])
+        .map_err(|_| Error::signature("signature encoding failed"))?;
+    let mut out = String::with_capacity(chars.len() + 5);
+    out.push_str("s--");
+    out.push_str(chars);
+    out.push_str("--");
+    Ok(out)
 }
 
 /// Python's `urlparse(url).path` for the URLs built here (tabs and newlines are
@@ -428,15 +439,17 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
         finalize_resource_type(resource_type, kind, url_suffix, use_root_path, shorten)?;
 
     // 7. Public id, suffix and format.
-    let (final_source, source_to_sign) = finalize_source(source, format, url_suffix)?;
+    let finalized = finalize_source(source, format, url_suffix)?;
+    let final_source: &str = &finalized.source;
+    let source_to_sign = finalized.to_sign();
 
     // 8. Version.
     let version: Option<Cow<'_, str>> = match o.version.filter(|v| v.truthy()) {
         Some(v) => Some(v.py_str()),
         None if force_version
             && source_to_sign.contains('/')
-            && !starts_with_http_slash(&source_to_sign)
-            && !starts_with_version(&source_to_sign) =>
+            && !starts_with_http_slash(source_to_sign)
+            && !starts_with_version(source_to_sign) =>
         {
             Some(Cow::Borrowed("1"))
         }
@@ -473,15 +486,14 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
         } else {
             (signature_algorithm.as_ref(), 8)
         };
-        let digest = if transformation.is_empty() {
-            sign_digest(algorithm, &[&source_to_sign, secret])?
+        let data: &[&str] = if transformation.is_empty() {
+            &[source_to_sign, secret]
         } else if source_to_sign.is_empty() {
-            sign_digest(algorithm, &[&transformation, secret])?
+            &[&transformation, secret]
         } else {
-            sign_digest(algorithm, &[&transformation, "/", &source_to_sign, secret])?
+            &[&transformation, "/", source_to_sign, secret]
         };
-        let b64 = base64::engine::general_purpose::URL_SAFE.encode(digest);
-        signature = Some(format!("s--{}--", &b64[..len.min(b64.len())]));
+        signature = Some(url_signature(algorithm, data, len)?);
     }
 
     // 11. Host.
@@ -506,7 +518,7 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
     let mut url = String::with_capacity(
         48 + transformation.len() + final_source.len() + signature.as_ref().map_or(0, String::len),
     );
-    host::push_prefix(&mut url, &final_source, &host)?;
+    host::push_prefix(&mut url, final_source, &host)?;
     let push = |url: &mut String, part: &str| {
         if !part.is_empty() {
             if !url.is_empty() {
@@ -526,7 +538,7 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
         url.push_str("/v");
         url.push_str(v);
     }
-    push(&mut url, &final_source);
+    push(&mut url, final_source);
 
     // 13. Token.
     let mut has_query = false;
@@ -704,37 +716,75 @@ fn finalize_resource_type<'a>(
 
 /// The escaped source (with `/suffix` and `.format`) and the part that is signed
 /// (with `.format`, without the suffix).
+/// The escaped source and, when it differs (a `url_suffix`), the signed part.
+struct Finalized<'a> {
+    source: Cow<'a, str>,
+    to_sign: Option<String>,
+}
+
+impl Finalized<'_> {
+    fn to_sign(&self) -> &str {
+        self.to_sign.as_deref().unwrap_or(&self.source)
+    }
+}
+
 fn finalize_source<'a>(
     source: &'a str,
     format: Option<&Value>,
     url_suffix: Option<&Value>,
-) -> Result<(Cow<'a, str>, Cow<'a, str>)> {
+) -> Result<Finalized<'a>> {
     let collapsed = collapse_slashes(source);
     if starts_with_http_slash(&collapsed) {
-        let escaped = escape::smart_escape(&collapsed).into_owned();
-        return Ok((Cow::Owned(escaped.clone()), Cow::Owned(escaped)));
+        let escaped = match collapsed {
+            Cow::Borrowed(b) => escape::smart_escape(b),
+            Cow::Owned(o) => Cow::Owned(escape::smart_escape(&o).into_owned()),
+        };
+        return Ok(Finalized {
+            source: escaped,
+            to_sign: None,
+        });
     }
     let decoded = crate::config::percent_decode_lossy(&collapsed);
-    let mut escaped = String::with_capacity(decoded.len() + 8);
+    let mut escaped = String::with_capacity(decoded.len() + 16);
     push_smart_escaped(&mut escaped, &decoded);
-    let mut to_sign = escaped.clone();
-    if let Some(suffix) = url_suffix {
-        let suffix = text(suffix, "url_suffix")?;
-        if suffix.contains(['.', '/']) {
-            return Err(Error::invalid_option(
-                "url_suffix",
-                "url_suffix should not include . or /",
-            ));
+    let suffix = match url_suffix {
+        Some(suffix) => {
+            let suffix = text(suffix, "url_suffix")?;
+            if suffix.contains(['.', '/']) {
+                return Err(Error::invalid_option(
+                    "url_suffix",
+                    "url_suffix should not include . or /",
+                ));
+            }
+            Some(suffix)
         }
+        None => None,
+    };
+    let format = format.map(|f| text(f, "format")).transpose()?;
+    if suffix.is_none() {
+        // The signed part equals the source: build it once.
+        if let Some(format) = format {
+            escaped.push('.');
+            escaped.push_str(format);
+        }
+        return Ok(Finalized {
+            source: Cow::Owned(escaped),
+            to_sign: None,
+        });
+    }
+    let mut to_sign = escaped.clone();
+    if let Some(suffix) = suffix {
         escaped.push('/');
         escaped.push_str(suffix);
     }
     if let Some(format) = format {
-        let format = text(format, "format")?;
         escaped.push('.');
         escaped.push_str(format);
         to_sign.push('.');
         to_sign.push_str(format);
     }
-    Ok((Cow::Owned(escaped), Cow::Owned(to_sign)))
+    Ok(Finalized {
+        source: Cow::Owned(escaped),
+        to_sign: Some(to_sign),
+    })
 }
