@@ -52,7 +52,7 @@ impl Algorithm {
     }
 
     /// The algorithm named by an option or setting value (a string).
-    pub(crate) fn from_value(value: &Value) -> Result<Self> {
+    pub fn from_value(value: &Value) -> Result<Self> {
         match value {
             Value::Str(s) => Algorithm::from_name(s),
             other => Err(Error::signature(format!(
@@ -71,7 +71,7 @@ impl Algorithm {
     }
 
     /// Lowercase hex digest of the concatenation of `parts`.
-    pub(crate) fn hex_digest(self, parts: &[&[u8]]) -> String {
+    pub fn hex_digest(self, parts: &[&[u8]]) -> String {
         match self {
             Algorithm::Sha1 => {
                 let mut h = Sha1::new();
@@ -238,7 +238,7 @@ pub(crate) fn py_type_name(v: &Value) -> &'static str {
 
 /// The signature version named by an option or setting value (Python compares it with
 /// `>= 2`; a string or `None` cannot be compared).
-pub(crate) fn version_from_value(value: &Value) -> Result<u32> {
+pub fn version_from_value(value: &Value) -> Result<u32> {
     let v2 = match value {
         Value::Int(i) => *i >= 2,
         Value::Float(f) => *f >= 2.0,

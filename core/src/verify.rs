@@ -68,6 +68,25 @@ fn py_int(value: &Value) -> Result<i128> {
     }
 }
 
+/// The signature Cloudinary sends with a webhook (`X-Cld-Signature`): the hex digest of
+/// the raw body, the `X-Cld-Timestamp` value and the API secret. Used by senders (the
+/// local emulator) and by [`Client::verify_notification`].
+///
+/// ```
+/// use cldkit::sign::Algorithm;
+/// let sig = cldkit::verify::notification_signature(b"{}", 1700000000, "abcd", Algorithm::Sha1);
+/// assert_eq!(sig.len(), 40);
+/// ```
+pub fn notification_signature(
+    body: &[u8],
+    timestamp: i64,
+    secret: &str,
+    algorithm: Algorithm,
+) -> String {
+    let ts = timestamp.to_string();
+    algorithm.hex_digest(&[body, ts.as_bytes(), secret.as_bytes()])
+}
+
 impl Client {
     fn secret_for_verification(&self) -> Result<String> {
         match self.config().get("api_secret") {

@@ -47,4 +47,33 @@ impl Client {
     pub fn upload_params(&self, options: &Map) -> Result<Map> {
         Ok(cleanup(build_upload_params(self, options)?))
     }
+
+    /// [`Client::upload_params`] as they go on the wire: every value as its text, lists
+    /// as lists of texts (sent as `name[]`).
+    ///
+    /// ```
+    /// let client = cldkit::Client::from_url("cloudinary://k:s@demo").unwrap();
+    /// let opts: cldkit::Map = serde_json::from_str(r#"{"overwrite": true, "tags": ["a", "b"], "quality": 80}"#).unwrap();
+    /// let wire = client.upload_params_text(&opts).unwrap();
+    /// assert_eq!(wire.get("overwrite").unwrap().as_str(), Some("1"));
+    /// assert_eq!(wire.get("tags").unwrap().as_list().unwrap().len(), 2);
+    /// ```
+    pub fn upload_params_text(&self, options: &Map) -> Result<Map> {
+        Ok(self
+            .upload_params(options)?
+            .into_iter()
+            .map(|(k, v)| {
+                let v = match v {
+                    crate::Value::List(items) => crate::Value::List(
+                        items
+                            .iter()
+                            .map(|i| crate::Value::Str(i.py_str().into_owned()))
+                            .collect(),
+                    ),
+                    other => crate::Value::Str(other.py_str().into_owned()),
+                };
+                (k, v)
+            })
+            .collect())
+    }
 }
