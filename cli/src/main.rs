@@ -1,10 +1,18 @@
-//! `cldkit`: delivery URLs and conformance runs from the command line.
+//! `cldkit`: the engine from the command line.
 //!
 //! ```text
 //! cldkit url SOURCE [--opt key=value ...] [--cloudinary-url URL] [--profile python]
 //! cldkit conformance [--profile python]      < cases.jsonl > results.jsonl
-//! cldkit demo
+//! cldkit upload FILE [--opt key=value ...]   (CLOUDINARY_URL)
+//! cldkit admin CALL [key=value ...]          (CLOUDINARY_URL)
+//! cldkit serve [--port N] [--data DIR] ...   the local Cloudinary emulator
+//! cldkit demo                                end to end against the emulator
 //! ```
+
+mod admin;
+mod demo;
+mod serve;
+mod upload;
 
 use std::io::{BufRead, BufWriter, Write};
 use std::process::ExitCode;
@@ -20,8 +28,17 @@ usage:
   cldkit conformance [--profile default|python]
       Reads conformance cases (JSON lines) on stdin and writes one
       {\"id\": ..., \"result\": ...} line per case on stdout.
+  cldkit upload FILE [--opt key=value ...]
+      Uploads FILE (a path, a URL or a data URI) to the account in CLOUDINARY_URL and
+      prints the response as JSON. Large files go in chunks, with retries.
+  cldkit admin CALL [key=value ...]
+      Calls the Admin API (ping, usage, resources, resource, tags, folders, search, ...).
+  cldkit serve [--port N] [--data DIR] [--cloudinary-url URL ...] [--listen ADDR]
+               [--hourly-budget N] [--fault JSON ...] [--seed N] [--strict-sha256]
+      Runs the local Cloudinary emulator and prints the CLOUDINARY_URL to use.
   cldkit demo
-      Prints the URLs of a few real-world cases.
+      Uploads, transforms, signs, fetches and verifies a webhook against the local
+      emulator (or the account in CLOUDINARY_URL, when set).
 ";
 
 fn main() -> ExitCode {
@@ -29,7 +46,10 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("url") => cmd_url(&args[1..]),
         Some("conformance") => cmd_conformance(&args[1..]),
-        Some("demo") => cmd_demo(),
+        Some("demo") => demo::run(),
+        Some("serve") => serve::run(&args[1..]),
+        Some("upload") => upload::run(&args[1..]),
+        Some("admin") => admin::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())
@@ -120,51 +140,4 @@ fn cmd_conformance(args: &[String]) -> Result<(), String> {
         writeln!(out, "{row}").map_err(|e| e.to_string())?;
     }
     out.flush().map_err(|e| e.to_string())
-}
-
-fn cmd_demo() -> Result<(), String> {
-    let client =
-        Client::from_url("cloudinary://1234567890:demo-secret@demo").map_err(|e| e.to_string())?;
-    let cases: &[(&str, &str, &str)] = &[
-        (
-            "Product thumbnail",
-            "shoes/red-sneaker.jpg",
-            r#"{"width": 300, "height": 300, "crop": "fill", "gravity": "auto", "quality": "auto", "fetch_format": "auto"}"#,
-        ),
-        (
-            "Hero banner, responsive",
-            "banners/summer-sale",
-            r#"{"width": "auto", "crop": "scale", "dpr": "auto", "format": "jpg"}"#,
-        ),
-        (
-            "Watermarked and signed",
-            "gallery/photo 1.jpg",
-            r##"{"transformation": [{"width": 800, "crop": "limit"}, {"overlay": {"font_family": "Arial", "font_size": 40, "text": "© Shop"}, "gravity": "south_east", "x": 10, "y": 10, "color": "#ffffff"}], "sign_url": true}"##,
-        ),
-        (
-            "Fetched remote image",
-            "https://upload.wikimedia.org/example.png",
-            r#"{"type": "fetch", "width": 200, "crop": "scale", "format": "webp"}"#,
-        ),
-        (
-            "Video poster",
-            "videos/intro",
-            r#"{"resource_type": "video", "format": "jpg", "start_offset": "auto", "width": 640, "crop": "fill"}"#,
-        ),
-        (
-            "SEO-friendly URL on a private CDN",
-            "products/12345",
-            r#"{"url_suffix": "red-running-shoe", "private_cdn": true, "format": "jpg", "width": 500, "crop": "fit"}"#,
-        ),
-    ];
-    println!("cldkit demo: delivery URLs for cloud \"demo\"\n");
-    for (title, source, options) in cases {
-        let options: Map = serde_json::from_str(options).map_err(|e| e.to_string())?;
-        let url = client.url(source, &options).map_err(|e| e.to_string())?;
-        println!(
-            "{title}\n  {source} {}\n  -> {url}\n",
-            serde_json::to_string(&options).unwrap_or_default()
-        );
-    }
-    Ok(())
 }
