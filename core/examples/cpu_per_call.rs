@@ -19,7 +19,10 @@ fn cpu_ns() -> u64 {
 
 fn measure(name: &str, iterations: u64, mut f: impl FnMut()) {
     let only = std::env::args().nth(2);
-    if only.as_deref().is_some_and(|o| !name.to_lowercase().starts_with(o)) {
+    if only
+        .as_deref()
+        .is_some_and(|o| !name.to_lowercase().starts_with(o))
+    {
         return;
     }
     for _ in 0..iterations / 10 {
@@ -76,6 +79,10 @@ fn main() {
         black_box(client.sign_request(black_box(&w3)).unwrap());
     });
     measure("img: <img> with a 6-width srcset", iterations / 4, || {
-        black_box(client.image_tag(black_box("sample.jpg"), black_box(&img)).unwrap());
+        black_box(
+            client
+                .image_tag(black_box("sample.jpg"), black_box(&img))
+                .unwrap(),
+        );
     });
 }
