@@ -157,14 +157,28 @@ pub fn feature_letter(options: &Map) -> char {
     }
 }
 
-/// Whether analytics is on: the first defined value among the options' and the
-/// configuration's `urlAnalytics`, then `analytics`, must be exactly `true`
-/// (default on).
+/// Whether analytics is on (the default): the first value found among the options'
+/// and then the configuration's `urlAnalytics`, then `analytics`, decides; `false`,
+/// `0`, null and the texts `"false"`, `"0"` and `""` (as a `CLOUDINARY_URL` query
+/// gives them) turn it off.
+///
+/// ```
+/// use cldkit::{analytics::enabled, Map};
+/// let off: Map = serde_json::from_str(r#"{"analytics": "false"}"#).unwrap();
+/// let on: Map = serde_json::from_str(r#"{"analytics": "true"}"#).unwrap();
+/// assert!(!enabled(&off, &Map::new()));
+/// assert!(enabled(&on, &Map::new()));
+/// assert!(enabled(&Map::new(), &Map::new()));
+/// ```
 pub fn enabled(config: &Map, options: &Map) -> bool {
     for key in ["urlAnalytics", "analytics"] {
         for source in [options, config] {
             if let Some(v) = source.get(key) {
-                return matches!(v, Value::Bool(true));
+                // `false`, or the text a CLOUDINARY_URL query gives (`analytics=false`).
+                return match v {
+                    Value::Str(t) => !matches!(t.to_ascii_lowercase().as_str(), "false" | "0" | ""),
+                    other => other.truthy(),
+                };
             }
         }
     }
