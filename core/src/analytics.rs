@@ -25,7 +25,6 @@
 //! the Media Library widget configuration carries the same identity
 //! ([`Client::media_library_config`]).
 
-use std::sync::OnceLock;
 
 use crate::{Client, Map, Profile, Value};
 
@@ -205,16 +204,15 @@ pub(crate) fn url_token(client: &Client, options: &Map) -> Option<String> {
         "techVersion",
         "tech_version",
     ];
-    let overridden = OVERRIDES
-        .iter()
-        .any(|k| options.contains_key(k) || config.contains_key(k));
-    let mut base = if overridden {
+    let mut base = if OVERRIDES.iter().any(|k| options.contains_key(k)) {
+        // The call overrides the SDK identity: computed for this call.
         token(&SdkInfo::cldkit().with_overrides(config, options), feature)
     } else {
-        // Without overrides the token only depends on cldkit itself: computed once.
-        static DEFAULT: OnceLock<String> = OnceLock::new();
-        DEFAULT
-            .get_or_init(|| token(&SdkInfo::cldkit(), '0'))
+        // Otherwise the token depends on the client's configuration only: computed
+        // once per client (a binding's runtime version is a configuration setting).
+        client
+            .analytics_base
+            .get_or_init(|| token(&SdkInfo::cldkit().with_overrides(config, &Map::new()), '0'))
             .clone()
     };
     if base.len() > 1 {
