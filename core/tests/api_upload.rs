@@ -144,7 +144,7 @@ async fn streams_of_unknown_length_are_chunked_with_progress() {
         .unwrap();
     assert_eq!(r.str("etag"), Some(md5_hex(&data).as_str()));
     assert_eq!(r.get("bytes"), Some(&Value::Int(2_500_000)));
-    let seen = seen.lock().unwrap();
+    let seen = seen.lock().unwrap().clone();
     assert_eq!(seen.last(), Some(&(2_500_000, Some(2_500_000))));
     assert!(seen.iter().any(|(_, t)| t.is_none()), "total unknown early");
 
