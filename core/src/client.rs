@@ -32,6 +32,9 @@ pub struct Client {
     clock: Option<Clock>,
     /// The configuration-level analytics token, computed on first use.
     pub(crate) analytics_base: Arc<OnceLock<String>>,
+    /// The HTTP transport (connection pool, runtime), created on first use.
+    #[cfg(feature = "http")]
+    pub(crate) http: Arc<OnceLock<Arc<crate::api::Transport>>>,
 }
 
 impl Client {
@@ -41,6 +44,8 @@ impl Client {
             config: Arc::new(config),
             clock: None,
             analytics_base: Arc::default(),
+            #[cfg(feature = "http")]
+            http: Arc::default(),
         }
     }
 
@@ -64,6 +69,10 @@ impl Client {
     pub fn with_profile(mut self, profile: Profile) -> Self {
         Arc::make_mut(&mut self.config).set_profile(profile);
         self.analytics_base = Arc::default();
+        #[cfg(feature = "http")]
+        {
+            self.http = Arc::default();
+        }
         self
     }
 

@@ -16,16 +16,60 @@ pub enum ErrorKind {
     Config,
     /// A signature could not be computed (missing secret, unknown algorithm, bad key).
     Signature,
+    /// HTTP 400: the API rejected the request.
+    BadRequest,
+    /// HTTP 401: missing or wrong credentials, invalid signature.
+    Authorization,
+    /// HTTP 403: valid credentials without permission.
+    NotAllowed,
+    /// HTTP 404: no such resource.
+    NotFound,
+    /// HTTP 409: the resource already exists.
+    AlreadyExists,
+    /// HTTP 420 or 429: rate limited; see [`Error::reset_at`].
+    RateLimited,
+    /// HTTP 5xx: the server failed.
+    Server,
+    /// A connect, read or total timeout fired.
+    Timeout,
+    /// The connection failed or was reset, or the proxy refused.
+    Network,
+    /// Another status, or a body that is not the JSON the API returns.
+    Response,
+    /// A local file or stream could not be read.
+    Io,
 }
 
 impl ErrorKind {
-    /// A stable, machine-readable code: `invalid_option`, `config` or `signature`.
+    /// A stable, machine-readable code: `invalid_option`, `config`, `signature`, and
+    /// for API calls `bad_request`, `authorization`, `not_allowed`, `not_found`,
+    /// `already_exists`, `rate_limited`, `server_error`, `timeout`, `network`,
+    /// `response`, `io`.
     pub fn code(self) -> &'static str {
         match self {
             ErrorKind::InvalidOption => "invalid_option",
             ErrorKind::Config => "config",
             ErrorKind::Signature => "signature",
+            ErrorKind::BadRequest => "bad_request",
+            ErrorKind::Authorization => "authorization",
+            ErrorKind::NotAllowed => "not_allowed",
+            ErrorKind::NotFound => "not_found",
+            ErrorKind::AlreadyExists => "already_exists",
+            ErrorKind::RateLimited => "rate_limited",
+            ErrorKind::Server => "server_error",
+            ErrorKind::Timeout => "timeout",
+            ErrorKind::Network => "network",
+            ErrorKind::Response => "response",
+            ErrorKind::Io => "io",
         }
+    }
+
+    /// Whether this is an error of an HTTP API call (rather than of local input).
+    pub fn is_api(self) -> bool {
+        !matches!(
+            self,
+            ErrorKind::InvalidOption | ErrorKind::Config | ErrorKind::Signature
+        )
     }
 }
 
@@ -43,6 +87,15 @@ pub struct Error {
     kind: ErrorKind,
     option: Option<String>,
     message: String,
+    api: Option<Box<ApiDetails>>,
+}
+
+/// What an API error adds: the HTTP status, the request id and the rate-limit reset.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+struct ApiDetails {
+    status: Option<u16>,
+    request_id: Option<String>,
+    reset_at: Option<i64>,
 }
 
 /// `Result` with cldkit's [`Error`].
@@ -55,6 +108,28 @@ impl Error {
             kind: ErrorKind::InvalidOption,
             option: Some(option.into()),
             message: message.into(),
+            api: None,
+        }
+    }
+
+    /// An error of an HTTP API call, with Cloudinary's message, the status, the
+    /// request id and (when rate limited) the Unix time the limit resets.
+    pub fn api(
+        kind: ErrorKind,
+        message: impl Into<String>,
+        status: Option<u16>,
+        request_id: Option<String>,
+        reset_at: Option<i64>,
+    ) -> Self {
+        Error {
+            kind,
+            option: None,
+            message: message.into(),
+            api: Some(Box::new(ApiDetails {
+                status,
+                request_id,
+                reset_at,
+            })),
         }
     }
 
@@ -64,6 +139,7 @@ impl Error {
             kind: ErrorKind::Config,
             option: None,
             message: message.into(),
+            api: None,
         }
     }
 
@@ -73,6 +149,7 @@ impl Error {
             kind: ErrorKind::Config,
             option: Some(option.into()),
             message: message.into(),
+            api: None,
         }
     }
 
@@ -82,6 +159,7 @@ impl Error {
             kind: ErrorKind::Signature,
             option: None,
             message: message.into(),
+            api: None,
         }
     }
 
@@ -104,14 +182,36 @@ impl Error {
     pub fn message(&self) -> &str {
         &self.message
     }
+
+    /// The HTTP status of an API error.
+    pub fn status(&self) -> Option<u16> {
+        self.api.as_ref().and_then(|a| a.status)
+    }
+
+    /// The `X-Request-Id` of an API error, for Cloudinary support.
+    pub fn request_id(&self) -> Option<&str> {
+        self.api.as_ref().and_then(|a| a.request_id.as_deref())
+    }
+
+    /// When rate limited: the Unix time the limit resets, if the server said.
+    pub fn reset_at(&self) -> Option<i64> {
+        self.api.as_ref().and_then(|a| a.reset_at)
+    }
 }
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.option {
-            Some(o) => write!(f, "invalid `{o}`: {}", self.message),
-            None => f.write_str(&self.message),
+            Some(o) => write!(f, "invalid `{o}`: {}", self.message)?,
+            None => f.write_str(&self.message)?,
         }
+        if let Some(status) = self.status() {
+            write!(f, " (HTTP {status})")?;
+        }
+        if let Some(id) = self.request_id() {
+            write!(f, " [request id {id}]")?;
+        }
+        Ok(())
     }
 }
 
@@ -121,6 +221,9 @@ impl fmt::Debug for Error {
             .field("kind", &self.kind)
             .field("option", &self.option)
             .field("message", &self.message)
+            .field("status", &self.status())
+            .field("request_id", &self.request_id())
+            .field("reset_at", &self.reset_at())
             .finish()
     }
 }

@@ -209,10 +209,27 @@ impl From<crate::Error> for ApiError {
 /// option errors whose message keeps the category, status and request id.
 impl From<ApiError> for crate::Error {
     fn from(e: ApiError) -> Self {
-        match (&e.kind, &e.option) {
-            (ApiErrorKind::Invalid, Some(o)) => crate::Error::invalid_option(o.clone(), e.message),
-            _ => crate::Error::config(e.to_string()),
-        }
+        use crate::ErrorKind as K;
+        let kind = match e.kind {
+            ApiErrorKind::Invalid => {
+                return match e.option {
+                    Some(o) => crate::Error::invalid_option(o, e.message),
+                    None => crate::Error::config(e.message),
+                }
+            }
+            ApiErrorKind::BadRequest => K::BadRequest,
+            ApiErrorKind::Authorization => K::Authorization,
+            ApiErrorKind::NotAllowed => K::NotAllowed,
+            ApiErrorKind::NotFound => K::NotFound,
+            ApiErrorKind::AlreadyExists => K::AlreadyExists,
+            ApiErrorKind::RateLimited => K::RateLimited,
+            ApiErrorKind::Server => K::Server,
+            ApiErrorKind::Timeout => K::Timeout,
+            ApiErrorKind::Network => K::Network,
+            ApiErrorKind::Response => K::Response,
+            ApiErrorKind::Io => K::Io,
+        };
+        crate::Error::api(kind, e.message, e.status, e.request_id, e.reset_at)
     }
 }
 

@@ -3,7 +3,7 @@
 //! [`ApiResponse`] or [`ApiError`].
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex, OnceLock, Weak};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -14,7 +14,6 @@ use super::errors::{transport_error, ApiError, ApiErrorKind};
 use super::progress::Progress;
 use super::response::{parse_reset, ApiResponse, RateLimit};
 use super::runtime::BlockingRuntime;
-use crate::config::Config;
 use crate::{Client, Map, Value};
 
 /// Default connect timeout (seconds) when `connect_timeout` is not configured.
@@ -157,20 +156,11 @@ impl Transport {
 /// `pub(crate) http: Arc<OnceLock<Arc<Transport>>>`): entries are keyed by the
 /// configuration's address and dropped with their configuration.
 pub(crate) fn transport(client: &Client) -> Result<Arc<Transport>, ApiError> {
-    type Slots = Mutex<Vec<(Weak<Config>, Arc<Transport>)>>;
-    static SLOTS: OnceLock<Slots> = OnceLock::new();
-    let slots = SLOTS.get_or_init(Default::default);
-    let mut slots = slots.lock().unwrap_or_else(|p| p.into_inner());
-    slots.retain(|(w, _)| w.strong_count() > 0);
-    if let Some((_, t)) = slots
-        .iter()
-        .find(|(w, _)| std::ptr::eq(w.as_ptr(), Arc::as_ptr(&client.config)))
-    {
+    if let Some(t) = client.http.get() {
         return Ok(t.clone());
     }
     let t = Arc::new(Transport::new(HttpSettings::from_client(client)?));
-    slots.push((Arc::downgrade(&client.config), t.clone()));
-    Ok(t)
+    Ok(client.http.get_or_init(|| t).clone())
 }
 
 /// The body of one request, kept so that every attempt can rebuild it.
