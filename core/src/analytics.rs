@@ -25,7 +25,6 @@
 //! the Media Library widget configuration carries the same identity
 //! ([`Client::media_library_config`]).
 
-
 use crate::{Client, Map, Profile, Value};
 
 /// The SDK code cldkit reports in its own token (provisional: Cloudinary has not
