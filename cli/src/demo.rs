@@ -110,7 +110,7 @@ fn fetch(runtime: &tokio::runtime::Runtime, url: &str) -> Result<(u16, String, u
     })
 }
 
-fn text<'a>(v: &'a Value, key: &str) -> String {
+fn text(v: &Value, key: &str) -> String {
     v.as_map()
         .and_then(|m| m.get(key))
         .map(|v| v.py_str().into_owned())
