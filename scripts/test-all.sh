@@ -32,10 +32,13 @@ grep -E '^test result' "$log"
 # Per-kind conformance counts (the suites above already ran them; this prints the counts).
 cargo test -q -p cldkit --test 'conformance_*' -- --nocapture 2>/dev/null | grep -E '^conformance ' || true
 
+step "the core without its HTTP layer still builds"
+cargo check -q -p cldkit --no-default-features
+
 step "differential test against pycloudinary 1.46.3 (unseen cases)"
 ./scripts/differential.sh
 
-for suite in emulator bindings-python bindings-node bindings-c; do
+for suite in emulator bindings-python bindings-node bindings-c fuzz; do
   if [ -x "$suite/ci.sh" ] || [ -f "$suite/ci.sh" ]; then
     step "$suite/ci.sh"
     bash "$suite/ci.sh"
