@@ -1,14 +1,16 @@
 /*
  * cldkit.h - the C API of cldkit: Cloudinary delivery URLs, signatures, upload
  * requests, download URLs, webhook verification and HTML tags, byte-identical to the
- * official SDKs.
+ * official SDKs; uploads and the Admin API over HTTP.
  *
  * Link with:  cc app.c $(pkg-config --cflags --libs cldkit)
  *
  * CONVENTIONS (every function)
  *  - Returns a CldkitStatus; CLDKIT_OK (0) is success. cldkit_status_name() gives the
  *    stable code name ("invalid_option", "config", "signature", "invalid_argument",
- *    "internal"); 1-3 are the core engine's error kinds.
+ *    "internal", and for API calls "bad_request", "authorization", "not_allowed",
+ *    "not_found", "already_exists", "rate_limited", "server_error", "timeout",
+ *    "network", "response", "io"); 1-3 and 6-16 are the core engine's error kinds.
  *  - Results come back through out-parameters. A returned char* is NUL-terminated
  *    UTF-8, owned by the caller, released with cldkit_string_free(). On failure the
  *    out-parameter is set to NULL (bool results to false).
@@ -26,11 +28,24 @@
  *     "file": {"path", "filename"} or null, "authorization": header or null}.
  *  - No panic crosses this boundary: an internal bug is CLDKIT_INTERNAL.
  *
+ * UPLOADS AND THE ADMIN API (cldkit_upload, cldkit_upload_bytes,
+ * cldkit_call_upload_api, cldkit_admin, cldkit_admin_pages, cldkit_pages_next)
+ *  - Blocking HTTP calls. Results are the API's JSON answer plus "request_id" and,
+ *    for the Admin API, "rate_limit_allowed", "rate_limit_remaining",
+ *    "rate_limit_reset_at".
+ *  - Their `error_json` receives, on any failure (a bad argument too), a JSON object
+ *    {"code": status name, "status": CldkitStatus, "message": text,
+ *     "http_status": int or null, "request_id": string or null,
+ *     "reset_at": Unix seconds or null (rate limits)}, owned by the caller.
+ *  - A progress callback runs on the calling thread, before the call returns.
+ *  - Each client keeps one connection pool and runtime per process: a child of
+ *    fork() builds its own on first use (PHP-FPM and other pre-forking servers).
+ *
  * THREAD SAFETY
  *  A CldkitClient is immutable after creation: one handle may be used by any number
  *  of threads at the same time without locking. Only cldkit_client_free() must not
- *  run concurrently with other uses of the same handle. The library has no global
- *  state.
+ *  run concurrently with other uses of the same handle. A CldkitPages handle is
+ *  used by one thread at a time. The library has no global state.
  */
 
 
@@ -73,6 +88,52 @@ typedef enum {
    * code `internal`.
    */
   CLDKIT_INTERNAL = 5,
+  /**
+   * HTTP 400: the API rejected the request (code `bad_request`).
+   */
+  CLDKIT_BAD_REQUEST = 6,
+  /**
+   * HTTP 401: missing or wrong credentials, invalid signature (code `authorization`).
+   */
+  CLDKIT_AUTHORIZATION = 7,
+  /**
+   * HTTP 403: valid credentials without permission (code `not_allowed`).
+   */
+  CLDKIT_NOT_ALLOWED = 8,
+  /**
+   * HTTP 404: no such resource (code `not_found`).
+   */
+  CLDKIT_NOT_FOUND = 9,
+  /**
+   * HTTP 409: the resource already exists (code `already_exists`).
+   */
+  CLDKIT_ALREADY_EXISTS = 10,
+  /**
+   * HTTP 420 or 429: rate limited; the error JSON has `reset_at` when known
+   * (code `rate_limited`).
+   */
+  CLDKIT_RATE_LIMITED = 11,
+  /**
+   * HTTP 5xx: the server failed (code `server_error`).
+   */
+  CLDKIT_SERVER_ERROR = 12,
+  /**
+   * A connect, read or total timeout fired (code `timeout`).
+   */
+  CLDKIT_TIMEOUT = 13,
+  /**
+   * The connection failed or was reset, or the proxy refused (code `network`).
+   */
+  CLDKIT_NETWORK = 14,
+  /**
+   * Another HTTP status, or a body that is not the JSON the API returns (code
+   * `response`).
+   */
+  CLDKIT_RESPONSE = 15,
+  /**
+   * A local file or buffer could not be read (code `io`).
+   */
+  CLDKIT_IO = 16,
 } CldkitStatus;
 
 /**
@@ -81,9 +142,138 @@ typedef enum {
  */
 typedef struct CldkitClient CldkitClient;
 
+/**
+ * The pages of an Admin list call (from [`cldkit_admin_pages`]); release with
+ * [`cldkit_pages_free`]. Use from one thread at a time.
+ */
+typedef struct CldkitPages CldkitPages;
+
+/**
+ * A progress callback: `done` bytes sent of `total` (`UINT64_MAX` when the total is
+ * not known), and the `user` pointer given with it. It is called on the thread that
+ * made the call, before the call returns, never concurrently with itself; the
+ * figure may go down when a failed attempt is retried.
+ */
+typedef void (*CldkitProgressFn)(uint64_t done, uint64_t total, void *user);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * Uploads `file` — a local path (streamed from disk, sent in chunks above the
+ * chunk size), or a remote `http(s)`/`ftp`/`s3`/`gs` URL or base64 data URI that
+ * Cloudinary fetches — with the upload options (`public_id`, `tags`, `folder`, ...
+ * as in the SDKs; also `resource_type`, `timeout`, `max_retries`, `chunk_size`,
+ * `parallel_chunks`). Blocks until the upload is done. `progress` may be NULL;
+ * `user` is passed to it unchanged. `*out_json` receives the upload result.
+ *
+ * # Safety
+ * `client` is a live handle; strings NUL-terminated; `progress` NULL or a function
+ * safe to call with `user`; `out_json` writable; `error_json` NULL or writable.
+ */
+CldkitStatus cldkit_upload(const CldkitClient *client,
+                           const char *file,
+                           const char *options_json,
+                           CldkitProgressFn progress,
+                           void *user,
+                           char **out_json,
+                           char **error_json);
+
+/**
+ * Uploads `len` bytes from memory at `data` (copied before sending; NULL is allowed
+ * when `len` is 0) under the file name `filename` (may be NULL: the `filename`
+ * option, else `"file"`), with the upload options; sent in chunks above the chunk
+ * size. Otherwise as [`cldkit_upload`].
+ *
+ * # Safety
+ * `data` is valid for reading `len` bytes (or NULL with `len` 0); `filename` NULL
+ * or NUL-terminated; otherwise as for [`cldkit_upload`].
+ */
+CldkitStatus cldkit_upload_bytes(const CldkitClient *client,
+                                 const uint8_t *data,
+                                 size_t len,
+                                 const char *filename,
+                                 const char *options_json,
+                                 CldkitProgressFn progress,
+                                 void *user,
+                                 char **out_json,
+                                 char **error_json);
+
+/**
+ * Sends any Upload API call by its SDK name (`explicit`, `destroy`, `rename`,
+ * `add_tag`, `remove_tag`, `replace_tag`, `remove_all_tags`, `add_context`,
+ * `remove_all_context`, `update_metadata`, `text`, `explode`, `generate_sprite`,
+ * `multi`, `create_archive`, `create_zip`, `create_slideshow`, `upload`,
+ * `unsigned_upload`) with its positional arguments by name in `args_json`
+ * (`{"public_id": ...}`, `{"from_public_id": ..., "to_public_id": ...}`,
+ * `{"tag": ..., "public_ids": [...]}`) and the options. `*out_json` receives the
+ * answer.
+ *
+ * # Safety
+ * `client` is a live handle; strings NUL-terminated; `out_json` writable;
+ * `error_json` NULL or writable.
+ */
+CldkitStatus cldkit_call_upload_api(const CldkitClient *client,
+                                    const char *method,
+                                    const char *args_json,
+                                    const char *options_json,
+                                    char **out_json,
+                                    char **error_json);
+
+/**
+ * Calls the Admin API `name` by its SDK name (`ping`, `usage`, `config`,
+ * `resources`, `resources_by_tag`, `resource`, `update`, `delete_resources`, `tags`,
+ * `root_folders`, `subfolders`, `upload_presets`, `upload_preset`, `search`, ...:
+ * the core's `ADMIN_CALLS`) with its positional arguments by name in `args_json`
+ * (`{"public_id": ...}`, `{"public_ids": [...]}`, `{"path": ...}`, `{"query":
+ * {...}}`) and keyword options (`max_results`, `next_cursor`, `timeout`, ...).
+ * `*out_json` receives the answer.
+ *
+ * # Safety
+ * As for [`cldkit_call_upload_api`].
+ */
+CldkitStatus cldkit_admin(const CldkitClient *client,
+                          const char *name,
+                          const char *args_json,
+                          const char *options_json,
+                          char **out_json,
+                          char **error_json);
+
+/**
+ * Starts paging through the Admin list call `name` (arguments as for
+ * [`cldkit_admin`]), following `next_cursor`. Nothing is sent until
+ * [`cldkit_pages_next`]. `*out` receives a handle released with
+ * [`cldkit_pages_free`].
+ *
+ * # Safety
+ * `client` is a live handle; strings NUL-terminated; `out` writable; `error_json`
+ * NULL or writable.
+ */
+CldkitStatus cldkit_admin_pages(const CldkitClient *client,
+                                const char *name,
+                                const char *args_json,
+                                const char *options_json,
+                                CldkitPages **out,
+                                char **error_json);
+
+/**
+ * Fetches the next page: `*out_json` receives the answer, or NULL (with
+ * `CLDKIT_OK`) after the last page. After a failure the pages end.
+ *
+ * # Safety
+ * `pages` is a live handle not used by another thread; `out_json` writable;
+ * `error_json` NULL or writable.
+ */
+CldkitStatus cldkit_pages_next(CldkitPages *pages, char **out_json, char **error_json);
+
+/**
+ * Releases a pages handle. NULL is accepted and ignored.
+ *
+ * # Safety
+ * `pages` is NULL or a live handle not yet freed.
+ */
+void cldkit_pages_free(CldkitPages *pages);
 
 /**
  * Creates a client from a JSON object of configuration settings (`cloud_name`,
@@ -361,8 +551,11 @@ void cldkit_string_free(char *s);
 
 /**
  * The stable code name of a status: `"ok"`, `"invalid_option"`, `"config"`,
- * `"signature"`, `"invalid_argument"`, `"internal"`, or `"unknown"` for a value that is
- * not a status. The string is static: never free it.
+ * `"signature"`, `"invalid_argument"`, `"internal"`, the API codes `"bad_request"`,
+ * `"authorization"`, `"not_allowed"`, `"not_found"`, `"already_exists"`,
+ * `"rate_limited"`, `"server_error"`, `"timeout"`, `"network"`, `"response"`, `"io"`,
+ * or `"unknown"` for a value that is not a status. The string is static: never free
+ * it.
  */
 const char *cldkit_status_name(int32_t status);
 

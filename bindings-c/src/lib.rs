@@ -25,6 +25,7 @@
 #![deny(unsafe_op_in_unsafe_fn)]
 
 mod abi;
+pub mod api;
 pub mod client;
 pub mod download;
 pub mod sign;
@@ -33,5 +34,6 @@ pub mod tags;
 pub mod upload;
 pub mod url;
 
+pub use api::{CldkitPages, CldkitProgressFn};
 pub use client::CldkitClient;
 pub use status::CldkitStatus;

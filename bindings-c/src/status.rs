@@ -22,63 +22,198 @@ pub enum CldkitStatus {
     /// A bug inside cldkit (a caught panic, or output that cannot be a C string);
     /// code `internal`.
     CLDKIT_INTERNAL = 5,
+    /// HTTP 400: the API rejected the request (code `bad_request`).
+    CLDKIT_BAD_REQUEST = 6,
+    /// HTTP 401: missing or wrong credentials, invalid signature (code `authorization`).
+    CLDKIT_AUTHORIZATION = 7,
+    /// HTTP 403: valid credentials without permission (code `not_allowed`).
+    CLDKIT_NOT_ALLOWED = 8,
+    /// HTTP 404: no such resource (code `not_found`).
+    CLDKIT_NOT_FOUND = 9,
+    /// HTTP 409: the resource already exists (code `already_exists`).
+    CLDKIT_ALREADY_EXISTS = 10,
+    /// HTTP 420 or 429: rate limited; the error JSON has `reset_at` when known
+    /// (code `rate_limited`).
+    CLDKIT_RATE_LIMITED = 11,
+    /// HTTP 5xx: the server failed (code `server_error`).
+    CLDKIT_SERVER_ERROR = 12,
+    /// A connect, read or total timeout fired (code `timeout`).
+    CLDKIT_TIMEOUT = 13,
+    /// The connection failed or was reset, or the proxy refused (code `network`).
+    CLDKIT_NETWORK = 14,
+    /// Another HTTP status, or a body that is not the JSON the API returns (code
+    /// `response`).
+    CLDKIT_RESPONSE = 15,
+    /// A local file or buffer could not be read (code `io`).
+    CLDKIT_IO = 16,
 }
 
+/// Every status with its stable code name, in numeric order.
+const NAMES: [(CldkitStatus, &CStr); 17] = [
+    (CldkitStatus::CLDKIT_OK, c"ok"),
+    (CldkitStatus::CLDKIT_INVALID_OPTION, c"invalid_option"),
+    (CldkitStatus::CLDKIT_CONFIG, c"config"),
+    (CldkitStatus::CLDKIT_SIGNATURE, c"signature"),
+    (CldkitStatus::CLDKIT_INVALID_ARGUMENT, c"invalid_argument"),
+    (CldkitStatus::CLDKIT_INTERNAL, c"internal"),
+    (CldkitStatus::CLDKIT_BAD_REQUEST, c"bad_request"),
+    (CldkitStatus::CLDKIT_AUTHORIZATION, c"authorization"),
+    (CldkitStatus::CLDKIT_NOT_ALLOWED, c"not_allowed"),
+    (CldkitStatus::CLDKIT_NOT_FOUND, c"not_found"),
+    (CldkitStatus::CLDKIT_ALREADY_EXISTS, c"already_exists"),
+    (CldkitStatus::CLDKIT_RATE_LIMITED, c"rate_limited"),
+    (CldkitStatus::CLDKIT_SERVER_ERROR, c"server_error"),
+    (CldkitStatus::CLDKIT_TIMEOUT, c"timeout"),
+    (CldkitStatus::CLDKIT_NETWORK, c"network"),
+    (CldkitStatus::CLDKIT_RESPONSE, c"response"),
+    (CldkitStatus::CLDKIT_IO, c"io"),
+];
+
 impl CldkitStatus {
-    /// The stable code name of the status (the core's error codes for 1 to 3).
+    /// The stable code name of the status (the core's error codes for 1 to 3 and 6
+    /// to 16).
     pub fn code_name(self) -> &'static str {
-        match self {
-            CldkitStatus::CLDKIT_OK => "ok",
-            CldkitStatus::CLDKIT_INVALID_OPTION => "invalid_option",
-            CldkitStatus::CLDKIT_CONFIG => "config",
-            CldkitStatus::CLDKIT_SIGNATURE => "signature",
-            CldkitStatus::CLDKIT_INVALID_ARGUMENT => "invalid_argument",
-            CldkitStatus::CLDKIT_INTERNAL => "internal",
-        }
+        NAMES[self as usize].1.to_str().unwrap_or("unknown")
     }
 }
 
-/// A failure on its way to the caller: a status and a message.
+/// A failure on its way to the caller: a status, a message and, for API calls, the
+/// HTTP details.
 #[derive(Debug)]
 pub(crate) struct Failure {
     pub(crate) status: CldkitStatus,
     pub(crate) message: String,
+    /// The HTTP status of a failed API call.
+    pub(crate) http_status: Option<u16>,
+    /// The `X-Request-Id` of a failed API call.
+    pub(crate) request_id: Option<String>,
+    /// When rate limited: the Unix time the limit resets.
+    pub(crate) reset_at: Option<i64>,
 }
 
 impl Failure {
+    fn new(status: CldkitStatus, message: String) -> Self {
+        Failure {
+            status,
+            message,
+            http_status: None,
+            request_id: None,
+            reset_at: None,
+        }
+    }
+
     /// A `CLDKIT_INVALID_ARGUMENT` failure.
     pub(crate) fn argument(message: impl Into<String>) -> Self {
-        Failure {
-            status: CldkitStatus::CLDKIT_INVALID_ARGUMENT,
-            message: message.into(),
-        }
+        Failure::new(CldkitStatus::CLDKIT_INVALID_ARGUMENT, message.into())
     }
 
     /// A `CLDKIT_INTERNAL` failure.
     pub(crate) fn internal(message: impl Into<String>) -> Self {
-        Failure {
-            status: CldkitStatus::CLDKIT_INTERNAL,
-            message: message.into(),
-        }
+        Failure::new(CldkitStatus::CLDKIT_INTERNAL, message.into())
+    }
+
+    /// The failure as the error JSON of the API functions.
+    fn to_json(&self) -> String {
+        serde_json::json!({
+            "code": self.status.code_name(),
+            "status": self.status as i32,
+            "message": self.message,
+            "http_status": self.http_status,
+            "request_id": self.request_id,
+            "reset_at": self.reset_at,
+        })
+        .to_string()
     }
 }
 
 impl From<cldkit::Error> for Failure {
     fn from(e: cldkit::Error) -> Self {
+        use cldkit::ErrorKind as K;
         let status = match e.kind() {
-            cldkit::ErrorKind::InvalidOption => CldkitStatus::CLDKIT_INVALID_OPTION,
-            cldkit::ErrorKind::Config => CldkitStatus::CLDKIT_CONFIG,
-            cldkit::ErrorKind::Signature => CldkitStatus::CLDKIT_SIGNATURE,
+            K::InvalidOption => CldkitStatus::CLDKIT_INVALID_OPTION,
+            K::Config => CldkitStatus::CLDKIT_CONFIG,
+            K::Signature => CldkitStatus::CLDKIT_SIGNATURE,
+            K::BadRequest => CldkitStatus::CLDKIT_BAD_REQUEST,
+            K::Authorization => CldkitStatus::CLDKIT_AUTHORIZATION,
+            K::NotAllowed => CldkitStatus::CLDKIT_NOT_ALLOWED,
+            K::NotFound => CldkitStatus::CLDKIT_NOT_FOUND,
+            K::AlreadyExists => CldkitStatus::CLDKIT_ALREADY_EXISTS,
+            K::RateLimited => CldkitStatus::CLDKIT_RATE_LIMITED,
+            K::Server => CldkitStatus::CLDKIT_SERVER_ERROR,
+            K::Timeout => CldkitStatus::CLDKIT_TIMEOUT,
+            K::Network => CldkitStatus::CLDKIT_NETWORK,
+            K::Response => CldkitStatus::CLDKIT_RESPONSE,
+            K::Io => CldkitStatus::CLDKIT_IO,
             _ => CldkitStatus::CLDKIT_INTERNAL,
         };
         Failure {
             status,
             message: e.to_string(),
+            http_status: e.status(),
+            request_id: e.request_id().map(str::to_owned),
+            reset_at: e.reset_at(),
         }
     }
 }
 
-/// Runs `body` with panics caught, and reports its failure through `error`.
+impl From<cldkit::api::ApiError> for Failure {
+    fn from(e: cldkit::api::ApiError) -> Self {
+        Failure::from(cldkit::Error::from(e))
+    }
+}
+
+/// Runs `body` with panics caught.
+fn catch(body: impl FnOnce() -> Result<(), Failure>) -> Result<(), Failure> {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| {
+        let what = payload
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| payload.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        Err(Failure::internal(format!(
+            "internal error in cldkit: {what}"
+        )))
+    })
+}
+
+/// Stores `text` in `*error` (when `error` is not NULL) as a caller-owned C string.
+///
+/// # Safety
+/// `error` is NULL or valid for writing one pointer.
+unsafe fn report(error: *mut *mut c_char, text: &str) {
+    if !error.is_null() {
+        let message =
+            CString::new(text.replace('\0', "\\0")).unwrap_or_else(|_| CString::from(c"error"));
+        // SAFETY: checked non-NULL above.
+        unsafe { *error = message.into_raw() };
+    }
+}
+
+/// Runs `body` with panics caught, and reports its failure through `error` as JSON
+/// text: `{"code", "status", "message", "http_status", "request_id", "reset_at"}`.
+///
+/// # Safety
+/// `error` is NULL or valid for writing one pointer.
+pub(crate) unsafe fn guard_json(
+    error: *mut *mut c_char,
+    body: impl FnOnce() -> Result<(), Failure>,
+) -> CldkitStatus {
+    if !error.is_null() {
+        // SAFETY: the caller passes NULL or a writable pointer.
+        unsafe { *error = std::ptr::null_mut() };
+    }
+    match catch(body) {
+        Ok(()) => CldkitStatus::CLDKIT_OK,
+        Err(f) => {
+            // SAFETY: forwarded contract.
+            unsafe { report(error, &f.to_json()) };
+            f.status
+        }
+    }
+}
+
+/// Runs `body` with panics caught, and reports its failure through `error` as a
+/// message.
 ///
 /// # Safety
 /// `error` is NULL or valid for writing one pointer.
@@ -90,25 +225,11 @@ pub(crate) unsafe fn guard(
         // SAFETY: the caller passes NULL or a writable pointer.
         unsafe { *error = std::ptr::null_mut() };
     }
-    let outcome = catch_unwind(AssertUnwindSafe(body)).unwrap_or_else(|payload| {
-        let what = payload
-            .downcast_ref::<&str>()
-            .map(|s| (*s).to_owned())
-            .or_else(|| payload.downcast_ref::<String>().cloned())
-            .unwrap_or_else(|| "unknown panic".to_owned());
-        Err(Failure::internal(format!(
-            "internal error in cldkit: {what}"
-        )))
-    });
-    match outcome {
+    match catch(body) {
         Ok(()) => CldkitStatus::CLDKIT_OK,
         Err(f) => {
-            if !error.is_null() {
-                let message = CString::new(f.message.replace('\0', "\\0"))
-                    .unwrap_or_else(|_| CString::from(c"error"));
-                // SAFETY: checked non-NULL above.
-                unsafe { *error = message.into_raw() };
-            }
+            // SAFETY: forwarded contract.
+            unsafe { report(error, &f.message) };
             f.status
         }
     }
@@ -140,19 +261,17 @@ pub unsafe extern "C" fn cldkit_string_free(s: *mut c_char) {
 }
 
 /// The stable code name of a status: `"ok"`, `"invalid_option"`, `"config"`,
-/// `"signature"`, `"invalid_argument"`, `"internal"`, or `"unknown"` for a value that is
-/// not a status. The string is static: never free it.
+/// `"signature"`, `"invalid_argument"`, `"internal"`, the API codes `"bad_request"`,
+/// `"authorization"`, `"not_allowed"`, `"not_found"`, `"already_exists"`,
+/// `"rate_limited"`, `"server_error"`, `"timeout"`, `"network"`, `"response"`, `"io"`,
+/// or `"unknown"` for a value that is not a status. The string is static: never free
+/// it.
 #[no_mangle]
 pub extern "C" fn cldkit_status_name(status: i32) -> *const c_char {
-    let name: &'static CStr = match status {
-        0 => c"ok",
-        1 => c"invalid_option",
-        2 => c"config",
-        3 => c"signature",
-        4 => c"invalid_argument",
-        5 => c"internal",
-        _ => c"unknown",
-    };
+    let name: &'static CStr = usize::try_from(status)
+        .ok()
+        .and_then(|i| NAMES.get(i))
+        .map_or(c"unknown", |(_, n)| *n);
     name.as_ptr()
 }
 

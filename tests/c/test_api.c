@@ -1,0 +1,499 @@
+/*
+ * C tests of the HTTP functions of libcldkit (uploads, Upload API calls, the Admin
+ * API, pages) against the local emulator, with their error paths, a shared handle
+ * used by several threads and a fork() whose child makes its own calls.
+ *
+ *   CLDKIT_TEST_URL=<CLOUDINARY_URL of `cldkit serve`>
+ *   CLDKIT_TEST_URL_LIMITED=<CLOUDINARY_URL of `cldkit serve --hourly-budget 2`>
+ *   ./test_api <scratch dir>
+ * (tests/c/run.sh starts both emulators and runs this under valgrind.)
+ */
+#include <cldkit.h>
+
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+static int failures = 0;
+static int checks = 0;
+
+#define CHECK(cond)                                                         \
+    do {                                                                    \
+        checks++;                                                           \
+        if (!(cond)) {                                                      \
+            failures++;                                                     \
+            fprintf(stderr, "%s:%d: check failed: %s\n", __FILE__, __LINE__, \
+                    #cond);                                                 \
+        }                                                                   \
+    } while (0)
+
+static const unsigned char PNG[] = {
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48,
+    0x44, 0x52, 0x00, 0x00, 0x00, 0x01, 0x00, 0x00, 0x00, 0x01, 0x08, 0x06, 0x00, 0x00,
+    0x00, 0x1f, 0x15, 0xc4, 0x89, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x44, 0x41, 0x54, 0x78,
+    0xda, 0x63, 0x64, 0x60, 0xf8, 0x5f, 0x0f, 0x00, 0x02, 0x87, 0x01, 0x80, 0xeb, 0x47,
+    0xba, 0x92, 0x00, 0x00, 0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82};
+static const char PNG_DATA_URI[] =
+    "data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
+static const char BAD_UTF8[] = {(char)0xff, (char)0xfe, 0};
+
+static CldkitClient *client;
+static const char *scratch;
+
+/* Success with a result containing every `needles` entry (NULL-terminated); frees. */
+static void expect_ok(CldkitStatus st, char *out, char *err, const char *const *needles, int line) {
+    checks++;
+    int ok = st == CLDKIT_OK && err == NULL && out != NULL;
+    for (const char *const *n = needles; ok && *n; n++) {
+        ok = strstr(out, *n) != NULL;
+    }
+    if (!ok) {
+        failures++;
+        fprintf(stderr, "line %d: want success, got %s: out %s, error %s\n", line,
+                cldkit_status_name(st), out ? out : "(null)", err ? err : "(null)");
+    }
+    cldkit_string_free(out);
+    cldkit_string_free(err);
+}
+#define EXPECT_OK(call, ...)                                                  \
+    do {                                                                      \
+        char *out_ = NULL, *err_ = NULL;                                      \
+        char **out = &out_;                                                   \
+        char **error = &err_;                                                 \
+        const char *const needles_[] = {__VA_ARGS__, NULL};                   \
+        CldkitStatus st_ = (call);                                            \
+        expect_ok(st_, out_, err_, needles_, __LINE__);                       \
+    } while (0)
+
+/* A failure with status `want`, a NULL result and error JSON containing every needle. */
+static void expect_fail(CldkitStatus st, CldkitStatus want, char *out, char *err,
+                        const char *const *needles, int line) {
+    checks++;
+    char code[64];
+    snprintf(code, sizeof code, "{\"code\":\"%s\",\"status\":%d,", cldkit_status_name(want), (int)want);
+    int ok = st == want && out == NULL && err != NULL && strncmp(err, code, strlen(code)) == 0;
+    for (const char *const *n = needles; ok && *n; n++) {
+        ok = strstr(err, *n) != NULL;
+    }
+    if (!ok) {
+        failures++;
+        fprintf(stderr, "line %d: want %s, got %s: error %s\n", line, cldkit_status_name(want),
+                cldkit_status_name(st), err ? err : "(null)");
+    }
+    cldkit_string_free(out);
+    cldkit_string_free(err);
+}
+#define EXPECT_FAIL(call, want, ...)                                          \
+    do {                                                                      \
+        char *out_ = NULL, *err_ = NULL;                                      \
+        char **out = &out_;                                                   \
+        char **error = &err_;                                                 \
+        const char *const needles_[] = {__VA_ARGS__, NULL};                   \
+        CldkitStatus st_ = (call);                                            \
+        (void)out;                                                            \
+        expect_fail(st_, want, out_, err_, needles_, __LINE__);               \
+    } while (0)
+
+/* ---- progress ---------------------------------------------------------------- */
+
+typedef struct {
+    int calls;
+    int other_thread;
+    int went_back;
+    uint64_t done;
+    uint64_t total;
+    pthread_t caller;
+} progress_log;
+
+static void on_progress(uint64_t done, uint64_t total, void *user) {
+    progress_log *p = user;
+    if (!pthread_equal(pthread_self(), p->caller)) p->other_thread++;
+    if (done < p->done) p->went_back++;
+    p->calls++;
+    p->done = done;
+    p->total = total;
+}
+
+static progress_log new_log(void) {
+    progress_log p;
+    memset(&p, 0, sizeof p);
+    p.caller = pthread_self();
+    return p;
+}
+
+static char *write_file(const char *name, const unsigned char *data, size_t len) {
+    size_t n = strlen(scratch) + strlen(name) + 2;
+    char *path = malloc(n);
+    snprintf(path, n, "%s/%s", scratch, name);
+    FILE *f = fopen(path, "wb");
+    if (!f || fwrite(data, 1, len, f) != len) {
+        fprintf(stderr, "cannot write %s\n", path);
+        exit(2);
+    }
+    fclose(f);
+    return path;
+}
+
+/* ---- uploads ---------------------------------------------------------------- */
+
+static void test_uploads(void) {
+    char *png = write_file("dot.png", PNG, sizeof PNG);
+    progress_log p = new_log();
+
+    /* From a path, with progress on the calling thread. */
+    EXPECT_OK(cldkit_upload(client, png, "{\"public_id\":\"c/path\",\"tags\":[\"c_test\"]}", on_progress, &p, out, error),
+              "\"public_id\":\"c/path\"", "\"width\":1", "\"format\":\"png\"", "\"request_id\":");
+    CHECK(p.calls >= 1 && p.other_thread == 0);
+    CHECK(p.done == sizeof PNG && p.total == sizeof PNG);
+    /* Without a callback. */
+    EXPECT_OK(cldkit_upload(client, png, "{\"public_id\":\"c/path2\",\"tags\":\"c_test\"}", NULL, NULL, out, error),
+              "\"public_id\":\"c/path2\"");
+
+    /* From memory, with and without a file name. */
+    p = new_log();
+    EXPECT_OK(cldkit_upload_bytes(client, PNG, sizeof PNG, "dot.png", "{\"public_id\":\"c/bytes\",\"tags\":[\"c_test\"]}",
+                                  on_progress, &p, out, error),
+              "\"public_id\":\"c/bytes\"", "\"bytes\":70", "\"original_filename\":\"dot\"");
+    CHECK(p.calls >= 1 && p.other_thread == 0 && p.done == sizeof PNG && p.total == sizeof PNG);
+    EXPECT_OK(cldkit_upload_bytes(client, PNG, sizeof PNG, NULL, "{\"use_filename\":true,\"tags\":\"c_test\"}", NULL, NULL, out, error),
+              "\"width\":1");
+    EXPECT_OK(cldkit_upload_bytes(client, (const uint8_t *)"", 0, "empty.txt",
+                                  "{\"resource_type\":\"raw\",\"public_id\":\"c/empty.txt\"}", NULL, NULL, out, error),
+              "\"bytes\":0");
+
+    /* A data URI is sent as text for the server to decode. */
+    EXPECT_OK(cldkit_upload(client, PNG_DATA_URI, "{\"public_id\":\"c/datauri\",\"tags\":\"c_test\"}", NULL, NULL, out, error),
+              "\"public_id\":\"c/datauri\"", "\"width\":1");
+
+    /* Chunked: 300 000 bytes in chunks of 100 000 (small chunks allowed for tests),
+     * from memory and from a path. */
+    size_t big_len = 300000;
+    unsigned char *big = malloc(big_len);
+    for (size_t i = 0; i < big_len; i++) big[i] = (unsigned char)(i * 7 + i / 251);
+    const char *chunked =
+        "{\"resource_type\":\"raw\",\"public_id\":\"c/big%s.bin\",\"chunk_size\":100000,\"allow_small_chunks\":true}";
+    char opts[256];
+    snprintf(opts, sizeof opts, chunked, "1");
+    p = new_log();
+    EXPECT_OK(cldkit_upload_bytes(client, big, big_len, "big.bin", opts, on_progress, &p, out, error),
+              "\"public_id\":\"c/big1.bin\"", "\"bytes\":300000");
+    CHECK(p.other_thread == 0 && p.done == big_len);
+    char *big_path = write_file("big.bin", big, big_len);
+    snprintf(opts, sizeof opts, chunked, "2");
+    p = new_log();
+    EXPECT_OK(cldkit_upload(client, big_path, opts, on_progress, &p, out, error),
+              "\"public_id\":\"c/big2.bin\"", "\"bytes\":300000");
+    CHECK(p.calls >= 3 && p.other_thread == 0 && p.done == big_len && p.total == big_len);
+    free(big);
+    free(big_path);
+
+    /* Errors: a missing file, bad options, bad arguments. */
+    EXPECT_FAIL(cldkit_upload(client, "/nonexistent/x.png", "{}", NULL, NULL, out, error), CLDKIT_IO,
+                "x.png", "\"http_status\":null");
+    EXPECT_FAIL(cldkit_upload(client, png, "{\"chunk_size\":\"huge\"}", NULL, NULL, out, error),
+                CLDKIT_INVALID_OPTION, "chunk_size");
+    EXPECT_FAIL(cldkit_upload(client, png, "{\"max_retries\":-1}", NULL, NULL, out, error),
+                CLDKIT_INVALID_OPTION, "max_retries");
+    EXPECT_FAIL(cldkit_upload(NULL, png, "{}", NULL, NULL, out, error), CLDKIT_INVALID_ARGUMENT, "`client` is NULL");
+    EXPECT_FAIL(cldkit_upload(client, NULL, "{}", NULL, NULL, out, error), CLDKIT_INVALID_ARGUMENT, "`file` is NULL");
+    EXPECT_FAIL(cldkit_upload(client, BAD_UTF8, "{}", NULL, NULL, out, error), CLDKIT_INVALID_ARGUMENT, "UTF-8");
+    EXPECT_FAIL(cldkit_upload(client, png, "{", NULL, NULL, out, error), CLDKIT_INVALID_ARGUMENT, "not valid JSON");
+    EXPECT_FAIL(cldkit_upload(client, png, "[1]", NULL, NULL, out, error), CLDKIT_INVALID_ARGUMENT, "JSON object");
+    EXPECT_FAIL(cldkit_upload(client, png, "{}", NULL, NULL, NULL, error), CLDKIT_INVALID_ARGUMENT, "`out` is NULL");
+    EXPECT_FAIL(cldkit_upload_bytes(client, NULL, 3, NULL, "{}", NULL, NULL, out, error), CLDKIT_INVALID_ARGUMENT,
+                "`data` is NULL");
+    EXPECT_FAIL(cldkit_upload_bytes(client, PNG, 3, BAD_UTF8, "{}", NULL, NULL, out, error), CLDKIT_INVALID_ARGUMENT,
+                "filename");
+    /* The upload API's own refusal (a 400 from the server), with progress. */
+    p = new_log();
+    EXPECT_FAIL(cldkit_upload_bytes(client, (const uint8_t *)"not an image", 12, "fake.png", "{\"max_retries\":0}",
+                                    on_progress, &p, out, error),
+                CLDKIT_BAD_REQUEST, "\"http_status\":400");
+    CHECK(p.other_thread == 0);
+    /* error may be NULL. */
+    char *o = NULL;
+    CHECK(cldkit_upload(client, NULL, "{}", NULL, NULL, &o, NULL) == CLDKIT_INVALID_ARGUMENT && o == NULL);
+    free(png);
+}
+
+/* ---- Upload API calls --------------------------------------------------------- */
+
+static void test_upload_api(void) {
+    EXPECT_OK(cldkit_call_upload_api(client, "explicit", "{\"public_id\":\"c/path\"}",
+                                     "{\"type\":\"upload\",\"tags\":[\"c_explicit\"]}", out, error),
+              "\"public_id\":\"c/path\"", "\"c_explicit\"");
+    EXPECT_OK(cldkit_call_upload_api(client, "rename", "{\"from_public_id\":\"c/path2\",\"to_public_id\":\"c/renamed\"}",
+                                     "{}", out, error),
+              "\"public_id\":\"c/renamed\"");
+    EXPECT_OK(cldkit_call_upload_api(client, "add_tag", "{\"tag\":\"c_added\",\"public_ids\":[\"c/renamed\",\"c/bytes\"]}",
+                                     "{}", out, error),
+              "\"public_ids\":[\"c/renamed\",\"c/bytes\"]");
+    EXPECT_OK(cldkit_call_upload_api(client, "destroy", "{\"public_id\":\"c/renamed\"}", "null", out, error),
+              "\"result\":\"ok\"");
+    EXPECT_OK(cldkit_call_upload_api(client, "destroy", "{\"public_id\":\"c/renamed\"}", "[]", out, error),
+              "\"result\":\"not found\"");
+    EXPECT_FAIL(cldkit_call_upload_api(client, "rename", "{\"from_public_id\":\"c/none\",\"to_public_id\":\"c/x\"}",
+                                       "{}", out, error),
+                CLDKIT_NOT_FOUND, "\"http_status\":404", "\"request_id\":\"");
+    EXPECT_FAIL(cldkit_call_upload_api(client, "frobnicate", "{}", "{}", out, error), CLDKIT_INVALID_OPTION, "frobnicate");
+    EXPECT_FAIL(cldkit_call_upload_api(client, NULL, "{}", "{}", out, error), CLDKIT_INVALID_ARGUMENT, "method");
+    EXPECT_FAIL(cldkit_call_upload_api(client, "destroy", "3", "{}", out, error), CLDKIT_INVALID_ARGUMENT, "args_json");
+    EXPECT_FAIL(cldkit_call_upload_api(client, "destroy", "{}", NULL, out, error), CLDKIT_INVALID_ARGUMENT, "options_json");
+    EXPECT_FAIL(cldkit_call_upload_api(NULL, "destroy", "{}", "{}", out, error), CLDKIT_INVALID_ARGUMENT, "client");
+}
+
+/* ---- Admin API ---------------------------------------------------------------- */
+
+static void test_admin(void) {
+    EXPECT_OK(cldkit_admin(client, "ping", "{}", "{}", out, error), "\"status\":\"ok\"", "\"rate_limit_remaining\":");
+    EXPECT_OK(cldkit_admin(client, "usage", "null", "null", out, error), "{");
+    EXPECT_OK(cldkit_admin(client, "resource", "{\"public_id\":\"c/bytes\"}", "{}", out, error),
+              "\"public_id\":\"c/bytes\"", "\"c_added\"");
+    EXPECT_OK(cldkit_admin(client, "update", "{\"public_id\":\"c/bytes\"}", "{\"tags\":[\"c_updated\"]}", out, error),
+              "\"c_updated\"");
+    EXPECT_OK(cldkit_admin(client, "resources_by_tag", "{\"tag\":\"c_test\"}", "{\"max_results\":10}", out, error),
+              "\"resources\":[");
+    EXPECT_OK(cldkit_admin(client, "tags", "{}", "{}", out, error), "\"c_test\"");
+    EXPECT_OK(cldkit_admin(client, "root_folders", "{}", "{}", out, error), "\"folders\":[");
+    EXPECT_OK(cldkit_admin(client, "search", "{\"query\":{\"expression\":\"tags=c_test\",\"max_results\":2}}", "{}", out, error),
+              "\"total_count\":");
+
+    /* Pagination by hand: one resource per page. */
+    int pages = 0;
+    char cursor[512] = "";
+    for (;;) {
+        char opts[700], *out = NULL, *err = NULL;
+        if (*cursor) {
+            snprintf(opts, sizeof opts, "{\"max_results\":1,\"next_cursor\":\"%s\"}", cursor);
+        } else {
+            snprintf(opts, sizeof opts, "{\"max_results\":1}");
+        }
+        CldkitStatus st = cldkit_admin(client, "resources_by_tag", "{\"tag\":\"c_test\"}", opts, &out, &err);
+        CHECK(st == CLDKIT_OK);
+        if (st != CLDKIT_OK) {
+            cldkit_string_free(err);
+            break;
+        }
+        pages++;
+        const char *c = strstr(out, "\"next_cursor\":\"");
+        *cursor = 0;
+        if (c) {
+            c += strlen("\"next_cursor\":\"");
+            size_t n = strcspn(c, "\"");
+            if (n < sizeof cursor) {
+                memcpy(cursor, c, n);
+                cursor[n] = 0;
+            }
+        }
+        cldkit_string_free(out);
+        if (!*cursor || pages > 20) break;
+    }
+    CHECK(pages >= 2);
+
+    /* The same through cldkit_admin_pages. */
+    CldkitPages *it = NULL;
+    char *err = NULL;
+    CHECK(cldkit_admin_pages(client, "resources_by_tag", "{\"tag\":\"c_test\"}", "{\"max_results\":1}", &it, &err) == CLDKIT_OK);
+    CHECK(it != NULL && err == NULL);
+    int walked = 0;
+    for (;;) {
+        char *page = NULL;
+        CldkitStatus st = cldkit_pages_next(it, &page, &err);
+        CHECK(st == CLDKIT_OK && err == NULL);
+        if (st != CLDKIT_OK || page == NULL) break;
+        CHECK(strstr(page, "\"resources\":[{") != NULL);
+        cldkit_string_free(page);
+        walked++;
+    }
+    CHECK(walked == pages);
+    {
+        char *page = NULL;
+        CHECK(cldkit_pages_next(it, &page, NULL) == CLDKIT_OK && page == NULL);
+    }
+    cldkit_pages_free(it);
+    cldkit_pages_free(NULL);
+    /* A failing page ends the pages. */
+    it = NULL;
+    CHECK(cldkit_admin_pages(client, "subfolders", "{\"path\":\"no/such/folder\"}", "{}", &it, NULL) == CLDKIT_OK);
+    EXPECT_FAIL(cldkit_pages_next(it, out, error), CLDKIT_NOT_FOUND, "\"http_status\":404");
+    {
+        char *page = NULL;
+        CHECK(cldkit_pages_next(it, &page, NULL) == CLDKIT_OK && page == NULL);
+    }
+    cldkit_pages_free(it);
+
+    /* Error mapping. */
+    EXPECT_FAIL(cldkit_admin(client, "resource", "{\"public_id\":\"c/none\"}", "{}", out, error), CLDKIT_NOT_FOUND,
+                "\"http_status\":404", "\"request_id\":\"", "c/none");
+    EXPECT_FAIL(cldkit_admin(client, "resource", "{}", "{}", out, error), CLDKIT_INVALID_OPTION, "public_id");
+    EXPECT_FAIL(cldkit_admin(client, "frobnicate", "{}", "{}", out, error), CLDKIT_INVALID_OPTION, NULL);
+    EXPECT_FAIL(cldkit_admin(client, NULL, "{}", "{}", out, error), CLDKIT_INVALID_ARGUMENT, "name");
+    EXPECT_FAIL(cldkit_admin(client, "ping", BAD_UTF8, "{}", out, error), CLDKIT_INVALID_ARGUMENT, "UTF-8");
+    EXPECT_FAIL(cldkit_admin(client, "ping", "{}", "{\"timeout\":\"soon\"}", out, error), CLDKIT_INVALID_OPTION, "timeout");
+    EXPECT_FAIL(cldkit_admin(client, "ping", "{}", "{}", NULL, error), CLDKIT_INVALID_ARGUMENT, "out");
+    EXPECT_FAIL(cldkit_admin_pages(NULL, "tags", "{}", "{}", (CldkitPages **)out, error), CLDKIT_INVALID_ARGUMENT, "client");
+    EXPECT_FAIL(cldkit_admin_pages(client, "tags", "{", "{}", (CldkitPages **)out, error), CLDKIT_INVALID_ARGUMENT, "args_json");
+    EXPECT_FAIL(cldkit_admin_pages(client, "tags", "{}", "{}", NULL, error), CLDKIT_INVALID_ARGUMENT, "out");
+    EXPECT_FAIL(cldkit_pages_next(NULL, out, error), CLDKIT_INVALID_ARGUMENT, "pages");
+}
+
+/* A client with the wrong secret: 401, and neither secret appears in the error. */
+static void test_credentials(const char *url) {
+    /* cloudinary://key:SECRET@cloud?... */
+    const char *colon = strchr(url + strlen("cloudinary://"), ':');
+    const char *at = colon ? strchr(colon, '@') : NULL;
+    CHECK(colon && at);
+    if (!colon || !at) return;
+    char secret[128] = "";
+    size_t n = (size_t)(at - colon - 1);
+    if (n >= sizeof secret) n = sizeof secret - 1;
+    memcpy(secret, colon + 1, n);
+    secret[n] = 0;
+    char bad[1024];
+    snprintf(bad, sizeof bad, "%.*sWrongSecret0987%s", (int)(colon + 1 - url), url, at);
+    CldkitClient *wrong = NULL;
+    CHECK(cldkit_client_from_url(bad, &wrong, NULL) == CLDKIT_OK);
+    const char *calls[] = {"admin", "upload"};
+    for (int i = 0; i < 2; i++) {
+        char *out = NULL, *err = NULL;
+        CldkitStatus st = i == 0 ? cldkit_admin(wrong, "ping", "{}", "{}", &out, &err)
+                                 : cldkit_upload_bytes(wrong, PNG, sizeof PNG, "x.png", "{}", NULL, NULL, &out, &err);
+        CHECK(st == CLDKIT_AUTHORIZATION);
+        CHECK(out == NULL && err != NULL);
+        if (err) {
+            CHECK(strstr(err, "\"http_status\":401") != NULL);
+            if (strstr(err, "WrongSecret0987") || strstr(err, secret)) {
+                failures++;
+                fprintf(stderr, "%s: a secret appears in the error: %s\n", calls[i], err);
+            }
+        }
+        cldkit_string_free(out);
+        cldkit_string_free(err);
+    }
+    cldkit_client_free(wrong);
+}
+
+/* The emulator with --hourly-budget 2: the third Admin call is rate limited. */
+static void test_rate_limit(const char *url) {
+    CldkitClient *c = NULL;
+    CHECK(cldkit_client_from_url(url, &c, NULL) == CLDKIT_OK);
+    EXPECT_OK(cldkit_admin(c, "ping", "{}", "{\"max_retries\":0}", out, error), "\"rate_limit_allowed\":2");
+    EXPECT_OK(cldkit_admin(c, "ping", "{}", "{\"max_retries\":0}", out, error), "\"rate_limit_remaining\":0");
+    char *out = NULL, *err = NULL;
+    CldkitStatus st = cldkit_admin(c, "ping", "{}", "{\"max_retries\":0}", &out, &err);
+    CHECK(st == CLDKIT_RATE_LIMITED);
+    CHECK(err && strstr(err, "\"http_status\":420") && strstr(err, "\"reset_at\":1"));
+    CHECK(strcmp(cldkit_status_name(st), "rate_limited") == 0);
+    cldkit_string_free(out);
+    cldkit_string_free(err);
+    cldkit_client_free(c);
+}
+
+/* ---- threads and fork -------------------------------------------------------- */
+
+static void *pinger(void *arg) {
+    long bad = 0;
+    for (int i = 0; i < 5; i++) {
+        char *out = NULL, *err = NULL;
+        if (cldkit_admin(client, "ping", "{}", "{}", &out, &err) != CLDKIT_OK || !strstr(out, "\"ok\"")) bad++;
+        cldkit_string_free(out);
+        cldkit_string_free(err);
+        progress_log p = new_log();
+        if (cldkit_upload_bytes(client, PNG, sizeof PNG, "t.png", "{\"tags\":\"c_thread\"}", on_progress, &p, &out, &err) !=
+                CLDKIT_OK ||
+            p.other_thread != 0 || p.done != sizeof PNG)
+            bad++;
+        cldkit_string_free(out);
+        cldkit_string_free(err);
+    }
+    (void)arg;
+    return (void *)bad;
+}
+
+static void test_threads(void) {
+    pthread_t t[4];
+    for (int i = 0; i < 4; i++) CHECK(pthread_create(&t[i], NULL, pinger, NULL) == 0);
+    for (int i = 0; i < 4; i++) {
+        void *r = (void *)1;
+        CHECK(pthread_join(t[i], &r) == 0);
+        CHECK(r == NULL);
+    }
+}
+
+/* The parent has used the client (its runtime and connections exist); a forked
+ * child makes calls with the same handle, as a PHP-FPM worker does. The child reports
+ * through a pipe: under valgrind its exit code is 99 when it has leaks, and it has
+ * some by design (the runtime inherited from the parent is leaked, never dropped,
+ * since its threads do not exist in the child). run.sh checks the child's valgrind
+ * log for memory errors other than leaks. */
+static void test_fork(void) {
+    int fds[2];
+    CHECK(pipe(fds) == 0);
+    fflush(NULL);
+    pid_t pid = fork();
+    CHECK(pid >= 0);
+    if (pid == 0) {
+        int bad = 0;
+        char *out = NULL, *err = NULL;
+        if (cldkit_admin(client, "ping", "{}", "{}", &out, &err) != CLDKIT_OK) bad |= 1;
+        cldkit_string_free(out);
+        cldkit_string_free(err);
+        out = err = NULL;
+        progress_log p = new_log();
+        if (cldkit_upload_bytes(client, PNG, sizeof PNG, "f.png", "{\"public_id\":\"c/forked\"}", on_progress, &p, &out,
+                                &err) != CLDKIT_OK ||
+            !strstr(out, "\"c/forked\"") || p.done != sizeof PNG || p.other_thread)
+            bad |= 2;
+        if (bad) fprintf(stderr, "child: %d %s\n", bad, err ? err : "");
+        cldkit_string_free(out);
+        cldkit_string_free(err);
+        char verdict = bad ? 'F' : 'K';
+        if (write(fds[1], &verdict, 1) != 1) bad |= 4;
+        _exit(bad);
+    }
+    close(fds[1]);
+    char verdict = 0;
+    CHECK(read(fds[0], &verdict, 1) == 1);
+    CHECK(verdict == 'K');
+    close(fds[0]);
+    int status = -1;
+    CHECK(waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status) && (WEXITSTATUS(status) == 0 || WEXITSTATUS(status) == 99));
+    /* The parent still works, and sees the child's upload. */
+    EXPECT_OK(cldkit_admin(client, "resource", "{\"public_id\":\"c/forked\"}", "{}", out, error), "\"c/forked\"");
+}
+
+int main(int argc, char **argv) {
+    const char *url = getenv("CLDKIT_TEST_URL");
+    const char *limited = getenv("CLDKIT_TEST_URL_LIMITED");
+    if (!url || !limited || argc < 2) {
+        fprintf(stderr, "usage: CLDKIT_TEST_URL=... CLDKIT_TEST_URL_LIMITED=... %s <scratch dir>\n", argv[0]);
+        return 2;
+    }
+    scratch = argv[1];
+    char *err = NULL;
+    if (cldkit_client_from_url(url, &client, &err) != CLDKIT_OK) {
+        fprintf(stderr, "cannot create the client: %s\n", err ? err : "");
+        cldkit_string_free(err);
+        return 1;
+    }
+    CHECK(strcmp(cldkit_status_name(CLDKIT_NOT_FOUND), "not_found") == 0);
+    CHECK(strcmp(cldkit_status_name(CLDKIT_IO), "io") == 0);
+    CHECK(strcmp(cldkit_status_name(17), "unknown") == 0);
+
+    test_uploads();
+    test_upload_api();
+    test_admin();
+    test_credentials(url);
+    test_rate_limit(limited);
+    test_threads();
+    test_fork();
+
+    cldkit_client_free(client);
+    printf("%d checks, %d failures\n", checks, failures);
+    return failures == 0 ? 0 : 1;
+}
