@@ -9,8 +9,10 @@ use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyTuple};
 
+use crate::api;
 use crate::convert::{body_bytes, map_arg, map_to_py, options, seconds, to_py, to_value};
 use crate::errors::{check, guard, invalid_option};
+use crate::pages::PyPages;
 
 /// `major.minor` of the running Python, reported as the analytics `tech_version`.
 static PYTHON_VERSION: PyOnceLock<String> = PyOnceLock::new();
@@ -553,7 +555,7 @@ impl PyClient {
         public_ids: Option<&Bound<'py, PyAny>>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        self.tags(py, TagCommand::Add, Some(tag), public_ids, options)
+        self.tags_request(py, TagCommand::Add, Some(tag), public_ids, options)
     }
 
     /// The `tags` request removing `tag` from `public_ids`.
@@ -565,7 +567,7 @@ impl PyClient {
         public_ids: Option<&Bound<'py, PyAny>>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        self.tags(py, TagCommand::Remove, Some(tag), public_ids, options)
+        self.tags_request(py, TagCommand::Remove, Some(tag), public_ids, options)
     }
 
     /// The `tags` request replacing every tag of `public_ids` with `tag`.
@@ -577,7 +579,7 @@ impl PyClient {
         public_ids: Option<&Bound<'py, PyAny>>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        self.tags(py, TagCommand::Replace, Some(tag), public_ids, options)
+        self.tags_request(py, TagCommand::Replace, Some(tag), public_ids, options)
     }
 
     /// The `tags` request removing every tag of `public_ids`.
@@ -588,7 +590,7 @@ impl PyClient {
         public_ids: Option<&Bound<'py, PyAny>>,
         options: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyDict>> {
-        self.tags(py, TagCommand::RemoveAll, None, public_ids, options)
+        self.tags_request(py, TagCommand::RemoveAll, None, public_ids, options)
     }
 
     /// The `context` request adding `context` (a dict or an encoded string).
@@ -901,10 +903,538 @@ impl PyClient {
             Ok(d)
         })
     }
+
+    // ----- uploads and the Upload API (HTTP) -----
+
+    /// Uploads `file` and returns Cloudinary's answer as a `dict` (with `request_id`).
+    ///
+    /// `file` is a local path (`str` or `os.PathLike`, streamed from disk), a remote
+    /// URL or data URI (`str`, fetched by Cloudinary), `bytes`/`bytearray`/`memoryview`,
+    /// or a binary file-like object (read block by block). Above `chunk_size` bytes
+    /// (default 20 MB) the upload goes in chunks, `parallel` at a time for files.
+    /// `progress(bytes_done, total_or_None)` is called as bytes are sent;
+    /// `checkpoint(token)` after every confirmed chunk with a resume token (JSON) that
+    /// `resume=` accepts; `resume_file` keeps that token in a file. Options are the
+    /// SDK's upload parameters (`public_id`, `tags`, `folder`, `resource_type`,
+    /// `upload_preset` with `unsigned=True`, `timeout`, ...). The GIL is released
+    /// while the upload runs.
+    #[pyo3(signature = (file, *, chunk_size = None, parallel = None, progress = None, resume = None, checkpoint = None, resume_file = None, **options))]
+    #[allow(clippy::too_many_arguments)]
+    fn upload<'py>(
+        &self,
+        py: Python<'py>,
+        file: &Bound<'py, PyAny>,
+        chunk_size: Option<i64>,
+        parallel: Option<i64>,
+        progress: Option<&Bound<'py, PyAny>>,
+        resume: Option<&str>,
+        checkpoint: Option<&Bound<'py, PyAny>>,
+        resume_file: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let transfer = api::TransferArgs {
+                chunk_size: api::chunk_size(py, chunk_size)?,
+                parallel: api::parallel(py, parallel)?,
+                progress,
+                resume,
+                checkpoint,
+                resume_file,
+            };
+            let opts = crate::convert::options(options)?;
+            api::upload(&self.inner, file, &transfer, opts)
+        })
+    }
+
+    /// `upload` in a worker thread, for asyncio: `await client.upload_async(...)`.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, file, *, chunk_size=None, parallel=None, progress=None, resume=None, checkpoint=None, resume_file=None, **options)")]
+    fn upload_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        aio(slf, "upload", args, kwargs)
+    }
+
+    /// Sends any Upload API call by its SDK name (`upload`, `explicit`, `destroy`,
+    /// `rename`, `add_tag`, `text`, `create_archive`, ...), its positional arguments
+    /// by name in `args` (`{"public_id": ...}`), and returns the answer as a `dict`.
+    #[pyo3(signature = (method, args = None, **options))]
+    fn call_upload_api<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        args: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let a = map_arg(args, "args")?;
+            let opts = crate::convert::options(options)?;
+            api::upload_call(py, &self.inner, method, a, opts)
+        })
+    }
+
+    /// `call_upload_api` in a worker thread, for asyncio.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, method, args=None, **options)")]
+    fn call_upload_api_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        aio(slf, "call_upload_api", args, kwargs)
+    }
+
+    /// Updates an uploaded asset (the `explicit` call: eager transformations, tags,
+    /// context, ...).
+    #[pyo3(signature = (public_id, **options))]
+    fn explicit<'py>(
+        &self,
+        py: Python<'py>,
+        public_id: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.upload_named(py, "explicit", &[("public_id", Some(public_id))], options)
+    }
+
+    /// Deletes an asset (the `destroy` call).
+    #[pyo3(signature = (public_id, **options))]
+    fn destroy<'py>(
+        &self,
+        py: Python<'py>,
+        public_id: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.upload_named(py, "destroy", &[("public_id", Some(public_id))], options)
+    }
+
+    /// Renames an asset.
+    #[pyo3(signature = (from_public_id, to_public_id, **options))]
+    fn rename<'py>(
+        &self,
+        py: Python<'py>,
+        from_public_id: &Bound<'py, PyAny>,
+        to_public_id: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let args = [
+            ("from_public_id", Some(from_public_id)),
+            ("to_public_id", Some(to_public_id)),
+        ];
+        self.upload_named(py, "rename", &args, options)
+    }
+
+    /// Adds `tag` to `public_ids`.
+    #[pyo3(signature = (tag, public_ids = None, **options))]
+    fn add_tag<'py>(
+        &self,
+        py: Python<'py>,
+        tag: &Bound<'py, PyAny>,
+        public_ids: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let args = [("tag", Some(tag)), ("public_ids", public_ids)];
+        self.upload_named(py, "add_tag", &args, options)
+    }
+
+    /// Removes `tag` from `public_ids`.
+    #[pyo3(signature = (tag, public_ids = None, **options))]
+    fn remove_tag<'py>(
+        &self,
+        py: Python<'py>,
+        tag: &Bound<'py, PyAny>,
+        public_ids: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let args = [("tag", Some(tag)), ("public_ids", public_ids)];
+        self.upload_named(py, "remove_tag", &args, options)
+    }
+
+    /// Replaces every tag of `public_ids` with `tag`.
+    #[pyo3(signature = (tag, public_ids = None, **options))]
+    fn replace_tag<'py>(
+        &self,
+        py: Python<'py>,
+        tag: &Bound<'py, PyAny>,
+        public_ids: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let args = [("tag", Some(tag)), ("public_ids", public_ids)];
+        self.upload_named(py, "replace_tag", &args, options)
+    }
+
+    /// Removes every tag of `public_ids`.
+    #[pyo3(signature = (public_ids = None, **options))]
+    fn remove_all_tags<'py>(
+        &self,
+        py: Python<'py>,
+        public_ids: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.upload_named(
+            py,
+            "remove_all_tags",
+            &[("public_ids", public_ids)],
+            options,
+        )
+    }
+
+    /// Adds `context` (a dict or an encoded string) to `public_ids`.
+    #[pyo3(signature = (context, public_ids = None, **options))]
+    fn add_context<'py>(
+        &self,
+        py: Python<'py>,
+        context: &Bound<'py, PyAny>,
+        public_ids: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let args = [("context", Some(context)), ("public_ids", public_ids)];
+        self.upload_named(py, "add_context", &args, options)
+    }
+
+    /// Removes all context of `public_ids`.
+    #[pyo3(signature = (public_ids = None, **options))]
+    fn remove_all_context<'py>(
+        &self,
+        py: Python<'py>,
+        public_ids: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.upload_named(
+            py,
+            "remove_all_context",
+            &[("public_ids", public_ids)],
+            options,
+        )
+    }
+
+    /// Sets structured metadata on `public_ids`.
+    #[pyo3(signature = (metadata, public_ids = None, **options))]
+    fn update_metadata<'py>(
+        &self,
+        py: Python<'py>,
+        metadata: &Bound<'py, PyAny>,
+        public_ids: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let args = [("metadata", Some(metadata)), ("public_ids", public_ids)];
+        self.upload_named(py, "update_metadata", &args, options)
+    }
+
+    // ----- the Admin API (HTTP) -----
+
+    /// Calls the Admin API `name` (see `ADMIN_CALLS`), its positional arguments by
+    /// name in `args` (`{"public_id": ...}`, `{"path": ...}`), and returns the answer
+    /// as a `dict` (with `request_id` and the `rate_limit_*` fields).
+    #[pyo3(signature = (name, args = None, **options))]
+    fn admin<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        args: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let a = map_arg(args, "args")?;
+            let opts = crate::convert::options(options)?;
+            api::admin(py, &self.inner, name, a, opts)
+        })
+    }
+
+    /// `admin` in a worker thread, for asyncio.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, name, args=None, **options)")]
+    fn admin_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        aio(slf, "admin", args, kwargs)
+    }
+
+    /// The pages of an Admin list call (`resources`, `tags`, `search`, ...), following
+    /// `next_cursor`: iterate it, or `async for` it.
+    #[pyo3(signature = (name, args = None, **options))]
+    fn pages(
+        &self,
+        py: Python<'_>,
+        name: &str,
+        args: Option<&Bound<'_, PyAny>>,
+        options: Option<&Bound<'_, PyDict>>,
+    ) -> PyResult<PyPages> {
+        guard(py, || {
+            let a = map_arg(args, "args")?;
+            let opts = crate::convert::options(options)?;
+            Ok(PyPages::new(self.inner.pages(name, &a, &opts)))
+        })
+    }
+
+    /// Tests the connection and the credentials.
+    #[pyo3(signature = (**options))]
+    fn ping<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "ping", &[], options)
+    }
+
+    /// The account's usage (`date=` for a past day).
+    #[pyo3(signature = (**options))]
+    fn usage<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "usage", &[], options)
+    }
+
+    /// One page of assets (`resource_type`, `type`, `prefix`, `max_results`,
+    /// `next_cursor`, ...).
+    #[pyo3(signature = (**options))]
+    fn resources<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "resources", &[], options)
+    }
+
+    /// The details of one asset.
+    #[pyo3(signature = (public_id, **options))]
+    fn resource<'py>(
+        &self,
+        py: Python<'py>,
+        public_id: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "resource", &[("public_id", Some(public_id))], options)
+    }
+
+    /// Updates one asset (tags, context, metadata, moderation, ...).
+    #[pyo3(signature = (public_id, **options))]
+    fn update<'py>(
+        &self,
+        py: Python<'py>,
+        public_id: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "update", &[("public_id", Some(public_id))], options)
+    }
+
+    /// Deletes assets by public id.
+    #[pyo3(signature = (public_ids, **options))]
+    fn delete_resources<'py>(
+        &self,
+        py: Python<'py>,
+        public_ids: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let args = [("public_ids", Some(public_ids))];
+        self.admin_named(py, "delete_resources", &args, options)
+    }
+
+    /// One page of the tags in use (`prefix`, `max_results`, `next_cursor`).
+    #[pyo3(signature = (**options))]
+    fn tags<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "tags", &[], options)
+    }
+
+    /// The root folders.
+    #[pyo3(signature = (**options))]
+    fn root_folders<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "root_folders", &[], options)
+    }
+
+    /// The subfolders of `path`.
+    #[pyo3(signature = (path, **options))]
+    fn subfolders<'py>(
+        &self,
+        py: Python<'py>,
+        path: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "subfolders", &[("path", Some(path))], options)
+    }
+
+    /// Creates the folder `path`.
+    #[pyo3(signature = (path, **options))]
+    fn create_folder<'py>(
+        &self,
+        py: Python<'py>,
+        path: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "create_folder", &[("path", Some(path))], options)
+    }
+
+    /// Deletes the (empty) folder `path`.
+    #[pyo3(signature = (path, **options))]
+    fn delete_folder<'py>(
+        &self,
+        py: Python<'py>,
+        path: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "delete_folder", &[("path", Some(path))], options)
+    }
+
+    /// One page of the upload presets.
+    #[pyo3(signature = (**options))]
+    fn upload_presets<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "upload_presets", &[], options)
+    }
+
+    /// One upload preset.
+    #[pyo3(signature = (name, **options))]
+    fn upload_preset<'py>(
+        &self,
+        py: Python<'py>,
+        name: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "upload_preset", &[("name", Some(name))], options)
+    }
+
+    /// Creates an upload preset (`name`, `unsigned`, and upload parameters).
+    #[pyo3(signature = (**options))]
+    fn create_upload_preset<'py>(
+        &self,
+        py: Python<'py>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "create_upload_preset", &[], options)
+    }
+
+    /// Updates the upload preset `name`.
+    #[pyo3(signature = (name, **options))]
+    fn update_upload_preset<'py>(
+        &self,
+        py: Python<'py>,
+        name: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "update_upload_preset", &[("name", Some(name))], options)
+    }
+
+    /// Deletes the upload preset `name`.
+    #[pyo3(signature = (name, **options))]
+    fn delete_upload_preset<'py>(
+        &self,
+        py: Python<'py>,
+        name: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "delete_upload_preset", &[("name", Some(name))], options)
+    }
+
+    /// Searches assets: `expression`, and `sort_by` (`[{"public_id": "desc"}]`),
+    /// `max_results`, `next_cursor`, `aggregate`, `with_field`, `fields`. For every
+    /// page use `pages("search", expression=...)`.
+    #[pyo3(signature = (expression = None, **options))]
+    fn search<'py>(
+        &self,
+        py: Python<'py>,
+        expression: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "search", &[("expression", expression)], options)
+    }
+
+    /// `search` in a worker thread, for asyncio.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, expression=None, **options)")]
+    fn search_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        aio(slf, "search", args, kwargs)
+    }
+
+    /// Searches folders (same parameters as `search`).
+    #[pyo3(signature = (expression = None, **options))]
+    fn search_folders<'py>(
+        &self,
+        py: Python<'py>,
+        expression: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        self.admin_named(py, "search_folders", &[("expression", expression)], options)
+    }
 }
 
+/// Positional arguments of a named call, by name (absent ones left out).
+fn named_args(args: &[(&str, Option<&Bound<'_, PyAny>>)]) -> PyResult<Map> {
+    let mut m = Map::with_capacity(args.len());
+    for (name, value) in args {
+        if let Some(v) = value.filter(|v| !v.is_none()) {
+            m.insert(*name, to_value(v, name)?);
+        }
+    }
+    Ok(m)
+}
+
+/// Calls the method `name` of `slf` in a worker thread: a coroutine for asyncio.
+fn aio<'py>(
+    slf: &Bound<'py, PyClient>,
+    name: &str,
+    args: &Bound<'py, PyTuple>,
+    kwargs: Option<&Bound<'py, PyDict>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = slf.py();
+    let helper = TO_THREAD.get_or_try_init(py, || {
+        Ok::<_, PyErr>(py.import("cldkit._aio")?.getattr("to_thread")?.unbind())
+    })?;
+    let mut all = vec![slf.getattr(name)?];
+    all.extend(args.iter());
+    helper.bind(py).call(PyTuple::new(py, all)?, kwargs)
+}
+
+/// `cldkit._aio.to_thread`, imported on first use.
+static TO_THREAD: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
+
 impl PyClient {
-    fn tags<'py>(
+    /// An Upload API call by name with its positional arguments.
+    fn upload_named<'py>(
+        &self,
+        py: Python<'py>,
+        method: &str,
+        args: &[(&str, Option<&Bound<'py, PyAny>>)],
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let a = named_args(args)?;
+            let opts = crate::convert::options(options)?;
+            api::upload_call(py, &self.inner, method, a, opts)
+        })
+    }
+
+    /// An Admin API call by name with its positional arguments.
+    fn admin_named<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        args: &[(&str, Option<&Bound<'py, PyAny>>)],
+        options: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let a = named_args(args)?;
+            let opts = crate::convert::options(options)?;
+            api::admin(py, &self.inner, name, a, opts)
+        })
+    }
+
+    fn tags_request<'py>(
         &self,
         py: Python<'py>,
         command: TagCommand,

@@ -1,12 +1,15 @@
 //! The exception hierarchy and the mapping from core errors (and panics) to it.
 //!
 //! Every failure the core reports becomes a `cldkit.Error` subclass chosen by its
-//! [`ErrorKind`], carrying `kind`, `code`, `option` and `message` attributes. A panic
+//! [`ErrorKind`], carrying `kind`, `code`, `option` and `message` attributes; errors
+//! of HTTP calls are `cldkit.HttpError` subclasses, one per code, which add
+//! `status`, `request_id`, `reset_at`, `attempts` and `resume_token`. A panic
 //! inside the engine is caught at the boundary ([`guard`]) and raised as a plain
 //! `cldkit.Error` with code `internal`, never as PyO3's `PanicException`.
 
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
+use cldkit::api::ApiError;
 use cldkit::ErrorKind;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
@@ -40,7 +43,73 @@ create_exception!(
     cldkit,
     HttpError,
     Error,
-    "An HTTP call failed (reserved: the engine makes no HTTP calls yet)."
+    "An Upload or Admin API call failed.\n\nBesides `kind`, `code`, `option` and `message`: `status` (the HTTP status, or None when the server never answered), `request_id` (the `X-Request-Id`, for Cloudinary support), `reset_at` (when rate limited: Unix seconds the limit resets, if known), `attempts` (how many attempts were made) and `resume_token` (a failed chunked upload: the JSON token that continues it, else None). Each `code` has its own subclass."
+);
+create_exception!(
+    cldkit,
+    BadRequestError,
+    HttpError,
+    "HTTP 400 (`code` \"bad_request\"): the API rejected the request."
+);
+create_exception!(
+    cldkit,
+    AuthorizationError,
+    HttpError,
+    "HTTP 401 (`code` \"authorization\"): missing or wrong credentials, invalid signature."
+);
+create_exception!(
+    cldkit,
+    NotAllowedError,
+    HttpError,
+    "HTTP 403 (`code` \"not_allowed\"): valid credentials without permission."
+);
+create_exception!(
+    cldkit,
+    NotFoundError,
+    HttpError,
+    "HTTP 404 (`code` \"not_found\"): no such resource."
+);
+create_exception!(
+    cldkit,
+    AlreadyExistsError,
+    HttpError,
+    "HTTP 409 (`code` \"already_exists\"): the resource already exists."
+);
+create_exception!(
+    cldkit,
+    RateLimitedError,
+    HttpError,
+    "HTTP 420 or 429 (`code` \"rate_limited\"): see `reset_at`."
+);
+create_exception!(
+    cldkit,
+    ServerError,
+    HttpError,
+    "HTTP 5xx (`code` \"server_error\"): the server failed."
+);
+create_exception!(
+    cldkit,
+    RequestTimeoutError,
+    HttpError,
+    "`code` \"timeout\": a connect, read or total timeout fired."
+);
+create_exception!(
+    cldkit,
+    NetworkError,
+    HttpError,
+    "`code` \"network\": the connection failed or was reset, or the proxy refused."
+);
+create_exception!(
+    cldkit,
+    ResponseError,
+    HttpError,
+    "`code` \"response\": another status, or a body that is not the JSON the API returns."
+);
+create_exception!(
+    cldkit,
+    SourceError,
+    HttpError,
+    "`code` \"io\": the file or stream to upload could not be read (a Python exception raised by a file-like object is the `__cause__`)."
 );
 
 /// Builds an exception of class `E` with the cldkit attributes set.
@@ -74,7 +143,79 @@ pub fn core_error(py: Python<'_>, e: &cldkit::Error) -> PyErr {
         ErrorKind::Signature => {
             build::<SignatureError>(py, "Signature", e.code(), option, message, display)
         }
+        k if k.is_api() => api_error(py, e, None),
         _ => build::<Error>(py, "Other", e.code(), option, message, display),
+    }
+}
+
+/// The `kind` attribute of an API error: the core's category name.
+fn api_kind_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::BadRequest => "BadRequest",
+        ErrorKind::Authorization => "Authorization",
+        ErrorKind::NotAllowed => "NotAllowed",
+        ErrorKind::NotFound => "NotFound",
+        ErrorKind::AlreadyExists => "AlreadyExists",
+        ErrorKind::RateLimited => "RateLimited",
+        ErrorKind::Server => "Server",
+        ErrorKind::Timeout => "Timeout",
+        ErrorKind::Network => "Network",
+        ErrorKind::Response => "Response",
+        ErrorKind::Io => "Io",
+        _ => "Other",
+    }
+}
+
+/// An `HttpError` subclass for an API error of the core, with `status`,
+/// `request_id`, `reset_at`, `attempts` and `resume_token` set from `api` when the
+/// call's own error is at hand.
+fn api_error(py: Python<'_>, e: &cldkit::Error, api: Option<&ApiError>) -> PyErr {
+    let kind = e.kind();
+    let name = api_kind_name(kind);
+    let (code, option, message, display) = (e.code(), e.option(), e.message(), e.to_string());
+    let err = match kind {
+        ErrorKind::BadRequest => build::<BadRequestError>(py, name, code, option, message, display),
+        ErrorKind::Authorization => {
+            build::<AuthorizationError>(py, name, code, option, message, display)
+        }
+        ErrorKind::NotAllowed => build::<NotAllowedError>(py, name, code, option, message, display),
+        ErrorKind::NotFound => build::<NotFoundError>(py, name, code, option, message, display),
+        ErrorKind::AlreadyExists => {
+            build::<AlreadyExistsError>(py, name, code, option, message, display)
+        }
+        ErrorKind::RateLimited => {
+            build::<RateLimitedError>(py, name, code, option, message, display)
+        }
+        ErrorKind::Server => build::<ServerError>(py, name, code, option, message, display),
+        ErrorKind::Timeout => {
+            build::<RequestTimeoutError>(py, name, code, option, message, display)
+        }
+        ErrorKind::Network => build::<NetworkError>(py, name, code, option, message, display),
+        ErrorKind::Response => build::<ResponseError>(py, name, code, option, message, display),
+        ErrorKind::Io => build::<SourceError>(py, name, code, option, message, display),
+        _ => build::<HttpError>(py, name, code, option, message, display),
+    };
+    let value = err.value(py);
+    let _ = value.setattr("status", e.status());
+    let _ = value.setattr("request_id", e.request_id());
+    let _ = value.setattr("reset_at", e.reset_at());
+    let _ = value.setattr("attempts", api.map_or(1, ApiError::attempts));
+    let _ = value.setattr(
+        "resume_token",
+        api.and_then(ApiError::resume_token).map(|t| t.to_json()),
+    );
+    err
+}
+
+/// The Python exception for the error of an HTTP call: an `HttpError` subclass for
+/// API failures, an `InvalidOptionError`/`ConfigError` for a call refused before
+/// sending.
+pub fn http_error(py: Python<'_>, e: &ApiError) -> PyErr {
+    let core = cldkit::Error::from(e.clone());
+    if core.kind().is_api() {
+        api_error(py, &core, Some(e))
+    } else {
+        core_error(py, &core)
     }
 }
 
@@ -128,5 +269,16 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("ConfigError", py.get_type::<ConfigError>())?;
     m.add("SignatureError", py.get_type::<SignatureError>())?;
     m.add("HttpError", py.get_type::<HttpError>())?;
+    m.add("BadRequestError", py.get_type::<BadRequestError>())?;
+    m.add("AuthorizationError", py.get_type::<AuthorizationError>())?;
+    m.add("NotAllowedError", py.get_type::<NotAllowedError>())?;
+    m.add("NotFoundError", py.get_type::<NotFoundError>())?;
+    m.add("AlreadyExistsError", py.get_type::<AlreadyExistsError>())?;
+    m.add("RateLimitedError", py.get_type::<RateLimitedError>())?;
+    m.add("ServerError", py.get_type::<ServerError>())?;
+    m.add("RequestTimeoutError", py.get_type::<RequestTimeoutError>())?;
+    m.add("NetworkError", py.get_type::<NetworkError>())?;
+    m.add("ResponseError", py.get_type::<ResponseError>())?;
+    m.add("SourceError", py.get_type::<SourceError>())?;
     Ok(())
 }

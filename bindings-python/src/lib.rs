@@ -3,12 +3,16 @@
 //! This crate only converts: Python values to the core's [`cldkit::Value`] and back
 //! ([`convert`]), core errors and panics to the `cldkit.Error` hierarchy
 //! ([`errors`]), and each core capability to a `Client` method ([`client`]) or a
-//! module function ([`functions`]). The pure-Python package `cldkit` re-exports it.
+//! module function ([`functions`]); uploads and API calls ([`api`], [`source`],
+//! [`pages`]) run with the GIL released. The pure-Python package `cldkit` re-exports it.
 
+mod api;
 mod client;
 mod convert;
 mod errors;
 mod functions;
+mod pages;
+mod source;
 
 use pyo3::prelude::*;
 
@@ -18,6 +22,11 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("USER_AGENT", cldkit::analytics::USER_AGENT)?;
     m.add_class::<client::PyClient>()?;
+    m.add_class::<pages::PyPages>()?;
+    m.add(
+        "ADMIN_CALLS",
+        pyo3::types::PyTuple::new(m.py(), cldkit::api::ADMIN_CALLS)?,
+    )?;
     errors::register(m)?;
     functions::register(m)?;
     Ok(())

@@ -1,6 +1,7 @@
 """cldkit: Cloudinary URLs, signatures, upload requests, download URLs, webhook
-verification and HTML tags, computed by one Rust engine and byte-identical to the
-official SDKs (pycloudinary 1.46.3 in the ``"python"`` profile).
+verification, HTML tags, uploads and the Admin API, computed by one Rust engine and
+byte-identical to the official SDKs (pycloudinary 1.46.3 in the ``"python"``
+profile).
 
 >>> import cldkit
 >>> client = cldkit.Client(cloud_name="demo", api_key="1234", api_secret="abcd")
@@ -8,20 +9,36 @@ official SDKs (pycloudinary 1.46.3 in the ``"python"`` profile).
 'https://res.cloudinary.com/demo/image/upload/c_fill,h_200,w_300/sample.jpg'
 
 Everything hangs off :class:`Client`; options are the snake_case keywords the
-official SDKs take, results are ``str``, ``bool`` and ``dict``. Errors are
-:class:`Error` subclasses carrying the engine's ``kind``, ``code``, ``option`` and
-``message``. For drop-in replacements of pycloudinary's helper functions see
-:mod:`cldkit.compat`.
+official SDKs take, results are ``str``, ``bool`` and ``dict``. Uploads and API calls
+(``upload``, ``call_upload_api``, ``admin`` and the named calls) release the GIL while
+they run; ``*_async`` variants await them from asyncio. Errors are :class:`Error`
+subclasses carrying the engine's ``kind``, ``code``, ``option`` and ``message``;
+failed API calls raise :class:`HttpError` subclasses (one per ``code``) that add
+``status``, ``request_id`` and ``reset_at``. For drop-in replacements of
+pycloudinary's helper functions see :mod:`cldkit.compat`.
 """
 
 from cldkit._native import (
+    ADMIN_CALLS,
     USER_AGENT,
+    AlreadyExistsError,
+    AuthorizationError,
+    BadRequestError,
     Client,
     ConfigError,
     Error,
     HttpError,
     InvalidOptionError,
+    NetworkError,
+    NotAllowedError,
+    NotFoundError,
+    Pages,
+    RateLimitedError,
+    RequestTimeoutError,
+    ResponseError,
+    ServerError,
     SignatureError,
+    SourceError,
     __version__,
     api_sign_request,
     parse_account_url,
@@ -30,13 +47,26 @@ from cldkit._native import (
 )
 
 __all__ = [
+    "ADMIN_CALLS",
     "USER_AGENT",
+    "AlreadyExistsError",
+    "AuthorizationError",
+    "BadRequestError",
     "Client",
     "ConfigError",
     "Error",
     "HttpError",
     "InvalidOptionError",
+    "NetworkError",
+    "NotAllowedError",
+    "NotFoundError",
+    "Pages",
+    "RateLimitedError",
+    "RequestTimeoutError",
+    "ResponseError",
+    "ServerError",
     "SignatureError",
+    "SourceError",
     "__version__",
     "api_sign_request",
     "parse_account_url",

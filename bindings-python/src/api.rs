@@ -1,0 +1,177 @@
+//! Uploads and Upload/Admin API calls: Python arguments to the core's blocking calls
+//! (run with the GIL released) and their answers back to `dict`s.
+//!
+//! Callbacks (`progress`, `checkpoint`) are called from the thread driving the
+//! upload with the GIL taken for the call; an exception they raise is reported
+//! through `sys.unraisablehook` and does not stop the upload.
+
+use std::sync::Arc;
+
+use cldkit::api::{ApiError, ApiResponse, ResumeToken, UploadSettings};
+use cldkit::{Client, Map};
+use pyo3::prelude::*;
+use pyo3::types::PyString;
+
+use crate::convert::{text, to_py};
+use crate::errors::{http_error, invalid_option};
+use crate::source::{to_source, ReadFailure};
+
+/// The keyword arguments of `Client.upload` that steer the transfer (everything else
+/// is an upload option).
+pub struct TransferArgs<'a, 'py> {
+    /// Chunk size in bytes.
+    pub chunk_size: Option<u64>,
+    /// Chunks in flight at once (files only).
+    pub parallel: Option<usize>,
+    /// `progress(bytes_done, total_or_None)`.
+    pub progress: Option<&'a Bound<'py, PyAny>>,
+    /// A resume token (its JSON text) continuing an interrupted chunked upload.
+    pub resume: Option<&'a str>,
+    /// `checkpoint(token_json)` after every confirmed chunk.
+    pub checkpoint: Option<&'a Bound<'py, PyAny>>,
+    /// A file the resume token is kept in (`str` or `os.PathLike`).
+    pub resume_file: Option<&'a Bound<'py, PyAny>>,
+}
+
+/// Reports an exception raised by a callback through `sys.unraisablehook`.
+fn report(py: Python<'_>, f: &Py<PyAny>, r: PyResult<Bound<'_, PyAny>>) {
+    if let Err(e) = r {
+        e.write_unraisable(py, Some(f.bind(py)));
+    }
+}
+
+fn callable(obj: &Bound<'_, PyAny>, name: &str) -> PyResult<Option<Py<PyAny>>> {
+    if obj.is_none() {
+        return Ok(None);
+    }
+    if !obj.is_callable() {
+        return Err(invalid_option(obj.py(), name, "expected a callable"));
+    }
+    Ok(Some(obj.clone().unbind()))
+}
+
+/// The core's [`UploadSettings`] for these arguments.
+fn settings(py: Python<'_>, t: &TransferArgs<'_, '_>) -> PyResult<UploadSettings> {
+    let mut s = UploadSettings {
+        chunk_size: t.chunk_size,
+        parallel: t.parallel.unwrap_or(0),
+        ..UploadSettings::default()
+    };
+    if let Some(cb) = t
+        .progress
+        .map(|p| callable(p, "progress"))
+        .transpose()?
+        .flatten()
+    {
+        s.progress = Some(Arc::new(move |done: u64, total: Option<u64>| {
+            Python::attach(|py| report(py, &cb, cb.bind(py).call1((done, total))));
+        }));
+    }
+    if let Some(cb) = t
+        .checkpoint
+        .map(|p| callable(p, "checkpoint"))
+        .transpose()?
+        .flatten()
+    {
+        s.checkpoint = Some(Arc::new(move |token: &ResumeToken| {
+            let json = token.to_json();
+            Python::attach(|py| report(py, &cb, cb.bind(py).call1((json,))));
+        }));
+    }
+    if let Some(r) = t.resume {
+        s.resume = Some(ResumeToken::from_json(r).map_err(|e| http_error(py, &e))?);
+    }
+    if let Some(f) = t.resume_file.filter(|f| !f.is_none()) {
+        let path = py.import("os")?.call_method1("fspath", (f,))?;
+        match path.cast::<PyString>() {
+            Ok(p) => s.resume_file = Some(text(p)?.into()),
+            Err(_) => return Err(invalid_option(py, "resume_file", "expected a str path")),
+        }
+    }
+    Ok(s)
+}
+
+/// An answer as Python: the body (a `dict`) with `request_id` and the rate-limit
+/// fields merged in, as pycloudinary returns it.
+fn answer<'py>(py: Python<'py>, r: ApiResponse) -> PyResult<Bound<'py, PyAny>> {
+    to_py(py, &r.into_value())
+}
+
+/// The result of a blocking call as Python.
+pub fn finish<'py>(
+    py: Python<'py>,
+    r: Result<ApiResponse, ApiError>,
+) -> PyResult<Bound<'py, PyAny>> {
+    match r {
+        Ok(resp) => answer(py, resp),
+        Err(e) => Err(http_error(py, &e)),
+    }
+}
+
+/// `Client.upload`: converts, uploads with the GIL released, converts back.
+pub fn upload<'py>(
+    client: &Client,
+    file: &Bound<'py, PyAny>,
+    transfer: &TransferArgs<'_, 'py>,
+    options: Map,
+) -> PyResult<Bound<'py, PyAny>> {
+    let py = file.py();
+    let failure = ReadFailure::default();
+    let source = to_source(file, &failure)?;
+    let settings = settings(py, transfer)?;
+    let r = py.detach(|| client.upload_blocking(source, &options, &settings));
+    let out = finish(py, r);
+    match (out, failure.take()) {
+        (Err(e), Some(cause)) => {
+            e.set_cause(py, Some(cause));
+            Err(e)
+        }
+        (out, _) => out,
+    }
+}
+
+/// `Client.call_upload_api`: any Upload API call by its SDK name.
+pub fn upload_call<'py>(
+    py: Python<'py>,
+    client: &Client,
+    method: &str,
+    args: Map,
+    options: Map,
+) -> PyResult<Bound<'py, PyAny>> {
+    let r = py.detach(|| client.call_upload_api_blocking(method, &args, &options));
+    finish(py, r)
+}
+
+/// `Client.admin`: any Admin API call by its SDK name.
+pub fn admin<'py>(
+    py: Python<'py>,
+    client: &Client,
+    name: &str,
+    args: Map,
+    options: Map,
+) -> PyResult<Bound<'py, PyAny>> {
+    let r = py.detach(|| client.admin_blocking(name, &args, &options));
+    finish(py, r)
+}
+
+/// A chunk size given in Python (a positive int).
+pub fn chunk_size(py: Python<'_>, v: Option<i64>) -> PyResult<Option<u64>> {
+    match v {
+        None => Ok(None),
+        Some(n) if n > 0 => Ok(Some(n as u64)),
+        Some(_) => Err(invalid_option(
+            py,
+            "chunk_size",
+            "expected a positive number of bytes",
+        )),
+    }
+}
+
+/// A parallelism given in Python (a positive int).
+pub fn parallel(py: Python<'_>, v: Option<i64>) -> PyResult<Option<usize>> {
+    match v {
+        None => Ok(None),
+        Some(n) if n > 0 => Ok(Some(n as usize)),
+        Some(_) => Err(invalid_option(py, "parallel", "expected a positive number")),
+    }
+}
