@@ -225,12 +225,30 @@ pub(crate) struct Request {
 /// Size of the reads that feed a file part.
 const READ_BUF: usize = 1 << 20;
 
+/// The bytes one attempt has counted into the progress, and whether it may still
+/// count: a failed attempt is closed (its bytes taken back) under the same lock, so a
+/// body chunk the HTTP stack pulls after the failure cannot be counted twice.
+#[derive(Default)]
+pub(crate) struct AttemptCount {
+    closed: bool,
+    sent: u64,
+}
+
+/// Counts `n` bytes of an attempt into `progress`, unless the attempt was closed.
+fn count_bytes(progress: &Progress, attempt: &Mutex<AttemptCount>, n: u64) {
+    let mut a = attempt.lock().unwrap_or_else(|p| p.into_inner());
+    if !a.closed {
+        a.sent += n;
+        progress.add(n);
+    }
+}
+
 /// The stream of `len` bytes of `path` from `start`, counting into `progress`.
 fn file_stream(
     path: Arc<PathBuf>,
     start: u64,
     len: u64,
-    progress: Option<(Progress, Arc<std::sync::atomic::AtomicU64>)>,
+    progress: Option<(Progress, Arc<Mutex<AttemptCount>>)>,
 ) -> impl futures_util::Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
     use tokio::io::{AsyncReadExt, AsyncSeekExt};
     struct St {
@@ -277,9 +295,8 @@ fn file_stream(
             match step.await {
                 Ok(b) => {
                     st.left -= b.len() as u64;
-                    if let Some((p, sent)) = &progress {
-                        sent.fetch_add(b.len() as u64, std::sync::atomic::Ordering::Relaxed);
-                        p.add(b.len() as u64);
+                    if let Some((p, attempt)) = &progress {
+                        count_bytes(p, attempt, b.len() as u64);
                     }
                     Some((Ok(b), Some(st)))
                 }
@@ -339,7 +356,7 @@ impl Transport {
         if let Some(t) = req.timeout.or(self.settings.timeout) {
             b = b.timeout(t);
         }
-        let sent = Arc::new(std::sync::atomic::AtomicU64::new(0));
+        let sent = Arc::new(Mutex::new(AttemptCount::default()));
         match &req.body {
             Body::Empty => {}
             Body::Json(j) => {
@@ -363,11 +380,7 @@ impl Transport {
                                 let sent = sent.clone();
                                 reqwest::Body::wrap_stream(futures_util::stream::iter(pieces).map(
                                     move |b| {
-                                        sent.fetch_add(
-                                            b.len() as u64,
-                                            std::sync::atomic::Ordering::Relaxed,
-                                        );
-                                        p.add(b.len() as u64);
+                                        count_bytes(&p, &sent, b.len() as u64);
                                         Ok::<_, std::io::Error>(b)
                                     },
                                 ))
@@ -398,9 +411,11 @@ impl Transport {
         .await;
         if result.is_err() {
             if let Some(p) = progress {
-                let n = sent.load(std::sync::atomic::Ordering::Relaxed);
-                if n > 0 {
-                    p.sub(n);
+                let mut a = sent.lock().unwrap_or_else(|p| p.into_inner());
+                a.closed = true;
+                if a.sent > 0 {
+                    p.sub(a.sent);
+                    a.sent = 0;
                 }
             }
         }
