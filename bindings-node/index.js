@@ -8,7 +8,8 @@
  *   client.url('sample.jpg', { width: 300, height: 200, crop: 'fill' });
  *
  * Options are the SDKs' snake_case option objects, unchanged. Errors are `CldkitError`
- * subclasses with a stable `code`.
+ * subclasses with a stable `code`. Network calls (`upload`, `admin`, `ping`, `search`, ...)
+ * return Promises and never block the event loop.
  */
 const native = require('./native');
 
@@ -54,16 +55,83 @@ class InternalError extends CldkitError {
   }
 }
 
+/**
+ * A failed network call (upload, Upload API, Admin API). `status` is the HTTP status when
+ * the server answered, `requestId` its `X-Request-Id`, `resetAt` (rate limits) the Unix
+ * time in seconds the limit resets, `attempts` how many tries were made, and
+ * `resumeToken` (a failed chunked upload) the JSON token that continues it
+ * (`upload(file, options, { resume })`). The subclass follows `code`.
+ */
+class ApiError extends CldkitError {
+  constructor(message, code = 'response', option = null, details = null) {
+    super(message, code, option);
+    this.name = 'ApiError';
+    const d = details || {};
+    this.status = d.status == null ? null : d.status;
+    this.requestId = d.requestId == null ? null : d.requestId;
+    this.resetAt = d.resetAt == null ? null : d.resetAt;
+    this.attempts = d.attempts == null ? 1 : d.attempts;
+    this.resumeToken = d.resumeToken == null ? null : d.resumeToken;
+  }
+}
+
+function apiErrorClass(name, code) {
+  return {
+    [name]: class extends ApiError {
+      constructor(message, c = code, option = null, details = null) {
+        super(message, c, option, details);
+        this.name = name;
+      }
+    },
+  }[name];
+}
+
+/** HTTP 400: the request was rejected (code `bad_request`). */
+const BadRequestError = apiErrorClass('BadRequestError', 'bad_request');
+/** HTTP 401: missing or wrong credentials, invalid signature (code `authorization`). */
+const AuthorizationError = apiErrorClass('AuthorizationError', 'authorization');
+/** HTTP 403: valid credentials without permission (code `not_allowed`). */
+const NotAllowedError = apiErrorClass('NotAllowedError', 'not_allowed');
+/** HTTP 404: no such resource (code `not_found`). */
+const NotFoundError = apiErrorClass('NotFoundError', 'not_found');
+/** HTTP 409: the resource already exists (code `already_exists`). */
+const AlreadyExistsError = apiErrorClass('AlreadyExistsError', 'already_exists');
+/** HTTP 420/429: rate limited; see `resetAt` (code `rate_limited`). */
+const RateLimitedError = apiErrorClass('RateLimitedError', 'rate_limited');
+/** HTTP 5xx: the server failed (code `server_error`). */
+const ServerError = apiErrorClass('ServerError', 'server_error');
+/** A connect, read or total timeout fired (code `timeout`). */
+const TimeoutError = apiErrorClass('TimeoutError', 'timeout');
+/** The connection failed or was reset, or the proxy refused (code `network`). */
+const NetworkError = apiErrorClass('NetworkError', 'network');
+/** Another status, or a body that is not the API's JSON (code `response`). */
+const ResponseError = apiErrorClass('ResponseError', 'response');
+/** A local file or stream could not be read (code `io`). */
+const IoError = apiErrorClass('IoError', 'io');
+
 const ERROR_CLASSES = {
   invalid_option: InvalidOptionError,
   config: ConfigError,
   signature: SignatureError,
   internal: InternalError,
+  bad_request: BadRequestError,
+  authorization: AuthorizationError,
+  not_allowed: NotAllowedError,
+  not_found: NotFoundError,
+  already_exists: AlreadyExistsError,
+  rate_limited: RateLimitedError,
+  server_error: ServerError,
+  timeout: TimeoutError,
+  network: NetworkError,
+  response: ResponseError,
+  io: IoError,
 };
 
-native.registerErrorFactory((code, message, option) => {
+native.registerErrorFactory((code, message, option, details) => {
   const Cls = ERROR_CLASSES[code] || CldkitError;
-  return new Cls(message, code, option);
+  // API details only go with API classes; a call refused before sending (bad option,
+  // configuration) is an InvalidOptionError/ConfigError as for the local functions.
+  return Cls.prototype instanceof ApiError ? new Cls(message, code, option, details) : new Cls(message, code, option);
 });
 
 const FLOAT_KEY = '__cldkit_float__';
@@ -116,13 +184,29 @@ function parseConfigUrl(url, kind) {
   return native.parseConfigUrl(url, kind);
 }
 
+const { Search } = require('./api').install(native.Client);
+
 module.exports = {
   Client: native.Client,
+  Search,
+  adminCalls: native.adminCalls(),
   CldkitError,
   InvalidOptionError,
   ConfigError,
   SignatureError,
   InternalError,
+  ApiError,
+  BadRequestError,
+  AuthorizationError,
+  NotAllowedError,
+  NotFoundError,
+  AlreadyExistsError,
+  RateLimitedError,
+  ServerError,
+  TimeoutError,
+  NetworkError,
+  ResponseError,
+  IoError,
   PyFloat,
   float,
   isFloat,

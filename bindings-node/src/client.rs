@@ -16,7 +16,7 @@ use crate::errors::{guard, Failure, Outcome};
 /// A cldkit client: configuration, compatibility profile and clock.
 #[napi(js_name = "Client")]
 pub struct JsClient {
-    inner: cldkit::Client,
+    pub(crate) inner: cldkit::Client,
 }
 
 type Arg = Option<JsUnknown>;

@@ -408,3 +408,75 @@ pub(crate) fn new_object(env: sys::napi_env) -> Outcome<sys::napi_value> {
         Err(fail("result"))
     }
 }
+
+/// The bytes of a Buffer, any TypedArray or DataView (its viewed bytes), an
+/// ArrayBuffer, or a string (UTF-8); `None` for anything else.
+pub(crate) fn bytes_of(env: sys::napi_env, v: sys::napi_value) -> Option<Vec<u8>> {
+    if let Some(b) = buffer_bytes(env, v) {
+        return Some(b);
+    }
+    let mut t = 0;
+    // SAFETY: `v` is a live handle of `env`; each query matches the type checked.
+    unsafe {
+        if sys::napi_typeof(env, v, &mut t) != sys::Status::napi_ok {
+            return None;
+        }
+        if t == sys::ValueType::napi_string {
+            return read_string(env, v, "data").ok().map(String::into_bytes);
+        }
+        if t != sys::ValueType::napi_object {
+            return None;
+        }
+        let mut data: *mut std::ffi::c_void = ptr::null_mut();
+        let mut len = 0usize;
+        let mut yes = false;
+        if sys::napi_is_typedarray(env, v, &mut yes) == sys::Status::napi_ok && yes {
+            let mut kind = 0;
+            let mut count = 0usize;
+            let mut ab = ptr::null_mut();
+            let mut offset = 0usize;
+            if sys::napi_get_typedarray_info(
+                env,
+                v,
+                &mut kind,
+                &mut count,
+                &mut data,
+                &mut ab,
+                &mut offset,
+            ) != sys::Status::napi_ok
+            {
+                return None;
+            }
+            len = count * typed_array_item_size(kind);
+        } else if sys::napi_is_dataview(env, v, &mut yes) == sys::Status::napi_ok && yes {
+            let mut ab = ptr::null_mut();
+            let mut offset = 0usize;
+            if sys::napi_get_dataview_info(env, v, &mut len, &mut data, &mut ab, &mut offset)
+                != sys::Status::napi_ok
+            {
+                return None;
+            }
+        } else if sys::napi_is_arraybuffer(env, v, &mut yes) == sys::Status::napi_ok && yes {
+            if sys::napi_get_arraybuffer_info(env, v, &mut data, &mut len) != sys::Status::napi_ok {
+                return None;
+            }
+        } else {
+            return None;
+        }
+        if len == 0 || data.is_null() {
+            return Some(Vec::new());
+        }
+        Some(std::slice::from_raw_parts(data as *const u8, len).to_vec())
+    }
+}
+
+/// Bytes per item of a TypedArray kind.
+fn typed_array_item_size(kind: i32) -> usize {
+    use sys::TypedarrayType as K;
+    match kind {
+        K::int16_array | K::uint16_array => 2,
+        K::int32_array | K::uint32_array | K::float32_array => 4,
+        K::float64_array | K::bigint64_array | K::biguint64_array => 8,
+        _ => 1,
+    }
+}

@@ -1,6 +1,6 @@
 //! Errors: core errors and panics become JavaScript `CldkitError` instances.
 //!
-//! `index.js` registers one factory, `(code, message, option) => Error`, when it loads
+//! `index.js` registers one factory, `(code, message, option, details) => Error`, when it loads
 //! the native module ([`register_error_factory`]). Each failure calls it and throws what
 //! it returns, so JavaScript sees its own error subclasses with a stable `code`
 //! (`invalid_option`, `config`, `signature`, `internal`). Without a factory (the native
@@ -44,7 +44,9 @@ thread_local! {
 }
 
 /// Registers the JavaScript function that builds error objects:
-/// `(code: string, message: string, option: string | null) => Error`.
+/// `(code: string, message: string, option: string | null, details: object | null) => Error`
+/// (`details` carries an API error's `status`, `requestId`, `resetAt`, `attempts` and
+/// `resumeToken`).
 #[napi]
 pub fn register_error_factory(env: Env, factory: JsFunction) -> napi::Result<()> {
     let mut reference = ptr::null_mut();
@@ -86,7 +88,7 @@ fn throw(env: &Env, code: &str, message: &str, option: Option<&str>) -> napi::Er
     let raw = env.raw();
     let factory = FACTORY.with(Cell::get);
     if !factory.is_null() {
-        if let Some(err) = build_with_factory(raw, factory, code, message, option) {
+        if let Some(err) = build_with_factory(raw, factory, code, message, option, None) {
             // SAFETY: `err` is a live value of this environment.
             if unsafe { sys::napi_throw(raw, err) } == sys::Status::napi_ok {
                 return pending;
@@ -97,12 +99,30 @@ fn throw(env: &Env, code: &str, message: &str, option: Option<&str>) -> napi::Er
     napi::Error::new(Status::GenericFailure, format!("{code}: {message}"))
 }
 
+/// A `CldkitError` object (not thrown) for `code`, `message`, `option` and the API
+/// `details` object (`{status, requestId, resetAt, attempts, resumeToken}`), built by
+/// the registered factory; `None` when there is no factory or it failed.
+pub(crate) fn error_object(
+    env: sys::napi_env,
+    code: &str,
+    message: &str,
+    option: Option<&str>,
+    details: Option<sys::napi_value>,
+) -> Option<sys::napi_value> {
+    let factory = FACTORY.with(Cell::get);
+    if factory.is_null() {
+        return None;
+    }
+    build_with_factory(env, factory, code, message, option, details)
+}
+
 fn build_with_factory(
     env: sys::napi_env,
     factory: sys::napi_ref,
     code: &str,
     message: &str,
     option: Option<&str>,
+    details: Option<sys::napi_value>,
 ) -> Option<sys::napi_value> {
     // SAFETY: all handles belong to `env` and live for the current call.
     unsafe {
@@ -117,6 +137,10 @@ fn build_with_factory(
             crate::convert::raw_string(env, message)?,
             match option {
                 Some(o) => crate::convert::raw_string(env, o)?,
+                None => crate::convert::raw_null(env)?,
+            },
+            match details {
+                Some(d) => d,
                 None => crate::convert::raw_null(env)?,
             },
         ];

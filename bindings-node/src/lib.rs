@@ -7,13 +7,22 @@
 //! stable `code`. No Rust panic crosses into JavaScript: each entry point runs under
 //! [`errors::guard`], which turns a panic into a `CldkitError` with code `internal`.
 //!
+//! Network calls (uploads, the Upload and Admin APIs) return Promises: they run on
+//! napi's tokio runtime through the core's async API ([`promise`]), with progress
+//! callbacks through a threadsafe function ([`progress`]) and JavaScript streams fed
+//! through a bounded channel ([`stream`]).
+//!
 //! The JavaScript side (`index.js`, `compat.js`) wraps this module; the native module
 //! itself is not a public interface.
 
 // napi-derive registers the exports only outside `cargo test` builds.
 #![cfg_attr(test, allow(dead_code))]
 
+mod api;
 mod client;
 mod convert;
 mod errors;
 mod functions;
+mod progress;
+mod promise;
+mod stream;

@@ -1,0 +1,226 @@
+'use strict';
+/**
+ * The network half of `Client`: uploads, every Upload API call and the Admin API, as
+ * Promise-returning methods installed on `Client.prototype` by `index.js`.
+ *
+ * Each call runs in the cldkit engine on its own runtime threads (never on the event
+ * loop, never on the libuv pool). Failures reject with `ApiError` subclasses (or
+ * `InvalidOptionError`/`ConfigError` for calls refused before sending). Options are
+ * the SDKs' snake_case option objects; results are the SDKs' result objects.
+ */
+const native = require('./native');
+
+/** Whether `x` is read as a stream: a Readable, a web ReadableStream, any async iterable. */
+function isStream(x) {
+  return (
+    x != null &&
+    typeof x === 'object' &&
+    !ArrayBuffer.isView(x) &&
+    !(x instanceof ArrayBuffer) &&
+    typeof x[Symbol.asyncIterator] === 'function'
+  );
+}
+
+/**
+ * Reads `iterable` into `sink` as the upload consumes it (bounded by the sink's
+ * capacity). Stops when the upload stops reading; a read error fails the upload.
+ */
+async function pump(iterable, sink) {
+  try {
+    for await (const chunk of iterable) {
+      let r = sink.tryWrite(chunk);
+      if (r === 0) r = (await sink.write(chunk)) ? 1 : -1;
+      if (r < 0) return; // the upload ended (or failed): leave the rest unread
+    }
+    sink.end();
+  } catch (e) {
+    sink.fail(e && e.message ? String(e.message) : String(e));
+  }
+}
+
+/** An async iterator over native `Pages`. */
+async function* iterate(pages) {
+  for (;;) {
+    const page = await pages.next();
+    if (page === null) return;
+    yield page;
+  }
+}
+
+/**
+ * Uploads `file`: a local path, a remote URL or data URI (string), a Buffer /
+ * Uint8Array / ArrayBuffer, or a Readable (any async iterable of chunks).
+ * `settings`: `{ chunkSize, parallel, onProgress(done, total), resume, resumeFile,
+ * streamBuffer }`. Large files and streams go in chunks, with retries.
+ */
+async function upload(client, file, options, settings) {
+  const { onProgress, streamBuffer, ...rest } = settings || {};
+  let progressError;
+  const progress =
+    typeof onProgress === 'function'
+      ? (done, total) => {
+          if (progressError !== undefined) return;
+          try {
+            onProgress(done, total);
+          } catch (e) {
+            progressError = e;
+          }
+        }
+      : onProgress;
+  let result;
+  if (isStream(file)) {
+    const sink = new native.ByteSink(streamBuffer);
+    const uploading = client._uploadStream(sink, options, rest, progress);
+    pump(file, sink);
+    result = await uploading;
+  } else {
+    result = await client._upload(file, options, rest, progress);
+  }
+  if (progressError !== undefined) throw progressError;
+  return result;
+}
+
+/**
+ * A search query bound to a client: chain the setters, then `execute()` or iterate
+ * `pages()`.
+ */
+class Search {
+  constructor(client, folders = false) {
+    this._client = client;
+    this._query = new native.SearchQuery(folders);
+  }
+  /** Sets the search expression (`resource_type:image AND tags=kitten`). */
+  expression(expression) {
+    this._query.expression(expression);
+    return this;
+  }
+  /** Adds a sort field (`direction` `asc` or `desc`, default `desc`). */
+  sortBy(field, direction) {
+    this._query.sortBy(field, direction);
+    return this;
+  }
+  /** Sets the page size. */
+  maxResults(n) {
+    this._query.maxResults(n);
+    return this;
+  }
+  /** Sets the cursor of the page to fetch. */
+  nextCursor(cursor) {
+    this._query.nextCursor(cursor);
+    return this;
+  }
+  /** Adds an aggregation. */
+  aggregate(field) {
+    this._query.aggregate(field);
+    return this;
+  }
+  /** Adds a `with_field` (`context`, `tags`, `metadata`, ...). */
+  withField(field) {
+    this._query.withField(field);
+    return this;
+  }
+  /** Adds a returned field. */
+  fields(field) {
+    this._query.fields(field);
+    return this;
+  }
+  /** The JSON body that is sent. */
+  toQuery() {
+    return this._query.toQuery();
+  }
+  /** Runs the search. */
+  async execute(options) {
+    return this._query._execute(this._client, options);
+  }
+  /** Every page of results, following `next_cursor`. */
+  pages(options) {
+    return iterate(this._query._pages(this._client, options));
+  }
+}
+
+/** Installs the network methods on `Client.prototype`; returns the `Search` class. */
+function install(Client) {
+  const call = (method, args, options) =>
+    async function named(...rest) {
+      return this._callUploadApi(method, args(...rest), options(...rest));
+    };
+  const admin = (name, args, options) =>
+    async function named(...rest) {
+      return this._admin(name, args(...rest), options(...rest));
+    };
+  const none = () => ({});
+  const first = (a) => a;
+  const second = (_a, b) => b;
+  const third = (_a, _b, c) => c;
+
+  const methods = {
+    upload(file, options, settings) {
+      return upload(this, file, options, settings);
+    },
+    unsignedUpload(file, uploadPreset, options, settings) {
+      return upload(this, file, { ...(options || {}), upload_preset: uploadPreset, unsigned: true }, settings);
+    },
+    async callUploadApi(method, args, options) {
+      return this._callUploadApi(method, args, options);
+    },
+    async admin(name, args, options) {
+      return this._admin(name, args, options);
+    },
+    pages(name, args, options) {
+      return iterate(this._pages(name, args, options));
+    },
+    search() {
+      return new Search(this, false);
+    },
+    searchFolders() {
+      return new Search(this, true);
+    },
+
+    // Upload API calls by their SDK names.
+    explicit: call('explicit', (publicId) => ({ public_id: publicId }), second),
+    destroy: call('destroy', (publicId) => ({ public_id: publicId }), second),
+    rename: call('rename', (from, to) => ({ from_public_id: from, to_public_id: to }), third),
+    addTag: call('add_tag', (tag, ids) => ({ tag, public_ids: ids }), third),
+    removeTag: call('remove_tag', (tag, ids) => ({ tag, public_ids: ids }), third),
+    replaceTag: call('replace_tag', (tag, ids) => ({ tag, public_ids: ids }), third),
+    removeAllTags: call('remove_all_tags', (ids) => ({ public_ids: ids }), second),
+    addContext: call('add_context', (context, ids) => ({ context, public_ids: ids }), third),
+    removeAllContext: call('remove_all_context', (ids) => ({ public_ids: ids }), second),
+    updateMetadata: call('update_metadata', (metadata, ids) => ({ metadata, public_ids: ids }), third),
+    explode: call('explode', (publicId) => ({ public_id: publicId }), second),
+    createArchive: call('create_archive', none, first),
+    createZip: call('create_zip', none, first),
+
+    // Admin API calls by their SDK names.
+    ping: admin('ping', none, first),
+    usage: admin('usage', none, first),
+    resources: admin('resources', none, first),
+    resourcesByTag: admin('resources_by_tag', (tag) => ({ tag }), second),
+    resourcesByContext: admin('resources_by_context', (key, value) => ({ key, value }), third),
+    resourcesByIds: admin('resources_by_ids', (ids) => ({ public_ids: ids }), second),
+    resourcesByAssetFolder: admin('resources_by_asset_folder', (folder) => ({ asset_folder: folder }), second),
+    resource: admin('resource', (publicId) => ({ public_id: publicId }), second),
+    update: admin('update', (publicId) => ({ public_id: publicId }), second),
+    deleteResources: admin('delete_resources', (ids) => ({ public_ids: ids }), second),
+    deleteResourcesByPrefix: admin('delete_resources_by_prefix', (prefix) => ({ prefix }), second),
+    deleteResourcesByTag: admin('delete_resources_by_tag', (tag) => ({ tag }), second),
+    deleteAllResources: admin('delete_all_resources', none, first),
+    tags: admin('tags', none, first),
+    rootFolders: admin('root_folders', none, first),
+    subfolders: admin('subfolders', (path) => ({ path }), second),
+    createFolder: admin('create_folder', (path) => ({ path }), second),
+    renameFolder: admin('rename_folder', (from, to) => ({ from_path: from, to_path: to }), third),
+    deleteFolder: admin('delete_folder', (path) => ({ path }), second),
+    uploadPresets: admin('upload_presets', none, first),
+    uploadPreset: admin('upload_preset', (name) => ({ name }), second),
+    createUploadPreset: admin('create_upload_preset', none, first),
+    updateUploadPreset: admin('update_upload_preset', (name) => ({ name }), second),
+    deleteUploadPreset: admin('delete_upload_preset', (name) => ({ name }), second),
+  };
+  for (const [name, fn] of Object.entries(methods)) {
+    Object.defineProperty(Client.prototype, name, { value: fn, writable: true, configurable: true });
+  }
+  return { Search };
+}
+
+module.exports = { install, Search };

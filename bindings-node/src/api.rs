@@ -1,0 +1,483 @@
+//! Network calls: uploads, every Upload API call, the Admin API by name, pages and
+//! search. Each returns a Promise; the work runs on napi's tokio runtime through the
+//! core's async API, so the event loop never blocks and the libuv pool stays free.
+//!
+//! These are the native halves; `api.js` adds the public methods (`upload`, `admin`,
+//! `ping`, `resources`, `search`, ...) on `Client.prototype`.
+
+use std::sync::Arc;
+
+use cldkit::api::{ApiError, ApiResponse, Pages, ResumeToken, Search, Source, UploadSettings};
+use cldkit::{Error, Map, Value};
+use napi::{sys, Env, JsObject, JsUnknown, NapiRaw};
+use napi_derive::napi;
+
+use crate::client::JsClient;
+use crate::convert::{bytes_of, from_map, read_string, to_map, to_string, to_value_opt};
+use crate::errors::{guard, Failure, Outcome};
+use crate::progress::ProgressHub;
+use crate::promise::{settle_value, spawn, Settle};
+use crate::stream::JsByteSink;
+
+type Arg = Option<JsUnknown>;
+
+fn raw(v: &Arg) -> Option<sys::napi_value> {
+    // SAFETY: the handle is live for the current call.
+    v.as_ref().map(|v| unsafe { v.raw() })
+}
+
+fn required(v: &Arg, what: &str) -> Outcome<sys::napi_value> {
+    raw(v).ok_or_else(|| Failure::Core(Error::invalid_option(what, "is required")))
+}
+
+/// The Admin calls `admin(name, ...)` knows, by SDK name.
+#[napi]
+pub fn admin_calls() -> Vec<&'static str> {
+    cldkit::api::ADMIN_CALLS.to_vec()
+}
+
+/// What to upload, from a JavaScript value: a string is a local path, or a remote
+/// URL / data URI (the SDKs' rule); a Buffer, TypedArray, DataView or ArrayBuffer is
+/// the content.
+fn source(env: sys::napi_env, v: sys::napi_value) -> Outcome<Source> {
+    if type_of(env, v) == sys::ValueType::napi_string {
+        return Ok(Source::from_str_arg(&read_string(env, v, "file")?));
+    }
+    match bytes_of(env, v) {
+        Some(b) => Ok(Source::bytes(b, None)),
+        None => Err(Failure::Core(Error::invalid_option(
+            "file",
+            "expected a path, a URL, a data URI, a Buffer, a Uint8Array, an ArrayBuffer or a stream",
+        ))),
+    }
+}
+
+fn whole(v: Option<&Value>, what: &str) -> Outcome<Option<u64>> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Int(n)) if *n > 0 => Ok(Some(*n as u64)),
+        Some(_) => Err(Failure::Core(Error::invalid_option(
+            what,
+            "expected a positive whole number",
+        ))),
+    }
+}
+
+fn text(v: Option<&Value>, what: &str) -> Outcome<Option<String>> {
+    match v {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Str(s)) => Ok(Some(s.clone())),
+        Some(other) => Err(Failure::Core(Error::invalid_option(
+            what,
+            format!("expected a string, found {}", other.type_name()),
+        ))),
+    }
+}
+
+/// The upload settings from `{chunkSize, parallel, resume, resumeFile}` and the
+/// progress callback, if any.
+fn settings(
+    env: sys::napi_env,
+    settings: &Arg,
+    on_progress: &Arg,
+) -> Outcome<(UploadSettings, Option<Arc<ProgressHub>>)> {
+    let m = to_map(env, raw(settings), "settings")?;
+    let resume = match text(m.get("resume"), "resume")? {
+        Some(json) => Some(ResumeToken::from_json(&json).map_err(cldkit::Error::from)?),
+        None => None,
+    };
+    let hub = match raw(on_progress) {
+        Some(f) if is_function(env, f) => Some(ProgressHub::new(env, f)?),
+        Some(f) if is_nullish(env, f) => None,
+        None => None,
+        Some(_) => {
+            return Err(Failure::Core(Error::invalid_option(
+                "onProgress",
+                "expected a function",
+            )))
+        }
+    };
+    let s = UploadSettings {
+        chunk_size: whole(m.get("chunkSize"), "chunkSize")?,
+        parallel: whole(m.get("parallel"), "parallel")?.unwrap_or(0) as usize,
+        progress: hub.as_ref().map(ProgressHub::callback),
+        resume,
+        checkpoint: None,
+        resume_file: text(m.get("resumeFile"), "resumeFile")?.map(Into::into),
+    };
+    Ok((s, hub))
+}
+
+fn type_of(env: sys::napi_env, v: sys::napi_value) -> i32 {
+    let mut t = -1;
+    // SAFETY: `v` is a live handle of `env`.
+    unsafe { sys::napi_typeof(env, v, &mut t) };
+    t
+}
+
+fn is_function(env: sys::napi_env, v: sys::napi_value) -> bool {
+    type_of(env, v) == sys::ValueType::napi_function
+}
+
+fn is_nullish(env: sys::napi_env, v: sys::napi_value) -> bool {
+    matches!(
+        type_of(env, v),
+        sys::ValueType::napi_undefined | sys::ValueType::napi_null
+    )
+}
+
+/// Starts an upload and returns its Promise (the progress hub, if any, is finished
+/// on the JavaScript thread before the Promise settles).
+fn start_upload(
+    env: &Env,
+    client: cldkit::Client,
+    source: Source,
+    options: Map,
+    settings: UploadSettings,
+    hub: Option<Arc<ProgressHub>>,
+) -> napi::Result<JsObject> {
+    spawn(
+        env,
+        async move {
+            client
+                .upload(source, &options, &settings)
+                .await
+                .map(ApiResponse::into_value)
+        },
+        move |env: sys::napi_env, out: Option<Result<Value, ApiError>>| -> Settle {
+            if let Some(h) = &hub {
+                h.finish(env);
+            }
+            settle_value(env, out)
+        },
+    )
+}
+
+/// Throws synchronously (the `api.js` wrappers are `async`, so callers see a
+/// rejection) or returns the Promise of `start`.
+fn promise_call(
+    env: &Env,
+    prepare: impl FnOnce() -> Outcome<napi::Result<JsObject>>,
+) -> napi::Result<JsObject> {
+    guard(env, prepare)?
+}
+
+#[napi]
+impl JsClient {
+    /// Uploads a path, remote URL, data URI or bytes: `(file, options, settings,
+    /// onProgress)`; resolves with the response (the SDK's result object).
+    #[napi(js_name = "_upload", ts_return_type = "Promise<unknown>")]
+    pub fn upload_native(
+        &self,
+        env: Env,
+        file: Arg,
+        options: Arg,
+        upload_settings: Arg,
+        on_progress: Arg,
+    ) -> napi::Result<JsObject> {
+        promise_call(&env, || {
+            let e = env.raw();
+            let source = source(e, required(&file, "file")?)?;
+            let options = to_map(e, raw(&options), "options")?;
+            let (s, hub) = settings(e, &upload_settings, &on_progress)?;
+            Ok(start_upload(
+                &env,
+                self.inner.clone(),
+                source,
+                options,
+                s,
+                hub,
+            ))
+        })
+    }
+
+    /// Uploads what is written to `sink` (a stream pumped by `api.js`).
+    #[napi(js_name = "_uploadStream", ts_return_type = "Promise<unknown>")]
+    pub fn upload_stream_native(
+        &self,
+        env: Env,
+        sink: &JsByteSink,
+        options: Arg,
+        upload_settings: Arg,
+        on_progress: Arg,
+    ) -> napi::Result<JsObject> {
+        promise_call(&env, || {
+            let e = env.raw();
+            let options = to_map(e, raw(&options), "options")?;
+            let (s, hub) = settings(e, &upload_settings, &on_progress)?;
+            let source = Source::Stream {
+                stream: sink.take_stream()?,
+                filename: None,
+            };
+            Ok(start_upload(
+                &env,
+                self.inner.clone(),
+                source,
+                options,
+                s,
+                hub,
+            ))
+        })
+    }
+
+    /// Any Upload API call by SDK name (`explicit`, `destroy`, `rename`, `add_tag`,
+    /// ...) with positional arguments by name in `args`.
+    #[napi(js_name = "_callUploadApi", ts_return_type = "Promise<unknown>")]
+    pub fn call_upload_api_native(
+        &self,
+        env: Env,
+        method: Arg,
+        args: Arg,
+        options: Arg,
+    ) -> napi::Result<JsObject> {
+        promise_call(&env, || {
+            let e = env.raw();
+            let method = to_string(e, required(&method, "method")?, "method")?;
+            let args = to_map(e, raw(&args), "args")?;
+            let options = to_map(e, raw(&options), "options")?;
+            let client = self.inner.clone();
+            Ok(spawn(
+                &env,
+                async move {
+                    client
+                        .call_upload_api(&method, &args, &options)
+                        .await
+                        .map(ApiResponse::into_value)
+                },
+                settle_value,
+            ))
+        })
+    }
+
+    /// An Admin API call by SDK name (see `adminCalls()`).
+    #[napi(js_name = "_admin", ts_return_type = "Promise<unknown>")]
+    pub fn admin_native(
+        &self,
+        env: Env,
+        name: Arg,
+        args: Arg,
+        options: Arg,
+    ) -> napi::Result<JsObject> {
+        promise_call(&env, || {
+            let e = env.raw();
+            let name = to_string(e, required(&name, "name")?, "name")?;
+            let args = to_map(e, raw(&args), "args")?;
+            let options = to_map(e, raw(&options), "options")?;
+            let client = self.inner.clone();
+            Ok(spawn(
+                &env,
+                async move {
+                    client
+                        .admin(&name, &args, &options)
+                        .await
+                        .map(ApiResponse::into_value)
+                },
+                settle_value,
+            ))
+        })
+    }
+
+    /// The pages of an Admin list call, following `next_cursor`.
+    #[napi(js_name = "_pages")]
+    pub fn pages_native(
+        &self,
+        env: Env,
+        name: Arg,
+        args: Arg,
+        options: Arg,
+    ) -> napi::Result<JsPages> {
+        guard(&env, || {
+            let e = env.raw();
+            let name = to_string(e, required(&name, "name")?, "name")?;
+            let args = to_map(e, raw(&args), "args")?;
+            let options = to_map(e, raw(&options), "options")?;
+            Ok(JsPages::new(self.inner.pages(&name, &args, &options)))
+        })
+    }
+}
+
+/// Pages of an Admin list call (internal: `api.js` turns it into an async iterator).
+#[napi(js_name = "Pages")]
+pub struct JsPages {
+    inner: Arc<tokio::sync::Mutex<Pages>>,
+}
+
+impl JsPages {
+    fn new(pages: Pages) -> Self {
+        JsPages {
+            inner: Arc::new(tokio::sync::Mutex::new(pages)),
+        }
+    }
+}
+
+#[napi]
+impl JsPages {
+    /// The next page, or `null` after the last one.
+    #[napi(ts_return_type = "Promise<unknown>")]
+    pub fn next(&self, env: Env) -> napi::Result<JsObject> {
+        let pages = self.inner.clone();
+        spawn(
+            &env,
+            async move {
+                match pages.lock().await.next_page().await {
+                    None => Ok(Value::Null),
+                    Some(r) => r.map(ApiResponse::into_value),
+                }
+            },
+            settle_value,
+        )
+    }
+}
+
+/// A search query (`Search` / `SearchFolders` in the SDKs); internal: `api.js`
+/// wraps it in the chainable `Search` class.
+#[napi(js_name = "SearchQuery")]
+pub struct JsSearch {
+    inner: Search,
+}
+
+fn arg_string(env: &Env, v: &Arg, what: &str) -> Outcome<String> {
+    to_string(env.raw(), required(v, what)?, what)
+}
+
+#[napi]
+impl JsSearch {
+    /// A resource search (`folders` true: a folder search).
+    #[napi(constructor)]
+    pub fn new(folders: Option<bool>) -> Self {
+        JsSearch {
+            inner: if folders.unwrap_or(false) {
+                Search::folders()
+            } else {
+                Search::new()
+            },
+        }
+    }
+
+    /// Sets the expression.
+    #[napi]
+    pub fn expression(&mut self, env: Env, expression: Arg) -> napi::Result<()> {
+        guard(&env, || {
+            let e = arg_string(&env, &expression, "expression")?;
+            self.inner = std::mem::take(&mut self.inner).expression(&e);
+            Ok(())
+        })
+    }
+
+    /// Adds a sort field and direction (`asc` or `desc`, default `desc`).
+    #[napi]
+    pub fn sort_by(&mut self, env: Env, field: Arg, direction: Arg) -> napi::Result<()> {
+        guard(&env, || {
+            let f = arg_string(&env, &field, "sort_by")?;
+            let d = match to_value_opt(env.raw(), raw(&direction), "direction")? {
+                Value::Null => "desc".to_owned(),
+                Value::Str(s) => s,
+                other => {
+                    return Err(Failure::Core(Error::invalid_option(
+                        "direction",
+                        format!("expected a string, found {}", other.type_name()),
+                    )))
+                }
+            };
+            self.inner = std::mem::take(&mut self.inner).sort_by(&f, &d);
+            Ok(())
+        })
+    }
+
+    /// Sets the page size.
+    #[napi]
+    pub fn max_results(&mut self, env: Env, n: Arg) -> napi::Result<()> {
+        guard(&env, || {
+            let n = match to_value_opt(env.raw(), raw(&n), "max_results")? {
+                Value::Int(n) => n,
+                other => {
+                    return Err(Failure::Core(Error::invalid_option(
+                        "max_results",
+                        format!("expected a whole number, found {}", other.type_name()),
+                    )))
+                }
+            };
+            self.inner = std::mem::take(&mut self.inner).max_results(n);
+            Ok(())
+        })
+    }
+
+    /// Sets the cursor of the page to fetch.
+    #[napi]
+    pub fn next_cursor(&mut self, env: Env, cursor: Arg) -> napi::Result<()> {
+        guard(&env, || {
+            let c = arg_string(&env, &cursor, "next_cursor")?;
+            self.inner = std::mem::take(&mut self.inner).next_cursor(&c);
+            Ok(())
+        })
+    }
+
+    /// Adds an aggregation.
+    #[napi]
+    pub fn aggregate(&mut self, env: Env, field: Arg) -> napi::Result<()> {
+        guard(&env, || {
+            let a = arg_string(&env, &field, "aggregate")?;
+            self.inner = std::mem::take(&mut self.inner).aggregate(&a);
+            Ok(())
+        })
+    }
+
+    /// Adds a `with_field` (`context`, `tags`, `metadata`, ...).
+    #[napi]
+    pub fn with_field(&mut self, env: Env, field: Arg) -> napi::Result<()> {
+        guard(&env, || {
+            let f = arg_string(&env, &field, "with_field")?;
+            self.inner = std::mem::take(&mut self.inner).with_field(&f);
+            Ok(())
+        })
+    }
+
+    /// Adds a returned field.
+    #[napi]
+    pub fn fields(&mut self, env: Env, field: Arg) -> napi::Result<()> {
+        guard(&env, || {
+            let f = arg_string(&env, &field, "fields")?;
+            self.inner = std::mem::take(&mut self.inner).fields(&f);
+            Ok(())
+        })
+    }
+
+    /// The JSON body of the query.
+    #[napi(js_name = "toQuery", ts_return_type = "Record<string, unknown>")]
+    pub fn to_query(&self, env: Env) -> napi::Result<JsUnknown> {
+        guard(&env, || {
+            let v = from_map(env.raw(), &self.inner.to_map())?;
+            // SAFETY: `v` was just created in `env`.
+            Ok(unsafe { napi::NapiValue::from_raw_unchecked(env.raw(), v) })
+        })
+    }
+
+    /// Runs the search with `client`.
+    #[napi(js_name = "_execute", ts_return_type = "Promise<unknown>")]
+    pub fn execute(&self, env: Env, client: &JsClient, options: Arg) -> napi::Result<JsObject> {
+        promise_call(&env, || {
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            let search = self.inner.clone();
+            let client = client.inner.clone();
+            Ok(spawn(
+                &env,
+                async move {
+                    search
+                        .execute(&client, &options)
+                        .await
+                        .map(ApiResponse::into_value)
+                },
+                settle_value,
+            ))
+        })
+    }
+
+    /// Every page of the search, following `next_cursor`.
+    #[napi(js_name = "_pages")]
+    pub fn pages(&self, env: Env, client: &JsClient, options: Arg) -> napi::Result<JsPages> {
+        guard(&env, || {
+            let options = to_map(env.raw(), raw(&options), "options")?;
+            Ok(JsPages::new(self.inner.pages(&client.inner, &options)))
+        })
+    }
+}
