@@ -19,6 +19,7 @@
 #include "ext/spl/spl_exceptions.h"
 #include "ext/standard/info.h"
 #include "zend_exceptions.h"
+#include "zend_interfaces.h"
 #include "zend_smart_str.h"
 
 #include <cldkit.h>
@@ -30,7 +31,10 @@
 
 static zend_class_entry *cldkit_client_ce;
 static zend_class_entry *cldkit_exception_ce;
+static zend_class_entry *cldkit_api_exception_ce;
+static zend_class_entry *cldkit_pages_ce;
 static zend_object_handlers cldkit_client_handlers;
+static zend_object_handlers cldkit_pages_handlers;
 
 typedef struct {
     CldkitClient *client;
@@ -743,6 +747,432 @@ PHP_METHOD(CldKit_Exception, getKind)
     RETURN_COPY_DEREF(kind);
 }
 
+/* ---- uploads and the Admin API ------------------------------------------------ */
+
+/* Throws for a failed HTTP call from its error JSON ({"code", "status", "message",
+ * "http_status", "request_id", "reset_at"}): CldKit\ApiException for the API codes,
+ * CldKit\Exception otherwise, with getHttpStatus(), getRequestId(), getResetAt().
+ * Frees `error_json`. */
+static void throw_api(CldkitStatus status, char *error_json)
+{
+    zval decoded;
+    const char *message = cldkit_status_name(status);
+    ZVAL_UNDEF(&decoded);
+    if (error_json != NULL &&
+        php_json_decode_ex(&decoded, error_json, strlen(error_json), PHP_JSON_OBJECT_AS_ARRAY, 8) == SUCCESS &&
+        Z_TYPE(decoded) == IS_ARRAY) {
+        zval *m = zend_hash_str_find(Z_ARRVAL(decoded), "message", sizeof("message") - 1);
+        if (m && Z_TYPE_P(m) == IS_STRING) {
+            message = Z_STRVAL_P(m);
+        }
+    }
+    zend_class_entry *ce = status >= CLDKIT_BAD_REQUEST ? cldkit_api_exception_ce : cldkit_exception_ce;
+    zend_object *ex = zend_throw_exception(ce, message, (zend_long)status);
+    zend_update_property_string(cldkit_exception_ce, ex, "kind", sizeof("kind") - 1, cldkit_status_name(status));
+    if (Z_TYPE(decoded) == IS_ARRAY) {
+        static const char *const fields[] = {"http_status", "httpStatus", "request_id", "requestId", "reset_at", "resetAt"};
+        for (int i = 0; i < 6; i += 2) {
+            zval *v = zend_hash_str_find(Z_ARRVAL(decoded), fields[i], strlen(fields[i]));
+            if (v && (Z_TYPE_P(v) == IS_LONG || Z_TYPE_P(v) == IS_STRING)) {
+                zend_update_property(cldkit_exception_ce, ex, fields[i + 1], strlen(fields[i + 1]), v);
+            }
+        }
+    }
+    zval_ptr_dtor(&decoded);
+    cldkit_string_free(error_json);
+}
+
+/* Returns the decoded JSON answer, or throws from the error JSON. */
+static void return_api(zval *return_value, CldkitStatus status, char *out, char *error_json)
+{
+    if (status != CLDKIT_OK) {
+        cldkit_string_free(out);
+        throw_api(status, error_json);
+        return;
+    }
+    if (php_json_decode_ex(return_value, out, strlen(out), PHP_JSON_OBJECT_AS_ARRAY, 512) == FAILURE) {
+        throw_argument("cldkit returned JSON PHP cannot decode: %s", out);
+    }
+    cldkit_string_free(out);
+}
+
+/* A PHP progress callable, called as fn(int $done, ?int $total) on this thread. */
+typedef struct {
+    zend_fcall_info fci;
+    zend_fcall_info_cache fcc;
+} progress_ctx;
+
+static void php_progress(uint64_t done, uint64_t total, void *user)
+{
+    progress_ctx *ctx = user;
+    zval args[2], retval;
+    if (EG(exception)) {
+        return; /* an earlier call threw: it is rethrown when the upload returns */
+    }
+    ZVAL_LONG(&args[0], (zend_long)done);
+    if (total == UINT64_MAX) {
+        ZVAL_NULL(&args[1]);
+    } else {
+        ZVAL_LONG(&args[1], (zend_long)total);
+    }
+    ctx->fci.params = args;
+    ctx->fci.param_count = 2;
+    ctx->fci.retval = &retval;
+    if (zend_call_function(&ctx->fci, &ctx->fcc) == SUCCESS) {
+        zval_ptr_dtor(&retval);
+    }
+}
+
+/* Finishes an upload: a PHP exception thrown by the progress callable wins. */
+static void finish_upload(zval *return_value, CldkitStatus status, char *out, char *error_json)
+{
+    if (EG(exception)) {
+        cldkit_string_free(out);
+        cldkit_string_free(error_json);
+        return;
+    }
+    return_api(return_value, status, out, error_json);
+}
+
+/* {{{ upload(string $file, array $options = [], ?callable $progress = null): array */
+PHP_METHOD(CldKit_Client, upload)
+{
+    zend_string *file;
+    HashTable *options = NULL;
+    progress_ctx ctx = {0};
+    bool has_progress = false;
+    smart_str buf = {0};
+    char *out = NULL, *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_STR(file)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ARRAY_HT(options)
+        Z_PARAM_FUNC_OR_NULL(ctx.fci, ctx.fcc)
+    ZEND_PARSE_PARAMETERS_END();
+    has_progress = ZEND_FCI_INITIALIZED(ctx.fci);
+
+    if (!check_c_string(file, "file") || !encode_options(&buf, options)) {
+        smart_str_free(&buf);
+        RETURN_THROWS();
+    }
+    CldkitStatus status = cldkit_upload(THIS_CLIENT(), ZSTR_VAL(file), ZSTR_VAL(buf.s),
+                                        has_progress ? php_progress : NULL, &ctx, &out, &error);
+    smart_str_free(&buf);
+    finish_upload(return_value, status, out, error);
+}
+/* }}} */
+
+/* {{{ uploadBytes(string $data, array $options = [], ?string $filename = null, ?callable $progress = null): array */
+PHP_METHOD(CldKit_Client, uploadBytes)
+{
+    zend_string *data, *filename = NULL;
+    HashTable *options = NULL;
+    progress_ctx ctx = {0};
+    smart_str buf = {0};
+    char *out = NULL, *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(1, 4)
+        Z_PARAM_STR(data)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ARRAY_HT(options)
+        Z_PARAM_STR_OR_NULL(filename)
+        Z_PARAM_FUNC_OR_NULL(ctx.fci, ctx.fcc)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if ((filename && !check_c_string(filename, "filename")) || !encode_options(&buf, options)) {
+        smart_str_free(&buf);
+        RETURN_THROWS();
+    }
+    CldkitStatus status = cldkit_upload_bytes(THIS_CLIENT(), (const uint8_t *)ZSTR_VAL(data), ZSTR_LEN(data),
+                                              filename ? ZSTR_VAL(filename) : NULL, ZSTR_VAL(buf.s),
+                                              ZEND_FCI_INITIALIZED(ctx.fci) ? php_progress : NULL, &ctx, &out, &error);
+    smart_str_free(&buf);
+    finish_upload(return_value, status, out, error);
+}
+/* }}} */
+
+typedef CldkitStatus (*api_fn)(const CldkitClient *, const char *, const char *, const char *, char **, char **);
+
+/* Sends `call` with encoded args and options through `fn`. */
+static void send_call(zval *return_value, CldkitClient *client, api_fn fn, const char *call,
+                      const char *args, HashTable *options)
+{
+    smart_str buf = {0};
+    char *out = NULL, *error = NULL;
+    if (!encode_options(&buf, options)) {
+        smart_str_free(&buf);
+        return;
+    }
+    CldkitStatus status = fn(client, call, args, ZSTR_VAL(buf.s), &out, &error);
+    smart_str_free(&buf);
+    return_api(return_value, status, out, error);
+}
+
+/* method(string $call, array $args = [], array $options = []): array */
+static void call_by_name(INTERNAL_FUNCTION_PARAMETERS, api_fn fn, const char *what)
+{
+    zend_string *call;
+    HashTable *args = NULL, *options = NULL;
+    smart_str a = {0};
+
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_STR(call)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ARRAY_HT(args)
+        Z_PARAM_ARRAY_HT(options)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!check_c_string(call, what) || !encode_options(&a, args)) {
+        smart_str_free(&a);
+        RETURN_THROWS();
+    }
+    send_call(return_value, THIS_CLIENT(), fn, ZSTR_VAL(call), ZSTR_VAL(a.s), options);
+    smart_str_free(&a);
+}
+
+PHP_METHOD(CldKit_Client, callUploadApi)
+{
+    call_by_name(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_call_upload_api, "method");
+}
+
+PHP_METHOD(CldKit_Client, admin)
+{
+    call_by_name(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_admin, "call");
+}
+
+/* A named call: `count` positional arguments (sent under `names`), then options. */
+static void named_call(INTERNAL_FUNCTION_PARAMETERS, api_fn fn, const char *call, int count,
+                       const char *name1, const char *name2)
+{
+    zval *v1 = NULL, *v2 = NULL;
+    HashTable *options = NULL;
+    smart_str a = {0};
+
+    ZEND_PARSE_PARAMETERS_START(count, count + 1)
+        if (count > 0) {
+            Z_PARAM_ZVAL(v1)
+        }
+        if (count > 1) {
+            Z_PARAM_ZVAL(v2)
+        }
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ARRAY_HT(options)
+    ZEND_PARSE_PARAMETERS_END();
+
+    smart_str_appendc(&a, '{');
+    const char *names[2] = {name1, name2};
+    zval *values[2] = {v1, v2};
+    for (int i = 0; i < count; i++) {
+        if (i > 0) {
+            smart_str_appendc(&a, ',');
+        }
+        encode_string(&a, names[i], strlen(names[i]));
+        smart_str_appendc(&a, ':');
+        if (!encode_zval(&a, values[i], 1)) {
+            smart_str_free(&a);
+            RETURN_THROWS();
+        }
+    }
+    smart_str_appendc(&a, '}');
+    smart_str_0(&a);
+    send_call(return_value, THIS_CLIENT(), fn, call, ZSTR_VAL(a.s), options);
+    smart_str_free(&a);
+}
+
+#define NAMED(method, fn, call, count, n1, n2)                                        \
+    PHP_METHOD(CldKit_Client, method)                                                 \
+    {                                                                                 \
+        named_call(INTERNAL_FUNCTION_PARAM_PASSTHRU, fn, call, count, n1, n2);        \
+    }
+
+NAMED(explicit, cldkit_call_upload_api, "explicit", 1, "public_id", NULL)
+NAMED(destroy, cldkit_call_upload_api, "destroy", 1, "public_id", NULL)
+NAMED(rename, cldkit_call_upload_api, "rename", 2, "from_public_id", "to_public_id")
+NAMED(addTag, cldkit_call_upload_api, "add_tag", 2, "tag", "public_ids")
+NAMED(removeTag, cldkit_call_upload_api, "remove_tag", 2, "tag", "public_ids")
+NAMED(ping, cldkit_admin, "ping", 0, NULL, NULL)
+NAMED(usage, cldkit_admin, "usage", 0, NULL, NULL)
+NAMED(resources, cldkit_admin, "resources", 0, NULL, NULL)
+NAMED(resourcesByTag, cldkit_admin, "resources_by_tag", 1, "tag", NULL)
+NAMED(resource, cldkit_admin, "resource", 1, "public_id", NULL)
+NAMED(update, cldkit_admin, "update", 1, "public_id", NULL)
+NAMED(deleteResources, cldkit_admin, "delete_resources", 1, "public_ids", NULL)
+NAMED(tags, cldkit_admin, "tags", 0, NULL, NULL)
+NAMED(rootFolders, cldkit_admin, "root_folders", 0, NULL, NULL)
+NAMED(subfolders, cldkit_admin, "subfolders", 1, "path", NULL)
+NAMED(uploadPresets, cldkit_admin, "upload_presets", 0, NULL, NULL)
+NAMED(uploadPreset, cldkit_admin, "upload_preset", 1, "name", NULL)
+NAMED(createUploadPreset, cldkit_admin, "create_upload_preset", 0, NULL, NULL)
+NAMED(search, cldkit_admin, "search", 1, "query", NULL)
+
+/* ---- CldKit\Pages: the pages of an Admin list call (an Iterator) --------------- */
+
+typedef struct {
+    CldkitPages *pages;
+    zval current;   /* the current page, UNDEF after the last */
+    zend_long index;
+    bool started;
+    zend_object std;
+} cldkit_pages_object;
+
+static inline cldkit_pages_object *pages_from_obj(zend_object *obj)
+{
+    return (cldkit_pages_object *)((char *)obj - XtOffsetOf(cldkit_pages_object, std));
+}
+
+#define THIS_PAGES() pages_from_obj(Z_OBJ_P(ZEND_THIS))
+
+static zend_object *cldkit_pages_create(zend_class_entry *ce)
+{
+    cldkit_pages_object *o = zend_object_alloc(sizeof(cldkit_pages_object), ce);
+    o->pages = NULL;
+    ZVAL_UNDEF(&o->current);
+    o->index = -1;
+    o->started = false;
+    zend_object_std_init(&o->std, ce);
+    object_properties_init(&o->std, ce);
+    o->std.handlers = &cldkit_pages_handlers;
+    return &o->std;
+}
+
+static void cldkit_pages_free_obj(zend_object *obj)
+{
+    cldkit_pages_object *o = pages_from_obj(obj);
+    cldkit_pages_free(o->pages);
+    o->pages = NULL;
+    zval_ptr_dtor(&o->current);
+    ZVAL_UNDEF(&o->current);
+    zend_object_std_dtor(obj);
+}
+
+/* Fetches the next page into `current` (UNDEF after the last); throws on failure. */
+static void pages_fetch(cldkit_pages_object *o)
+{
+    char *out = NULL, *error = NULL;
+    zval_ptr_dtor(&o->current);
+    ZVAL_UNDEF(&o->current);
+    o->started = true;
+    if (o->pages == NULL) {
+        return;
+    }
+    CldkitStatus status = cldkit_pages_next(o->pages, &out, &error);
+    if (status == CLDKIT_OK && out == NULL) {
+        return;
+    }
+    zval page;
+    ZVAL_UNDEF(&page);
+    return_api(&page, status, out, error);
+    if (status == CLDKIT_OK && Z_TYPE(page) != IS_UNDEF) {
+        ZVAL_COPY_VALUE(&o->current, &page);
+        o->index++;
+    }
+}
+
+PHP_METHOD(CldKit_Client, adminPages)
+{
+    zend_string *call;
+    HashTable *args = NULL, *options = NULL;
+    smart_str a = {0}, b = {0};
+    CldkitPages *pages = NULL;
+    char *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_STR(call)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ARRAY_HT(args)
+        Z_PARAM_ARRAY_HT(options)
+    ZEND_PARSE_PARAMETERS_END();
+
+    if (!check_c_string(call, "call") || !encode_options(&a, args) || !encode_options(&b, options)) {
+        smart_str_free(&a);
+        smart_str_free(&b);
+        RETURN_THROWS();
+    }
+    CldkitStatus status = cldkit_admin_pages(THIS_CLIENT(), ZSTR_VAL(call), ZSTR_VAL(a.s), ZSTR_VAL(b.s), &pages, &error);
+    smart_str_free(&a);
+    smart_str_free(&b);
+    if (status != CLDKIT_OK) {
+        throw_api(status, error);
+        RETURN_THROWS();
+    }
+    object_init_ex(return_value, cldkit_pages_ce);
+    pages_from_obj(Z_OBJ_P(return_value))->pages = pages;
+}
+
+PHP_METHOD(CldKit_Pages, rewind)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    cldkit_pages_object *o = THIS_PAGES();
+    if (!o->started) {
+        pages_fetch(o);
+    }
+}
+
+PHP_METHOD(CldKit_Pages, valid)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    cldkit_pages_object *o = THIS_PAGES();
+    if (!o->started) {
+        pages_fetch(o);
+    }
+    RETURN_BOOL(Z_TYPE(o->current) != IS_UNDEF);
+}
+
+PHP_METHOD(CldKit_Pages, current)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    cldkit_pages_object *o = THIS_PAGES();
+    if (!o->started) {
+        pages_fetch(o);
+    }
+    if (Z_TYPE(o->current) == IS_UNDEF) {
+        RETURN_NULL();
+    }
+    RETURN_COPY(&o->current);
+}
+
+PHP_METHOD(CldKit_Pages, key)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    cldkit_pages_object *o = THIS_PAGES();
+    if (Z_TYPE(o->current) == IS_UNDEF) {
+        RETURN_NULL();
+    }
+    RETURN_LONG(o->index);
+}
+
+PHP_METHOD(CldKit_Pages, next)
+{
+    ZEND_PARSE_PARAMETERS_NONE();
+    pages_fetch(THIS_PAGES());
+}
+
+/* {{{ CldKit\Exception accessors */
+static void read_exception_property(INTERNAL_FUNCTION_PARAMETERS, const char *name)
+{
+    zval rv;
+    ZEND_PARSE_PARAMETERS_NONE();
+    zval *v = zend_read_property(cldkit_exception_ce, Z_OBJ_P(ZEND_THIS), name, strlen(name), 1, &rv);
+    RETURN_COPY_DEREF(v);
+}
+
+PHP_METHOD(CldKit_Exception, getHttpStatus)
+{
+    read_exception_property(INTERNAL_FUNCTION_PARAM_PASSTHRU, "httpStatus");
+}
+
+PHP_METHOD(CldKit_Exception, getRequestId)
+{
+    read_exception_property(INTERNAL_FUNCTION_PARAM_PASSTHRU, "requestId");
+}
+
+PHP_METHOD(CldKit_Exception, getResetAt)
+{
+    read_exception_property(INTERNAL_FUNCTION_PARAM_PASSTHRU, "resetAt");
+}
+/* }}} */
+
 /* ---- arginfo ------------------------------------------------------------------- */
 
 ZEND_BEGIN_ARG_INFO_EX(arginfo_construct, 0, 0, 1)
@@ -857,6 +1287,75 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_get_kind, 0, 0, IS_STRING, 0)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_upload, 0, 1, IS_ARRAY, 0)
+    ZEND_ARG_TYPE_INFO(0, file, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, progress, IS_CALLABLE, 1, "null")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_upload_bytes, 0, 1, IS_ARRAY, 0)
+    ZEND_ARG_TYPE_INFO(0, data, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, filename, IS_STRING, 1, "null")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, progress, IS_CALLABLE, 1, "null")
+ZEND_END_ARG_INFO()
+
+#define CALL_ARGINFO(name, first)                                                \
+    ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(name, 0, 1, IS_ARRAY, 0)             \
+        ZEND_ARG_TYPE_INFO(0, first, IS_STRING, 0)                               \
+        ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, args, IS_ARRAY, 0, "[]")        \
+        ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")     \
+    ZEND_END_ARG_INFO()
+
+CALL_ARGINFO(arginfo_call_upload_api, method)
+CALL_ARGINFO(arginfo_admin, call)
+
+#define ONE_ARGINFO(name, arg, type)                                             \
+    ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(name, 0, 1, IS_ARRAY, 0)             \
+        ZEND_ARG_TYPE_INFO(0, arg, type, 0)                                      \
+        ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")     \
+    ZEND_END_ARG_INFO()
+
+ONE_ARGINFO(arginfo_api_public_id, publicId, IS_STRING)
+ONE_ARGINFO(arginfo_api_tag, tag, IS_STRING)
+ONE_ARGINFO(arginfo_api_path, path, IS_STRING)
+ONE_ARGINFO(arginfo_api_name, name, IS_STRING)
+ONE_ARGINFO(arginfo_api_public_ids, publicIds, IS_ARRAY)
+ONE_ARGINFO(arginfo_api_query, query, IS_ARRAY)
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_rename, 0, 2, IS_ARRAY, 0)
+    ZEND_ARG_TYPE_INFO(0, fromPublicId, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, toPublicId, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_tag_ids, 0, 2, IS_ARRAY, 0)
+    ZEND_ARG_TYPE_INFO(0, tag, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, publicIds, IS_ARRAY, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_admin_pages, 0, 1, CldKit\\Pages, 0)
+    ZEND_ARG_TYPE_INFO(0, call, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, args, IS_ARRAY, 0, "[]")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_void, 0, 0, IS_VOID, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_bool, 0, 0, _IS_BOOL, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_mixed, 0, 0, IS_MIXED, 0)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_nullable_int, 0, 0, IS_LONG, 1)
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_nullable_string, 0, 0, IS_STRING, 1)
+ZEND_END_ARG_INFO()
+
 #define M(name, arginfo) PHP_ME(CldKit_Client, name, arginfo, ZEND_ACC_PUBLIC)
 #define S(name, arginfo) PHP_ME(CldKit_Client, name, arginfo, ZEND_ACC_PUBLIC | ZEND_ACC_STATIC)
 
@@ -892,11 +1391,47 @@ static const zend_function_entry cldkit_client_methods[] = {
     M(downloadGeneratedSprite, arginfo_tag_urls)
     M(downloadMulti, arginfo_tag_urls)
     S(parseCloudinaryUrl, arginfo_parse_url)
+    M(upload, arginfo_upload)
+    M(uploadBytes, arginfo_upload_bytes)
+    M(callUploadApi, arginfo_call_upload_api)
+    M(explicit, arginfo_api_public_id)
+    M(destroy, arginfo_api_public_id)
+    M(rename, arginfo_rename)
+    M(addTag, arginfo_tag_ids)
+    M(removeTag, arginfo_tag_ids)
+    M(admin, arginfo_admin)
+    M(adminPages, arginfo_admin_pages)
+    M(ping, arginfo_options_array)
+    M(usage, arginfo_options_array)
+    M(resources, arginfo_options_array)
+    M(resourcesByTag, arginfo_api_tag)
+    M(resource, arginfo_api_public_id)
+    M(update, arginfo_api_public_id)
+    M(deleteResources, arginfo_api_public_ids)
+    M(tags, arginfo_options_array)
+    M(rootFolders, arginfo_options_array)
+    M(subfolders, arginfo_api_path)
+    M(uploadPresets, arginfo_options_array)
+    M(uploadPreset, arginfo_api_name)
+    M(createUploadPreset, arginfo_options_array)
+    M(search, arginfo_api_query)
+    PHP_FE_END
+};
+
+static const zend_function_entry cldkit_pages_methods[] = {
+    PHP_ME(CldKit_Pages, rewind, arginfo_void, ZEND_ACC_PUBLIC)
+    PHP_ME(CldKit_Pages, valid, arginfo_bool, ZEND_ACC_PUBLIC)
+    PHP_ME(CldKit_Pages, current, arginfo_mixed, ZEND_ACC_PUBLIC)
+    PHP_ME(CldKit_Pages, key, arginfo_mixed, ZEND_ACC_PUBLIC)
+    PHP_ME(CldKit_Pages, next, arginfo_void, ZEND_ACC_PUBLIC)
     PHP_FE_END
 };
 
 static const zend_function_entry cldkit_exception_methods[] = {
     PHP_ME(CldKit_Exception, getKind, arginfo_get_kind, ZEND_ACC_PUBLIC)
+    PHP_ME(CldKit_Exception, getHttpStatus, arginfo_nullable_int, ZEND_ACC_PUBLIC)
+    PHP_ME(CldKit_Exception, getRequestId, arginfo_nullable_string, ZEND_ACC_PUBLIC)
+    PHP_ME(CldKit_Exception, getResetAt, arginfo_nullable_int, ZEND_ACC_PUBLIC)
     PHP_FE_END
 };
 
@@ -909,6 +1444,23 @@ PHP_MINIT_FUNCTION(cldkit)
     INIT_NS_CLASS_ENTRY(ce, "CldKit", "Exception", cldkit_exception_methods);
     cldkit_exception_ce = zend_register_internal_class_ex(&ce, spl_ce_RuntimeException);
     zend_declare_property_string(cldkit_exception_ce, "kind", sizeof("kind") - 1, "", ZEND_ACC_PROTECTED);
+    zend_declare_property_null(cldkit_exception_ce, "httpStatus", sizeof("httpStatus") - 1, ZEND_ACC_PROTECTED);
+    zend_declare_property_null(cldkit_exception_ce, "requestId", sizeof("requestId") - 1, ZEND_ACC_PROTECTED);
+    zend_declare_property_null(cldkit_exception_ce, "resetAt", sizeof("resetAt") - 1, ZEND_ACC_PROTECTED);
+
+    /* An API call's failure (codes 6 to 16): HTTP status, request id, reset time. */
+    INIT_NS_CLASS_ENTRY(ce, "CldKit", "ApiException", NULL);
+    cldkit_api_exception_ce = zend_register_internal_class_ex(&ce, cldkit_exception_ce);
+
+    INIT_NS_CLASS_ENTRY(ce, "CldKit", "Pages", cldkit_pages_methods);
+    cldkit_pages_ce = zend_register_internal_class(&ce);
+    cldkit_pages_ce->ce_flags |= ZEND_ACC_FINAL | ZEND_ACC_NOT_SERIALIZABLE | ZEND_ACC_NO_DYNAMIC_PROPERTIES;
+    cldkit_pages_ce->create_object = cldkit_pages_create;
+    zend_class_implements(cldkit_pages_ce, 1, zend_ce_iterator);
+    memcpy(&cldkit_pages_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
+    cldkit_pages_handlers.offset = XtOffsetOf(cldkit_pages_object, std);
+    cldkit_pages_handlers.free_obj = cldkit_pages_free_obj;
+    cldkit_pages_handlers.clone_obj = NULL;
 
     INIT_NS_CLASS_ENTRY(ce, "CldKit", "Client", cldkit_client_methods);
     cldkit_client_ce = zend_register_internal_class(&ce);

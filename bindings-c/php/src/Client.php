@@ -275,7 +275,245 @@ final class Client
             $f->cldkit_parse_cloudinary_url($url, $account, FFI::addr($out), FFI::addr($err)), true);
     }
 
+    // ---- uploads and the Admin API (HTTP, blocking) ---------------------------------
+
+    /**
+     * Uploads $file: a local path (sent in chunks above the chunk size) or a remote URL
+     * or data URI Cloudinary fetches. $progress is called as fn(int $done, ?int $total)
+     * on this thread while the upload runs.
+     */
+    public function upload(string $file, array $options = [], ?callable $progress = null): array
+    {
+        self::checkText($file, 'file');
+        $o = self::encode($options);
+        $state = (object) ['thrown' => null];
+        $cb = self::progress($progress, $state);
+        return $this->api(fn (FFI $f, CData $out, CData $err) =>
+            $f->cldkit_upload($this->handle, $file, $o, $cb, null, FFI::addr($out), FFI::addr($err)), $state);
+    }
+
+    /** Uploads the bytes of $data under $filename (default: the `filename` option, else "file"). */
+    public function uploadBytes(string $data, array $options = [], ?string $filename = null, ?callable $progress = null): array
+    {
+        if ($filename !== null) {
+            self::checkText($filename, 'filename');
+        }
+        $o = self::encode($options);
+        $f = self::ffi();
+        $len = strlen($data);
+        $buf = null;
+        if ($len > 0) {
+            $buf = $f->new("uint8_t[$len]", false);
+            FFI::memcpy($buf, $data, $len);
+        }
+        $state = (object) ['thrown' => null];
+        $cb = self::progress($progress, $state);
+        try {
+            return $this->api(fn (FFI $f, CData $out, CData $err) =>
+                $f->cldkit_upload_bytes($this->handle, $buf, $len, $filename, $o, $cb, null,
+                    FFI::addr($out), FFI::addr($err)), $state);
+        } finally {
+            if ($buf !== null) {
+                FFI::free($buf);
+            }
+        }
+    }
+
+    /** Sends any Upload API call by its SDK name, positional arguments by name in $args. */
+    public function callUploadApi(string $method, array $args = [], array $options = []): array
+    {
+        return $this->byName('cldkit_call_upload_api', $method, 'method', $args, $options);
+    }
+
+    /** Calls the Admin API $call by its SDK name, positional arguments by name in $args. */
+    public function admin(string $call, array $args = [], array $options = []): array
+    {
+        return $this->byName('cldkit_admin', $call, 'call', $args, $options);
+    }
+
+    /** The pages of an Admin list call, following next_cursor (fetched as you iterate). */
+    public function adminPages(string $call, array $args = [], array $options = []): Pages
+    {
+        self::checkText($call, 'call');
+        $a = self::encode($args);
+        $o = self::encode($options);
+        $f = self::ffi();
+        $out = $f->new('CldkitPages*');
+        $err = $f->new('char*');
+        $status = $f->cldkit_admin_pages($this->handle, $call, $a, $o, FFI::addr($out), FFI::addr($err));
+        self::checkApi($status, $err);
+        return new Pages($f, $out, self::checkApi(...));
+    }
+
+    public function explicit(string $publicId, array $options = []): array
+    {
+        return $this->callUploadApi('explicit', ['public_id' => $publicId], $options);
+    }
+
+    public function destroy(string $publicId, array $options = []): array
+    {
+        return $this->callUploadApi('destroy', ['public_id' => $publicId], $options);
+    }
+
+    public function rename(string $fromPublicId, string $toPublicId, array $options = []): array
+    {
+        return $this->callUploadApi('rename', ['from_public_id' => $fromPublicId, 'to_public_id' => $toPublicId], $options);
+    }
+
+    public function addTag(string $tag, array $publicIds, array $options = []): array
+    {
+        return $this->callUploadApi('add_tag', ['tag' => $tag, 'public_ids' => $publicIds], $options);
+    }
+
+    public function removeTag(string $tag, array $publicIds, array $options = []): array
+    {
+        return $this->callUploadApi('remove_tag', ['tag' => $tag, 'public_ids' => $publicIds], $options);
+    }
+
+    public function ping(array $options = []): array
+    {
+        return $this->admin('ping', [], $options);
+    }
+
+    public function usage(array $options = []): array
+    {
+        return $this->admin('usage', [], $options);
+    }
+
+    public function resources(array $options = []): array
+    {
+        return $this->admin('resources', [], $options);
+    }
+
+    public function resourcesByTag(string $tag, array $options = []): array
+    {
+        return $this->admin('resources_by_tag', ['tag' => $tag], $options);
+    }
+
+    public function resource(string $publicId, array $options = []): array
+    {
+        return $this->admin('resource', ['public_id' => $publicId], $options);
+    }
+
+    public function update(string $publicId, array $options = []): array
+    {
+        return $this->admin('update', ['public_id' => $publicId], $options);
+    }
+
+    public function deleteResources(array $publicIds, array $options = []): array
+    {
+        return $this->admin('delete_resources', ['public_ids' => $publicIds], $options);
+    }
+
+    public function tags(array $options = []): array
+    {
+        return $this->admin('tags', [], $options);
+    }
+
+    public function rootFolders(array $options = []): array
+    {
+        return $this->admin('root_folders', [], $options);
+    }
+
+    public function subfolders(string $path, array $options = []): array
+    {
+        return $this->admin('subfolders', ['path' => $path], $options);
+    }
+
+    public function uploadPresets(array $options = []): array
+    {
+        return $this->admin('upload_presets', [], $options);
+    }
+
+    public function uploadPreset(string $name, array $options = []): array
+    {
+        return $this->admin('upload_preset', ['name' => $name], $options);
+    }
+
+    public function createUploadPreset(array $options = []): array
+    {
+        return $this->admin('create_upload_preset', [], $options);
+    }
+
+    /** Runs a search: $query is the body (expression, sort_by, max_results, ...). */
+    public function search(array $query, array $options = []): array
+    {
+        return $this->admin('search', ['query' => $query], $options);
+    }
+
     // ---- plumbing ---------------------------------------------------------------
+
+    /**
+     * A PHP progress callable as the C callback (null: none). FFI callbacks must not
+     * throw: what $progress throws is kept in $state->thrown (and later calls are
+     * skipped) for api() to rethrow once the upload returns.
+     */
+    private static function progress(?callable $progress, \stdClass $state): ?\Closure
+    {
+        if ($progress === null) {
+            return null;
+        }
+        return static function (mixed $done, mixed $total, mixed $user) use ($progress, $state): void {
+            if ($state->thrown !== null) {
+                return;
+            }
+            try {
+                // UINT64_MAX (an unknown total) does not fit a PHP int.
+                $progress((int) $done, is_int($total) && $total >= 0 ? $total : null);
+            } catch (\Throwable $t) {
+                $state->thrown = $t;
+            }
+        };
+    }
+
+    /**
+     * Runs an HTTP call with a char* result: the decoded answer, or an exception (the
+     * progress callable's, else one from the error JSON).
+     */
+    private function api(callable $call, ?\stdClass $state = null): array
+    {
+        $f = self::ffi();
+        $out = $f->new('char*');
+        $err = $f->new('char*');
+        $status = $call($f, $out, $err);
+        if ($state !== null && $state->thrown !== null) {
+            $f->cldkit_string_free($out);
+            $f->cldkit_string_free($err);
+            throw $state->thrown;
+        }
+        self::checkApi($status, $err);
+        $text = FFI::string($out);
+        $f->cldkit_string_free($out);
+        return json_decode($text, true, 512, JSON_THROW_ON_ERROR);
+    }
+
+    private function byName(string $fn, string $name, string $what, array $args, array $options): array
+    {
+        self::checkText($name, $what);
+        $a = self::encode($args);
+        $o = self::encode($options);
+        return $this->api(fn (FFI $f, CData $out, CData $err) =>
+            $f->$fn($this->handle, $name, $a, $o, FFI::addr($out), FFI::addr($err)));
+    }
+
+    /** Throws for a failed HTTP call from its error JSON, freeing it. */
+    private static function checkApi(int $status, CData $err): void
+    {
+        if ($status === 0) {
+            return;
+        }
+        $f = self::ffi();
+        $kind = (string) $f->cldkit_status_name($status);
+        $e = [];
+        if (!FFI::isNull($err)) {
+            $e = json_decode(FFI::string($err), true) ?: [];
+            $f->cldkit_string_free($err);
+        }
+        $class = $status >= 6 ? ApiException::class : Exception::class;
+        throw new $class((string) ($e['message'] ?? $kind), $status, $kind,
+            $e['http_status'] ?? null, $e['request_id'] ?? null, $e['reset_at'] ?? null);
+    }
+
 
     /** The FFI instance (loaded once per process). */
     private static function ffi(): FFI
