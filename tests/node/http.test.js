@@ -1,0 +1,430 @@
+'use strict';
+// Uploads, the Upload API and the Admin API through the public Node API, against the
+// local emulator (`cldkit serve`): sources (path, bytes, streams, data URI, URL),
+// chunked uploads with progress, named calls, pagination, search, error classes, secrets
+// and the event loop staying free.
+const { describe, test, before, after } = require('node:test');
+const assert = require('node:assert/strict');
+const crypto = require('crypto');
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const { Readable } = require('stream');
+const { BINDING, startEmulator } = require('./helpers');
+const cldkit = require(BINDING);
+
+const { Client } = cldkit;
+const SMALL = { allow_small_chunks: true };
+const KiB = 1024;
+
+let emu;
+let client;
+let dir;
+
+function bytes(n, seed = 1) {
+  const b = Buffer.alloc(n);
+  let x = seed;
+  for (let i = 0; i < n; i++) {
+    x = (x * 1103515245 + 12345) & 0x7fffffff;
+    b[i] = x >> 16;
+  }
+  return b;
+}
+
+const md5 = (b) => crypto.createHash('md5').update(b).digest('hex');
+
+/** Records progress calls and checks they make sense. */
+function progressRecorder() {
+  const calls = [];
+  const fn = (done, total) => calls.push([done, total]);
+  fn.calls = calls;
+  return fn;
+}
+
+before(async () => {
+  emu = await startEmulator();
+  client = Client.fromUrl(emu.url);
+  dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cldkit-node-http-'));
+});
+
+after(() => {
+  if (emu) emu.stop();
+  if (dir) fs.rmSync(dir, { recursive: true, force: true });
+});
+
+describe('uploads', () => {
+  test('from a path, with progress', async () => {
+    const data = bytes(10 * KiB);
+    const file = path.join(dir, 'small.bin');
+    fs.writeFileSync(file, data);
+    const onProgress = progressRecorder();
+    const r = await client.upload(file, { public_id: 'up/path', resource_type: 'raw' }, { onProgress });
+    assert.equal(r.public_id, 'up/path');
+    assert.equal(r.bytes, data.length);
+    assert.equal(r.etag, md5(data));
+    assert.equal(r.original_filename, 'small');
+    assert.ok(onProgress.calls.length >= 1);
+    assert.deepEqual(onProgress.calls.at(-1), [data.length, data.length]);
+    assert.match(r.request_id, /^[0-9a-f]+$/);
+  });
+
+  test('from a Buffer, a Uint8Array and an ArrayBuffer', async () => {
+    const data = bytes(3000, 7);
+    const r1 = await client.upload(data, { public_id: 'up/buffer', resource_type: 'raw', filename: 'b.bin' });
+    assert.equal(r1.bytes, 3000);
+    assert.equal(r1.etag, md5(data));
+    const view = new Uint8Array(data.buffer, data.byteOffset + 1000, 1000);
+    const r2 = await client.upload(view, { public_id: 'up/u8', resource_type: 'raw' });
+    assert.equal(r2.etag, md5(data.subarray(1000, 2000)));
+    const ab = data.buffer.slice(data.byteOffset, data.byteOffset + 10);
+    const r3 = await client.upload(ab, { public_id: 'up/ab', resource_type: 'raw' });
+    assert.equal(r3.etag, md5(data.subarray(0, 10)));
+  });
+
+  test('from a Readable stream and an async generator', async () => {
+    const data = bytes(50 * KiB, 3);
+    const file = path.join(dir, 'stream.bin');
+    fs.writeFileSync(file, data);
+    const r1 = await client.upload(fs.createReadStream(file, { highWaterMark: 4 * KiB }), {
+      public_id: 'up/stream',
+      resource_type: 'raw',
+    });
+    assert.equal(r1.bytes, data.length);
+    assert.equal(r1.etag, md5(data));
+    async function* gen() {
+      yield 'hello ';
+      yield Buffer.from('stream ');
+      yield new Uint8Array([119, 111, 114, 108, 100]);
+    }
+    const r2 = await client.upload(gen(), { public_id: 'up/gen', resource_type: 'raw' });
+    assert.equal(r2.etag, md5(Buffer.from('hello stream world')));
+  });
+
+  test('a data URI and a remote URL are sent for the server to fetch', async () => {
+    const r1 = await client.upload('data:text/plain;base64,aGVsbG8=', { public_id: 'up/datauri', resource_type: 'raw' });
+    assert.equal(r1.bytes, 5);
+    const r2 = await client.upload(`${emu.base}/emulator/raw/upload/up/datauri`, {
+      public_id: 'up/remote',
+      resource_type: 'raw',
+    });
+    assert.equal(r2.etag, r1.etag);
+  });
+
+  test('an image gets its real dimensions', async () => {
+    // 1x1 PNG
+    const png = Buffer.from(
+      'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==',
+      'base64',
+    );
+    const r = await client.upload(png, { public_id: 'up/pixel', tags: ['node', 'pixel'] });
+    assert.equal(r.width, 1);
+    assert.equal(r.height, 1);
+    assert.equal(r.format, 'png');
+    assert.deepEqual(r.tags, ['node', 'pixel']);
+  });
+
+  test('chunked above the chunk size: path, bytes and a stream of unknown length', async () => {
+    const data = bytes(300 * KiB, 11);
+    const file = path.join(dir, 'big.bin');
+    fs.writeFileSync(file, data);
+    const settings = { chunkSize: 64 * KiB };
+    const p1 = progressRecorder();
+    const r1 = await client.upload(file, { public_id: 'up/chunked-path', resource_type: 'raw', ...SMALL }, { ...settings, onProgress: p1 });
+    assert.equal(r1.bytes, data.length);
+    assert.equal(r1.etag, md5(data));
+    assert.ok(p1.calls.length >= 2, `progress calls: ${p1.calls.length}`);
+    assert.deepEqual(p1.calls.at(-1), [data.length, data.length]);
+    for (const [done, total] of p1.calls) assert.ok(done <= total && total === data.length);
+
+    const r2 = await client.upload(data, { public_id: 'up/chunked-bytes', resource_type: 'raw', ...SMALL }, { ...settings, parallel: 3 });
+    assert.equal(r2.etag, md5(data));
+
+    const p3 = progressRecorder();
+    const stream = Readable.from((function* () {
+      for (let i = 0; i < data.length; i += 10 * KiB) yield data.subarray(i, i + 10 * KiB);
+    })());
+    const r3 = await client.upload(stream, { public_id: 'up/chunked-stream', resource_type: 'raw', ...SMALL }, {
+      ...settings,
+      onProgress: p3,
+      streamBuffer: 2,
+    });
+    assert.equal(r3.bytes, data.length);
+    assert.equal(r3.etag, md5(data));
+    assert.deepEqual(p3.calls.at(-1), [data.length, data.length]);
+    assert.ok(p3.calls.some(([, total]) => total === null), 'a stream has no total until its end');
+  });
+
+  test('the chunk size option of the SDKs works too', async () => {
+    const data = bytes(130 * KiB, 5);
+    const r = await client.upload(data, { public_id: 'up/chunk-option', resource_type: 'raw', chunk_size: 64 * KiB, ...SMALL });
+    assert.equal(r.etag, md5(data));
+  });
+
+  test('unsignedUpload with an unsigned preset', async () => {
+    await client.createUploadPreset({ name: 'node_unsigned', unsigned: true, folder: 'unsig' });
+    const r = await client.unsignedUpload(Buffer.from('u'), 'node_unsigned', { public_id: 'x', resource_type: 'raw' });
+    assert.match(r.public_id, /^unsig\/x$|^x$/);
+    await client.deleteUploadPreset('node_unsigned');
+  });
+
+  test('many uploads at once (more than the libuv pool) while the event loop keeps running', async () => {
+    await emu.setFaults([{ path: '/upload', action: 'delay', delay_ms: 300, count: 1000, nth: 1 }]);
+    try {
+      let ticks = 0;
+      const timer = setInterval(() => ticks++, 10);
+      const started = Date.now();
+      const results = await Promise.all(
+        Array.from({ length: 8 }, (_, i) => client.upload(Buffer.from(`n${i}`), { public_id: `up/many${i}`, resource_type: 'raw' })),
+      );
+      // fs work on the libuv pool is not starved meanwhile
+      await fs.promises.readFile(__filename);
+      clearInterval(timer);
+      assert.deepEqual(results.map((r) => r.public_id), Array.from({ length: 8 }, (_, i) => `up/many${i}`));
+      assert.ok(Date.now() - started >= 300);
+      assert.ok(ticks >= 10, `the event loop ran ${ticks} timer ticks during the uploads`);
+    } finally {
+      await emu.setFaults(null);
+    }
+  });
+});
+
+describe('Upload API calls', () => {
+  test('explicit, tags, context, rename and destroy', async () => {
+    await client.upload(Buffer.from('api'), { public_id: 'calls/a', resource_type: 'raw' });
+    const ex = await client.explicit('calls/a', { type: 'upload', resource_type: 'raw', tags: ['t1'] });
+    assert.equal(ex.public_id, 'calls/a');
+    assert.deepEqual(ex.tags, ['t1']);
+    const added = await client.addTag('t2', ['calls/a'], { resource_type: 'raw' });
+    assert.deepEqual(added.public_ids, ['calls/a']);
+    const ctx = await client.addContext('k=v', ['calls/a'], { resource_type: 'raw' });
+    assert.deepEqual(ctx.public_ids, ['calls/a']);
+    const got = await client.resource('calls/a', { resource_type: 'raw' });
+    assert.deepEqual([...got.tags].sort(), ['t1', 't2']);
+    await client.removeTag('t1', ['calls/a'], { resource_type: 'raw' });
+    assert.deepEqual((await client.resource('calls/a', { resource_type: 'raw' })).tags, ['t2']);
+    const renamed = await client.rename('calls/a', 'calls/b', { resource_type: 'raw' });
+    assert.equal(renamed.public_id, 'calls/b');
+    await assert.rejects(client.resource('calls/a', { resource_type: 'raw' }), cldkit.NotFoundError);
+    assert.deepEqual(await client.destroy('calls/b', { resource_type: 'raw' }).then((r) => r.result), 'ok');
+    assert.equal((await client.destroy('calls/b', { resource_type: 'raw' })).result, 'not found');
+  });
+
+  test('callUploadApi by SDK name, including upload of a local path', async () => {
+    const file = path.join(dir, 'generic.txt');
+    fs.writeFileSync(file, 'generic');
+    const up = await client.callUploadApi('upload', { file }, { public_id: 'calls/generic', resource_type: 'raw' });
+    assert.equal(up.bytes, 7);
+    const r = await client.callUploadApi('add_tag', { tag: 'g', public_ids: ['calls/generic'] }, { resource_type: 'raw' });
+    assert.deepEqual(r.public_ids, ['calls/generic']);
+    await assert.rejects(client.callUploadApi('no_such_call', {}, {}), cldkit.InvalidOptionError);
+  });
+});
+
+describe('Admin API', () => {
+  test('ping, usage, config-free calls and the rate-limit fields', async () => {
+    const p = await client.ping();
+    assert.equal(p.status, 'ok');
+    assert.equal(typeof p.rate_limit_allowed, 'number');
+    assert.equal(typeof p.rate_limit_remaining, 'number');
+    assert.equal(typeof p.rate_limit_reset_at, 'number');
+    const u = await client.usage();
+    assert.equal(typeof u, 'object');
+    assert.ok(Array.isArray(cldkit.adminCalls) && cldkit.adminCalls.includes('resources'));
+  });
+
+  test('resources with pagination (pages() follows next_cursor)', async () => {
+    // 7 assets, 3 a page (the emulator's cursor for offset 4 is rejected by the
+    // emulator itself: see the Node binding report)
+    const ids = Array.from({ length: 7 }, (_, i) => `pages/p${i}`);
+    for (const id of ids) {
+      await client.upload(Buffer.from(id), { public_id: id, resource_type: 'raw', tags: ['paged'] });
+    }
+    const first = await client.resources({ resource_type: 'raw', prefix: 'pages/', type: 'upload', max_results: 3 });
+    assert.equal(first.resources.length, 3);
+    assert.ok(first.next_cursor);
+    const seen = [];
+    let pages = 0;
+    for await (const page of client.pages('resources', {}, { resource_type: 'raw', prefix: 'pages/', type: 'upload', max_results: 3 })) {
+      pages++;
+      seen.push(...page.resources.map((r) => r.public_id));
+    }
+    assert.equal(pages, 3);
+    assert.deepEqual(seen.sort(), ids);
+    const byTag = await client.resourcesByTag('paged', { resource_type: 'raw' });
+    assert.equal(byTag.resources.length, 7);
+    const byIds = await client.resourcesByIds(['pages/p0', 'pages/p1'], { resource_type: 'raw' });
+    assert.equal(byIds.resources.length, 2);
+  });
+
+  test('resource, update, tags, deleteResources', async () => {
+    await client.upload(Buffer.from('adm'), { public_id: 'adm/one', resource_type: 'raw', tags: ['adm'] });
+    const r = await client.resource('adm/one', { resource_type: 'raw' });
+    assert.equal(r.bytes, 3);
+    const up = await client.update('adm/one', { resource_type: 'raw', tags: 'adm,updated' });
+    assert.deepEqual([...up.tags].sort(), ['adm', 'updated']);
+    const tags = await client.tags({ resource_type: 'raw' });
+    assert.ok(tags.tags.includes('updated'));
+    const del = await client.deleteResources(['adm/one'], { resource_type: 'raw' });
+    assert.deepEqual(del.deleted, { 'adm/one': 'deleted' });
+    await assert.rejects(client.resource('adm/one', { resource_type: 'raw' }), cldkit.NotFoundError);
+  });
+
+  test('folders and upload presets', async () => {
+    await client.createFolder('nodefolder/sub');
+    const roots = await client.rootFolders();
+    assert.ok(roots.folders.some((f) => f.path === 'nodefolder'));
+    const subs = await client.subfolders('nodefolder');
+    assert.deepEqual(subs.folders.map((f) => f.path), ['nodefolder/sub']);
+    await client.deleteFolder('nodefolder/sub');
+    await client.createUploadPreset({ name: 'node_preset', folder: 'np' });
+    assert.equal((await client.uploadPreset('node_preset')).name, 'node_preset');
+    assert.ok((await client.uploadPresets()).presets.some((p) => p.name === 'node_preset'));
+    await client.deleteUploadPreset('node_preset');
+    await assert.rejects(client.uploadPreset('node_preset'), cldkit.NotFoundError);
+  });
+
+  test('search: the builder, execute and pages', async () => {
+    for (let i = 0; i < 3; i++) {
+      await client.upload(Buffer.from(`s${i}`), { public_id: `srch/s${i}`, resource_type: 'raw', tags: ['findme'] });
+    }
+    const s = client.search().expression('tags=findme').sortBy('public_id', 'asc').maxResults(2).withField('tags');
+    assert.deepEqual(s.toQuery(), {
+      expression: 'tags=findme',
+      sort_by: [{ public_id: 'asc' }],
+      max_results: 2,
+      with_field: ['tags'],
+    });
+    const r = await s.execute();
+    assert.equal(r.total_count, 3);
+    assert.deepEqual(r.resources.map((x) => x.public_id), ['srch/s0', 'srch/s1']);
+    const all = [];
+    for await (const page of s.pages()) all.push(...page.resources.map((x) => x.public_id));
+    assert.deepEqual(all, ['srch/s0', 'srch/s1', 'srch/s2']);
+    const generic = await client.admin('search', { query: { expression: 'tags=findme' } });
+    assert.equal(generic.total_count, 3);
+  });
+});
+
+describe('errors', () => {
+  test('404 is a NotFoundError with status and request id', async () => {
+    const e = await client.resource('no/such/thing').then(
+      () => assert.fail('expected a rejection'),
+      (err) => err,
+    );
+    assert.ok(e instanceof cldkit.NotFoundError && e instanceof cldkit.ApiError && e instanceof cldkit.CldkitError);
+    assert.equal(e.code, 'not_found');
+    assert.equal(e.status, 404);
+    assert.match(e.requestId, /^[0-9a-f]+$/);
+    assert.match(e.message, /Resource not found/);
+  });
+
+  test('401 with a bad secret, and the secret never appears', async () => {
+    const secret = 'NodeTopSecret987';
+    const bad = Client.fromUrl(emu.url.replace(/:[^:@]+@/, `:${secret}@`));
+    for (const call of [
+      () => bad.upload(Buffer.from('x'), { resource_type: 'raw' }),
+      () => bad.ping(),
+      () => bad.resources(),
+      () => bad.destroy('x'),
+    ]) {
+      const e = await call().then(
+        () => assert.fail('expected a rejection'),
+        (err) => err,
+      );
+      assert.ok(e instanceof cldkit.AuthorizationError, `${e.name}: ${e.message}`);
+      assert.equal(e.status, 401);
+      const shown = `${e.message}\n${e.stack}\n${JSON.stringify(e)}\n${require('util').inspect(e)}`;
+      assert.ok(!shown.includes(secret), shown);
+    }
+  });
+
+  test('420 when the hourly budget is spent: RateLimitedError with resetAt', async () => {
+    const limited = await startEmulator(['--hourly-budget', '2']);
+    try {
+      const c = Client.fromUrl(limited.url);
+      await c.ping({ max_retries: 0 });
+      await c.ping({ max_retries: 0 });
+      const e = await c.ping({ max_retries: 0 }).then(
+        () => assert.fail('expected a rejection'),
+        (err) => err,
+      );
+      assert.ok(e instanceof cldkit.RateLimitedError, `${e.name}: ${e.message}`);
+      assert.equal(e.code, 'rate_limited');
+      assert.equal(e.status, 420);
+      assert.ok(e.resetAt > Date.now() / 1000 - 5, `resetAt ${e.resetAt}`);
+    } finally {
+      limited.stop();
+    }
+  });
+
+  test('a 503 is a ServerError after the retries', async () => {
+    await emu.setFaults([{ path: '/ping', action: 'status', status: 503, nth: 1, count: 3 }]);
+    try {
+      const e = await client.ping({ max_retries: 1, retry_delay: 0.01 }).then(
+        () => assert.fail('expected a rejection'),
+        (err) => err,
+      );
+      assert.ok(e instanceof cldkit.ServerError, `${e.name}: ${e.message}`);
+      assert.equal(e.status, 503);
+      assert.equal(e.attempts, 2);
+      assert.equal((await client.ping()).status, 'ok');
+    } finally {
+      await emu.setFaults(null);
+    }
+  });
+
+  test('local failures: missing file, failing stream, bad arguments', async () => {
+    await assert.rejects(client.upload(path.join(dir, 'missing.bin')), (e) => e instanceof cldkit.IoError && e.code === 'io');
+    const failing = new Readable({
+      read() {
+        this.destroy(new Error('disk on fire'));
+      },
+    });
+    await assert.rejects(client.upload(failing, { resource_type: 'raw' }), (e) => e instanceof cldkit.IoError && /disk on fire/.test(e.message));
+    await assert.rejects(client.upload({ not: 'a file' }), cldkit.InvalidOptionError);
+    await assert.rejects(client.upload(undefined), cldkit.InvalidOptionError);
+    await assert.rejects(client.upload(Buffer.from('x'), { resource_type: 'raw' }, { onProgress: 42 }), cldkit.InvalidOptionError);
+    await assert.rejects(client.upload(Buffer.from('x'), { resource_type: 'raw' }, { chunkSize: -1 }), cldkit.InvalidOptionError);
+    await assert.rejects(client.admin('no_such_call'), cldkit.InvalidOptionError);
+    await assert.rejects(client.resource(''), cldkit.InvalidOptionError);
+    await assert.rejects(client.upload(Readable.from([{ an: 'object' }]), { resource_type: 'raw' }), cldkit.IoError);
+  });
+
+  test('an exception in onProgress rejects the upload after it settles', async () => {
+    const boom = new Error('progress boom');
+    await assert.rejects(
+      client.upload(Buffer.from('pp'), { public_id: 'up/boom', resource_type: 'raw' }, {
+        onProgress: () => {
+          throw boom;
+        },
+      }),
+      (e) => e === boom,
+    );
+    // the upload itself went through
+    assert.equal((await client.resource('up/boom', { resource_type: 'raw' })).bytes, 2);
+  });
+
+  test('a failed chunked upload carries a resume token that finishes it', async () => {
+    const data = bytes(200 * KiB, 21);
+    const file = path.join(dir, 'resume.bin');
+    fs.writeFileSync(file, data);
+    await emu.setFaults([{ path: '/upload', action: 'status', status: 500, nth: 3, count: 10 }]);
+    let token;
+    try {
+      const e = await client
+        .upload(file, { public_id: 'up/resumed', resource_type: 'raw', max_retries: 0, ...SMALL }, { chunkSize: 64 * KiB })
+        .then(
+          () => assert.fail('expected a rejection'),
+          (err) => err,
+        );
+      assert.ok(e instanceof cldkit.ServerError, `${e.name}: ${e.message}`);
+      token = e.resumeToken;
+      assert.equal(typeof token, 'string');
+      assert.ok(JSON.parse(token).upload_id);
+    } finally {
+      await emu.setFaults(null);
+    }
+    const r = await client.upload(file, { public_id: 'up/resumed', resource_type: 'raw', ...SMALL }, { chunkSize: 64 * KiB, resume: token });
+    assert.equal(r.etag, md5(data));
+  });
+});
