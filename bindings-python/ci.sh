@@ -2,10 +2,13 @@
 # Builds and tests the Python package: creates (or reuses) a virtualenv, installs
 # ./bindings-python with pip (maturin from PyPI as the build backend, PyO3 from
 # crates.io), the test tools, and pycloudinary 1.46.3 (the reference the compat tests
-# compare against), then runs the pytest suite in tests/python.
+# compare against), builds the local Cloudinary emulator the HTTP tests talk to, then
+# runs the pytest suite in tests/python.
 #
 # Run from the repository root. Honours CARGO_TARGET_DIR (else target/), CLDKIT_VENV
-# (else /tmp/cldkit-venv) and CLDKIT_SHARED (else ../shared).
+# (else /tmp/cldkit-venv), CLDKIT_SHARED (else ../shared) and CLDKIT_PY_PROFILE (the
+# Cargo profile of the extension: `dev` by default, which shares the emulator's
+# build of the core and keeps this script fast; `release` for benchmarks).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -14,14 +17,20 @@ VENV="${CLDKIT_VENV:-/tmp/cldkit-venv}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$ROOT/target}"
 export CLDKIT_SHARED="${CLDKIT_SHARED:-$(cd "$ROOT/.." && pwd)/shared}"
 PYTHON="${PYTHON:-python3}"
+PROFILE="${CLDKIT_PY_PROFILE:-dev}"
+
+# The emulator (debug build) for tests/python/test_http.py.
+cargo build --quiet -p cldkit-emulator --bin cldkit-emulator
+export CLDKIT_EMULATOR="$CARGO_TARGET_DIR/debug/cldkit-emulator"
 
 if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
 "$VENV/bin/python" -m pip install --quiet --upgrade pip
 "$VENV/bin/python" -m pip install --quiet "pytest>=7" "mypy>=1.8" "cloudinary==1.46.3"
-# A real (non-editable) install, exactly as a user gets it.
-"$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps ./bindings-python
+# A real (non-editable) install, exactly as a user gets it (in the chosen profile).
+MATURIN_PEP517_ARGS="--profile $PROFILE" \
+    "$VENV/bin/python" -m pip install --quiet --force-reinstall --no-deps ./bindings-python
 
 cd "$ROOT/tests/python"
 "$VENV/bin/python" -m pytest -q -p no:cacheprovider .

@@ -37,6 +37,23 @@ def test_mypy_strict_on_a_user_program(tmp_path: Path) -> None:
         "    c.url('x')\n"
         "except cldkit.InvalidOptionError as e:\n"
         "    code: str = e.code\n"
+        "def progress(done: int, total: 'int | None') -> None: ...\n"
+        "def uploads(c: cldkit.Client) -> None:\n"
+        "    r = c.upload(b'x', public_id='p', chunk_size=6_000_000, progress=progress)\n"
+        "    pid: str = r['public_id']\n"
+        "    c.upload(open('f', 'rb'))\n"
+        "    try:\n"
+        "        c.resource('p')\n"
+        "    except cldkit.HttpError as e:\n"
+        "        status: 'int | None' = e.status\n"
+        "        reset: 'int | None' = e.reset_at\n"
+        "    for page in c.pages('resources', max_results=10):\n"
+        "        n: int = len(page['resources'])\n"
+        "async def aio(c: cldkit.Client) -> None:\n"
+        "    r = await c.upload_async('https://example.com/x.png')\n"
+        "    await c.admin_async('ping')\n"
+        "    async for page in c.pages('tags'):\n"
+        "        pass\n"
     )
     out = subprocess.run(
         [sys.executable, "-m", "mypy", "--strict", str(prog)],
