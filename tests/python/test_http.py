@@ -190,6 +190,9 @@ def test_chunk_size_below_the_minimum_is_refused(client: cldkit.Client) -> None:
     assert e.value.option == "chunk_size"
     with pytest.raises(cldkit.InvalidOptionError):
         client.upload(b"x", chunk_size=0)
+    with pytest.raises(cldkit.InvalidOptionError) as e:
+        client.upload(b"x", parallel=-1)
+    assert e.value.option == "parallel"
 
 
 def test_failed_chunked_upload_resumes_from_its_token(
@@ -513,6 +516,18 @@ def test_calls_release_the_gil(fault_emulator: Emulator) -> None:
     assert elapsed >= 0.5
     # With the GIL held for the whole call the thread could not have ticked.
     assert ticks >= 20
+
+
+def test_one_client_from_many_threads(client: cldkit.Client) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    ids = [uid() for _ in range(8)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda pid: client.upload(png(2, 2), public_id=pid), ids))
+    assert [r["public_id"] for r in results] == ids
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        found = list(pool.map(lambda pid: client.resource(pid)["public_id"], ids))
+    assert found == ids
 
 
 def test_async_variants(client: cldkit.Client, emulator: Emulator) -> None:

@@ -20,10 +20,12 @@ Covered: ``config``, ``reset_config``; from ``cloudinary.utils``:
 with ``image``, ``picture``, ``source``, ``video``, ``video_thumbnail`` and (images)
 ``build_url``.
 
-Not covered: anything that talks to the network (``cloudinary.uploader.upload`` and
-the other Upload API calls, the Admin API, the search API; ``cldkit.Client`` builds
-the signed request for them with ``upload_form`` / ``upload_api_call`` but does not
-send it); ``cloudinary.utils.sign_request`` and ``build_upload_params`` (use
+Not covered: the functions that talk to the network (``cloudinary.uploader.upload``
+and the other Upload API calls, ``cloudinary.api``, ``cloudinary.Search``): use the
+``cldkit.Client`` methods of the same names instead (``upload``, ``explicit``,
+``destroy``, ``rename``, ``add_tag``, ..., ``ping``, ``resources``, ``resource``,
+``update``, ``search``, or ``call_upload_api`` / ``admin`` by SDK name), which raise
+``cldkit.HttpError`` subclasses rather than ``cloudinary.exceptions``; ``cloudinary.utils.sign_request`` and ``build_upload_params`` (use
 ``Client.sign_request`` / ``Client.upload_params``); the keyword arguments of
 ``CloudinaryResource`` other than ``public_id`` (``format``, ``version``, ``type``,
 ``url_options``, ...: pass them as options instead); ``CloudinaryVideo.build_url``;
