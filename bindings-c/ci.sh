@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # CI for the C ABI and PHP: installs what it needs, builds libcldkit, checks the
 # generated header, installs into a temporary prefix, runs the C tests under
-# valgrind, builds the PHP extension with phpize against libcldkit.a, runs the
-# .phpt tests (extension and FFI) with run-tests.php and the conformance corpus
+# valgrind (the HTTP functions against local emulators, `cldkit serve`), builds the
+# PHP extension with phpize against libcldkit.a, runs the .phpt tests (extension and
+# FFI, also against emulators) with run-tests.php and the conformance corpus
 # through both. Run from the repository root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -32,6 +33,10 @@ fi
 step "cargo test (cldkit-ffi)"
 cargo test -q -p cldkit-ffi
 
+step "emulator (cldkit serve) for the HTTP tests"
+cargo build -q -p cldkit-cli
+export CLDKIT_BIN="$CARGO_TARGET_DIR/debug/cldkit"
+
 step "header is up to date"
 make -s -C bindings-c check-header
 
@@ -49,8 +54,8 @@ step "PHP extension (phpize, static libcldkit.a)"
 cp -r bindings-c/php/ext "$tmp/ext"
 (cd "$tmp/ext" && phpize && ./configure -q --with-cldkit="$prefix" && make -s) >"$tmp/phpize.log" 2>&1 \
     || { cat "$tmp/phpize.log"; exit 1; }
-echo "built $(basename "$module")"
 module=$tmp/ext/modules/cldkit.so
+echo "built $module ($(du -h "$module" | cut -f1))"
 
 step "phpt tests (run-tests.php): extension, then FFI"
 bindings-c/php/run-phpt.sh ext "$module" >"$tmp/phpt.log" || { cat "$tmp/phpt.log"; exit 1; }

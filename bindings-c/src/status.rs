@@ -315,6 +315,44 @@ mod tests {
     }
 
     #[test]
+    fn every_status_has_its_name_at_its_value() {
+        for (i, (status, name)) in NAMES.iter().enumerate() {
+            assert_eq!(*status as usize, i);
+            let got = unsafe { CStr::from_ptr(cldkit_status_name(i as i32)) };
+            assert_eq!(got, *name);
+            assert_eq!(status.code_name(), name.to_str().unwrap());
+        }
+    }
+
+    #[test]
+    fn api_errors_become_error_json() {
+        let mut err: *mut c_char = std::ptr::null_mut();
+        let status = unsafe {
+            guard_json(&mut err, || {
+                Err(cldkit::Error::api(
+                    cldkit::ErrorKind::RateLimited,
+                    "Rate Limit Exceeded",
+                    Some(420),
+                    Some("abc".into()),
+                    Some(1700000000),
+                )
+                .into())
+            })
+        };
+        assert_eq!(status, CldkitStatus::CLDKIT_RATE_LIMITED);
+        assert_eq!(
+            take(err),
+            r#"{"code":"rate_limited","status":11,"message":"Rate Limit Exceeded (HTTP 420) [request id abc]","http_status":420,"request_id":"abc","reset_at":1700000000}"#
+        );
+        let status = unsafe { guard_json(&mut err, || panic!("boom")) };
+        assert_eq!(status, CldkitStatus::CLDKIT_INTERNAL);
+        assert_eq!(
+            take(err),
+            r#"{"code":"internal","status":5,"message":"internal error in cldkit: boom","http_status":null,"request_id":null,"reset_at":null}"#
+        );
+    }
+
+    #[test]
     fn status_names_are_static() {
         let name = unsafe { CStr::from_ptr(cldkit_status_name(3)) };
         assert_eq!(name.to_str().unwrap(), "signature");
