@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Node binding CI: install the npm tooling, build the native module (debug), run the
-# node --test suite (full conformance corpus, API, TypeScript check, npm pack install).
+# Node binding CI: install the npm tooling, build the native module (debug) and the
+# emulator (`cldkit serve`, for the upload/Admin API tests), run the node --test suite
+# (full conformance corpus, API, uploads and Admin calls against the emulator,
+# TypeScript check, npm pack install).
 # Run from the repo root. Uses CARGO_TARGET_DIR if set, else target/.
 set -euo pipefail
 
@@ -22,6 +24,8 @@ fi
 npm run build
 
 cd "$ROOT"
+cargo build -q -p cldkit-cli
+export CLDKIT_BIN="$CARGO_TARGET_DIR/debug/cldkit"
 cargo fmt -p cldkit-node -- --check
 cargo clippy -p cldkit-node --all-targets --no-deps -- -D warnings
 node --test tests/node/

@@ -1,6 +1,7 @@
 /**
  * cldkit for Node.js: Cloudinary delivery URLs, signatures, upload requests, webhook
- * verification, download URLs and HTML tags, computed by the cldkit Rust engine.
+ * verification, download URLs and HTML tags, computed by the cldkit Rust engine; and
+ * uploads and the Upload/Admin APIs as Promise-returning methods.
  * Options are the SDKs' snake_case option objects, passed unchanged.
  */
 
@@ -77,7 +78,88 @@ export interface WidgetSignature {
 /** Placeholder modes of `placeholderUrl` / `lazyImageTag`. */
 export type PlaceholderMode = "blur" | "pixelate" | "predominant-color" | "vectorize";
 
-/** One product environment's configuration; every method is synchronous and pure. */
+/** What `upload` accepts: a local path, a remote URL or data URI, bytes, or a stream. */
+export type UploadSource =
+  | string
+  | Uint8Array
+  | ArrayBuffer
+  | DataView
+  | AsyncIterable<Uint8Array | string>;
+
+/** How an upload is carried out (the wire parameters stay in the options). */
+export interface UploadSettings {
+  /** Chunk size in bytes (default: the `chunk_size` option, else 20 MB; at least 5 MiB). */
+  chunkSize?: number;
+  /** Chunks of a file in flight at once (default 1). */
+  parallel?: number;
+  /** Called on the event loop with the bytes sent and the total (`null` while a stream's is unknown); a last call with the final figures comes before the Promise settles. */
+  onProgress?: (done: number, total: number | null) => void;
+  /** Continues the chunked upload of `ApiError.resumeToken`. */
+  resume?: string;
+  /** A file the resume token is kept in while the upload runs (read at start, removed on success). */
+  resumeFile?: string;
+  /** For streams: how many chunks may wait between the stream and the upload (default 8). */
+  streamBuffer?: number;
+}
+
+/** A response of the Upload or Admin API: the JSON body, plus `request_id` and the rate-limit fields. */
+export interface ApiResponse {
+  request_id?: string;
+  rate_limit_allowed?: number;
+  rate_limit_remaining?: number;
+  /** Unix seconds. */
+  rate_limit_reset_at?: number;
+  next_cursor?: string;
+  [key: string]: any;
+}
+
+/** An upload's result (the SDKs' result object). */
+export interface UploadResponse extends ApiResponse {
+  public_id: string;
+  version: number;
+  resource_type: string;
+  type: string;
+  bytes: number;
+  url: string;
+  secure_url: string;
+  format?: string;
+  width?: number;
+  height?: number;
+  etag?: string;
+  tags?: string[];
+  signature?: string;
+}
+
+/** A search query bound to a client (`client.search()`): chain the setters, then run it. */
+export declare class Search {
+  private constructor();
+  /** Sets the expression (`resource_type:image AND tags=kitten`). */
+  expression(expression: string): this;
+  /** Adds a sort field; `direction` defaults to `desc`. */
+  sortBy(field: string, direction?: "asc" | "desc"): this;
+  /** Sets the page size. */
+  maxResults(n: number): this;
+  /** Sets the cursor of the page to fetch. */
+  nextCursor(cursor: string): this;
+  /** Adds an aggregation. */
+  aggregate(field: string): this;
+  /** Adds a `with_field` (`context`, `tags`, `metadata`, ...). */
+  withField(field: string): this;
+  /** Adds a returned field. */
+  fields(field: string): this;
+  /** The JSON body that is sent. */
+  toQuery(): { [key: string]: OptionValue };
+  /** Runs the search. */
+  execute(options?: Options): Promise<ApiResponse>;
+  /** Every page of results, following `next_cursor`. */
+  pages(options?: Options): AsyncIterableIterator<ApiResponse>;
+}
+
+/**
+ * One product environment's configuration. The URL, signing and tag methods are
+ * synchronous and pure; the network methods (`upload`, `admin`, `ping`, ...) return
+ * Promises, run off the event loop, and reject with `ApiError` subclasses.
+ */
 export declare class Client {
   /** `config` holds the SDK settings; `options.profile` (or `config.profile`) picks the profile. */
   constructor(config?: ConfigOptions, options?: ClientOptions);
@@ -159,10 +241,95 @@ export declare class Client {
   lazyImageTag(publicId: string, options?: Options, mode?: PlaceholderMode): string;
   /** The `User-Agent` for API requests. */
   userAgent(): string;
+
+  /** Uploads a path, URL, data URI, bytes or stream; large files and streams go in chunks. */
+  upload(file: UploadSource, options?: Options, settings?: UploadSettings): Promise<UploadResponse>;
+  /** Uploads with an unsigned upload preset (no secret needed). */
+  unsignedUpload(file: UploadSource, uploadPreset: string, options?: Options, settings?: UploadSettings): Promise<UploadResponse>;
+  /** Any Upload API call by SDK name, positional arguments by name in `args`. */
+  callUploadApi(method: string, args?: Options, options?: Options): Promise<ApiResponse>;
+  /** `explicit(public_id, options)`. */
+  explicit(publicId: string, options?: Options): Promise<UploadResponse>;
+  /** `destroy(public_id, options)`: `{result: "ok" | "not found"}`. */
+  destroy(publicId: string, options?: Options): Promise<ApiResponse>;
+  /** `rename(from_public_id, to_public_id, options)`. */
+  rename(fromPublicId: string, toPublicId: string, options?: Options): Promise<UploadResponse>;
+  /** `add_tag(tag, public_ids, options)`. */
+  addTag(tag: string, publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  /** `remove_tag(tag, public_ids, options)`. */
+  removeTag(tag: string, publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  /** `replace_tag(tag, public_ids, options)`. */
+  replaceTag(tag: string, publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  /** `remove_all_tags(public_ids, options)`. */
+  removeAllTags(publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  /** `add_context(context, public_ids, options)`. */
+  addContext(context: OptionValue, publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  /** `remove_all_context(public_ids, options)`. */
+  removeAllContext(publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  /** `update_metadata(metadata, public_ids, options)`. */
+  updateMetadata(metadata: OptionValue, publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  /** `explode(public_id, options)`. */
+  explode(publicId: string, options?: Options): Promise<ApiResponse>;
+  /** `create_archive(options)`. */
+  createArchive(options?: Options): Promise<ApiResponse>;
+  /** `create_zip(options)`. */
+  createZip(options?: Options): Promise<ApiResponse>;
+
+  /** Any Admin API call by SDK name (see `adminCalls`), positional arguments by name in `args`. */
+  admin(name: string, args?: Options, options?: Options): Promise<ApiResponse>;
+  /** Every page of an Admin list call, following `next_cursor`. */
+  pages(name: string, args?: Options, options?: Options): AsyncIterableIterator<ApiResponse>;
+  /** A resource search. */
+  search(): Search;
+  /** A folder search. */
+  searchFolders(): Search;
+  ping(options?: Options): Promise<ApiResponse>;
+  usage(options?: Options): Promise<ApiResponse>;
+  resources(options?: Options): Promise<ApiResponse>;
+  resourcesByTag(tag: string, options?: Options): Promise<ApiResponse>;
+  resourcesByContext(key: string, value?: string | null, options?: Options): Promise<ApiResponse>;
+  resourcesByIds(publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  resourcesByAssetFolder(assetFolder: string, options?: Options): Promise<ApiResponse>;
+  resource(publicId: string, options?: Options): Promise<ApiResponse>;
+  update(publicId: string, options?: Options): Promise<ApiResponse>;
+  deleteResources(publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  deleteResourcesByPrefix(prefix: string, options?: Options): Promise<ApiResponse>;
+  deleteResourcesByTag(tag: string, options?: Options): Promise<ApiResponse>;
+  deleteAllResources(options?: Options): Promise<ApiResponse>;
+  tags(options?: Options): Promise<ApiResponse>;
+  rootFolders(options?: Options): Promise<ApiResponse>;
+  subfolders(path: string, options?: Options): Promise<ApiResponse>;
+  createFolder(path: string, options?: Options): Promise<ApiResponse>;
+  renameFolder(fromPath: string, toPath: string, options?: Options): Promise<ApiResponse>;
+  deleteFolder(path: string, options?: Options): Promise<ApiResponse>;
+  uploadPresets(options?: Options): Promise<ApiResponse>;
+  uploadPreset(name: string, options?: Options): Promise<ApiResponse>;
+  createUploadPreset(options?: Options): Promise<ApiResponse>;
+  updateUploadPreset(name: string, options?: Options): Promise<ApiResponse>;
+  deleteUploadPreset(name: string, options?: Options): Promise<ApiResponse>;
 }
 
 /** Stable error codes. */
-export type ErrorCode = "invalid_option" | "config" | "signature" | "internal";
+export type ErrorCode =
+  | "invalid_option"
+  | "config"
+  | "signature"
+  | "internal"
+  | ApiErrorCode;
+
+/** Stable codes of failed network calls. */
+export type ApiErrorCode =
+  | "bad_request"
+  | "authorization"
+  | "not_allowed"
+  | "not_found"
+  | "already_exists"
+  | "rate_limited"
+  | "server_error"
+  | "timeout"
+  | "network"
+  | "response"
+  | "io";
 
 /** Base class of every error cldkit throws. */
 export declare class CldkitError extends Error {
@@ -180,6 +347,53 @@ export declare class ConfigError extends CldkitError {}
 export declare class SignatureError extends CldkitError {}
 /** A bug inside cldkit, caught at the boundary. */
 export declare class InternalError extends CldkitError {}
+
+/** What an `ApiError` carries besides the message. */
+export interface ApiErrorDetails {
+  status?: number | null;
+  requestId?: string | null;
+  resetAt?: number | null;
+  attempts?: number;
+  resumeToken?: string | null;
+}
+/** A failed network call; the subclass follows `code`. */
+export declare class ApiError extends CldkitError {
+  constructor(message: string, code?: ApiErrorCode | string, option?: string | null, details?: ApiErrorDetails | null);
+  /** The HTTP status, when the server answered. */
+  readonly status: number | null;
+  /** The `X-Request-Id` of the failing answer, for Cloudinary support. */
+  readonly requestId: string | null;
+  /** When rate limited: the Unix time (seconds) the limit resets. */
+  readonly resetAt: number | null;
+  /** How many attempts were made. */
+  readonly attempts: number;
+  /** A failed chunked upload: the JSON token that continues it (`UploadSettings.resume`). */
+  readonly resumeToken: string | null;
+}
+/** HTTP 400 (`bad_request`). */
+export declare class BadRequestError extends ApiError {}
+/** HTTP 401 (`authorization`). */
+export declare class AuthorizationError extends ApiError {}
+/** HTTP 403 (`not_allowed`). */
+export declare class NotAllowedError extends ApiError {}
+/** HTTP 404 (`not_found`). */
+export declare class NotFoundError extends ApiError {}
+/** HTTP 409 (`already_exists`). */
+export declare class AlreadyExistsError extends ApiError {}
+/** HTTP 420/429 (`rate_limited`); see `resetAt`. */
+export declare class RateLimitedError extends ApiError {}
+/** HTTP 5xx (`server_error`). */
+export declare class ServerError extends ApiError {}
+/** A connect, read or total timeout (`timeout`). */
+export declare class TimeoutError extends ApiError {}
+/** The connection failed or was reset (`network`). */
+export declare class NetworkError extends ApiError {}
+/** Another status, or a body that is not the API's JSON (`response`). */
+export declare class ResponseError extends ApiError {}
+/** A local file or stream could not be read (`io`). */
+export declare class IoError extends ApiError {}
+/** The Admin API calls `admin(name, ...)` knows, by SDK name. */
+export declare const adminCalls: readonly string[];
 
 /** A number that renders with Python's float formatting (`2.0`). */
 export declare class PyFloat {
@@ -208,11 +422,25 @@ export declare const engineVersion: string;
 
 declare const cldkit: {
   Client: typeof Client;
+  Search: typeof Search;
+  adminCalls: readonly string[];
   CldkitError: typeof CldkitError;
   InvalidOptionError: typeof InvalidOptionError;
   ConfigError: typeof ConfigError;
   SignatureError: typeof SignatureError;
   InternalError: typeof InternalError;
+  ApiError: typeof ApiError;
+  BadRequestError: typeof BadRequestError;
+  AuthorizationError: typeof AuthorizationError;
+  NotAllowedError: typeof NotAllowedError;
+  NotFoundError: typeof NotFoundError;
+  AlreadyExistsError: typeof AlreadyExistsError;
+  RateLimitedError: typeof RateLimitedError;
+  ServerError: typeof ServerError;
+  TimeoutError: typeof TimeoutError;
+  NetworkError: typeof NetworkError;
+  ResponseError: typeof ResponseError;
+  IoError: typeof IoError;
   PyFloat: typeof PyFloat;
   float: typeof float;
   isFloat: typeof isFloat;

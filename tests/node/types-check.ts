@@ -1,5 +1,5 @@
 // Type-checked with `tsc --noEmit --strict` by types.test.js: uses the public API.
-import cldkit, { Client, CldkitError, float, apiSignRequest, UploadRequest, Options } from "cldkit";
+import cldkit, { Client, CldkitError, float, apiSignRequest, UploadRequest, Options, UploadResponse, ApiResponse, ApiError, NotFoundError, RateLimitedError, adminCalls } from "cldkit";
 import compat, { v2, utils } from "cldkit/compat";
 
 const client: Client = new Client({ cloud_name: "demo", api_key: "1234", api_secret: "abcd" }, { profile: "python" });
@@ -26,3 +26,32 @@ try {
 }
 
 console.log(url, maybe, ok, fields, html, signed, compatUrl, cldkit.engineVersion);
+
+// The network API (type-checked only; http.test.js runs it against the emulator).
+async function network(c: Client, stream: AsyncIterable<Uint8Array>): Promise<void> {
+  const up: UploadResponse = await c.upload("photo.jpg", { public_id: "x", tags: ["a"] }, {
+    chunkSize: 6_000_000,
+    onProgress: (done: number, total: number | null) => console.log(done, total),
+  });
+  const id: string = up.public_id;
+  await c.upload(Buffer.from("abc"), { resource_type: "raw" });
+  await c.upload(stream, { resource_type: "raw" }, { streamBuffer: 4 });
+  const res: ApiResponse = await c.resources({ max_results: 10 });
+  for await (const page of c.pages("resources", {}, { max_results: 10 })) console.log(page.resources);
+  const found = await c.search().expression("tags=a").sortBy("public_id", "asc").maxResults(5).execute();
+  await c.destroy(id, { invalidate: true });
+  await c.addTag("t", [id]);
+  await c.admin("ping");
+  try {
+    await c.resource("missing");
+  } catch (e) {
+    if (e instanceof ApiError) {
+      const status: number | null = e.status;
+      const requestId: string | null = e.requestId;
+      const resetAt: number | null = e.resetAt;
+      console.log(status, requestId, resetAt, e instanceof NotFoundError, e instanceof RateLimitedError);
+    }
+  }
+  console.log(res.rate_limit_remaining, found.total_count, adminCalls.length);
+}
+console.log(typeof network);
