@@ -74,38 +74,51 @@ fn text(v: Option<&Value>, what: &str) -> Outcome<Option<String>> {
     }
 }
 
-/// The upload settings from `{chunkSize, parallel, resume, resumeFile}` and the
-/// progress callback, if any.
-fn settings(
-    env: sys::napi_env,
-    settings: &Arg,
-    on_progress: &Arg,
-) -> Outcome<(UploadSettings, Option<Arc<ProgressHub>>)> {
+/// The upload settings from `{chunkSize, parallel, resume, resumeFile}` (the progress
+/// callback is added by [`progress_hub`], last, once nothing else can fail).
+fn settings(env: sys::napi_env, settings: &Arg) -> Outcome<UploadSettings> {
     let m = to_map(env, raw(settings), "settings")?;
     let resume = match text(m.get("resume"), "resume")? {
         Some(json) => Some(ResumeToken::from_json(&json).map_err(cldkit::Error::from)?),
         None => None,
     };
-    let hub = match raw(on_progress) {
-        Some(f) if is_function(env, f) => Some(ProgressHub::new(env, f)?),
-        Some(f) if is_nullish(env, f) => None,
-        None => None,
-        Some(_) => {
-            return Err(Failure::Core(Error::invalid_option(
-                "onProgress",
-                "expected a function",
-            )))
-        }
-    };
-    let s = UploadSettings {
+    Ok(UploadSettings {
         chunk_size: whole(m.get("chunkSize"), "chunkSize")?,
         parallel: whole(m.get("parallel"), "parallel")?.unwrap_or(0) as usize,
-        progress: hub.as_ref().map(ProgressHub::callback),
+        progress: None,
         resume,
         checkpoint: None,
         resume_file: text(m.get("resumeFile"), "resumeFile")?.map(Into::into),
+    })
+}
+
+/// Checks the progress argument: a function, or `undefined`/`null` for none.
+fn check_progress(env: sys::napi_env, on_progress: &Arg) -> Outcome<Option<sys::napi_value>> {
+    match raw(on_progress) {
+        Some(f) if is_function(env, f) => Ok(Some(f)),
+        Some(f) if is_nullish(env, f) => Ok(None),
+        None => Ok(None),
+        Some(_) => Err(Failure::Core(Error::invalid_option(
+            "onProgress",
+            "expected a function",
+        ))),
+    }
+}
+
+/// The progress hub of a checked callback, wired into `settings`. Its threadsafe
+/// function keeps the event loop alive until [`ProgressHub::finish`], so it is made
+/// last, right before the upload starts.
+fn progress_hub(
+    env: sys::napi_env,
+    func: Option<sys::napi_value>,
+    settings: &mut UploadSettings,
+) -> Outcome<Option<Arc<ProgressHub>>> {
+    let Some(f) = func else {
+        return Ok(None);
     };
-    Ok((s, hub))
+    let hub = ProgressHub::new(env, f)?;
+    settings.progress = Some(hub.callback());
+    Ok(Some(hub))
 }
 
 fn type_of(env: sys::napi_env, v: sys::napi_value) -> i32 {
@@ -136,7 +149,8 @@ fn start_upload(
     settings: UploadSettings,
     hub: Option<Arc<ProgressHub>>,
 ) -> napi::Result<JsObject> {
-    spawn(
+    let finisher = hub.clone();
+    let started = spawn(
         env,
         async move {
             client
@@ -150,7 +164,13 @@ fn start_upload(
             }
             settle_value(env, out)
         },
-    )
+    );
+    if started.is_err() {
+        if let Some(h) = finisher {
+            h.finish(env.raw());
+        }
+    }
+    started
 }
 
 /// Throws synchronously (the `api.js` wrappers are `async`, so callers see a
@@ -179,7 +199,9 @@ impl JsClient {
             let e = env.raw();
             let source = source(e, required(&file, "file")?)?;
             let options = to_map(e, raw(&options), "options")?;
-            let (s, hub) = settings(e, &upload_settings, &on_progress)?;
+            let mut s = settings(e, &upload_settings)?;
+            let progress = check_progress(e, &on_progress)?;
+            let hub = progress_hub(e, progress, &mut s)?;
             Ok(start_upload(
                 &env,
                 self.inner.clone(),
@@ -204,11 +226,13 @@ impl JsClient {
         promise_call(&env, || {
             let e = env.raw();
             let options = to_map(e, raw(&options), "options")?;
-            let (s, hub) = settings(e, &upload_settings, &on_progress)?;
+            let mut s = settings(e, &upload_settings)?;
+            let progress = check_progress(e, &on_progress)?;
             let source = Source::Stream {
                 stream: sink.take_stream()?,
                 filename: None,
             };
+            let hub = progress_hub(e, progress, &mut s)?;
             Ok(start_upload(
                 &env,
                 self.inner.clone(),

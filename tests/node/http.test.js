@@ -385,6 +385,16 @@ describe('errors', () => {
     await assert.rejects(client.upload(undefined), cldkit.InvalidOptionError);
     await assert.rejects(client.upload(Buffer.from('x'), { resource_type: 'raw' }, { onProgress: 42 }), cldkit.InvalidOptionError);
     await assert.rejects(client.upload(Buffer.from('x'), { resource_type: 'raw' }, { chunkSize: -1 }), cldkit.InvalidOptionError);
+    // refused before starting, with a progress callback: nothing is left holding the
+    // event loop open (this file's process would not exit otherwise)
+    await assert.rejects(
+      client.upload(Buffer.from('x'), { resource_type: 'raw' }, { chunkSize: -1, onProgress: () => {} }),
+      cldkit.InvalidOptionError,
+    );
+    await assert.rejects(
+      client.upload(Readable.from(['x']), { resource_type: 'raw' }, { resume: '{not json', onProgress: () => {} }),
+      (e) => e instanceof cldkit.CldkitError,
+    );
     await assert.rejects(client.admin('no_such_call'), cldkit.InvalidOptionError);
     await assert.rejects(client.resource(''), cldkit.InvalidOptionError);
     await assert.rejects(client.upload(Readable.from([{ an: 'object' }]), { resource_type: 'raw' }), cldkit.IoError);
