@@ -56,7 +56,8 @@ impl Client {
     /// let opts: cldkit::Map = serde_json::from_str(r#"{"overwrite": true, "tags": ["a", "b"], "quality": 80}"#).unwrap();
     /// let wire = client.upload_params_text(&opts).unwrap();
     /// assert_eq!(wire.get("overwrite").unwrap().as_str(), Some("1"));
-    /// assert_eq!(wire.get("tags").unwrap().as_list().unwrap().len(), 2);
+    /// assert_eq!(wire.get("tags").unwrap().as_str(), Some("a,b"));
+    /// assert_eq!(wire.get("quality").unwrap().as_str(), Some("80"));
     /// ```
     pub fn upload_params_text(&self, options: &Map) -> Result<Map> {
         Ok(self
