@@ -57,7 +57,7 @@ impl Client {
     /// let wire = client.upload_params_text(&opts).unwrap();
     /// assert_eq!(wire.get("overwrite").unwrap().as_str(), Some("1"));
     /// assert_eq!(wire.get("tags").unwrap().as_str(), Some("a,b"));
-    /// assert_eq!(wire.get("quality").unwrap().as_str(), Some("80"));
+    /// assert_eq!(wire.get("transformation").unwrap().as_str(), Some("q_80"));
     /// ```
     pub fn upload_params_text(&self, options: &Map) -> Result<Map> {
         Ok(self
