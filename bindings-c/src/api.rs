@@ -83,9 +83,12 @@ fn upload(
             .map_err(|e| Failure::internal(format!("cannot start the upload thread: {e}")))?;
         let mut result = None;
         while result.is_none() {
+            // A timeout only re-checks that the worker is alive; a finished worker has
+            // always queued `Done`, so its absence after the drain below is a bug.
+            let first = rx.recv_timeout(std::time::Duration::from_millis(250));
+            let finished = first.is_err() && worker.is_finished();
             // Several progress events may be queued: report only the latest.
             let mut latest = None;
-            let first = rx.recv();
             for event in first.into_iter().chain(rx.try_iter()) {
                 match event {
                     Event::Progress(done, total) => latest = Some((done, total)),
@@ -96,16 +99,8 @@ fn upload(
                 // SAFETY: the caller's callback with the caller's pointer.
                 unsafe { callback(done, total, user) };
             }
-            if result.is_none() && worker.is_finished() {
-                // The worker always sends `Done` before it ends; drain once more.
-                for event in rx.try_iter() {
-                    if let Event::Done(r) = event {
-                        result = Some(r);
-                    }
-                }
-                if result.is_none() {
-                    result = Some(Err(Failure::internal("the upload thread ended early")));
-                }
+            if finished && result.is_none() {
+                result = Some(Err(Failure::internal("the upload thread ended early")));
             }
         }
         let _ = worker.join();
