@@ -18,9 +18,10 @@ use crate::store::Asset;
 
 const RESOURCE_TYPES: &[&str] = &["image", "video", "raw"];
 
+/// A cursor: a check value and the offset in hex, separated by `g` (never a hex digit).
 fn encode_cursor(offset: usize) -> String {
     format!(
-        "{:x}c{:x}",
+        "{:x}g{:x}",
         offset.wrapping_mul(2654435761) & 0xffff,
         offset
     )
@@ -28,7 +29,7 @@ fn encode_cursor(offset: usize) -> String {
 
 fn decode_cursor(c: &str) -> ApiResult<usize> {
     let bad = || ApiError::bad_request("Invalid value for parameter next_cursor");
-    let (check, off) = c.split_once('c').ok_or_else(bad)?;
+    let (check, off) = c.split_once('g').ok_or_else(bad)?;
     let off = usize::from_str_radix(off, 16).map_err(|_| bad())?;
     if format!("{:x}", off.wrapping_mul(2654435761) & 0xffff) != check {
         return Err(bad());
@@ -750,6 +751,17 @@ fn search_resources(state: &State, account: &Account, params: &Params) -> ApiRes
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn cursors_round_trip() {
+        for off in 0..200 {
+            assert_eq!(
+                super::decode_cursor(&super::encode_cursor(off)).ok(),
+                Some(off)
+            );
+        }
+        assert!(super::decode_cursor("1g2").is_err());
+    }
+
     use super::*;
     #[test]
     fn cursors_round_trip_and_reject_garbage() {

@@ -161,6 +161,12 @@ impl Fault {
         self.rule.action.as_deref().unwrap_or("status")
     }
 
+    /// Whether [`Fault::before`] answers in place of the handler (so the request body
+    /// should be read first, as a real server would before answering).
+    pub fn answers_early(&self) -> bool {
+        matches!(self.action(), "status" | "html")
+    }
+
     /// Runs before the handler; a response short-circuits it.
     pub async fn before(&self) -> Option<Response> {
         if let Some(ms) = self.rule.delay_ms {
@@ -174,7 +180,17 @@ impl Fault {
                     .message
                     .clone()
                     .unwrap_or_else(|| format!("Injected fault {status}"));
-                Some(error_response(&ApiError::new(status, msg)))
+                let mut r = error_response(&ApiError::new(status, msg));
+                if status == 420 || status == 429 {
+                    // As Cloudinary does: when the limit resets (one second from now).
+                    let reset = std::time::SystemTime::now() + Duration::from_secs(1);
+                    if let Ok(v) = HeaderValue::from_str(&httpdate::fmt_http_date(reset)) {
+                        r.headers_mut().insert("x-featureratelimit-reset", v);
+                    }
+                    r.headers_mut()
+                        .insert("retry-after", HeaderValue::from_static("1"));
+                }
+                Some(r)
             }
             "html" => {
                 let mut r = Response::new(Body::from(

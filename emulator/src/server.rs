@@ -160,7 +160,20 @@ async fn dispatch(AxState(state): AxState<Arc<State>>, req: Request) -> Response
     let path = req.uri().path().to_owned();
     let segs = segments(&path);
     let fault = state.faults.check(method.as_str(), &path);
+    let mut req = req;
     if let Some(f) = &fault {
+        if f.answers_early() {
+            // Read (and discard) the body first, so the client sees the injected answer
+            // rather than a connection closed under its upload.
+            let (parts, body) = req.into_parts();
+            let mut frames = body.into_data_stream();
+            while let Some(frame) = futures_util::StreamExt::next(&mut frames).await {
+                if frame.is_err() {
+                    break;
+                }
+            }
+            req = Request::from_parts(parts, axum::body::Body::empty());
+        }
         if let Some(resp) = f.before().await {
             return resp;
         }
