@@ -28,4 +28,5 @@ cargo build -q -p cldkit-cli
 export CLDKIT_BIN="$CARGO_TARGET_DIR/debug/cldkit"
 cargo fmt -p cldkit-node -- --check
 cargo clippy -p cldkit-node --all-targets --no-deps -- -D warnings
+cargo test -q -p cldkit-node
 node --test tests/node/

@@ -12,6 +12,7 @@
  * return Promises and never block the event loop.
  */
 const native = require('./native');
+const fastpath = require('./fastpath');
 
 /** Base class of every error cldkit throws; `code` is stable, `option` names the culprit. */
 class CldkitError extends Error {
@@ -161,6 +162,21 @@ class PyFloat {
   }
 }
 
+fastpath.setFloatPrototype(PyFloat.prototype);
+
+// `url` reads plain option objects through the fast path (same results, fewer
+// Node-API calls); anything else goes to the native method unchanged.
+const nativeUrl = native.Client.prototype.url;
+Object.defineProperty(native.Client.prototype, '_urlNative', { value: nativeUrl, configurable: true });
+Object.defineProperty(native.Client.prototype, 'url', {
+  value: function url(source, options) {
+    const encoded = fastpath.encode(options);
+    return encoded === null ? nativeUrl.call(this, source, options) : this._urlEncoded(source, encoded);
+  },
+  writable: true,
+  configurable: true,
+});
+
 /** Marks `x` as a float (renders `2.0` for `float(2)`). */
 function float(x) {
   return new PyFloat(x);
@@ -176,7 +192,10 @@ function isFloat(x) {
  * (default) or `sha256`, signature version 1 or 2 (default).
  */
 function apiSignRequest(params, apiSecret, algorithm, signatureVersion) {
-  return native.apiSignRequestNative(params, apiSecret, algorithm, signatureVersion);
+  const encoded = fastpath.encode(params);
+  return encoded === null
+    ? native.apiSignRequestNative(params, apiSecret, algorithm, signatureVersion)
+    : native.apiSignRequestEncoded(encoded, apiSecret, algorithm, signatureVersion);
 }
 
 /** Parses a `CLOUDINARY_URL` (kind `cloudinary`) or `CLOUDINARY_ACCOUNT_URL` (`account`). */

@@ -7,17 +7,19 @@
 
 use std::sync::Arc;
 
-use cldkit::api::{ApiError, ApiResponse, Pages, ResumeToken, Search, Source, UploadSettings};
+use cldkit::api::{
+    ApiError, ApiResponse, Pages as CorePages, ResumeToken, Search, Source, UploadSettings,
+};
 use cldkit::{Error, Map, Value};
 use napi::{sys, Env, JsObject, JsUnknown, NapiRaw};
 use napi_derive::napi;
 
-use crate::client::JsClient;
+use crate::client::Client;
 use crate::convert::{bytes_of, from_map, read_string, to_map, to_string, to_value_opt};
 use crate::errors::{guard, Failure, Outcome};
 use crate::progress::ProgressHub;
 use crate::promise::{settle_value, spawn, Settle};
-use crate::stream::JsByteSink;
+use crate::stream::ByteSink;
 
 type Arg = Option<JsUnknown>;
 
@@ -183,7 +185,7 @@ fn promise_call(
 }
 
 #[napi]
-impl JsClient {
+impl Client {
     /// Uploads a path, remote URL, data URI or bytes: `(file, options, settings,
     /// onProgress)`; resolves with the response (the SDK's result object).
     #[napi(js_name = "_upload", ts_return_type = "Promise<unknown>")]
@@ -218,7 +220,7 @@ impl JsClient {
     pub fn upload_stream_native(
         &self,
         env: Env,
-        sink: &JsByteSink,
+        sink: &ByteSink,
         options: Arg,
         upload_settings: Arg,
         on_progress: Arg,
@@ -309,33 +311,33 @@ impl JsClient {
         name: Arg,
         args: Arg,
         options: Arg,
-    ) -> napi::Result<JsPages> {
+    ) -> napi::Result<Pages> {
         guard(&env, || {
             let e = env.raw();
             let name = to_string(e, required(&name, "name")?, "name")?;
             let args = to_map(e, raw(&args), "args")?;
             let options = to_map(e, raw(&options), "options")?;
-            Ok(JsPages::new(self.inner.pages(&name, &args, &options)))
+            Ok(Pages::new(self.inner.pages(&name, &args, &options)))
         })
     }
 }
 
 /// Pages of an Admin list call (internal: `api.js` turns it into an async iterator).
 #[napi(js_name = "Pages")]
-pub struct JsPages {
-    inner: Arc<tokio::sync::Mutex<Pages>>,
+pub struct Pages {
+    inner: Arc<tokio::sync::Mutex<CorePages>>,
 }
 
-impl JsPages {
-    fn new(pages: Pages) -> Self {
-        JsPages {
+impl Pages {
+    fn new(pages: CorePages) -> Self {
+        Pages {
             inner: Arc::new(tokio::sync::Mutex::new(pages)),
         }
     }
 }
 
 #[napi]
-impl JsPages {
+impl Pages {
     /// The next page, or `null` after the last one.
     #[napi(ts_return_type = "Promise<unknown>")]
     pub fn next(&self, env: Env) -> napi::Result<JsObject> {
@@ -356,7 +358,7 @@ impl JsPages {
 /// A search query (`Search` / `SearchFolders` in the SDKs); internal: `api.js`
 /// wraps it in the chainable `Search` class.
 #[napi(js_name = "SearchQuery")]
-pub struct JsSearch {
+pub struct SearchQuery {
     inner: Search,
 }
 
@@ -365,11 +367,11 @@ fn arg_string(env: &Env, v: &Arg, what: &str) -> Outcome<String> {
 }
 
 #[napi]
-impl JsSearch {
+impl SearchQuery {
     /// A resource search (`folders` true: a folder search).
     #[napi(constructor)]
     pub fn new(folders: Option<bool>) -> Self {
-        JsSearch {
+        SearchQuery {
             inner: if folders.unwrap_or(false) {
                 Search::folders()
             } else {
@@ -478,7 +480,7 @@ impl JsSearch {
 
     /// Runs the search with `client`.
     #[napi(js_name = "_execute", ts_return_type = "Promise<unknown>")]
-    pub fn execute(&self, env: Env, client: &JsClient, options: Arg) -> napi::Result<JsObject> {
+    pub fn execute(&self, env: Env, client: &Client, options: Arg) -> napi::Result<JsObject> {
         promise_call(&env, || {
             let options = to_map(env.raw(), raw(&options), "options")?;
             let search = self.inner.clone();
@@ -498,10 +500,10 @@ impl JsSearch {
 
     /// Every page of the search, following `next_cursor`.
     #[napi(js_name = "_pages")]
-    pub fn pages(&self, env: Env, client: &JsClient, options: Arg) -> napi::Result<JsPages> {
+    pub fn pages(&self, env: Env, client: &Client, options: Arg) -> napi::Result<Pages> {
         guard(&env, || {
             let options = to_map(env.raw(), raw(&options), "options")?;
-            Ok(JsPages::new(self.inner.pages(&client.inner, &options)))
+            Ok(Pages::new(self.inner.pages(&client.inner, &options)))
         })
     }
 }

@@ -11,11 +11,12 @@ use crate::convert::{
     buffer_bytes, from_map, from_value, new_object, raw_string, set, to_map, to_string, to_value,
     to_value_opt,
 };
+use crate::encoded::{decode_map, read_utf16};
 use crate::errors::{guard, Failure, Outcome};
 
 /// A cldkit client: configuration, compatibility profile and clock.
 #[napi(js_name = "Client")]
-pub struct JsClient {
+pub struct Client {
     pub(crate) inner: cldkit::Client,
 }
 
@@ -119,7 +120,7 @@ fn number_opt(v: Value, what: &str) -> Outcome<Option<f64>> {
 }
 
 #[napi]
-impl JsClient {
+impl Client {
     /// `new Client(config?, options?)`: `config` holds the SDK settings
     /// (`cloud_name`, `api_key`, ...) and may hold `profile`; `options.profile` wins.
     #[napi(constructor)]
@@ -127,7 +128,7 @@ impl JsClient {
         guard(&env, || {
             let config = to_map(env.raw(), raw(&config), "config")?;
             let options = to_map(env.raw(), raw(&options), "options")?;
-            Ok(JsClient {
+            Ok(Client {
                 inner: build_client(config, &options)?,
             })
         })
@@ -140,7 +141,7 @@ impl JsClient {
             let url = to_string(env.raw(), required(&url, "url")?, "url")?;
             let options = to_map(env.raw(), raw(&options), "options")?;
             let client = cldkit::Client::from_url(&url)?;
-            Ok(JsClient {
+            Ok(Client {
                 inner: with_options(client, &options)?,
             })
         })
@@ -152,7 +153,7 @@ impl JsClient {
         guard(&env, || {
             let options = to_map(env.raw(), raw(&options), "options")?;
             let client = cldkit::Client::from_env()?;
-            Ok(JsClient {
+            Ok(Client {
                 inner: with_options(client, &options)?,
             })
         })
@@ -160,7 +161,7 @@ impl JsClient {
 
     /// The same client with a fixed clock (Unix seconds), for reproducible signatures.
     #[napi]
-    pub fn with_clock(&self, env: Env, unix_seconds: Arg) -> napi::Result<JsClient> {
+    pub fn with_clock(&self, env: Env, unix_seconds: Arg) -> napi::Result<Client> {
         guard(&env, || {
             let now = match to_value_opt(env.raw(), raw(&unix_seconds), "unix_seconds")? {
                 Value::Int(i) => i,
@@ -172,7 +173,7 @@ impl JsClient {
                     )))
                 }
             };
-            Ok(JsClient {
+            Ok(Client {
                 inner: self.inner.clone().with_clock(move || now),
             })
         })
@@ -180,10 +181,10 @@ impl JsClient {
 
     /// The same client in another profile (`"default"` or `"python"`).
     #[napi]
-    pub fn with_profile(&self, env: Env, profile: Arg) -> napi::Result<JsClient> {
+    pub fn with_profile(&self, env: Env, profile: Arg) -> napi::Result<Client> {
         guard(&env, || {
             let name = to_string(env.raw(), required(&profile, "profile")?, "profile")?;
-            Ok(JsClient {
+            Ok(Client {
                 inner: self.inner.clone().with_profile(Profile::parse(&name)?),
             })
         })
@@ -206,13 +207,19 @@ impl JsClient {
             let e = env.raw();
             let source = to_value_opt(e, raw(&source), "source")?;
             let options = to_map(e, raw(&options), "options")?;
-            match &source {
-                Value::Str(s) if !s.is_empty() => js_string(&env, &self.inner.url(s, &options)?),
-                _ => {
-                    let out = self.inner.url_with_leftovers(&source, &options)?;
-                    Ok(unknown(&env, from_value(e, &out.url)?))
-                }
-            }
+            self.url_of(&env, &source, &options)
+        })
+    }
+
+    /// `url` with `options` encoded by `fastpath.js` (see [`crate::encoded`]).
+    #[napi(js_name = "_urlEncoded")]
+    pub fn url_encoded(&self, env: Env, source: Arg, encoded: Arg) -> napi::Result<JsUnknown> {
+        guard(&env, || {
+            let e = env.raw();
+            let source = to_value_opt(e, raw(&source), "source")?;
+            let units = read_utf16(e, required(&encoded, "options")?)?;
+            let options = decode_map(&units)?;
+            self.url_of(&env, &source, &options)
         })
     }
 
@@ -618,6 +625,19 @@ impl JsClient {
     #[napi]
     pub fn user_agent(&self) -> String {
         self.inner.user_agent()
+    }
+}
+
+impl Client {
+    /// The delivery URL of a converted source and options (see `url`).
+    fn url_of(&self, env: &Env, source: &Value, options: &Map) -> Outcome<JsUnknown> {
+        match source {
+            Value::Str(s) if !s.is_empty() => js_string(env, &self.inner.url(s, options)?),
+            _ => {
+                let out = self.inner.url_with_leftovers(source, options)?;
+                Ok(unknown(env, from_value(env.raw(), &out.url)?))
+            }
+        }
     }
 }
 

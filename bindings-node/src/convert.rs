@@ -155,7 +155,7 @@ fn type_name(t: i32) -> &'static str {
 }
 
 /// A JavaScript number: whole numbers in the safe range are integers.
-fn number(f: f64) -> Value {
+pub(crate) fn number(f: f64) -> Value {
     if f.fract() == 0.0 && f.abs() <= MAX_SAFE_INTEGER {
         Value::Int(f as i64)
     } else {
@@ -309,8 +309,15 @@ fn float_marker(env: sys::napi_env, item: sys::napi_value, what: &str) -> Outcom
 /// A JavaScript string; `None` when Node-API refuses.
 pub(crate) fn raw_string(env: sys::napi_env, s: &str) -> Option<sys::napi_value> {
     let mut out = ptr::null_mut();
-    // SAFETY: `s` is valid UTF-8 of the given length.
-    let status = unsafe { sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len(), &mut out) };
+    // SAFETY: `s` is valid UTF-8 of the given length; ASCII text is also Latin-1 text
+    // (the same JavaScript string, made without UTF-8 decoding).
+    let status = unsafe {
+        if s.is_ascii() {
+            sys::napi_create_string_latin1(env, s.as_ptr().cast(), s.len(), &mut out)
+        } else {
+            sys::napi_create_string_utf8(env, s.as_ptr().cast(), s.len(), &mut out)
+        }
+    };
     (status == sys::Status::napi_ok).then_some(out)
 }
 

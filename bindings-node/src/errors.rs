@@ -16,6 +16,7 @@ use napi::{Env, JsFunction, NapiRaw};
 use napi_derive::napi;
 
 /// Why a binding call failed, before it is turned into a JavaScript exception.
+#[derive(Debug)]
 pub(crate) enum Failure {
     /// An error reported by the core (or a value the binding could not convert).
     Core(cldkit::Error),

@@ -3,12 +3,13 @@
 
 use cldkit::config::{parse_url_settings, UrlKind};
 use cldkit::sign::{api_sign_request, Algorithm};
-use cldkit::{Error, Value};
+use cldkit::{Error, Map, Value};
 use napi::{Env, JsUnknown, NapiRaw, NapiValue};
 use napi_derive::napi;
 
 use crate::convert::{from_map, to_map, to_string, to_value};
-use crate::errors::{guard, Failure};
+use crate::encoded::{decode_map, read_utf16};
+use crate::errors::{guard, Failure, Outcome};
 
 type Arg = Option<JsUnknown>;
 
@@ -27,44 +28,76 @@ pub fn api_sign_request_native(
     signature_version: Arg,
 ) -> napi::Result<String> {
     guard(&env, || {
-        let e = env.raw();
-        let params = to_map(e, raw(&params), "params")?;
-        let secret = match raw(&api_secret) {
-            Some(v) => match to_value(e, v, "api_secret")? {
-                Value::Str(s) => s,
-                Value::Null => String::new(),
-                other => other.py_str().into_owned(),
-            },
-            None => String::new(),
-        };
-        let algorithm = match raw(&algorithm)
-            .map(|v| to_value(e, v, "algorithm"))
-            .transpose()?
-        {
-            None | Some(Value::Null) => Algorithm::Sha1,
-            Some(Value::Str(s)) => Algorithm::from_name(&s)?,
-            Some(other) => {
-                return Err(Failure::Core(Error::signature(format!(
-                    "Unsupported hash algorithm: {}",
-                    other.py_str()
-                ))))
-            }
-        };
-        let version = match raw(&signature_version)
-            .map(|v| to_value(e, v, "signature_version"))
-            .transpose()?
-        {
-            None | Some(Value::Null) => cldkit::sign::DEFAULT_SIGNATURE_VERSION,
-            Some(Value::Int(i)) => u32::try_from(i).unwrap_or(0),
-            Some(other) => {
-                return Err(Failure::Core(Error::invalid_option(
-                    "signature_version",
-                    format!("expected a whole number, found {}", other.type_name()),
-                )))
-            }
-        };
-        Ok(api_sign_request(&params, &secret, algorithm, version)?)
+        let params = to_map(env.raw(), raw(&params), "params")?;
+        sign_with(&env, &params, &api_secret, &algorithm, &signature_version)
     })
+}
+
+/// `apiSignRequestNative` with `params` encoded by `fastpath.js` (see
+/// [`crate::encoded`]).
+#[napi]
+pub fn api_sign_request_encoded(
+    env: Env,
+    encoded: Arg,
+    api_secret: Arg,
+    algorithm: Arg,
+    signature_version: Arg,
+) -> napi::Result<String> {
+    guard(&env, || {
+        let units = read_utf16(env.raw(), required(&encoded, "params")?)?;
+        let params = decode_map(&units)?;
+        sign_with(&env, &params, &api_secret, &algorithm, &signature_version)
+    })
+}
+
+fn required(v: &Arg, what: &str) -> Outcome<napi::sys::napi_value> {
+    raw(v).ok_or_else(|| Failure::Core(Error::invalid_option(what, "is required")))
+}
+
+/// Signs converted `params` with the remaining (JavaScript) arguments.
+fn sign_with(
+    env: &Env,
+    params: &Map,
+    api_secret: &Arg,
+    algorithm: &Arg,
+    signature_version: &Arg,
+) -> Outcome<String> {
+    let e = env.raw();
+    let secret = match raw(api_secret) {
+        Some(v) => match to_value(e, v, "api_secret")? {
+            Value::Str(s) => s,
+            Value::Null => String::new(),
+            other => other.py_str().into_owned(),
+        },
+        None => String::new(),
+    };
+    let algorithm = match raw(algorithm)
+        .map(|v| to_value(e, v, "algorithm"))
+        .transpose()?
+    {
+        None | Some(Value::Null) => Algorithm::Sha1,
+        Some(Value::Str(s)) => Algorithm::from_name(&s)?,
+        Some(other) => {
+            return Err(Failure::Core(Error::signature(format!(
+                "Unsupported hash algorithm: {}",
+                other.py_str()
+            ))))
+        }
+    };
+    let version = match raw(signature_version)
+        .map(|v| to_value(e, v, "signature_version"))
+        .transpose()?
+    {
+        None | Some(Value::Null) => cldkit::sign::DEFAULT_SIGNATURE_VERSION,
+        Some(Value::Int(i)) => u32::try_from(i).unwrap_or(0),
+        Some(other) => {
+            return Err(Failure::Core(Error::invalid_option(
+                "signature_version",
+                format!("expected a whole number, found {}", other.type_name()),
+            )))
+        }
+    };
+    Ok(api_sign_request(params, &secret, algorithm, version)?)
 }
 
 /// Parses a `CLOUDINARY_URL` (`kind` "cloudinary", the default) or a

@@ -21,6 +21,7 @@
 mod api;
 mod client;
 mod convert;
+mod encoded;
 mod errors;
 mod functions;
 mod progress;

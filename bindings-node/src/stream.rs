@@ -26,7 +26,7 @@ const DEFAULT_CAPACITY: u32 = 8;
 
 /// The writing end of an upload stream (internal: used by `api.js`).
 #[napi(js_name = "ByteSink")]
-pub struct JsByteSink {
+pub struct ByteSink {
     tx: Mutex<Option<mpsc::Sender<Item>>>,
     rx: Mutex<Option<mpsc::Receiver<Item>>>,
     /// Set by `fail`: read when the channel closes, so the failure is never mistaken
@@ -51,12 +51,12 @@ fn chunk(env: &Env, data: &JsUnknown) -> Outcome<Bytes> {
 }
 
 #[napi]
-impl JsByteSink {
+impl ByteSink {
     /// A sink holding up to `capacity` chunks (default 8).
     #[napi(constructor)]
     pub fn new(capacity: Option<u32>) -> Self {
         let (tx, rx) = mpsc::channel(capacity.unwrap_or(DEFAULT_CAPACITY).clamp(1, 1024) as usize);
-        JsByteSink {
+        ByteSink {
             tx: Mutex::new(Some(tx)),
             rx: Mutex::new(Some(rx)),
             failure: Arc::new(Mutex::new(None)),
@@ -123,7 +123,7 @@ impl JsByteSink {
     }
 }
 
-impl JsByteSink {
+impl ByteSink {
     /// The reading end as the core's byte stream (once).
     pub(crate) fn take_stream(&self) -> Outcome<ByteStream> {
         let rx = lock(&self.rx).take().ok_or_else(|| {

@@ -143,3 +143,65 @@ test('ESM import works', async () => {
   const compat = await import(path.join(BINDING, 'compat.mjs'));
   assert.equal(typeof compat.v2.url, 'function');
 });
+
+test('the fast path of url and apiSignRequest gives what the ordinary path gives', () => {
+  const fastpath = require(path.join(BINDING, 'fastpath.js'));
+  const c = new Client({ cloud_name: 'demo', api_key: '1234', api_secret: 'abcd' });
+  const inherited = Object.create({ width: 77 });
+  inherited.crop = 'fill';
+  const nullProto = Object.assign(Object.create(null), { width: 5, height: 6 });
+  let reads = 0;
+  const getter = { get width() { reads++; return 40; } };
+  const cases = [
+    { width: 300, height: 200, crop: 'fill' },
+    { width: -0, height: 0.5, dpr: 1e21, x: 2 ** 53 + 2, y: -(2 ** 53), zoom: NaN, radius: Infinity },
+    { overlay: { font_family: 'Arial', font_size: 40, text: 'H\u00e9llo \ud83d\ude00 \ud800 lone' }, angle: -45 },
+    { transformation: [{ width: 500, crop: 'fill', gravity: 'face' }, { effect: 'sepia:50' }, [], {}], sign_url: true },
+    { dpr: cldkit.float(2), transformation: [{ zoom: cldkit.float(1.5) }] },
+    { dpr: { __cldkit_float__: 3 } },
+    { dpr: { __cldkit_float__: 3, extra: 1 } },
+    { width: 10n },
+    { width: undefined, height: null, flags: [true, false, null, undefined], secure: false },
+    { effect: Buffer.from('sepia') },
+    inherited,
+    nullProto,
+    getter,
+    { 2: 'a', 1: 'b', z: 'c', a: 'd' },
+    { width: () => 1 },
+    { radius: [1, 2, 3, 4, 5] },
+    { width: '' },
+    { 'k\u00e9y': 'v', '': 'empty' },
+  ];
+  const outcome = (fn) => {
+    try {
+      return { ok: fn() };
+    } catch (e) {
+      return { error: `${e.constructor.name} ${e.code} ${e.option} ${e.message}` };
+    }
+  };
+  let fast = 0;
+  for (const opts of cases) {
+    if (fastpath.encode(opts) !== null) fast++;
+    for (const src of ['sample.jpg', 'folder/\u00fc.png', '', null]) {
+      assert.deepEqual(outcome(() => c.url(src, opts)), outcome(() => c._urlNative(src, opts)), JSON.stringify(String(src)));
+    }
+    const params = { timestamp: 1700000000, ...opts };
+    assert.deepEqual(
+      outcome(() => cldkit.apiSignRequest(params, 'abcd', 'sha256')),
+      outcome(() => native.apiSignRequestNative(params, 'abcd', 'sha256')),
+    );
+  }
+  assert.ok(fast >= 10, `${fast} cases took the fast path`);
+  assert.equal(fastpath.encode({ width: 10n }), null);
+  assert.equal(fastpath.encode({ effect: Buffer.from('x') }), null);
+  // a getter is read once per call on either path
+  reads = 0;
+  c.url('x', getter);
+  assert.equal(reads, 1);
+  c._urlNative('x', getter);
+  assert.equal(reads, 2);
+  let deep = { width: 1 };
+  for (let i = 0; i < 70; i++) deep = { transformation: deep };
+  assert.equal(fastpath.encode(deep), null);
+  assert.deepEqual(outcome(() => c.url('x', deep)), outcome(() => c._urlNative('x', deep)));
+});
