@@ -151,7 +151,11 @@ pub fn sizes_attribute(breakpoints: &[Value]) -> String {
             out.push_str(", ");
         }
         let w = bp.py_str();
-        let _ = write!(out, "(max-width: {w}px) {w}px");
+        out.push_str("(max-width: ");
+        out.push_str(&w);
+        out.push_str("px) ");
+        out.push_str(&w);
+        out.push_str("px");
     }
     out
 }
@@ -177,6 +181,8 @@ pub(crate) struct ScaledUrls<'a> {
 /// A width no real srcset uses; the shortcut is only taken when it occurs exactly once
 /// in the URL built with it.
 const SENTINEL_WIDTH: i64 = 7_357_029_384_615_173;
+/// [`SENTINEL_WIDTH`] as text.
+const SENTINEL_DIGITS: &str = "7357029384615173";
 
 impl<'a> ScaledUrls<'a> {
     pub(crate) fn new(
@@ -218,46 +224,50 @@ impl<'a> ScaledUrls<'a> {
         }
     }
 
-    /// The URL at `width` (a string, or the source untouched as the URL builder
-    /// returns it).
-    pub(crate) fn url(&mut self, width: &Value) -> Result<Value> {
+    /// Appends the URL at `width` (a string, or the source untouched as the URL builder
+    /// returns it, in Python's `str()` form) to `out`.
+    pub(crate) fn push_url(&mut self, width: &Value, out: &mut String) -> Result<()> {
         if let Value::Int(w) = width {
             if self.template.is_none() {
                 self.template = Some(self.make_template());
             }
             if let Some(Some((head, tail))) = &self.template {
-                let mut s = String::with_capacity(head.len() + tail.len() + 8);
-                s.push_str(head);
-                let _ = write!(s, "{w}");
-                s.push_str(tail);
-                return Ok(Value::Str(s));
+                out.push_str(head);
+                out.push_str(itoa::Buffer::new().format(*w));
+                out.push_str(tail);
+                return Ok(());
             }
         }
         self.set_width(width);
-        Ok(pyops::cloudinary_url(self.client, self.source, &self.options)?.url)
+        pyops::cloudinary_url(self.client, self.source, &self.options)?
+            .url
+            .push_py_str(out);
+        Ok(())
     }
 
     /// The URL around [`SENTINEL_WIDTH`], when the width cannot affect anything but its
-    /// own `w_` text: no URL signature or token (those hash the path).
+    /// own `w_` text: no URL signature or token (those hash the path), and a URL that
+    /// was built (not a source returned untouched).
     fn make_template(&mut self) -> Option<(String, String)> {
         let signed = match self.options.get("sign_url") {
             Some(v) => v.truthy(),
             None => setting(self.client, "sign_url").truthy(),
         };
-        if signed {
+        // `cloudinary_url` rejects a `source` option: the full path reports that.
+        if signed || self.options.contains_key("source") {
             return None;
         }
-        self.set_width(&Value::Int(SENTINEL_WIDTH));
-        let url = pyops::cloudinary_url(self.client, self.source, &self.options)
-            .ok()?
-            .url;
-        let Value::Str(url) = url else {
+        let Value::Str(source) = self.source else {
             return None;
         };
-        let digits = SENTINEL_WIDTH.to_string();
-        let at = url.find(&digits)?;
+        self.set_width(&Value::Int(SENTINEL_WIDTH));
+        // The URL only: the leftover options are not needed here.
+        let url = crate::url::built_url(self.client, source, &self.options).ok()??;
+        let digits = SENTINEL_DIGITS.as_bytes();
+        let mut hits = memchr::memmem::find_iter(url.as_bytes(), digits);
+        let at = hits.next()?;
         let end = at + digits.len();
-        if !url[..at].ends_with("w_") || url[end..].contains(&digits) {
+        if !url[..at].ends_with("w_") || hits.next().is_some() {
             return None;
         }
         Some((url[..at].to_owned(), url[end..].to_owned()))
@@ -278,7 +288,7 @@ pub(crate) fn srcset_attribute(
         if i > 0 {
             out.push_str(", ");
         }
-        urls.url(w)?.push_py_str(&mut out);
+        urls.push_url(w, &mut out)?;
         out.push(' ');
         w.push_py_str(&mut out);
         out.push('w');
@@ -552,6 +562,11 @@ mod tests {
             serde_json::from_str(r#"{"min_width":0,"max_width":100000000,"max_images":100000000}"#)
                 .unwrap();
         assert!(breakpoints(&m).is_err());
+    }
+
+    #[test]
+    fn sentinel_text() {
+        assert_eq!(SENTINEL_WIDTH.to_string(), SENTINEL_DIGITS);
     }
 
     #[test]

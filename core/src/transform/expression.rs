@@ -16,7 +16,9 @@ use std::borrow::Cow;
 
 use crate::value::Value;
 
-/// Operators in the order they are tried at one position (longer before shorter).
+/// Operators in the order they are tried at one position (longer before shorter): the
+/// reference table; [`operator_at`] matches on bytes and a test keeps the two in step.
+#[cfg_attr(not(test), allow(dead_code))]
 const OPERATORS: &[(&str, &str)] = &[
     ("||", "or"),
     (">=", "gte"),
@@ -112,6 +114,32 @@ pub fn normalize(s: &str) -> Cow<'_, str> {
     Cow::Owned(collapse_separators(&out))
 }
 
+/// Byte classes for [`changes`]: bytes that can start something normalisation
+/// rewrites. Every other byte is skipped with one table look-up.
+const SEPARATOR: u8 = 1;
+const OPERATOR: u8 = 2;
+const DOLLAR: u8 = 4;
+const NAME: u8 = 8;
+static CLASS: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b' ' as usize] = SEPARATOR;
+    t[b'_' as usize] = SEPARATOR;
+    let ops = b"|><&!=/-+*^";
+    let mut i = 0;
+    while i < ops.len() {
+        t[ops[i] as usize] = OPERATOR;
+        i += 1;
+    }
+    t[b'$' as usize] = DOLLAR;
+    let names = b"acdfhiptw";
+    let mut i = 0;
+    while i < names.len() {
+        t[names[i] as usize] = NAME;
+        i += 1;
+    }
+    t
+};
+
 /// Whether normalising `s` changes it: a space, a run of underscores, an operator
 /// followed by a separator, or a predefined name outside a user variable. One pass
 /// over the bytes, no allocation.
@@ -120,10 +148,15 @@ fn changes(s: &str) -> bool {
     let mut i = 0;
     while i < b.len() {
         let c = b[i];
+        let class = CLASS[c as usize];
+        if class == 0 {
+            i += 1;
+            continue;
+        }
         if c == b' ' || (c == b'_' && b.get(i + 1) == Some(&b'_')) {
             return true;
         }
-        if operator_at(b, i).is_some() {
+        if class == OPERATOR && operator_at(b, i).is_some() {
             return true;
         }
         if c == b'$' {
@@ -136,7 +169,7 @@ fn changes(s: &str) -> bool {
             }
         }
         let after_guard = i == 0 || !matches!(b[i - 1], b'$' | b':');
-        if after_guard && predefined_at(b, i).is_some() {
+        if class == NAME && after_guard && predefined_at(b, i).is_some() {
             return true;
         }
         i += 1;
@@ -153,18 +186,31 @@ fn utf8_len(first: u8) -> usize {
     }
 }
 
+/// The operator at `i` when a space or underscore follows it: `(length, name)`.
+/// Two-character operators are tried before one-character ones (the table order of
+/// [`OPERATORS`]).
 fn operator_at(b: &[u8], i: usize) -> Option<(usize, &'static str)> {
-    if !matches!(
-        b[i],
-        b'|' | b'>' | b'<' | b'&' | b'!' | b'=' | b'/' | b'-' | b'+' | b'*' | b'^'
-    ) {
-        return None;
-    }
-    OPERATORS.iter().find_map(|(sym, name)| {
-        let sym = sym.as_bytes();
-        let next = b.get(i + sym.len());
-        (b[i..].starts_with(sym) && matches!(next, Some(b' ' | b'_'))).then_some((sym.len(), *name))
-    })
+    let sep = |at: usize| matches!(b.get(at), Some(b' ' | b'_'));
+    let second = b.get(i + 1).copied();
+    let (len, name) = match (b[i], second) {
+        (b'|', Some(b'|')) => (2, "or"),
+        (b'>', Some(b'=')) => (2, "gte"),
+        (b'<', Some(b'=')) => (2, "lte"),
+        (b'&', Some(b'&')) => (2, "and"),
+        (b'!', Some(b'=')) => (2, "ne"),
+        (b'>', _) => (1, "gt"),
+        (b'=', _) => (1, "eq"),
+        (b'<', _) => (1, "lt"),
+        (b'/', _) => (1, "div"),
+        (b'-', _) => (1, "sub"),
+        (b'+', _) => (1, "add"),
+        (b'*', _) => (1, "mul"),
+        (b'^', _) => (1, "pow"),
+        _ => return None,
+    };
+    // A one-character operator followed by `=` is never followed by a separator, so
+    // trying `>` after a failed `>=` cannot match either.
+    sep(i + len).then_some((len, name))
 }
 
 /// The predefined names that start with `first`, in the order they are tried.
@@ -211,9 +257,15 @@ fn predefined_starting_with(first: u8) -> &'static [(&'static str, &'static str)
 
 /// The predefined variable starting at `i`, if any: `(length, code)`.
 fn predefined_at(b: &[u8], i: usize) -> Option<(usize, &'static str)> {
-    predefined_starting_with(b[i])
+    let rest = &b[i..];
+    // Every name has at least two bytes: compare the second before the whole name.
+    let second = *rest.get(1)?;
+    predefined_starting_with(rest[0])
         .iter()
-        .find(|(name, _)| b[i..].starts_with(name.as_bytes()))
+        .find(|(name, _)| {
+            let name = name.as_bytes();
+            name[1] == second && rest.starts_with(name)
+        })
         .map(|(name, code)| (name.len(), *code))
 }
 
@@ -280,6 +332,28 @@ mod tests {
             .map(|b| super::predefined_starting_with(b).len())
             .sum();
         assert_eq!(indexed, total);
+    }
+
+    #[test]
+    fn operator_matching_follows_the_table() {
+        let reference = |b: &[u8], i: usize| {
+            super::OPERATORS.iter().find_map(|(sym, name)| {
+                let sym = sym.as_bytes();
+                let next = b.get(i + sym.len());
+                (b[i..].starts_with(sym) && matches!(next, Some(b' ' | b'_')))
+                    .then_some((sym.len(), *name))
+            })
+        };
+        let alphabet = b"|><&!=/-+*^ _a$";
+        for &x in alphabet {
+            for &y in alphabet {
+                for &z in alphabet {
+                    for b in [&[x][..], &[x, y], &[x, y, z]] {
+                        assert_eq!(super::operator_at(b, 0), reference(b, 0), "{b:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

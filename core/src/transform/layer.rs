@@ -83,8 +83,73 @@ fn as_text<'a>(v: &'a Value, param: &str, what: &str) -> Result<&'a str> {
     v.as_str().ok_or_else(|| type_error(param, what))
 }
 
-fn get<'a>(m: &'a Map, key: &str) -> Option<&'a Value> {
-    m.get(key).filter(|v| !v.is_null())
+/// The layer map's entries the renderer reads, found in one pass over the map.
+#[derive(Default)]
+struct Fields<'a> {
+    /// By field index (see [`field`]), the value as given (null included).
+    values: [Option<&'a Value>; FIELD_COUNT],
+}
+
+const TEXT: usize = 0;
+const URL: usize = 1;
+const RESOURCE_TYPE: usize = 2;
+const TYPE: usize = 3;
+const PUBLIC_ID: usize = 4;
+const FORMAT: usize = 5;
+const TEXT_STYLE: usize = 6;
+const FONT_FAMILY: usize = 7;
+const FONT_SIZE: usize = 8;
+/// The [`KEYWORDS`] start here, in their order.
+const KEYWORD_FIELDS: usize = 9;
+/// Then `letter_spacing`, `line_spacing`, `font_antialiasing`, `font_hinting`.
+const SPACING_FIELDS: usize = KEYWORD_FIELDS + KEYWORDS.len();
+const FIELD_COUNT: usize = SPACING_FIELDS + SPACING.len();
+
+/// Spacing and hinting options, with the text that precedes their value.
+const SPACING: &[(&str, &str)] = &[
+    ("letter_spacing", "letter_spacing_"),
+    ("line_spacing", "line_spacing_"),
+    ("font_antialiasing", "antialias_"),
+    ("font_hinting", "hinting_"),
+];
+
+/// The field index of a layer option name.
+fn field(name: &str) -> Option<usize> {
+    Some(match name {
+        "text" => TEXT,
+        "url" => URL,
+        "resource_type" => RESOURCE_TYPE,
+        "type" => TYPE,
+        "public_id" => PUBLIC_ID,
+        "format" => FORMAT,
+        "text_style" => TEXT_STYLE,
+        "font_family" => FONT_FAMILY,
+        "font_size" => FONT_SIZE,
+        other => {
+            if let Some(i) = KEYWORDS.iter().position(|(k, _)| *k == other) {
+                KEYWORD_FIELDS + i
+            } else {
+                SPACING_FIELDS + SPACING.iter().position(|(k, _)| *k == other)?
+            }
+        }
+    })
+}
+
+impl<'a> Fields<'a> {
+    fn of(layer: &'a Map) -> Self {
+        let mut f = Fields::default();
+        for (k, v) in layer.iter() {
+            if let Some(i) = field(k) {
+                f.values[i] = Some(v);
+            }
+        }
+        f
+    }
+
+    /// The value of a field, `None` when absent or null.
+    fn get(&self, i: usize) -> Option<&'a Value> {
+        self.values[i].filter(|v| !v.is_null())
+    }
 }
 
 /// `resource_type` / `type` of a layer: given, or implied (`text`, `fetch`).
@@ -119,21 +184,45 @@ fn push_colon_path(out: &mut String, s: &str) {
     }
 }
 
+/// Parts joined with `:`: the separator goes before every part but the first.
+struct Parts<'o> {
+    out: &'o mut String,
+    count: usize,
+}
+
+impl Parts<'_> {
+    fn next(&mut self) -> &mut String {
+        if self.count > 0 {
+            self.out.push(':');
+        }
+        self.count += 1;
+        self.out
+    }
+}
+
 fn map_layer(layer: &Map, param: &str) -> Result<String> {
-    let text = get(layer, "text");
-    let fetch_url = get(layer, "url");
-    let resource_type = get(layer, "resource_type")
+    let mut out = String::with_capacity(48);
+    push_map_layer(&mut out, layer, param)?;
+    Ok(out)
+}
+
+fn push_map_layer(out: &mut String, layer: &Map, param: &str) -> Result<()> {
+    let f = Fields::of(layer);
+    let text = f.get(TEXT);
+    let fetch_url = f.get(URL);
+    let resource_type = f
+        .get(RESOURCE_TYPE)
         .map(Part::Given)
         .or_else(|| text.is_some().then_some(Part::Implied("text")));
-    let kind = get(layer, "type").map(Part::Given).or_else(|| {
+    let kind = f.get(TYPE).map(Part::Given).or_else(|| {
         fetch_url
             .is_some_and(Value::truthy)
             .then_some(Part::Implied("fetch"))
     });
     let rt_is = |name: &str| resource_type.is_some_and(|p| p.is(name));
     let kind_is = |name: &str| kind.is_some_and(|p| p.is(name));
-    let public_id = get(layer, "public_id");
-    let format = get(layer, "format");
+    let public_id = f.get(PUBLIC_ID);
+    let format = f.get(FORMAT);
     if let (Some(p), Some(f)) = (public_id, format) {
         // Joined as text up front, as the reference SDK does.
         as_text(p, param, "public_id")?;
@@ -145,14 +234,7 @@ fn map_layer(layer: &Map, param: &str) -> Result<String> {
             format!("Must supply public_id for non-text {param}"),
         ));
     }
-    let mut out = String::with_capacity(48);
-    let mut parts = 0;
-    let mut sep = |out: &mut String| {
-        if parts > 0 {
-            out.push(':');
-        }
-        parts += 1;
-    };
+    let mut parts = Parts { out, count: 0 };
     // The public id (with its format), `/` as `:`; a non-string fails only when used.
     let push_public_id = |out: &mut String, p: &Value| -> Result<()> {
         push_colon_path(out, as_text(p, param, "public_id")?);
@@ -164,13 +246,11 @@ fn map_layer(layer: &Map, param: &str) -> Result<String> {
     };
     if let Some(rt) = resource_type.filter(|_| !rt_is("image")) {
         let t = rt.text(param, "resource_type")?;
-        sep(&mut out);
-        out.push_str(t);
+        parts.next().push_str(t);
     }
     if let Some(k) = kind.filter(|_| !kind_is("upload")) {
         let t = k.text(param, "type")?;
-        sep(&mut out);
-        out.push_str(t);
+        parts.next().push_str(t);
     }
     if rt_is("text") || rt_is("subtitles") {
         if public_id.is_none() && text.is_none() {
@@ -179,31 +259,30 @@ fn map_layer(layer: &Map, param: &str) -> Result<String> {
                 format!("Must supply either text or public_id in {param}"),
             ));
         }
-        if let Some(style) = text_style(layer, param)? {
-            sep(&mut out);
-            out.push_str(&style);
+        // The style is written in place and taken back when there is none.
+        let mark = parts.out.len();
+        let count = parts.count;
+        if !push_text_style(parts.next(), &f, param)? {
+            parts.out.truncate(mark);
+            parts.count = count;
         }
         if let Some(p) = public_id {
-            sep(&mut out);
-            push_public_id(&mut out, p)?;
+            push_public_id(parts.next(), p)?;
         }
         if let Some(t) = text {
             let t = as_text(t, param, "text")?;
-            sep(&mut out);
-            push_escaped_text(&mut out, t);
+            push_escaped_text(parts.next(), t);
         }
     } else if kind_is("fetch") {
         let url = match fetch_url {
             Some(Value::Str(u)) => u,
             _ => return Err(type_error(param, "url of a fetch layer")),
         };
-        sep(&mut out);
-        base64::engine::general_purpose::URL_SAFE.encode_string(url.as_bytes(), &mut out);
+        base64::engine::general_purpose::URL_SAFE.encode_string(url.as_bytes(), parts.next());
     } else if let Some(p) = public_id {
-        sep(&mut out);
-        push_public_id(&mut out, p)?;
+        push_public_id(parts.next(), p)?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// URL-safe base64 of the UTF-8 bytes, `=` padding kept (as the reference SDK does).
@@ -211,41 +290,25 @@ pub fn base64_url(s: &str) -> String {
     base64::engine::general_purpose::URL_SAFE.encode(s.as_bytes())
 }
 
-/// The text style component: `text_style` verbatim, or family, size and keywords.
-fn text_style(layer: &Map, param: &str) -> Result<Option<String>> {
-    if let Some(style) = layer.get("text_style") {
+/// Appends the text style component: `text_style` verbatim, or family, size and
+/// keywords. Returns whether there is one (nothing is appended when not).
+fn push_text_style(out: &mut String, f: &Fields<'_>, param: &str) -> Result<bool> {
+    if let Some(style) = f.values[TEXT_STYLE] {
         // An explicit null is the text "None" in the reference SDK.
         let s = style.py_str();
         if !s.is_empty() && !s.chars().all(char::is_whitespace) {
-            return Ok(Some(s.into_owned()));
+            out.push_str(&s);
+            return Ok(true);
         }
     }
-    let family = get(layer, "font_family");
-    let size = get(layer, "font_size");
-    let mut keywords = String::new();
-    for (name, default) in KEYWORDS {
-        if let Some(v) = get(layer, name) {
-            let is_default = matches!((v, default), (Value::Str(s), Some(d)) if s == d);
-            if !is_default {
-                keywords.push('_');
-                v.push_py_str(&mut keywords);
-            }
-        }
-    }
-    for (name, prefix) in [
-        ("letter_spacing", "letter_spacing_"),
-        ("line_spacing", "line_spacing_"),
-        ("font_antialiasing", "antialias_"),
-        ("font_hinting", "hinting_"),
-    ] {
-        if let Some(v) = get(layer, name) {
-            keywords.push('_');
-            keywords.push_str(prefix);
-            v.push_py_str(&mut keywords);
-        }
-    }
-    if family.is_none() && size.is_none() && keywords.is_empty() {
-        return Ok(None);
+    let family = f.get(FONT_FAMILY);
+    let size = f.get(FONT_SIZE);
+    let has_keywords = (KEYWORD_FIELDS..FIELD_COUNT).any(|i| match f.get(i) {
+        None => false,
+        Some(v) => i >= SPACING_FIELDS || !is_default_keyword(v, i),
+    });
+    if family.is_none() && size.is_none() && !has_keywords {
+        return Ok(false);
     }
     let family = family.ok_or_else(|| {
         Error::invalid_option(
@@ -256,12 +319,31 @@ fn text_style(layer: &Map, param: &str) -> Result<Option<String>> {
     let size = size.ok_or_else(|| {
         Error::invalid_option(param, format!("Must supply font_size for text in {param}"))
     })?;
-    let mut out = String::with_capacity(16 + keywords.len());
-    family.push_py_str(&mut out);
+    family.push_py_str(out);
     out.push('_');
-    size.push_py_str(&mut out);
-    out.push_str(&keywords);
-    Ok(Some(out))
+    size.push_py_str(out);
+    for i in KEYWORD_FIELDS..SPACING_FIELDS {
+        if let Some(v) = f.get(i) {
+            if !is_default_keyword(v, i) {
+                out.push('_');
+                v.push_py_str(out);
+            }
+        }
+    }
+    for (i, (_, prefix)) in SPACING.iter().enumerate() {
+        if let Some(v) = f.get(SPACING_FIELDS + i) {
+            out.push('_');
+            out.push_str(prefix);
+            v.push_py_str(out);
+        }
+    }
+    Ok(true)
+}
+
+/// Whether a keyword field holds the value that means "leave it out".
+fn is_default_keyword(v: &Value, field: usize) -> bool {
+    let default = KEYWORDS[field - KEYWORD_FIELDS].1;
+    matches!((v, default), (Value::Str(s), Some(d)) if s == d)
 }
 
 /// Length of a variable reference `$(` + ASCII letter + word characters (1+) + `)`

@@ -69,6 +69,7 @@ struct Slots<'a> {
 }
 
 impl<'a> Slots<'a> {
+    #[inline(always)]
     fn fill(options: &'a Map, fetch_format: Option<Option<&'a Value>>) -> Self {
         let mut s = Slots {
             slot: [None; OPT_COUNT],
@@ -166,11 +167,11 @@ fn not_text(option: &str, v: &Value) -> Error {
 }
 
 /// `build_array(v)`: a list as it is, null as empty, anything else as one element.
-fn as_list(v: Option<&Value>) -> Cow<'_, [Value]> {
+fn as_list(v: Option<&Value>) -> &[Value] {
     match v {
-        None | Some(Value::Null) => Cow::Borrowed(&[]),
-        Some(Value::List(l)) => Cow::Borrowed(l),
-        Some(other) => Cow::Borrowed(std::slice::from_ref(other)),
+        None | Some(Value::Null) => &[],
+        Some(Value::List(l)) => l,
+        Some(other) => std::slice::from_ref(other),
     }
 }
 
@@ -497,7 +498,7 @@ pub(crate) fn generate(
     let has_layer = s.present(Opt::Overlay) || s.present(Opt::Underlay);
     let crop = s.get(Opt::Crop);
     let angle_items = as_list(s.get(Opt::Angle));
-    let angle: String = match angle_items.as_ref() {
+    let angle: String = match angle_items {
         [] => String::new(),
         items => {
             let parts: Vec<Cow<'_, str>> = items.iter().map(Value::py_str).collect();
@@ -522,11 +523,20 @@ pub(crate) fn generate(
     flags.keep_height |= height.is_some_and(|h| !h.truthy());
 
     let mut scratch = String::new();
-    let mut vals: [Option<Slot<'_>>; KEY_COUNT] = [None; KEY_COUNT];
+    // Values by key, with a bit per filled key: emission visits only those.
+    let mut vals: [Slot<'_>; KEY_COUNT] = [Slot::Str(""); KEY_COUNT];
+    let mut filled: u64 = 0;
     macro_rules! set {
-        ($k:expr, $v:expr $(,)?) => {
-            vals[$k as usize] = place(&mut scratch, $v.map(Into::into))
-        };
+        ($k:expr, $v:expr $(,)?) => {{
+            let k = $k as usize;
+            match place(&mut scratch, $v.map(Into::into)) {
+                Some(slot) => {
+                    vals[k] = slot;
+                    filled |= 1u64 << k;
+                }
+                None => filled &= !(1u64 << k),
+            }
+        }};
     }
 
     if s.has(Opt::Background) {
@@ -562,7 +572,7 @@ pub(crate) fn generate(
             }
         }
     } else {
-        let named = join_strings(&base, ".", "transformation")?;
+        let named = join_strings(base, ".", "transformation")?;
         set!(Key::T, (!named.is_empty()).then_some(Cow::Owned(named)));
     }
 
@@ -573,7 +583,7 @@ pub(crate) fn generate(
         set!(Key::Bo, border(s.get(Opt::Border))?);
     }
     let flag_items = as_list(s.get(Opt::Flags));
-    match flag_items.as_ref() {
+    match flag_items {
         [] => {}
         [Value::Str(one)] => set!(
             Key::Fl,
@@ -697,12 +707,15 @@ pub(crate) fn generate(
     }
 
     // Variables: `$name` keys sorted by their rendered text, then `variables` in order.
-    let mut var_params: Vec<String> = s
-        .vars
-        .iter()
-        .map(|(k, v)| format!("{k}_{}", normalize(&v.py_str())))
-        .collect();
-    var_params.sort_unstable();
+    let mut var_params: Vec<String> = Vec::new();
+    if !s.vars.is_empty() {
+        var_params = s
+            .vars
+            .iter()
+            .map(|(k, v)| format!("{k}_{}", normalize(&v.py_str())))
+            .collect();
+        var_params.sort_unstable();
+    }
     if let Some(vars) = s.get(Opt::Variables).filter(|v| v.truthy()) {
         for (name, value) in variable_pairs(vars)? {
             var_params.push(format!("{name}_{}", normalize(&value)));
@@ -740,12 +753,13 @@ pub(crate) fn generate(
         sep(out);
         out.push_str(v);
     }
-    for (i, v) in vals.iter().enumerate() {
-        let text: &str = match v {
-            None => continue,
-            Some(Slot::Str(t)) => t,
-            Some(Slot::Scratch(a, b)) => &scratch[*a as usize..*b as usize],
-            Some(Slot::Py(v)) => {
+    while filled != 0 {
+        let i = filled.trailing_zeros() as usize;
+        filled &= filled - 1;
+        let text: &str = match vals[i] {
+            Slot::Str(t) => t,
+            Slot::Scratch(a, b) => &scratch[a as usize..b as usize],
+            Slot::Py(v) => {
                 sep(out);
                 out.push_str(KEY_TEXT[i]);
                 out.push('_');

@@ -249,6 +249,9 @@ keys!(
 /// Number of URL keys.
 pub(crate) const KEY_COUNT: usize = Key::Z as usize + 1;
 
+// The builder keeps one bit per key in a `u64`.
+const _: () = assert!(KEY_COUNT <= 64);
+
 #[cfg(test)]
 mod tests {
     use super::*;

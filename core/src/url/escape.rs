@@ -13,25 +13,42 @@ use std::borrow::Cow;
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
+/// The bytes smart escaping keeps, by byte value.
+static SAFE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 256 {
+        let c = b as u8;
+        t[b] = c.is_ascii_alphanumeric() || matches!(c, b'_' | b'.' | b'-' | b'/' | b':');
+        b += 1;
+    }
+    t
+};
+
 #[inline]
 fn is_safe(b: u8) -> bool {
-    b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.' | b'-' | b'/' | b':')
+    SAFE[b as usize]
 }
 
-/// Appends the smart-escaped form of `s` to `out`.
+/// Appends the smart-escaped form of `s` to `out`: runs of kept bytes are copied
+/// whole, every other byte (each byte of a multi-byte character) becomes `%XX`.
 pub fn push_smart_escaped(out: &mut String, s: &str) {
-    for c in s.chars() {
-        if c.is_ascii() && is_safe(c as u8) {
-            out.push(c);
-        } else {
-            let mut buf = [0u8; 4];
-            for &b in c.encode_utf8(&mut buf).as_bytes() {
-                out.push('%');
-                out.push(HEX[(b >> 4) as usize] as char);
-                out.push(HEX[(b & 15) as usize] as char);
-            }
+    let b = s.as_bytes();
+    let mut run = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if is_safe(c) {
+            continue;
         }
+        // Kept bytes are ASCII: a non-empty run lies on character boundaries.
+        if run < i {
+            out.push_str(&s[run..i]);
+        }
+        out.push('%');
+        out.push(HEX[(c >> 4) as usize] as char);
+        out.push(HEX[(c & 15) as usize] as char);
+        run = i + 1;
     }
+    out.push_str(&s[run..]);
 }
 
 /// Smart-escapes `s`, borrowing when nothing needs escaping.

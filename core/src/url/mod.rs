@@ -165,6 +165,18 @@ enum Built {
     Untouched(String, Option<Map>),
 }
 
+/// The URL `cloudinary_url(source, **options)` builds for a non-empty `source`,
+/// without the leftover options; `None` when the source is returned untouched.
+pub(crate) fn built_url(client: &Client, source: &str, options: &Map) -> Result<Option<String>> {
+    if source.is_empty() {
+        return Ok(None);
+    }
+    Ok(match build(client, source, options, false)? {
+        Built::Url(u, _) => Some(u),
+        Built::Untouched(..) => None,
+    })
+}
+
 /// URL-level options read in one pass.
 #[derive(Default)]
 struct UrlOpts<'a> {
