@@ -32,16 +32,30 @@ fn malformed() -> Failure {
     ))
 }
 
-/// Reads a JavaScript string as UTF-16 code units.
+/// Reads a JavaScript string as UTF-16 code units (one call when it fits the first
+/// buffer, as option objects usually do).
 pub(crate) fn read_utf16(env: sys::napi_env, v: sys::napi_value) -> Outcome<Vec<u16>> {
+    const FIRST: usize = 1024;
+    let mut buf: Vec<u16> = Vec::with_capacity(FIRST);
+    let mut written = 0usize;
+    // SAFETY: `buf` has room for `FIRST` units; `v` is a live handle.
+    let status =
+        unsafe { sys::napi_get_value_string_utf16(env, v, buf.as_mut_ptr(), FIRST, &mut written) };
+    if status != sys::Status::napi_ok {
+        return Err(malformed());
+    }
+    if written + 1 < FIRST {
+        // SAFETY: Node-API wrote `written` units.
+        unsafe { buf.set_len(written) };
+        return Ok(buf);
+    }
     let mut len = 0usize;
-    // SAFETY: a null buffer asks for the length only; `v` is a live handle.
+    // SAFETY: a null buffer asks for the length only.
     let status = unsafe { sys::napi_get_value_string_utf16(env, v, ptr::null_mut(), 0, &mut len) };
     if status != sys::Status::napi_ok {
         return Err(malformed());
     }
     let mut buf: Vec<u16> = vec![0; len + 1];
-    let mut written = 0usize;
     // SAFETY: `buf` holds `len + 1` units.
     let status = unsafe {
         sys::napi_get_value_string_utf16(env, v, buf.as_mut_ptr(), buf.len(), &mut written)
@@ -100,21 +114,33 @@ impl Parser<'_> {
         let units = self.s.get(self.i..end).ok_or_else(malformed)?;
         self.i = end;
         if units.iter().all(|&u| u < 0x80) {
-            Ok(units.iter().map(|&u| u as u8 as char).collect())
+            let bytes: Vec<u8> = units.iter().map(|&u| u as u8).collect();
+            // ASCII is UTF-8.
+            Ok(String::from_utf8(bytes).map_err(|_| malformed())?)
         } else {
             Ok(String::from_utf16_lossy(units))
         }
     }
 
-    /// A JavaScript number's text ended by `;`.
+    /// A JavaScript number's text ended by `;` (ASCII, at most 24 characters).
     fn float(&mut self) -> Outcome<f64> {
-        let start = self.i;
-        while self.next()? != u16::from(b';') {}
-        let text: String = self.s[start..self.i - 1]
-            .iter()
-            .map(|&u| char::from_u32(u32::from(u)).unwrap_or('?'))
-            .collect();
-        text.parse::<f64>().map_err(|_| malformed())
+        let mut text = [0u8; 32];
+        let mut n = 0;
+        loop {
+            let c = self.next()?;
+            if c == u16::from(b';') {
+                break;
+            }
+            if c >= 0x80 || n == text.len() {
+                return Err(malformed());
+            }
+            text[n] = c as u8;
+            n += 1;
+        }
+        std::str::from_utf8(&text[..n])
+            .ok()
+            .and_then(|t| t.parse::<f64>().ok())
+            .ok_or_else(malformed)
     }
 
     fn value(&mut self, depth: usize) -> Outcome<Value> {
