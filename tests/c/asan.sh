@@ -78,7 +78,9 @@ if [ "${VALGRIND_PHP:-0}" = 1 ]; then
     run_tests=$(ls /usr/lib/php/*/build/run-tests.php | head -n1)
     php=$(command -v php)
     log=$out/phpt-valgrind.log
-    USE_ZEND_ALLOC=0 ZEND_DONT_UNLOAD_MODULES=1 NO_INTERACTION=1 TEST_PHP_EXECUTABLE="$php" CLDKIT_IMPL=ext \
+    # The API tests need emulators (tests/c/with-emulators.sh sets CLDKIT_TEST_URL*).
+    "$here/with-emulators.sh" env USE_ZEND_ALLOC=0 ZEND_DONT_UNLOAD_MODULES=1 NO_INTERACTION=1 \
+        TEST_PHP_EXECUTABLE="$php" CLDKIT_IMPL=ext \
         "$php" "$run_tests" -q -m -p "$php" -n -d "extension=$out/ext/modules/cldkit.so" \
         "$root/bindings-c/php/tests" >"$log" 2>&1 || true
     want=$(ls "$root"/bindings-c/php/tests/*.phpt | wc -l)
