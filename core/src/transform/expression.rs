@@ -35,8 +35,8 @@ const OPERATORS: &[(&str, &str)] = &[
     ("^", "pow"),
 ];
 
-/// Predefined variables (the reference table; [`predefined_starting_with`] indexes
-/// it by first byte, and a test keeps the two in step).
+/// Predefined variables (the reference table; [`predefined_group`] indexes it by the
+/// first two bytes, and a test keeps the two in step).
 #[cfg_attr(not(test), allow(dead_code))]
 const PREDEFINED: &[(&str, &str)] = &[
     ("aspect_ratio", "ar"),
@@ -213,19 +213,17 @@ fn operator_at(b: &[u8], i: usize) -> Option<(usize, &'static str)> {
     sep(i + len).then_some((len, name))
 }
 
-/// The predefined names that start with `first`, in the order they are tried.
-fn predefined_starting_with(first: u8) -> &'static [(&'static str, &'static str)] {
-    match first {
-        b'a' => &[("aspect_ratio", "ar"), ("aspectRatio", "ar")],
-        b'c' => &[
-            ("current_page", "cp"),
-            ("currentPage", "cp"),
-            ("context", "ctx"),
-        ],
-        b'd' => &[("duration", "du")],
-        b'f' => &[("face_count", "fc"), ("faceCount", "fc")],
-        b'h' => &[("height", "h")],
-        b'i' => &[
+/// The predefined names that start with the bytes `first`, `second`, in the order
+/// they are tried.
+fn predefined_group(first: u8, second: u8) -> &'static [(&'static str, &'static str)] {
+    match (first, second) {
+        (b'a', b's') => &[("aspect_ratio", "ar"), ("aspectRatio", "ar")],
+        (b'c', b'u') => &[("current_page", "cp"), ("currentPage", "cp")],
+        (b'c', b'o') => &[("context", "ctx")],
+        (b'd', b'u') => &[("duration", "du")],
+        (b'f', b'a') => &[("face_count", "fc"), ("faceCount", "fc")],
+        (b'h', b'e') => &[("height", "h")],
+        (b'i', b'n') => &[
             ("initial_aspect_ratio", "iar"),
             ("initialAspectRatio", "iar"),
             ("initial_height", "ih"),
@@ -234,10 +232,9 @@ fn predefined_starting_with(first: u8) -> &'static [(&'static str, &'static str)
             ("initialWidth", "iw"),
             ("initial_duration", "idu"),
             ("initialDuration", "idu"),
-            ("illustration_score", "ils"),
-            ("illustrationScore", "ils"),
         ],
-        b'p' => &[
+        (b'i', b'l') => &[("illustration_score", "ils"), ("illustrationScore", "ils")],
+        (b'p', b'a') => &[
             ("page_count", "pc"),
             ("pageCount", "pc"),
             ("page_x", "px"),
@@ -245,12 +242,12 @@ fn predefined_starting_with(first: u8) -> &'static [(&'static str, &'static str)
             ("page_y", "py"),
             ("pageY", "py"),
         ],
-        b't' => &[
+        (b't', b'r') => &[
             ("trimmed_aspect_ratio", "tar"),
             ("trimmedAspectRatio", "tar"),
-            ("tags", "tags"),
         ],
-        b'w' => &[("width", "w")],
+        (b't', b'a') => &[("tags", "tags")],
+        (b'w', b'i') => &[("width", "w")],
         _ => &[],
     }
 }
@@ -258,14 +255,10 @@ fn predefined_starting_with(first: u8) -> &'static [(&'static str, &'static str)
 /// The predefined variable starting at `i`, if any: `(length, code)`.
 fn predefined_at(b: &[u8], i: usize) -> Option<(usize, &'static str)> {
     let rest = &b[i..];
-    // Every name has at least two bytes: compare the second before the whole name.
     let second = *rest.get(1)?;
-    predefined_starting_with(rest[0])
+    predefined_group(rest[0], second)
         .iter()
-        .find(|(name, _)| {
-            let name = name.as_bytes();
-            name[1] == second && rest.starts_with(name)
-        })
+        .find(|(name, _)| rest.starts_with(name.as_bytes()))
         .map(|(name, code)| (name.len(), *code))
 }
 
@@ -321,15 +314,25 @@ mod tests {
     fn predefined_index_matches_the_table() {
         let mut indexed = 0;
         for (name, code) in super::PREDEFINED {
-            let group = super::predefined_starting_with(name.as_bytes()[0]);
+            let b = name.as_bytes();
+            let group = super::predefined_group(b[0], b[1]);
             assert!(
                 group.contains(&(name, code)),
                 "{name} missing from its group"
             );
+            // Within a group the table's order is kept.
+            let in_table = |n: &str| super::PREDEFINED.iter().position(|(t, _)| *t == n);
+            let order: Vec<_> = group.iter().map(|(n, _)| in_table(n)).collect();
+            assert!(order.windows(2).all(|w| w[0] < w[1]), "{name}: group order");
+            assert_eq!(
+                super::CLASS[b[0] as usize],
+                super::NAME,
+                "{name}: first byte"
+            );
             indexed += 1;
         }
         let total: usize = (0u8..=255)
-            .map(|b| super::predefined_starting_with(b).len())
+            .flat_map(|a| (0u8..=255).map(move |b| super::predefined_group(a, b).len()))
             .sum();
         assert_eq!(indexed, total);
     }

@@ -206,7 +206,8 @@ fn map_layer(layer: &Map, param: &str) -> Result<String> {
     Ok(out)
 }
 
-fn push_map_layer(out: &mut String, layer: &Map, param: &str) -> Result<()> {
+/// Appends the rendering of a layer map (see [`layer_value`]) to `out`.
+pub(crate) fn push_map_layer(out: &mut String, layer: &Map, param: &str) -> Result<()> {
     let f = Fields::of(layer);
     let text = f.get(TEXT);
     let fetch_url = f.get(URL);

@@ -69,14 +69,10 @@ struct Slots<'a> {
 }
 
 impl<'a> Slots<'a> {
+    /// Fills the (empty) slots in place: the table is not moved after filling.
     #[inline(always)]
-    fn fill(options: &'a Map, fetch_format: Option<Option<&'a Value>>) -> Self {
-        let mut s = Slots {
-            slot: [None; OPT_COUNT],
-            present: 0,
-            set: 0,
-            vars: Vec::new(),
-        };
+    fn fill(&mut self, options: &'a Map, fetch_format: Option<Option<&'a Value>>) {
+        let s = self;
         for (k, v) in options.iter() {
             if let Some(opt) = classify(k) {
                 s.put(opt, Some(v));
@@ -87,7 +83,6 @@ impl<'a> Slots<'a> {
         if let Some(ff) = fetch_format {
             s.put(Opt::FetchFormat, ff);
         }
-        s
     }
 
     fn put(&mut self, opt: Opt, v: Option<&'a Value>) {
@@ -432,6 +427,11 @@ enum Slot<'a> {
 fn place<'a>(scratch: &mut String, v: Option<Piece<'a>>) -> Option<Slot<'a>> {
     Some(match v? {
         Piece::Text(Cow::Borrowed(s)) => Slot::Str(s),
+        // The first owned text becomes the scratch buffer itself (no copy).
+        Piece::Text(Cow::Owned(s)) if scratch.is_empty() => {
+            *scratch = s;
+            Slot::Scratch(0, scratch.len() as u32)
+        }
         Piece::Text(Cow::Owned(s)) => {
             let start = scratch.len() as u32;
             scratch.push_str(&s);
@@ -459,7 +459,14 @@ pub(crate) fn generate(
              recurses forever in the reference SDK)",
         ));
     }
-    let s = Slots::fill(options, fetch_format);
+    let mut s = Slots {
+        slot: [None; OPT_COUNT],
+        present: 0,
+        set: 0,
+        vars: Vec::new(),
+    };
+    s.fill(options, fetch_format);
+    let s = s;
     let mut flags = Flags::default();
     let start_len = out.len();
 
@@ -636,23 +643,21 @@ pub(crate) fn generate(
     if s.has(Opt::VideoCodec) {
         set!(Key::Vc, video_codec(s.get(Opt::VideoCodec))?);
     }
-    if s.has(Opt::Overlay) {
-        set!(
-            Key::L,
-            s.get(Opt::Overlay)
-                .map(|v| layer::layer_value(v, "overlay"))
-                .transpose()?
-                .flatten()
-        );
-    }
-    if s.has(Opt::Underlay) {
-        set!(
-            Key::U,
-            s.get(Opt::Underlay)
-                .map(|v| layer::layer_value(v, "underlay"))
-                .transpose()?
-                .flatten()
-        );
+    for (opt, key, param) in [
+        (Opt::Overlay, Key::L, "overlay"),
+        (Opt::Underlay, Key::U, "underlay"),
+    ] {
+        match s.get(opt) {
+            None => {}
+            // A layer map is rendered straight into the scratch buffer.
+            Some(Value::Map(m)) => {
+                let start = scratch.len();
+                layer::push_map_layer(&mut scratch, m, param)?;
+                vals[key as usize] = Slot::Scratch(start as u32, scratch.len() as u32);
+                filled |= 1u64 << key as usize;
+            }
+            Some(v) => set!(key, layer::layer_value(v, param)?),
+        }
     }
 
     let if_value = s

@@ -106,60 +106,148 @@ pub(crate) enum Opt {
 /// Number of [`Opt`] variants (the slot table size).
 pub(crate) const OPT_COUNT: usize = Opt::ResponsiveWidth as usize + 1;
 
-/// Maps an option name to its [`Opt`].
+/// Maps an option name to its [`Opt`]. Names are grouped by first byte, so a name
+/// is compared with the few that share it.
 pub(crate) fn classify(name: &str) -> Option<Opt> {
     use Opt::*;
-    Some(match name {
-        "angle" => Angle,
-        "audio_codec" => AudioCodec,
-        "audio_frequency" => AudioFrequency,
-        "aspect_ratio" => AspectRatio,
-        "background" => Background,
-        "border" => Border,
-        "bit_rate" => BitRate,
-        "crop" => Crop,
-        "color" => Color,
-        "color_space" => ColorSpace,
-        "default_image" => DefaultImage,
-        "delay" => Delay,
-        "density" => Density,
-        "dpr" => Dpr,
-        "duration" => Duration,
-        "effect" => Effect,
-        "end_offset" => EndOffset,
-        "fetch_format" => FetchFormat,
-        "flags" => Flags,
-        "custom_function" => CustomFunction,
-        "custom_pre_function" => CustomPreFunction,
-        "fps" => Fps,
-        "gravity" => Gravity,
-        "height" => Height,
-        "keyframe_interval" => KeyframeInterval,
-        "overlay" => Overlay,
-        "opacity" => Opacity,
-        "prefix" => Prefix,
-        "page" => Page,
-        "quality" => Quality,
-        "radius" => Radius,
-        "start_offset" => StartOffset,
-        "streaming_profile" => StreamingProfile,
-        "transformation" => Transformation,
-        "underlay" => Underlay,
-        "video_codec" => VideoCodec,
-        "video_sampling" => VideoSampling,
-        "width" => Width,
-        "x" => X,
-        "y" => Y,
-        "zoom" => Zoom,
-        "offset" => Offset,
-        "size" => Size,
-        "if" => If,
-        "variables" => Variables,
-        "raw_transformation" => RawTransformation,
-        "responsive_width" => ResponsiveWidth,
+    let first = *name.as_bytes().first()?;
+    Some(match first {
+        b'a' => match name {
+            "angle" => Angle,
+            "audio_codec" => AudioCodec,
+            "audio_frequency" => AudioFrequency,
+            "aspect_ratio" => AspectRatio,
+            _ => return None,
+        },
+        b'b' => match name {
+            "background" => Background,
+            "border" => Border,
+            "bit_rate" => BitRate,
+            _ => return None,
+        },
+        b'c' => match name {
+            "crop" => Crop,
+            "color" => Color,
+            "color_space" => ColorSpace,
+            "custom_function" => CustomFunction,
+            "custom_pre_function" => CustomPreFunction,
+            _ => return None,
+        },
+        b'd' => match name {
+            "default_image" => DefaultImage,
+            "delay" => Delay,
+            "density" => Density,
+            "dpr" => Dpr,
+            "duration" => Duration,
+            _ => return None,
+        },
+        b'e' => match name {
+            "effect" => Effect,
+            "end_offset" => EndOffset,
+            _ => return None,
+        },
+        b'f' => match name {
+            "fetch_format" => FetchFormat,
+            "flags" => Flags,
+            "fps" => Fps,
+            _ => return None,
+        },
+        b'g' if name == "gravity" => Gravity,
+        b'h' if name == "height" => Height,
+        b'i' if name == "if" => If,
+        b'k' if name == "keyframe_interval" => KeyframeInterval,
+        b'o' => match name {
+            "overlay" => Overlay,
+            "opacity" => Opacity,
+            "offset" => Offset,
+            _ => return None,
+        },
+        b'p' => match name {
+            "prefix" => Prefix,
+            "page" => Page,
+            _ => return None,
+        },
+        b'q' if name == "quality" => Quality,
+        b'r' => match name {
+            "radius" => Radius,
+            "raw_transformation" => RawTransformation,
+            "responsive_width" => ResponsiveWidth,
+            _ => return None,
+        },
+        b's' => match name {
+            "start_offset" => StartOffset,
+            "streaming_profile" => StreamingProfile,
+            "size" => Size,
+            _ => return None,
+        },
+        b't' if name == "transformation" => Transformation,
+        b'u' if name == "underlay" => Underlay,
+        b'v' => match name {
+            "video_codec" => VideoCodec,
+            "video_sampling" => VideoSampling,
+            "variables" => Variables,
+            _ => return None,
+        },
+        b'w' if name == "width" => Width,
+        b'x' if name == "x" => X,
+        b'y' if name == "y" => Y,
+        b'z' if name == "zoom" => Zoom,
         _ => return None,
     })
 }
+
+/// Every option name with its [`Opt`], in declaration order (for the tests that keep
+/// [`classify`] and the documentation table in step).
+#[cfg(test)]
+const NAMES: &[(&str, Opt)] = &[
+    ("angle", Opt::Angle),
+    ("audio_codec", Opt::AudioCodec),
+    ("audio_frequency", Opt::AudioFrequency),
+    ("aspect_ratio", Opt::AspectRatio),
+    ("background", Opt::Background),
+    ("border", Opt::Border),
+    ("bit_rate", Opt::BitRate),
+    ("crop", Opt::Crop),
+    ("color", Opt::Color),
+    ("color_space", Opt::ColorSpace),
+    ("default_image", Opt::DefaultImage),
+    ("delay", Opt::Delay),
+    ("density", Opt::Density),
+    ("dpr", Opt::Dpr),
+    ("duration", Opt::Duration),
+    ("effect", Opt::Effect),
+    ("end_offset", Opt::EndOffset),
+    ("fetch_format", Opt::FetchFormat),
+    ("flags", Opt::Flags),
+    ("custom_function", Opt::CustomFunction),
+    ("custom_pre_function", Opt::CustomPreFunction),
+    ("fps", Opt::Fps),
+    ("gravity", Opt::Gravity),
+    ("height", Opt::Height),
+    ("keyframe_interval", Opt::KeyframeInterval),
+    ("overlay", Opt::Overlay),
+    ("opacity", Opt::Opacity),
+    ("prefix", Opt::Prefix),
+    ("page", Opt::Page),
+    ("quality", Opt::Quality),
+    ("radius", Opt::Radius),
+    ("start_offset", Opt::StartOffset),
+    ("streaming_profile", Opt::StreamingProfile),
+    ("transformation", Opt::Transformation),
+    ("underlay", Opt::Underlay),
+    ("video_codec", Opt::VideoCodec),
+    ("video_sampling", Opt::VideoSampling),
+    ("width", Opt::Width),
+    ("x", Opt::X),
+    ("y", Opt::Y),
+    ("zoom", Opt::Zoom),
+    ("offset", Opt::Offset),
+    ("size", Opt::Size),
+    ("if", Opt::If),
+    ("variables", Opt::Variables),
+    ("raw_transformation", Opt::RawTransformation),
+    ("responsive_width", Opt::ResponsiveWidth),
+];
 
 /// Parameters whose value is used as it is, by option: `(option, key)`.
 pub(crate) const RAW_PARAMS: &[(Opt, Key)] = &[
@@ -255,6 +343,25 @@ const _: () = assert!(KEY_COUNT <= 64);
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_option_is_classified() {
+        assert_eq!(NAMES.len(), OPT_COUNT);
+        for (i, (name, opt)) in NAMES.iter().enumerate() {
+            assert_eq!(*opt as usize, i, "{name}");
+            assert_eq!(classify(name), Some(*opt), "{name}");
+            // The documentation table names every option.
+            assert!(
+                include_str!("params.rs").contains(&format!("`{name}`")),
+                "{name}"
+            );
+            // Near misses are not options.
+            assert_eq!(classify(&format!("{name}_")), None);
+            assert_eq!(classify(&name[..name.len() - 1]), None, "{name}");
+        }
+        assert_eq!(classify(""), None);
+        assert_eq!(classify("public_id"), None);
+    }
 
     #[test]
     fn keys_are_sorted() {

@@ -72,8 +72,7 @@ pub fn escape_comma_slash(s: &str) -> Cow<'_, str> {
 /// Python's `re.sub(r'([^:])/+', r'\1/', s)`: a run of slashes preceded by any
 /// character other than `:` (a slash included) becomes one slash.
 pub fn collapse_slashes(s: &str) -> Cow<'_, str> {
-    let b = s.as_bytes();
-    if !memchr::memchr_iter(b'/', b).any(|i| b.get(i + 1) == Some(&b'/')) {
+    if !has_double_slash(s.as_bytes()) {
         return Cow::Borrowed(s);
     }
     let b = s.as_bytes();
@@ -97,6 +96,32 @@ pub fn collapse_slashes(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Whether `b` contains `//`, eight bytes at a time.
+fn has_double_slash(b: &[u8]) -> bool {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    const SLASHES: u64 = 0x2f2f_2f2f_2f2f_2f2f;
+    let mut chunks = b.chunks_exact(8);
+    // Whether the previous byte was a slash.
+    let mut prev = false;
+    for c in &mut chunks {
+        let x = u64::from_le_bytes([c[0], c[1], c[2], c[3], c[4], c[5], c[6], c[7]]) ^ SLASHES;
+        // 0x80 in exactly the bytes that were `/`.
+        let slash = !(((x & LOW) + LOW) | x | LOW);
+        if slash & (slash >> 8) != 0 || (prev && slash & 0x80 != 0) {
+            return true;
+        }
+        prev = slash >> 63 != 0;
+    }
+    for &c in chunks.remainder() {
+        let is = c == b'/';
+        if is && prev {
+            return true;
+        }
+        prev = is;
+    }
+    false
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -108,6 +133,21 @@ mod tests {
             "a%20b%2Bc%26d%3Fe%23f%25g%3Dh%3Bi%2Cj%7Ek%21l%2Am%27n%28o%29p%5Bq%5Dr%40s%24t:u"
         );
         assert_eq!(smart_escape("a😀b"), "a%F0%9F%98%80b");
+    }
+
+    #[test]
+    fn double_slash_detection() {
+        let alphabet = [b'/', b'a', 0xaf, 0x2e];
+        // Every string up to 9 bytes over a small alphabet, at every offset in a word.
+        for len in 0..=9u32 {
+            for n in 0..4usize.pow(len) {
+                let mut v: Vec<u8> = (0..len).map(|i| alphabet[n / 4usize.pow(i) % 4]).collect();
+                let want = v.windows(2).any(|w| w == b"//");
+                assert_eq!(has_double_slash(&v), want, "{v:?}");
+                v.insert(0, b'x');
+                assert_eq!(has_double_slash(&v), want, "{v:?}");
+            }
+        }
     }
 
     #[test]

@@ -20,6 +20,7 @@ pub mod escape;
 pub mod host;
 
 use std::borrow::Cow;
+use std::ops::Range;
 
 use base64::Engine as _;
 use sha1::Sha1;
@@ -238,29 +239,45 @@ impl<'a> UrlOpts<'a> {
         let mut o = UrlOpts::default();
         for (k, v) in options.iter() {
             let some = Some(v);
-            match k.as_str() {
-                "type" => o.kind = Some(some),
-                "resource_type" => o.resource_type = Some(some),
-                "version" => o.version = some,
-                "format" => o.format = some,
-                "fetch_format" => o.has_fetch_format = true,
-                "use_fetch_format" => o.use_fetch_format = Some(some),
-                "force_version" => o.force_version = Some(some),
-                "shorten" => o.shorten = Some(some),
-                "sign_url" => o.sign_url = Some(some),
-                "api_secret" => o.api_secret = Some(some),
-                "url_suffix" => o.url_suffix = some,
-                "use_root_path" => o.use_root_path = Some(some),
-                "auth_token" => o.auth_token = some,
-                "long_url_signature" => o.long_url_signature = Some(some),
-                "signature_algorithm" => o.signature_algorithm = Some(some),
-                "cloud_name" => o.cloud_name = Some(some),
-                "secure" => o.secure = Some(some),
-                "private_cdn" => o.private_cdn = Some(some),
-                "cname" => o.cname = Some(some),
-                "secure_distribution" => o.secure_distribution = Some(some),
-                "cdn_subdomain" => o.cdn_subdomain = Some(some),
-                "secure_cdn_subdomain" => o.secure_cdn_subdomain = Some(some),
+            // Grouped by first byte: a name is compared with the few that share it.
+            match k.as_bytes().first() {
+                Some(b'a') => match k.as_str() {
+                    "api_secret" => o.api_secret = Some(some),
+                    "auth_token" => o.auth_token = some,
+                    _ => {}
+                },
+                Some(b'c') => match k.as_str() {
+                    "cloud_name" => o.cloud_name = Some(some),
+                    "cname" => o.cname = Some(some),
+                    "cdn_subdomain" => o.cdn_subdomain = Some(some),
+                    _ => {}
+                },
+                Some(b'f') => match k.as_str() {
+                    "format" => o.format = some,
+                    "fetch_format" => o.has_fetch_format = true,
+                    "force_version" => o.force_version = Some(some),
+                    _ => {}
+                },
+                Some(b'l') if k == "long_url_signature" => o.long_url_signature = Some(some),
+                Some(b'p') if k == "private_cdn" => o.private_cdn = Some(some),
+                Some(b'r') if k == "resource_type" => o.resource_type = Some(some),
+                Some(b's') => match k.as_str() {
+                    "shorten" => o.shorten = Some(some),
+                    "sign_url" => o.sign_url = Some(some),
+                    "signature_algorithm" => o.signature_algorithm = Some(some),
+                    "secure" => o.secure = Some(some),
+                    "secure_distribution" => o.secure_distribution = Some(some),
+                    "secure_cdn_subdomain" => o.secure_cdn_subdomain = Some(some),
+                    _ => {}
+                },
+                Some(b't') if k == "type" => o.kind = Some(some),
+                Some(b'u') => match k.as_str() {
+                    "use_fetch_format" => o.use_fetch_format = Some(some),
+                    "url_suffix" => o.url_suffix = some,
+                    "use_root_path" => o.use_root_path = Some(some),
+                    _ => {}
+                },
+                Some(b'v') if k == "version" => o.version = some,
                 _ => {}
             }
         }
@@ -408,9 +425,11 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
         None => Some(Seg::Text("upload")),
     };
 
-    // 3. Transformation.
-    let mut transformation = String::with_capacity(64);
-    let flags = transform::generate(config, options, ff_override, 0, &mut transformation)?;
+    // 3. Transformation, at the start of a buffer that later also holds the escaped
+    // source.
+    let mut buf = String::with_capacity(128 + 2 * source.len());
+    let flags = transform::generate(config, options, ff_override, 0, &mut buf)?;
+    let transformation_end = buf.len();
 
     // 4. URL-level options.
     let resource_type: Option<Seg<'_>> = match o.resource_type {
@@ -451,9 +470,9 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
         finalize_resource_type(resource_type, kind, url_suffix, use_root_path, shorten)?;
 
     // 7. Public id, suffix and format.
-    let finalized = finalize_source(source, format, url_suffix)?;
-    let final_source: &str = &finalized.source;
-    let source_to_sign = finalized.to_sign();
+    let finalized = finalize_source(&mut buf, source, format, url_suffix)?;
+    let final_source: &str = &buf[finalized.source];
+    let source_to_sign: &str = &buf[finalized.to_sign];
 
     // 8. Version.
     let version: Option<Cow<'_, str>> = match o.version.filter(|v| v.truthy()) {
@@ -469,7 +488,7 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
     };
 
     // 9. Slash collapse inside the transformation.
-    let transformation = collapse_slashes(&transformation);
+    let transformation = collapse_slashes(&buf[..transformation_end]);
 
     // 10. Signature.
     let mut signature: Option<String> = None;
@@ -726,39 +745,36 @@ fn finalize_resource_type<'a>(
     Ok((rt, ut))
 }
 
-/// The escaped source (with `/suffix` and `.format`) and the part that is signed
-/// (with `.format`, without the suffix).
-/// The escaped source and, when it differs (a `url_suffix`), the signed part.
-struct Finalized<'a> {
-    source: Cow<'a, str>,
-    to_sign: Option<String>,
+/// Where [`finalize_source`] wrote the escaped source (with `/suffix` and `.format`)
+/// and the part that is signed (with `.format`, without the suffix) in the buffer.
+struct Finalized {
+    source: Range<usize>,
+    to_sign: Range<usize>,
 }
 
-impl Finalized<'_> {
-    fn to_sign(&self) -> &str {
-        self.to_sign.as_deref().unwrap_or(&self.source)
-    }
-}
-
-fn finalize_source<'a>(
-    source: &'a str,
+/// Appends the escaped source to `buf` (after the transformation text already there,
+/// so one buffer serves both) and says where it and the signed part are.
+fn finalize_source(
+    buf: &mut String,
+    source: &str,
     format: Option<&Value>,
     url_suffix: Option<&Value>,
-) -> Result<Finalized<'a>> {
+) -> Result<Finalized> {
+    let start = buf.len();
     let collapsed = collapse_slashes(source);
     if starts_with_http_slash(&collapsed) {
-        let escaped = match collapsed {
-            Cow::Borrowed(b) => escape::smart_escape(b),
-            Cow::Owned(o) => Cow::Owned(escape::smart_escape(&o).into_owned()),
-        };
+        push_smart_escaped(buf, &collapsed);
         return Ok(Finalized {
-            source: escaped,
-            to_sign: None,
+            source: start..buf.len(),
+            to_sign: start..buf.len(),
         });
     }
-    let decoded = crate::config::percent_decode_lossy(&collapsed);
-    let mut escaped = String::with_capacity(decoded.len() + 16);
-    push_smart_escaped(&mut escaped, &decoded);
+    if collapsed.bytes().any(|b| b == b'%') {
+        push_smart_escaped(buf, &crate::config::percent_decode_lossy(&collapsed));
+    } else {
+        push_smart_escaped(buf, &collapsed);
+    }
+    let escaped_end = buf.len();
     let suffix = match url_suffix {
         Some(suffix) => {
             let suffix = text(suffix, "url_suffix")?;
@@ -773,30 +789,80 @@ fn finalize_source<'a>(
         None => None,
     };
     let format = format.map(|f| text(f, "format")).transpose()?;
-    if suffix.is_none() {
-        // The signed part equals the source: build it once.
+    let Some(suffix) = suffix else {
+        // The signed part equals the source.
         if let Some(format) = format {
-            escaped.push('.');
-            escaped.push_str(format);
+            buf.push('.');
+            buf.push_str(format);
         }
         return Ok(Finalized {
-            source: Cow::Owned(escaped),
-            to_sign: None,
+            source: start..buf.len(),
+            to_sign: start..buf.len(),
         });
-    }
-    let mut to_sign = escaped.clone();
-    if let Some(suffix) = suffix {
-        escaped.push('/');
-        escaped.push_str(suffix);
-    }
+    };
+    buf.push('/');
+    buf.push_str(suffix);
     if let Some(format) = format {
-        escaped.push('.');
-        escaped.push_str(format);
-        to_sign.push('.');
-        to_sign.push_str(format);
+        buf.push('.');
+        buf.push_str(format);
+    }
+    let source_end = buf.len();
+    let escaped = buf[start..escaped_end].to_owned();
+    buf.push_str(&escaped);
+    if let Some(format) = format {
+        buf.push('.');
+        buf.push_str(format);
     }
     Ok(Finalized {
-        source: Cow::Owned(escaped),
-        to_sign: Some(to_sign),
+        source: start..source_end,
+        to_sign: source_end..buf.len(),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn url_options_are_read_by_name() {
+        let mut names: Vec<&str> = URL_KEYS.iter().chain(HOST_KEYS).copied().collect();
+        names.push("fetch_format");
+        let options: Map = names
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (*n, Value::Int(i as i64 + 1)))
+            .chain([("other", Value::Int(0)), ("", Value::Int(0))])
+            .collect();
+        let o = UrlOpts::read(&options);
+        let n = |name: &str| Value::Int(names.iter().position(|x| *x == name).unwrap() as i64 + 1);
+        let twice = |v: Option<Option<&Value>>| v.flatten().cloned();
+        assert_eq!(twice(o.kind), Some(n("type")));
+        assert_eq!(twice(o.resource_type), Some(n("resource_type")));
+        assert_eq!(o.version.cloned(), Some(n("version")));
+        assert_eq!(o.format.cloned(), Some(n("format")));
+        assert!(o.has_fetch_format);
+        assert_eq!(twice(o.use_fetch_format), Some(n("use_fetch_format")));
+        assert_eq!(twice(o.force_version), Some(n("force_version")));
+        assert_eq!(twice(o.shorten), Some(n("shorten")));
+        assert_eq!(twice(o.sign_url), Some(n("sign_url")));
+        assert_eq!(twice(o.api_secret), Some(n("api_secret")));
+        assert_eq!(o.url_suffix.cloned(), Some(n("url_suffix")));
+        assert_eq!(twice(o.use_root_path), Some(n("use_root_path")));
+        assert_eq!(o.auth_token.cloned(), Some(n("auth_token")));
+        assert_eq!(twice(o.long_url_signature), Some(n("long_url_signature")));
+        assert_eq!(twice(o.signature_algorithm), Some(n("signature_algorithm")));
+        assert_eq!(twice(o.cloud_name), Some(n("cloud_name")));
+        assert_eq!(twice(o.secure), Some(n("secure")));
+        assert_eq!(twice(o.private_cdn), Some(n("private_cdn")));
+        assert_eq!(twice(o.cname), Some(n("cname")));
+        assert_eq!(twice(o.secure_distribution), Some(n("secure_distribution")));
+        assert_eq!(twice(o.cdn_subdomain), Some(n("cdn_subdomain")));
+        assert_eq!(
+            twice(o.secure_cdn_subdomain),
+            Some(n("secure_cdn_subdomain"))
+        );
+        let near_misses = Map::from_iter([("types", 1), ("secure_", 1)]);
+        let none = UrlOpts::read(&near_misses);
+        assert!(none.kind.is_none() && none.secure.is_none());
+    }
 }
