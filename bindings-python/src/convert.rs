@@ -72,6 +72,41 @@ mod fast_text {
     }
 }
 
+/// How deeply lists and dicts may nest in an option value (a self-referential dict
+/// would otherwise recurse until the stack overflows).
+const MAX_DEPTH: u32 = 64;
+
+thread_local! {
+    static DEPTH: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
+}
+
+/// Counts one level of nesting while alive.
+struct DepthGuard;
+
+impl DepthGuard {
+    fn enter(py: Python<'_>, option: &str) -> PyResult<DepthGuard> {
+        let depth = DEPTH.with(|d| {
+            d.set(d.get() + 1);
+            d.get()
+        });
+        let guard = DepthGuard;
+        if depth > MAX_DEPTH {
+            return Err(invalid_option(
+                py,
+                option,
+                &format!("lists and dicts nest more than {MAX_DEPTH} levels deep (a value that contains itself?)"),
+            ));
+        }
+        Ok(guard)
+    }
+}
+
+impl Drop for DepthGuard {
+    fn drop(&mut self) {
+        DEPTH.with(|d| d.set(d.get().saturating_sub(1)));
+    }
+}
+
 /// Converts one Python value; `option` names it in errors.
 pub fn to_value(obj: &Bound<'_, PyAny>, option: &str) -> PyResult<Value> {
     // Fast path: exact built-in types, most common first.
@@ -94,6 +129,7 @@ pub fn to_value(obj: &Bound<'_, PyAny>, option: &str) -> PyResult<Value> {
         return Ok(Value::Map(dict_to_map(d, option)?));
     }
     if let Ok(l) = obj.cast_exact::<PyList>() {
+        let _depth = DepthGuard::enter(obj.py(), option)?;
         let mut out = Vec::with_capacity(l.len());
         for item in l.iter() {
             out.push(to_value(&item, option)?);
@@ -101,6 +137,7 @@ pub fn to_value(obj: &Bound<'_, PyAny>, option: &str) -> PyResult<Value> {
         return Ok(Value::List(out));
     }
     if let Ok(t) = obj.cast_exact::<PyTuple>() {
+        let _depth = DepthGuard::enter(obj.py(), option)?;
         let mut out = Vec::with_capacity(t.len());
         for item in t.iter() {
             out.push(to_value(&item, option)?);
@@ -141,6 +178,7 @@ fn slow_value(obj: &Bound<'_, PyAny>, option: &str) -> PyResult<Value> {
         return Ok(Value::Map(dict_to_map(d, option)?));
     }
     if obj.is_instance_of::<PyList>() || obj.is_instance_of::<PyTuple>() {
+        let _depth = DepthGuard::enter(py, option)?;
         let mut out = Vec::new();
         for item in obj.try_iter()? {
             out.push(to_value(&item?, option)?);
@@ -170,6 +208,7 @@ fn slow_value(obj: &Bound<'_, PyAny>, option: &str) -> PyResult<Value> {
 
 /// Converts a `dict` with string keys, keeping its order.
 pub fn dict_to_map(d: &Bound<'_, PyDict>, option: &str) -> PyResult<Map> {
+    let _depth = DepthGuard::enter(d.py(), option)?;
     let mut m = Map::with_capacity(d.len());
     for (k, v) in d.iter() {
         let key = match k.cast::<PyString>() {

@@ -114,7 +114,10 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
                 .find(|s| s.starts_with("s--") && s.ends_with("--"))
                 .map(str::to_owned)
         });
-        if expected.as_deref() != Some(sig.as_str()) {
+        let valid = expected
+            .as_deref()
+            .is_some_and(|e| cldkit::verify::signatures_equal(&sig, e));
+        if !valid {
             return delivery_error(401, "Invalid signature");
         }
     }

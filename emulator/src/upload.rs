@@ -46,17 +46,36 @@ pub async fn read_multipart_text(req: Request) -> ApiResult<(Params, usize)> {
         .map_err(|e| ApiError::bad_request(e.body_text()))?;
     let mut params = Params::new();
     let mut files = 0;
-    while let Some(field) = mp.next_field().await.map_err(multipart_err)? {
+    while let Some(mut field) = mp.next_field().await.map_err(multipart_err)? {
         let name = field.name().unwrap_or("").to_owned();
         if field.file_name().is_some() {
             files += 1;
-            let _ = field.bytes().await;
+            // Drained chunk by chunk, without keeping it.
+            while let Ok(Some(_)) = field.chunk().await {}
             continue;
         }
-        let bytes = field.bytes().await.map_err(multipart_err)?;
-        params.push_text(&name, String::from_utf8_lossy(&bytes).into_owned());
+        let text = text_field(&mut field).await?;
+        params.push_text(&name, text);
     }
     Ok((params, files))
+}
+
+/// The largest text field accepted in a multipart form (a data URI `file` included).
+const MAX_TEXT_FIELD: usize = 64 << 20;
+
+/// Reads a text field with a size limit, so one request cannot exhaust memory.
+async fn text_field(field: &mut axum::extract::multipart::Field<'_>) -> ApiResult<String> {
+    let mut out: Vec<u8> = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(multipart_err)? {
+        if out.len() + chunk.len() > MAX_TEXT_FIELD {
+            return Err(ApiError::new(
+                413,
+                format!("A form field is larger than {MAX_TEXT_FIELD} bytes"),
+            ));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(String::from_utf8_lossy(&out).into_owned())
 }
 
 fn multipart_err(e: axum::extract::multipart::MultipartError) -> ApiError {
@@ -75,11 +94,16 @@ fn parse_content_range(v: &str) -> ApiResult<(u64, u64, Option<u64>)> {
         "-1" | "*" => None,
         t => Some(t.parse::<u64>().map_err(|_| bad())?),
     };
-    if b < a || total.is_some_and(|t| b >= t) {
+    // Offsets and totals are bounded (far above any real upload) so the arithmetic on
+    // them can neither overflow nor seek beyond what a file system can hold.
+    if b < a || b >= MAX_CHUNKED_TOTAL || total.is_some_and(|t| b >= t || t > MAX_CHUNKED_TOTAL) {
         return Err(bad());
     }
     Ok((a, b, total))
 }
+
+/// The largest chunked upload accepted (1 TiB).
+const MAX_CHUNKED_TOTAL: u64 = 1 << 40;
 
 /// Streams a multipart field into `file`, hashing into `hasher`; returns the size.
 async fn stream_field(
@@ -170,8 +194,8 @@ pub async fn handle(
             let name = field.name().unwrap_or("").to_owned();
             let filename = field.file_name().map(str::to_owned);
             if filename.is_none() || name != "file" || part.is_some() {
-                let bytes = field.bytes().await.map_err(multipart_err)?;
-                params.push_text(&name, String::from_utf8_lossy(&bytes).into_owned());
+                let text = text_field(&mut field).await?;
+                params.push_text(&name, text);
                 continue;
             }
             // A file part. Chunks of an authenticated request go straight to the session.
@@ -1121,6 +1145,17 @@ fn metadata(state: &State, account: &Account, rt: &str, params: &Params) -> ApiR
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn content_range_bounds() {
+        assert!(super::parse_content_range("bytes 0-18446744073709551615/*").is_err());
+        assert!(
+            super::parse_content_range("bytes 18446744073709551610-18446744073709551614/*")
+                .is_err()
+        );
+        assert!(super::parse_content_range("bytes 0-9/-1").is_ok());
+        assert!(super::parse_content_range("bytes 0-9/10").is_ok());
+    }
+
     use super::*;
 
     #[test]

@@ -103,6 +103,20 @@ def test_conversion_errors_name_the_option(client: cldkit.Client) -> None:
         client.verify_notification(123, 1, "x")  # type: ignore[arg-type]
 
 
+def test_values_that_contain_themselves_are_refused(client: cldkit.Client) -> None:
+    d: dict[str, Any] = {}
+    d["x"] = d
+    with pytest.raises(cldkit.InvalidOptionError, match="nest"):
+        client.url("sample", overlay=d)
+    deep: list[Any] = []
+    for _ in range(10_000):
+        deep = [deep]
+    with pytest.raises(cldkit.InvalidOptionError):
+        client.url("sample", effect=deep)
+    # A reasonable nesting still works after the refusals.
+    assert "c_fill,w_10" in client.url("sample", transformation=[{"width": 10, "crop": "fill"}])
+
+
 def test_error_hierarchy_and_attributes(client: cldkit.Client) -> None:
     with pytest.raises(cldkit.InvalidOptionError) as e:
         client.url("s", radius=[1, 2, 3, 4, 5])
