@@ -147,3 +147,42 @@ fn webhook_edge_cases() {
         );
     }
 }
+
+/// Found by the emulator_upload fuzz target's review inputs
+/// (fuzz/corpus/emulator_upload/regression-*): Content-Range positions that overflowed
+/// `end - start + 1` or seeked past the largest possible file are a 400, not a panic
+/// or a 500.
+#[test]
+fn emulator_refuses_unbounded_content_ranges() {
+    use std::io::{Read, Write};
+    let emu = cldkit_emulator::Emulator::start(cldkit_emulator::EmulatorConfig::default()).unwrap();
+    let account = cldkit_emulator::Account::default_test();
+    let basic = base64::Engine::encode(
+        &base64::engine::general_purpose::STANDARD,
+        format!("{}:{}", account.api_key, account.api_secret),
+    );
+    for range in [
+        "bytes 0-18446744073709551615/*",
+        "bytes 18446744073709551610-18446744073709551614/*",
+        "bytes 9223372036854775807-9223372036854775808/9223372036854775809",
+    ] {
+        let body = "--B\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a\"\r\n\r\nab\r\n--B--\r\n";
+        let request = format!(
+            "POST /v1_1/{}/image/upload HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\
+             Authorization: Basic {basic}\r\nX-Unique-Upload-Id: u1\r\nContent-Range: {range}\r\n\
+             Content-Type: multipart/form-data; boundary=B\r\nContent-Length: {}\r\n\r\n{body}",
+            account.cloud_name,
+            body.len()
+        );
+        let mut s = std::net::TcpStream::connect(emu.addr()).unwrap();
+        s.write_all(request.as_bytes()).unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).unwrap();
+        assert!(answer.starts_with("HTTP/1.1 400"), "{range}: {answer}");
+        assert!(
+            answer.contains("Invalid Content-Range"),
+            "{range}: {answer}"
+        );
+    }
+    emu.shutdown();
+}
