@@ -15,7 +15,9 @@ fn password_of(s: &str) -> Option<&str> {
     let colon = s.find(':')?;
     let scheme = &s[..colon];
     let scheme_ok = !scheme.is_empty()
-        && scheme.bytes().all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
+        && scheme
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"+-.".contains(&b));
     if !scheme_ok || !s[colon..].starts_with("://") {
         return None;
     }
@@ -40,10 +42,9 @@ fn check(config: &Config) {
     let holds_token = SECRET_KEYS
         .iter()
         .any(|k| config.get(k).is_some_and(|v| v.py_str().contains(TOKEN)));
-    let elsewhere = config
-        .values()
-        .iter()
-        .any(|(k, v)| !SECRET_KEYS.contains(&k.as_str()) && (k.contains(TOKEN) || v.py_str().contains(TOKEN)));
+    let elsewhere = config.values().iter().any(|(k, v)| {
+        !SECRET_KEYS.contains(&k.as_str()) && (k.contains(TOKEN) || v.py_str().contains(TOKEN))
+    });
     if holds_token && !elsewhere {
         assert_not_leaked("Debug output or a URL", &shown(config), TOKEN, "");
     }

@@ -66,8 +66,8 @@ fn state() -> Arc<State> {
 
 fn basic() -> String {
     let a = cldkit_emulator::Account::default_test();
-    let token = base64::engine::general_purpose::STANDARD
-        .encode(format!("{}:{}", a.api_key, a.api_secret));
+    let token =
+        base64::engine::general_purpose::STANDARD.encode(format!("{}:{}", a.api_key, a.api_secret));
     format!("Basic {token}")
 }
 

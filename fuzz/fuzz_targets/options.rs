@@ -55,7 +55,11 @@ fuzz_target!(|data: &[u8]| {
     // an output is always a leak (a short secret could be a word of any URL).
     let mut secret = String::new();
     if let Some(config) = obj.get_mut("config").and_then(Json::as_object_mut) {
-        if config.get("api_secret").and_then(Json::as_str).is_some_and(|s| !s.is_empty()) {
+        if config
+            .get("api_secret")
+            .and_then(Json::as_str)
+            .is_some_and(|s| !s.is_empty())
+        {
             config.insert("api_secret".into(), Json::String(TOKEN.into()));
             secret = TOKEN.into();
         }

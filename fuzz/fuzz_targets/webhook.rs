@@ -129,10 +129,24 @@ fuzz_target!(|input: Input| {
             Algorithm::Sha1
         };
         let core = cldkit::verify::notification_signature(&input.body, t, &input.secret, algorithm);
-        let emu =
-            cldkit_emulator::webhook::notification_signature(&input.body, t, &input.secret, algorithm);
+        let emu = cldkit_emulator::webhook::notification_signature(
+            &input.body,
+            t,
+            &input.secret,
+            algorithm,
+        );
         assert_eq!(core, emu);
-        assert_eq!(core, digest(input.sha256, &[&input.body, t.to_string().as_bytes(), input.secret.as_bytes()]));
+        assert_eq!(
+            core,
+            digest(
+                input.sha256,
+                &[
+                    &input.body,
+                    t.to_string().as_bytes(),
+                    input.secret.as_bytes()
+                ]
+            )
+        );
     }
 
     // Upload responses: only the digest of the signed public_id/version is accepted.
@@ -150,9 +164,12 @@ fuzz_target!(|input: Input| {
         (Ok(e), mode) => signature_for(mode, e),
         (Err(_), _) => signature.clone(),
     };
-    let verdict =
-        client.verify_api_response(input.public_id.as_str(), version, &candidate);
+    let verdict = client.verify_api_response(input.public_id.as_str(), version, &candidate);
     if let Ok(true) = verdict {
-        assert_eq!(Some(&candidate), expected.as_ref().ok(), "accepted a wrong response signature");
+        assert_eq!(
+            Some(&candidate),
+            expected.as_ref().ok(),
+            "accepted a wrong response signature"
+        );
     }
 });
