@@ -116,7 +116,7 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
         });
         let valid = expected
             .as_deref()
-            .is_some_and(|e| cldkit::verify::signatures_equal(&sig, e));
+            .is_some_and(|e| cldkit::verify::signatures_equal(sig, e));
         if !valid {
             return delivery_error(401, "Invalid signature");
         }

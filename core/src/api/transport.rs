@@ -2,6 +2,7 @@
 //! configuration, requests rebuilt for every attempt, and answers turned into
 //! [`ApiResponse`] or [`ApiError`].
 
+use std::fmt;
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -23,7 +24,7 @@ pub const DEFAULT_CONNECT_TIMEOUT: f64 = 30.0;
 pub const DEFAULT_READ_TIMEOUT: f64 = 60.0;
 
 /// How a client's connections are set up, read from its configuration.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct HttpSettings {
     /// `connect_timeout` (seconds): establishing a connection (TCP + TLS).
     pub connect_timeout: Duration,
@@ -36,6 +37,45 @@ pub struct HttpSettings {
     pub proxy: Option<String>,
     /// The `User-Agent` header ([`Client::user_agent`]).
     pub user_agent: String,
+}
+
+impl fmt::Debug for HttpSettings {
+    /// Shows the proxy without the credentials a proxy URL may carry.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let proxy = self
+            .proxy
+            .as_deref()
+            .map(|p| match (p.find("://"), p.rfind('@')) {
+                (Some(s), Some(at)) if at > s => format!("{}***{}", &p[..s + 3], &p[at..]),
+                _ => p.to_owned(),
+            });
+        f.debug_struct("HttpSettings")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("read_timeout", &self.read_timeout)
+            .field("timeout", &self.timeout)
+            .field("proxy", &proxy)
+            .field("user_agent", &self.user_agent)
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod debug_tests {
+    #[test]
+    fn proxy_credentials_stay_out_of_debug() {
+        let s = super::HttpSettings {
+            connect_timeout: std::time::Duration::from_secs(1),
+            read_timeout: std::time::Duration::from_secs(1),
+            timeout: None,
+            proxy: Some("http://user:pa55word@proxy.local:3128".into()),
+            user_agent: "x".into(),
+        };
+        let d = format!("{s:?}");
+        assert!(
+            !d.contains("pa55word") && d.contains("proxy.local:3128"),
+            "{d}"
+        );
+    }
 }
 
 impl HttpSettings {
