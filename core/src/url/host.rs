@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use super::text;
 use crate::error::{Error, Result};
 use crate::value::Value;
 
@@ -32,12 +33,6 @@ pub struct HostOptions<'a> {
 
 fn truthy(v: Option<&Value>) -> bool {
     v.is_some_and(Value::truthy)
-}
-
-fn text<'a>(v: &'a Value, name: &str) -> Result<&'a str> {
-    v.as_str().ok_or_else(|| {
-        Error::invalid_option(name, format!("expected a string, found {}", v.type_name()))
-    })
 }
 
 /// The shard (1 to 5) of a finalized source: CRC-32 of its UTF-8 bytes, mod 5, plus 1.

@@ -155,7 +155,8 @@ impl Client {
     }
 }
 
-fn text<'a>(v: &'a Value, name: &str) -> Result<&'a str> {
+/// The text of a string option; any other value is an error naming `name`.
+pub(super) fn text<'a>(v: &'a Value, name: &str) -> Result<&'a str> {
     v.as_str().ok_or_else(|| {
         Error::invalid_option(name, format!("expected a string, found {}", v.type_name()))
     })
