@@ -6,6 +6,8 @@
 #   fuzz/ci.sh                   # ~30 s per target
 #   FUZZ_SECONDS=600 fuzz/ci.sh  # longer
 #   FUZZ_ONLY=1 / ASAN_ONLY=1    # one half only
+#   FUZZ_SEED=0                  # libFuzzer picks a random seed (CI uses a fixed one,
+#                                # so a clean clone replays the run that was checked)
 #
 # cargo-fuzz needs nightly -Z flags; on the stable toolchain they are enabled with
 # RUSTC_BOOTSTRAP=1 (no other toolchain is installed). Targets are built with
@@ -42,7 +44,7 @@ if [ "${ASAN_ONLY:-0}" != 1 ]; then
         echo "== fuzz $t for ${seconds}s on fuzz/corpus/$t"
         # New inputs go to a scratch directory; the stored corpus is only read.
         if ! nice -n 19 "$bin/$t" "$work/$t" "fuzz/corpus/$t" "${dict[@]}" \
-            -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
+            -seed="${FUZZ_SEED:-1}" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
             -artifact_prefix="$work/artifacts-$t/" -print_final_stats=1 \
             >"$work/$t.log" 2>&1; then
             tail -n 60 "$work/$t.log"

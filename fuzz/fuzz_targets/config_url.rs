@@ -27,6 +27,11 @@ fn password_of(s: &str) -> Option<&str> {
     userinfo.split_once(':').map(|(_, p)| p)
 }
 
+/// The text as the URL parser reads it: tab, CR and LF removed.
+fn as_parsed(s: &str) -> String {
+    s.chars().filter(|c| !matches!(c, '\t' | '\r' | '\n')).collect()
+}
+
 /// Everything the public API shows about a configuration.
 fn shown(config: &Config) -> String {
     let client = Client::new(config.clone()).with_clock(|| 1_700_000_000);
@@ -67,7 +72,9 @@ fuzz_target!(|data: &[u8]| {
     if let Some(password) = password_of(s) {
         let at = password.as_ptr() as usize - s.as_ptr() as usize;
         let marked = format!("{}{TOKEN}{}", &s[..at], &s[at + password.len()..]);
-        if marked.matches(TOKEN).count() == 1 {
+        // The parser drops tab, CR and LF anywhere (as Python's urlsplit does), so the
+        // token must be unique in the text it sees: `Zq\r9X...` elsewhere would join up.
+        if as_parsed(&marked).matches(TOKEN).count() == 1 {
             for kind in [UrlKind::Cloudinary, UrlKind::Account] {
                 if let Err(e) = parse_url_settings(&marked, kind) {
                     assert_not_leaked("a parse error", &format!("{e} {e:?}"), TOKEN, "");
@@ -89,7 +96,7 @@ fuzz_target!(|data: &[u8]| {
         ("CLOUDINARY_API_SECRET".to_owned(), TOKEN.to_owned()),
         ("CLOUDINARY_OAUTH_TOKEN".to_owned(), TOKEN.to_owned()),
     ];
-    if !s.contains(TOKEN) {
+    if !as_parsed(s).contains(TOKEN) {
         if let Ok(config) = Config::from_vars(vars) {
             check(&config);
         }
