@@ -97,6 +97,11 @@ impl PyClient {
         }
     }
 
+    /// The engine's client.
+    pub(crate) fn engine(&self) -> &cldkit::Client {
+        &self.inner
+    }
+
     fn frozen(inner: cldkit::Client, now: Option<i64>) -> Self {
         PyClient {
             inner,
@@ -237,19 +242,7 @@ impl PyClient {
 
     // ----- delivery URLs -----
 
-    /// The delivery URL of `source` (a public id or a remote URL) with `options`.
-    #[pyo3(signature = (source, **options))]
-    fn url(
-        &self,
-        py: Python<'_>,
-        source: &str,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.url(source, &opts))
-        })
-    }
+    // `url(source, /, **options)` is installed on the type by `crate::fastcall`.
 
     /// pycloudinary's `cloudinary_url(source, **options)`: `(url, leftover_options)`.
     /// `url` is `None`/the source itself when the SDK returns it untouched; the

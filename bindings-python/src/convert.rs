@@ -6,6 +6,8 @@
 //! `datetime.timestamp()` reads them); a `timedelta` its seconds. Anything else is an
 //! `InvalidOptionError` naming the option.
 
+use std::borrow::Cow;
+
 use cldkit::{Map, Value};
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
@@ -27,19 +29,24 @@ fn datetime_types(py: Python<'_>) -> PyResult<&(Py<PyType>, Py<PyType>)> {
 }
 
 /// A Python string as Rust text.
-///
-/// On CPython outside Windows this borrows the string's cached UTF-8 buffer
-/// (`PyUnicode_AsUTF8AndSize`, exported by every CPython 3.x though only part of the
-/// limited API from 3.10) and copies it once; elsewhere it goes through the limited
-/// API's encoder.
 pub fn text(s: &Bound<'_, PyString>) -> PyResult<String> {
+    Ok(str_of(s)?.into_owned())
+}
+
+/// A Python string's text, borrowed where the platform allows.
+///
+/// On CPython outside Windows this is the string's cached UTF-8 buffer
+/// (`PyUnicode_AsUTF8AndSize`, exported by every CPython 3.x though only part of the
+/// limited API from 3.10): no copy. Elsewhere it goes through the limited API's
+/// encoder.
+pub fn str_of<'a>(s: &'a Bound<'_, PyString>) -> PyResult<Cow<'a, str>> {
     #[cfg(not(windows))]
     {
-        fast_text::text(s)
+        fast_text::str_of(s).map(Cow::Borrowed)
     }
     #[cfg(windows)]
     {
-        Ok(s.to_cow()?.into_owned())
+        Ok(Cow::Owned(s.to_cow()?.into_owned()))
     }
 }
 
@@ -55,11 +62,11 @@ mod fast_text {
         fn PyUnicode_AsUTF8AndSize(unicode: *mut PyObject, size: *mut Py_ssize_t) -> *const c_char;
     }
 
-    pub(super) fn text(s: &Bound<'_, PyString>) -> PyResult<String> {
+    pub(super) fn str_of<'a>(s: &'a Bound<'_, PyString>) -> PyResult<&'a str> {
         let mut size: Py_ssize_t = 0;
         // SAFETY: `s` is a live `str` (checked by its type) and the GIL is held; the
-        // returned buffer is owned by the string object, stays valid while `s` lives,
-        // holds `size` bytes of valid UTF-8, and is copied before `s` can go away.
+        // returned buffer is owned by the string object (strings are immutable), stays
+        // valid while `s` lives (the borrow `'a`), and holds `size` bytes of valid UTF-8.
         unsafe {
             let data = PyUnicode_AsUTF8AndSize(s.as_ptr(), &mut size);
             if data.is_null() {
@@ -67,7 +74,7 @@ mod fast_text {
                 return Err(PyErr::fetch(s.py()));
             }
             let bytes = std::slice::from_raw_parts(data.cast::<u8>(), size as usize);
-            Ok(std::str::from_utf8_unchecked(bytes).to_owned())
+            Ok(std::str::from_utf8_unchecked(bytes))
         }
     }
 }

@@ -2,7 +2,7 @@
 //!
 //! This crate only converts: Python values to the core's [`cldkit::Value`] and back
 //! ([`convert`]), core errors and panics to the `cldkit.Error` hierarchy
-//! ([`errors`]), and each core capability to a `Client` method ([`client`]) or a
+//! ([`errors`]), and each core capability to a `Client` method ([`client`]; the hot `url` in [`fastcall`]) or a
 //! module function ([`functions`]); uploads and API calls ([`api`], [`source`],
 //! [`pages`]) run with the GIL released. The pure-Python package `cldkit` re-exports it.
 
@@ -10,6 +10,7 @@ mod api;
 mod client;
 mod convert;
 mod errors;
+mod fastcall;
 mod functions;
 mod pages;
 mod source;
@@ -22,6 +23,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     m.add("USER_AGENT", cldkit::analytics::USER_AGENT)?;
     m.add_class::<client::PyClient>()?;
+    fastcall::install(&m.py().get_type::<client::PyClient>())?;
     m.add_class::<pages::PyPages>()?;
     m.add(
         "ADMIN_CALLS",

@@ -1,6 +1,7 @@
 """Unit tests of the Python API: constructors, conversions, results, errors, secrets."""
 
 import datetime
+import inspect
 import random
 from collections import OrderedDict
 from typing import Any
@@ -101,6 +102,29 @@ def test_conversion_errors_name_the_option(client: cldkit.Client) -> None:
         client.url("s", transformation={1: "x"})
     with pytest.raises(cldkit.InvalidOptionError):
         client.verify_notification(123, 1, "x")  # type: ignore[arg-type]
+
+
+def test_url_arguments_behave_like_a_python_method(client: cldkit.Client) -> None:
+    # `url` is a raw vectorcall method (bindings-python/src/fastcall.rs): it must take
+    # and refuse arguments as a def with (source, **options) would.
+    assert client.url(source="s", width=1) == client.url("s", width=1)
+    options = {"width": 1, "crop": "fill"}
+    assert client.url("s", **options) == client.url("s", width=1, crop="fill")
+    bound = client.url
+    assert bound("s") == cldkit.Client.url(client, "s")
+    assert "options" in str(inspect.signature(cldkit.Client.url))
+    for call, message in [
+        (lambda: client.url(), "missing 1 required positional argument"),  # type: ignore[call-arg]
+        (lambda: client.url(1), "must be str, not int"),  # type: ignore[arg-type]
+        (lambda: client.url("a", "b"), "takes 1 positional argument"),  # type: ignore[call-arg]
+        (lambda: client.url("a", source="b"), "multiple values for argument 'source'"),
+        (lambda: cldkit.Client.url(object(), "s"), "Client"),  # type: ignore[arg-type]
+    ]:
+        with pytest.raises(TypeError, match=message):
+            call()
+    with pytest.raises(cldkit.InvalidOptionError) as e:
+        client.url("s", **{"width": 1, "bad": b"x"})
+    assert e.value.option == "bad"
 
 
 def test_values_that_contain_themselves_are_refused(client: cldkit.Client) -> None:
