@@ -22,6 +22,7 @@
 //! assert_eq!(signature, "bfd09f95f331f558cbd1320e67aa8d488770583e");
 //! ```
 
+use std::convert::Infallible;
 use std::fmt;
 
 use sha1::{Digest, Sha1};
@@ -72,21 +73,40 @@ impl Algorithm {
 
     /// Lowercase hex digest of the concatenation of `parts`.
     pub fn hex_digest(self, parts: &[&[u8]]) -> String {
+        let mut hasher = Hasher::new(self);
+        for p in parts {
+            hasher.update(p);
+        }
+        hasher.hex()
+    }
+}
+
+/// A running SHA-1 or SHA-256.
+enum Hasher {
+    Sha1(Sha1),
+    Sha256(Sha256),
+}
+
+impl Hasher {
+    fn new(algorithm: Algorithm) -> Self {
+        match algorithm {
+            Algorithm::Sha1 => Hasher::Sha1(Sha1::new()),
+            Algorithm::Sha256 => Hasher::Sha256(Sha256::new()),
+        }
+    }
+
+    fn update(&mut self, data: &[u8]) {
         match self {
-            Algorithm::Sha1 => {
-                let mut h = Sha1::new();
-                for p in parts {
-                    h.update(p);
-                }
-                hex::encode(h.finalize())
-            }
-            Algorithm::Sha256 => {
-                let mut h = Sha256::new();
-                for p in parts {
-                    h.update(p);
-                }
-                hex::encode(h.finalize())
-            }
+            Hasher::Sha1(h) => h.update(data),
+            Hasher::Sha256(h) => h.update(data),
+        }
+    }
+
+    /// The digest in lowercase hex.
+    fn hex(self) -> String {
+        match self {
+            Hasher::Sha1(h) => hex::encode(h.finalize()),
+            Hasher::Sha256(h) => hex::encode(h.finalize()),
         }
     }
 }
@@ -112,15 +132,7 @@ pub const DEFAULT_SIGNATURE_VERSION: u32 = 2;
 /// );
 /// ```
 pub fn string_to_sign(params: &Map, signature_version: u32) -> Result<String> {
-    let pairs = SortedPairs::build(params, signature_version, &[])?;
-    let mut out = String::with_capacity(pairs.buf.len() + pairs.spans.len());
-    for (i, span) in pairs.spans.iter().enumerate() {
-        if i > 0 {
-            out.push('&');
-        }
-        out.push_str(&pairs.buf[span.0..span.1]);
-    }
-    Ok(out)
+    Ok(Pairs::of(params, signature_version, &[])?.joined())
 }
 
 /// Signs `params` with `api_secret` (pycloudinary's `api_sign_request`).
@@ -143,49 +155,166 @@ pub(crate) fn sign_excluding(
     signature_version: u32,
     excluded: &[&str],
 ) -> Result<String> {
-    if api_secret.is_empty() {
-        return Err(Error::signature("Must supply api_secret"));
-    }
-    let pairs = SortedPairs::build(params, signature_version, excluded)?;
-    let mut parts: Vec<&[u8]> = Vec::with_capacity(pairs.spans.len() * 2 + 1);
-    for (i, span) in pairs.spans.iter().enumerate() {
-        if i > 0 {
-            parts.push(b"&");
-        }
-        parts.push(&pairs.buf.as_bytes()[span.0..span.1]);
-    }
-    parts.push(api_secret.as_bytes());
-    Ok(algorithm.hex_digest(&parts))
+    let mut signer = ParamSigner::new(api_secret, algorithm, signature_version)?;
+    signer.pairs = Pairs::of(params, signature_version, excluded)?;
+    Ok(signer.sign())
 }
 
-/// `key=value` strings written into one buffer, as sorted spans.
-struct SortedPairs {
+/// A signature built one parameter at a time: [`api_sign_request`] for callers that
+/// hold their parameters in their own structures (a binding decoding its language's
+/// objects, a form library), with no [`Map`] in between.
+///
+/// The rules are [`api_sign_request`]'s (module docs); each key must be added once, as
+/// in a map. The secret stays out of `Debug` output.
+///
+/// ```
+/// use cldkit::sign::{api_sign_request, Algorithm, ParamSigner};
+/// use cldkit::{Map, Value};
+///
+/// let mut signer = ParamSigner::new("abcd", Algorithm::Sha1, 2)?;
+/// signer.add_text("public_id", "sample_image");
+/// signer.add("timestamp", &Value::Int(1315060510))?;
+/// signer.add("overwrite", &Value::Bool(false))?; // falsy: left out
+///
+/// let params: Map = [("public_id", Value::from("sample_image")),
+///                    ("timestamp", Value::Int(1315060510))].into_iter().collect();
+/// assert_eq!(signer.sign(), api_sign_request(&params, "abcd", Algorithm::Sha1, 2)?);
+/// # Ok::<(), cldkit::Error>(())
+/// ```
+pub struct ParamSigner<'s> {
+    api_secret: &'s str,
+    algorithm: Algorithm,
+    pairs: Pairs,
+}
+
+impl<'s> ParamSigner<'s> {
+    /// A signer with no parameters yet; fails when `api_secret` is empty.
+    pub fn new(api_secret: &'s str, algorithm: Algorithm, signature_version: u32) -> Result<Self> {
+        if api_secret.is_empty() {
+            return Err(Error::signature("Must supply api_secret"));
+        }
+        Ok(ParamSigner {
+            api_secret,
+            algorithm,
+            pairs: Pairs::new(signature_version, 0),
+        })
+    }
+
+    /// Adds a parameter (left out when `value` is falsy). Fails when a list holds
+    /// something other than strings.
+    pub fn add(&mut self, key: &str, value: &Value) -> Result<()> {
+        self.pairs.add(key, value)
+    }
+
+    /// Adds a text parameter (left out when empty): `add(key, &Value::Str(..))`
+    /// without the allocation.
+    pub fn add_text(&mut self, key: &str, value: &str) {
+        if !value.is_empty() {
+            let Ok(()) = self.pairs.add_with::<Infallible>(key, |buf| {
+                buf.push_str(value);
+                Ok(())
+            });
+        }
+    }
+
+    /// The signature over the parameters added, in lowercase hex.
+    pub fn sign(mut self) -> String {
+        let mut hasher = Hasher::new(self.algorithm);
+        for (i, pair) in self.pairs.sorted().enumerate() {
+            if i > 0 {
+                hasher.update(b"&");
+            }
+            hasher.update(pair.as_bytes());
+        }
+        hasher.update(self.api_secret.as_bytes());
+        hasher.hex()
+    }
+}
+
+impl fmt::Debug for ParamSigner<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ParamSigner")
+            .field("algorithm", &self.algorithm)
+            .field("params", &self.pairs.spans.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// `key=value` strings written into one buffer, with their spans.
+struct Pairs {
     buf: String,
     spans: Vec<(usize, usize)>,
+    /// Signature version 2 and later: `&` becomes `%26` inside each pair.
+    escape: bool,
 }
 
-impl SortedPairs {
-    fn build(params: &Map, signature_version: u32, excluded: &[&str]) -> Result<Self> {
-        let mut buf = String::with_capacity(params.len() * 24);
-        let mut spans = Vec::with_capacity(params.len());
-        let escape = signature_version >= 2;
-        for (key, value) in params.iter() {
-            if !value.truthy() || excluded.contains(&key.as_str()) {
-                continue;
-            }
-            let start = buf.len();
-            buf.push_str(key);
-            buf.push('=');
-            write_sign_value(&mut buf, value)?;
-            if escape && buf[start..].contains('&') {
-                let escaped = buf[start..].replace('&', "%26");
-                buf.truncate(start);
-                buf.push_str(&escaped);
-            }
-            spans.push((start, buf.len()));
+impl Pairs {
+    fn new(signature_version: u32, capacity: usize) -> Self {
+        Pairs {
+            buf: String::with_capacity(capacity * 24),
+            spans: Vec::with_capacity(capacity),
+            escape: signature_version >= 2,
         }
-        spans.sort_unstable_by(|a, b| buf[a.0..a.1].cmp(&buf[b.0..b.1]));
-        Ok(SortedPairs { buf, spans })
+    }
+
+    /// The pairs of `params`, leaving out the keys in `excluded`.
+    fn of(params: &Map, signature_version: u32, excluded: &[&str]) -> Result<Self> {
+        let mut pairs = Pairs::new(signature_version, params.len());
+        for (key, value) in params.iter() {
+            if !excluded.contains(&key.as_str()) {
+                pairs.add(key, value)?;
+            }
+        }
+        Ok(pairs)
+    }
+
+    fn add(&mut self, key: &str, value: &Value) -> Result<()> {
+        if value.truthy() {
+            self.add_with(key, |buf| write_sign_value(buf, value))?;
+        }
+        Ok(())
+    }
+
+    /// Appends `key=` and the value `write` writes, escaped; nothing when `write` fails.
+    fn add_with<E>(
+        &mut self,
+        key: &str,
+        write: impl FnOnce(&mut String) -> std::result::Result<(), E>,
+    ) -> std::result::Result<(), E> {
+        let start = self.buf.len();
+        self.buf.push_str(key);
+        self.buf.push('=');
+        if let Err(e) = write(&mut self.buf) {
+            self.buf.truncate(start);
+            return Err(e);
+        }
+        if self.escape && self.buf[start..].contains('&') {
+            let escaped = self.buf[start..].replace('&', "%26");
+            self.buf.truncate(start);
+            self.buf.push_str(&escaped);
+        }
+        self.spans.push((start, self.buf.len()));
+        Ok(())
+    }
+
+    /// The pairs in code-point order.
+    fn sorted(&mut self) -> impl Iterator<Item = &str> {
+        let buf = &self.buf;
+        self.spans
+            .sort_unstable_by(|a, b| buf[a.0..a.1].cmp(&buf[b.0..b.1]));
+        self.spans.iter().map(move |&(a, b)| &buf[a..b])
+    }
+
+    /// The sorted pairs joined with `&`: the string to sign.
+    fn joined(mut self) -> String {
+        let mut out = String::with_capacity(self.buf.len() + self.spans.len());
+        for (i, pair) in self.sorted().enumerate() {
+            if i > 0 {
+                out.push('&');
+            }
+            out.push_str(pair);
+        }
+        out
     }
 }
 
@@ -364,14 +493,7 @@ impl Client {
     pub fn explain_signature(&self, params: &Map) -> Result<SignatureExplanation> {
         let keys = SigningKeys::resolve(self, &Map::new())?;
         let excluded = self.unsigned_params();
-        let pairs = SortedPairs::build(params, keys.version, excluded)?;
-        let mut string_to_sign = String::with_capacity(pairs.buf.len() + pairs.spans.len());
-        for (i, span) in pairs.spans.iter().enumerate() {
-            if i > 0 {
-                string_to_sign.push('&');
-            }
-            string_to_sign.push_str(&pairs.buf[span.0..span.1]);
-        }
+        let string_to_sign = Pairs::of(params, keys.version, excluded)?.joined();
         let signature = keys
             .algorithm
             .hex_digest(&[string_to_sign.as_bytes(), keys.secret.as_bytes()]);
@@ -397,6 +519,27 @@ mod tests {
 
     fn map(json: &str) -> Map {
         serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn param_signer_errors_and_debug() {
+        assert!(ParamSigner::new("", Algorithm::Sha1, 2).is_err());
+        let mut s = ParamSigner::new("topsecret", Algorithm::Sha1, 2).unwrap();
+        s.add_text("a", "1");
+        let bad = Value::List(vec![Value::from("x"), Value::Int(1)]);
+        let e = s.add("tags", &bad).unwrap_err();
+        assert!(e.to_string().contains("sequence item 1"), "{e}");
+        // The failed parameter left nothing behind.
+        assert_eq!(
+            s.sign(),
+            api_sign_request(&map(r#"{"a": "1"}"#), "topsecret", Algorithm::Sha1, 2).unwrap()
+        );
+        let s = ParamSigner::new("topsecret", Algorithm::Sha256, 2).unwrap();
+        let debug = format!("{s:?}");
+        assert!(
+            !debug.contains("topsecret") && debug.contains("Sha256"),
+            "{debug}"
+        );
     }
 
     #[test]
