@@ -11,7 +11,7 @@ use crate::convert::{
     buffer_bytes, from_map, from_value, new_object, raw_string, set, to_map, to_string, to_value,
     to_value_opt,
 };
-use crate::encoded::{decode_map, read_utf16};
+use crate::encoded::{decode_map, with_utf16};
 use crate::errors::{guard, Failure, Outcome};
 
 /// A cldkit client: configuration, compatibility profile and clock.
@@ -217,8 +217,7 @@ impl Client {
         guard(&env, || {
             let e = env.raw();
             let source = to_value_opt(e, raw(&source), "source")?;
-            let units = read_utf16(e, required(&encoded, "options")?)?;
-            let options = decode_map(&units)?;
+            let options = with_utf16(e, required(&encoded, "options")?, decode_map)?;
             self.url_of(&env, &source, &options)
         })
     }

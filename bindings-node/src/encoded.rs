@@ -14,8 +14,10 @@
 //! `Int`, else `Float`, as [`crate::convert`]) · `d<number>;` a `cldkit.float` ·
 //! `s<len>:<chars>` · `a<count>:<value>...` · `o<count>:(<len>:<key><value>)...`.
 
+use std::cell::RefCell;
 use std::ptr;
 
+use cldkit::sign::ParamSigner;
 use cldkit::{Error, Map, Value};
 use napi::sys;
 
@@ -32,22 +34,58 @@ fn malformed() -> Failure {
     ))
 }
 
-/// Reads a JavaScript string as UTF-16 code units (one call when it fits the first
-/// buffer, as option objects usually do).
-pub(crate) fn read_utf16(env: sys::napi_env, v: sys::napi_value) -> Outcome<Vec<u16>> {
-    const FIRST: usize = 1024;
-    let mut buf: Vec<u16> = Vec::with_capacity(FIRST);
+/// Units of the reusable read buffer kept per thread.
+const BUFFER_UNITS: usize = 1024;
+
+thread_local! {
+    /// The buffer encoded strings are read into, reused across calls (a 2 KiB
+    /// allocation per call cost more than decoding the options).
+    static BUFFER: RefCell<Vec<u16>> = RefCell::new(Vec::with_capacity(BUFFER_UNITS));
+}
+
+/// Reads a JavaScript string as UTF-16 code units and runs `f` on them (one read
+/// when it fits the thread's buffer, as option objects usually do).
+pub(crate) fn with_utf16<T>(
+    env: sys::napi_env,
+    v: sys::napi_value,
+    f: impl FnOnce(&[u16]) -> Outcome<T>,
+) -> Outcome<T> {
+    BUFFER.with(|cell| match cell.try_borrow_mut() {
+        Ok(mut buf) => {
+            read_utf16_into(env, v, &mut buf)?;
+            let out = f(&buf);
+            if buf.capacity() > 16 * BUFFER_UNITS {
+                // Do not keep a huge one-off buffer alive.
+                *buf = Vec::with_capacity(BUFFER_UNITS);
+            }
+            out
+        }
+        // Only if `f` itself read a string: use a buffer of its own.
+        Err(_) => {
+            let mut buf = Vec::new();
+            read_utf16_into(env, v, &mut buf)?;
+            f(&buf)
+        }
+    })
+}
+
+fn read_utf16_into(env: sys::napi_env, v: sys::napi_value, buf: &mut Vec<u16>) -> Outcome<()> {
+    buf.clear();
+    if buf.capacity() < BUFFER_UNITS {
+        buf.reserve(BUFFER_UNITS);
+    }
     let mut written = 0usize;
-    // SAFETY: `buf` has room for `FIRST` units; `v` is a live handle.
-    let status =
-        unsafe { sys::napi_get_value_string_utf16(env, v, buf.as_mut_ptr(), FIRST, &mut written) };
+    // SAFETY: `buf` has room for `capacity` units; `v` is a live handle.
+    let status = unsafe {
+        sys::napi_get_value_string_utf16(env, v, buf.as_mut_ptr(), buf.capacity(), &mut written)
+    };
     if status != sys::Status::napi_ok {
         return Err(malformed());
     }
-    if written + 1 < FIRST {
+    if written + 1 < buf.capacity() {
         // SAFETY: Node-API wrote `written` units.
         unsafe { buf.set_len(written) };
-        return Ok(buf);
+        return Ok(());
     }
     let mut len = 0usize;
     // SAFETY: a null buffer asks for the length only.
@@ -55,16 +93,17 @@ pub(crate) fn read_utf16(env: sys::napi_env, v: sys::napi_value) -> Outcome<Vec<
     if status != sys::Status::napi_ok {
         return Err(malformed());
     }
-    let mut buf: Vec<u16> = vec![0; len + 1];
-    // SAFETY: `buf` holds `len + 1` units.
+    buf.reserve(len + 1);
+    // SAFETY: `buf` has room for `capacity >= len + 1` units.
     let status = unsafe {
-        sys::napi_get_value_string_utf16(env, v, buf.as_mut_ptr(), buf.len(), &mut written)
+        sys::napi_get_value_string_utf16(env, v, buf.as_mut_ptr(), buf.capacity(), &mut written)
     };
     if status != sys::Status::napi_ok {
         return Err(malformed());
     }
-    buf.truncate(written);
-    Ok(buf)
+    // SAFETY: Node-API wrote `written` units.
+    unsafe { buf.set_len(written) };
+    Ok(())
 }
 
 /// Decodes an encoded option object.
@@ -74,6 +113,51 @@ pub(crate) fn decode_map(units: &[u16]) -> Outcome<Map> {
         Value::Map(m) if p.i == units.len() => Ok(m),
         _ => Err(malformed()),
     }
+}
+
+/// Feeds the entries of an encoded object to `signer`, as [`decode_map`] would
+/// produce them, without building the map: keys and text values go through two
+/// reused strings; other values are decoded one at a time.
+pub(crate) fn sign_entries(units: &[u16], signer: &mut ParamSigner<'_>) -> Outcome<()> {
+    let mut p = Parser { s: units, i: 0 };
+    if p.next()? != u16::from(b'o') {
+        return Err(malformed());
+    }
+    let n = p.count()?;
+    let mut key = Scratch::default();
+    let mut text = Scratch::default();
+    for _ in 0..n {
+        let len = p.count()?;
+        let key = p.chars_into(len, &mut key)?;
+        let tag = p.next()?;
+        if tag == u16::from(b's') {
+            let len = p.count()?;
+            signer.add_text(key, p.chars_into(len, &mut text)?);
+        } else {
+            let value = p.tagged(tag, 1)?;
+            signer.add(key, &value)?;
+        }
+    }
+    if p.i == units.len() {
+        Ok(())
+    } else {
+        Err(malformed())
+    }
+}
+
+/// A reused text buffer: bytes for ASCII text, a string otherwise.
+#[derive(Default)]
+struct Scratch {
+    bytes: Vec<u8>,
+    text: String,
+}
+
+/// The bytes of `units` when they are all ASCII.
+fn ascii_bytes(units: &[u16]) -> Option<impl Iterator<Item = u8> + '_> {
+    units
+        .iter()
+        .all(|&u| u < 0x80)
+        .then(|| units.iter().map(|&u| u as u8))
 }
 
 struct Parser<'a> {
@@ -110,19 +194,62 @@ impl Parser<'_> {
     /// `len` UTF-16 units as a Rust string (lone surrogates become U+FFFD, as the
     /// ordinary path's UTF-8 read does).
     fn chars(&mut self, len: usize) -> Outcome<String> {
-        let end = self.i.checked_add(len).ok_or_else(malformed)?;
-        let units = self.s.get(self.i..end).ok_or_else(malformed)?;
-        self.i = end;
-        if units.iter().all(|&u| u < 0x80) {
-            let bytes: Vec<u8> = units.iter().map(|&u| u as u8).collect();
-            // ASCII is UTF-8.
-            Ok(String::from_utf8(bytes).map_err(|_| malformed())?)
-        } else {
-            Ok(String::from_utf16_lossy(units))
+        let units = self.take(len)?;
+        if let Some(ascii) = ascii_bytes(units) {
+            return String::from_utf8(ascii.collect()).map_err(|_| malformed());
+        }
+        Ok(String::from_utf16_lossy(units))
+    }
+
+    /// [`Parser::chars`] into a reused buffer.
+    fn chars_into<'s>(&mut self, len: usize, out: &'s mut Scratch) -> Outcome<&'s str> {
+        let units = self.take(len)?;
+        match ascii_bytes(units) {
+            Some(ascii) => {
+                out.bytes.clear();
+                out.bytes.extend(ascii);
+                std::str::from_utf8(&out.bytes).map_err(|_| malformed())
+            }
+            None => {
+                out.text = String::from_utf16_lossy(units);
+                Ok(&out.text)
+            }
         }
     }
 
-    /// A JavaScript number's text ended by `;` (ASCII, at most 24 characters).
+    /// The next `len` units.
+    fn take(&mut self, len: usize) -> Outcome<&[u16]> {
+        let end = self.i.checked_add(len).ok_or_else(malformed)?;
+        let units = self.s.get(self.i..end).ok_or_else(malformed)?;
+        self.i = end;
+        Ok(units)
+    }
+
+    /// A JavaScript number's text ended by `;` (ASCII, at most 24 characters), as the
+    /// ordinary path reads numbers: integral and safe → `Int`, else `Float`.
+    fn number(&mut self) -> Outcome<Value> {
+        // Plain decimal integers (most numbers in options) are read directly.
+        let start = self.i;
+        let negative = self.s.get(start) == Some(&u16::from(b'-'));
+        let digits_from = start + usize::from(negative);
+        let mut n: i64 = 0;
+        let mut i = digits_from;
+        while let Some(&c) = self.s.get(i) {
+            let d = c.wrapping_sub(u16::from(b'0'));
+            if d > 9 || i - digits_from == 15 {
+                break;
+            }
+            n = n * 10 + i64::from(d);
+            i += 1;
+        }
+        if i > digits_from && self.s.get(i) == Some(&u16::from(b';')) {
+            self.i = i + 1;
+            return Ok(Value::Int(if negative { -n } else { n }));
+        }
+        Ok(number(self.float()?))
+    }
+
+    /// A number's text ended by `;`, as an `f64`.
     fn float(&mut self) -> Outcome<f64> {
         let mut text = [0u8; 32];
         let mut n = 0;
@@ -144,11 +271,20 @@ impl Parser<'_> {
     }
 
     fn value(&mut self, depth: usize) -> Outcome<Value> {
-        match self.next()? as u8 {
+        let tag = self.next()?;
+        self.tagged(tag, depth)
+    }
+
+    /// The value whose tag (first unit) was just read.
+    fn tagged(&mut self, tag: u16, depth: usize) -> Outcome<Value> {
+        let Ok(tag) = u8::try_from(tag) else {
+            return Err(malformed());
+        };
+        match tag {
             b'n' => Ok(Value::Null),
             b't' => Ok(Value::Bool(true)),
             b'f' => Ok(Value::Bool(false)),
-            b'i' => Ok(number(self.float()?)),
+            b'i' => self.number(),
             b'd' => Ok(Value::Float(self.float()?)),
             b's' => {
                 let len = self.count()?;
@@ -214,6 +350,48 @@ mod tests {
         u.extend([0xD83D, 0xDE00, 0xD800]);
         let m = decode_map(&u).unwrap();
         assert_eq!(m.get("k"), Some(&Value::from("\u{1F600}\u{FFFD}")));
+    }
+
+    #[test]
+    fn integers_take_the_direct_path_with_the_same_result() {
+        for (text, expected) in [
+            ("0", Value::Int(0)),
+            ("-12", Value::Int(-12)),
+            ("999999999999999", Value::Int(999_999_999_999_999)),
+            ("9007199254740991", Value::Int(9_007_199_254_740_991)),
+            ("9007199254740993", Value::Float(9_007_199_254_740_993.0)),
+            ("1.5", Value::Float(1.5)),
+            ("1e+21", Value::Float(1e21)),
+        ] {
+            let m = decode_map(&units(&format!("o1:1:ki{text};"))).unwrap();
+            assert_eq!(m.get("k"), Some(&expected), "{text}");
+        }
+        assert!(decode_map(&units("o1:1:ki-;")).is_err());
+        assert!(decode_map(&units("o1:1:ki12")).is_err());
+    }
+
+    #[test]
+    fn signing_entries_equals_signing_the_decoded_map() {
+        use cldkit::sign::{api_sign_request, Algorithm};
+        let mut text = units(
+            "o7:9:timestampi1700000000;9:public_ids13:folder/sample\
+             4:tagsa2:s1:as1:b9:overwritet5:emptys0:5:floati2.5;1:&s5:a&b",
+        );
+        text.extend([0xD83D, 0xDE00]);
+        let map = decode_map(&text).unwrap();
+        for version in [1, 2] {
+            let mut signer = ParamSigner::new("secret", Algorithm::Sha256, version).unwrap();
+            sign_entries(&text, &mut signer).unwrap();
+            assert_eq!(
+                signer.sign(),
+                api_sign_request(&map, "secret", Algorithm::Sha256, version).unwrap()
+            );
+        }
+        let mut signer = ParamSigner::new("secret", Algorithm::Sha1, 2).unwrap();
+        assert!(sign_entries(&units("o1:1:ka1:i1;"), &mut signer).is_err());
+        let mut signer = ParamSigner::new("secret", Algorithm::Sha1, 2).unwrap();
+        assert!(sign_entries(&units("o2:1:ki1;"), &mut signer).is_err());
+        assert!(sign_entries(&units("a0:"), &mut signer).is_err());
     }
 
     #[test]

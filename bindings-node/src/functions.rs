@@ -2,13 +2,13 @@
 //! URLs.
 
 use cldkit::config::{parse_url_settings, UrlKind};
-use cldkit::sign::{api_sign_request, Algorithm};
-use cldkit::{Error, Map, Value};
+use cldkit::sign::{api_sign_request, Algorithm, ParamSigner};
+use cldkit::{Error, Value};
 use napi::{Env, JsUnknown, NapiRaw, NapiValue};
 use napi_derive::napi;
 
 use crate::convert::{from_map, to_map, to_string, to_value};
-use crate::encoded::{decode_map, read_utf16};
+use crate::encoded::{sign_entries, with_utf16};
 use crate::errors::{guard, Failure, Outcome};
 
 type Arg = Option<JsUnknown>;
@@ -29,12 +29,14 @@ pub fn api_sign_request_native(
 ) -> napi::Result<String> {
     guard(&env, || {
         let params = to_map(env.raw(), raw(&params), "params")?;
-        sign_with(&env, &params, &api_secret, &algorithm, &signature_version)
+        let (secret, algorithm, version) =
+            sign_settings(&env, &api_secret, &algorithm, &signature_version)?;
+        Ok(api_sign_request(&params, &secret, algorithm, version)?)
     })
 }
 
 /// `apiSignRequestNative` with `params` encoded by `fastpath.js` (see
-/// [`crate::encoded`]).
+/// [`crate::encoded`]): the entries go straight into the signer, no map is built.
 #[napi]
 pub fn api_sign_request_encoded(
     env: Env,
@@ -44,9 +46,13 @@ pub fn api_sign_request_encoded(
     signature_version: Arg,
 ) -> napi::Result<String> {
     guard(&env, || {
-        let units = read_utf16(env.raw(), required(&encoded, "params")?)?;
-        let params = decode_map(&units)?;
-        sign_with(&env, &params, &api_secret, &algorithm, &signature_version)
+        let (secret, algorithm, version) =
+            sign_settings(&env, &api_secret, &algorithm, &signature_version)?;
+        let mut signer = ParamSigner::new(&secret, algorithm, version)?;
+        with_utf16(env.raw(), required(&encoded, "params")?, |units| {
+            sign_entries(units, &mut signer)
+        })?;
+        Ok(signer.sign())
     })
 }
 
@@ -54,14 +60,13 @@ fn required(v: &Arg, what: &str) -> Outcome<napi::sys::napi_value> {
     raw(v).ok_or_else(|| Failure::Core(Error::invalid_option(what, "is required")))
 }
 
-/// Signs converted `params` with the remaining (JavaScript) arguments.
-fn sign_with(
+/// The secret, algorithm and signature version arguments of `apiSignRequest`.
+fn sign_settings(
     env: &Env,
-    params: &Map,
     api_secret: &Arg,
     algorithm: &Arg,
     signature_version: &Arg,
-) -> Outcome<String> {
+) -> Outcome<(String, Algorithm, u32)> {
     let e = env.raw();
     let secret = match raw(api_secret) {
         Some(v) => match to_value(e, v, "api_secret")? {
@@ -97,7 +102,7 @@ fn sign_with(
             )))
         }
     };
-    Ok(api_sign_request(params, &secret, algorithm, version)?)
+    Ok((secret, algorithm, version))
 }
 
 /// Parses a `CLOUDINARY_URL` (`kind` "cloudinary", the default) or a

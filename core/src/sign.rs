@@ -104,10 +104,22 @@ impl Hasher {
 
     /// The digest in lowercase hex.
     fn hex(self) -> String {
-        match self {
-            Hasher::Sha1(h) => hex::encode(h.finalize()),
-            Hasher::Sha256(h) => hex::encode(h.finalize()),
-        }
+        let mut out = [0u8; 64];
+        let written = match self {
+            Hasher::Sha1(h) => to_hex(&h.finalize(), &mut out),
+            Hasher::Sha256(h) => to_hex(&h.finalize(), &mut out),
+        };
+        written.to_owned()
+    }
+}
+
+/// `digest` (at most 32 bytes) in lowercase hex, written into `out`.
+fn to_hex<'a>(digest: &[u8], out: &'a mut [u8; 64]) -> &'a str {
+    let out = &mut out[..digest.len() * 2];
+    match hex::encode_to_slice(digest, out) {
+        // Hex digits are ASCII.
+        Ok(()) => std::str::from_utf8(out).unwrap_or_default(),
+        Err(_) => "",
     }
 }
 
@@ -196,7 +208,7 @@ impl<'s> ParamSigner<'s> {
         Ok(ParamSigner {
             api_secret,
             algorithm,
-            pairs: Pairs::new(signature_version, 0),
+            pairs: Pairs::new(signature_version, 12),
         })
     }
 
