@@ -64,11 +64,20 @@ fn main() {
             "notification_url": "https://example.com/notify", "upload_preset": "preset1"}"#,
     )
     .unwrap();
+    // The same tag as `benches/html.rs`.
     let img: Map = serde_json::from_str(
-        r#"{"width": 800, "crop": "scale", "alt": "Beach",
-            "srcset": {"breakpoints": [320, 480, 640, 800, 1024, 1280], "sizes": true}}"#,
+        r#"{"width": 1200, "height": 800, "crop": "fill", "gravity": "auto",
+            "quality": "auto", "fetch_format": "auto", "alt": "A beach at sunset",
+            "loading": "lazy",
+            "srcset": {"breakpoints": [320, 480, 640, 800, 1024, 1200], "sizes": true}}"#,
     )
     .unwrap();
+    let html_client = Client::new(
+        Config::new()
+            .with("cloud_name", "demo")
+            .with("secure", true)
+            .with("analytics", false),
+    );
     measure("W1 url: sample.jpg w300 h200 fill", iterations, || {
         black_box(client.url(black_box("sample.jpg"), black_box(&w1)).unwrap());
     });
@@ -80,8 +89,8 @@ fn main() {
     });
     measure("img: <img> with a 6-width srcset", iterations / 4, || {
         black_box(
-            client
-                .image_tag(black_box("sample.jpg"), black_box(&img))
+            html_client
+                .image_tag(black_box("folder/beach"), black_box(&img))
                 .unwrap(),
         );
     });

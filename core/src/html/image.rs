@@ -57,31 +57,39 @@ impl Client {
         };
         let is_video = options.get("resource_type").and_then(Value::as_str) == Some("video");
         let add_format = is_video && !options.contains_key("format");
-        // The options are only copied when something has to be taken out or added.
+        // `attributes` and `srcset` are taken out of the options (pycloudinary pops
+        // them); the options are only copied when something is taken out or added, and
+        // then without those two.
+        let taken = |k: &str| k == "attributes" || k == "srcset";
         let mut opts: Cow<'_, Map> =
             if add_format || options.contains_key("attributes") || options.contains_key("srcset") {
-                Cow::Owned(options.clone())
+                Cow::Owned(
+                    options
+                        .iter()
+                        .filter(|(k, _)| !taken(k))
+                        .map(|(k, v)| (k.clone(), v.clone()))
+                        .collect(),
+                )
             } else {
                 Cow::Borrowed(options)
             };
         if add_format {
             opts.to_mut().insert("format", "jpg");
         }
-        let mut custom = match opts.contains_key("attributes") {
-            true => opts.to_mut().remove("attributes").unwrap_or(Value::Null),
-            false => Value::Map(Map::new()),
+        let mut custom = match options.get("attributes") {
+            Some(v) => v.clone(),
+            None => Value::Map(Map::new()),
         };
-        let srcset_option = match opts.contains_key("srcset") {
-            true => opts.to_mut().remove("srcset").unwrap_or(Value::Null),
-            false => Value::Map(Map::new()),
-        };
-        let srcset_data = if let Value::Map(_) = srcset_option {
-            srcset::srcset_data(self, &srcset_option)?
-        } else {
-            if !pyops::contains(&custom, "srcset", "attributes")? {
-                pyops::set_item(&mut custom, "srcset", srcset_option, "attributes")?;
+        let srcset_data = match options.get("srcset") {
+            // The configuration's `srcset` setting still applies.
+            None => srcset::srcset_data(self, &Value::Map(Map::new()))?,
+            Some(option @ Value::Map(_)) => srcset::srcset_data(self, option)?,
+            Some(option) => {
+                if !pyops::contains(&custom, "srcset", "attributes")? {
+                    pyops::set_item(&mut custom, "srcset", option.clone(), "attributes")?;
+                }
+                Map::new()
             }
-            Map::new()
         };
 
         pyops::reject_keywords(&opts, &["self"], "__build_url")?;
@@ -131,7 +139,9 @@ impl Client {
             attrs.remove("width");
             attrs.remove("height");
         }
-        attrs.update(&generated);
+        for (k, v) in generated {
+            attrs.insert(k, v);
+        }
         pyops::update(&mut attrs, &custom, "attributes")?;
         if src.truthy() {
             attrs.insert("src", src);

@@ -104,7 +104,9 @@ impl Client {
                 format!("'{}' object has no attribute 'update'", attrs.type_name()),
             ));
         };
-        attrs_map.update(&generated);
+        for (k, v) in generated {
+            attrs_map.insert(k, v);
+        }
         if !attrs_map.contains_key("srcset") {
             pyops::reject_keywords(&opts, &["self"], "__build_url")?;
             let url =

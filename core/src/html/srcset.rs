@@ -13,6 +13,7 @@
 
 use std::borrow::Cow;
 use std::fmt::Write as _;
+use std::sync::LazyLock;
 
 use super::pyops::{self, setting};
 use crate::{Client, Error, Map, Result, Value};
@@ -145,16 +146,15 @@ pub fn breakpoints(srcset: &Map) -> Result<Option<Vec<Value>>> {
 ///     "(max-width: 100px) 100px, (max-width: 200px) 200px");
 /// ```
 pub fn sizes_attribute(breakpoints: &[Value]) -> String {
-    let mut out = String::with_capacity(breakpoints.len() * 32);
+    let mut out = String::with_capacity(breakpoints.len() * 40);
     for (i, bp) in breakpoints.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
-        let w = bp.py_str();
         out.push_str("(max-width: ");
-        out.push_str(&w);
+        bp.push_py_str(&mut out);
         out.push_str("px) ");
-        out.push_str(&w);
+        bp.push_py_str(&mut out);
         out.push_str("px");
     }
     out
@@ -263,8 +263,10 @@ impl<'a> ScaledUrls<'a> {
         self.set_width(&Value::Int(SENTINEL_WIDTH));
         // The URL only: the leftover options are not needed here.
         let url = crate::url::built_url(self.client, source, &self.options).ok()??;
+        static FINDER: LazyLock<memchr::memmem::Finder<'static>> =
+            LazyLock::new(|| memchr::memmem::Finder::new(SENTINEL_DIGITS));
         let digits = SENTINEL_DIGITS.as_bytes();
-        let mut hits = memchr::memmem::find_iter(url.as_bytes(), digits);
+        let mut hits = FINDER.find_iter(url.as_bytes());
         let at = hits.next()?;
         let end = at + digits.len();
         if !url[..at].ends_with("w_") || hits.next().is_some() {
@@ -283,12 +285,16 @@ pub(crate) fn srcset_attribute(
     options: Map,
 ) -> Result<String> {
     let mut urls = ScaledUrls::new(client, source, transformation, options)?;
-    let mut out = String::with_capacity(breakpoints.len() * 96);
+    let mut out = String::new();
     for (i, w) in breakpoints.iter().enumerate() {
         if i > 0 {
             out.push_str(", ");
         }
         urls.push_url(w, &mut out)?;
+        if i == 0 {
+            // Every entry is about as long as the first: one allocation for all.
+            out.reserve((out.len() + 16) * (breakpoints.len() - 1));
+        }
         out.push(' ');
         w.push_py_str(&mut out);
         out.push('w');
