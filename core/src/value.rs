@@ -130,6 +130,26 @@ impl Map {
         self.entries.is_empty()
     }
 
+    /// A copy of the entries whose key `keep` accepts, in order (cheaper than
+    /// cloning the whole map and removing keys from it).
+    ///
+    /// ```
+    /// use cldkit::Map;
+    /// let m: Map = serde_json::from_str(r#"{"a": 1, "srcset": {"sizes": true}, "b": 2}"#).unwrap();
+    /// let without = m.filtered(|k| k != "srcset");
+    /// assert_eq!(without.keys().collect::<Vec<_>>(), ["a", "b"]);
+    /// ```
+    pub fn filtered(&self, keep: impl Fn(&str) -> bool) -> Map {
+        Map {
+            entries: self
+                .entries
+                .iter()
+                .filter(|(k, _)| keep(k))
+                .cloned()
+                .collect(),
+        }
+    }
+
     /// Keeps only the entries for which `f` returns true.
     pub fn retain(&mut self, mut f: impl FnMut(&str, &Value) -> bool) {
         self.entries.retain(|(k, v)| f(k, v));

@@ -63,13 +63,7 @@ impl Client {
         let taken = |k: &str| k == "attributes" || k == "srcset";
         let mut opts: Cow<'_, Map> =
             if add_format || options.contains_key("attributes") || options.contains_key("srcset") {
-                Cow::Owned(
-                    options
-                        .iter()
-                        .filter(|(k, _)| !taken(k))
-                        .map(|(k, v)| (k.clone(), v.clone()))
-                        .collect(),
-                )
+                Cow::Owned(options.filtered(|k| !taken(k)))
             } else {
                 Cow::Borrowed(options)
             };
