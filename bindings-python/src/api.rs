@@ -4,7 +4,13 @@
 //! Callbacks (`progress`, `checkpoint`) are called from the thread driving the
 //! upload with the GIL taken for the call; an exception they raise is reported
 //! through `sys.unraisablehook` and does not stop the upload.
+//!
+//! Ctrl-C: every client carries an interrupt hook ([`interruptible`]) that the
+//! engine calls about every 100 ms while a blocking call waits. It runs Python's
+//! signal handlers; when one raises (`KeyboardInterrupt`), the call stops and that
+//! exception is raised in its place.
 
+use std::cell::RefCell;
 use std::sync::Arc;
 
 use cldkit::api::{ApiError, ApiResponse, ResumeToken, UploadSettings};
@@ -97,11 +103,34 @@ fn answer<'py>(py: Python<'py>, r: ApiResponse) -> PyResult<Bound<'py, PyAny>> {
     to_py(py, &r.into_value())
 }
 
-/// The result of a blocking call as Python.
+thread_local! {
+    /// The exception a signal handler raised while this thread was blocked in a call.
+    static PENDING_SIGNAL: RefCell<Option<PyErr>> = const { RefCell::new(None) };
+}
+
+/// `client` with the hook that lets Ctrl-C (any signal handler that raises) stop its
+/// blocking calls. Signal handlers only run on the main thread; elsewhere the hook
+/// never stops anything.
+pub fn interruptible(client: Client) -> Client {
+    client.with_interrupt(|| {
+        Python::attach(|py| match py.check_signals() {
+            Ok(()) => false,
+            Err(e) => {
+                PENDING_SIGNAL.with(|p| *p.borrow_mut() = Some(e));
+                true
+            }
+        })
+    })
+}
+
+/// The result of a blocking call as Python (a signal handler's exception first).
 pub fn finish<'py>(
     py: Python<'py>,
     r: Result<ApiResponse, ApiError>,
 ) -> PyResult<Bound<'py, PyAny>> {
+    if let Some(e) = PENDING_SIGNAL.with(|p| p.borrow_mut().take()) {
+        return Err(e);
+    }
     match r {
         Ok(resp) => answer(py, resp),
         Err(e) => Err(http_error(py, &e)),

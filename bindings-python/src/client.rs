@@ -90,11 +90,9 @@ pub struct PyClient {
 }
 
 impl PyClient {
+    /// Every client is made here or in [`PyClient::frozen`]: both add the Ctrl-C hook.
     fn wrap(inner: cldkit::Client) -> Self {
-        PyClient {
-            inner,
-            frozen_now: None,
-        }
+        Self::frozen(inner, None)
     }
 
     /// The engine's client.
@@ -104,7 +102,7 @@ impl PyClient {
 
     fn frozen(inner: cldkit::Client, now: Option<i64>) -> Self {
         PyClient {
-            inner,
+            inner: api::interruptible(inner),
             frozen_now: now,
         }
     }

@@ -35,6 +35,9 @@ pub struct Client {
     /// The HTTP transport (connection pool, runtime), created on first use.
     #[cfg(feature = "http")]
     pub(crate) http: Arc<OnceLock<Arc<crate::api::Transport>>>,
+    /// Asked by blocking API calls whether to stop (see [`Client::with_interrupt`]).
+    #[cfg(feature = "http")]
+    pub(crate) interrupt: Option<crate::api::InterruptFn>,
 }
 
 impl Client {
@@ -46,6 +49,8 @@ impl Client {
             analytics_base: Arc::default(),
             #[cfg(feature = "http")]
             http: Arc::default(),
+            #[cfg(feature = "http")]
+            interrupt: None,
         }
     }
 
@@ -62,6 +67,30 @@ impl Client {
     /// The same client with another clock (Unix seconds).
     pub fn with_clock(mut self, clock: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
         self.clock = Some(Arc::new(clock));
+        self
+    }
+
+    /// The same client with an interrupt hook: every blocking API call
+    /// (`upload_blocking`, `admin_blocking`, ...) calls `interrupt` about every
+    /// [`INTERRUPT_POLL`](crate::api::INTERRUPT_POLL) while it waits, on the calling
+    /// thread, and stops with an [`Io`](crate::api::ApiErrorKind::Io) error
+    /// ("interrupted") when it returns `true`. The request in flight is dropped
+    /// (its connection closed). This is how a binding lets Ctrl-C stop a long upload;
+    /// async calls are stopped by dropping their future instead.
+    ///
+    /// ```
+    /// use std::sync::atomic::{AtomicBool, Ordering};
+    /// use std::sync::Arc;
+    /// let stop = Arc::new(AtomicBool::new(false));
+    /// let flag = stop.clone();
+    /// let client = cldkit::Client::from_url("cloudinary://key:secret@demo")
+    ///     .unwrap()
+    ///     .with_interrupt(move || flag.load(Ordering::Relaxed));
+    /// # drop((client, stop));
+    /// ```
+    #[cfg(feature = "http")]
+    pub fn with_interrupt(mut self, interrupt: impl Fn() -> bool + Send + Sync + 'static) -> Self {
+        self.interrupt = Some(Arc::new(interrupt));
         self
     }
 
@@ -100,16 +129,17 @@ impl Client {
 
 impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("Client")
-            .field("config", &self.config)
-            .field(
-                "clock",
-                &if self.clock.is_some() {
-                    "injected"
-                } else {
-                    "system"
-                },
-            )
-            .finish()
+        let mut d = f.debug_struct("Client");
+        d.field("config", &self.config).field(
+            "clock",
+            &if self.clock.is_some() {
+                "injected"
+            } else {
+                "system"
+            },
+        );
+        #[cfg(feature = "http")]
+        d.field("interrupt", &self.interrupt.is_some());
+        d.finish()
     }
 }

@@ -304,6 +304,44 @@ fn timeouts_fire_within_ten_percent_on_admin_and_upload_calls() {
     assert_within_10_percent(t.elapsed(), 0.8);
 }
 
+#[test]
+fn an_interrupt_hook_stops_stalled_blocking_calls() {
+    let emu = Emu::start();
+    emu.set_faults(vec![rule(r#"{"action": "stall"}"#)]);
+    let asked = Arc::new(AtomicU64::new(0));
+    let counter = asked.clone();
+    let start = Instant::now();
+    // No timeout would fire for a minute; the hook says stop after 0.3 s.
+    let client = client_for(&emu, "&max_retries=0&timeout=60").with_interrupt(move || {
+        counter.fetch_add(1, Ordering::Relaxed);
+        start.elapsed() > Duration::from_millis(300)
+    });
+    let e = client
+        .upload_blocking(
+            Source::bytes(vec![7u8; 100_000], None),
+            &opts(r#"{"resource_type": "raw"}"#),
+            &UploadSettings::default(),
+        )
+        .unwrap_err();
+    assert_eq!(e.kind(), ApiErrorKind::Io, "{e}");
+    assert!(e.to_string().contains("interrupted"), "{e}");
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    assert!(asked.load(Ordering::Relaxed) >= 3);
+    // Admin calls and the pages iterator ask the same hook.
+    let e = client
+        .admin_blocking("ping", &Map::new(), &Map::new())
+        .unwrap_err();
+    assert!(e.to_string().contains("interrupted"), "{e}");
+    let first = client.pages("resources", &Map::new(), &Map::new()).next();
+    assert!(matches!(first, Some(Err(e)) if e.to_string().contains("interrupted")));
+    // A hook that never says stop changes nothing.
+    emu.set_faults(vec![]);
+    let calm = client_for(&emu, "").with_interrupt(|| false);
+    calm.admin_blocking("ping", &Map::new(), &Map::new())
+        .unwrap();
+}
+
 /// A loopback forward proxy: reads the absolute-form request line, connects to its
 /// host and relays both ways. Counts connections and records the first lines.
 async fn proxy() -> (String, Arc<std::sync::Mutex<Vec<String>>>) {

@@ -7,7 +7,9 @@ import asyncio
 import base64
 import io
 import json
+import os
 import pathlib
+import signal
 import struct
 import sys
 import threading
@@ -487,6 +489,37 @@ def test_timeout_and_network_errors(fault_emulator: Emulator) -> None:
     dead = c.with_config(upload_prefix="http://127.0.0.1:9")
     with pytest.raises(cldkit.NetworkError):
         dead.ping(max_retries=0)
+
+
+def test_ctrl_c_stops_a_stalled_blocking_call(
+    fault_emulator: Emulator, tmp_path: pathlib.Path
+) -> None:
+    c = cldkit.Client.from_url(fault_emulator.cloudinary_url)
+    fault_emulator.set_faults([{"action": "stall"}])
+    big = tmp_path / "big.bin"
+    big.write_bytes(b"\x07" * 300_000)
+    for call in [
+        lambda: c.upload(str(big), resource_type="raw", timeout=60, max_retries=0),
+        lambda: c.ping(timeout=60, max_retries=0),
+    ]:
+        # SIGINT from another thread, as a terminal's Ctrl-C would send it.
+        timer = threading.Timer(0.3, lambda: os.kill(os.getpid(), signal.SIGINT))
+        timer.start()
+        start = time.monotonic()
+        try:
+            with pytest.raises(KeyboardInterrupt):
+                call()
+        finally:
+            timer.cancel()
+        assert time.monotonic() - start < 3
+    # Signals that do not raise leave calls alone.
+    fault_emulator.set_faults([{"path": "/ping", "action": "delay", "delay_ms": 400}])
+    previous = signal.signal(signal.SIGUSR1, lambda *_: None)
+    try:
+        threading.Timer(0.05, lambda: os.kill(os.getpid(), signal.SIGUSR1)).start()
+        assert c.ping()["status"] == "ok"
+    finally:
+        signal.signal(signal.SIGUSR1, previous)
 
 
 # ----- the GIL and asyncio -----

@@ -750,7 +750,7 @@ impl Client {
     ) -> Result<ApiResponse, ApiError> {
         transport(self)?
             .runtime
-            .block_on(self.admin(name, args, options))?
+            .block_on(self.admin(name, args, options), self.interrupt.as_ref())?
     }
 
     /// The pages of a list call, following `next_cursor`.
@@ -814,7 +814,8 @@ impl Iterator for Pages {
                 return Some(Err(e));
             }
         };
-        match t.runtime.block_on(self.next_page()) {
+        let interrupt = self.client.interrupt.clone();
+        match t.runtime.block_on(self.next_page(), interrupt.as_ref()) {
             Ok(r) => r,
             Err(e) => {
                 self.done = true;

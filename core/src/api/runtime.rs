@@ -4,6 +4,7 @@
 
 use std::future::Future;
 use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use super::errors::{ApiError, ApiErrorKind};
 
@@ -39,19 +40,51 @@ impl BlockingRuntime {
         Ok(rt)
     }
 
-    /// Runs `fut` to completion on this runtime from synchronous code.
+    /// Runs `fut` to completion on this runtime from synchronous code, asking
+    /// `interrupt` (when given) about every [`INTERRUPT_POLL`] whether to give up.
     ///
-    /// Refuses (instead of panicking) when called from inside a tokio runtime.
-    pub(crate) fn block_on<F: Future>(&self, fut: F) -> Result<F::Output, ApiError> {
+    /// Refuses (instead of panicking) when called from inside a tokio runtime. Giving
+    /// up drops `fut`, which closes its connections and stops its chunks (none are
+    /// spawned).
+    pub(crate) fn block_on<F: Future>(
+        &self,
+        fut: F,
+        interrupt: Option<&InterruptFn>,
+    ) -> Result<F::Output, ApiError> {
         if tokio::runtime::Handle::try_current().is_ok() {
             return Err(ApiError::new(
                 ApiErrorKind::Invalid,
                 "a blocking call was made from inside an async runtime; use the async method",
             ));
         }
-        Ok(self.get()?.block_on(fut))
+        let rt = self.get()?;
+        let Some(interrupt) = interrupt else {
+            return Ok(rt.block_on(fut));
+        };
+        rt.block_on(async {
+            let mut fut = std::pin::pin!(fut);
+            loop {
+                match tokio::time::timeout(INTERRUPT_POLL, &mut fut).await {
+                    Ok(out) => return Ok(out),
+                    Err(_) if interrupt() => {
+                        return Err(ApiError::new(
+                            ApiErrorKind::Io,
+                            "interrupted: the caller stopped the call",
+                        ))
+                    }
+                    Err(_) => {}
+                }
+            }
+        })
     }
 }
+
+/// How often a blocking call asks its client's interrupt hook whether to stop.
+pub const INTERRUPT_POLL: Duration = Duration::from_millis(100);
+
+/// A client's interrupt hook (see [`crate::Client::with_interrupt`]): `true` stops
+/// the blocking call that asks.
+pub type InterruptFn = Arc<dyn Fn() -> bool + Send + Sync>;
 
 impl Drop for BlockingRuntime {
     fn drop(&mut self) {

@@ -440,7 +440,10 @@ impl Client {
         settings: &UploadSettings,
     ) -> Result<ApiResponse, ApiError> {
         let t = transport(self)?;
-        t.runtime.block_on(self.upload(source, options, settings))?
+        t.runtime.block_on(
+            self.upload(source, options, settings),
+            self.interrupt.as_ref(),
+        )?
     }
 
     /// Sends any Upload API call by its SDK name with positional arguments by name
@@ -480,8 +483,10 @@ impl Client {
         options: &Map,
     ) -> Result<ApiResponse, ApiError> {
         let t = transport(self)?;
-        t.runtime
-            .block_on(self.call_upload_api(method, args, options))?
+        t.runtime.block_on(
+            self.call_upload_api(method, args, options),
+            self.interrupt.as_ref(),
+        )?
     }
 
     /// Sends a form built by the `*_form` methods (its local file, if any, streamed
