@@ -183,6 +183,27 @@ impl Value {
         }
     }
 
+    /// The string inside a `Str`; any other value is an
+    /// [`InvalidOption`](crate::ErrorKind::InvalidOption) error naming `option`.
+    ///
+    /// ```
+    /// use cldkit::Value;
+    /// assert_eq!(Value::from("fill").str_for("crop").unwrap(), "fill");
+    /// let e = Value::Int(3).str_for("crop").unwrap_err();
+    /// assert_eq!(e.to_string(), "invalid `crop`: expected a string, found int");
+    /// ```
+    pub fn str_for(&self, option: &str) -> crate::Result<&str> {
+        self.as_str().ok_or_else(|| self.not_a_string(option))
+    }
+
+    /// The error for this value where `option` needs a string.
+    pub(crate) fn not_a_string(&self, option: &str) -> crate::Error {
+        crate::Error::invalid_option(
+            option,
+            format!("expected a string, found {}", self.type_name()),
+        )
+    }
+
     /// The map inside a `Map`, if it is one.
     pub fn as_map(&self) -> Option<&Map> {
         match self {

@@ -154,13 +154,6 @@ fn expr(v: Option<&Value>) -> Option<Piece<'_>> {
     }
 }
 
-fn not_text(option: &str, v: &Value) -> Error {
-    Error::invalid_option(
-        option,
-        format!("expected a string, found {}", v.type_name()),
-    )
-}
-
 /// `build_array(v)`: a list as it is, null as empty, anything else as one element.
 fn as_list(v: Option<&Value>) -> &[Value] {
     match v {
@@ -180,7 +173,7 @@ fn join_strings(items: &[Value], sep: &str, option: &str) -> Result<String> {
         if i > 0 {
             out.push_str(sep);
         }
-        out.push_str(item.as_str().ok_or_else(|| not_text(option, item))?);
+        out.push_str(item.str_for(option)?);
     }
     Ok(out)
 }
@@ -193,7 +186,7 @@ fn color<'a>(v: Option<&'a Value>, option: &str) -> Result<Option<Piece<'a>>> {
         } else {
             Cow::Borrowed(s.as_str())
         }))),
-        Some(v) if v.truthy() => Err(not_text(option, v)),
+        Some(v) if v.truthy() => Err(v.not_a_string(option)),
         other => Ok(raw(other)),
     }
 }
@@ -265,11 +258,7 @@ fn video_codec(v: Option<&Value>) -> Result<Option<Piece<'_>>> {
     let Some(profile) = m.get("profile") else {
         return Ok(raw(Some(codec)));
     };
-    let text = |v: &Value| {
-        v.as_str()
-            .map(str::to_owned)
-            .ok_or_else(|| not_text("video_codec", v))
-    };
+    let text = |v: &Value| v.str_for("video_codec").map(str::to_owned);
     let mut out = format!("{}:{}", text(codec)?, text(profile)?);
     if let Some(level) = m.get("level") {
         out.push(':');
@@ -287,10 +276,8 @@ fn custom_function(v: Option<&Value>, option: &str) -> Result<Option<Value>> {
     };
     let function_type = m.get("function_type").unwrap_or(&Value::Null);
     let source = m.get("source").unwrap_or(&Value::Null);
-    let ft = function_type
-        .as_str()
-        .ok_or_else(|| not_text(option, function_type))?;
-    let src = source.as_str().ok_or_else(|| not_text(option, source))?;
+    let ft = function_type.str_for(option)?;
+    let src = source.str_for(option)?;
     let src = if ft == "remote" {
         base64::engine::general_purpose::URL_SAFE.encode(src.as_bytes())
     } else {
@@ -391,7 +378,7 @@ fn border(v: Option<&Value>) -> Result<Option<Piece<'_>>> {
     let color = match m.get("color") {
         None => Cow::Borrowed("black"),
         Some(Value::Str(s)) => Cow::Owned(s.replace('#', "rgb:")),
-        Some(other) => return Err(not_text("border", other)),
+        Some(other) => return Err(other.not_a_string("border")),
     };
     let width = m.get("width").map_or(Cow::Borrowed("2"), Value::py_str);
     Ok(Some(Piece::Text(Cow::Owned(format!(
@@ -482,7 +469,7 @@ pub(crate) fn generate(
 
     let mut size_parts: Option<(Value, Value)> = None;
     if let Some(size) = s.get(Opt::Size).filter(|v| v.truthy()) {
-        let text = size.as_str().ok_or_else(|| not_text("size", size))?;
+        let text = size.str_for("size")?;
         let mut parts = text.split('x');
         match (parts.next(), parts.next(), parts.next()) {
             (Some(w), Some(h), None) => {
@@ -730,10 +717,7 @@ pub(crate) fn generate(
     let raw_tr = match s.get(Opt::RawTransformation) {
         Some(v) if emitted(v) => {
             flags.raw_used = true;
-            Some(
-                v.as_str()
-                    .ok_or_else(|| not_text("raw_transformation", v))?,
-            )
+            Some(v.str_for("raw_transformation")?)
         }
         _ => None,
     };

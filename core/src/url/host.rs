@@ -3,7 +3,6 @@
 
 use std::borrow::Cow;
 
-use super::text;
 use crate::error::{Error, Result};
 use crate::value::Value;
 
@@ -95,11 +94,11 @@ pub fn push_prefix(out: &mut String, source: &str, o: &HostOptions<'_>) -> Resul
     if o.secure {
         let dist: Cow<'_, str> = match o.secure_distribution.filter(|v| !v.is_null()) {
             Some(v) if v.as_str() != Some(OLD_AKAMAI_SHARED_CDN) => {
-                Cow::Borrowed(text(v, "secure_distribution")?)
+                Cow::Borrowed(v.str_for("secure_distribution")?)
             }
             _ if private_cdn => Cow::Owned(format!(
                 "{}-res.cloudinary.com",
-                text(cloud_name, "cloud_name")?
+                cloud_name.str_for("cloud_name")?
             )),
             _ => Cow::Borrowed(SHARED_CDN),
         };
@@ -122,11 +121,11 @@ pub fn push_prefix(out: &mut String, source: &str, o: &HostOptions<'_>) -> Resul
             out.push_str(&shard_text());
             out.push('.');
         }
-        out.push_str(text(cname, "cname")?);
+        out.push_str(cname.str_for("cname")?);
     } else {
         out.push_str("http://");
         if private_cdn {
-            out.push_str(text(cloud_name, "cloud_name")?);
+            out.push_str(cloud_name.str_for("cloud_name")?);
             out.push('-');
         }
         out.push_str("res");
@@ -138,7 +137,7 @@ pub fn push_prefix(out: &mut String, source: &str, o: &HostOptions<'_>) -> Resul
     }
     if shared_domain {
         out.push('/');
-        out.push_str(text(cloud_name, "cloud_name")?);
+        out.push_str(cloud_name.str_for("cloud_name")?);
     }
     Ok(())
 }

@@ -115,7 +115,7 @@ impl Client {
             .get("upload_prefix")
             .or(config.known.upload_prefix.as_ref())
         {
-            Some(v) if v.truthy() => text(v, "upload_prefix")?.to_owned(),
+            Some(v) if v.truthy() => v.str_for("upload_prefix")?.to_owned(),
             _ => "https://api.cloudinary.com".to_owned(),
         };
         let cloud_name = options
@@ -123,10 +123,10 @@ impl Client {
             .or(config.known.cloud_name.as_ref())
             .filter(|v| v.truthy())
             .ok_or_else(|| Error::config_option("cloud_name", "Must supply cloud_name"))?;
-        let mut out = format!("{prefix}/v1_1/{}", text(cloud_name, "cloud_name")?);
+        let mut out = format!("{prefix}/v1_1/{}", cloud_name.str_for("cloud_name")?);
         for p in path {
             out.push('/');
-            out.push_str(text(p, "resource_type")?);
+            out.push_str(p.str_for("resource_type")?);
         }
         Ok(out)
     }
@@ -153,13 +153,6 @@ impl Client {
             other => Ok(other.py_str().into_owned()),
         }
     }
-}
-
-/// The text of a string option; any other value is an error naming `name`.
-pub(super) fn text<'a>(v: &'a Value, name: &str) -> Result<&'a str> {
-    v.as_str().ok_or_else(|| {
-        Error::invalid_option(name, format!("expected a string, found {}", v.type_name()))
-    })
 }
 
 enum Built {
@@ -510,7 +503,7 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
     };
     if sign_url && (!token_active || set_url_signature) {
         let secret = match api_secret {
-            Some(v) if v.truthy() => text(v, "api_secret")?,
+            Some(v) if v.truthy() => v.str_for("api_secret")?,
             _ => return Err(Error::signature("Must supply api_secret")),
         };
         let (algorithm, len) = if long_url_signature {
@@ -611,7 +604,7 @@ impl<'a> Seg<'a> {
     fn text(self) -> Result<&'a str> {
         match self {
             Seg::Text(t) => Ok(t),
-            Seg::Bad(v) => text(v, "resource_type"),
+            Seg::Bad(v) => v.str_for("resource_type"),
         }
     }
 }
@@ -778,7 +771,7 @@ fn finalize_source(
     let escaped_end = buf.len();
     let suffix = match url_suffix {
         Some(suffix) => {
-            let suffix = text(suffix, "url_suffix")?;
+            let suffix = suffix.str_for("url_suffix")?;
             if suffix.contains(['.', '/']) {
                 return Err(Error::invalid_option(
                     "url_suffix",
@@ -789,7 +782,7 @@ fn finalize_source(
         }
         None => None,
     };
-    let format = format.map(|f| text(f, "format")).transpose()?;
+    let format = format.map(|f| f.str_for("format")).transpose()?;
     let Some(suffix) = suffix else {
         // The signed part equals the source.
         if let Some(format) = format {
