@@ -4,6 +4,7 @@
 //! `image` crate and cached under `derived/`. Signed URLs are checked by rebuilding the
 //! URL with the core (`Client::url` with `sign_url`).
 
+use std::path::Path;
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -24,6 +25,25 @@ const KEYS: &[&str] = &[
     "e", "eo", "f", "fl", "fn", "fps", "g", "h", "if", "ki", "l", "o", "p", "pg", "q", "r", "so",
     "sp", "t", "u", "vc", "vs", "w", "x", "y", "z",
 ];
+
+/// The cache key of a rendering of `blob` with `transformation` (segments joined by
+/// `/`) as `format`: the name of its file under `derived/`. Eager transformations use
+/// it too, so a URL they announce is served from what they rendered.
+pub fn derived_key(blob: &str, transformation: &str, format: &str) -> String {
+    let mut h = Md5::new();
+    h.update(blob.as_bytes());
+    h.update(b"/");
+    h.update(transformation.as_bytes());
+    h.update(b".");
+    h.update(format.as_bytes());
+    hex::encode(h.finalize())
+}
+
+/// Whether `key` (the part before the first `_` of a component) is a transformation
+/// parameter of the URL API.
+pub fn is_transformation_key(key: &str) -> bool {
+    KEYS.contains(&key)
+}
 
 fn is_transformation(seg: &str) -> bool {
     !seg.is_empty()
@@ -139,26 +159,13 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
     if untouched {
         return stream_file(blob, render::mime(&format), asset.bytes, head).await;
     }
-    let key = {
-        let mut h = Md5::new();
-        h.update(asset.blob.as_bytes());
-        h.update(b"/");
-        h.update(transformation.join("/").as_bytes());
-        h.update(b".");
-        h.update(format.as_bytes());
-        hex::encode(h.finalize())
-    };
+    let key = derived_key(&asset.blob, &transformation.join("/"), &format);
     let cached = state.store.derived_path(&key);
     if !cached.exists() {
         let tmp = state.store.temp_path();
         let (c2, f2) = (cached.clone(), format.clone());
-        let result = tokio::task::spawn_blocking(move || -> Result<(), String> {
-            let input = std::fs::read(&blob).map_err(|e| e.to_string())?;
-            let out = render::render(&input, &plan, &f2)?;
-            std::fs::write(&tmp, &out).map_err(|e| e.to_string())?;
-            std::fs::rename(&tmp, &c2).map_err(|e| e.to_string())
-        })
-        .await;
+        let result =
+            tokio::task::spawn_blocking(move || render_into(&blob, &plan, &f2, &tmp, &c2)).await;
         match result {
             Ok(Ok(())) => {}
             Ok(Err(msg)) => return delivery_error(400, &msg),
@@ -167,6 +174,25 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
     }
     let len = std::fs::metadata(&cached).map(|m| m.len()).unwrap_or(0);
     stream_file(cached, render::mime(&format), len, head).await
+}
+
+/// Renders the file `blob` with `plan` as `format` into the cache file `cached`, by way
+/// of the temporary file `tmp` (renamed into place, so a reader never sees a partial
+/// rendering). Blocking: run it off the async threads.
+pub fn render_into(
+    blob: &Path,
+    plan: &render::Plan,
+    format: &str,
+    tmp: &Path,
+    cached: &Path,
+) -> Result<(), String> {
+    let input = std::fs::read(blob).map_err(|e| e.to_string())?;
+    let out = render::render(&input, plan, format)?;
+    std::fs::write(tmp, &out).map_err(|e| e.to_string())?;
+    std::fs::rename(tmp, cached).map_err(|e| {
+        let _ = std::fs::remove_file(tmp);
+        e.to_string()
+    })
 }
 
 async fn stream_file(path: std::path::PathBuf, mime: &str, len: u64, head: bool) -> Response {

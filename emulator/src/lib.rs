@@ -21,6 +21,7 @@ pub mod admin;
 pub mod auth;
 pub mod cli;
 pub mod delivery;
+pub mod eager;
 pub mod error;
 pub mod faults;
 pub mod ids;

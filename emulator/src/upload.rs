@@ -242,7 +242,7 @@ pub async fn handle(
     };
     let result = match action {
         "upload" => upload(state, account, rt, params, part, range, upload_id, auth).await,
-        "explicit" => explicit(state, account, rt, &params),
+        "explicit" => explicit(state, account, rt, &params).await,
         "destroy" => destroy(state, account, rt, &params),
         "rename" => rename(state, account, rt, &params),
         "tags" => tags(state, account, rt, &params),
@@ -350,6 +350,15 @@ async fn upload(
 ) -> ApiResult<Json> {
     let unsigned = matches!(auth, UploadAuth::UnsignedPreset(_));
     apply_preset(state, account, &mut params)?;
+    if let Some(e) = params.nonempty("eager") {
+        // Refused at the first chunk already, not after the whole file has arrived.
+        if let Err(err) = crate::eager::parse(&e) {
+            if let Some(Part::Temp(r)) = &part {
+                let _ = std::fs::remove_file(&r.path);
+            }
+            return Err(err);
+        }
+    }
     let received = match part {
         Some(Part::Chunk {
             start,
@@ -666,7 +675,11 @@ pub async fn create_asset(
     received: Received,
     unsigned: bool,
 ) -> ApiResult<Json> {
-    let outcome = store_asset(state, account, rt_path, params, &received, unsigned);
+    // A bad `eager` is refused before anything is stored.
+    let outcome = match params.nonempty("eager").map(|e| crate::eager::parse(&e)) {
+        Some(Err(e)) => Err(e),
+        _ => store_asset(state, account, rt_path, params, &received, unsigned),
+    };
     if received.path.exists() {
         let _ = std::fs::remove_file(&received.path);
     }
@@ -681,6 +694,9 @@ pub async fn create_asset(
     );
     if existing {
         body["existing"] = json!(true);
+    }
+    if let Some(eager) = crate::eager::apply(state, account, &asset, params).await? {
+        body["eager"] = eager;
     }
     let notify = params
         .nonempty("notification_url")
@@ -939,10 +955,18 @@ fn find(
         .get(&account.cloud_name, resolve_rt(rt), &ty, public_id)
 }
 
-fn explicit(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResult<Json> {
+async fn explicit(
+    state: &Arc<State>,
+    account: &Account,
+    rt: &str,
+    params: &Params,
+) -> ApiResult<Json> {
     let public_id = require(params, "public_id")?;
     let mut asset = find(state, account, rt, params, &public_id)?
         .ok_or_else(|| ApiError::not_found(format!("Resource not found - {public_id}")))?;
+    if let Some(e) = params.nonempty("eager") {
+        crate::eager::parse(&e)?;
+    }
     if params.has("tags") {
         asset.tags = params.list("tags");
     }
@@ -964,31 +988,8 @@ fn explicit(state: &State, account: &Account, rt: &str, params: &Params) -> ApiR
             ..Shape::default()
         },
     );
-    if let Some(eager) = params.nonempty("eager") {
-        let client = account.client();
-        let items: Vec<Json> = eager
-            .split('|')
-            .filter(|t| !t.is_empty())
-            .map(|t| {
-                let (tr, fmt) = match t.rsplit_once('/') {
-                    Some((tr, f)) if !f.contains('_') => (tr, Some(f)),
-                    _ => (t, None),
-                };
-                let mut o = cldkit::Map::new();
-                o.insert("resource_type", asset.resource_type.as_str());
-                o.insert("type", asset.delivery_type.as_str());
-                o.insert("raw_transformation", tr);
-                o.insert("version", cldkit::Value::Int(asset.version));
-                o.insert("format", fmt.unwrap_or(&asset.format));
-                let url = |secure: bool| {
-                    let mut o = o.clone();
-                    o.insert("secure", secure);
-                    client.url(&asset.public_id, &o).unwrap_or_default()
-                };
-                json!({"transformation": t, "format": fmt.unwrap_or(&asset.format), "url": url(false), "secure_url": url(true)})
-            })
-            .collect();
-        body["eager"] = Json::Array(items);
+    if let Some(eager) = crate::eager::apply(state, account, &asset, params).await? {
+        body["eager"] = eager;
     }
     Ok(body)
 }

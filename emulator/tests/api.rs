@@ -627,3 +627,300 @@ fn bearer_tokens_fixed_folders_and_folder_admin() {
         "a folder with assets is not deleted"
     );
 }
+
+/// Waits (up to 10 s) until `seen` holds `n` requests.
+fn wait_for(seen: &Seen, n: usize) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while seen.lock().unwrap().len() < n && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+}
+
+/// A header of a raw request head.
+fn header_of(head: &str, name: &str) -> String {
+    head.lines()
+        .find_map(|l| {
+            l.split_once(':')
+                .filter(|(k, _)| k.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.trim().to_owned())
+        })
+        .unwrap_or_else(|| panic!("no {name} header in {head}"))
+}
+
+/// The signed notification `n` received by `seen`, verified with the core; its payload.
+fn verified_notification(client: &cldkit::Client, seen: &Seen, n: usize) -> Json {
+    let seen = seen.lock().unwrap();
+    let (head, body) = &seen[n];
+    let ts: i64 = header_of(head, "x-cld-timestamp").parse().unwrap();
+    let sig = header_of(head, "x-cld-signature");
+    assert!(
+        client
+            .verify_notification(body.as_bytes(), ts, &sig, None)
+            .unwrap(),
+        "signature of {body}"
+    );
+    assert!(!client
+        .verify_notification(format!("{body} ").as_bytes(), ts, &sig, None)
+        .unwrap());
+    serde_json::from_str(body).unwrap()
+}
+
+/// The delivery URL the core builds for a derived version.
+fn core_url(
+    client: &cldkit::Client,
+    public_id: &str,
+    t: &str,
+    version: i64,
+    secure: bool,
+) -> String {
+    let mut o = opts(t);
+    o.insert("version", cldkit::Value::Int(version));
+    o.insert("secure", secure);
+    o.insert("analytics", false);
+    client.url(public_id, &o).unwrap()
+}
+
+fn is_hex32(v: &Json) -> bool {
+    v.as_str()
+        .is_some_and(|s| s.len() == 32 && s.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+#[test]
+fn eager_on_upload_renders_derived_images_at_the_core_urls() {
+    let (emu, client) = start(EmulatorConfig::default());
+    let (status, r) = upload(
+        &client,
+        png(100, 50),
+        "a.png",
+        &opts(
+            r#"{"public_id": "eg", "eager": [{"width": 40, "height": 30, "crop": "pad"}, {"width": 26, "height": 20, "crop": "crop", "format": "jpg"}]}"#,
+        ),
+    );
+    assert_eq!(status, 200, "{r}");
+    let v = r["version"].as_i64().unwrap();
+    let eager = r["eager"].as_array().expect("eager array");
+    assert_eq!(eager.len(), 2, "{r}");
+    assert_eq!(eager[0]["transformation"], "c_pad,h_30,w_40");
+    assert_eq!(eager[1]["transformation"], "c_crop,h_20,w_26/jpg");
+    assert_eq!(eager[0]["format"], "png");
+    assert_eq!(eager[1]["format"], "jpg");
+    let t0 = r#"{"width": 40, "height": 30, "crop": "pad", "format": "png"}"#;
+    let t1 = r#"{"width": 26, "height": 20, "crop": "crop", "format": "jpg"}"#;
+    assert_eq!(eager[0]["url"], core_url(&client, "eg", t0, v, false));
+    assert_eq!(eager[0]["secure_url"], core_url(&client, "eg", t0, v, true));
+    assert_eq!(eager[1]["url"], core_url(&client, "eg", t1, v, false));
+    assert_eq!(eager[1]["secure_url"], core_url(&client, "eg", t1, v, true));
+    for (e, (w, h), mime) in [
+        (&eager[0], (40, 30), "image/png"),
+        (&eager[1], (26, 20), "image/jpeg"),
+    ] {
+        assert_eq!(
+            (e["width"].as_u64(), e["height"].as_u64()),
+            (Some(w), Some(h))
+        );
+        // The URL is served, and is the rendering the entry describes.
+        let url = e["url"].as_str().unwrap();
+        let path = url.split("res.cloudinary.com").nth(1).unwrap();
+        let resp = reqwest::blocking::get(format!("{}{path}", emu.base_url())).unwrap();
+        assert_eq!(resp.status().as_u16(), 200, "{url}");
+        assert_eq!(resp.headers()["content-type"], mime);
+        let bytes = resp.bytes().unwrap();
+        assert_eq!(e["bytes"].as_u64(), Some(bytes.len() as u64));
+        let img = image::load_from_memory(&bytes).unwrap();
+        assert_eq!((img.width(), img.height()), (w as u32, h as u32));
+    }
+    // A transformation the renderer does not know still gets its URLs, without facts.
+    let (status, r) = upload(
+        &client,
+        png(10, 10),
+        "a.png",
+        &opts(r#"{"public_id": "eg2", "eager": "e_sepia,w_5"}"#),
+    );
+    assert_eq!(status, 200, "{r}");
+    let e = &r["eager"][0];
+    assert_eq!(e["transformation"], "e_sepia,w_5");
+    assert!(e["url"].as_str().unwrap().contains("/e_sepia,w_5/v"), "{e}");
+    assert!(e.get("width").is_none() && e.get("bytes").is_none(), "{e}");
+    // Without eager there is no eager member.
+    let (_, r) = upload(
+        &client,
+        png(3, 3),
+        "a.png",
+        &opts(r#"{"public_id": "eg3"}"#),
+    );
+    assert!(r.get("eager").is_none(), "{r}");
+}
+
+#[test]
+fn eager_async_upload_answers_processing_then_notifies_signed() {
+    let (_emu, client) = start(EmulatorConfig::default());
+    let (hook, seen) = receiver(vec![200]);
+    let (status, r) = upload(
+        &client,
+        png(100, 50),
+        "a.png",
+        &opts(&format!(
+            r#"{{"public_id": "ea", "eager": [{{"width": 10, "crop": "scale"}}, {{"width": 8, "height": 8, "crop": "fill", "format": "webp"}}], "eager_async": true, "eager_notification_url": "{hook}"}}"#
+        )),
+    );
+    assert_eq!(status, 200, "{r}");
+    let v = r["version"].as_i64().unwrap();
+    let eager = r["eager"].as_array().expect("eager array");
+    assert_eq!(eager.len(), 2, "{r}");
+    let batch = eager[0]["batch_id"].clone();
+    assert!(is_hex32(&batch), "{r}");
+    for e in eager {
+        assert_eq!(e["status"], "processing", "{e}");
+        assert_eq!(e["batch_id"], batch);
+        assert!(e.get("width").is_none(), "{e}");
+    }
+    assert_eq!(eager[0]["transformation"], "c_scale,w_10");
+    assert_eq!(
+        eager[0]["url"],
+        core_url(
+            &client,
+            "ea",
+            r#"{"width": 10, "crop": "scale", "format": "png"}"#,
+            v,
+            false
+        )
+    );
+    assert_eq!(
+        eager[1]["secure_url"],
+        core_url(
+            &client,
+            "ea",
+            r#"{"width": 8, "height": 8, "crop": "fill", "format": "webp"}"#,
+            v,
+            true
+        )
+    );
+    wait_for(&seen, 1);
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        1,
+        "the eager notification arrives"
+    );
+    let p = verified_notification(&client, &seen, 0);
+    assert_eq!(p["notification_type"], "eager");
+    assert_eq!(p["batch_id"], batch);
+    assert_eq!(p["public_id"], "ea");
+    assert_eq!(p["asset_id"], r["asset_id"]);
+    let done = p["eager"].as_array().expect("finished entries");
+    assert_eq!(done.len(), 2, "{p}");
+    assert_eq!(done[0]["transformation"], "c_scale,w_10");
+    assert_eq!(
+        (done[0]["width"].as_u64(), done[0]["height"].as_u64()),
+        (Some(10), Some(5))
+    );
+    assert_eq!(done[0]["url"], eager[0]["url"]);
+    assert_eq!(done[1]["transformation"], "c_fill,h_8,w_8/webp");
+    assert_eq!(done[1]["format"], "webp");
+    assert_eq!(
+        (done[1]["width"].as_u64(), done[1]["height"].as_u64()),
+        (Some(8), Some(8))
+    );
+    assert!(done[1]["bytes"].as_u64().unwrap() > 0);
+    assert_eq!(done[1]["secure_url"], eager[1]["secure_url"]);
+    assert!(done.iter().all(|e| e.get("status").is_none()), "{p}");
+}
+
+#[test]
+fn explicit_with_eager_sync_and_async() {
+    let (_emu, client) = start(EmulatorConfig::default());
+    let (hook, seen) = receiver(vec![200]);
+    let (status, up) = upload(
+        &client,
+        png(60, 60),
+        "a.png",
+        &opts(r#"{"public_id": "ex"}"#),
+    );
+    assert_eq!(status, 200, "{up}");
+    let v = up["version"].as_i64().unwrap();
+    let post = |o: &str| post_form(&client.explicit_form(s("ex"), &opts(o)).unwrap(), None, &[]);
+    // Synchronous: the finished entry, from the same shared code as upload.
+    let (status, r) = post(r#"{"type": "upload", "eager": [{"width": 30, "crop": "scale"}]}"#);
+    assert_eq!(status, 200, "{r}");
+    assert_eq!(r["eager"][0]["width"].as_u64(), Some(30), "{r}");
+    assert_eq!(
+        r["eager"][0]["url"],
+        core_url(
+            &client,
+            "ex",
+            r#"{"width": 30, "crop": "scale", "format": "png"}"#,
+            v,
+            false
+        )
+    );
+    // Asynchronous, notified at `notification_url` when there is no eager_notification_url.
+    let (status, r) = post(&format!(
+        r#"{{"type": "upload", "eager": [{{"width": 20, "height": 10, "crop": "fill", "format": "jpg"}}], "eager_async": true, "notification_url": "{hook}"}}"#
+    ));
+    assert_eq!(status, 200, "{r}");
+    let e = &r["eager"][0];
+    assert_eq!(e["status"], "processing", "{r}");
+    assert!(is_hex32(&e["batch_id"]), "{r}");
+    assert_eq!(e["transformation"], "c_fill,h_10,w_20/jpg");
+    wait_for(&seen, 1);
+    assert_eq!(
+        seen.lock().unwrap().len(),
+        1,
+        "the eager notification arrives"
+    );
+    let p = verified_notification(&client, &seen, 0);
+    assert_eq!(p["notification_type"], "eager");
+    assert_eq!(p["batch_id"], e["batch_id"]);
+    assert_eq!(p["public_id"], "ex");
+    let d = &p["eager"][0];
+    assert_eq!(
+        (d["width"].as_u64(), d["height"].as_u64()),
+        (Some(20), Some(10)),
+        "{p}"
+    );
+    assert_eq!(d["format"], "jpg");
+    assert_eq!(d["url"], e["url"]);
+}
+
+#[test]
+fn bad_eager_strings_are_a_400_and_store_nothing() {
+    let (emu, client) = start(EmulatorConfig::default());
+    for (bad, named) in [
+        ("w_100,zz_3", "zz_3"),
+        ("c_fill,w_10|nonsense", "nonsense"),
+        ("w_10/p.n.g", "p.n.g"),
+        ("|", "no transformation"),
+    ] {
+        let o = serde_json::json!({"public_id": "bad", "eager": bad}).to_string();
+        let (status, r) = upload(&client, png(3, 3), "a.png", &opts(&o));
+        assert_eq!(status, 400, "{bad}: {r}");
+        let msg = r["error"]["message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{r}"));
+        assert!(msg.contains(named), "{bad}: {msg}");
+    }
+    assert_eq!(
+        admin_get(&emu, "resources/image/upload/bad")
+            .status()
+            .as_u16(),
+        404
+    );
+    upload(&client, png(3, 3), "a.png", &opts(r#"{"public_id": "ok"}"#));
+    let req = client
+        .explicit_form(
+            s("ok"),
+            &opts(r#"{"type": "upload", "eager": "w_1,bogus_2", "tags": ["t"]}"#),
+        )
+        .unwrap();
+    let (status, r) = post_form(&req, None, &[]);
+    assert_eq!(status, 400, "{r}");
+    assert!(
+        r["error"]["message"].as_str().unwrap().contains("bogus_2"),
+        "{r}"
+    );
+    let ok: Json = admin_get(&emu, "resources/image/upload/ok").json().unwrap();
+    assert_eq!(
+        ok["tags"],
+        serde_json::json!([]),
+        "a refused explicit changes nothing"
+    );
+}
