@@ -123,6 +123,29 @@ pub fn interruptible(client: Client) -> Client {
     })
 }
 
+/// `client` calling the Python `callback(refused_token)` for a new OAuth token.
+pub fn with_oauth_refresh(client: Client, callback: Arc<Py<PyAny>>) -> Client {
+    client.with_oauth_refresh(move |refused| {
+        Python::attach(|py| {
+            let cb = callback.bind(py);
+            match cb.call1((refused,)) {
+                Ok(v) if v.is_none() => None,
+                Ok(v) => match v.extract::<String>() {
+                    Ok(token) => Some(token),
+                    Err(e) => {
+                        e.write_unraisable(py, Some(cb));
+                        None
+                    }
+                },
+                Err(e) => {
+                    e.write_unraisable(py, Some(cb));
+                    None
+                }
+            }
+        })
+    })
+}
+
 /// The result of a blocking call as Python (a signal handler's exception first).
 pub fn finish<'py>(
     py: Python<'py>,

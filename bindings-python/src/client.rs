@@ -5,6 +5,8 @@
 use cldkit::html::PlaceholderMode;
 use cldkit::upload::{Integration, TagCommand, UploadRequest};
 use cldkit::{Config, Map, Profile, Value};
+use std::sync::Arc;
+
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyDict, PyList, PyTuple};
@@ -87,24 +89,41 @@ pub struct PyClient {
     inner: cldkit::Client,
     /// The frozen time set by `with_clock`, kept across `with_config`.
     frozen_now: Option<i64>,
+    /// The callback set by `with_oauth_refresh`, kept by every derived client.
+    oauth_refresh: Option<Arc<Py<PyAny>>>,
 }
 
 impl PyClient {
-    /// Every client is made here or in [`PyClient::frozen`]: both add the Ctrl-C hook.
+    /// A new client (no frozen clock, no OAuth callback).
     fn wrap(inner: cldkit::Client) -> Self {
-        Self::frozen(inner, None)
+        Self::build(inner, None, None)
+    }
+
+    /// A client derived from this one: keeps its OAuth refresh callback.
+    fn derived(&self, inner: cldkit::Client, now: Option<i64>) -> Self {
+        Self::build(inner, now, self.oauth_refresh.clone())
+    }
+
+    /// Every client is made here: with the Ctrl-C hook and the OAuth callback.
+    fn build(
+        inner: cldkit::Client,
+        now: Option<i64>,
+        oauth_refresh: Option<Arc<Py<PyAny>>>,
+    ) -> Self {
+        let mut inner = api::interruptible(inner);
+        if let Some(cb) = &oauth_refresh {
+            inner = api::with_oauth_refresh(inner, cb.clone());
+        }
+        PyClient {
+            inner,
+            frozen_now: now,
+            oauth_refresh,
+        }
     }
 
     /// The engine's client.
     pub(crate) fn engine(&self) -> &cldkit::Client {
         &self.inner
-    }
-
-    fn frozen(inner: cldkit::Client, now: Option<i64>) -> Self {
-        PyClient {
-            inner: api::interruptible(inner),
-            frozen_now: now,
-        }
     }
 }
 
@@ -164,7 +183,7 @@ impl PyClient {
             if let Some(now) = self.frozen_now {
                 client = client.with_clock(move || now);
             }
-            Ok(Self::frozen(client, self.frozen_now))
+            Ok(self.derived(client, self.frozen_now))
         })
     }
 
@@ -172,10 +191,7 @@ impl PyClient {
     fn with_profile(&self, py: Python<'_>, profile: &str) -> PyResult<Self> {
         guard(py, || {
             let profile = parse_profile(py, Some(profile))?;
-            Ok(Self::frozen(
-                self.inner.clone().with_profile(profile),
-                self.frozen_now,
-            ))
+            Ok(self.derived(self.inner.clone().with_profile(profile), self.frozen_now))
         })
     }
 
@@ -185,7 +201,7 @@ impl PyClient {
         guard(py, || {
             let base = cldkit::Client::new(self.inner.config().clone());
             let now = match to_value(now, "now")? {
-                Value::Null => return Ok(Self::wrap(base)),
+                Value::Null => return Ok(self.derived(base, None)),
                 Value::Int(i) => i,
                 Value::Float(f) if f.is_finite() => f.floor() as i64,
                 other => {
@@ -199,8 +215,30 @@ impl PyClient {
                     ))
                 }
             };
-            Ok(Self::frozen(base.with_clock(move || now), Some(now)))
+            Ok(self.derived(base.with_clock(move || now), Some(now)))
         })
+    }
+
+    /// A copy of this client that calls `callback(refused_token)` when the server
+    /// refuses its OAuth token (HTTP 401), as pycloudinary's
+    /// `oauth_token_refresh_callback`: the callback returns the token to use (or
+    /// `None` to give up), the same request (the same chunk) is sent once more with
+    /// it, and later requests use it too. The callback runs on a worker thread with
+    /// the GIL taken; an exception it raises is reported through
+    /// `sys.unraisablehook` and counts as `None`.
+    fn with_oauth_refresh(&self, callback: &Bound<'_, PyAny>) -> PyResult<Self> {
+        if !callback.is_callable() {
+            return Err(invalid_option(
+                callback.py(),
+                "callback",
+                "expected a callable",
+            ));
+        }
+        Ok(Self::build(
+            self.inner.clone(),
+            self.frozen_now,
+            Some(Arc::new(callback.clone().unbind())),
+        ))
     }
 
     /// The compatibility profile: `"default"` or `"python"`.

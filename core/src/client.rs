@@ -38,6 +38,9 @@ pub struct Client {
     /// Asked by blocking API calls whether to stop (see [`Client::with_interrupt`]).
     #[cfg(feature = "http")]
     pub(crate) interrupt: Option<crate::api::InterruptFn>,
+    /// Called when the server refuses an OAuth token (see [`Client::with_oauth_refresh`]).
+    #[cfg(feature = "http")]
+    pub(crate) oauth_refresh: Option<crate::api::OAuthRefreshFn>,
 }
 
 impl Client {
@@ -51,6 +54,8 @@ impl Client {
             http: Arc::default(),
             #[cfg(feature = "http")]
             interrupt: None,
+            #[cfg(feature = "http")]
+            oauth_refresh: None,
         }
     }
 
@@ -91,6 +96,31 @@ impl Client {
     #[cfg(feature = "http")]
     pub fn with_interrupt(mut self, interrupt: impl Fn() -> bool + Send + Sync + 'static) -> Self {
         self.interrupt = Some(Arc::new(interrupt));
+        self
+    }
+
+    /// The same client with an OAuth refresh hook (pycloudinary's
+    /// `oauth_token_refresh_callback`): when the server answers HTTP 401 to a request
+    /// sent with an `oauth_token`, `refresh` gets the refused token and returns the
+    /// one to use (or `None` to give up and report the 401). The same request is then
+    /// sent once more with the new token (a chunk keeps its upload id and range), and
+    /// every later request of this client that carries the refused token sends the
+    /// new one. The hook runs on a blocking thread and may call out.
+    ///
+    /// ```
+    /// let client = cldkit::Client::from_url("cloudinary://demo?oauth_token=expired")
+    ///     .unwrap()
+    ///     .with_oauth_refresh(|_refused| Some("fresh-token".to_owned()));
+    /// # drop(client);
+    /// ```
+    #[cfg(feature = "http")]
+    pub fn with_oauth_refresh(
+        mut self,
+        refresh: impl Fn(&str) -> Option<String> + Send + Sync + 'static,
+    ) -> Self {
+        self.oauth_refresh = Some(Arc::new(refresh));
+        // A new transport carries the hook (clones made before keep theirs).
+        self.http = Arc::default();
         self
     }
 
@@ -139,7 +169,8 @@ impl fmt::Debug for Client {
             },
         );
         #[cfg(feature = "http")]
-        d.field("interrupt", &self.interrupt.is_some());
+        d.field("interrupt", &self.interrupt.is_some())
+            .field("oauth_refresh", &self.oauth_refresh.is_some());
         d.finish()
     }
 }

@@ -304,6 +304,95 @@ fn timeouts_fire_within_ten_percent_on_admin_and_upload_calls() {
     assert_within_10_percent(t.elapsed(), 0.8);
 }
 
+/// An emulator whose account accepts only the bearer token `token`.
+fn oauth_emulator(token: &str) -> (Emulator, String) {
+    let mut account = cldkit_emulator::account::Account::default_test();
+    account.oauth_token = Some(token.to_owned());
+    let emu = Emulator::start(EmulatorConfig {
+        accounts: vec![account],
+        ..EmulatorConfig::default()
+    })
+    .unwrap();
+    let url = emu.cloudinary_url();
+    (emu, url)
+}
+
+#[test]
+fn a_refused_oauth_token_is_refreshed_once_and_the_request_sent_again() {
+    let (emu, url) = oauth_emulator("fresh-token");
+    let calls = Arc::new(std::sync::Mutex::new(Vec::<String>::new()));
+    let seen = calls.clone();
+    let client = Client::from_url(&format!("{url}&analytics=false&oauth_token=stale-token"))
+        .unwrap()
+        .with_oauth_refresh(move |refused| {
+            seen.lock().unwrap().push(refused.to_owned());
+            Some("fresh-token".to_owned())
+        });
+    let r = client
+        .upload_blocking(
+            Source::bytes(vec![1u8; 1000], None),
+            &opts(r#"{"resource_type": "raw"}"#),
+            &UploadSettings::default(),
+        )
+        .unwrap();
+    assert_eq!(r.get("bytes"), Some(&cldkit::Value::Int(1000)));
+    assert_eq!(*calls.lock().unwrap(), ["stale-token"]);
+    // Later calls, Admin included, send the new token without asking again.
+    client
+        .admin_blocking("ping", &Map::new(), &Map::new())
+        .unwrap();
+    assert_eq!(calls.lock().unwrap().len(), 1);
+
+    // A hook that gives up: the 401 is reported, after one question.
+    let gives_up = Client::from_url(&format!("{url}&analytics=false&oauth_token=stale-token"))
+        .unwrap()
+        .with_oauth_refresh(|_| None);
+    let e = gives_up
+        .admin_blocking("ping", &Map::new(), &Map::new())
+        .unwrap_err();
+    assert_eq!(e.kind(), ApiErrorKind::Authorization, "{e}");
+    // No hook: the 401 as before.
+    let plain =
+        Client::from_url(&format!("{url}&analytics=false&oauth_token=stale-token")).unwrap();
+    let e = plain
+        .admin_blocking("ping", &Map::new(), &Map::new())
+        .unwrap_err();
+    assert_eq!(e.kind(), ApiErrorKind::Authorization, "{e}");
+    drop(emu);
+}
+
+#[test]
+fn a_chunk_refused_with_401_is_sent_again_after_the_refresh() {
+    let (emu, url) = oauth_emulator("tok");
+    // The second chunk is refused once, as an expired token would be.
+    emu.set_faults(vec![rule(
+        r#"{"method": "POST", "path": "/raw/upload", "nth": 2, "action": "status", "status": 401}"#,
+    )]);
+    let asked = Arc::new(AtomicU64::new(0));
+    let counter = asked.clone();
+    let client = Client::from_url(&format!("{url}&analytics=false&oauth_token=tok"))
+        .unwrap()
+        .with_oauth_refresh(move |_| {
+            counter.fetch_add(1, Ordering::Relaxed);
+            Some("tok".to_owned())
+        });
+    let (path, md5) = big_file("oauth-chunks.bin", 12 * MIB + 5);
+    let settings = UploadSettings {
+        chunk_size: Some(5 * MIB),
+        ..Default::default()
+    };
+    let r = client
+        .upload_blocking(
+            Source::Path(path.clone()),
+            &opts(r#"{"resource_type": "raw", "public_id": "oauth-chunks.bin", "max_retries": 0}"#),
+            &settings,
+        )
+        .unwrap();
+    assert_eq!(r.str("etag"), Some(md5.as_str()));
+    assert_eq!(asked.load(Ordering::Relaxed), 1);
+    let _ = std::fs::remove_file(path);
+}
+
 #[test]
 fn an_interrupt_hook_stops_stalled_blocking_calls() {
     let emu = Emu::start();

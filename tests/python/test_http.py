@@ -522,6 +522,36 @@ def test_ctrl_c_stops_a_stalled_blocking_call(
         signal.signal(signal.SIGUSR1, previous)
 
 
+def test_a_refused_oauth_token_is_refreshed_by_the_callback() -> None:
+    emu = Emulator(
+        "--cloudinary-url",
+        "cloudinary://123456789012345:abcd1234SECRETxyz@emulator?oauth_token=fresh-token",
+    )
+    try:
+        base = cldkit.Client.from_url(emu.cloudinary_url + "&oauth_token=stale-token")
+        with pytest.raises(cldkit.AuthorizationError):
+            base.ping()
+        asked: List[str] = []
+
+        def refresh(refused: str) -> str:
+            asked.append(refused)
+            return "fresh-token"
+
+        c = base.with_oauth_refresh(refresh)
+        r = c.upload(b"x" * 1000, resource_type="raw")
+        assert r["bytes"] == 1000
+        assert c.ping()["status"] == "ok"
+        assert asked == ["stale-token"]
+        # Derived clients keep the callback; one that raises or answers None gives up.
+        assert c.with_config(secure=True).ping()["status"] == "ok"
+        with pytest.raises(cldkit.AuthorizationError):
+            base.with_oauth_refresh(lambda refused: None).ping()
+        with pytest.raises(cldkit.InvalidOptionError):
+            base.with_oauth_refresh("not callable")  # type: ignore[arg-type]
+    finally:
+        emu.stop()
+
+
 # ----- the GIL and asyncio -----
 
 

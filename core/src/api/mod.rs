@@ -55,5 +55,7 @@ pub use progress::ProgressFn;
 pub use response::{ApiResponse, RateLimit};
 pub use retry::RetryPolicy;
 pub use runtime::{InterruptFn, INTERRUPT_POLL};
-pub use transport::{HttpSettings, Transport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT};
+pub use transport::{
+    HttpSettings, OAuthRefreshFn, Transport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT,
+};
 pub use upload::{ByteStream, CheckpointFn, Source, UploadSettings};

@@ -138,10 +138,29 @@ impl Transport {
         progress: Option<&Progress>,
     ) -> Result<ApiResponse, ApiError> {
         let mut attempt = 0u32;
+        let mut authorization = self.oauth.replacement(req);
+        let mut refreshed = false;
         loop {
             attempt += 1;
-            match self.send_once(req, progress).await {
+            match self.send_once(req, progress, authorization.as_ref()).await {
                 Ok(r) => return Ok(r),
+                // A refused OAuth token: refreshed once, then the same request again.
+                Err(e) if e.status() == Some(401) && !refreshed => {
+                    refreshed = true;
+                    let sent = match &authorization {
+                        Some(a) => a.to_str().ok().and_then(|v| v.strip_prefix("Bearer ")),
+                        None => super::transport::bearer(req),
+                    }
+                    .map(str::to_owned);
+                    let new = match sent {
+                        Some(token) => self.oauth.refresh(&token).await,
+                        None => None,
+                    };
+                    match new {
+                        Some(a) => authorization = Some(a),
+                        None => return Err(e.with_attempts(attempt)),
+                    }
+                }
                 Err(e) => match policy.delay(attempt, &e) {
                     Some(d) => tokio::time::sleep(d).await,
                     None => return Err(e.with_attempts(attempt)),

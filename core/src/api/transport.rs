@@ -126,6 +126,72 @@ pub struct Transport {
     settings: HttpSettings,
     pool: Mutex<Option<(u32, reqwest::Client)>>,
     pub(crate) runtime: BlockingRuntime,
+    pub(crate) oauth: OAuthTokens,
+}
+
+/// A client's OAuth refresh hook (see [`Client::with_oauth_refresh`]): given the token
+/// the server refused, the token to use instead, or `None` to give up.
+pub type OAuthRefreshFn = Arc<dyn Fn(&str) -> Option<String> + Send + Sync>;
+
+/// The refresh hook and the tokens it replaced: `(refused, current)` pairs, so every
+/// later request that carries a refused token is sent with its replacement.
+#[derive(Default)]
+pub(crate) struct OAuthTokens {
+    refresh: Option<OAuthRefreshFn>,
+    replaced: Mutex<Vec<(String, String)>>,
+}
+
+impl OAuthTokens {
+    /// The `Authorization` value to send instead of the request's bearer token, when
+    /// that token was replaced.
+    pub(crate) fn replacement(&self, req: &Request) -> Option<HeaderValue> {
+        let token = bearer(req)?;
+        let replaced = self.replaced.lock().unwrap_or_else(|p| p.into_inner());
+        let (_, current) = replaced.iter().find(|(old, _)| old == token)?;
+        bearer_header(current)
+    }
+
+    /// Asks the hook for a token to replace `refused` (on a blocking thread: the hook
+    /// may call out); records the replacement and returns its header.
+    pub(crate) async fn refresh(&self, refused: &str) -> Option<HeaderValue> {
+        let hook = self.refresh.clone()?;
+        let old = refused.to_owned();
+        let new = tokio::task::spawn_blocking(move || hook(&old))
+            .await
+            .ok()
+            .flatten()
+            .filter(|t| !t.is_empty())?;
+        let header = bearer_header(&new)?;
+        if new == refused {
+            // The same token again (it may have been renewed server-side): retry as is.
+            return Some(header);
+        }
+        let mut replaced = self.replaced.lock().unwrap_or_else(|p| p.into_inner());
+        for (_, current) in replaced.iter_mut() {
+            if current == refused {
+                *current = new.clone();
+            }
+        }
+        if !replaced.iter().any(|(old, _)| old == refused) {
+            replaced.push((refused.to_owned(), new));
+        }
+        Some(header)
+    }
+}
+
+/// The bearer token of a request, if it carries one.
+pub(crate) fn bearer(req: &Request) -> Option<&str> {
+    req.headers
+        .iter()
+        .find(|(k, _)| k == reqwest::header::AUTHORIZATION)
+        .and_then(|(_, v)| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+}
+
+fn bearer_header(token: &str) -> Option<HeaderValue> {
+    let mut v = HeaderValue::from_str(&format!("Bearer {token}")).ok()?;
+    v.set_sensitive(true);
+    Some(v)
 }
 
 impl std::fmt::Debug for Transport {
@@ -143,7 +209,16 @@ impl Transport {
             settings,
             pool: Mutex::new(None),
             runtime: BlockingRuntime::default(),
+            oauth: OAuthTokens::default(),
         }
+    }
+
+    /// The same transport calling `refresh` when the server refuses an OAuth token
+    /// (HTTP 401): the request is sent again once with the new token, and later
+    /// requests carrying the refused token send the new one.
+    pub fn with_oauth_refresh(mut self, refresh: Option<OAuthRefreshFn>) -> Self {
+        self.oauth.refresh = refresh;
+        self
     }
 
     /// The settings.
@@ -199,7 +274,10 @@ pub(crate) fn transport(client: &Client) -> Result<Arc<Transport>, ApiError> {
     if let Some(t) = client.http.get() {
         return Ok(t.clone());
     }
-    let t = Arc::new(Transport::new(HttpSettings::from_client(client)?));
+    let t = Arc::new(
+        Transport::new(HttpSettings::from_client(client)?)
+            .with_oauth_refresh(client.oauth_refresh.clone()),
+    );
     Ok(client.http.get_or_init(|| t).clone())
 }
 
@@ -385,12 +463,18 @@ impl Transport {
         &self,
         req: &Request,
         progress: Option<&Progress>,
+        authorization: Option<&HeaderValue>,
     ) -> Result<ApiResponse, ApiError> {
         let http = self.http()?;
         let mut b = http.request(req.method.clone(), &req.url);
         let mut headers = HeaderMap::with_capacity(req.headers.len());
         for (k, v) in &req.headers {
-            headers.append(k.clone(), v.clone());
+            match authorization {
+                Some(a) if k == reqwest::header::AUTHORIZATION => {
+                    headers.append(k.clone(), a.clone())
+                }
+                _ => headers.append(k.clone(), v.clone()),
+            };
         }
         b = b.headers(headers);
         if let Some(t) = req.timeout.or(self.settings.timeout) {
