@@ -74,15 +74,16 @@ impl Client {
             Some(v) => v.clone(),
             None => Value::Map(Map::new()),
         };
+        let no_option = Value::Map(Map::new());
         let srcset_data = match options.get("srcset") {
             // The configuration's `srcset` setting still applies.
-            None => srcset::srcset_data(self, &Value::Map(Map::new()))?,
+            None => srcset::srcset_data(self, &no_option)?,
             Some(option @ Value::Map(_)) => srcset::srcset_data(self, option)?,
             Some(option) => {
                 if !pyops::contains(&custom, "srcset", "attributes")? {
                     pyops::set_item(&mut custom, "srcset", option.clone(), "attributes")?;
                 }
-                Map::new()
+                Cow::Owned(Map::new())
             }
         };
 

@@ -304,10 +304,17 @@ pub(crate) fn srcset_attribute(
 
 /// The `srcset` data of a tag: the configuration's `srcset` setting with the option
 /// merged over it.
-pub(crate) fn srcset_data(client: &Client, option: &Value) -> Result<Map> {
+///
+/// Borrows the option when the configuration has no `srcset` setting (the usual case):
+/// merging a map into an empty one copies it unchanged.
+pub(crate) fn srcset_data<'a>(client: &Client, option: &'a Value) -> Result<Cow<'a, Map>> {
+    let configured = client.config().get("srcset");
+    if let (None | Some(Value::Null), Value::Map(m)) = (configured, option) {
+        return Ok(Cow::Borrowed(m));
+    }
     let mut data = pyops::dict_or_empty(&setting(client, "srcset"), "srcset")?;
     pyops::update(&mut data, option, "srcset")?;
-    Ok(data)
+    Ok(Cow::Owned(data))
 }
 
 fn breakpoints_for(srcset: &Map, options: &Map) -> Result<Option<Vec<Value>>> {
