@@ -8,9 +8,21 @@
 use crate::url::UrlOutput;
 use crate::{Client, Error, Map, Result, Value};
 
-/// The options `cloudinary_url` reads itself (pycloudinary's URL key list, in its order):
-/// what survives when a transformation is replaced or chained.
-pub(crate) const URL_KEYS: &[&str] = &[
+/// Declares [`URL_KEYS`] and [`is_url_key`] from one list.
+macro_rules! url_keys {
+    ($($key:literal),* $(,)?) => {
+        /// The options `cloudinary_url` reads itself (pycloudinary's URL key list, in its
+        /// order): what survives when a transformation is replaced or chained.
+        pub(crate) const URL_KEYS: &[&str] = &[$($key),*];
+
+        /// Whether `key` is one of [`URL_KEYS`] (a `match`: no scan of the list).
+        pub(crate) fn is_url_key(key: &str) -> bool {
+            matches!(key, $($key)|*)
+        }
+    };
+}
+
+url_keys![
     "api_secret",
     "auth_token",
     "cdn_subdomain",
@@ -170,6 +182,10 @@ pub(crate) fn iterate(value: &Value, what: &str) -> Result<Vec<Value>> {
 
 /// The URL-level options of `options`, in [`URL_KEYS`] order.
 pub(crate) fn url_options_of(options: &Map) -> Map {
+    // Most option sets hold none: one pass over the options says so.
+    if !options.keys().any(is_url_key) {
+        return Map::new();
+    }
     let mut out = Map::with_capacity(4);
     for key in URL_KEYS {
         if let Some(v) = options.get(key) {
