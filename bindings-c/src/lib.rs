@@ -10,9 +10,9 @@
 //! * Every function returns a [`CldkitStatus`]; `CLDKIT_OK` (0) means success.
 //! * Results come back through `out` parameters. Strings are NUL-terminated UTF-8,
 //!   allocated by the library, owned by the caller and released with
-//!   [`cldkit_string_free`]. On failure `*out` is set to NULL.
+//!   [`cldkit_string_free`](status::cldkit_string_free). On failure `*out` is set to NULL.
 //! * `error` (may be NULL) receives a message the caller frees with
-//!   [`cldkit_string_free`]; it is set to NULL on success.
+//!   [`cldkit_string_free`](status::cldkit_string_free); it is set to NULL on success.
 //! * Every pointer argument other than `error` is required: NULL is
 //!   `CLDKIT_INVALID_ARGUMENT`, as are text that is not UTF-8 and malformed JSON.
 //! * Options are JSON objects of the SDKs' snake_case options; JSON integers and

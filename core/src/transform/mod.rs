@@ -1,10 +1,11 @@
 //! Transformation strings: one option map becomes one or more `/`-separated
 //! components of `key_value` parameters.
 //!
-//! The rules follow the reference SDK exactly (see [`params`] for the table): values
-//! keep Python's text forms (`2.0` stays `2.0`), parameters are ordered by key, `if`
-//! and user variables come first, `raw_transformation` last, and chained
-//! `transformation` maps become components of their own.
+//! The rules follow the reference SDK exactly (the parameter table is in
+//! `transform/params.rs`): values keep Python's text forms (`2.0` stays `2.0`),
+//! parameters are ordered by key, `if` and user variables come first,
+//! `raw_transformation` last, and chained `transformation` maps become components of
+//! their own.
 //!
 //! ```
 //! use cldkit::{Client, Options};
