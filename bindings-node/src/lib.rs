@@ -15,6 +15,8 @@
 //! The JavaScript side (`index.js`, `compat.js`) wraps this module; the native module
 //! itself is not a public interface.
 
+// The crate docs are for maintainers: they point at the (private) modules.
+#![allow(rustdoc::private_intra_doc_links)]
 // napi-derive registers the exports only outside `cargo test` builds.
 #![cfg_attr(test, allow(dead_code))]
 

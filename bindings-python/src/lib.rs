@@ -2,9 +2,13 @@
 //!
 //! This crate only converts: Python values to the core's [`cldkit::Value`] and back
 //! ([`convert`]), core errors and panics to the `cldkit.Error` hierarchy
-//! ([`errors`]), and each core capability to a `Client` method ([`client`]; the hot `url` in [`fastcall`]) or a
-//! module function ([`functions`]); uploads and API calls ([`api`], [`source`],
-//! [`pages`]) run with the GIL released. The pure-Python package `cldkit` re-exports it.
+//! ([`errors`]), and each core capability to a `Client` method ([`client`]; the hot
+//! `url` in [`fastcall`]) or a module function ([`functions`]); uploads and API calls
+//! ([`api`], [`source`], [`pages`]) run with the GIL released. The pure-Python package
+//! `cldkit` re-exports it.
+
+// The crate docs are for maintainers: they point at the (private) modules.
+#![allow(rustdoc::private_intra_doc_links)]
 
 mod api;
 mod client;
