@@ -112,7 +112,9 @@ fn upload(
 /// chunk size), or a remote `http(s)`/`ftp`/`s3`/`gs` URL or base64 data URI that
 /// Cloudinary fetches — with the upload options (`public_id`, `tags`, `folder`, ...
 /// as in the SDKs; also `resource_type`, `timeout`, `max_retries`, `chunk_size`,
-/// `parallel_chunks`). Blocks until the upload is done. `progress` may be NULL;
+/// `parallel_chunks`, and `resume_file`: a path where a chunked upload keeps its
+/// resume token, so that the same call made again after a failure or a crash sends
+/// only the missing chunks). Blocks until the upload is done. `progress` may be NULL;
 /// `user` is passed to it unchanged. `*out_json` receives the upload result.
 ///
 /// # Safety

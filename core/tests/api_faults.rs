@@ -265,6 +265,43 @@ fn a_failed_upload_returns_its_resume_token() {
     let _ = std::fs::remove_file(path);
 }
 
+#[test]
+fn the_resume_file_option_resumes_like_the_setting() {
+    let emu = Emu::start();
+    let (path, md5) = big_file("option-resume.bin", 12 * MIB);
+    let resume_file = path.with_extension("token");
+    let _ = std::fs::remove_file(&resume_file);
+    emu.set_faults(vec![rule(
+        r#"{"method": "POST", "path": "/raw/upload", "nth": 2, "status": 502}"#,
+    )]);
+    let client = client_for(&emu, "&max_retries=0");
+    // Options only, as the C and PHP bindings pass them.
+    let mut o = opts(
+        r#"{"resource_type": "raw", "public_id": "option-resume.bin", "chunk_size": 5242880}"#,
+    );
+    o.insert("resume_file", resume_file.to_string_lossy().as_ref());
+    // The option is the client's: it is not sent to the server.
+    let form = client.upload_form("x", &o).unwrap();
+    assert!(form.fields.iter().all(|(k, _)| k != "resume_file"));
+    client
+        .upload_blocking(Source::Path(path.clone()), &o, &UploadSettings::default())
+        .unwrap_err();
+    let token = ResumeToken::from_json(&std::fs::read_to_string(&resume_file).unwrap()).unwrap();
+    assert_eq!(token.confirmed_bytes(), 5 * MIB);
+    emu.set_faults(vec![]);
+    let r = client
+        .upload_blocking(Source::Path(path.clone()), &o, &UploadSettings::default())
+        .unwrap();
+    assert_eq!(r.str("etag"), Some(md5.as_str()));
+    assert!(!resume_file.exists());
+    o.insert("resume_file", 7);
+    let e = client
+        .upload_blocking(Source::Path(path.clone()), &o, &UploadSettings::default())
+        .unwrap_err();
+    assert_eq!(e.kind(), ApiErrorKind::Invalid, "{e}");
+    let _ = std::fs::remove_file(path);
+}
+
 fn assert_within_10_percent(elapsed: Duration, setting: f64) {
     let s = elapsed.as_secs_f64();
     assert!(

@@ -13,7 +13,7 @@
 //! | `read_timeout` | seconds without a byte from the server (default 60) |
 //! | `api_proxy` | proxy URL; else `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` |
 //! | `max_retries`, `retry_delay`, `retry_max_delay`, `rate_limit_max_wait` | [`RetryPolicy`] |
-//! | `chunk_size`, `parallel_chunks` | chunked uploads ([`UploadSettings`]) |
+//! | `chunk_size`, `parallel_chunks`, `resume_file` | chunked uploads ([`UploadSettings`]) |
 //! | `user_platform` | integration identity, first in the `User-Agent` |
 //!
 //! Requests are the forms the `upload` module builds ([`crate::upload`]), sent as

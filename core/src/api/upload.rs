@@ -118,7 +118,7 @@ pub struct UploadSettings {
     /// Called with the token after every confirmed chunk (persist it to resume).
     pub checkpoint: Option<CheckpointFn>,
     /// A file the token is written to after every confirmed chunk, read at start when
-    /// it matches the file, and removed on success.
+    /// it matches the file, and removed on success; else the `resume_file` option.
     pub resume_file: Option<PathBuf>,
 }
 
@@ -246,6 +246,19 @@ fn parallel(client: &Client, options: &Map, settings: &UploadSettings) -> usize 
     }
 }
 
+/// The `resume_file` option: where a chunked upload keeps its resume token (the same
+/// as [`UploadSettings::resume_file`], for callers that only pass options: C, PHP).
+fn resume_file_option(options: &Map) -> Result<Option<PathBuf>, ApiError> {
+    match options.get("resume_file") {
+        None | Some(Value::Null) => Ok(None),
+        Some(Value::Str(p)) if !p.is_empty() => Ok(Some(PathBuf::from(p))),
+        Some(other) => Err(ApiError::from(crate::Error::invalid_option(
+            "resume_file",
+            format!("expected a file path, found {}", other.type_name()),
+        ))),
+    }
+}
+
 /// The request for an Upload API form, with `data` as the file part if given.
 fn form_request(
     form: UploadRequest,
@@ -285,6 +298,9 @@ impl Client {
             .map(|v| v.py_str().into_owned());
         let mut settings = settings.clone();
         settings.parallel = parallel(self, options, &settings);
+        if settings.resume_file.is_none() {
+            settings.resume_file = resume_file_option(options)?;
+        }
         match source {
             Source::Remote(url) => {
                 let form = self.upload_form(&url, options)?;
