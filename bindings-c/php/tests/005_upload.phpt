@@ -50,6 +50,33 @@ printf("chunked file: %s %d bytes, %s progress calls, last %s\n", $r['public_id'
 $fetched = file_get_contents("$base/raw/upload/php/big2.bin");
 var_dump($fetched === $big);
 
+// Resumable: chunk 2 fails once (HTTP 502, no retries); the same call made again with
+// the same `resume_file` sends only the missing chunks.
+function faults(string $base, array $rules): void {
+    $ctx = stream_context_create(['http' => ['method' => 'POST',
+        'header' => "Content-Type: application/json\r\n", 'content' => json_encode($rules)]]);
+    file_get_contents(preg_replace('#/[^/]+$#', '', $base) . '/_emulator/faults', false, $ctx);
+}
+$token = tempnam(sys_get_temp_dir(), 'cldkit-token');
+unlink($token);
+faults($base, [['method' => 'POST', 'path' => '/raw/upload', 'nth' => 2, 'action' => 'status', 'status' => 502]]);
+$resumable = $opts + ['public_id' => 'php/resumed.bin', 'resume_file' => $token, 'max_retries' => 0];
+try {
+    $c->upload($bigPath, $resumable);
+    echo "no error!\n";
+} catch (CldKit\Exception $e) {
+    printf("first attempt: %s, token kept: %s\n", get_class($e), var_export(is_file($token), true));
+}
+faults($base, []);
+$calls = [];
+$r = $c->upload($bigPath, $resumable, function ($done, $total) use (&$calls) {
+    $calls[] = [$done, $total];
+});
+clearstatcache();
+printf("resumed: %s %d bytes, first progress %s, token removed: %s\n", $r['public_id'], $r['bytes'],
+    json_encode($calls[0]), var_export(!is_file($token), true));
+var_dump(file_get_contents("$base/raw/upload/php/resumed.bin") === $big);
+
 // A progress callable that throws: the exception reaches the caller.
 try {
     $c->uploadBytes(png(), [], 'x.png', function () { throw new LogicException('stop here'); });
@@ -69,6 +96,9 @@ data URI: php/datauri 1x1
 remote: php/remote 70 bytes
 chunked bytes: php/big1.bin 250000 bytes, >=3 progress calls, last [250000,250000]
 chunked file: php/big2.bin 250000 bytes, >=3 progress calls, last [250000,250000]
+bool(true)
+first attempt: CldKit\ApiException, token kept: true
+resumed: php/resumed.bin 250000 bytes, first progress [100000,250000], token removed: true
 bool(true)
 LogicException: stop here
 done
