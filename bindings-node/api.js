@@ -38,6 +38,39 @@ async function pump(iterable, sink) {
   }
 }
 
+/**
+ * Runs `start(cancel)` (a native call given a `Cancel` token) so that `signal`, an
+ * `AbortSignal`, stops it: the Promise then rejects with `signal.reason`, as `fetch`
+ * does. Without a signal the call runs as is.
+ */
+async function withSignal(signal, start) {
+  const cancel = new native.Cancel();
+  if (signal == null) return start(cancel);
+  if (typeof signal.addEventListener !== 'function' || typeof signal.aborted !== 'boolean') {
+    throw new TypeError('signal must be an AbortSignal');
+  }
+  if (signal.aborted) throw signal.reason;
+  const onAbort = () => cancel.abort();
+  signal.addEventListener('abort', onAbort, { once: true });
+  try {
+    return await start(cancel);
+  } catch (e) {
+    if (signal.aborted) throw signal.reason;
+    throw e;
+  } finally {
+    signal.removeEventListener('abort', onAbort);
+  }
+}
+
+/** `options` without its `signal`, and the signal. */
+function splitSignal(options) {
+  if (options == null || typeof options !== 'object' || !('signal' in options)) {
+    return [options, undefined];
+  }
+  const { signal, ...rest } = options;
+  return [rest, signal];
+}
+
 /** An async iterator over native `Pages`. */
 async function* iterate(pages) {
   for (;;) {
@@ -51,10 +84,13 @@ async function* iterate(pages) {
  * Uploads `file`: a local path, a remote URL or data URI (string), a Buffer /
  * Uint8Array / ArrayBuffer, or a Readable (any async iterable of chunks).
  * `settings`: `{ chunkSize, parallel, onProgress(done, total), resume, resumeFile,
- * streamBuffer }`. Large files and streams go in chunks, with retries.
+ * streamBuffer, signal }`. Large files and streams go in chunks, with retries; an
+ * `AbortSignal` as `signal` (in the settings or the options) stops the upload.
  */
 async function upload(client, file, options, settings) {
-  const { onProgress, streamBuffer, ...rest } = settings || {};
+  const { onProgress, streamBuffer, signal: settingsSignal, ...rest } = settings || {};
+  const [uploadOptions, optionsSignal] = splitSignal(options);
+  const signal = settingsSignal ?? optionsSignal;
   let progressError;
   const progress =
     typeof onProgress === 'function'
@@ -67,15 +103,13 @@ async function upload(client, file, options, settings) {
           }
         }
       : onProgress;
-  let result;
-  if (isStream(file)) {
+  const result = await withSignal(signal, (cancel) => {
+    if (!isStream(file)) return client._upload(file, uploadOptions, rest, progress, cancel);
     const sink = new native.ByteSink(streamBuffer);
-    const uploading = client._uploadStream(sink, options, rest, progress);
+    const uploading = client._uploadStream(sink, uploadOptions, rest, progress, cancel);
     pump(file, sink);
-    result = await uploading;
-  } else {
-    result = await client._upload(file, options, rest, progress);
-  }
+    return uploading;
+  });
   if (progressError !== undefined) throw progressError;
   return result;
 }
@@ -128,9 +162,10 @@ class Search {
   toQuery() {
     return this._query.toQuery();
   }
-  /** Runs the search. */
+  /** Runs the search (`options.signal`, an `AbortSignal`, stops it). */
   async execute(options) {
-    return this._query._execute(this._client, options);
+    const [rest, signal] = splitSignal(options);
+    return withSignal(signal, (cancel) => this._query._execute(this._client, rest, cancel));
   }
   /** Every page of results, following `next_cursor`. */
   pages(options) {
@@ -140,13 +175,22 @@ class Search {
 
 /** Installs the network methods on `Client.prototype`; returns the `Search` class. */
 function install(Client) {
+  // Every call takes `options.signal`, an `AbortSignal` that stops it.
+  const callUploadApi = (client, method, args, options) => {
+    const [rest, signal] = splitSignal(options);
+    return withSignal(signal, (cancel) => client._callUploadApi(method, args, rest, cancel));
+  };
+  const adminCall = (client, name, args, options) => {
+    const [rest, signal] = splitSignal(options);
+    return withSignal(signal, (cancel) => client._admin(name, args, rest, cancel));
+  };
   const call = (method, args, options) =>
     async function named(...rest) {
-      return this._callUploadApi(method, args(...rest), options(...rest));
+      return callUploadApi(this, method, args(...rest), options(...rest));
     };
   const admin = (name, args, options) =>
     async function named(...rest) {
-      return this._admin(name, args(...rest), options(...rest));
+      return adminCall(this, name, args(...rest), options(...rest));
     };
   const none = () => ({});
   const first = (a) => a;
@@ -161,10 +205,10 @@ function install(Client) {
       return upload(this, file, { ...(options || {}), upload_preset: uploadPreset, unsigned: true }, settings);
     },
     async callUploadApi(method, args, options) {
-      return this._callUploadApi(method, args, options);
+      return callUploadApi(this, method, args, options);
     },
     async admin(name, args, options) {
-      return this._admin(name, args, options);
+      return adminCall(this, name, args, options);
     },
     pages(name, args, options) {
       return iterate(this._pages(name, args, options));

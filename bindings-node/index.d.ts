@@ -21,6 +21,20 @@ export type OptionValue =
 /** The SDKs' snake_case option (or parameter) object, e.g. `{ width: 300, crop: "fill" }`. */
 export type Options = { [key: string]: OptionValue };
 
+/** What cldkit uses of an `AbortSignal` (Node's and the DOM's fit). */
+export interface AbortSignalLike {
+  readonly aborted: boolean;
+  readonly reason?: unknown;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
+/** The options of a network call: the SDK options plus `signal`, an `AbortSignal` that stops the call (its Promise then rejects with `signal.reason`). */
+export interface CallOptions {
+  signal?: AbortSignalLike;
+  [key: string]: OptionValue | AbortSignalLike | undefined;
+}
+
 /** The SDK settings (`cloud_name`, `api_key`, `api_secret`, `secure`, ...), plus `profile`. */
 export interface ConfigOptions extends Options {
   cloud_name?: string;
@@ -100,6 +114,8 @@ export interface UploadSettings {
   resumeFile?: string;
   /** For streams: how many chunks may wait between the stream and the upload (default 8). */
   streamBuffer?: number;
+  /** Stops the upload when it fires (the Promise rejects with `signal.reason`). */
+  signal?: AbortSignalLike;
 }
 
 /** A response of the Upload or Admin API: the JSON body, plus `request_id` and the rate-limit fields. */
@@ -150,7 +166,7 @@ export declare class Search {
   /** The JSON body that is sent. */
   toQuery(): { [key: string]: OptionValue };
   /** Runs the search. */
-  execute(options?: Options): Promise<ApiResponse>;
+  execute(options?: CallOptions): Promise<ApiResponse>;
   /** Every page of results, following `next_cursor`. */
   pages(options?: Options): AsyncIterableIterator<ApiResponse>;
 }
@@ -243,70 +259,70 @@ export declare class Client {
   userAgent(): string;
 
   /** Uploads a path, URL, data URI, bytes or stream; large files and streams go in chunks. */
-  upload(file: UploadSource, options?: Options, settings?: UploadSettings): Promise<UploadResponse>;
+  upload(file: UploadSource, options?: CallOptions, settings?: UploadSettings): Promise<UploadResponse>;
   /** Uploads with an unsigned upload preset (no secret needed). */
-  unsignedUpload(file: UploadSource, uploadPreset: string, options?: Options, settings?: UploadSettings): Promise<UploadResponse>;
+  unsignedUpload(file: UploadSource, uploadPreset: string, options?: CallOptions, settings?: UploadSettings): Promise<UploadResponse>;
   /** Any Upload API call by SDK name, positional arguments by name in `args`. */
-  callUploadApi(method: string, args?: Options, options?: Options): Promise<ApiResponse>;
+  callUploadApi(method: string, args?: Options, options?: CallOptions): Promise<ApiResponse>;
   /** `explicit(public_id, options)`. */
-  explicit(publicId: string, options?: Options): Promise<UploadResponse>;
+  explicit(publicId: string, options?: CallOptions): Promise<UploadResponse>;
   /** `destroy(public_id, options)`: `{result: "ok" | "not found"}`. */
-  destroy(publicId: string, options?: Options): Promise<ApiResponse>;
+  destroy(publicId: string, options?: CallOptions): Promise<ApiResponse>;
   /** `rename(from_public_id, to_public_id, options)`. */
-  rename(fromPublicId: string, toPublicId: string, options?: Options): Promise<UploadResponse>;
+  rename(fromPublicId: string, toPublicId: string, options?: CallOptions): Promise<UploadResponse>;
   /** `add_tag(tag, public_ids, options)`. */
-  addTag(tag: string, publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  addTag(tag: string, publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
   /** `remove_tag(tag, public_ids, options)`. */
-  removeTag(tag: string, publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  removeTag(tag: string, publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
   /** `replace_tag(tag, public_ids, options)`. */
-  replaceTag(tag: string, publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  replaceTag(tag: string, publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
   /** `remove_all_tags(public_ids, options)`. */
-  removeAllTags(publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  removeAllTags(publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
   /** `add_context(context, public_ids, options)`. */
-  addContext(context: OptionValue, publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  addContext(context: OptionValue, publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
   /** `remove_all_context(public_ids, options)`. */
-  removeAllContext(publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  removeAllContext(publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
   /** `update_metadata(metadata, public_ids, options)`. */
-  updateMetadata(metadata: OptionValue, publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
+  updateMetadata(metadata: OptionValue, publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
   /** `explode(public_id, options)`. */
-  explode(publicId: string, options?: Options): Promise<ApiResponse>;
+  explode(publicId: string, options?: CallOptions): Promise<ApiResponse>;
   /** `create_archive(options)`. */
-  createArchive(options?: Options): Promise<ApiResponse>;
+  createArchive(options?: CallOptions): Promise<ApiResponse>;
   /** `create_zip(options)`. */
-  createZip(options?: Options): Promise<ApiResponse>;
+  createZip(options?: CallOptions): Promise<ApiResponse>;
 
   /** Any Admin API call by SDK name (see `adminCalls`), positional arguments by name in `args`. */
-  admin(name: string, args?: Options, options?: Options): Promise<ApiResponse>;
+  admin(name: string, args?: Options, options?: CallOptions): Promise<ApiResponse>;
   /** Every page of an Admin list call, following `next_cursor`. */
   pages(name: string, args?: Options, options?: Options): AsyncIterableIterator<ApiResponse>;
   /** A resource search. */
   search(): Search;
   /** A folder search. */
   searchFolders(): Search;
-  ping(options?: Options): Promise<ApiResponse>;
-  usage(options?: Options): Promise<ApiResponse>;
-  resources(options?: Options): Promise<ApiResponse>;
-  resourcesByTag(tag: string, options?: Options): Promise<ApiResponse>;
-  resourcesByContext(key: string, value?: string | null, options?: Options): Promise<ApiResponse>;
-  resourcesByIds(publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
-  resourcesByAssetFolder(assetFolder: string, options?: Options): Promise<ApiResponse>;
-  resource(publicId: string, options?: Options): Promise<ApiResponse>;
-  update(publicId: string, options?: Options): Promise<ApiResponse>;
-  deleteResources(publicIds: string[] | string, options?: Options): Promise<ApiResponse>;
-  deleteResourcesByPrefix(prefix: string, options?: Options): Promise<ApiResponse>;
-  deleteResourcesByTag(tag: string, options?: Options): Promise<ApiResponse>;
-  deleteAllResources(options?: Options): Promise<ApiResponse>;
-  tags(options?: Options): Promise<ApiResponse>;
-  rootFolders(options?: Options): Promise<ApiResponse>;
-  subfolders(path: string, options?: Options): Promise<ApiResponse>;
-  createFolder(path: string, options?: Options): Promise<ApiResponse>;
-  renameFolder(fromPath: string, toPath: string, options?: Options): Promise<ApiResponse>;
-  deleteFolder(path: string, options?: Options): Promise<ApiResponse>;
-  uploadPresets(options?: Options): Promise<ApiResponse>;
-  uploadPreset(name: string, options?: Options): Promise<ApiResponse>;
-  createUploadPreset(options?: Options): Promise<ApiResponse>;
-  updateUploadPreset(name: string, options?: Options): Promise<ApiResponse>;
-  deleteUploadPreset(name: string, options?: Options): Promise<ApiResponse>;
+  ping(options?: CallOptions): Promise<ApiResponse>;
+  usage(options?: CallOptions): Promise<ApiResponse>;
+  resources(options?: CallOptions): Promise<ApiResponse>;
+  resourcesByTag(tag: string, options?: CallOptions): Promise<ApiResponse>;
+  resourcesByContext(key: string, value?: string | null, options?: CallOptions): Promise<ApiResponse>;
+  resourcesByIds(publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
+  resourcesByAssetFolder(assetFolder: string, options?: CallOptions): Promise<ApiResponse>;
+  resource(publicId: string, options?: CallOptions): Promise<ApiResponse>;
+  update(publicId: string, options?: CallOptions): Promise<ApiResponse>;
+  deleteResources(publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
+  deleteResourcesByPrefix(prefix: string, options?: CallOptions): Promise<ApiResponse>;
+  deleteResourcesByTag(tag: string, options?: CallOptions): Promise<ApiResponse>;
+  deleteAllResources(options?: CallOptions): Promise<ApiResponse>;
+  tags(options?: CallOptions): Promise<ApiResponse>;
+  rootFolders(options?: CallOptions): Promise<ApiResponse>;
+  subfolders(path: string, options?: CallOptions): Promise<ApiResponse>;
+  createFolder(path: string, options?: CallOptions): Promise<ApiResponse>;
+  renameFolder(fromPath: string, toPath: string, options?: CallOptions): Promise<ApiResponse>;
+  deleteFolder(path: string, options?: CallOptions): Promise<ApiResponse>;
+  uploadPresets(options?: CallOptions): Promise<ApiResponse>;
+  uploadPreset(name: string, options?: CallOptions): Promise<ApiResponse>;
+  createUploadPreset(options?: CallOptions): Promise<ApiResponse>;
+  updateUploadPreset(name: string, options?: CallOptions): Promise<ApiResponse>;
+  deleteUploadPreset(name: string, options?: CallOptions): Promise<ApiResponse>;
 }
 
 /** Stable error codes. */

@@ -14,6 +14,7 @@ use cldkit::{Error, Map, Value};
 use napi::{sys, Env, JsObject, JsUnknown, NapiRaw};
 use napi_derive::napi;
 
+use crate::cancel::Cancel;
 use crate::client::Client;
 use crate::convert::{bytes_of, from_map, read_string, to_map, to_string, to_value_opt};
 use crate::errors::{guard, Failure, Outcome};
@@ -150,16 +151,17 @@ fn start_upload(
     options: Map,
     settings: UploadSettings,
     hub: Option<Arc<ProgressHub>>,
+    cancel: &Cancel,
 ) -> napi::Result<JsObject> {
     let finisher = hub.clone();
     let started = spawn(
         env,
-        async move {
+        cancel.wrap(async move {
             client
                 .upload(source, &options, &settings)
                 .await
                 .map(ApiResponse::into_value)
-        },
+        }),
         move |env: sys::napi_env, out: Option<Result<Value, ApiError>>| -> Settle {
             if let Some(h) = &hub {
                 h.finish(env);
@@ -196,6 +198,7 @@ impl Client {
         options: Arg,
         upload_settings: Arg,
         on_progress: Arg,
+        cancel: &Cancel,
     ) -> napi::Result<JsObject> {
         promise_call(&env, || {
             let e = env.raw();
@@ -211,6 +214,7 @@ impl Client {
                 options,
                 s,
                 hub,
+                cancel,
             ))
         })
     }
@@ -224,6 +228,7 @@ impl Client {
         options: Arg,
         upload_settings: Arg,
         on_progress: Arg,
+        cancel: &Cancel,
     ) -> napi::Result<JsObject> {
         promise_call(&env, || {
             let e = env.raw();
@@ -242,6 +247,7 @@ impl Client {
                 options,
                 s,
                 hub,
+                cancel,
             ))
         })
     }
@@ -255,6 +261,7 @@ impl Client {
         method: Arg,
         args: Arg,
         options: Arg,
+        cancel: &Cancel,
     ) -> napi::Result<JsObject> {
         promise_call(&env, || {
             let e = env.raw();
@@ -264,12 +271,12 @@ impl Client {
             let client = self.inner.clone();
             Ok(spawn(
                 &env,
-                async move {
+                cancel.wrap(async move {
                     client
                         .call_upload_api(&method, &args, &options)
                         .await
                         .map(ApiResponse::into_value)
-                },
+                }),
                 settle_value,
             ))
         })
@@ -283,6 +290,7 @@ impl Client {
         name: Arg,
         args: Arg,
         options: Arg,
+        cancel: &Cancel,
     ) -> napi::Result<JsObject> {
         promise_call(&env, || {
             let e = env.raw();
@@ -292,12 +300,12 @@ impl Client {
             let client = self.inner.clone();
             Ok(spawn(
                 &env,
-                async move {
+                cancel.wrap(async move {
                     client
                         .admin(&name, &args, &options)
                         .await
                         .map(ApiResponse::into_value)
-                },
+                }),
                 settle_value,
             ))
         })
@@ -480,19 +488,25 @@ impl SearchQuery {
 
     /// Runs the search with `client`.
     #[napi(js_name = "_execute", ts_return_type = "Promise<unknown>")]
-    pub fn execute(&self, env: Env, client: &Client, options: Arg) -> napi::Result<JsObject> {
+    pub fn execute(
+        &self,
+        env: Env,
+        client: &Client,
+        options: Arg,
+        cancel: &Cancel,
+    ) -> napi::Result<JsObject> {
         promise_call(&env, || {
             let options = to_map(env.raw(), raw(&options), "options")?;
             let search = self.inner.clone();
             let client = client.inner.clone();
             Ok(spawn(
                 &env,
-                async move {
+                cancel.wrap(async move {
                     search
                         .execute(&client, &options)
                         .await
                         .map(ApiResponse::into_value)
-                },
+                }),
                 settle_value,
             ))
         })

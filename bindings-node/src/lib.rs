@@ -9,8 +9,8 @@
 //!
 //! Network calls (uploads, the Upload and Admin APIs) return Promises: they run on
 //! napi's tokio runtime through the core's async API ([`promise`]), with progress
-//! callbacks through a threadsafe function ([`progress`]) and JavaScript streams fed
-//! through a bounded channel ([`stream`]).
+//! callbacks through a threadsafe function ([`progress`]), JavaScript streams fed
+//! through a bounded channel ([`stream`]) and `AbortSignal`s through [`cancel`].
 //!
 //! The JavaScript side (`index.js`, `compat.js`) wraps this module; the native module
 //! itself is not a public interface.
@@ -21,6 +21,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod api;
+mod cancel;
 mod client;
 mod convert;
 mod encoded;

@@ -438,3 +438,39 @@ describe('errors', () => {
     assert.equal(r.etag, md5(data));
   });
 });
+
+describe('AbortSignal', () => {
+  test('aborting stops a stalled upload and Admin call; the Promise rejects with the reason', async () => {
+    await emu.setFaults([{ action: 'stall' }]);
+    try {
+      for (const start of [
+        (signal) => client.upload(bytes(50 * KiB), { resource_type: 'raw', timeout: 60, max_retries: 0 }, { signal }),
+        (signal) => client.upload(bytes(50 * KiB), { resource_type: 'raw', timeout: 60, max_retries: 0, signal }),
+        (signal) => client.ping({ timeout: 60, max_retries: 0, signal }),
+        (signal) => client.explicit('x', { timeout: 60, max_retries: 0, signal }),
+        (signal) => client.search().expression('x').execute({ timeout: 60, max_retries: 0, signal }),
+      ]) {
+        const controller = new AbortController();
+        const began = Date.now();
+        setTimeout(() => controller.abort(), 200);
+        await assert.rejects(start(controller.signal), (e) => e.name === 'AbortError');
+        assert.ok(Date.now() - began < 3000, `took ${Date.now() - began} ms`);
+      }
+      // A reason of the caller's own is what the Promise rejects with.
+      const controller = new AbortController();
+      const reason = new Error('user left the page');
+      setTimeout(() => controller.abort(reason), 100);
+      await assert.rejects(client.ping({ timeout: 60, signal: controller.signal }), (e) => e === reason);
+      // Aborted before the call: rejected without starting it.
+      await assert.rejects(client.ping({ signal: AbortSignal.abort() }), (e) => e.name === 'AbortError');
+    } finally {
+      await emu.setFaults(null);
+    }
+    // A signal that does not fire changes nothing; a non-signal is refused.
+    const quiet = new AbortController();
+    assert.equal((await client.ping({ signal: quiet.signal })).status, 'ok');
+    const r = await client.upload(bytes(10 * KiB), { resource_type: 'raw' }, { signal: quiet.signal });
+    assert.equal(r.bytes, 10 * KiB);
+    await assert.rejects(client.ping({ signal: 'soon' }), TypeError);
+  });
+});

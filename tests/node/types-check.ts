@@ -42,6 +42,9 @@ async function network(c: Client, stream: AsyncIterable<Uint8Array>): Promise<vo
   await c.destroy(id, { invalidate: true });
   await c.addTag("t", [id]);
   await c.admin("ping");
+  const controller = new AbortController();
+  await c.ping({ timeout: 10, signal: controller.signal });
+  await c.upload("photo.jpg", { public_id: "x" }, { signal: controller.signal });
   try {
     await c.resource("missing");
   } catch (e) {
