@@ -171,6 +171,10 @@ test('the fast path of url and apiSignRequest gives what the ordinary path gives
     { radius: [1, 2, 3, 4, 5] },
     { width: '' },
     { 'k\u00e9y': 'v', '': 'empty' },
+    // Signing-shaped values: lists joined, `&` escaped, empty and zero values left out,
+    // integers beyond 15 digits, negative numbers.
+    { tags: ['a', 'b&c'], context: 'x=1&y=2', public_id: '', n: 1234567890123456, m: -42, z: 0 },
+    { eager: 'c_fill,w_1|e_sepia', overwrite: true, invalidate: false, folder: 'f\u00fc' },
   ];
   const outcome = (fn) => {
     try {
