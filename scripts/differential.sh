@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Differential test: new cases recombined from the corpus, answered by the official
-# Python SDK (pycloudinary 1.46.3, installed into a venv), run through `cldkit conformance`.
+# Python SDK (pycloudinary 1.46.3, installed into a venv), run through `cldkit conformance`:
+# URLs, thumbnails, auth tokens, CLOUDINARY_URL parsing and the three HTML tags.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -18,3 +19,6 @@ $py --kind url --cases 3000 --seed 12 --wild
 $py --kind video_thumbnail_url --cases 500 --seed 13 --wild
 $py --kind auth_token --cases 500 --seed 14 --wild
 $py --kind config_parse --cases 1000 --seed 15
+$py --kind image_tag --cases 600 --seed 16 --wild
+$py --kind video_tag --cases 300 --seed 17 --wild
+$py --kind picture_tag --cases 300 --seed 18 --wild

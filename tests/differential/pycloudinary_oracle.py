@@ -65,6 +65,12 @@ def oracle(kind, config, inp):
             return {"config": {k: v for k, v in cfg.__dict__.items() if k != "_uri_scheme"}}
         if kind == "auth_token":
             return {"token": cloudinary.utils.generate_auth_token(**copy.deepcopy(inp["options"]))}
+        if kind == "image_tag":
+            return {"html": cloudinary.CloudinaryImage(copy.deepcopy(inp["public_id"])).image(**copy.deepcopy(inp["options"]))}
+        if kind == "video_tag":
+            return {"html": cloudinary.CloudinaryVideo(copy.deepcopy(inp["public_id"])).video(**copy.deepcopy(inp["options"]))}
+        if kind == "picture_tag":
+            return {"html": cloudinary.CloudinaryImage(copy.deepcopy(inp["public_id"])).picture(**copy.deepcopy(inp["options"]))}
         raise ValueError(kind)
     except Exception as e:  # the SDK's rejection is the expected answer
         return {"error": "%s: %s" % (type(e).__name__, e)}
@@ -116,6 +122,8 @@ def mutate(rng, cases, kind):
         base["config"] = copy.deepcopy(donor["config"])
     if kind == "url" and rng.random() < 0.3:
         inp["source"] = copy.deepcopy(donor["input"]["source"])
+    if kind.endswith("_tag") and rng.random() < 0.3:
+        inp["public_id"] = copy.deepcopy(donor["input"]["public_id"])
     return base
 
 

@@ -516,6 +516,12 @@ pub(crate) fn generate(
             || height.is_some_and(is_fraction)
             || no_html_sizes);
     flags.keep_height |= height.is_some_and(|h| !h.truthy());
+    // Given as None, they are not deleted either: they stay options (and so become
+    // HTML attributes, which the reference SDK then fails to render).
+    if size_parts.is_none() {
+        flags.keep_width |= s.present(Opt::Width) && width.is_none();
+        flags.keep_height |= s.present(Opt::Height) && height.is_none();
+    }
 
     let mut scratch = String::new();
     // Values by key, with a bit per filled key: emission visits only those.

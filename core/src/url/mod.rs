@@ -818,6 +818,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn width_and_height_given_as_none_stay_options() {
+        // pycloudinary: cloudinary_url("dog", height=None, width=None, crop="fit")
+        // == (".../c_fit/dog", {"height": None, "width": None}).
+        let config = crate::Config::new()
+            .with("cloud_name", "demo")
+            .with("analytics", false);
+        let client = Client::new(config);
+        let options: Map =
+            serde_json::from_str(r#"{"height": null, "width": null, "crop": "fit"}"#).unwrap();
+        let out = client
+            .url_with_leftovers(&Value::from("dog"), &options)
+            .unwrap();
+        assert_eq!(
+            out.url,
+            Value::from("https://res.cloudinary.com/demo/image/upload/c_fit/dog")
+        );
+        let expected: Map = serde_json::from_str(r#"{"height": null, "width": null}"#).unwrap();
+        assert_eq!(out.leftovers, expected);
+    }
+
+    #[test]
     fn url_options_are_read_by_name() {
         let mut names: Vec<&str> = URL_KEYS.iter().chain(HOST_KEYS).copied().collect();
         names.push("fetch_format");
