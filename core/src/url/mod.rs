@@ -661,6 +661,8 @@ fn merge_auth_token(config: Option<&Value>, option: Option<&Value>) -> Result<To
                 r.update(m);
                 TokenOptions::Map(r)
             }
+            // `dict.update("")` iterates nothing: the configured token stays as it is.
+            (TokenOptions::Map(r), Value::Str(s)) if s.is_empty() => TokenOptions::Map(r),
             (TokenOptions::Map(mut r), Value::List(pairs)) => {
                 for pair in pairs {
                     let (k, val) = match pair {
@@ -836,6 +838,32 @@ mod tests {
         );
         let expected: Map = serde_json::from_str(r#"{"height": null, "width": null}"#).unwrap();
         assert_eq!(out.leftovers, expected);
+    }
+
+    #[test]
+    fn an_empty_auth_token_option_keeps_the_configured_token() {
+        // pycloudinary merges with dict.update: "" and [] add nothing, "ab" and 0 raise.
+        let config: crate::Config = crate::Config::from_map(
+            serde_json::from_str(
+                r#"{"cloud_name": "demo", "analytics": false, "auth_token":
+                    {"key": "00112233FF99", "duration": 300, "start_time": 1111111111}}"#,
+            )
+            .unwrap(),
+        );
+        let client = Client::new(config);
+        let url = |token: &str| {
+            let options: Map = serde_json::from_str(&format!(
+                r#"{{"type": "authenticated", "sign_url": true, "auth_token": {token}}}"#
+            ))
+            .unwrap();
+            client.url("x", &options)
+        };
+        let plain = url("null").unwrap();
+        assert!(plain.contains("__cld_token__="), "{plain}");
+        assert_eq!(url(r#""""#).unwrap(), plain);
+        assert_eq!(url("[]").unwrap(), plain);
+        assert!(url(r#""ab""#).is_err());
+        assert!(url("0").is_err());
     }
 
     #[test]
