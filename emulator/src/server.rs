@@ -178,6 +178,12 @@ async fn dispatch(AxState(state): AxState<Arc<State>>, req: Request) -> Response
             return resp;
         }
     }
+    // The handlers may stop reading before the body ends (multipart parsing stops at the
+    // closing delimiter; an early error stops anywhere). What is left unread is drained
+    // after the handler, so the connection stays usable for the client's next request.
+    let (parts, body) = req.into_parts();
+    let body = SharedBody::new(body);
+    let req = Request::from_parts(parts, Body::from_stream(body.clone()));
     let mut resp = match segs.first().map(String::as_str) {
         Some("_emulator") => control(&state, req, &segs[1..]).await,
         Some("v1_1") if segs.len() >= 2 => {
@@ -189,12 +195,77 @@ async fn dispatch(AxState(state): AxState<Arc<State>>, req: Request) -> Response
         }
         _ => error_response(&ApiError::not_found(format!("Not found - {path}"))),
     };
+    if !body.drain(DRAIN_LIMIT, DRAIN_WAIT).await {
+        // Too much left (or the client stalls): say so, rather than let the connection
+        // close under a client that would reuse it.
+        resp.headers_mut()
+            .insert("connection", HeaderValue::from_static("close"));
+    }
     if let Ok(v) = HeaderValue::from_str(&request_id) {
         resp.headers_mut().insert("x-request-id", v);
     }
     match fault {
         Some(f) => f.after(resp),
         None => resp,
+    }
+}
+
+/// At most this much of a body left unread by a handler is drained after it.
+const DRAIN_LIMIT: usize = 1 << 20;
+/// How long the drain waits for the rest of a body (e.g. the last chunk of a
+/// `Transfer-Encoding: chunked` body sent after the multipart closing delimiter).
+const DRAIN_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// A request body that the handler reads as a stream while the dispatcher keeps a handle
+/// on it, to drain what the handler left unread.
+#[derive(Clone)]
+struct SharedBody(Arc<Mutex<Option<axum::body::BodyDataStream>>>);
+
+impl SharedBody {
+    fn new(body: Body) -> SharedBody {
+        SharedBody(Arc::new(Mutex::new(Some(body.into_data_stream()))))
+    }
+
+    /// Reads the rest of the body; false when it was longer than `limit`, took longer
+    /// than `wait` or failed (the connection should then be closed).
+    async fn drain(&self, limit: usize, wait: std::time::Duration) -> bool {
+        let mut left = limit;
+        let work = async {
+            loop {
+                let next = futures_util::future::poll_fn(|cx| {
+                    let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+                    match g.as_mut() {
+                        None => std::task::Poll::Ready(None),
+                        Some(s) => futures_util::Stream::poll_next(std::pin::Pin::new(s), cx),
+                    }
+                })
+                .await;
+                match next {
+                    None => return true,
+                    Some(Ok(b)) if b.len() <= left => left -= b.len(),
+                    Some(_) => return false,
+                }
+            }
+        };
+        let done = tokio::time::timeout(wait, work).await.unwrap_or(false);
+        // Dropped either way: nothing reads it any more.
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).take();
+        done
+    }
+}
+
+impl futures_util::Stream for SharedBody {
+    type Item = Result<bytes::Bytes, axum::Error>;
+
+    fn poll_next(
+        self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        let mut g = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        match g.as_mut() {
+            None => std::task::Poll::Ready(None),
+            Some(s) => futures_util::Stream::poll_next(std::pin::Pin::new(s), cx),
+        }
     }
 }
 

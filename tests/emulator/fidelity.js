@@ -1,0 +1,334 @@
+// Fidelity test: the official Node SDK (cloudinary@2.11.0, pinned by run_fidelity_node.sh),
+// unchanged, against the cldkit emulator. Usage: node fidelity.js CLOUDINARY_URL
+// (upload_prefix set in it; the SDK is found through NODE_PATH).
+'use strict';
+
+const crypto = require('node:crypto');
+const fs = require('node:fs');
+const http = require('node:http');
+const os = require('node:os');
+const path = require('node:path');
+const zlib = require('node:zlib');
+
+const url = process.argv[2];
+if (!url) {
+  console.error('usage: node fidelity.js CLOUDINARY_URL');
+  process.exit(2);
+}
+process.env.CLOUDINARY_URL = url;
+const cloudinary = require('cloudinary').v2;
+
+let passed = 0;
+let failed = 0;
+
+function check(name, cond, detail) {
+  if (cond) {
+    passed += 1;
+    console.log(`ok   ${name}`);
+  } else {
+    failed += 1;
+    const d = detail === undefined ? '' : ` ${typeof detail === 'string' ? detail : JSON.stringify(detail)}`;
+    console.log(`FAIL ${name}${d.slice(0, 2000)}`);
+  }
+}
+
+const md5 = (buf) => crypto.createHash('md5').update(buf).digest('hex');
+const same = (a, b) => JSON.stringify(a) === JSON.stringify(b);
+
+// A small valid RGB PNG.
+function png(width, height) {
+  const crcTable = [];
+  for (let n = 0; n < 256; n++) {
+    let c = n;
+    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+    crcTable.push(c >>> 0);
+  }
+  const crc = (buf) => {
+    let c = 0xffffffff;
+    for (const b of buf) c = crcTable[(c ^ b) & 0xff] ^ (c >>> 8);
+    return (c ^ 0xffffffff) >>> 0;
+  };
+  const chunk = (kind, data) => {
+    const len = Buffer.alloc(4);
+    len.writeUInt32BE(data.length);
+    const body = Buffer.concat([Buffer.from(kind, 'ascii'), data]);
+    const sum = Buffer.alloc(4);
+    sum.writeUInt32BE(crc(body));
+    return Buffer.concat([len, body, sum]);
+  };
+  const rows = [];
+  for (let y = 0; y < height; y++) {
+    const row = [0];
+    for (let x = 0; x < width; x++) row.push((x * 7) % 256, (y * 5) % 256, 128);
+    rows.push(Buffer.from(row));
+  }
+  const ihdr = Buffer.alloc(13);
+  ihdr.writeUInt32BE(width, 0);
+  ihdr.writeUInt32BE(height, 4);
+  ihdr.set([8, 2, 0, 0, 0], 8);
+  return Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    chunk('IHDR', ihdr),
+    chunk('IDAT', zlib.deflateSync(Buffer.concat(rows))),
+    chunk('IEND', Buffer.alloc(0)),
+  ]);
+}
+
+// A plain GET (no keep-alive agent tricks): status, headers and body bytes.
+function httpGet(target) {
+  return new Promise((resolve, reject) => {
+    http
+      .get(target, (res) => {
+        const parts = [];
+        res.on('data', (d) => parts.push(d));
+        res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, body: Buffer.concat(parts) }));
+        res.on('error', reject);
+      })
+      .on('error', reject);
+  });
+}
+
+// The SDK's upload_large reports through its callback (it returns the stream).
+function uploadLarge(file, options) {
+  return new Promise((resolve, reject) => {
+    cloudinary.uploader.upload_large(file, options, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+}
+
+// The rejection of an SDK promise (or a marker if it resolved).
+async function rejection(promise) {
+  try {
+    const r = await promise;
+    return { resolved: r };
+  } catch (e) {
+    return e;
+  }
+}
+
+async function main() {
+  const cfg = cloudinary.config();
+  check('config has upload_prefix', typeof cfg.upload_prefix === 'string' && cfg.upload_prefix.startsWith('http://127.0.0.1'), cfg);
+  const uploadPrefix = new URL(cfg.upload_prefix);
+
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'cld-node-fidelity-'));
+  const img = png(40, 20);
+  const imgPath = path.join(tmp, 'tiny.png');
+  fs.writeFileSync(imgPath, img);
+
+  // --- uploader.upload: a local file with public_id, tags, context and eager.
+  const r = await cloudinary.uploader.upload(imgPath, {
+    public_id: 'nfid/sample',
+    tags: ['a', 'b'],
+    context: { alt: 'a=b|c', caption: 'hello' },
+    overwrite: true,
+    eager: [{ width: 10, height: 5, crop: 'scale' }, { width: 8, crop: 'fill', format: 'jpg' }],
+  });
+  check('upload public_id', r.public_id === 'nfid/sample', r);
+  check('upload width/height/format', r.width === 40 && r.height === 20 && r.format === 'png', r);
+  check('upload bytes and etag', r.bytes === img.length && r.etag === md5(img), r);
+  check('upload tags', same(r.tags, ['a', 'b']), r.tags);
+  check('upload context', same(r.context, { custom: { alt: 'a=b|c', caption: 'hello' } }), r.context);
+  check('upload original_filename is the basename', r.original_filename === 'tiny', r.original_filename);
+  check('upload response signature verifies',
+    cloudinary.utils.verify_api_response_signature(r.public_id, r.version, r.signature) === true);
+  check('upload secure_url', typeof r.secure_url === 'string' && r.secure_url.endsWith(`/image/upload/v${r.version}/nfid/sample.png`), r.secure_url);
+  check('upload eager entries', Array.isArray(r.eager) && r.eager.length === 2, r.eager);
+  if (Array.isArray(r.eager) && r.eager.length === 2) {
+    check('eager[0] transformation', r.eager[0].transformation === 'c_scale,h_5,w_10' && r.eager[0].width === 10 && r.eager[0].height === 5, r.eager[0]);
+    check('eager[1] transformation', r.eager[1].transformation === 'c_fill,w_8/jpg' && r.eager[1].format === 'jpg', r.eager[1]);
+  }
+
+  // --- uploader.upload: a data URI, generated public id.
+  const dataUri = `data:image/png;base64,${img.toString('base64')}`;
+  const du = await cloudinary.uploader.upload(dataUri, { folder: 'nfid', tags: 'datauri' });
+  check('data URI upload', typeof du.public_id === 'string' && du.public_id.startsWith('nfid/') && du.etag === md5(img) && du.bytes === img.length, du);
+  check('data URI tags', same(du.tags, ['datauri']), du.tags);
+
+  // --- overwrite=false on an existing id.
+  const ex = await cloudinary.uploader.upload(imgPath, { public_id: 'nfid/sample', overwrite: false });
+  check('existing with overwrite=false', ex.existing === true && ex.version === r.version, ex);
+
+  // --- uploader.upload_large: several chunks (NODE states total -1 until the last one).
+  const big = crypto.randomBytes(25_000);
+  const bigPath = path.join(tmp, 'big.bin');
+  fs.writeFileSync(bigPath, big);
+  const rl = await uploadLarge(bigPath, { chunk_size: 6_000, public_id: 'nfid/big.bin', tags: ['large'] });
+  check('upload_large public_id', rl.public_id === 'nfid/big.bin', rl);
+  check('upload_large bytes', rl.bytes === big.length, rl);
+  check('upload_large etag', rl.etag === md5(big), rl);
+  check('upload_large raw + tags', rl.resource_type === 'raw' && same(rl.tags, ['large']), rl);
+  const exact = crypto.randomBytes(12_000);
+  const exactPath = path.join(tmp, 'exact.bin');
+  fs.writeFileSync(exactPath, exact);
+  const re = await uploadLarge(exactPath, { chunk_size: 4_000, resource_type: 'raw', public_id: 'nfid/exact.bin' });
+  check('upload_large exact multiple of chunk_size', re.bytes === exact.length && re.etag === md5(exact), re);
+  const bigImg = png(300, 200);
+  const bigImgPath = path.join(tmp, 'chunked.png');
+  fs.writeFileSync(bigImgPath, bigImg);
+  const ri = await uploadLarge(bigImgPath, { chunk_size: Math.ceil(bigImg.length / 3), resource_type: 'image', public_id: 'nfid/chunked' });
+  check('upload_large image', ri.width === 300 && ri.height === 200 && ri.etag === md5(bigImg), ri);
+  // The delivered original equals what was sent.
+  const dl = await httpGet(`${uploadPrefix.origin}/${cfg.cloud_name}/raw/upload/nfid/big.bin`);
+  check('chunked raw delivered intact', dl.status === 200 && md5(dl.body) === md5(big), dl.status);
+
+  // --- uploader.explicit with eager.
+  const e = await cloudinary.uploader.explicit('nfid/sample', { type: 'upload', tags: ['x'], eager: [{ width: 12, crop: 'scale' }] });
+  check('explicit', e.public_id === 'nfid/sample' && same(e.tags, ['x']), e);
+  check('explicit eager', Array.isArray(e.eager) && e.eager.length === 1 && e.eager[0].transformation === 'c_scale,w_12' && e.eager[0].width === 12, e.eager);
+
+  // --- tags and context commands.
+  let t = await cloudinary.uploader.add_tag('kitten', ['nfid/sample']);
+  check('add_tag', same(t.public_ids, ['nfid/sample']), t);
+  t = await cloudinary.uploader.add_tag('puppy', ['nfid/sample']);
+  t = await cloudinary.uploader.remove_tag('x', ['nfid/sample']);
+  check('remove_tag', same(t.public_ids, ['nfid/sample']), t);
+  let one = await cloudinary.api.resource('nfid/sample', { tags: true });
+  check('tags after add/remove', same([...one.tags].sort(), ['kitten', 'puppy']), one.tags);
+  t = await cloudinary.uploader.replace_tag('only', [du.public_id]);
+  check('replace_tag', same(t.public_ids, [du.public_id]), t);
+  const duDetails = await cloudinary.api.resource(du.public_id);
+  check('tags after replace_tag', same(duDetails.tags, ['only']), duDetails.tags);
+  const c = await cloudinary.uploader.add_context({ k: 'v', eq: 'x=y' }, ['nfid/sample']);
+  check('add_context', same(c.public_ids, ['nfid/sample']), c);
+  one = await cloudinary.api.resource('nfid/sample', { context: true });
+  check('context after add_context', one.context && one.context.custom && one.context.custom.k === 'v' && one.context.custom.eq === 'x=y', one.context);
+
+  // --- uploader.rename.
+  const rn = await cloudinary.uploader.rename('nfid/sample', 'nfid/renamed');
+  check('rename', rn.public_id === 'nfid/renamed' && rn.etag === md5(img), rn);
+  const gone = await rejection(cloudinary.api.resource('nfid/sample'));
+  check('old id 404 after rename', gone.error && gone.error.http_code === 404, gone);
+
+  // --- Admin API.
+  const ping = await cloudinary.api.ping();
+  check('ping', ping.status === 'ok', ping);
+  check('rate limit merged into result', Number.isInteger(ping.rate_limit_allowed) && Number.isInteger(ping.rate_limit_remaining) && ping.rate_limit_reset_at instanceof Date, ping);
+
+  const seen = [];
+  let cursor;
+  let pages = 0;
+  do {
+    const page = await cloudinary.api.resources({ type: 'upload', prefix: 'nfid/', max_results: 1, next_cursor: cursor });
+    pages += 1;
+    for (const x of page.resources) seen.push(x.public_id);
+    cursor = page.next_cursor;
+  } while (cursor && pages < 20);
+  const images = ['nfid/chunked', 'nfid/renamed', du.public_id].sort();
+  check('resources paginated with next_cursor', same([...seen].sort(), images) && pages === 3, { seen, pages });
+  const raws = await cloudinary.api.resources({ resource_type: 'raw', type: 'upload', prefix: 'nfid/', max_results: 10 });
+  check('resources raw', same(raws.resources.map((x) => x.public_id).sort(), ['nfid/big.bin', 'nfid/exact.bin']), raws);
+  const withFields = await cloudinary.api.resources({ type: 'upload', prefix: 'nfid/ren', tags: true, context: true, fields: ['public_id', 'tags', 'context'] });
+  check('resources tags/context/fields', withFields.resources.length === 1 && same([...withFields.resources[0].tags].sort(), ['kitten', 'puppy']) && withFields.resources[0].width === undefined, withFields.resources);
+
+  const byTag = await cloudinary.api.resources_by_tag('kitten');
+  check('resources_by_tag', same(byTag.resources.map((x) => x.public_id), ['nfid/renamed']), byTag);
+
+  one = await cloudinary.api.resource('nfid/renamed');
+  check('resource', one.public_id === 'nfid/renamed' && one.width === 40 && one.bytes === img.length && one.etag === md5(img), one);
+
+  const up = await cloudinary.api.update('nfid/renamed', { tags: ['u1', 'u2'], context: { who: 'node' }, display_name: 'Renamed one' });
+  check('update result', same(up.tags, ['u1', 'u2']) && up.context && up.context.custom && up.context.custom.who === 'node', up);
+  one = await cloudinary.api.resource('nfid/renamed');
+  check('update persisted', same(one.tags, ['u1', 'u2']), one.tags);
+
+  const tags = await cloudinary.api.tags();
+  check('tags', ['u1', 'u2', 'only'].every((x) => tags.tags.includes(x)) && !tags.tags.includes('kitten'), tags);
+  const rawTags = await cloudinary.api.tags({ resource_type: 'raw' });
+  check('tags raw', same(rawTags.tags, ['large']), rawTags);
+
+  // --- folders.
+  const cf = await cloudinary.api.create_folder('nfolder/sub');
+  check('create_folder', cf.success === true && cf.path === 'nfolder/sub' && cf.name === 'sub', cf);
+  const rf = await cloudinary.api.root_folders();
+  check('root_folders', rf.folders.some((f) => f.name === 'nfolder' && f.path === 'nfolder'), rf);
+  const sf = await cloudinary.api.sub_folders('nfolder');
+  check('sub_folders', same(sf.folders.map((f) => f.path), ['nfolder/sub']), sf);
+  const df = await cloudinary.api.delete_folder('nfolder/sub');
+  check('delete_folder', same(df.deleted, ['nfolder/sub']), df);
+  const sf2 = await cloudinary.api.sub_folders('nfolder');
+  check('sub_folders after delete', sf2.folders.length === 0, sf2);
+
+  // --- upload presets.
+  const cp = await cloudinary.api.create_upload_preset({ name: 'node_unsigned', unsigned: true, folder: 'uns', tags: ['preset'] });
+  check('create_upload_preset', cp.message === 'created' || cp.name === 'node_unsigned', cp);
+  const presets = await cloudinary.api.upload_presets();
+  const preset = presets.presets.find((p) => p.name === 'node_unsigned');
+  check('upload_presets lists it', preset && preset.unsigned === true, presets);
+  const uu = await cloudinary.uploader.unsigned_upload(imgPath, 'node_unsigned');
+  check('unsigned upload through preset', uu.public_id.startsWith('uns/') && same(uu.tags, ['preset']), uu);
+  const dp = await cloudinary.api.delete_upload_preset('node_unsigned');
+  check('delete_upload_preset', dp.message === 'deleted', dp);
+  const afterDp = await rejection(cloudinary.uploader.unsigned_upload(imgPath, 'node_unsigned'));
+  check('unsigned upload after preset deleted fails', afterDp.http_code === 400 || (afterDp.error && afterDp.error.http_code === 400), afterDp);
+
+  // --- search.
+  const s = await cloudinary.search
+    .expression('resource_type:image AND tags=u1')
+    .sort_by('public_id', 'desc')
+    .with_field('tags')
+    .max_results(10)
+    .execute();
+  check('search', s.total_count === 1 && s.resources[0].public_id === 'nfid/renamed' && same(s.resources[0].tags, ['u1', 'u2']), s);
+  const searched = [];
+  let searchCursor;
+  let searchPages = 0;
+  do {
+    let q = cloudinary.search.expression('folder:nfid').sort_by('public_id', 'asc').max_results(2);
+    if (searchCursor) q = q.next_cursor(searchCursor);
+    const page = await q.execute();
+    searchPages += 1;
+    if (searchPages === 1) check('search total_count', page.total_count === 5, page);
+    for (const x of page.resources) searched.push(x.public_id);
+    searchCursor = page.next_cursor;
+  } while (searchCursor && searchPages < 10);
+  check('search paginated with next_cursor', searchPages === 3 && same(searched, [...searched].sort()) && new Set(searched).size === 5, searched);
+
+  // --- signed delivery URL, built by the SDK and fetched from the emulator.
+  const deliveryOpts = { secure: false, cname: uploadPrefix.host, private_cdn: false };
+  const signed = cloudinary.url('nfid/renamed.png', { ...deliveryOpts, sign_url: true, width: 20, crop: 'scale' });
+  check('signed url shape', /\/image\/upload\/s--[A-Za-z0-9_-]{8}--\/c_scale,w_20\/v1\/nfid\/renamed\.png/.test(signed), signed);
+  const got = await httpGet(signed);
+  check('signed url 200', got.status === 200 && got.body.subarray(1, 4).toString() === 'PNG', `${got.status} ${got.body.subarray(0, 200)}`);
+  const tampered = signed.replace(/s--([A-Za-z0-9_-])/, (m, ch) => `s--${ch === 'A' ? 'B' : 'A'}`);
+  check('tampered url differs', tampered !== signed);
+  const bad = await httpGet(tampered);
+  check('tampered signature 401', bad.status === 401, `${bad.status} ${bad.body}`);
+  const au = await cloudinary.uploader.upload(imgPath, { public_id: 'nfid/secret', type: 'authenticated' });
+  check('authenticated upload', au.type === 'authenticated', au);
+  const authUrl = cloudinary.url('nfid/secret', { ...deliveryOpts, type: 'authenticated', sign_url: true, format: 'png', version: au.version });
+  const authGot = await httpGet(authUrl);
+  check('authenticated signed url 200', authGot.status === 200 && md5(authGot.body) === md5(img), `${authGot.status} ${authUrl}`);
+  const unsignedAuth = await httpGet(cloudinary.url('nfid/secret', { ...deliveryOpts, type: 'authenticated', format: 'png' }));
+  check('authenticated unsigned url 401', unsignedAuth.status === 401, unsignedAuth.status);
+
+  // --- errors as the SDK reports them.
+  const badSig = await rejection(cloudinary.uploader.upload(imgPath, { api_secret: 'wrong' }));
+  check('bad signature rejected', badSig.http_code === 401 && /Invalid Signature/.test(badSig.message), badSig);
+  const missing = await rejection(cloudinary.api.resource('does/not/exist'));
+  check('missing resource 404', missing.error && missing.error.http_code === 404 && /Resource not found/.test(missing.error.message), missing);
+
+  // --- deletions: destroy, and delete_resources (a DELETE with a form body) on the same
+  // keep-alive connections as everything above.
+  let d = await cloudinary.uploader.destroy('nfid/renamed');
+  check('destroy ok', d.result === 'ok', d);
+  d = await cloudinary.uploader.destroy('nfid/renamed');
+  check('destroy not found', d.result === 'not found', d);
+  const dr = await cloudinary.api.delete_resources(['nfid/big.bin', 'nfid/nope.bin'], { resource_type: 'raw' });
+  check('delete_resources', same(dr.deleted, { 'nfid/big.bin': 'deleted', 'nfid/nope.bin': 'not_found' }), dr);
+  const dr2 = await cloudinary.api.delete_resources([du.public_id, 'nfid/chunked']);
+  check('delete_resources images', dr2.deleted[du.public_id] === 'deleted' && dr2.deleted['nfid/chunked'] === 'deleted', dr2);
+  const left = await cloudinary.api.resources({ type: 'upload', prefix: 'nfid/' });
+  check('nothing left after deletes', left.resources.length === 0, left);
+
+  fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+main()
+  .catch((err) => {
+    failed += 1;
+    console.log(`FAIL unexpected error: ${err && err.stack ? err.stack : JSON.stringify(err)}`);
+  })
+  .finally(() => {
+    console.log(`${passed} passed, ${failed} failed`);
+    process.exitCode = failed === 0 ? 0 : 1;
+  });
