@@ -315,6 +315,9 @@ pub async fn handle(
             }
             Ok(o)
         }
+        // `search_folders` (Node escapes the whole path: `folders%2Fsearch`); not a
+        // folder called "search".
+        ("POST", ["folders", "search"]) => search_folders(state, account, &params),
         (_, ["folders", path @ ..]) => folders(state, account, &method, &path.join("/"), &params),
         ("GET", ["upload_presets"]) => {
             let presets: Vec<Json> = store
@@ -672,6 +675,58 @@ fn folders(
         }
         _ => Err(ApiError::not_found("Not found")),
     }
+}
+
+/// `POST /folders/search`: `expression` over folder `name`/`path`, `sort_by`
+/// (`name`, `path`), `max_results`, `next_cursor`.
+fn search_folders(state: &State, account: &Account, params: &Params) -> ApiResult<Json> {
+    let started = std::time::Instant::now();
+    let expression = params.text("expression").unwrap_or_default();
+    let expr = search::parse(&expression).map_err(ApiError::bad_request)?;
+    let mut hits: Vec<Json> = all_folders(state, account)?
+        .iter()
+        .map(|f| folder_entry(f))
+        .filter(|f| {
+            let s = |k: &str| f[k].as_str().unwrap_or_default().to_owned();
+            search::matches_folder(&expr, &s("name"), &s("path"), &s("external_id"))
+        })
+        .collect();
+    hits.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
+    let sorts: Vec<(String, bool)> = match params.json("sort_by") {
+        Some(Json::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_object())
+            .filter_map(|o| {
+                o.iter()
+                    .next()
+                    .map(|(k, v)| (k.clone(), v.as_str() != Some("asc")))
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    for (field, desc) in sorts.iter().rev() {
+        if field == "name" || field == "path" {
+            hits.sort_by(|a, b| {
+                let ord = a[field.as_str()].as_str().cmp(&b[field.as_str()].as_str());
+                if *desc {
+                    ord.reverse()
+                } else {
+                    ord
+                }
+            });
+        }
+    }
+    let total = hits.len();
+    let (page, next) = paginate(hits, params, 50, 500)?;
+    let mut o = json!({
+        "total_count": total,
+        "time": started.elapsed().as_millis() as u64,
+        "folders": page,
+    });
+    if let Some(n) = next {
+        o["next_cursor"] = json!(n);
+    }
+    Ok(o)
 }
 
 fn search_resources(state: &State, account: &Account, params: &Params) -> ApiResult<Json> {

@@ -294,6 +294,31 @@ pub fn matches(e: &Expr, a: &Asset) -> bool {
     }
 }
 
+/// Whether a folder (its `name` and full `path`) matches: fields `name`, `path` (a
+/// trailing `*` matches below it), `id`/`external_id`; a bare term matches the name.
+pub fn matches_folder(e: &Expr, name: &str, path: &str, external_id: &str) -> bool {
+    match e {
+        Expr::All => true,
+        Expr::And(l, r) => {
+            matches_folder(l, name, path, external_id) && matches_folder(r, name, path, external_id)
+        }
+        Expr::Or(l, r) => {
+            matches_folder(l, name, path, external_id) || matches_folder(r, name, path, external_id)
+        }
+        Expr::Not(x) => !matches_folder(x, name, path, external_id),
+        Expr::Term(t) => text_match(t, name, false),
+        Expr::Cmp(field, op, value) => {
+            let exact = op == "=";
+            match field.as_str() {
+                "name" => text_match(value, name, exact),
+                "path" => text_match(value, path, true),
+                "id" | "external_id" => value == external_id,
+                _ => false,
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -305,5 +330,14 @@ mod tests {
         assert!(parse("tags=\"unterminated").is_err());
         assert!(parse("(a").is_err());
         assert_eq!(parse("").unwrap(), Expr::All);
+    }
+
+    #[test]
+    fn folder_expressions() {
+        let e = parse("name:sub* AND path:top/*").unwrap();
+        assert!(matches_folder(&e, "subway", "top/subway", "x"));
+        assert!(!matches_folder(&e, "subway", "other/subway", "x"));
+        assert!(!matches_folder(&e, "top", "top", "x"));
+        assert!(matches_folder(&parse("id=abc").unwrap(), "n", "n", "abc"));
     }
 }

@@ -254,8 +254,12 @@ async function main() {
   const presets = await cloudinary.api.upload_presets();
   const preset = presets.presets.find((p) => p.name === 'node_unsigned');
   check('upload_presets lists it', preset && preset.unsigned === true, presets);
+  const gp = await cloudinary.api.upload_preset('node_unsigned');
+  check('upload_preset', gp.name === 'node_unsigned' && gp.unsigned === true && gp.settings && gp.settings.folder === 'uns', gp);
+  const upd = await cloudinary.api.update_upload_preset('node_unsigned', { folder: 'uns2', tags: ['preset'], unsigned: true });
+  check('update_upload_preset', upd.message === 'updated', upd);
   const uu = await cloudinary.uploader.unsigned_upload(imgPath, 'node_unsigned');
-  check('unsigned upload through preset', uu.public_id.startsWith('uns/') && same(uu.tags, ['preset']), uu);
+  check('unsigned upload through preset', uu.public_id.startsWith('uns2/') && same(uu.tags, ['preset']), uu);
   const dp = await cloudinary.api.delete_upload_preset('node_unsigned');
   check('delete_upload_preset', dp.message === 'deleted', dp);
   const afterDp = await rejection(cloudinary.uploader.unsigned_upload(imgPath, 'node_unsigned'));
@@ -282,6 +286,63 @@ async function main() {
     searchCursor = page.next_cursor;
   } while (searchCursor && searchPages < 10);
   check('search paginated with next_cursor', searchPages === 3 && same(searched, [...searched].sort()) && new Set(searched).size === 5, searched);
+
+  // --- more lookups and commands, after the search above has seen the tags.
+  const byIds = await cloudinary.api.resources_by_ids(['nfid/renamed', 'nfid/none']);
+  check('resources_by_ids', same(byIds.resources.map((x) => x.public_id), ['nfid/renamed']), byIds);
+  const byAsset = await cloudinary.api.resource_by_asset_id(one.asset_id);
+  check('resource_by_asset_id', byAsset.public_id === 'nfid/renamed' && byAsset.etag === md5(img), byAsset);
+  const byAssets = await cloudinary.api.resources_by_asset_ids([one.asset_id]);
+  check('resources_by_asset_ids', same(byAssets.resources.map((x) => x.public_id), ['nfid/renamed']), byAssets);
+  const byCtx = await cloudinary.api.resources_by_context('who', 'node');
+  check('resources_by_context', same(byCtx.resources.map((x) => x.public_id), ['nfid/renamed']), byCtx);
+  t = await cloudinary.uploader.remove_all_tags([du.public_id]);
+  check('remove_all_tags', same(t.public_ids, [du.public_id]), t);
+  t = await cloudinary.uploader.remove_all_context(['nfid/renamed']);
+  check('remove_all_context', same(t.public_ids, ['nfid/renamed']), t);
+  const cleared = await cloudinary.api.resources_by_ids(['nfid/renamed', du.public_id], { tags: true, context: true });
+  const byId = Object.fromEntries(cleared.resources.map((x) => [x.public_id, x]));
+  check('tags and context cleared', same(byId[du.public_id].tags, []) && !(byId['nfid/renamed'].context && byId['nfid/renamed'].context.custom && byId['nfid/renamed'].context.custom.who), cleared);
+  const usage = await cloudinary.api.usage();
+  check('usage', typeof usage.plan === 'string' && usage.storage && usage.storage.usage > 0, usage);
+  const conf = await cloudinary.api.config({ settings: true });
+  check('config settings', conf.settings && conf.settings.folder_mode === 'dynamic', conf);
+  const types = await cloudinary.api.resource_types();
+  check('resource_types', same(types.resource_types, ['image', 'video', 'raw']), types);
+
+  // --- folder rename and folder search (JSON bodies on escaped paths).
+  await cloudinary.api.create_folder('nfolder/a');
+  const rnf = await cloudinary.api.rename_folder('nfolder/a', 'nfolder/b');
+  check('rename_folder', rnf.to && rnf.to.path === 'nfolder/b', rnf);
+  const fs1 = await cloudinary.search_folders.expression('path:nfolder/* AND name:b').execute();
+  check('search_folders', fs1.total_count === 1 && fs1.folders[0].path === 'nfolder/b', fs1);
+  const rootsAfter = await cloudinary.api.root_folders();
+  check('search_folders created nothing', !rootsAfter.folders.some((f) => f.name === 'search'), rootsAfter);
+  const dnf = await cloudinary.api.delete_folder('nfolder');
+  check('delete_folder with a subfolder', same([...dnf.deleted].sort(), ['nfolder', 'nfolder/b']), dnf);
+
+  // --- streams: upload_stream, upload_chunked_stream, and an empty upload_large.
+  const stBytes = Buffer.from('streamed bytes, one request');
+  const st = await new Promise((resolve, reject) => {
+    const w = cloudinary.uploader.upload_stream({ public_id: 'nfid/stream.txt', resource_type: 'raw', tags: ['st'] }, (err, res) => (err ? reject(err) : resolve(res)));
+    w.end(stBytes);
+  });
+  check('upload_stream', st.public_id === 'nfid/stream.txt' && st.bytes === stBytes.length && st.etag === md5(stBytes) && st.original_filename === 'file', st);
+  const csBytes = Buffer.from('0123456789abcdefXYZ');
+  const cs = await new Promise((resolve, reject) => {
+    const w = cloudinary.uploader.upload_chunked_stream({ public_id: 'nfid/cs.txt', resource_type: 'raw', chunk_size: 5 }, (err, res) => (err ? reject(err) : resolve(res)));
+    w.write(csBytes.subarray(0, 16));
+    w.end(csBytes.subarray(16));
+  });
+  check('upload_chunked_stream', cs.public_id === 'nfid/cs.txt' && cs.bytes === csBytes.length && cs.etag === md5(csBytes), cs);
+  const emptyPath = path.join(tmp, 'empty.bin');
+  fs.writeFileSync(emptyPath, '');
+  const emptyErr = await uploadLarge(emptyPath, { chunk_size: 1000 }).then((res) => ({ resolved: res }), (err) => err);
+  check('empty upload_large is a 400 (range 0--1/0)', emptyErr.http_code === 400 && /Content-Range/.test(emptyErr.message), emptyErr);
+  const dbt = await cloudinary.api.delete_resources_by_tag('st', { resource_type: 'raw' });
+  check('delete_resources_by_tag', same(dbt.deleted, { 'nfid/stream.txt': 'deleted' }), dbt);
+  const dbp = await cloudinary.api.delete_resources_by_prefix('nfid/cs', { resource_type: 'raw' });
+  check('delete_resources_by_prefix', same(dbp.deleted, { 'nfid/cs.txt': 'deleted' }), dbp);
 
   // --- signed delivery URL, built by the SDK and fetched from the emulator.
   const deliveryOpts = { secure: false, cname: uploadPrefix.host, private_cdn: false };
