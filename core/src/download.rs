@@ -89,7 +89,8 @@ fn bracketize(params: Map) -> Map {
 /// `{prefix}/v1_1/{cloud_name}/{path}` (pycloudinary's `base_api_url`).
 fn base_api_url(client: &Client, path: &str, options: &Map) -> Result<String> {
     let prefix = match option_or_config(client, options, "upload_prefix") {
-        Some(v) if v.truthy() => v.py_str().into_owned(),
+        // Joined with "/" in Python: anything but text raises.
+        Some(v) if v.truthy() => v.str_for("upload_prefix")?.to_owned(),
         _ => "https://api.cloudinary.com".to_owned(),
     };
     let cloud = match option_or_config(client, options, "cloud_name") {
@@ -233,6 +234,30 @@ mod tests {
         let mut s = String::new();
         push_quote_plus(&mut s, "a b/c:d~é&");
         assert_eq!(s, "a+b%2Fc%3Ad~%C3%A9%26");
+    }
+
+    #[test]
+    fn a_secret_or_prefix_that_is_not_text_is_an_error() {
+        // Python concatenates them with strings, which raises for anything else.
+        let client = Client::from_url("cloudinary://key:secret@demo").unwrap();
+        let opts = |json: &str| -> Map { serde_json::from_str(json).unwrap() };
+        for bad in [
+            r#"{"api_secret": [0, 1]}"#,
+            r#"{"api_secret": 7}"#,
+            r#"{"upload_prefix": [1]}"#,
+        ] {
+            let e = client
+                .private_download_url("id", "png", &opts(bad))
+                .unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidOption, "{bad}: {e}");
+        }
+        assert!(client
+            .private_download_url("id", "png", &opts("{}"))
+            .is_ok());
+        let e = client
+            .download_backedup_asset("a", "v", &opts(r#"{"upload_prefix": {"x": 1}}"#))
+            .unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::InvalidOption, "{e}");
     }
 
     #[test]

@@ -443,7 +443,8 @@ impl SigningKeys {
     /// `signature_version` from the options, else the configuration, else the defaults.
     pub(crate) fn resolve(client: &Client, options: &Map) -> Result<Self> {
         let secret = match option_or_config(client, options, "api_secret") {
-            Some(v) if v.truthy() => v.py_str().into_owned(),
+            // Python appends the secret to the string to sign: anything but text raises.
+            Some(v) if v.truthy() => v.str_for("api_secret")?.to_owned(),
             _ => return Err(Error::config_option("api_secret", "Must supply api_secret")),
         };
         let algorithm = match option_or_config(client, options, "signature_algorithm") {

@@ -65,6 +65,25 @@ def oracle(kind, config, inp):
             return {"config": {k: v for k, v in cfg.__dict__.items() if k != "_uri_scheme"}}
         if kind == "auth_token":
             return {"token": cloudinary.utils.generate_auth_token(**copy.deepcopy(inp["options"]))}
+        if kind == "sign_request":
+            args = [copy.deepcopy(inp["params"]),
+                    inp.get("api_secret", cloudinary.config().api_secret), inp.get("algorithm")]
+            if "signature_version" in inp:
+                args.append(inp["signature_version"])
+            return {"signature": cloudinary.utils.api_sign_request(*args)}
+        if kind == "upload_params":
+            params = cloudinary.utils.cleanup_params(
+                cloudinary.utils.build_upload_params(**copy.deepcopy(inp["options"])))
+            # As the corpus shows them: the text each value goes on the wire as.
+            return {"params": {k: [str(i) for i in v] if isinstance(v, list) else str(v)
+                               for k, v in params.items()}}
+        if kind == "api_url":
+            return {"url": cloudinary.utils.cloudinary_api_url(inp["action"], **copy.deepcopy(inp["options"]))}
+        if kind in DOWNLOADS:
+            fn, positional = DOWNLOADS[kind]
+            named = {k: copy.deepcopy(inp[k]) for k in ("tag", "urls") if k in inp and not positional}
+            args = [copy.deepcopy(inp[k]) for k in positional]
+            return {"url": fn()(*args, **named, **copy.deepcopy(inp["options"]))}
         if kind == "image_tag":
             return {"html": cloudinary.CloudinaryImage(copy.deepcopy(inp["public_id"])).image(**copy.deepcopy(inp["options"]))}
         if kind == "video_tag":
@@ -78,6 +97,19 @@ def oracle(kind, config, inp):
         time.time = real_time
 
 
+# Download URL kinds: (the SDK function, the input keys passed positionally).
+DOWNLOADS = {
+    "private_download_url": (lambda: cloudinary.utils.private_download_url, ["public_id", "format"]),
+    "download_archive_url": (lambda: cloudinary.utils.download_archive_url, []),
+    "download_zip_url": (lambda: cloudinary.utils.download_zip_url, []),
+    "download_folder": (lambda: cloudinary.utils.download_folder, ["folder_path"]),
+    "download_backedup_asset": (lambda: cloudinary.utils.download_backedup_asset, ["asset_id", "version_id"]),
+    "zip_download_url": (lambda: cloudinary.utils.zip_download_url, ["tag"]),
+    "download_generated_sprite": (lambda: importlib.import_module("cloudinary.uploader").download_generated_sprite, []),
+    "download_multi": (lambda: importlib.import_module("cloudinary.uploader").download_multi, []),
+}
+
+
 WILD_VALUES = [None, True, False, 0, 1, -3, 2.0, 0.5, 1e-07, 1e16, "", " ", "auto", "0", "10%",
                "1.5..2", "width > 100", "$x", "!q!", "a/b", "a,b", "#fff", "x\n", "é", [], [1],
                ["a", "b"], [0, 1], [1, 2, 3, 4, 5], {}, {"a": 1}, {"public_id": "p"},
@@ -87,7 +119,7 @@ WILD_VALUES = [None, True, False, 0, 1, -3, 2.0, 0.5, 1e-07, 1e16, "", " ", "aut
 
 def wild(rng, cases, opts):
     """Puts a value of a random type under a random known option name."""
-    names = sorted({k for c in cases for k in c["input"].get("options", {})})
+    names = sorted({k for c in cases for k in c["input"].get("options", c["input"].get("params", {}))})
     for _ in range(rng.randint(1, 2)):
         opts[rng.choice(names)] = copy.deepcopy(rng.choice(WILD_VALUES))
 
@@ -110,9 +142,10 @@ def mutate(rng, cases, kind):
         return mutate_config_url(rng, base)
     donor = rng.choice(cases)
     inp = base["input"]
-    opts = inp["options"]
+    field = "params" if kind == "sign_request" else "options"
+    opts = inp[field]
     for _ in range(rng.randint(1, 3)):
-        other = rng.choice(cases)["input"]["options"]
+        other = rng.choice(cases)["input"][field]
         if other:
             k = rng.choice(list(other))
             opts[k] = copy.deepcopy(other[k])
