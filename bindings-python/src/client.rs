@@ -278,25 +278,8 @@ impl PyClient {
 
     // ----- delivery URLs -----
 
-    // `url(source, /, **options)` is installed on the type by `crate::fastcall`.
-
-    /// pycloudinary's `cloudinary_url(source, **options)`: `(url, leftover_options)`.
-    /// `url` is `None`/the source itself when the SDK returns it untouched; the
-    /// leftovers are the options the URL did not consume (the HTML attributes).
-    #[pyo3(signature = (source, **options))]
-    fn cloudinary_url<'py>(
-        &self,
-        py: Python<'py>,
-        source: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<(Bound<'py, PyAny>, Bound<'py, PyDict>)> {
-        guard(py, || {
-            let source = to_value(source, "source")?;
-            let opts = crate::convert::options(options)?;
-            let out = check(py, self.inner.url_with_leftovers(&source, &opts))?;
-            Ok((to_py(py, &out.url)?, map_to_py(py, &out.leftovers)?))
-        })
-    }
+    // `url(source, **options)` and `cloudinary_url(source, **options)` are installed
+    // on the type by `crate::fastcall`.
 
     /// The Upload/Admin API endpoint for `action` (`cloudinary_api_url`).
     #[pyo3(signature = (action = "upload", **options))]

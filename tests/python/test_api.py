@@ -125,6 +125,20 @@ def test_url_arguments_behave_like_a_python_method(client: cldkit.Client) -> Non
     with pytest.raises(cldkit.InvalidOptionError) as e:
         client.url("s", **{"width": 1, "bad": b"x"})
     assert e.value.option == "bad"
+    # cloudinary_url (also vectorcall) takes any source and returns (url, leftovers).
+    url, left = client.cloudinary_url("s", width=10, crop="fill", alt="x")
+    assert url == client.url("s", width=10, crop="fill", alt="x")
+    assert left == {"width": 10, "alt": "x"}
+    assert client.cloudinary_url(source=None) == (None, {})
+    assert client.cloudinary_url(None, alt="y") == (None, {"alt": "y"})
+    assert "options" in str(inspect.signature(cldkit.Client.cloudinary_url))
+    for call, message in [
+        (lambda: client.cloudinary_url(), "missing 1 required positional argument"),  # type: ignore[call-arg]
+        (lambda: client.cloudinary_url("a", "b"), "takes 1 positional argument"),  # type: ignore[call-arg]
+        (lambda: client.cloudinary_url("a", source="b"), "multiple values"),
+    ]:
+        with pytest.raises(TypeError, match=message):
+            call()
 
 
 def test_values_that_contain_themselves_are_refused(client: cldkit.Client) -> None:
