@@ -2,7 +2,8 @@
 # Differential test: new cases recombined from the corpus, answered by the official
 # Python SDK (pycloudinary 1.46.3, installed into a venv), run through `cldkit conformance`:
 # URLs, thumbnails, auth tokens, CLOUDINARY_URL parsing, the three HTML tags, request
-# signatures, upload parameters and the download URLs.
+# signatures, upload parameters, Upload API requests (recorded, not sent) and the
+# download URLs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -23,7 +24,8 @@ $py --kind config_parse --cases 1000 --seed 15
 $py --kind image_tag --cases 600 --seed 16 --wild
 $py --kind video_tag --cases 300 --seed 17 --wild
 $py --kind picture_tag --cases 300 --seed 18 --wild
-for kind in sign_request upload_params api_url private_download_url download_archive_url \
+for kind in sign_request upload_params signed_upload_form upload_api_call api_url \
+    private_download_url download_archive_url \
     download_zip_url download_folder download_backedup_asset zip_download_url \
     download_generated_sprite download_multi; do
   $py --kind "$kind" --cases 300 --seed 19 --wild

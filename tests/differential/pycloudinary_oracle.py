@@ -84,6 +84,8 @@ def oracle(kind, config, inp):
             named = {k: copy.deepcopy(inp[k]) for k in ("tag", "urls") if k in inp and not positional}
             args = [copy.deepcopy(inp[k]) for k in positional]
             return {"url": fn()(*args, **named, **copy.deepcopy(inp["options"]))}
+        if kind in ("signed_upload_form", "upload_api_call"):
+            return record_upload_call(kind, inp)
         if kind == "image_tag":
             return {"html": cloudinary.CloudinaryImage(copy.deepcopy(inp["public_id"])).image(**copy.deepcopy(inp["options"]))}
         if kind == "video_tag":
@@ -95,6 +97,40 @@ def oracle(kind, config, inp):
         return {"error": "%s: %s" % (type(e).__name__, e)}
     finally:
         time.time = real_time
+
+
+class _Recorded:
+    """What the recorder answers in place of the Upload API: an empty JSON body."""
+    status = 200
+    headers = {}
+    data = b"{}"
+
+
+def record_upload_call(kind, inp):
+    """The Upload API request pycloudinary would send, recorded instead of sent: the
+    endpoint, the multipart fields (values as the text that goes on the wire, sorted by
+    name, stable) and the Authorization header when OAuth is used."""
+    uploader = importlib.import_module("cloudinary.uploader")
+    seen = {}
+
+    def request(method, url, fields, headers, **kw):
+        seen.update(url=url, fields=fields, headers=headers)
+        return _Recorded()
+
+    real = uploader._http.request
+    uploader._http.request = request
+    try:
+        if kind == "signed_upload_form":
+            uploader.upload(copy.deepcopy(inp["file"]), **copy.deepcopy(inp["options"]))
+        else:
+            getattr(uploader, inp["method"])(**copy.deepcopy(inp["args"]), **copy.deepcopy(inp["options"]))
+    finally:
+        uploader._http.request = real
+    fields = [[k, v if isinstance(v, str) else str(v)] for k, v in seen["fields"]]
+    out = {"url": seen["url"], "fields": sorted(fields, key=lambda kv: kv[0])}
+    if seen["headers"].get("authorization"):
+        out["authorization"] = seen["headers"]["authorization"]
+    return out
 
 
 # Download URL kinds: (the SDK function, the input keys passed positionally).
