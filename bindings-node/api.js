@@ -115,6 +115,64 @@ async function upload(client, file, options, settings) {
 }
 
 /**
+ * Reports a failed OAuth refresh callback (an exception, a rejection, a value that is
+ * not a token) as a process warning: the refresh then gives up and the call rejects
+ * with the 401 `AuthorizationError`. The warning is an `Error` named
+ * `CldkitOAuthRefreshWarning` (code `CLDKIT_OAUTH_REFRESH`) whose `cause` is what the
+ * callback threw (listen with `process.on('warning', ...)`).
+ */
+function warnRefreshFailed(reason) {
+  const why = reason instanceof Error ? reason.message : String(reason);
+  const warning = new Error(`the OAuth refresh callback failed, the refused token is kept: ${why}`);
+  warning.name = 'CldkitOAuthRefreshWarning';
+  warning.code = 'CLDKIT_OAUTH_REFRESH';
+  warning.cause = reason;
+  process.emitWarning(warning);
+}
+
+/**
+ * The engine's side of `withOAuthRefresh`: `(refusedToken, reply)` calls `callback`,
+ * awaits a Promise it returns, and calls `reply(token)` exactly once, with `null` to
+ * give up (`null`/`undefined`, an exception, a rejection, anything but a string).
+ * Runs on the JavaScript thread; the engine waits on its own thread (at most 60 s).
+ */
+function oauthRefresher(callback) {
+  return (refused, reply) => {
+    let once = false;
+    const answer = (token) => {
+      if (once) return;
+      once = true;
+      reply(token);
+    };
+    const settle = (token) => {
+      if (token == null) return answer(null);
+      if (typeof token === 'string') return answer(token);
+      warnRefreshFailed(new TypeError(`expected a token (a string), null or undefined; got ${typeof token}`));
+      return answer(null);
+    };
+    const fail = (e) => {
+      try {
+        warnRefreshFailed(e);
+      } finally {
+        answer(null);
+      }
+    };
+    let result;
+    try {
+      result = callback(refused);
+      if (result != null && typeof result.then === 'function') {
+        Promise.resolve(result).then(settle, fail);
+        return;
+      }
+    } catch (e) {
+      fail(e);
+      return;
+    }
+    settle(result);
+  };
+}
+
+/**
  * A search query bound to a client: chain the setters, then `execute()` or iterate
  * `pages()`.
  */
@@ -215,6 +273,9 @@ function install(Client) {
     },
     search() {
       return new Search(this, false);
+    },
+    withOAuthRefresh(callback) {
+      return this._withOAuthRefresh(typeof callback === 'function' ? oauthRefresher(callback) : callback);
     },
     searchFolders() {
       return new Search(this, true);

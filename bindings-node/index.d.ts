@@ -187,6 +187,18 @@ export declare class Client {
   withClock(unixSeconds: number): Client;
   /** The same client in another profile. */
   withProfile(profile: Profile): Client;
+  /**
+   * The same client with an OAuth refresh callback: when the server refuses the
+   * `oauth_token` (HTTP 401), `callback(refusedToken)` returns the token to use (or a
+   * Promise of it; `null`/`undefined` gives up and the call rejects with the 401
+   * `AuthorizationError`). The request is sent once more with the new token, and later
+   * requests use it. An exception, a rejection or a non-string result counts as giving
+   * up and is reported with `process.emitWarning` (code `CLDKIT_OAUTH_REFRESH`). The
+   * engine waits at most 60 s for an answer. Derived clients keep the callback.
+   */
+  withOAuthRefresh(
+    callback: (refusedToken: string) => string | null | undefined | Promise<string | null | undefined>,
+  ): Client;
   /** The compatibility profile. */
   readonly profile: Profile;
 
