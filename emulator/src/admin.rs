@@ -265,6 +265,11 @@ pub async fn handle(
                 .ok_or_else(|| not_found_resource(&pid))?;
             Ok(details(account, &a))
         }
+        // `update_resources_access_mode_by_ids/_by_tag/_by_prefix` (so a public id
+        // literally called `update_access_mode` cannot be updated through this path).
+        ("POST", ["resources", rt, ty, "update_access_mode"]) => {
+            update_access_mode(state, account, rt, ty, &params)
+        }
         ("POST", ["resources", rt, ty, id @ ..]) if !id.is_empty() => {
             let pid = id.join("/");
             let mut a = store
@@ -464,6 +469,58 @@ fn details(account: &Account, a: &Asset) -> Json {
         m.remove("next_cursor");
     }
     v
+}
+
+/// `POST /resources/{rt}/{type}/update_access_mode`: sets `access_mode` (`public` or
+/// `authenticated`) on the assets named by `public_ids`, `tag` or `prefix` (the first
+/// one given). Answers `{"updated": [{"public_id", "access_mode"}], "failed": [...]}`;
+/// requested public ids that do not exist are listed in `failed`.
+fn update_access_mode(
+    state: &State,
+    account: &Account,
+    rt: &str,
+    ty: &str,
+    params: &Params,
+) -> ApiResult<Json> {
+    let mode = params
+        .nonempty("access_mode")
+        .ok_or_else(|| ApiError::bad_request("Missing required parameter - access_mode"))?;
+    let mode = crate::resource::access_mode(&mode)?;
+    let all: Vec<Asset> = state
+        .store
+        .all(&account.cloud_name)?
+        .into_iter()
+        .filter(|a| a.resource_type == rt && a.delivery_type == ty)
+        .collect();
+    let wanted = params.ids("public_ids");
+    let mut failed = Vec::new();
+    let targets: Vec<Asset> = if !wanted.is_empty() {
+        let mut found = Vec::new();
+        for id in &wanted {
+            match all.iter().find(|a| &a.public_id == id) {
+                Some(a) => found.push(a.clone()),
+                None => failed.push(json!({"public_id": id, "message": "Resource not found"})),
+            }
+        }
+        found
+    } else if let Some(tag) = params.nonempty("tag") {
+        all.into_iter().filter(|a| a.tags.contains(&tag)).collect()
+    } else if let Some(prefix) = params.nonempty("prefix") {
+        all.into_iter()
+            .filter(|a| a.public_id.starts_with(&prefix))
+            .collect()
+    } else {
+        return Err(ApiError::bad_request(
+            "Missing required parameter - public_ids, tag or prefix",
+        ));
+    };
+    let mut updated = Vec::new();
+    for mut a in targets {
+        a.access_mode = mode.clone();
+        state.store.update_attrs(&a)?;
+        updated.push(json!({"public_id": a.public_id, "access_mode": mode}));
+    }
+    Ok(json!({"updated": updated, "failed": failed}))
 }
 
 fn delete_many(state: &State, targets: Vec<Asset>) -> ApiResult<Json> {

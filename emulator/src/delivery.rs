@@ -115,9 +115,20 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
         Err(e) => return error_response(&e),
     };
     let needs_signature = matches!(ty.as_str(), "private" | "authenticated");
-    if needs_signature || signature.is_some() {
+    // An asset whose access mode is `authenticated` is not public either. The real
+    // service wants a token (cookie or `__cld_token__`) there; the emulator, which has
+    // no token keys, accepts a signed URL instead (see the README).
+    let restricted = asset.access_mode == "authenticated";
+    if needs_signature || restricted || signature.is_some() {
         let Some(sig) = &signature else {
-            return delivery_error(401, "Signature required for this delivery type");
+            return delivery_error(
+                401,
+                if needs_signature {
+                    "Signature required for this delivery type"
+                } else {
+                    "Access denied: the asset's access_mode is authenticated"
+                },
+            );
         };
         let mut o = cldkit::Map::new();
         o.insert("resource_type", rt.as_str());

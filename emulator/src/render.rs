@@ -276,6 +276,136 @@ pub fn render(input: &[u8], plan: &Plan, format: &str) -> Result<Vec<u8>, String
     Ok(out.into_inner())
 }
 
+/// How [`text_image`] draws a text: the `text` method's style parameters.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TextStyle {
+    /// `font_size` in pixels.
+    pub font_size: u32,
+    /// `font_weight=bold` widens the glyph boxes.
+    pub bold: bool,
+    /// `font_color`.
+    pub color: Rgba<u8>,
+    /// `background` (transparent by default).
+    pub background: Rgba<u8>,
+    /// `text_align`: `left`, `center` or `right`.
+    pub align: String,
+}
+
+impl Default for TextStyle {
+    fn default() -> Self {
+        TextStyle {
+            font_size: 12,
+            bold: false,
+            color: Rgba([0, 0, 0, 255]),
+            background: Rgba([0, 0, 0, 0]),
+            align: "left".into(),
+        }
+    }
+}
+
+/// The most pixels a text image may have (the usage report's `image_max_px`).
+pub const MAX_TEXT_PIXELS: u64 = 25_000_000;
+
+/// Parses a colour: `#rgb`, `#rrggbb`, `#rrggbbaa`, `rgb:rrggbb`, or a basic name
+/// (`black`, `white`, `red`, `green`, `blue`, `yellow`, `gray`/`grey`, `transparent`).
+pub fn parse_color(v: &str) -> Option<Rgba<u8>> {
+    let v = v.trim().to_ascii_lowercase();
+    let named = match v.as_str() {
+        "black" => Some([0, 0, 0, 255]),
+        "white" => Some([255, 255, 255, 255]),
+        "red" => Some([255, 0, 0, 255]),
+        "green" => Some([0, 128, 0, 255]),
+        "blue" => Some([0, 0, 255, 255]),
+        "yellow" => Some([255, 255, 0, 255]),
+        "gray" | "grey" => Some([128, 128, 128, 255]),
+        "transparent" | "none" => Some([0, 0, 0, 0]),
+        _ => None,
+    };
+    if let Some(c) = named {
+        return Some(Rgba(c));
+    }
+    let hex = v.strip_prefix('#').or_else(|| v.strip_prefix("rgb:"))?;
+    if !hex.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return None;
+    }
+    let byte = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).ok();
+    let nibble = |i: usize| u8::from_str_radix(&hex[i..=i], 16).ok().map(|n| n * 17);
+    match hex.len() {
+        3 => Some(Rgba([nibble(0)?, nibble(1)?, nibble(2)?, 255])),
+        6 => Some(Rgba([byte(0)?, byte(2)?, byte(4)?, 255])),
+        8 => Some(Rgba([byte(0)?, byte(2)?, byte(4)?, byte(6)?])),
+        _ => None,
+    }
+}
+
+/// The size of the image of `text`: each character is a cell 0.6 (bold 0.7) of the
+/// font size wide, each line 1.25 of it high, plus a margin of a fifth of the size.
+pub fn text_size(text: &str, style: &TextStyle) -> (u64, u64) {
+    let fs = u64::from(style.font_size.max(1));
+    let cell = if style.bold { fs * 7 / 10 } else { fs * 6 / 10 }.max(1);
+    let line = (fs * 5 / 4).max(1);
+    let lines: Vec<&str> = text.split('\n').collect();
+    let longest = lines
+        .iter()
+        .map(|l| l.chars().count() as u64)
+        .max()
+        .unwrap_or(0);
+    let margin = fs / 5;
+    (
+        (longest * cell + 2 * margin).max(1),
+        (lines.len() as u64 * line + 2 * margin).max(1),
+    )
+}
+
+/// A PNG of `text`: no font is rendered, every non-blank character is a filled box in
+/// its cell (see [`text_size`]), on the background colour. Errors past
+/// [`MAX_TEXT_PIXELS`].
+pub fn text_image(text: &str, style: &TextStyle) -> Result<(Vec<u8>, u32, u32), String> {
+    let (w, h) = text_size(text, style);
+    if w * h > MAX_TEXT_PIXELS || w > u64::from(u32::MAX) || h > u64::from(u32::MAX) {
+        return Err(format!(
+            "The text image would be {w}x{h} pixels, more than {MAX_TEXT_PIXELS}"
+        ));
+    }
+    let (w32, h32) = (w as u32, h as u32);
+    let mut img = RgbaImage::from_pixel(w32, h32, style.background);
+    let fs = style.font_size.max(1);
+    let cell = if style.bold { fs * 7 / 10 } else { fs * 6 / 10 }.max(1);
+    let line = (fs * 5 / 4).max(1);
+    let margin = fs / 5;
+    for (row, text_line) in text.split('\n').enumerate() {
+        let chars: Vec<char> = text_line.chars().collect();
+        let used = chars.len() as u32 * cell;
+        let inner = w32.saturating_sub(2 * margin);
+        let start = margin
+            + match style.align.as_str() {
+                "center" => inner.saturating_sub(used) / 2,
+                "right" => inner.saturating_sub(used),
+                _ => 0,
+            };
+        let top = margin + row as u32 * line;
+        for (i, c) in chars.iter().enumerate() {
+            if c.is_whitespace() {
+                continue;
+            }
+            let x0 = start + i as u32 * cell + cell / 8;
+            let x1 = start + (i as u32 + 1) * cell - cell / 8;
+            let y0 = top + line / 5;
+            let y1 = top + line - line / 10;
+            for y in y0..y1.min(h32) {
+                for x in x0..x1.max(x0 + 1).min(w32) {
+                    img.put_pixel(x, y, style.color);
+                }
+            }
+        }
+    }
+    let mut out = Cursor::new(Vec::new());
+    DynamicImage::ImageRgba8(img)
+        .write_to(&mut out, ImageFormat::Png)
+        .map_err(|e| e.to_string())?;
+    Ok((out.into_inner(), w32, h32))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -334,5 +464,25 @@ mod tests {
             apply(img, &step(Some(100), Some(100), "thumb")).dimensions(),
             (100, 100)
         );
+    }
+
+    #[test]
+    fn text_images_grow_with_the_text_and_the_font_size() {
+        let style = TextStyle::default();
+        let (png, w, h) = text_image("Hello", &style).unwrap();
+        assert_eq!((w, h), (39, 19));
+        assert_eq!(image::load_from_memory(&png).unwrap().dimensions(), (w, h));
+        let big = TextStyle {
+            font_size: 40,
+            ..TextStyle::default()
+        };
+        let (_, w2, h2) = text_image("Hello", &big).unwrap();
+        assert!(w2 > 3 * w && h2 > 3 * h, "{w2}x{h2}");
+        let (_, w3, h3) = text_image("Hello\nworld!", &style).unwrap();
+        assert!(w3 > w && h3 > h);
+        assert!(text_image(&"x".repeat(100_000), &big).is_err());
+        assert_eq!(parse_color("#f00"), Some(Rgba([255, 0, 0, 255])));
+        assert_eq!(parse_color("rgb:00ff0080"), Some(Rgba([0, 255, 0, 128])));
+        assert_eq!(parse_color("nope"), None);
     }
 }

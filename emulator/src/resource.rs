@@ -80,6 +80,20 @@ pub fn parse_pairs(text: &str) -> JsonMap<String, Json> {
     out
 }
 
+/// The access modes an asset can have.
+pub const ACCESS_MODES: &[&str] = &["public", "authenticated"];
+
+/// Checks an `access_mode` value: `public` or `authenticated`, else a 400 naming it.
+pub fn access_mode(value: &str) -> crate::error::ApiResult<String> {
+    if ACCESS_MODES.contains(&value) {
+        Ok(value.to_owned())
+    } else {
+        Err(crate::error::ApiError::bad_request(format!(
+            "Invalid value {value} for parameter access_mode (public or authenticated)"
+        )))
+    }
+}
+
 /// The response `signature` of an upload result: signature version 1 over
 /// `public_id` and `version` (computed by the core).
 pub fn response_signature(account: &Account, public_id: &str, version: i64) -> String {
@@ -171,8 +185,11 @@ pub fn asset_json(account: &Account, a: &Asset, shape: Shape) -> Json {
     if shape.upload {
         o.insert("original_filename".into(), json!(a.original_filename));
         o.insert("api_key".into(), json!(account.api_key));
+        if a.access_mode != "public" {
+            o.insert("access_mode".into(), json!(a.access_mode));
+        }
     } else {
-        o.insert("access_mode".into(), json!("public"));
+        o.insert("access_mode".into(), json!(a.access_mode));
         o.insert("status".into(), json!("active"));
         o.insert("uploaded_at".into(), json!(a.created_at));
         o.insert(

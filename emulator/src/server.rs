@@ -270,7 +270,7 @@ impl futures_util::Stream for SharedBody {
 }
 
 const UPLOAD_ACTIONS: &[&str] = &[
-    "upload", "explicit", "destroy", "rename", "tags", "context", "metadata",
+    "upload", "explicit", "destroy", "rename", "tags", "context", "metadata", "text",
 ];
 
 async fn api(state: &Arc<State>, req: Request, cloud: &str, rest: &[String]) -> Response {

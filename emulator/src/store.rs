@@ -59,6 +59,9 @@ pub struct Asset {
     pub blob: String,
     /// Insertion sequence (for stable listing order).
     pub seq: i64,
+    /// `public` or `authenticated` (set by `update_access_mode` or the `access_mode`
+    /// upload parameter).
+    pub access_mode: String,
 }
 
 /// A chunked upload in progress.
@@ -119,7 +122,7 @@ CREATE TABLE IF NOT EXISTS assets(
   width INTEGER, height INTEGER, bytes INTEGER NOT NULL, etag TEXT NOT NULL, created_at TEXT NOT NULL,
   tags TEXT NOT NULL, context TEXT NOT NULL, metadata TEXT NOT NULL, asset_folder TEXT NOT NULL,
   display_name TEXT NOT NULL, original_filename TEXT NOT NULL, blob TEXT NOT NULL,
-  seq INTEGER PRIMARY KEY AUTOINCREMENT,
+  seq INTEGER PRIMARY KEY AUTOINCREMENT, access_mode TEXT NOT NULL DEFAULT 'public',
   UNIQUE(cloud, resource_type, type, public_id));
 CREATE TABLE IF NOT EXISTS presets(cloud TEXT NOT NULL, name TEXT NOT NULL, unsigned INTEGER NOT NULL,
   settings TEXT NOT NULL, PRIMARY KEY(cloud, name));
@@ -130,7 +133,7 @@ CREATE TABLE IF NOT EXISTS metadata_fields(cloud TEXT NOT NULL, external_id TEXT
   field TEXT NOT NULL, PRIMARY KEY(cloud, external_id));
 ";
 
-const ASSET_COLUMNS: &str = "cloud, resource_type, type, public_id, asset_id, version, version_id, format, width, height, bytes, etag, created_at, tags, context, metadata, asset_folder, display_name, original_filename, blob, seq";
+const ASSET_COLUMNS: &str = "cloud, resource_type, type, public_id, asset_id, version, version_id, format, width, height, bytes, etag, created_at, tags, context, metadata, asset_folder, display_name, original_filename, blob, seq, access_mode";
 
 fn json_list(text: &str) -> Vec<String> {
     serde_json::from_str(text).unwrap_or_default()
@@ -163,7 +166,21 @@ fn asset_from_row(row: &Row<'_>) -> rusqlite::Result<Asset> {
         original_filename: row.get(18)?,
         blob: row.get(19)?,
         seq: row.get(20)?,
+        access_mode: row.get(21)?,
     })
+}
+
+/// Brings a data directory written by an older emulator up to the current schema.
+fn migrate(conn: &Connection) -> rusqlite::Result<()> {
+    let has_access_mode = conn
+        .prepare("SELECT 1 FROM pragma_table_info('assets') WHERE name='access_mode'")?
+        .exists([])?;
+    if !has_access_mode {
+        conn.execute_batch(
+            "ALTER TABLE assets ADD COLUMN access_mode TEXT NOT NULL DEFAULT 'public'",
+        )?;
+    }
+    Ok(())
 }
 
 /// Flushes a directory entry (after a rename) to disk.
@@ -187,6 +204,7 @@ impl Store {
         conn.execute_batch("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL;")
             .map_err(|e| e.to_string())?;
         conn.execute_batch(SCHEMA).map_err(|e| e.to_string())?;
+        migrate(&conn).map_err(|e| e.to_string())?;
         let store = Store {
             root: root.to_owned(),
             db: Mutex::new(conn),
@@ -309,30 +327,31 @@ impl Store {
             params![a.cloud, a.resource_type, a.delivery_type, a.public_id],
         )?;
         tx.execute(
-            "INSERT INTO assets(cloud, resource_type, type, public_id, asset_id, version, version_id, format, width, height, bytes, etag, created_at, tags, context, metadata, asset_folder, display_name, original_filename, blob) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20)",
+            "INSERT INTO assets(cloud, resource_type, type, public_id, asset_id, version, version_id, format, width, height, bytes, etag, created_at, tags, context, metadata, asset_folder, display_name, original_filename, blob, access_mode) VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21)",
             params![
                 a.cloud, a.resource_type, a.delivery_type, a.public_id, a.asset_id, a.version, a.version_id,
                 a.format, a.width, a.height, a.bytes as i64, a.etag, a.created_at,
                 serde_json::to_string(&a.tags).unwrap_or_default(),
                 serde_json::to_string(&a.context).unwrap_or_default(),
                 serde_json::to_string(&a.metadata).unwrap_or_default(),
-                a.asset_folder, a.display_name, a.original_filename, a.blob
+                a.asset_folder, a.display_name, a.original_filename, a.blob, a.access_mode
             ],
         )?;
         tx.commit()?;
         Ok(old.filter(|b| *b != a.blob))
     }
 
-    /// Updates the mutable attributes of an asset (tags, context, metadata, folder, name).
+    /// Updates the mutable attributes of an asset (tags, context, metadata, folder,
+    /// name, access mode).
     pub fn update_attrs(&self, a: &Asset) -> ApiResult<()> {
         let db = self.db();
         db.execute(
-            "UPDATE assets SET tags=?1, context=?2, metadata=?3, asset_folder=?4, display_name=?5 WHERE cloud=?6 AND asset_id=?7",
+            "UPDATE assets SET tags=?1, context=?2, metadata=?3, asset_folder=?4, display_name=?5, access_mode=?6 WHERE cloud=?7 AND asset_id=?8",
             params![
                 serde_json::to_string(&a.tags).unwrap_or_default(),
                 serde_json::to_string(&a.context).unwrap_or_default(),
                 serde_json::to_string(&a.metadata).unwrap_or_default(),
-                a.asset_folder, a.display_name, a.cloud, a.asset_id
+                a.asset_folder, a.display_name, a.access_mode, a.cloud, a.asset_id
             ],
         )?;
         Ok(())

@@ -248,6 +248,7 @@ pub async fn handle(
         "tags" => tags(state, account, rt, &params),
         "context" => context(state, account, rt, &params),
         "metadata" => metadata(state, account, rt, &params),
+        "text" => text(state, account, params).await,
         other => Err(ApiError::not_found(format!("Unknown action {other}"))),
     };
     result
@@ -864,6 +865,13 @@ fn store_asset(
             return Ok((old.clone(), true));
         }
     }
+    let access_mode = match params.nonempty("access_mode") {
+        Some(m) => crate::resource::access_mode(&m)?,
+        None => existing
+            .as_ref()
+            .map(|a| a.access_mode.clone())
+            .unwrap_or_else(|| "public".into()),
+    };
     let now = ids::now();
     let version = match &existing {
         Some(old) if old.version >= now => old.version + 1,
@@ -905,6 +913,7 @@ fn store_asset(
         original_filename: if stem.is_empty() { "file".into() } else { stem },
         blob: blob.clone(),
         seq: 0,
+        access_mode,
     };
     state.store.adopt_blob(&received.path, &blob)?;
     match state.store.put(&asset) {
@@ -926,6 +935,76 @@ fn store_asset(
         }
     }
     Ok((asset, false))
+}
+
+/// `text`: an image of the `text` parameter, stored like an upload (delivery type
+/// `text` unless `type` says otherwise) and answered like one. The image is a PNG of
+/// boxes, one per character (see [`crate::render::text_image`]): its size follows the
+/// text and `font_size`, `font_color`/`background`/`opacity`/`text_align`/`font_weight`
+/// are honoured approximately, the other font options are accepted and ignored.
+async fn text(state: &Arc<State>, account: &Account, mut params: Params) -> ApiResult<Json> {
+    let content = require(&params, "text")?;
+    let mut style = crate::render::TextStyle::default();
+    if let Some(v) = params.nonempty("font_size") {
+        style.font_size = v
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|n| (1..=1000).contains(n))
+            .ok_or_else(|| {
+                ApiError::bad_request(format!("Invalid value {v} for parameter font_size"))
+            })?;
+    }
+    let color = |name: &str| -> ApiResult<Option<image::Rgba<u8>>> {
+        match params.nonempty(name) {
+            None => Ok(None),
+            Some(v) => crate::render::parse_color(&v).map(Some).ok_or_else(|| {
+                ApiError::bad_request(format!("Invalid value {v} for parameter {name}"))
+            }),
+        }
+    };
+    if let Some(c) = color("font_color")? {
+        style.color = c;
+    }
+    if let Some(c) = color("background")? {
+        style.background = c;
+    }
+    if let Some(v) = params.nonempty("opacity") {
+        let o = v
+            .trim()
+            .parse::<u32>()
+            .ok()
+            .filter(|o| *o <= 100)
+            .ok_or_else(|| {
+                ApiError::bad_request(format!("Invalid value {v} for parameter opacity"))
+            })?;
+        style.color.0[3] = (u32::from(style.color.0[3]) * o / 100) as u8;
+    }
+    style.bold = params.nonempty("font_weight").as_deref() == Some("bold");
+    if let Some(a) = params.nonempty("text_align") {
+        style.align = a;
+    }
+    let (png, _, _) =
+        tokio::task::spawn_blocking(move || crate::render::text_image(&content, &style))
+            .await
+            .map_err(|e| ApiError::internal(e.to_string()))?
+            .map_err(ApiError::bad_request)?;
+    let received = temp_from_bytes(state, &png, None)?;
+    if !params.has("type") {
+        params.push_text("type", "text".into());
+    }
+    // Only the parameters of the `text` method; the rest of the upload set does not
+    // apply (`eager`, `tags`, ... are not sent by the SDKs' `text`).
+    for name in [
+        "eager",
+        "folder",
+        "public_id_prefix",
+        "asset_folder",
+        "async",
+    ] {
+        params.remove(name);
+    }
+    create_asset(state, account, "image", &params, received, false).await
 }
 
 fn resolve_rt(rt: &str) -> &str {
