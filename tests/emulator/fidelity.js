@@ -362,6 +362,42 @@ async function main() {
   const unsignedAuth = await httpGet(cloudinary.url('nfid/secret', { ...deliveryOpts, type: 'authenticated', format: 'png' }));
   check('authenticated unsigned url 401', unsignedAuth.status === 401, unsignedAuth.status);
 
+  // --- uploader.text: an image of the text, answered like an upload (delivery type text).
+  const tx = await cloudinary.uploader.text('Hello node', { public_id: 'nfid/text', font_family: 'Arial', font_size: 30, font_color: '#ff0000', background: 'white', text_align: 'center' });
+  check('text public_id/type/format', tx.public_id === 'nfid/text' && tx.type === 'text' && tx.format === 'png' && tx.resource_type === 'image', tx);
+  check('text size follows the text', tx.width > 10 * 15 && tx.height >= 30, tx);
+  check('text secure_url', typeof tx.secure_url === 'string' && tx.secure_url.endsWith(`/image/text/v${tx.version}/nfid/text.png`), tx.secure_url);
+  check('text response signature verifies', cloudinary.utils.verify_api_response_signature(tx.public_id, tx.version, tx.signature) === true);
+  const txSmall = await cloudinary.uploader.text('Hello node', { font_size: 10 });
+  check('text smaller font, smaller image', txSmall.width < tx.width && txSmall.height < tx.height && typeof txSmall.public_id === 'string', txSmall);
+  const txGot = await httpGet(cloudinary.url('nfid/text', { ...deliveryOpts, type: 'text', format: 'png', version: tx.version }));
+  check('text image delivered', txGot.status === 200 && txGot.body.length === tx.bytes && md5(txGot.body) === tx.etag && txGot.body.readUInt32BE(16) === tx.width && txGot.body.readUInt32BE(20) === tx.height, txGot.status);
+  const txRes = await cloudinary.api.resource('nfid/text', { type: 'text' });
+  check('text resource', txRes.width === tx.width && txRes.access_mode === 'public', txRes);
+  const txGone = await cloudinary.uploader.destroy('nfid/text', { type: 'text' });
+  check('text destroy', txGone.result === 'ok', txGone);
+  await cloudinary.uploader.destroy(txSmall.public_id, { type: 'text' });
+
+  // --- update_resources_access_mode_by_ids/_by_tag/_by_prefix, and delivery honouring it.
+  const plainUrl = cloudinary.url('nfid/renamed.png', deliveryOpts);
+  check('public asset served unsigned', (await httpGet(plainUrl)).status === 200);
+  let am = await cloudinary.api.update_resources_access_mode_by_ids('authenticated', ['nfid/renamed', 'nfid/none']);
+  check('access mode by ids', same(am.updated, [{ public_id: 'nfid/renamed', access_mode: 'authenticated' }]) && same(am.failed.map((f) => f.public_id), ['nfid/none']), am);
+  one = await cloudinary.api.resource('nfid/renamed');
+  check('resource shows access_mode', one.access_mode === 'authenticated', one.access_mode);
+  check('authenticated access mode: unsigned 401', (await httpGet(plainUrl)).status === 401);
+  const signedPlain = cloudinary.url('nfid/renamed.png', { ...deliveryOpts, sign_url: true });
+  check('authenticated access mode: signed 200', (await httpGet(signedPlain)).status === 200, signedPlain);
+  am = await cloudinary.api.update_resources_access_mode_by_tag('public', 'u1');
+  check('access mode by tag', same(am.updated, [{ public_id: 'nfid/renamed', access_mode: 'public' }]) && same(am.failed, []), am);
+  check('public again: unsigned 200', (await httpGet(plainUrl)).status === 200);
+  am = await cloudinary.api.update_resources_access_mode_by_prefix('authenticated', 'nfid/ren');
+  check('access mode by prefix', same(am.updated.map((u) => u.public_id), ['nfid/renamed']) && am.updated[0].access_mode === 'authenticated', am);
+  one = await cloudinary.api.resource('nfid/renamed');
+  check('access mode by prefix persisted', one.access_mode === 'authenticated', one.access_mode);
+  const badMode = await rejection(cloudinary.api.update_resources_access_mode_by_ids('private', ['nfid/renamed']));
+  check('bad access_mode 400', badMode.error && badMode.error.http_code === 400 && /access_mode/.test(badMode.error.message), badMode);
+
   // --- errors as the SDK reports them.
   const badSig = await rejection(cloudinary.uploader.upload(imgPath, { api_secret: 'wrong' }));
   check('bad signature rejected', badSig.http_code === 401 && /Invalid Signature/.test(badSig.message), badSig);
