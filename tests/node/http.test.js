@@ -474,3 +474,186 @@ describe('AbortSignal', () => {
     await assert.rejects(client.ping({ signal: 'soon' }), TypeError);
   });
 });
+
+describe('OAuth refresh', () => {
+  const { execFileSync } = require('child_process');
+  const FRESH = 'fresh-token';
+  let oauthEmu;
+  let stale;
+  let warnings;
+  const onWarning = (w) => warnings.push(w);
+
+  before(async () => {
+    // An account that only accepts the bearer token `fresh-token`.
+    oauthEmu = await startEmulator([
+      '--cloudinary-url',
+      `cloudinary://123456789012345:abcd1234SECRETxyz@emulator?oauth_token=${FRESH}`,
+    ]);
+    stale = Client.fromUrl(`${oauthEmu.url}&oauth_token=stale-token`);
+    warnings = [];
+    process.on('warning', onWarning);
+  });
+
+  after(() => {
+    process.off('warning', onWarning);
+    if (oauthEmu) oauthEmu.stop();
+  });
+
+  /** A refresh callback recording the tokens it was asked about. */
+  function recorder(answer) {
+    const asked = [];
+    const fn = (refused) => {
+      asked.push(refused);
+      return answer(refused);
+    };
+    fn.asked = asked;
+    return fn;
+  }
+
+  test('without a callback the stale token is refused', async () => {
+    await assert.rejects(stale.ping(), (e) => e instanceof cldkit.AuthorizationError && e.status === 401);
+  });
+
+  test('a sync callback is called once, then the new token is reused (upload and Admin call)', async () => {
+    const refresh = recorder(() => FRESH);
+    const c = stale.withOAuthRefresh(refresh);
+    assert.ok(c instanceof Client);
+    assert.notEqual(c, stale);
+    const r = await c.upload(Buffer.alloc(1000, 1), { resource_type: 'raw' });
+    assert.equal(r.bytes, 1000);
+    assert.equal((await c.ping()).status, 'ok');
+    assert.equal((await c.ping()).status, 'ok');
+    assert.deepEqual(refresh.asked, ['stale-token']);
+    // A derived client keeps the callback; the original client is unchanged.
+    assert.equal((await c.withClock(Math.floor(Date.now() / 1000)).ping()).status, 'ok');
+    await assert.rejects(stale.ping(), cldkit.AuthorizationError);
+  });
+
+  test('an async callback (a Promise) is awaited without blocking the event loop', async () => {
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    try {
+      const refresh = recorder(async () => {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        return FRESH;
+      });
+      const c = stale.withOAuthRefresh(refresh);
+      assert.equal((await c.ping()).status, 'ok');
+      assert.ok(ticks >= 5, `the event loop ran ${ticks} timer ticks during the refresh`);
+      // A chunked upload: the refused first chunk is sent again with the new token.
+      const data = bytes(200 * KiB, 3);
+      const r = await c.upload(data, { resource_type: 'raw', ...SMALL }, { chunkSize: 64 * KiB });
+      assert.equal(r.etag, md5(data));
+      assert.equal((await c.admin('ping')).status, 'ok');
+      assert.deepEqual(refresh.asked, ['stale-token']);
+    } finally {
+      clearInterval(timer);
+    }
+  });
+
+  test('null, undefined or a Promise of null gives up: AuthorizationError, no warning', async () => {
+    warnings.length = 0;
+    for (const answer of [() => null, () => undefined, async () => null, () => '']) {
+      const refresh = recorder(answer);
+      const c = stale.withOAuthRefresh(refresh);
+      await assert.rejects(c.ping(), (e) => e instanceof cldkit.AuthorizationError && e.status === 401);
+      assert.deepEqual(refresh.asked, ['stale-token']);
+    }
+    await new Promise((resolve) => setImmediate(resolve));
+    assert.deepEqual(warnings, []);
+  });
+
+  test('a callback that throws, rejects or answers a non-string gives up with a process warning', async () => {
+    const boom = new Error('token service down');
+    const cases = [
+      [() => { throw boom; }, boom],
+      [async () => { throw boom; }, boom],
+      [() => Promise.reject(boom), boom],
+      [() => 42, TypeError],
+    ];
+    for (const [answer, expected] of cases) {
+      warnings.length = 0;
+      const c = stale.withOAuthRefresh(answer);
+      await assert.rejects(c.upload(Buffer.from('x'), { resource_type: 'raw' }), cldkit.AuthorizationError);
+      await new Promise((resolve) => setImmediate(resolve));
+      assert.equal(warnings.length, 1);
+      const [w] = warnings;
+      assert.equal(w.name, 'CldkitOAuthRefreshWarning');
+      assert.equal(w.code, 'CLDKIT_OAUTH_REFRESH');
+      if (expected === boom) assert.equal(w.cause, boom);
+      else assert.ok(w.cause instanceof expected);
+      assert.ok(!w.message.includes('stale-token') && !w.message.includes(FRESH));
+    }
+  });
+
+  test('the callback must be a function', () => {
+    for (const bad of [undefined, null, 'fresh-token', {}]) {
+      assert.throws(() => stale.withOAuthRefresh(bad), cldkit.InvalidOptionError);
+    }
+  });
+
+  /** Runs `code` in a fresh Node process; returns its stdout and how long it took. */
+  function runNode(code, args = []) {
+    const began = Date.now();
+    const out = execFileSync(process.execPath, [...args, '-e', code], {
+      encoding: 'utf8',
+      timeout: 30000,
+      env: { ...process.env, BINDING, URL: `${oauthEmu.url}&oauth_token=stale-token` },
+    });
+    return { out, ms: Date.now() - began };
+  }
+
+  test('the callback keeps neither the process alive nor itself once the client is collected', () => {
+    // Unref'd: a client with a callback, kept referenced, lets the process exit.
+    const idle = runNode(`
+      const { Client } = require(process.env.BINDING);
+      globalThis.kept = Client.fromUrl(process.env.URL).withOAuthRefresh(() => 'x');
+      process.stdout.write('done');
+    `);
+    assert.equal(idle.out, 'done');
+    assert.ok(idle.ms < 20000, `took ${idle.ms} ms`);
+    // Released with the client: the callback becomes garbage too.
+    const gc = runNode(
+      `
+      const { Client } = require(process.env.BINDING);
+      let collected = false;
+      const registry = new FinalizationRegistry(() => { collected = true; });
+      (() => {
+        const callback = () => 'fresh-token';
+        registry.register(callback, 'callback');
+        Client.fromUrl(process.env.URL).withOAuthRefresh(callback);
+      })();
+      (async () => {
+        for (let i = 0; i < 200 && !collected; i++) {
+          global.gc();
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        process.stdout.write(collected ? 'collected' : 'kept');
+      })();
+    `,
+      ['--expose-gc'],
+    );
+    assert.equal(gc.out, 'collected');
+  });
+
+  test('a refresh waiting in a worker ends when the worker is terminated', () => {
+    const r = runNode(`
+      const { Worker } = require('worker_threads');
+      const worker = new Worker(\`
+        const { parentPort } = require('worker_threads');
+        const { Client } = require(process.env.BINDING);
+        const c = Client.fromUrl(process.env.URL).withOAuthRefresh(() => {
+          parentPort.postMessage('asked');
+          return new Promise(() => {});
+        });
+        c.ping().catch(() => {});
+      \`, { eval: true });
+      worker.once('message', async () => {
+        await worker.terminate();
+        setTimeout(() => process.stdout.write('terminated'), 300);
+      });
+    `);
+    assert.equal(r.out, 'terminated');
+    assert.ok(r.ms < 20000, `took ${r.ms} ms`);
+  });
+});

@@ -45,6 +45,9 @@ async function network(c: Client, stream: AsyncIterable<Uint8Array>): Promise<vo
   const controller = new AbortController();
   await c.ping({ timeout: 10, signal: controller.signal });
   await c.upload("photo.jpg", { public_id: "x" }, { signal: controller.signal });
+  const refreshed: Client = c.withOAuthRefresh((refused: string) => (refused === "old" ? "new" : null));
+  await refreshed.withOAuthRefresh(async (refused) => refused.toUpperCase()).ping();
+  c.withOAuthRefresh(() => undefined).withOAuthRefresh(() => Promise.resolve(null));
   try {
     await c.resource("missing");
   } catch (e) {
