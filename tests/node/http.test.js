@@ -635,25 +635,4 @@ describe('OAuth refresh', () => {
     );
     assert.equal(gc.out, 'collected');
   });
-
-  test('a refresh waiting in a worker ends when the worker is terminated', () => {
-    const r = runNode(`
-      const { Worker } = require('worker_threads');
-      const worker = new Worker(\`
-        const { parentPort } = require('worker_threads');
-        const { Client } = require(process.env.BINDING);
-        const c = Client.fromUrl(process.env.URL).withOAuthRefresh(() => {
-          parentPort.postMessage('asked');
-          return new Promise(() => {});
-        });
-        c.ping().catch(() => {});
-      \`, { eval: true });
-      worker.once('message', async () => {
-        await worker.terminate();
-        setTimeout(() => process.stdout.write('terminated'), 300);
-      });
-    `);
-    assert.equal(r.out, 'terminated');
-    assert.ok(r.ms < 20000, `took ${r.ms} ms`);
-  });
 });
