@@ -859,16 +859,18 @@ pub(crate) fn consumes(name: &str) -> bool {
 /// The leftover options after building a transformation from `options`.
 pub(crate) fn leftovers(options: &Map, flags: &Flags, size: Option<(&Value, &Value)>) -> Map {
     let mut out = Map::with_capacity(options.len());
+    // With `size`, Python assigns both parts to `width` and `height` (a key already
+    // there keeps its place, a new one goes last) before deciding what to delete.
     for (k, v) in options.iter() {
         match k.as_str() {
-            "width" if size.is_none() => {
+            "width" => {
                 if flags.keep_width {
-                    out.insert(k.clone(), v.clone());
+                    out.insert(k.clone(), size.map_or(v, |(w, _)| w).clone());
                 }
             }
-            "height" if size.is_none() => {
+            "height" => {
                 if flags.keep_height {
-                    out.insert(k.clone(), v.clone());
+                    out.insert(k.clone(), size.map_or(v, |(_, h)| h).clone());
                 }
             }
             "raw_transformation" if flags.raw_used => {}
@@ -879,10 +881,10 @@ pub(crate) fn leftovers(options: &Map, flags: &Flags, size: Option<(&Value, &Val
         }
     }
     if let Some((w, h)) = size {
-        if flags.keep_width {
+        if flags.keep_width && !options.contains_key("width") {
             out.insert("width", w.clone());
         }
-        if flags.keep_height {
+        if flags.keep_height && !options.contains_key("height") {
             out.insert("height", h.clone());
         }
     }

@@ -841,6 +841,35 @@ mod tests {
     }
 
     #[test]
+    fn size_overwrites_width_and_height_in_place() {
+        // pycloudinary: cloudinary_url("x", height="oh", size="100x200", crop="fill",
+        // alt="a") leaves {"height": "200", "alt": "a", "width": "100"}; with an overlay
+        // both are deleted (an "oh" given beside `size` never survives).
+        let config = crate::Config::new()
+            .with("cloud_name", "demo")
+            .with("analytics", false);
+        let client = Client::new(config);
+        let left = |json: &str| {
+            let options: Map = serde_json::from_str(json).unwrap();
+            client
+                .url_with_leftovers(&Value::from("x"), &options)
+                .unwrap()
+                .leftovers
+        };
+        let expected: Map =
+            serde_json::from_str(r#"{"height": "200", "alt": "a", "width": "100"}"#).unwrap();
+        assert_eq!(
+            left(r#"{"height": "oh", "size": "100x200", "crop": "fill", "alt": "a"}"#),
+            expected
+        );
+        let expected: Map = serde_json::from_str(r#"{"alt": "a"}"#).unwrap();
+        assert_eq!(
+            left(r#"{"height": "oh", "size": "100x200", "overlay": "logo", "alt": "a"}"#),
+            expected
+        );
+    }
+
+    #[test]
     fn an_empty_auth_token_option_keeps_the_configured_token() {
         // pycloudinary merges with dict.update: "" and [] add nothing, "ab" and 0 raise.
         let config: crate::Config = crate::Config::from_map(
