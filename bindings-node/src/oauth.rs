@@ -17,11 +17,9 @@
 //! wait at once. A wait is bounded by [`WAIT`] in any case (a Promise that never
 //! settles): the refresh then gives up and the call fails with the 401.
 //!
-//! Known limit (napi-rs 2.16, not this module): a call that settles while a worker's
-//! environment is being torn down can abort the process, because napi-rs's Promise
-//! resolver does not handle the null `env` Node passes when it drains a threadsafe
-//! function's queue. A refresh pending when its worker is terminated ends at once (see
-//! above) and so makes its call settle in that window.
+//! A refresh pending when its worker is terminated ends at once (see above), so its
+//! call settles during the worker's teardown: [`crate::promise`] drops such a late
+//! settlement instead of making it in the dead environment.
 
 use std::ffi::c_void;
 use std::panic::{catch_unwind, AssertUnwindSafe};

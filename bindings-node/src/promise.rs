@@ -2,18 +2,26 @@
 //! JavaScript thread, never on the libuv pool) and settles a Promise on the JavaScript
 //! thread.
 //!
+//! The Promise is settled through a threadsafe function of its own, not napi-rs's
+//! `execute_tokio_future`: when Node tears an environment down (a worker thread is
+//! terminated, the process exits) with a call still running, the pending settlement
+//! arrives without an environment, and is then dropped here instead of being made in
+//! a dead environment (which aborts the process in napi-rs 2.16).
+//!
 //! Panics are caught on both sides: a panicking future, or a panic while building the
 //! result, rejects the Promise with an `InternalError` instead of crossing the FFI
 //! boundary. API failures reject with the package's `ApiError` subclasses (see
 //! [`api_error`]).
 
+use std::ffi::c_void;
 use std::future::Future;
 use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::ptr;
 
 use cldkit::api::ApiError;
 use cldkit::{Map, Value};
 use futures_util::FutureExt;
-use napi::{sys, Env, JsObject, JsUnknown, NapiValue};
+use napi::{sys, Env, JsObject, NapiValue};
 
 use crate::convert::from_map;
 use crate::errors::{error_object, Failure};
@@ -24,6 +32,23 @@ pub(crate) type Settle = std::result::Result<sys::napi_value, sys::napi_value>;
 const INTERNAL: &str =
     "internal error in cldkit (a bug: please report it with the input that caused it)";
 
+/// What the JavaScript thread needs to settle one Promise: its deferred and the
+/// function that turns the outcome into the resolution.
+struct Pending<S> {
+    deferred: sys::napi_deferred,
+    settle: Option<S>,
+}
+
+/// A threadsafe function handle moved to the runtime thread that calls it.
+struct Tsfn(sys::napi_threadsafe_function);
+// SAFETY: Node-API threadsafe functions are made to be called and released from any
+// thread.
+unsafe impl Send for Tsfn {}
+
+fn napi_failed(what: &str) -> napi::Error {
+    napi::Error::new(napi::Status::GenericFailure, format!("cannot {what}"))
+}
+
 /// Runs `fut` on the runtime and returns its Promise; `settle` turns the outcome
 /// (`None` when the future panicked) into the resolution on the JavaScript thread.
 pub(crate) fn spawn<T, F, S>(env: &Env, fut: F, settle: S) -> napi::Result<JsObject>
@@ -32,20 +57,118 @@ where
     F: Future<Output = T> + Send + 'static,
     S: FnOnce(sys::napi_env, Option<T>) -> Settle + 'static,
 {
-    let guarded = async move { Ok(AssertUnwindSafe(fut).catch_unwind().await.ok()) };
-    env.execute_tokio_future(guarded, move |env: &mut Env, out: Option<T>| {
-        let raw = env.raw();
-        let settled = catch_unwind(AssertUnwindSafe(|| settle(raw, out)))
-            .unwrap_or_else(|_| Err(plain_error(raw, "internal", INTERNAL, None)));
-        match settled {
-            // SAFETY: `v` was created in this environment during this callback.
-            Ok(v) => Ok(unsafe { JsUnknown::from_raw_unchecked(raw, v) }),
-            // SAFETY: as above; napi-rs keeps a reference and rejects with the object.
-            Err(e) => Err(napi::Error::from(unsafe {
-                JsUnknown::from_raw_unchecked(raw, e)
-            })),
+    let raw = env.raw();
+    let mut deferred = ptr::null_mut();
+    let mut promise = ptr::null_mut();
+    // SAFETY: called on the JavaScript thread of `raw` (a native method's env).
+    if unsafe { sys::napi_create_promise(raw, &mut deferred, &mut promise) } != sys::Status::napi_ok
+    {
+        return Err(napi_failed("create a Promise"));
+    }
+    let pending = Box::into_raw(Box::new(Pending {
+        deferred,
+        settle: Some(settle),
+    }));
+    let name = crate::convert::raw_string(raw, "cldkit call").ok_or_else(|| {
+        // SAFETY: `pending` was just leaked and nothing else has it.
+        unsafe { drop(Box::from_raw(pending)) };
+        napi_failed("name the call")
+    })?;
+    let mut tsfn = ptr::null_mut();
+    // SAFETY: no JavaScript function (the call_js callback does the work); `pending` is
+    // owned by the threadsafe function from here on and freed by `finalize::<S>`. A
+    // threadsafe function keeps the event loop alive while the call runs.
+    let status = unsafe {
+        sys::napi_create_threadsafe_function(
+            raw,
+            ptr::null_mut(),
+            ptr::null_mut(),
+            name,
+            0,
+            1,
+            pending.cast(),
+            Some(finalize::<S>),
+            pending.cast(),
+            Some(call_js::<T, S>),
+            &mut tsfn,
+        )
+    };
+    if status != sys::Status::napi_ok {
+        // SAFETY: the threadsafe function was not created: `pending` is still ours.
+        unsafe { drop(Box::from_raw(pending)) };
+        return Err(napi_failed("create the call's threadsafe function"));
+    }
+    let tsfn = Tsfn(tsfn);
+    let run = async move {
+        let tsfn = tsfn;
+        let out: Option<T> = AssertUnwindSafe(fut).catch_unwind().await.ok();
+        let data = Box::into_raw(Box::new(out));
+        // SAFETY: the threadsafe function is live until released below; `data` is
+        // handed over (freed by `call_js`) unless the call is refused.
+        unsafe {
+            let status = sys::napi_call_threadsafe_function(
+                tsfn.0,
+                data.cast(),
+                sys::ThreadsafeFunctionCallMode::blocking,
+            );
+            if status != sys::Status::napi_ok {
+                // Closing (the environment is going away): nothing will settle.
+                drop(Box::from_raw(data));
+            }
+            sys::napi_release_threadsafe_function(
+                tsfn.0,
+                sys::ThreadsafeFunctionReleaseMode::release,
+            );
         }
-    })
+    };
+    // `spawn` panics when the runtime is gone; the caller's guard turns that into an
+    // error, and the threadsafe function, never called, is finalized with `pending`.
+    napi::bindgen_prelude::spawn(run);
+    // SAFETY: `promise` was created in `raw` just above.
+    Ok(unsafe { JsObject::from_raw_unchecked(raw, promise) })
+}
+
+/// Settles the Promise with the outcome in `data`, on the JavaScript thread; drops it
+/// when there is no environment any more (teardown).
+unsafe extern "C" fn call_js<T, S>(
+    env: sys::napi_env,
+    _js_callback: sys::napi_value,
+    context: *mut c_void,
+    data: *mut c_void,
+) where
+    S: FnOnce(sys::napi_env, Option<T>) -> Settle,
+{
+    if data.is_null() {
+        return;
+    }
+    // SAFETY: `data` is the boxed outcome `spawn` handed over, received once.
+    let out = unsafe { Box::from_raw(data.cast::<Option<T>>()) };
+    if env.is_null() || context.is_null() {
+        return;
+    }
+    // SAFETY: `context` is the `Pending` this threadsafe function owns; it is freed by
+    // `finalize` only after the last call.
+    let pending = unsafe { &mut *context.cast::<Pending<S>>() };
+    let Some(settle) = pending.settle.take() else {
+        return;
+    };
+    let settled = catch_unwind(AssertUnwindSafe(|| settle(env, *out)))
+        .unwrap_or_else(|_| Err(plain_error(env, "internal", INTERNAL, None)));
+    // SAFETY: the deferred belongs to this environment and is settled once.
+    unsafe {
+        match settled {
+            Ok(v) => sys::napi_resolve_deferred(env, pending.deferred, v),
+            Err(e) => sys::napi_reject_deferred(env, pending.deferred, e),
+        };
+    }
+}
+
+/// Frees the `Pending` of a threadsafe function that is being released.
+unsafe extern "C" fn finalize<S>(_env: sys::napi_env, data: *mut c_void, _hint: *mut c_void) {
+    if !data.is_null() {
+        // SAFETY: `data` is the `Pending` leaked by `spawn`, finalized once.
+        unsafe { drop(Box::from_raw(data.cast::<Pending<S>>())) };
+    }
 }
 
 /// The usual settlement of an API call: the response (or `Null` for none) as a

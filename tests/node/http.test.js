@@ -636,3 +636,45 @@ describe('OAuth refresh', () => {
     assert.equal(gc.out, 'collected');
   });
 });
+
+describe('environment teardown', () => {
+  test('terminating workers with calls in flight neither crashes nor hangs the process', () => {
+    const { execFileSync } = require('child_process');
+    // In a child process: an abort there fails this test instead of killing the runner.
+    // Forty workers each start twenty calls that the emulator answers after 30 ms and
+    // are terminated 0-60 ms later, so settlements arrive before, during and after the
+    // workers' teardown. (napi-rs 2.16's own Promise settlement aborted the process
+    // here: "Call threadsafe function in JsDeferred failed".)
+    const code = `
+      const { Worker } = require('worker_threads');
+      (async () => {
+        for (let i = 0; i < 40; i++) {
+          const w = new Worker(\`
+            const { parentPort, workerData } = require('worker_threads');
+            const { Client } = require(workerData.binding);
+            const c = Client.fromUrl(workerData.url);
+            for (let j = 0; j < 20; j++) c.ping({ max_retries: 0 }).catch(() => {});
+            parentPort.postMessage('started');
+          \`, { eval: true, workerData: { binding: process.env.BINDING, url: process.env.URL } });
+          await new Promise((r) => w.once('message', r));
+          await new Promise((r) => setTimeout(r, (i * 7) % 60));
+          await w.terminate();
+        }
+        const { Client } = require(process.env.BINDING);
+        const r = await Client.fromUrl(process.env.URL).ping();
+        process.stdout.write(r.status);
+      })();
+    `;
+    return emu
+      .setFaults([{ action: 'delay', delay_ms: 30 }])
+      .then(() => {
+        const out = execFileSync(process.execPath, ['-e', code], {
+          encoding: 'utf8',
+          timeout: 120000,
+          env: { ...process.env, BINDING, URL: emu.url },
+        });
+        assert.equal(out, 'ok');
+      })
+      .finally(() => emu.setFaults(null));
+  });
+});
