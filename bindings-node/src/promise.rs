@@ -98,6 +98,7 @@ where
         unsafe { drop(Box::from_raw(pending)) };
         return Err(napi_failed("create the call's threadsafe function"));
     }
+    let tsfn_raw = tsfn;
     let tsfn = Tsfn(tsfn);
     let run = async move {
         let tsfn = tsfn;
@@ -121,9 +122,21 @@ where
             );
         }
     };
-    // `spawn` panics when the runtime is gone; the caller's guard turns that into an
-    // error, and the threadsafe function, never called, is finalized with `pending`.
-    napi::bindgen_prelude::spawn(run);
+    // `spawn` panics when the runtime is gone (the last environment is closing): the
+    // threadsafe function, never to be called, is then released at once, so that it
+    // neither keeps the event loop alive nor leaks `pending`.
+    let spawned = catch_unwind(AssertUnwindSafe(|| napi::bindgen_prelude::spawn(run)));
+    if spawned.is_err() {
+        // SAFETY: the function is live and this is its only release (the future that
+        // would have released it was dropped unstarted).
+        unsafe {
+            sys::napi_release_threadsafe_function(
+                tsfn_raw,
+                sys::ThreadsafeFunctionReleaseMode::abort,
+            )
+        };
+        return Err(napi_failed("start the call (the runtime is shutting down)"));
+    }
     // SAFETY: `promise` was created in `raw` just above.
     Ok(unsafe { JsObject::from_raw_unchecked(raw, promise) })
 }
