@@ -31,3 +31,4 @@ mod oauth;
 mod progress;
 mod promise;
 mod stream;
+mod tsfn;

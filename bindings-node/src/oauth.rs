@@ -90,31 +90,25 @@ impl OAuthRefresh {
             tsfn: Mutex::new(None),
             closed: AtomicBool::new(false),
         });
-        let name = raw_string(env, "cldkit OAuth refresh").ok_or_else(fail)?;
         let data = Arc::into_raw(shared.clone()) as *mut c_void;
-        let mut tsfn = ptr::null_mut();
         // SAFETY: `func` is a live function of `env`; `data` is a leaked
         // `Arc<Shared>`, taken back by `finalize`.
-        let status = unsafe {
-            sys::napi_create_threadsafe_function(
+        let created = unsafe {
+            crate::tsfn::create(
                 env,
                 func,
+                "cldkit OAuth refresh",
                 ptr::null_mut(),
-                name,
-                0,
-                1,
+                call_js,
                 data,
-                Some(finalize),
-                ptr::null_mut(),
-                Some(call_js),
-                &mut tsfn,
+                finalize,
             )
         };
-        if status != sys::Status::napi_ok {
+        let Some(tsfn) = created else {
             // SAFETY: the function was not created: take the leaked count back.
             unsafe { drop(Arc::from_raw(data as *const Shared)) };
             return Err(fail());
-        }
+        };
         // SAFETY: on the JavaScript thread, with a function just created there. The
         // hook must never keep the process alive (a running call does, on its own).
         unsafe { sys::napi_unref_threadsafe_function(env, tsfn) };

@@ -70,31 +70,26 @@ impl ProgressHub {
             return Err(fail());
         }
         *lock(&hub.callback) = Some(Handle(reference));
-        let name = crate::convert::raw_string(env, "cldkit progress").ok_or_else(fail)?;
         let context = Arc::into_raw(hub.clone()) as *mut c_void;
-        let mut tsfn = ptr::null_mut();
-        // SAFETY: `context` is a leaked `Arc<ProgressHub>`, released by `finalize`.
-        let status = unsafe {
-            sys::napi_create_threadsafe_function(
+        // SAFETY: `func` is a live function of `env`; `context` is a leaked
+        // `Arc<ProgressHub>`, released by `finalize`.
+        let created = unsafe {
+            crate::tsfn::create(
                 env,
                 func,
-                ptr::null_mut(),
-                name,
-                0,
-                1,
+                "cldkit progress",
                 context,
-                Some(finalize),
+                call_js,
                 context,
-                Some(call_js),
-                &mut tsfn,
+                finalize,
             )
         };
-        if status != sys::Status::napi_ok {
+        let Some(tsfn) = created else {
             // SAFETY: the function was not created: take the leaked count back.
             unsafe { drop(Arc::from_raw(context as *const ProgressHub)) };
             hub.delete_reference(env);
             return Err(fail());
-        }
+        };
         *lock(&hub.tsfn) = Some(Handle(tsfn));
         Ok(hub)
     }

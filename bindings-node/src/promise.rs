@@ -69,35 +69,25 @@ where
         deferred,
         settle: Some(settle),
     }));
-    let name = crate::convert::raw_string(raw, "cldkit call").ok_or_else(|| {
-        // SAFETY: `pending` was just leaked and nothing else has it.
-        unsafe { drop(Box::from_raw(pending)) };
-        napi_failed("name the call")
-    })?;
-    let mut tsfn = ptr::null_mut();
     // SAFETY: no JavaScript function (the call_js callback does the work); `pending` is
-    // owned by the threadsafe function from here on and freed by `finalize::<S>`. A
+    // owned by the threadsafe function once created and freed by `finalize::<S>`. A
     // threadsafe function keeps the event loop alive while the call runs.
-    let status = unsafe {
-        sys::napi_create_threadsafe_function(
+    let created = unsafe {
+        crate::tsfn::create(
             raw,
             ptr::null_mut(),
-            ptr::null_mut(),
-            name,
-            0,
-            1,
+            "cldkit call",
             pending.cast(),
-            Some(finalize::<S>),
+            call_js::<T, S>,
             pending.cast(),
-            Some(call_js::<T, S>),
-            &mut tsfn,
+            finalize::<S>,
         )
     };
-    if status != sys::Status::napi_ok {
+    let Some(tsfn) = created else {
         // SAFETY: the threadsafe function was not created: `pending` is still ours.
         unsafe { drop(Box::from_raw(pending)) };
         return Err(napi_failed("create the call's threadsafe function"));
-    }
+    };
     let tsfn_raw = tsfn;
     let tsfn = Tsfn(tsfn);
     let run = async move {

@@ -749,27 +749,13 @@ fn search_folders(state: &State, account: &Account, params: &Params) -> ApiResul
         })
         .collect();
     hits.sort_by(|a, b| a["path"].as_str().cmp(&b["path"].as_str()));
-    let sorts: Vec<(String, bool)> = match params.json("sort_by") {
-        Some(Json::Array(items)) => items
-            .iter()
-            .filter_map(|i| i.as_object())
-            .filter_map(|o| {
-                o.iter()
-                    .next()
-                    .map(|(k, v)| (k.clone(), v.as_str() != Some("asc")))
-            })
-            .collect(),
-        _ => Vec::new(),
-    };
-    for (field, desc) in sorts.iter().rev() {
+    for (field, desc) in sort_keys(params).iter().rev() {
         if field == "name" || field == "path" {
             hits.sort_by(|a, b| {
-                let ord = a[field.as_str()].as_str().cmp(&b[field.as_str()].as_str());
-                if *desc {
-                    ord.reverse()
-                } else {
-                    ord
-                }
+                directed(
+                    a[field.as_str()].as_str().cmp(&b[field.as_str()].as_str()),
+                    *desc,
+                )
             });
         }
     }
@@ -786,6 +772,30 @@ fn search_folders(state: &State, account: &Account, params: &Params) -> ApiResul
     Ok(o)
 }
 
+/// `ord`, reversed for a descending sort.
+fn directed(ord: std::cmp::Ordering, descending: bool) -> std::cmp::Ordering {
+    if descending {
+        ord.reverse()
+    } else {
+        ord
+    }
+}
+
+/// The `sort_by` of a search: `[{"field": "asc"|"desc"}, ...]` (or one object), as
+/// `(field, descending)` pairs in order; anything but `asc` sorts descending.
+fn sort_keys(params: &Params) -> Vec<(String, bool)> {
+    let pair = |(k, v): (&String, &Json)| (k.clone(), v.as_str() != Some("asc"));
+    match params.json("sort_by") {
+        Some(Json::Array(items)) => items
+            .iter()
+            .filter_map(|i| i.as_object())
+            .filter_map(|o| o.iter().next().map(pair))
+            .collect(),
+        Some(Json::Object(o)) => o.iter().map(pair).collect(),
+        _ => Vec::new(),
+    }
+}
+
 fn search_resources(state: &State, account: &Account, params: &Params) -> ApiResult<Json> {
     let started = std::time::Instant::now();
     let expression = params.text("expression").unwrap_or_default();
@@ -798,22 +808,7 @@ fn search_resources(state: &State, account: &Account, params: &Params) -> ApiRes
         .collect();
     // Default order: newest first; then each sort_by key in turn (stable sorts, last key first).
     hits.reverse();
-    let sorts: Vec<(String, bool)> = match params.json("sort_by") {
-        Some(Json::Array(items)) => items
-            .iter()
-            .filter_map(|i| i.as_object())
-            .filter_map(|o| {
-                o.iter()
-                    .next()
-                    .map(|(k, v)| (k.clone(), v.as_str() != Some("asc")))
-            })
-            .collect(),
-        Some(Json::Object(o)) => o
-            .iter()
-            .map(|(k, v)| (k.clone(), v.as_str() != Some("asc")))
-            .collect(),
-        _ => Vec::new(),
-    };
+    let sorts = sort_keys(params);
     for (field, desc) in sorts.iter().rev() {
         hits.sort_by(|a, b| {
             let ord = match field.as_str() {
@@ -826,11 +821,7 @@ fn search_resources(state: &State, account: &Account, params: &Params) -> ApiRes
                 "format" => a.format.cmp(&b.format),
                 _ => std::cmp::Ordering::Equal,
             };
-            if *desc {
-                ord.reverse()
-            } else {
-                ord
-            }
+            directed(ord, *desc)
         });
     }
     let total = hits.len();
