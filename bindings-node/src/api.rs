@@ -374,6 +374,23 @@ fn arg_string(env: &Env, v: &Arg, what: &str) -> Outcome<String> {
     to_string(env.raw(), required(v, what)?, what)
 }
 
+impl SearchQuery {
+    /// Applies a builder method that takes one text argument, named `what` in errors.
+    fn set_text(
+        &mut self,
+        env: &Env,
+        v: &Arg,
+        what: &str,
+        set: fn(Search, &str) -> Search,
+    ) -> napi::Result<()> {
+        guard(env, || {
+            let text = arg_string(env, v, what)?;
+            self.inner = set(std::mem::take(&mut self.inner), &text);
+            Ok(())
+        })
+    }
+}
+
 #[napi]
 impl SearchQuery {
     /// A resource search (`folders` true: a folder search).
@@ -391,11 +408,7 @@ impl SearchQuery {
     /// Sets the expression.
     #[napi]
     pub fn expression(&mut self, env: Env, expression: Arg) -> napi::Result<()> {
-        guard(&env, || {
-            let e = arg_string(&env, &expression, "expression")?;
-            self.inner = std::mem::take(&mut self.inner).expression(&e);
-            Ok(())
-        })
+        self.set_text(&env, &expression, "expression", Search::expression)
     }
 
     /// Adds a sort field and direction (`asc` or `desc`, default `desc`).
@@ -439,41 +452,25 @@ impl SearchQuery {
     /// Sets the cursor of the page to fetch.
     #[napi]
     pub fn next_cursor(&mut self, env: Env, cursor: Arg) -> napi::Result<()> {
-        guard(&env, || {
-            let c = arg_string(&env, &cursor, "next_cursor")?;
-            self.inner = std::mem::take(&mut self.inner).next_cursor(&c);
-            Ok(())
-        })
+        self.set_text(&env, &cursor, "next_cursor", Search::next_cursor)
     }
 
     /// Adds an aggregation.
     #[napi]
     pub fn aggregate(&mut self, env: Env, field: Arg) -> napi::Result<()> {
-        guard(&env, || {
-            let a = arg_string(&env, &field, "aggregate")?;
-            self.inner = std::mem::take(&mut self.inner).aggregate(&a);
-            Ok(())
-        })
+        self.set_text(&env, &field, "aggregate", Search::aggregate)
     }
 
     /// Adds a `with_field` (`context`, `tags`, `metadata`, ...).
     #[napi]
     pub fn with_field(&mut self, env: Env, field: Arg) -> napi::Result<()> {
-        guard(&env, || {
-            let f = arg_string(&env, &field, "with_field")?;
-            self.inner = std::mem::take(&mut self.inner).with_field(&f);
-            Ok(())
-        })
+        self.set_text(&env, &field, "with_field", Search::with_field)
     }
 
     /// Adds a returned field.
     #[napi]
     pub fn fields(&mut self, env: Env, field: Arg) -> napi::Result<()> {
-        guard(&env, || {
-            let f = arg_string(&env, &field, "fields")?;
-            self.inner = std::mem::take(&mut self.inner).fields(&f);
-            Ok(())
-        })
+        self.set_text(&env, &field, "fields", Search::fields)
     }
 
     /// The JSON body of the query.
