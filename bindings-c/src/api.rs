@@ -189,6 +189,29 @@ pub unsafe extern "C" fn cldkit_upload_bytes(
     }
 }
 
+/// The client, the call's name and its argument and option maps: what every call by
+/// SDK name decodes first (`what` names the name argument in errors).
+///
+/// # Safety
+/// `client` is a live handle; strings NUL-terminated (JSON may be NULL).
+unsafe fn named_call<'a>(
+    client: *const CldkitClient,
+    name: *const c_char,
+    what: &str,
+    args_json: *const c_char,
+    options_json: *const c_char,
+) -> Result<(&'a Client, &'a str, Map, Map), Failure> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        Ok((
+            crate::abi::client(client)?,
+            text(name, what)?,
+            json_map(args_json, "args_json")?,
+            json_map(options_json, "options_json")?,
+        ))
+    }
+}
+
 /// Sends any Upload API call by its SDK name (`explicit`, `destroy`, `rename`,
 /// `add_tag`, `remove_tag`, `replace_tag`, `remove_all_tags`, `add_context`,
 /// `remove_all_context`, `update_metadata`, `text`, `explode`, `generate_sprite`,
@@ -214,10 +237,8 @@ pub unsafe extern "C" fn cldkit_call_upload_api(
     unsafe {
         guard_json(error_json, || {
             let out_json = out(out_json)?;
-            let c = crate::abi::client(client)?;
-            let method = text(method, "method")?;
-            let args = json_map(args_json, "args_json")?;
-            let options = json_map(options_json, "options_json")?;
+            let (c, method, args, options) =
+                named_call(client, method, "method", args_json, options_json)?;
             put_response(
                 out_json,
                 c.call_upload_api_blocking(method, &args, &options)?,
@@ -249,10 +270,8 @@ pub unsafe extern "C" fn cldkit_admin(
     unsafe {
         guard_json(error_json, || {
             let out_json = out(out_json)?;
-            let c = crate::abi::client(client)?;
-            let name = text(name, "name")?;
-            let args = json_map(args_json, "args_json")?;
-            let options = json_map(options_json, "options_json")?;
+            let (c, name, args, options) =
+                named_call(client, name, "name", args_json, options_json)?;
             put_response(out_json, c.admin_blocking(name, &args, &options)?)
         })
     }
@@ -279,10 +298,8 @@ pub unsafe extern "C" fn cldkit_admin_pages(
     unsafe {
         guard_json(error_json, || {
             let out = crate::abi::out(out)?;
-            let c = crate::abi::client(client)?;
-            let name = text(name, "name")?;
-            let args = json_map(args_json, "args_json")?;
-            let options = json_map(options_json, "options_json")?;
+            let (c, name, args, options) =
+                named_call(client, name, "name", args_json, options_json)?;
             let inner = c.pages(name, &args, &options);
             *out = Box::into_raw(Box::new(CldkitPages { inner }));
             Ok(())
