@@ -167,8 +167,10 @@ pub(crate) fn sign_excluding(
     signature_version: u32,
     excluded: &[&str],
 ) -> Result<String> {
-    let mut signer = ParamSigner::new(api_secret, algorithm, signature_version)?;
-    signer.pairs = Pairs::of(params, signature_version, excluded)?;
+    // The secret is checked before the values (the order of pycloudinary's errors).
+    let signer = ParamSigner::with_pairs(api_secret, algorithm, || {
+        Pairs::of(params, signature_version, excluded)
+    })?;
     Ok(signer.sign())
 }
 
@@ -202,13 +204,24 @@ pub struct ParamSigner<'s> {
 impl<'s> ParamSigner<'s> {
     /// A signer with no parameters yet; fails when `api_secret` is empty.
     pub fn new(api_secret: &'s str, algorithm: Algorithm, signature_version: u32) -> Result<Self> {
+        Self::with_pairs(api_secret, algorithm, || {
+            Ok(Pairs::new(signature_version, 12))
+        })
+    }
+
+    /// A signer over the pairs `pairs` makes, once the secret is known to be there.
+    fn with_pairs(
+        api_secret: &'s str,
+        algorithm: Algorithm,
+        pairs: impl FnOnce() -> Result<Pairs>,
+    ) -> Result<Self> {
         if api_secret.is_empty() {
             return Err(Error::signature("Must supply api_secret"));
         }
         Ok(ParamSigner {
             api_secret,
             algorithm,
-            pairs: Pairs::new(signature_version, 12),
+            pairs: pairs()?,
         })
     }
 

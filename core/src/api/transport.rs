@@ -145,6 +145,8 @@ impl OAuthTokens {
     /// The `Authorization` value to send instead of the request's bearer token, when
     /// that token was replaced.
     pub(crate) fn replacement(&self, req: &Request) -> Option<HeaderValue> {
+        // Tokens are only ever replaced through the hook: without one, no lock.
+        self.refresh.as_ref()?;
         let token = bearer(req)?;
         let replaced = self.replaced.lock().unwrap_or_else(|p| p.into_inner());
         let (_, current) = replaced.iter().find(|(old, _)| old == token)?;
