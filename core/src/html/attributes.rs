@@ -101,12 +101,8 @@ impl<'a> SortedAttributes<'a> {
 fn rendered<'b>(a: &'b Attribute<'_>, escape: bool) -> impl Iterator<Item = u8> + 'b {
     let value = a.value.as_deref().into_iter().flat_map(move |v| {
         let body = v.as_bytes().iter().flat_map(move |b| -> &[u8] {
-            match b {
-                b'&' if escape => b"&amp;",
-                b'<' if escape => b"&lt;",
-                b'>' if escape => b"&gt;",
-                b'"' if escape => b"&quot;",
-                b'\'' if escape => b"&#x27;",
+            match entity(*b) {
+                Some(e) if escape => e.as_bytes(),
                 _ => std::slice::from_ref(b),
             }
         });
@@ -153,16 +149,22 @@ fn push_escaped(out: &mut String, value: &str) {
     while let Some(offset) = next_special(&bytes[start..]) {
         let at = start + offset;
         out.push_str(&value[start..at]);
-        out.push_str(match bytes[at] {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            _ => "&#x27;",
-        });
+        out.push_str(entity(bytes[at]).unwrap_or_default());
         start = at + 1;
     }
     out.push_str(&value[start..]);
+}
+
+/// The entity a byte is escaped as in an attribute value, if it is escaped.
+fn entity(b: u8) -> Option<&'static str> {
+    match b {
+        b'&' => Some("&amp;"),
+        b'<' => Some("&lt;"),
+        b'>' => Some("&gt;"),
+        b'"' => Some("&quot;"),
+        b'\'' => Some("&#x27;"),
+        _ => None,
+    }
 }
 
 /// Renders `<tag attrs…>` with the given ending (`"/>"` or `">"`), keeping pycloudinary's
