@@ -1,10 +1,12 @@
 //! Delivery: `GET /<cloud>/<resource_type>/<type>/[s--sig--/][<transformation>/][v<version>/]<public_id>[.<format>]`.
 //!
 //! The original is streamed from disk; image transformations are rendered with the
-//! `image` crate and cached under `derived/`. Signed URLs are checked by rebuilding the
-//! URL with the core (`Client::url` with `sign_url`).
+//! `image` crate (sizes planned and capped first: see [`render`]) and cached under
+//! `derived/`, a cache bounded in files and bytes that drops the least recently used
+//! rendering first (see [`crate::store::DerivedLimits`]). Signed URLs are checked by
+//! rebuilding the URL with the core (`Client::url` with `sign_url`).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use axum::body::Body;
@@ -56,23 +58,50 @@ fn is_version(seg: &str) -> bool {
     seg.len() > 1 && seg.starts_with('v') && seg[1..].bytes().all(|b| b.is_ascii_digit())
 }
 
+/// An error answer with its message in `X-Cld-Error` too (characters a header cannot
+/// carry become `?`).
 fn delivery_error(status: u16, message: &str) -> Response {
     let mut r = error_response(&ApiError::new(status, message));
-    if let Ok(v) = HeaderValue::from_str(message) {
+    let header: String = message
+        .chars()
+        .map(|c| {
+            if c == ' ' || c.is_ascii_graphic() {
+                c
+            } else {
+                '?'
+            }
+        })
+        .collect();
+    if let Ok(v) = HeaderValue::from_str(&header) {
         r.headers_mut().insert("x-cld-error", v);
     }
     r
 }
 
-/// Handles a delivery GET/HEAD.
-pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Response {
+/// The parts of a delivery path.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct DeliveryPath {
+    /// Cloud name.
+    pub cloud: String,
+    /// `image`, `video` or `raw`.
+    pub resource_type: String,
+    /// `upload`, `private`, `authenticated`...
+    pub delivery_type: String,
+    /// The `s--…--` component, if any.
+    pub signature: Option<String>,
+    /// Transformation segments in order (empty when none).
+    pub transformation: Vec<String>,
+    /// The public id, with its extension if the URL has one.
+    pub source: String,
+}
+
+/// Splits the percent-decoded segments of a delivery path
+/// (`<cloud>/<resource_type>/<type>/[s--sig--/][<transformation>/…][v<version>/]<public_id>[.<ext>]`);
+/// `None` when no public id is left (a 404).
+pub fn parse_path(segs: &[String]) -> Option<DeliveryPath> {
     if segs.len() < 4 {
-        return delivery_error(404, "Resource not found");
+        return None;
     }
-    let (cloud, rt, ty) = (&segs[0], &segs[1], &segs[2]);
-    let Some(account) = state.accounts.get(cloud.as_str()) else {
-        return delivery_error(404, &format!("Unknown cloud {cloud}"));
-    };
     let mut rest = &segs[3..];
     let mut signature = None;
     if let Some(first) = rest.first() {
@@ -98,8 +127,39 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
     }
     let source = rest[idx.min(rest.len())..].join("/");
     if source.is_empty() {
+        return None;
+    }
+    Some(DeliveryPath {
+        cloud: segs[0].clone(),
+        resource_type: segs[1].clone(),
+        delivery_type: segs[2].clone(),
+        signature,
+        transformation,
+        source,
+    })
+}
+
+/// Handles a delivery GET/HEAD.
+pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Response {
+    if segs.len() < 4 {
         return delivery_error(404, "Resource not found");
     }
+    let cloud = &segs[0];
+    let Some(account) = state.accounts.get(cloud.as_str()) else {
+        return delivery_error(404, &format!("Unknown cloud {cloud}"));
+    };
+    let Some(DeliveryPath {
+        resource_type: rt,
+        delivery_type: ty,
+        signature,
+        transformation,
+        source,
+        ..
+    }) = parse_path(segs)
+    else {
+        return delivery_error(404, "Resource not found");
+    };
+    let (rt, ty) = (&rt, &ty);
     // Find the asset: the whole path (raw ids keep extensions), else without extension.
     let lookup = |pid: &str| state.store.get(cloud, rt, ty, pid);
     let (asset, requested_ext): (Asset, Option<String>) = match lookup(&source) {
@@ -162,58 +222,106 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
         .filter(|f| f != "auto")
         .or(requested_ext)
         .unwrap_or_else(|| asset.format.clone());
-    let blob = state.store.blob_path(&asset.blob);
     let head = req.method() == Method::HEAD;
     let untouched = plan.steps.is_empty()
         && plan.quality.is_none()
         && (format == asset.format || asset.resource_type != "image");
     if untouched {
+        let blob = state.store.blob_path(&asset.blob);
         return stream_file(blob, render::mime(&format), asset.bytes, head).await;
     }
-    let key = derived_key(&asset.blob, &transformation.join("/"), &format);
-    let cached = state.store.derived_path(&key);
-    if !cached.exists() {
-        let tmp = state.store.temp_path();
-        let (c2, f2) = (cached.clone(), format.clone());
-        let result =
-            tokio::task::spawn_blocking(move || render_into(&blob, &plan, &f2, &tmp, &c2)).await;
-        match result {
-            Ok(Ok(())) => {}
-            Ok(Err(msg)) => return delivery_error(400, &msg),
-            Err(e) => return delivery_error(500, &e.to_string()),
+    let st = state.clone();
+    let (blob_name, t, f) = (asset.blob.clone(), transformation.join("/"), format.clone());
+    let result =
+        tokio::task::spawn_blocking(move || open_rendering(&st, &blob_name, &t, &plan, &f)).await;
+    match result {
+        Ok(Ok(r)) => {
+            let file = tokio::fs::File::from_std(r.file);
+            respond(Some(file), render::mime(&format), r.len, head)
         }
+        Ok(Err(e)) => delivery_error(e.status(), &e.to_string()),
+        Err(e) => delivery_error(500, &e.to_string()),
     }
-    let len = std::fs::metadata(&cached).map(|m| m.len()).unwrap_or(0);
-    stream_file(cached, render::mime(&format), len, head).await
+}
+
+/// A cached rendering, open.
+#[derive(Debug)]
+pub struct Rendering {
+    /// The file, open for reading (it stays readable if the cache evicts it).
+    pub file: std::fs::File,
+    /// Its size in bytes.
+    pub len: u64,
+    /// Its path under `derived/`.
+    pub path: PathBuf,
+}
+
+/// The rendering of the blob `blob` with `transformation` (segments joined by `/`,
+/// parsed as `plan`) as `format`: from the derived cache (marked as just used), else
+/// rendered, added to the cache (which may evict the least recently used renderings)
+/// and opened. Blocking: run it off the async threads.
+pub fn open_rendering(
+    state: &State,
+    blob: &str,
+    transformation: &str,
+    plan: &render::Plan,
+    format: &str,
+) -> Result<Rendering, render::RenderError> {
+    let io = |e: std::io::Error| render::RenderError::Io(e.to_string());
+    let key = derived_key(blob, transformation, format);
+    let path = state.store.derived_path(&key);
+    if let Ok(file) = std::fs::File::open(&path) {
+        let len = file.metadata().map_err(io)?.len();
+        state.store.derived_touch(&key, len);
+        return Ok(Rendering { file, len, path });
+    }
+    let tmp = state.store.temp_path();
+    render_into(&state.store.blob_path(blob), plan, format, &tmp, &path)?;
+    let file = std::fs::File::open(&path).map_err(io)?;
+    let len = file.metadata().map_err(io)?.len();
+    state.store.derived_insert(&key, len);
+    Ok(Rendering { file, len, path })
 }
 
 /// Renders the file `blob` with `plan` as `format` into the cache file `cached`, by way
 /// of the temporary file `tmp` (renamed into place, so a reader never sees a partial
-/// rendering). Blocking: run it off the async threads.
+/// rendering). Blocking: run it off the async threads. It does not account for the
+/// file in the cache's bounds: [`open_rendering`] does.
 pub fn render_into(
     blob: &Path,
     plan: &render::Plan,
     format: &str,
     tmp: &Path,
     cached: &Path,
-) -> Result<(), String> {
-    let input = std::fs::read(blob).map_err(|e| e.to_string())?;
+) -> Result<(), render::RenderError> {
+    let io = |e: std::io::Error| render::RenderError::Io(e.to_string());
+    let input = std::fs::read(blob).map_err(io)?;
     let out = render::render(&input, plan, format)?;
-    std::fs::write(tmp, &out).map_err(|e| e.to_string())?;
+    std::fs::write(tmp, &out).map_err(io)?;
     std::fs::rename(tmp, cached).map_err(|e| {
         let _ = std::fs::remove_file(tmp);
-        e.to_string()
+        io(e)
     })
 }
 
-async fn stream_file(path: std::path::PathBuf, mime: &str, len: u64, head: bool) -> Response {
-    let body = if head {
-        Body::empty()
+async fn stream_file(path: PathBuf, mime: &str, len: u64, head: bool) -> Response {
+    let file = if head {
+        None
     } else {
         match tokio::fs::File::open(&path).await {
-            Ok(f) => Body::from_stream(tokio_util::io::ReaderStream::with_capacity(f, 256 * 1024)),
+            Ok(f) => Some(f),
             Err(e) => return delivery_error(500, &e.to_string()),
         }
+    };
+    respond(file, mime, len, head)
+}
+
+/// A 200 with `file` as body (none for HEAD).
+fn respond(file: Option<tokio::fs::File>, mime: &str, len: u64, head: bool) -> Response {
+    let body = match file {
+        Some(f) if !head => {
+            Body::from_stream(tokio_util::io::ReaderStream::with_capacity(f, 256 * 1024))
+        }
+        _ => Body::empty(),
     };
     let mut r = Response::new(body);
     *r.status_mut() = StatusCode::OK;
@@ -239,5 +347,26 @@ mod tests {
         assert!(!is_transformation("my_folder"));
         assert!(is_version("v123"));
         assert!(!is_version("v12a"));
+    }
+
+    #[test]
+    fn paths_split_into_their_parts() {
+        let segs = |p: &str| crate::server::segments(p);
+        let p = parse_path(&segs(
+            "/demo/image/upload/s--abcdefgh--/w_10,c_fill/e_x/v12/a/b.png",
+        ))
+        .unwrap();
+        assert_eq!(p.cloud, "demo");
+        assert_eq!(p.resource_type, "image");
+        assert_eq!(p.delivery_type, "upload");
+        assert_eq!(p.signature.as_deref(), Some("s--abcdefgh--"));
+        assert_eq!(p.transformation, ["w_10,c_fill", "e_x"]);
+        assert_eq!(p.source, "a/b.png");
+        // A folder that looks like a transformation right before the id stays a folder
+        // only when it is the last segment; a trailing transformation is the id.
+        let p = parse_path(&segs("/demo/image/upload/w_10")).unwrap();
+        assert_eq!(p.source, "w_10");
+        assert!(parse_path(&segs("/demo/image/upload")).is_none());
+        assert!(parse_path(&segs("/demo/image/upload/v1")).is_none());
     }
 }

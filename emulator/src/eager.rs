@@ -134,19 +134,13 @@ fn render_facts(state: &State, asset: &Asset, e: &Eager) -> Option<(u32, u32, u6
     let segments: Vec<String> = e.transformation.split('/').map(str::to_owned).collect();
     let plan = render::parse(&segments).ok()?;
     let format = derived_format(asset, e, Some(&plan));
-    let blob = state.store.blob_path(&asset.blob);
     if plan.steps.is_empty() && plan.quality.is_none() && format == asset.format {
         return Some((asset.width?, asset.height?, asset.bytes));
     }
-    let key = delivery::derived_key(&asset.blob, &segments.join("/"), &format);
-    let cached = state.store.derived_path(&key);
-    if !cached.exists() {
-        let tmp = state.store.temp_path();
-        delivery::render_into(&blob, &plan, &format, &tmp, &cached).ok()?;
-    }
-    let (_, w, h) = crate::upload::probe_image(&cached)?;
-    let bytes = std::fs::metadata(&cached).ok()?.len();
-    Some((w, h, bytes))
+    let t = segments.join("/");
+    let r = delivery::open_rendering(state, &asset.blob, &t, &plan, &format).ok()?;
+    let (_, w, h) = crate::upload::probe_image(&r.path)?;
+    Some((w, h, r.len))
 }
 
 /// The finished response entry of one eager transformation. Blocking (it renders).

@@ -4,7 +4,12 @@
 //! written to a temporary file, flushed to disk and renamed into `blobs/` before that.
 //! A crash at any point therefore leaves either the old state or the new one; stray
 //! temporary files and unreferenced blobs are removed at the next start.
+//!
+//! Derived images (renderings of delivery transformations) are a cache under
+//! `derived/`, bounded by [`DerivedLimits`] in files and bytes: past either bound the
+//! least recently used renderings are deleted (they are rendered again when asked for).
 
+use std::collections::{BTreeMap, HashMap};
 use std::fs::{self, File};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -113,6 +118,93 @@ pub type Preset = (String, bool, JsonMap<String, Json>);
 pub struct Store {
     root: PathBuf,
     db: Mutex<Connection>,
+    derived: Mutex<DerivedIndex>,
+}
+
+/// Bounds of the derived-image cache (`derived/`). Past either, the least recently
+/// used renderings are deleted until both hold again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct DerivedLimits {
+    /// The most renderings kept.
+    pub max_files: usize,
+    /// The most bytes kept, all renderings together.
+    pub max_bytes: u64,
+}
+
+impl DerivedLimits {
+    /// The default bounds: 10,000 renderings and 1 GiB.
+    pub const DEFAULT: DerivedLimits = DerivedLimits {
+        max_files: 10_000,
+        max_bytes: 1 << 30,
+    };
+}
+
+impl Default for DerivedLimits {
+    fn default() -> Self {
+        DerivedLimits::DEFAULT
+    }
+}
+
+/// What the derived cache holds, in order of last use.
+#[derive(Debug)]
+struct DerivedIndex {
+    limits: DerivedLimits,
+    /// Use counter: a larger stamp is a later use.
+    clock: u64,
+    bytes: u64,
+    /// key -> (size, stamp of last use).
+    entries: HashMap<String, (u64, u64)>,
+    /// stamp -> key, oldest first.
+    order: BTreeMap<u64, String>,
+}
+
+impl DerivedIndex {
+    fn new(limits: DerivedLimits) -> DerivedIndex {
+        DerivedIndex {
+            limits,
+            clock: 0,
+            bytes: 0,
+            entries: HashMap::new(),
+            order: BTreeMap::new(),
+        }
+    }
+
+    /// Records `key` (of `len` bytes) as used now.
+    fn put(&mut self, key: &str, len: u64) {
+        if let Some((old_len, stamp)) = self.entries.remove(key) {
+            self.order.remove(&stamp);
+            self.bytes -= old_len;
+        }
+        self.clock += 1;
+        self.entries.insert(key.to_owned(), (len, self.clock));
+        self.order.insert(self.clock, key.to_owned());
+        self.bytes += len;
+    }
+
+    /// Marks a known `key` as used now; false when it is not in the index.
+    fn touch(&mut self, key: &str) -> bool {
+        match self.entries.get(key).copied() {
+            Some((len, _)) => {
+                self.put(key, len);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Deletes the least recently used renderings (files in `dir`) until the limits
+    /// hold.
+    fn evict(&mut self, dir: &Path) {
+        while self.entries.len() > self.limits.max_files || self.bytes > self.limits.max_bytes {
+            let Some((_, key)) = self.order.pop_first() else {
+                break;
+            };
+            if let Some((len, _)) = self.entries.remove(&key) {
+                self.bytes -= len;
+            }
+            let _ = fs::remove_file(dir.join(&key));
+        }
+    }
 }
 
 const SCHEMA: &str = "
@@ -189,8 +281,16 @@ pub fn sync_dir(dir: &Path) -> std::io::Result<()> {
 }
 
 impl Store {
-    /// Opens (or creates) the store in `root`, cleaning up what a crash left behind.
+    /// Opens (or creates) the store in `root`, cleaning up what a crash left behind,
+    /// with the default bounds of the derived cache ([`DerivedLimits::DEFAULT`]).
     pub fn open(root: &Path) -> Result<Store, String> {
+        Store::open_with_derived_limits(root, DerivedLimits::DEFAULT)
+    }
+
+    /// [`Store::open`] with the given bounds of the derived cache. Renderings already
+    /// in `derived/` are indexed by modification time (oldest = least recently used)
+    /// and trimmed to the bounds.
+    pub fn open_with_derived_limits(root: &Path, limits: DerivedLimits) -> Result<Store, String> {
         for sub in ["blobs", "tmp", "chunks", "derived"] {
             fs::create_dir_all(root.join(sub)).map_err(|e| format!("{}: {e}", root.display()))?;
         }
@@ -208,9 +308,76 @@ impl Store {
         let store = Store {
             root: root.to_owned(),
             db: Mutex::new(conn),
+            derived: Mutex::new(DerivedIndex::new(limits)),
         };
         store.remove_orphans().map_err(|e| e.message)?;
+        store.index_derived();
         Ok(store)
+    }
+
+    /// Indexes the renderings found in `derived/`, oldest first, and trims them.
+    fn index_derived(&self) {
+        let dir = self.root.join("derived");
+        let mut found: Vec<(std::time::SystemTime, String, u64)> = fs::read_dir(&dir)
+            .into_iter()
+            .flatten()
+            .flatten()
+            .filter_map(|e| {
+                let meta = e.metadata().ok().filter(|m| m.is_file())?;
+                let name = e.file_name().into_string().ok()?;
+                let when = meta.modified().unwrap_or(std::time::UNIX_EPOCH);
+                Some((when, name, meta.len()))
+            })
+            .collect();
+        found.sort();
+        let mut index = self.derived_index();
+        for (_, name, len) in found {
+            index.put(&name, len);
+        }
+        index.evict(&dir);
+    }
+
+    fn derived_index(&self) -> MutexGuard<'_, DerivedIndex> {
+        self.derived.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Replaces the bounds of the derived cache, trimming it at once.
+    pub fn set_derived_limits(&self, limits: DerivedLimits) {
+        let mut index = self.derived_index();
+        index.limits = limits;
+        index.evict(&self.root.join("derived"));
+    }
+
+    /// The bounds of the derived cache.
+    pub fn derived_limits(&self) -> DerivedLimits {
+        self.derived_index().limits
+    }
+
+    /// What the derived cache holds: (renderings, bytes).
+    pub fn derived_usage(&self) -> (usize, u64) {
+        let index = self.derived_index();
+        (index.entries.len(), index.bytes)
+    }
+
+    /// Marks the rendering `key` (`len` bytes, found in `derived/`) as just used. A
+    /// rendering the index did not know (written by another process) is added, which
+    /// may evict others.
+    pub fn derived_touch(&self, key: &str, len: u64) {
+        let mut index = self.derived_index();
+        if !index.touch(key) {
+            index.put(key, len);
+            index.evict(&self.root.join("derived"));
+        }
+    }
+
+    /// Adds the rendering `key` (`len` bytes, just written to
+    /// [`Store::derived_path`]) as the most recently used, then deletes the least
+    /// recently used renderings until the bounds hold (a rendering larger than
+    /// `max_bytes` is deleted at once; an open file stays readable).
+    pub fn derived_insert(&self, key: &str, len: u64) {
+        let mut index = self.derived_index();
+        index.put(key, len);
+        index.evict(&self.root.join("derived"));
     }
 
     fn remove_orphans(&self) -> ApiResult<()> {
