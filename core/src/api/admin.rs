@@ -2,6 +2,7 @@
 //! authentication, pycloudinary's encoding (query string for `GET`, JSON otherwise),
 //! pagination and rate-limit information on every answer.
 
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use base64::Engine as _;
@@ -12,7 +13,7 @@ use reqwest::Method;
 use super::errors::{ApiError, ApiErrorKind};
 use super::response::ApiResponse;
 use super::retry::RetryPolicy;
-use super::transport::{call_timeout, transport, Body, Request};
+use super::transport::{call_max_response_bytes, call_timeout, transport, Body, Request};
 use crate::{Client, Map, Value};
 
 /// Query parameters every list call forwards.
@@ -715,6 +716,7 @@ impl Client {
             headers,
             body,
             timeout: call_timeout(options)?,
+            max_response_bytes: call_max_response_bytes(options)?,
         };
         let policy = RetryPolicy::from_options(self, options)?;
         transport(self)?.send(&request, &policy, None).await
@@ -753,8 +755,24 @@ impl Client {
             .block_on(self.admin(name, args, options), self.interrupt.as_ref())?
     }
 
-    /// The pages of a list call, following `next_cursor`.
+    /// The pages of a list call, following `next_cursor`. Paging stops with an
+    /// [`ApiErrorKind::Response`] error, in place of the request that would repeat
+    /// one, when the server answers with a `next_cursor` it gave before (or the one
+    /// paging started from): a misbehaving server cannot keep it looping.
     pub fn pages(&self, name: &str, args: &Map, options: &Map) -> Pages {
+        let start = [
+            options.get("next_cursor"),
+            options
+                .get("query")
+                .and_then(Value::as_map)
+                .and_then(|q| q.get("next_cursor")),
+        ];
+        let seen = start
+            .into_iter()
+            .flatten()
+            .filter(|v| v.truthy())
+            .map(text)
+            .collect();
         Pages {
             client: self.clone(),
             name: name.into(),
@@ -762,6 +780,9 @@ impl Client {
             options: Arc::new(options.clone()),
             cursor: None,
             done: false,
+            seen,
+            repeated: None,
+            fetched: 0,
         }
     }
 }
@@ -776,6 +797,12 @@ pub struct Pages {
     options: Arc<Map>,
     cursor: Option<String>,
     done: bool,
+    /// Every `next_cursor` met so far (and the starting one).
+    seen: HashSet<String>,
+    /// The error to give in place of the request that would repeat a cursor.
+    repeated: Option<ApiError>,
+    /// Pages answered so far.
+    fetched: u64,
 }
 
 impl Pages {
@@ -783,6 +810,10 @@ impl Pages {
     pub async fn next_page(&mut self) -> Option<Result<ApiResponse, ApiError>> {
         if self.done {
             return None;
+        }
+        if let Some(e) = self.repeated.take() {
+            self.done = true;
+            return Some(Err(e));
         }
         let mut opts = (*self.options).clone();
         if let Some(c) = &self.cursor {
@@ -794,8 +825,26 @@ impl Pages {
         let r = self.client.admin(&self.name, &self.args, &opts).await;
         match &r {
             Ok(resp) => {
+                self.fetched += 1;
                 self.cursor = resp.next_cursor().map(str::to_owned);
                 self.done = self.cursor.is_none();
+                if let Some(c) = &self.cursor {
+                    if !self.seen.insert(c.clone()) {
+                        self.cursor = None;
+                        self.repeated = Some(
+                            ApiError::new(
+                                ApiErrorKind::Response,
+                                format!(
+                                    "the server answered page {} of `{}` with a `next_cursor` \
+                                     it had already given; paging stopped to avoid an endless \
+                                     loop",
+                                    self.fetched, self.name
+                                ),
+                            )
+                            .with_request_id(resp.request_id.clone()),
+                        );
+                    }
+                }
             }
             Err(_) => self.done = true,
         }

@@ -3,7 +3,7 @@
 //! chunk retried on its own, and a [`ResumeToken`] that lets another process finish
 //! the upload.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Arc;
 
 use bytes::{Bytes, BytesMut};
@@ -105,6 +105,7 @@ struct Job<'a> {
     options: &'a Map,
     policy: RetryPolicy,
     timeout: Option<std::time::Duration>,
+    max_response_bytes: Option<u64>,
     filename: String,
     mime: &'static str,
     progress: Progress,
@@ -162,6 +163,7 @@ impl Job<'_> {
                 }),
             })),
             timeout: self.timeout,
+            max_response_bytes: self.max_response_bytes,
         })
     }
 
@@ -207,12 +209,46 @@ impl Job<'_> {
     }
 }
 
+/// Replaces `path` with `data` atomically: written to a new temporary file in the same
+/// directory (created with `O_EXCL` under a random name, mode 0600, so no planted file
+/// or symlink is ever opened), flushed to disk, then renamed over `path` (a symlink at
+/// `path` is replaced, never followed).
 fn write_atomically(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    let mut tmp = path.as_os_str().to_owned();
-    tmp.push(".tmp");
-    let tmp = PathBuf::from(tmp);
-    std::fs::write(&tmp, data)?;
-    std::fs::rename(&tmp, path)
+    use std::io::Write;
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
+    let mut prefix = std::ffi::OsString::from(".");
+    prefix.push(path.file_name().unwrap_or_default());
+    prefix.push(".");
+    let mut tmp = tempfile::Builder::new()
+        .prefix(&prefix)
+        .suffix(".tmp")
+        .tempfile_in(dir)?;
+    tmp.write_all(data)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(path).map_err(|e| e.error)?;
+    Ok(())
+}
+
+/// The largest resume file read back (a token of thousands of ranges is a few
+/// hundred KiB); a larger file is not a token of ours and is ignored.
+const MAX_RESUME_FILE: u64 = 4 << 20;
+
+/// The token in the resume file at `path`, if it holds one (read at most
+/// [`MAX_RESUME_FILE`] bytes: the path may name anything, `/dev/zero` included).
+fn read_resume_file(path: &Path) -> Option<ResumeToken> {
+    use std::io::Read;
+    let file = std::fs::File::open(path).ok()?;
+    let mut text = String::new();
+    file.take(MAX_RESUME_FILE + 1)
+        .read_to_string(&mut text)
+        .ok()?;
+    if text.len() as u64 > MAX_RESUME_FILE {
+        return None;
+    }
+    ResumeToken::from_json(&text).ok()
 }
 
 /// The token to start from: the one given, else the resume file if it matches.
@@ -224,11 +260,8 @@ fn starting_token(
     let mut given = settings.resume.clone();
     if given.is_none() {
         if let Some(path) = &settings.resume_file {
-            if let Ok(text) = std::fs::read_to_string(path) {
-                given = ResumeToken::from_json(&text)
-                    .ok()
-                    .filter(|t| t.total == total && t.chunk_size == chunk_size);
-            }
+            given =
+                read_resume_file(path).filter(|t| t.total == total && t.chunk_size == chunk_size);
         }
     }
     match given {
@@ -261,6 +294,7 @@ fn job<'a>(
         options,
         policy: RetryPolicy::from_options(client, options)?,
         timeout: super::transport::call_timeout(options)?,
+        max_response_bytes: super::transport::call_max_response_bytes(options)?,
         mime: super::transport::guess_mime(&filename),
         filename,
         progress,
@@ -379,5 +413,48 @@ pub(crate) async fn upload_stream(
                 Err(e) => return Err(job.fail(e).await),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch(name: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!(
+            "cldkit-chunked-{name}-{}-{}",
+            std::process::id(),
+            random_id(8)
+        ));
+        std::fs::create_dir_all(&d).unwrap();
+        d
+    }
+
+    #[test]
+    fn resume_files_are_read_back_within_a_bound() {
+        let dir = scratch("read");
+        let token = ResumeToken::new(Some(30), 10);
+        let path = dir.join("ok.resume");
+        write_atomically(&path, token.to_json().as_bytes()).unwrap();
+        assert_eq!(read_resume_file(&path), Some(token.clone()));
+        // A valid token after more than the bound of leading whitespace: not read.
+        let big = dir.join("big.resume");
+        let mut text = " ".repeat(MAX_RESUME_FILE as usize);
+        text.push_str(&token.to_json());
+        std::fs::write(&big, text).unwrap();
+        assert_eq!(read_resume_file(&big), None);
+        assert_eq!(read_resume_file(&dir.join("missing")), None);
+        #[cfg(unix)]
+        assert_eq!(read_resume_file(Path::new("/dev/zero")), None);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn a_relative_resume_path_is_written_in_the_current_directory() {
+        // A bare file name has an empty parent: the temporary file goes to ".".
+        let name = format!("cldkit-resume-{}.json", random_id(8));
+        write_atomically(Path::new(&name), b"{}").unwrap();
+        assert_eq!(std::fs::read(&name).unwrap(), b"{}");
+        std::fs::remove_file(&name).unwrap();
     }
 }

@@ -5,6 +5,6 @@
 set -euo pipefail
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 cargo test -p cldkit --lib api::
-cargo test -p cldkit --test api_upload --test api_admin --test api_faults
+cargo test -p cldkit --test api_upload --test api_admin --test api_faults --test api_limits
 # The core without the HTTP layer still builds.
 cargo check -p cldkit --no-default-features

@@ -8,7 +8,8 @@
 //!
 //! | Setting | Meaning |
 //! |---|---|
-//! | `timeout` | seconds for a whole request (each attempt, each chunk); also per call |
+//! | `timeout` | seconds for a whole request, from connecting to the answer's last byte (each attempt, each chunk; default 300, plus 1 s per 64 KiB of a file part); also per call |
+//! | `max_response_bytes` | largest answer body accepted (default 64 MiB; checked against `Content-Length` first, then as it is read); also per call |
 //! | `connect_timeout` | seconds to connect (default 30) |
 //! | `read_timeout` | seconds without a byte from the server (default 60) |
 //! | `api_proxy` | proxy URL; else `HTTPS_PROXY`/`HTTP_PROXY`/`ALL_PROXY`/`NO_PROXY` |
@@ -21,7 +22,15 @@
 //! are sent in chunks streamed from disk (`X-Unique-Upload-Id` + `Content-Range`),
 //! each retried with exponential backoff and jitter on 5xx, 420, 429, timeouts and
 //! connection errors, honouring rate-limit reset times; a [`ResumeToken`] lets a
-//! new process finish an interrupted upload.
+//! new process finish an interrupted upload; a `resume_file` is replaced atomically
+//! through an `O_EXCL` temporary file in its directory (a symlink is never followed).
+//!
+//! A misbehaving server cannot hold a call forever or fill the memory: an answer larger
+//! than `max_response_bytes` fails with [`ApiErrorKind::Response`], an attempt slower
+//! than `timeout` with [`ApiErrorKind::Timeout`] (retried like other timeouts, so a
+//! call lasts at most `max_retries + 1` deadlines plus the backoff), and [`Pages`]
+//! stops with [`ApiErrorKind::Response`] when the server repeats a `next_cursor`.
+//! Each message names the limit and the setting that changes it.
 //!
 //! ```no_run
 //! use cldkit::api::{Source, UploadSettings};
@@ -56,6 +65,7 @@ pub use response::{ApiResponse, RateLimit};
 pub use retry::RetryPolicy;
 pub use runtime::{InterruptFn, INTERRUPT_POLL};
 pub use transport::{
-    HttpSettings, OAuthRefreshFn, Transport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_READ_TIMEOUT,
+    HttpSettings, OAuthRefreshFn, Transport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
+    DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_UPLOAD_RATE,
 };
 pub use upload::{ByteStream, CheckpointFn, Source, UploadSettings};

@@ -22,6 +22,19 @@ pub const DEFAULT_CONNECT_TIMEOUT: f64 = 30.0;
 /// Default stall timeout (seconds without receiving a byte) when `read_timeout` is not
 /// configured.
 pub const DEFAULT_READ_TIMEOUT: f64 = 60.0;
+/// Default total time (seconds) for one attempt of a request, from connecting to the
+/// last byte of the answer, when `timeout` is not configured. A request that carries a
+/// file part (an upload, a chunk) gets [`DEFAULT_UPLOAD_RATE`] time on top for its
+/// bytes.
+pub const DEFAULT_TIMEOUT: f64 = 300.0;
+/// The slowest upload speed (bytes per second) the default deadline allows for: a
+/// request carrying `n` file bytes has [`DEFAULT_TIMEOUT`] `+ n / DEFAULT_UPLOAD_RATE`
+/// seconds when `timeout` is not configured (a 20 MB chunk: about 605 s).
+pub const DEFAULT_UPLOAD_RATE: u64 = 64 * 1024;
+/// Default cap (bytes) on the body of one answer when `max_response_bytes` is not
+/// configured: 64 MiB, far above the largest Admin API answers (500 resources with
+/// their metadata are a few MiB).
+pub const DEFAULT_MAX_RESPONSE_BYTES: u64 = 64 * 1024 * 1024;
 
 /// How a client's connections are set up, read from its configuration.
 #[derive(Clone, PartialEq)]
@@ -30,8 +43,14 @@ pub struct HttpSettings {
     pub connect_timeout: Duration,
     /// `read_timeout` (seconds): the longest wait for the next byte of an answer.
     pub read_timeout: Duration,
-    /// `timeout` (seconds): the whole request, each attempt; `None` = no limit.
+    /// `timeout` (seconds): the whole request, each attempt, from connecting to the
+    /// last byte of the answer; `None` = the default ([`DEFAULT_TIMEOUT`], plus time
+    /// for the file bytes of an upload at [`DEFAULT_UPLOAD_RATE`]).
     pub timeout: Option<Duration>,
+    /// `max_response_bytes`: the largest answer body accepted; `None` = the default
+    /// ([`DEFAULT_MAX_RESPONSE_BYTES`]). A larger answer fails with
+    /// [`ApiErrorKind::Response`].
+    pub max_response_bytes: Option<u64>,
     /// `api_proxy`: a proxy URL for every API call (else the standard `HTTP_PROXY`,
     /// `HTTPS_PROXY`, `ALL_PROXY` and `NO_PROXY` variables apply).
     pub proxy: Option<String>,
@@ -53,9 +72,105 @@ impl fmt::Debug for HttpSettings {
             .field("connect_timeout", &self.connect_timeout)
             .field("read_timeout", &self.read_timeout)
             .field("timeout", &self.timeout)
+            .field("max_response_bytes", &self.max_response_bytes)
             .field("proxy", &proxy)
             .field("user_agent", &self.user_agent)
             .finish()
+    }
+}
+
+#[cfg(test)]
+mod limit_tests {
+    use super::*;
+
+    fn request(file: Option<u64>, timeout: Option<f64>, cap: Option<u64>) -> Request {
+        let body = match file {
+            None => Body::Empty,
+            Some(n) => Body::Multipart(Arc::new(MultipartBody {
+                fields: Vec::new(),
+                file: Some(FilePayload {
+                    filename: "f".into(),
+                    mime: "application/octet-stream",
+                    data: FileData::Bytes(Bytes::from(vec![0u8; n as usize])),
+                }),
+            })),
+        };
+        Request {
+            method: reqwest::Method::GET,
+            url: "http://127.0.0.1:9/".into(),
+            headers: Vec::new(),
+            body,
+            timeout: timeout.map(Duration::from_secs_f64),
+            max_response_bytes: cap,
+        }
+    }
+
+    fn transport(config: &str) -> Transport {
+        let c = Client::from_url(&format!("cloudinary://k:s@c?{config}")).unwrap();
+        Transport::new(HttpSettings::from_client(&c).unwrap())
+    }
+
+    #[test]
+    fn every_request_has_a_total_deadline() {
+        let t = transport("");
+        // Without any setting: the default, plus time for the file bytes.
+        assert_eq!(
+            t.deadline(&request(None, None, None)),
+            (Duration::from_secs(300), LimitSource::Default)
+        );
+        let (d, src) = t.deadline(&request(Some(20 * 64 * 1024), None, None));
+        assert_eq!((d, src), (Duration::from_secs(320), LimitSource::Default));
+        // A 20 MB chunk (the default chunk size) gets about ten minutes.
+        let (d, _) = t.deadline(&request(Some(20_000_000), None, None));
+        assert!((605.0..606.0).contains(&d.as_secs_f64()), "{d:?}");
+        // The setting, then the per-call option, replace it (not scaled).
+        let set = transport("timeout=7");
+        assert_eq!(
+            set.deadline(&request(Some(20_000_000), None, None)),
+            (Duration::from_secs(7), LimitSource::Setting)
+        );
+        assert_eq!(
+            set.deadline(&request(None, Some(2.5), None)),
+            (Duration::from_millis(2500), LimitSource::Call)
+        );
+    }
+
+    #[test]
+    fn every_answer_has_a_size_cap() {
+        assert_eq!(
+            transport("").response_cap(&request(None, None, None)),
+            (DEFAULT_MAX_RESPONSE_BYTES, LimitSource::Default)
+        );
+        let set = transport("max_response_bytes=1000");
+        assert_eq!(
+            set.response_cap(&request(None, None, None)),
+            (1000, LimitSource::Setting)
+        );
+        assert_eq!(
+            set.response_cap(&request(None, None, Some(5))),
+            (5, LimitSource::Call)
+        );
+        for bad in ["0", "-1", "x", "2.5"] {
+            let c =
+                Client::from_url(&format!("cloudinary://k:s@c?max_response_bytes={bad}")).unwrap();
+            let e = HttpSettings::from_client(&c).unwrap_err();
+            assert_eq!(e.option(), Some("max_response_bytes"), "{bad}");
+        }
+        assert_eq!(
+            byte_count(Some(&Value::Float(1e6)), "x").unwrap(),
+            Some(1_000_000)
+        );
+    }
+
+    #[test]
+    fn limit_errors_say_which_limit_and_how_to_change_it() {
+        let e = deadline_error(Duration::from_millis(1500), LimitSource::Call);
+        assert_eq!(e.kind(), ApiErrorKind::Timeout);
+        assert!(e.message().contains("1.5 s") && e.message().contains("`timeout`"));
+        let e = too_large_error(100, LimitSource::Default, Some(500), Some("r".into()));
+        assert_eq!(e.kind(), ApiErrorKind::Response);
+        assert_eq!(e.request_id(), Some("r"));
+        assert!(e.message().contains("500 bytes") && e.message().contains("`max_response_bytes`"));
     }
 }
 
@@ -67,6 +182,7 @@ mod debug_tests {
             connect_timeout: std::time::Duration::from_secs(1),
             read_timeout: std::time::Duration::from_secs(1),
             timeout: None,
+            max_response_bytes: None,
             proxy: Some("http://user:pa55word@proxy.local:3128".into()),
             user_agent: "x".into(),
         };
@@ -88,6 +204,7 @@ impl HttpSettings {
             read_timeout: seconds(c.get("read_timeout"), "read_timeout")?
                 .unwrap_or(Duration::from_secs_f64(DEFAULT_READ_TIMEOUT)),
             timeout: seconds(c.get("timeout"), "timeout")?,
+            max_response_bytes: byte_count(c.get("max_response_bytes"), "max_response_bytes")?,
             proxy: c
                 .get("api_proxy")
                 .filter(|v| v.truthy())
@@ -118,6 +235,29 @@ pub(crate) fn seconds(v: Option<&Value>, name: &str) -> Result<Option<Duration>,
         return Err(bad());
     }
     Ok(Some(Duration::from_secs_f64(secs)))
+}
+
+/// A positive whole number of bytes from an option value (integer, integral float or
+/// numeric string); `None` when absent, null or empty.
+pub(crate) fn byte_count(v: Option<&Value>, name: &str) -> Result<Option<u64>, ApiError> {
+    let bad = || {
+        ApiError::from(crate::Error::invalid_option(
+            name,
+            "expected a positive whole number of bytes",
+        ))
+    };
+    let n = match v {
+        None | Some(Value::Null) => return Ok(None),
+        Some(Value::Str(s)) if s.trim().is_empty() => return Ok(None),
+        Some(Value::Int(i)) => u64::try_from(*i).map_err(|_| bad())?,
+        Some(Value::Float(f)) if f.fract() == 0.0 && *f >= 1.0 && *f < 1.8e19 => *f as u64,
+        Some(Value::Str(s)) => s.trim().parse::<u64>().map_err(|_| bad())?,
+        Some(_) => return Err(bad()),
+    };
+    if n == 0 {
+        return Err(bad());
+    }
+    Ok(Some(n))
 }
 
 /// The HTTP machinery of one client: settings, the connection pool of the current
@@ -226,6 +366,32 @@ impl Transport {
     /// The settings.
     pub fn settings(&self) -> &HttpSettings {
         &self.settings
+    }
+
+    /// The total time one attempt of `req` may take, and where that limit comes from:
+    /// the per-call `timeout`, else the configured one, else [`DEFAULT_TIMEOUT`] plus
+    /// the file bytes at [`DEFAULT_UPLOAD_RATE`].
+    pub(crate) fn deadline(&self, req: &Request) -> (Duration, LimitSource) {
+        if let Some(t) = req.timeout {
+            return (t, LimitSource::Call);
+        }
+        if let Some(t) = self.settings.timeout {
+            return (t, LimitSource::Setting);
+        }
+        let extra = Duration::from_secs_f64(req.file_len() as f64 / DEFAULT_UPLOAD_RATE as f64);
+        (
+            Duration::from_secs_f64(DEFAULT_TIMEOUT) + extra,
+            LimitSource::Default,
+        )
+    }
+
+    /// The largest answer body accepted for `req`, and where that limit comes from.
+    pub(crate) fn response_cap(&self, req: &Request) -> (u64, LimitSource) {
+        match (req.max_response_bytes, self.settings.max_response_bytes) {
+            (Some(n), _) => (n, LimitSource::Call),
+            (None, Some(n)) => (n, LimitSource::Setting),
+            (None, None) => (DEFAULT_MAX_RESPONSE_BYTES, LimitSource::Default),
+        }
     }
 
     /// The pooled reqwest client of this process (rebuilt after a `fork()`, whose
@@ -340,6 +506,39 @@ pub(crate) struct Request {
     pub(crate) body: Body,
     /// Per-call total timeout (overrides the configured `timeout`).
     pub(crate) timeout: Option<Duration>,
+    /// Per-call cap on the answer body (overrides the configured `max_response_bytes`).
+    pub(crate) max_response_bytes: Option<u64>,
+}
+
+impl Request {
+    /// Bytes of the file part, if the request has one.
+    fn file_len(&self) -> u64 {
+        match &self.body {
+            Body::Multipart(m) => m.file.as_ref().map_or(0, |f| f.data.len()),
+            _ => 0,
+        }
+    }
+}
+
+/// Where a limit of one request comes from, for the error message.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LimitSource {
+    /// The per-call option.
+    Call,
+    /// The client's configuration.
+    Setting,
+    /// The built-in default.
+    Default,
+}
+
+/// `secs` for a message: whole seconds plainly, else to the millisecond.
+fn show_secs(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms % 1000 == 0 {
+        format!("{}", ms / 1000)
+    } else {
+        format!("{}", ms as f64 / 1000.0)
+    }
 }
 
 /// Size of the reads that feed a file part.
@@ -479,9 +678,10 @@ impl Transport {
             };
         }
         b = b.headers(headers);
-        if let Some(t) = req.timeout.or(self.settings.timeout) {
-            b = b.timeout(t);
-        }
+        // The total deadline is enforced below, around the whole exchange (the answer
+        // body included), so that its error can say which limit fired.
+        let (deadline, deadline_source) = self.deadline(req);
+        let cap = self.response_cap(req);
         let sent = Arc::new(Mutex::new(AttemptCount::default()));
         match &req.body {
             Body::Empty => {}
@@ -530,11 +730,17 @@ impl Transport {
                 b = b.multipart(form);
             }
         }
-        let result = async {
-            let resp = b.send().await.map_err(|e| transport_error(&e))?;
-            read_response(resp).await
-        }
-        .await;
+        let exchange = async {
+            let resp = b
+                .send()
+                .await
+                .map_err(|e| self.explain_timeout(&e, transport_error(&e)))?;
+            read_response(resp, cap, |e| self.explain_timeout(e, transport_error(e))).await
+        };
+        let result = match tokio::time::timeout(deadline, exchange).await {
+            Ok(r) => r,
+            Err(_) => Err(deadline_error(deadline, deadline_source)),
+        };
         if result.is_err() {
             if let Some(p) = progress {
                 let mut a = sent.lock().unwrap_or_else(|p| p.into_inner());
@@ -547,6 +753,103 @@ impl Transport {
         }
         result
     }
+}
+
+impl Transport {
+    /// A timeout of the connection or of a read says which setting fired.
+    fn explain_timeout(&self, e: &reqwest::Error, err: ApiError) -> ApiError {
+        if err.kind() != ApiErrorKind::Timeout {
+            return err;
+        }
+        let (name, d, what) = if e.is_connect() {
+            (
+                "connect_timeout",
+                self.settings.connect_timeout,
+                "no connection",
+            )
+        } else {
+            (
+                "read_timeout",
+                self.settings.read_timeout,
+                "no data from the server",
+            )
+        };
+        let message = format!(
+            "{} ({what} for `{name}` = {} s; raise the `{name}` setting, in seconds, to wait longer)",
+            err.message(),
+            show_secs(d)
+        );
+        ApiError::new(ApiErrorKind::Timeout, message)
+    }
+}
+
+/// The error of an attempt that outlived its total deadline.
+fn deadline_error(d: Duration, source: LimitSource) -> ApiError {
+    let limit = match source {
+        LimitSource::Call => "the `timeout` of this call",
+        LimitSource::Setting => "the configured `timeout`",
+        LimitSource::Default => "the default `timeout`",
+    };
+    ApiError::new(
+        ApiErrorKind::Timeout,
+        format!(
+            "the request did not complete within {limit} ({} s, from connecting to the last \
+             byte of the answer); set `timeout` (seconds, per call or in the configuration) \
+             to allow more",
+            show_secs(d)
+        ),
+    )
+}
+
+/// The error of an answer larger than the cap.
+fn too_large_error(
+    cap: u64,
+    source: LimitSource,
+    declared: Option<u64>,
+    request_id: Option<String>,
+) -> ApiError {
+    let limit = match source {
+        LimitSource::Call => "the `max_response_bytes` of this call",
+        LimitSource::Setting => "the configured `max_response_bytes`",
+        LimitSource::Default => "the default `max_response_bytes`",
+    };
+    let size = match declared {
+        Some(n) => format!("declares {n} bytes (Content-Length)"),
+        None => "kept coming".to_owned(),
+    };
+    ApiError::new(
+        ApiErrorKind::Response,
+        format!(
+            "the server's answer {size}, more than {limit} ({cap} bytes); stopped reading it. \
+             Set `max_response_bytes` (per call or in the configuration) to accept larger \
+             answers"
+        ),
+    )
+    .with_request_id(request_id)
+}
+
+/// Reads the body of an answer, refusing more than `cap` bytes: at once when the
+/// declared `Content-Length` is larger, else as soon as the bytes read pass it.
+async fn read_capped(
+    mut resp: reqwest::Response,
+    (cap, source): (u64, LimitSource),
+    request_id: &Option<String>,
+    on_error: impl Fn(&reqwest::Error) -> ApiError,
+) -> Result<Bytes, ApiError> {
+    let declared = resp.content_length();
+    if let Some(n) = declared.filter(|&n| n > cap) {
+        return Err(too_large_error(cap, source, Some(n), request_id.clone()));
+    }
+    // A declared length is at most the cap here; preallocate no more than 1 MiB on
+    // its word alone.
+    let mut buf = bytes::BytesMut::with_capacity(declared.unwrap_or(0).min(1 << 20) as usize);
+    while let Some(chunk) = resp.chunk().await.map_err(|e| on_error(&e))? {
+        if (buf.len() + chunk.len()) as u64 > cap {
+            return Err(too_large_error(cap, source, None, request_id.clone()));
+        }
+        buf.extend_from_slice(&chunk);
+    }
+    Ok(buf.freeze())
 }
 
 /// Splits bytes into 1 MiB pieces (cheap `Bytes` slices) for progress counting.
@@ -563,7 +866,11 @@ fn bytes_pieces(b: Bytes) -> Vec<Bytes> {
 
 /// Reads an answer: JSON expected; a body with an `error` member is a failure
 /// whatever the status (the SDKs' rule); so is a non-JSON body.
-async fn read_response(resp: reqwest::Response) -> Result<ApiResponse, ApiError> {
+async fn read_response(
+    resp: reqwest::Response,
+    cap: (u64, LimitSource),
+    on_error: impl Fn(&reqwest::Error) -> ApiError,
+) -> Result<ApiResponse, ApiError> {
     let status = resp.status().as_u16();
     let headers = resp.headers().clone();
     let request_id = header_str(&headers, "x-request-id");
@@ -572,7 +879,7 @@ async fn read_response(resp: reqwest::Response) -> Result<ApiResponse, ApiError>
         .as_ref()
         .and_then(|r| r.reset_at)
         .or_else(|| retry_after(&headers));
-    let body = resp.bytes().await.map_err(|e| transport_error(&e))?;
+    let body = read_capped(resp, cap, &request_id, on_error).await?;
     let parsed: Result<Value, _> = serde_json::from_slice(&body);
     match parsed {
         Ok(Value::Map(map)) => {
@@ -655,4 +962,9 @@ fn retry_after(h: &HeaderMap) -> Option<i64> {
 /// Per-call option overrides of `timeout` (seconds).
 pub(crate) fn call_timeout(options: &Map) -> Result<Option<Duration>, ApiError> {
     seconds(options.get("timeout"), "timeout")
+}
+
+/// Per-call option overrides of `max_response_bytes`.
+pub(crate) fn call_max_response_bytes(options: &Map) -> Result<Option<u64>, ApiError> {
+    byte_count(options.get("max_response_bytes"), "max_response_bytes")
 }

@@ -17,7 +17,8 @@ use super::progress::{Progress, ProgressFn};
 use super::response::ApiResponse;
 use super::retry::RetryPolicy;
 use super::transport::{
-    call_timeout, guess_mime, transport, Body, FileData, FilePayload, MultipartBody, Request,
+    call_max_response_bytes, call_timeout, guess_mime, transport, Body, FileData, FilePayload,
+    MultipartBody, Request,
 };
 use crate::upload::{is_remote_url, UploadRequest};
 use crate::{Client, Map, Value};
@@ -274,6 +275,7 @@ fn form_request(
             file,
         })),
         timeout: call_timeout(options)?,
+        max_response_bytes: call_max_response_bytes(options)?,
     })
 }
 
