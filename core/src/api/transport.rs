@@ -813,16 +813,18 @@ fn too_large_error(
         LimitSource::Setting => "the configured `max_response_bytes`",
         LimitSource::Default => "the default `max_response_bytes`",
     };
-    let size = match declared {
-        Some(n) => format!("declares {n} bytes (Content-Length)"),
-        None => "kept coming".to_owned(),
+    let what = match declared {
+        Some(n) => format!(
+            "the server's answer declares {n} bytes (Content-Length), more than {limit} \
+             ({cap} bytes); not read"
+        ),
+        None => format!("the server's answer grew past {limit} ({cap} bytes); stopped reading it"),
     };
     ApiError::new(
         ApiErrorKind::Response,
         format!(
-            "the server's answer {size}, more than {limit} ({cap} bytes); stopped reading it. \
-             Set `max_response_bytes` (per call or in the configuration) to accept larger \
-             answers"
+            "{what}. Set `max_response_bytes` (per call or in the configuration) to accept \
+             larger answers"
         ),
     )
     .with_request_id(request_id)
