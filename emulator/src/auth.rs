@@ -91,8 +91,62 @@ pub fn check_admin(account: &Account, authorization: Option<&str>) -> ApiResult<
     }
 }
 
+/// The parameters an unsigned upload may carry itself (the real service's list, quoted
+/// in its "… parameter is not allowed when using unsigned upload" error).
+pub const UNSIGNED_ALLOWED: &str = "upload_preset,callback,public_id,folder,asset_folder,tags,context,metadata,face_coordinates,custom_coordinates,source,filename_override,manifest_transformation,manifest_json,template,template_vars,regions,public_id_prefix";
+
+/// Parameters refused in an unsigned upload request (an unsigned preset may still set
+/// them): replacing existing assets, and making the emulator call a URL of the
+/// uploader's choosing.
+pub const UNSIGNED_REFUSED: &[&str] = &[
+    "overwrite",
+    "notification_url",
+    "eager",
+    "eager_notification_url",
+];
+
+/// The refusal of an unsigned upload that sets one of [`UNSIGNED_REFUSED`], worded as
+/// the real service words it (`Overwrite parameter is not allowed when using unsigned
+/// upload. Only upload_preset,… upload parameters are allowed.`).
+pub fn unsigned_refusal(params: &Params) -> Option<ApiError> {
+    let name = UNSIGNED_REFUSED.iter().find(|n| params.has(n))?;
+    let mut shown = name.to_string();
+    shown[..1].make_ascii_uppercase();
+    Some(ApiError::bad_request(format!(
+        "{shown} parameter is not allowed when using unsigned upload. Only {UNSIGNED_ALLOWED} upload parameters are allowed."
+    )))
+}
+
+/// A refusal that the signing fields received so far already make certain, so that
+/// the rest of the body need not be read: the form is signed (`signature` present)
+/// and its `api_key` is not (a prefix of) the account's, or the key is right and the
+/// `timestamp` is invalid or stale. The error is the one [`check_upload`] gives.
+/// Only for requests without an `Authorization` header (which takes precedence).
+pub fn early_refusal(account: &Account, params: &Params, now: i64) -> Option<ApiError> {
+    params.nonempty("signature")?;
+    let key = params.nonempty("api_key")?;
+    if !account.api_key.starts_with(&key) {
+        return Some(ApiError::unauthorized(format!("Unknown API key {key}")));
+    }
+    if key != account.api_key {
+        return None;
+    }
+    let timestamp = params.nonempty("timestamp")?;
+    match timestamp.trim().parse::<i64>() {
+        Err(_) => Some(ApiError::bad_request(format!(
+            "Invalid timestamp {timestamp}"
+        ))),
+        Ok(ts) if ts < now - SIGNATURE_VALIDITY => Some(ApiError::bad_request(format!(
+            "Stale request - reported time is {} which is more than 1 hour ago",
+            ids::stale_format(ts)
+        ))),
+        Ok(_) => None,
+    }
+}
+
 /// Checks an Upload API request: Bearer/Basic, then a signed form, then an unsigned
 /// upload preset. `unsigned_preset` answers whether a preset exists and is unsigned.
+/// An unsigned `upload` that sets a parameter of [`UNSIGNED_REFUSED`] is refused.
 pub fn check_upload(
     account: &Account,
     action: &str,
@@ -116,7 +170,10 @@ pub fn check_upload(
         if action == "upload" {
             if let Some(preset) = params.nonempty("upload_preset") {
                 return match unsigned_preset(&preset)? {
-                    Some(true) => Ok(UploadAuth::UnsignedPreset(preset)),
+                    Some(true) => match unsigned_refusal(params) {
+                        Some(e) => Err(e),
+                        None => Ok(UploadAuth::UnsignedPreset(preset)),
+                    },
                     Some(false) => Err(ApiError::bad_request(
                         "Upload preset must be whitelisted for unsigned uploads",
                     )),
@@ -236,6 +293,79 @@ mod tests {
         })
         .unwrap_err();
         assert_eq!(e.message, "Stale request - reported time is 2023-11-14 22:13:20 +0000 which is more than 1 hour ago");
+    }
+
+    #[test]
+    fn early_refusals_are_certain_ones_only() {
+        let a = account();
+        let now = 1_700_000_000;
+        let early = |f: &[(&str, &str)]| early_refusal(&a, &form(f), now).map(|e| e.message);
+        // Not signed (yet): nothing is certain.
+        assert_eq!(early(&[("api_key", "999")]), None);
+        assert_eq!(early(&[("signature", "00"), ("timestamp", "1")]), None);
+        // A prefix of the right key may still be completed by a repeated field.
+        assert_eq!(early(&[("signature", "00"), ("api_key", "123")]), None);
+        assert_eq!(
+            early(&[("signature", "00"), ("api_key", "999")]).as_deref(),
+            Some("Unknown API key 999")
+        );
+        assert_eq!(
+            early(&[
+                ("signature", "00"),
+                ("api_key", "123456789012345"),
+                ("timestamp", "x")
+            ])
+            .as_deref(),
+            Some("Invalid timestamp x")
+        );
+        let stale = [
+            ("signature", "00"),
+            ("api_key", "123456789012345"),
+            ("timestamp", "1699990000"),
+        ];
+        let full = check_upload(&a, "upload", &form(&stale), None, now, false, |_| Ok(None));
+        assert_eq!(early(&stale), Some(full.unwrap_err().message));
+        assert_eq!(
+            early(&[
+                ("signature", "00"),
+                ("api_key", "123456789012345"),
+                ("timestamp", "1700000000")
+            ]),
+            None
+        );
+    }
+
+    #[test]
+    fn unsigned_presets_refuse_overwrite_and_notification_urls() {
+        let a = account();
+        let presets = |_: &str| Ok(Some(true));
+        let ok = form(&[("upload_preset", "p"), ("public_id", "x"), ("tags", "t")]);
+        assert_eq!(
+            check_upload(&a, "upload", &ok, None, 0, false, presets).unwrap(),
+            UploadAuth::UnsignedPreset("p".into())
+        );
+        let bad = form(&[("upload_preset", "p"), ("notification_url", "http://x/")]);
+        let e = check_upload(&a, "upload", &bad, None, 0, false, presets).unwrap_err();
+        assert_eq!(e.status.as_u16(), 400);
+        assert!(e
+            .message
+            .starts_with("Notification_url parameter is not allowed when using unsigned upload. Only upload_preset,callback,public_id,"));
+        // Signed requests may set them.
+        let signed = form(&[("overwrite", "1")]);
+        assert!(unsigned_refusal(&signed).is_some());
+        assert_eq!(
+            check_upload(
+                &a,
+                "upload",
+                &signed,
+                Some("Basic MTIzNDU2Nzg5MDEyMzQ1OmFiY2QxMjM0U0VDUkVUeHl6"),
+                0,
+                false,
+                presets
+            )
+            .unwrap(),
+            UploadAuth::Signed
+        );
     }
 
     #[test]

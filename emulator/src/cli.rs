@@ -15,8 +15,11 @@ usage: cldkit serve [--port N] [--data DIR] [--cloudinary-url URL ...] [--listen
   (cloudinary://key:secret@cloud[?folder_mode=fixed&signature_algorithm=sha256&notification_url=...]);
   without one, cloudinary://123456789012345:abcd1234SECRETxyz@emulator is served.
   --data DIR keeps assets across restarts (default: a temporary directory).
-  --listen ADDR binds another address than loopback (explicit opt-in).
+  --listen ADDR binds another address than loopback (explicit opt-in); refused with
+  the built-in account, whose secret is public: give --cloudinary-url with your own.
   --fault JSON adds a fault-injection rule (see POST /_emulator/faults).
+  The control endpoints /_emulator/faults need an account's credentials (HTTP Basic
+  api_key:api_secret), a loopback Host and, to POST, Content-Type: application/json.
 ";
 
 /// Parses the arguments into a configuration.
@@ -117,5 +120,32 @@ mod tests {
         assert_eq!(c.seed, 5);
         assert!(c.bind.ip().is_loopback());
         assert!(parse_args(&["--bogus".into()]).is_err());
+    }
+
+    #[test]
+    fn a_public_address_needs_own_credentials() {
+        let args = |a: &[&str]| a.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let public = parse_args(&args(&["--listen", "0.0.0.0"])).unwrap();
+        let err = crate::Emulator::start(public).err().expect("refused");
+        assert!(err.contains("built-in test account"), "{err}");
+        assert!(!err.contains("abcd1234SECRETxyz"), "{err}");
+        let builtin = parse_args(&args(&[
+            "--listen",
+            "0.0.0.0",
+            "--cloudinary-url",
+            "cloudinary://123456789012345:abcd1234SECRETxyz@other",
+        ]))
+        .unwrap();
+        assert!(crate::Emulator::start(builtin).is_err());
+        // Own credentials are accepted with --listen (not started here: tests bind
+        // loopback only), and loopback with the built-in account starts.
+        let own = parse_args(&args(&[
+            "--listen",
+            "::1",
+            "--cloudinary-url",
+            "cloudinary://k:s@c1",
+        ]));
+        assert!(own.is_ok());
+        assert!(crate::Emulator::start(parse_args(&[]).unwrap()).is_ok());
     }
 }

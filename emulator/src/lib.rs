@@ -64,6 +64,9 @@ pub struct EmulatorConfig {
     pub webhook_retry_ms: u64,
     /// Webhook attempts per notification.
     pub webhook_attempts: u32,
+    /// The longest a remote `file` URL fetch may take (connecting, redirects and the
+    /// whole body); 30 s by default.
+    pub remote_fetch_timeout: std::time::Duration,
 }
 
 impl Default for EmulatorConfig {
@@ -78,6 +81,7 @@ impl Default for EmulatorConfig {
             strict_sha256: false,
             webhook_retry_ms: 1000,
             webhook_attempts: 4,
+            remote_fetch_timeout: std::time::Duration::from_secs(30),
         }
     }
 }
@@ -95,9 +99,27 @@ pub struct Emulator {
 
 impl Emulator {
     /// Starts an emulator and returns once it accepts connections.
+    ///
+    /// A non-loopback `bind` address is refused while any account has the built-in
+    /// test credentials ([`Account::default_test`]): its secret is published, so anyone
+    /// who can reach the address could use the account and its control endpoints.
     pub fn start(config: EmulatorConfig) -> Result<Emulator, String> {
         if config.accounts.is_empty() {
             return Err("at least one account is needed".into());
+        }
+        if !server::is_loopback(config.bind.ip()) {
+            let builtin = Account::default_test();
+            if config
+                .accounts
+                .iter()
+                .any(|a| a.api_secret == builtin.api_secret || a.api_key == builtin.api_key)
+            {
+                return Err(format!(
+                    "refusing to listen on {} with the built-in test account (its secret is public): \
+                     give your own credentials with --cloudinary-url cloudinary://KEY:SECRET@CLOUD",
+                    config.bind.ip()
+                ));
+            }
         }
         let (data_dir, temp_dir) = match &config.data_dir {
             Some(d) => (d.clone(), None),

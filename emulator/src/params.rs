@@ -4,6 +4,61 @@
 
 use serde_json::Value as Json;
 
+use crate::error::{ApiError, ApiResult};
+
+/// At most this many fields per request: query pairs, form pairs, multipart parts and
+/// JSON values (every value of a JSON body counts, nested ones included). The SDKs send
+/// a few dozen; the largest legitimate lists (1 000 `public_ids` of a `tags` call) fit.
+pub const MAX_FIELDS: usize = 10_000;
+
+/// At most this many bytes of text fields (names and values) per multipart request,
+/// all fields together except an upload's `file` given as text (see
+/// [`crate::upload::MAX_DATA_URI`]). `context`, `metadata`, `eager` and tag lists are
+/// far smaller.
+pub const MAX_TEXT_BYTES: usize = 8 << 20;
+
+/// The largest url-encoded or JSON request body (a data URI `file` in such a body
+/// included; multipart bodies are limited per part instead).
+pub const MAX_FORM_BODY: usize = 16 << 20;
+
+/// A 413 answer for a request over one of the limits.
+pub fn too_large(what: impl std::fmt::Display) -> ApiError {
+    ApiError::new(413, format!("Request too large: {what}"))
+}
+
+/// The number of `&`-separated pairs of a url-encoded string (an upper bound of what
+/// `form_urlencoded` yields), counted without allocating.
+pub fn count_urlencoded(data: &[u8]) -> usize {
+    data.split(|b| *b == b'&').filter(|p| !p.is_empty()).count()
+}
+
+/// An upper bound of the number of values in a JSON text (every value, nested ones and
+/// object keys included), counted without parsing: one, plus one per `,`, `[` and `{`
+/// outside strings.
+pub fn count_json_values(data: &[u8]) -> usize {
+    let mut n = 1usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for &b in data {
+        if in_string {
+            if escaped {
+                escaped = false;
+            } else if b == b'\\' {
+                escaped = true;
+            } else if b == b'"' {
+                in_string = false;
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b',' | b'[' | b'{' => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
 /// Ordered request parameters. Names are stored without a trailing `[]`.
 #[derive(Clone, Debug, Default)]
 pub struct Params {
@@ -41,18 +96,32 @@ impl Params {
             .push((base_name(name).to_owned(), Json::String(value)));
     }
 
-    /// Adds the fields of a URL-encoded string (query string or form body).
-    pub fn push_urlencoded(&mut self, data: &[u8]) {
+    /// Adds the fields of a URL-encoded string (query string or form body); 413 when
+    /// the request would carry more than [`MAX_FIELDS`] fields.
+    pub fn push_urlencoded(&mut self, data: &[u8]) -> ApiResult<()> {
+        if self.entries.len() + count_urlencoded(data) > MAX_FIELDS {
+            return Err(too_large(format!("more than {MAX_FIELDS} fields")));
+        }
         for (k, v) in form_urlencoded::parse(data) {
             self.push_text(&k, v.into_owned());
         }
+        Ok(())
     }
 
-    /// Adds the members of a JSON object body (`null` members are ignored).
-    pub fn push_json(&mut self, body: &[u8]) -> Result<(), String> {
+    /// Adds the members of a JSON object body (`null` members are ignored); 413 when
+    /// it holds more than [`MAX_FIELDS`] values (checked before parsing, so a body of
+    /// many tiny values cannot expand in memory), 400 when it is not a JSON object.
+    pub fn push_json(&mut self, body: &[u8]) -> ApiResult<()> {
         if body.iter().all(|b| b.is_ascii_whitespace()) {
             return Ok(());
         }
+        if self.entries.len() + count_json_values(body) > MAX_FIELDS {
+            return Err(too_large(format!("more than {MAX_FIELDS} JSON values")));
+        }
+        self.push_json_value(body).map_err(ApiError::bad_request)
+    }
+
+    fn push_json_value(&mut self, body: &[u8]) -> Result<(), String> {
         let v: Json =
             serde_json::from_slice(body).map_err(|e| format!("Invalid JSON body: {e}"))?;
         match v {
@@ -167,9 +236,36 @@ mod tests {
     use super::*;
 
     #[test]
+    fn value_counts_are_upper_bounds() {
+        assert_eq!(count_json_values(b"{}"), 2);
+        assert_eq!(
+            count_json_values(br#"{"a": [1, 2, {"b": "x,[{"}], "c\\\"": 3}"#),
+            7
+        );
+        assert_eq!(count_urlencoded(b"a=1&&b&"), 2);
+        let many = format!("[0{}]", ",0".repeat(MAX_FIELDS));
+        let e = Params::new().push_json(many.as_bytes()).unwrap_err();
+        assert_eq!(e.status.as_u16(), 413);
+        let form = "a&".repeat(MAX_FIELDS + 1);
+        assert_eq!(
+            Params::new()
+                .push_urlencoded(form.as_bytes())
+                .unwrap_err()
+                .status
+                .as_u16(),
+            413
+        );
+        let mut ok = Params::new();
+        ok.push_urlencoded("a&".repeat(MAX_FIELDS).as_bytes())
+            .unwrap();
+        assert_eq!(ok.entries().len(), MAX_FIELDS);
+    }
+
+    #[test]
     fn arrays_in_every_spelling() {
         let mut p = Params::new();
-        p.push_urlencoded(b"public_ids%5B%5D=a&public_ids%5B%5D=b&fields=x&fields=y&tags=t1,t2");
+        p.push_urlencoded(b"public_ids%5B%5D=a&public_ids%5B%5D=b&fields=x&fields=y&tags=t1,t2")
+            .unwrap();
         assert_eq!(p.ids("public_ids"), ["a", "b"]);
         assert_eq!(p.list("fields"), ["x", "y"]);
         assert_eq!(p.list("tags"), ["t1", "t2"]);

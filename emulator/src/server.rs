@@ -47,6 +47,12 @@ pub struct State {
     pub chunk_hashers: Mutex<HashMap<(String, String), (md5::Md5, u64)>>,
     /// Serialises chunk-session bookkeeping.
     pub chunk_lock: tokio::sync::Mutex<()>,
+    /// The HTTP client of remote `file` URLs (see [`crate::upload::fetch_client`]);
+    /// `None` when it could not be built.
+    pub fetcher: Option<reqwest::Client>,
+    /// Whether the emulator listens on a non-loopback address (`--listen`): the control
+    /// endpoints then also accept IP literals as `Host`.
+    pub public_bind: bool,
     windows: Mutex<HashMap<String, Window>>,
 }
 
@@ -67,6 +73,8 @@ impl State {
             webhooks: Webhooks::new(config.webhook_attempts, config.webhook_retry_ms),
             chunk_hashers: Mutex::new(HashMap::new()),
             chunk_lock: tokio::sync::Mutex::new(()),
+            fetcher: crate::upload::fetch_client(config.remote_fetch_timeout).ok(),
+            public_bind: !config.bind.ip().is_loopback(),
             windows: Mutex::new(HashMap::new()),
         }
     }
@@ -324,21 +332,40 @@ async fn api(state: &Arc<State>, req: Request, cloud: &str, rest: &[String]) -> 
 }
 
 /// `/_emulator/...`: fault rules, health.
+///
+/// `GET /_emulator/health` answers anyone. Everything else needs, in this order:
+/// a loopback `Host` (`localhost`, `127.x.y.z`, `[::1]`, with any port; when the emulator
+/// listens on a non-loopback address, any IP literal too) so that a DNS-rebound name is
+/// refused (403); the credentials of one of the served accounts, as for the Admin API
+/// (`Authorization: Basic base64(api_key:api_secret)`, or `Bearer` with the account's
+/// `oauth_token`) (401); and for `POST`/`PUT` a `Content-Type: application/json` body,
+/// which a page of another site cannot send without a CORS preflight that is never
+/// granted (415).
 async fn control(state: &Arc<State>, req: Request, rest: &[String]) -> Response {
     let method = req.method().clone();
-    match (method.as_str(), rest.first().map(String::as_str)) {
-        ("GET", Some("health")) => {
-            json_response(StatusCode::OK, &serde_json::json!({"status": "ok"}))
-        }
+    let what = rest.first().map(String::as_str);
+    if method == Method::GET && what == Some("health") && rest.len() == 1 {
+        return json_response(StatusCode::OK, &serde_json::json!({"status": "ok"}));
+    }
+    if let Err(e) = control_allowed(state, &req) {
+        return error_response(&e);
+    }
+    match (method.as_str(), what) {
         ("GET", Some("faults")) => json_response(StatusCode::OK, &state.faults.describe()),
         ("DELETE", Some("faults")) => {
             state.faults.set(Vec::new());
             json_response(StatusCode::OK, &serde_json::json!({"faults": []}))
         }
         ("POST" | "PUT", Some("faults")) => {
-            let body = match axum::body::to_bytes(req.into_body(), 1 << 20).await {
+            if !is_json(req.headers()) {
+                return error_response(&ApiError::new(
+                    415,
+                    "Control requests need Content-Type: application/json",
+                ));
+            }
+            let body = match read_body(req, CONTROL_BODY).await {
                 Ok(b) => b,
-                Err(e) => return error_response(&ApiError::bad_request(e.to_string())),
+                Err(e) => return error_response(&e),
             };
             match crate::faults::parse_rules(&body) {
                 Ok(rules) => {
@@ -352,11 +379,129 @@ async fn control(state: &Arc<State>, req: Request, rest: &[String]) -> Response 
     }
 }
 
-/// Reads a non-multipart request body (JSON or form) plus the query into params.
+/// The largest control request body (fault rules).
+const CONTROL_BODY: usize = 1 << 20;
+
+/// The `Host` and credential checks of the control endpoints.
+fn control_allowed(state: &State, req: &Request) -> ApiResult<()> {
+    let host = req
+        .headers()
+        .get(axum::http::header::HOST)
+        .and_then(|v| v.to_str().ok())
+        .or_else(|| req.uri().authority().map(|a| a.as_str()));
+    if !host_allowed(host, state.public_bind) {
+        return Err(ApiError::new(
+            403,
+            "Control requests need a loopback Host (localhost, 127.0.0.1 or [::1])",
+        ));
+    }
+    let auth = authorization(req.headers());
+    if auth.is_none() {
+        return Err(ApiError::unauthorized(
+            "Control requests need the credentials of a served account (Basic api_key:api_secret)",
+        ));
+    }
+    if state
+        .accounts
+        .values()
+        .any(|a| crate::auth::header_auth(a, auth.as_deref()) == Some(true))
+    {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized(
+            "Invalid credentials (api_key, api_secret or oauth_token)",
+        ))
+    }
+}
+
+/// Whether a `Host` header names this machine's loopback interface: `localhost` (a
+/// trailing dot allowed), a loopback IPv4 or IPv6 literal (IPv4-mapped too), any port.
+/// With `ip_literals`, any IP literal is accepted as well: an address typed as such
+/// cannot be rebound by DNS.
+pub fn host_allowed(host: Option<&str>, ip_literals: bool) -> bool {
+    let Some(host) = host.map(str::trim) else {
+        return false;
+    };
+    let name = if let Some(rest) = host.strip_prefix('[') {
+        match rest.split_once(']') {
+            Some((inside, "")) => inside,
+            Some((inside, port)) if port.strip_prefix(':').is_some_and(is_port) => inside,
+            _ => return false,
+        }
+    } else {
+        match host.rsplit_once(':') {
+            Some((name, port)) if is_port(port) => name,
+            Some(_) => return false,
+            None => host,
+        }
+    };
+    if name.eq_ignore_ascii_case("localhost") || name.eq_ignore_ascii_case("localhost.") {
+        return true;
+    }
+    match name.parse::<std::net::IpAddr>() {
+        Ok(ip) => ip_literals || is_loopback(ip),
+        Err(_) => false,
+    }
+}
+
+fn is_port(p: &str) -> bool {
+    !p.is_empty() && p.len() <= 5 && p.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// Loopback, IPv4-mapped IPv6 loopback (`::ffff:127.0.0.1`) included.
+pub fn is_loopback(ip: std::net::IpAddr) -> bool {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.is_loopback(),
+        std::net::IpAddr::V6(v6) => {
+            v6.is_loopback() || v6.to_ipv4_mapped().is_some_and(|v4| v4.is_loopback())
+        }
+    }
+}
+
+/// Whether the request says `Content-Type: application/json` (parameters allowed).
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|t| t.trim().eq_ignore_ascii_case("application/json"))
+}
+
+/// Reads a whole request body of at most `limit` bytes: a larger `Content-Length` is
+/// refused before anything is read, a longer body as soon as it passes the limit (413).
+pub async fn read_body(req: Request, limit: usize) -> ApiResult<bytes::Bytes> {
+    let declared = req
+        .headers()
+        .get("content-length")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(crate::params::too_large(format!(
+            "the body is larger than {limit} bytes"
+        )));
+    }
+    let mut stream = req.into_body().into_data_stream();
+    let mut out = bytes::BytesMut::with_capacity(declared.unwrap_or(0) as usize);
+    while let Some(chunk) = futures_util::StreamExt::next(&mut stream).await {
+        let chunk =
+            chunk.map_err(|e| ApiError::bad_request(format!("Could not read the body: {e}")))?;
+        if out.len() + chunk.len() > limit {
+            return Err(crate::params::too_large(format!(
+                "the body is larger than {limit} bytes"
+            )));
+        }
+        out.extend_from_slice(&chunk);
+    }
+    Ok(out.freeze())
+}
+
+/// Reads a non-multipart request body (JSON or form) plus the query into params, within
+/// the limits of [`crate::params`]: a body of at most `limit` bytes and at most
+/// [`crate::params::MAX_FIELDS`] fields or JSON values.
 pub async fn read_params(req: Request, limit: usize) -> ApiResult<crate::params::Params> {
     let mut params = crate::params::Params::new();
     if let Some(q) = req.uri().query() {
-        params.push_urlencoded(q.as_bytes());
+        params.push_urlencoded(q.as_bytes())?;
     }
     let ctype = req
         .headers()
@@ -366,19 +511,23 @@ pub async fn read_params(req: Request, limit: usize) -> ApiResult<crate::params:
         .to_ascii_lowercase();
     if ctype.starts_with("multipart/") {
         let (text, _) = crate::upload::read_multipart_text(req).await?;
+        if params.entries().len() + text.entries().len() > crate::params::MAX_FIELDS {
+            return Err(crate::params::too_large(format!(
+                "more than {} fields",
+                crate::params::MAX_FIELDS
+            )));
+        }
         for (k, v) in text.entries() {
             params.push_text(k, v.as_str().unwrap_or_default().to_owned());
         }
         return Ok(params);
     }
-    let body = axum::body::to_bytes(req.into_body(), limit)
-        .await
-        .map_err(|e| ApiError::bad_request(format!("Could not read the body: {e}")))?;
+    let body = read_body(req, limit).await?;
     let trimmed = body.iter().position(|b| !b.is_ascii_whitespace());
     if ctype.contains("json") || (trimmed.is_some() && body[trimmed.unwrap_or(0)] == b'{') {
-        params.push_json(&body).map_err(ApiError::bad_request)?;
+        params.push_json(&body)?;
     } else {
-        params.push_urlencoded(&body);
+        params.push_urlencoded(&body)?;
     }
     Ok(params)
 }
@@ -388,4 +537,44 @@ pub fn empty(status: StatusCode) -> Response {
     let mut r = Response::new(Body::empty());
     *r.status_mut() = status;
     r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::host_allowed;
+
+    #[test]
+    fn control_hosts() {
+        for h in [
+            "localhost",
+            "LOCALHOST:8080",
+            "localhost.:1",
+            "127.0.0.1",
+            "127.9.8.7:65535",
+            "[::1]",
+            "[::1]:80",
+            "[::ffff:127.0.0.1]:80",
+        ] {
+            assert!(host_allowed(Some(h), false), "{h}");
+        }
+        for h in [
+            "",
+            "evil.example",
+            "localhost.evil.example",
+            "127.0.0.1.nip.io:80",
+            "10.0.0.1:80",
+            "[::2]:80",
+            "0.0.0.0",
+            "localhost:http",
+            "[::1]x",
+            "::1",
+        ] {
+            assert!(!host_allowed(Some(h), false), "{h}");
+        }
+        assert!(!host_allowed(None, true));
+        // Bound to a public address: IP literals (not rebindable), never names.
+        assert!(host_allowed(Some("192.0.2.7:9"), true));
+        assert!(host_allowed(Some("[2001:db8::1]:9"), true));
+        assert!(!host_allowed(Some("evil.example"), true));
+    }
 }

@@ -7,6 +7,7 @@
 
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use axum::extract::{FromRequest, Multipart, Request};
@@ -15,16 +16,26 @@ use md5::{Digest, Md5};
 use serde_json::{json, Map as JsonMap, Value as Json};
 
 use crate::account::{Account, FolderMode};
-use crate::auth::{check_upload, UploadAuth};
+use crate::auth::{check_upload, early_refusal, header_auth, UploadAuth};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
-use crate::params::Params;
+use crate::params::{too_large, Params, MAX_FIELDS, MAX_TEXT_BYTES};
 use crate::resource::{asset_json, parse_pairs, Shape};
 use crate::server::{authorization, State};
 use crate::store::{sync_dir, Asset, ChunkSession};
 
 /// Largest single request body (the real per-request ceiling is 100 MB).
 pub const MAX_REQUEST_FILE: u64 = 100 * 1024 * 1024;
+
+/// The largest `file` given as text in a multipart upload (a base64 data URI, or a URL):
+/// 64 MiB, about the documented data URI ceiling of the real service (~60 MB). Such a
+/// field is spooled to disk like a file part, so it costs no memory before the request
+/// is authenticated.
+pub const MAX_DATA_URI: u64 = 64 << 20;
+
+/// At most this much of a multipart body may be buffered by the parser without being
+/// handed out as field data (a part header or preamble that never ends).
+pub const MAX_MULTIPART_UNPARSED: usize = 4 << 20;
 
 /// A received file, flushed to disk.
 #[derive(Debug)]
@@ -39,47 +50,165 @@ pub struct Received {
     pub md5: String,
 }
 
-/// Reads the text fields of a multipart body (file parts are drained and dropped).
-pub async fn read_multipart_text(req: Request) -> ApiResult<(Params, usize)> {
-    let mut mp = Multipart::from_request(req, &())
+/// What multipart text a request has used so far: fields and bytes, against
+/// [`MAX_FIELDS`] and [`MAX_TEXT_BYTES`].
+#[derive(Debug, Default)]
+struct Budget {
+    fields: usize,
+    bytes: usize,
+}
+
+impl Budget {
+    fn field(&mut self) -> ApiResult<()> {
+        self.fields += 1;
+        if self.fields > MAX_FIELDS {
+            return Err(too_large(format!("more than {MAX_FIELDS} fields")));
+        }
+        Ok(())
+    }
+
+    fn bytes(&mut self, n: usize) -> ApiResult<()> {
+        self.bytes += n;
+        if self.bytes > MAX_TEXT_BYTES {
+            return Err(too_large(format!(
+                "the text fields are larger than {MAX_TEXT_BYTES} bytes together"
+            )));
+        }
+        Ok(())
+    }
+}
+
+/// Counts the body bytes handed to the multipart parser since it last produced a field
+/// or field data, so that a part header or preamble that never ends is refused once it
+/// passes [`MAX_MULTIPART_UNPARSED`] instead of filling the parser's buffer.
+#[derive(Clone, Default)]
+struct Meter(Arc<MeterState>);
+
+#[derive(Default)]
+struct MeterState {
+    pending: AtomicUsize,
+    tripped: AtomicBool,
+}
+
+impl Meter {
+    /// The parser produced something: what it buffered is accounted for.
+    fn progress(&self) {
+        self.0.pending.store(0, Ordering::Relaxed);
+    }
+
+    fn tripped(&self) -> bool {
+        self.0.tripped.load(Ordering::Relaxed)
+    }
+
+    /// An error for a multipart failure: 413 when the meter stopped the body.
+    fn error(&self, e: axum::extract::multipart::MultipartError) -> ApiError {
+        if self.tripped() {
+            too_large(format!(
+                "a multipart part header or preamble is longer than {MAX_MULTIPART_UNPARSED} bytes"
+            ))
+        } else {
+            ApiError::bad_request(format!("Error reading the request body: {}", e.body_text()))
+        }
+    }
+}
+
+/// The request body as the multipart parser sees it, metered.
+struct Metered {
+    inner: axum::body::BodyDataStream,
+    meter: Meter,
+}
+
+impl futures_util::Stream for Metered {
+    type Item = Result<bytes::Bytes, axum::Error>;
+
+    fn poll_next(
+        mut self: std::pin::Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Self::Item>> {
+        let this = &mut *self;
+        match std::pin::Pin::new(&mut this.inner).poll_next(cx) {
+            std::task::Poll::Ready(Some(Ok(b))) => {
+                let pending = this.meter.0.pending.fetch_add(b.len(), Ordering::Relaxed) + b.len();
+                if pending > MAX_MULTIPART_UNPARSED {
+                    this.meter.0.tripped.store(true, Ordering::Relaxed);
+                    return std::task::Poll::Ready(Some(Err(axum::Error::new(
+                        "multipart data without a part boundary",
+                    ))));
+                }
+                std::task::Poll::Ready(Some(Ok(b)))
+            }
+            other => other,
+        }
+    }
+}
+
+/// A multipart parser over the request body, metered.
+async fn open_multipart(req: Request) -> ApiResult<(Multipart, Meter)> {
+    let meter = Meter::default();
+    let (parts, body) = req.into_parts();
+    let metered = Metered {
+        inner: body.into_data_stream(),
+        meter: meter.clone(),
+    };
+    let req = Request::from_parts(parts, axum::body::Body::from_stream(metered));
+    let mp = Multipart::from_request(req, &())
         .await
         .map_err(|e| ApiError::bad_request(e.body_text()))?;
+    Ok((mp, meter))
+}
+
+/// The next part of a multipart body, counted against the field budget.
+async fn next_field<'a>(
+    mp: &'a mut Multipart,
+    meter: &Meter,
+    budget: &mut Budget,
+) -> ApiResult<Option<axum::extract::multipart::Field<'a>>> {
+    let field = mp.next_field().await.map_err(|e| meter.error(e))?;
+    meter.progress();
+    if field.is_some() {
+        budget.field()?;
+    }
+    Ok(field)
+}
+
+/// Reads the text fields of a multipart body (file parts are drained and dropped),
+/// within [`MAX_FIELDS`] and [`MAX_TEXT_BYTES`].
+pub async fn read_multipart_text(req: Request) -> ApiResult<(Params, usize)> {
+    let (mut mp, meter) = open_multipart(req).await?;
+    let mut budget = Budget::default();
     let mut params = Params::new();
     let mut files = 0;
-    while let Some(mut field) = mp.next_field().await.map_err(multipart_err)? {
+    while let Some(mut field) = next_field(&mut mp, &meter, &mut budget).await? {
         let name = field.name().unwrap_or("").to_owned();
         if field.file_name().is_some() {
             files += 1;
             // Drained chunk by chunk, without keeping it.
-            while let Ok(Some(_)) = field.chunk().await {}
+            while let Ok(Some(_)) = field.chunk().await {
+                meter.progress();
+            }
             continue;
         }
-        let text = text_field(&mut field).await?;
+        let text = text_field(&mut field, &name, &meter, &mut budget).await?;
         params.push_text(&name, text);
     }
     Ok((params, files))
 }
 
-/// The largest text field accepted in a multipart form (a data URI `file` included).
-const MAX_TEXT_FIELD: usize = 64 << 20;
-
-/// Reads a text field with a size limit, so one request cannot exhaust memory.
-async fn text_field(field: &mut axum::extract::multipart::Field<'_>) -> ApiResult<String> {
+/// Reads a text field, its name and value counted against the request's text budget.
+async fn text_field(
+    field: &mut axum::extract::multipart::Field<'_>,
+    name: &str,
+    meter: &Meter,
+    budget: &mut Budget,
+) -> ApiResult<String> {
+    budget.bytes(name.len())?;
     let mut out: Vec<u8> = Vec::new();
-    while let Some(chunk) = field.chunk().await.map_err(multipart_err)? {
-        if out.len() + chunk.len() > MAX_TEXT_FIELD {
-            return Err(ApiError::new(
-                413,
-                format!("A form field is larger than {MAX_TEXT_FIELD} bytes"),
-            ));
-        }
+    while let Some(chunk) = field.chunk().await.map_err(|e| meter.error(e))? {
+        meter.progress();
+        budget.bytes(chunk.len())?;
         out.extend_from_slice(&chunk);
     }
     Ok(String::from_utf8_lossy(&out).into_owned())
-}
-
-fn multipart_err(e: axum::extract::multipart::MultipartError) -> ApiError {
-    ApiError::bad_request(format!("Error reading the request body: {}", e.body_text()))
 }
 
 /// `bytes a-b/total` (`total` may be `-1`): inclusive range and known total.
@@ -108,12 +237,14 @@ const MAX_CHUNKED_TOTAL: u64 = 1 << 40;
 /// Streams a multipart field into `file`, hashing into `hasher`; returns the size.
 async fn stream_field(
     field: &mut axum::extract::multipart::Field<'_>,
+    meter: &Meter,
     file: &mut std::fs::File,
     mut hasher: Option<&mut Md5>,
     limit: u64,
 ) -> ApiResult<u64> {
     let mut n: u64 = 0;
-    while let Some(chunk) = field.chunk().await.map_err(multipart_err)? {
+    while let Some(chunk) = field.chunk().await.map_err(|e| meter.error(e))? {
+        meter.progress();
         n += chunk.len() as u64;
         if n > limit {
             return Err(ApiError::bad_request(format!(
@@ -132,6 +263,8 @@ async fn stream_field(
 enum Part {
     /// Into a temporary file.
     Temp(Received),
+    /// A `file` sent as a text field (data URI or URL), spooled to a temporary file.
+    Text(Received),
     /// Directly into a chunk session at `start..=end` (already authenticated).
     Chunk {
         start: u64,
@@ -142,7 +275,50 @@ enum Part {
     },
 }
 
+impl Part {
+    /// Removes the temporary file, if any (the request failed).
+    fn discard(&self) {
+        if let Part::Temp(r) | Part::Text(r) = self {
+            let _ = std::fs::remove_file(&r.path);
+        }
+    }
+}
+
+/// Streams a multipart field to a new temporary file (MD5 on the way).
+async fn spool_field(
+    state: &State,
+    field: &mut axum::extract::multipart::Field<'_>,
+    meter: &Meter,
+    filename: Option<String>,
+    limit: u64,
+) -> ApiResult<Received> {
+    let path = state.store.temp_path();
+    let mut file = std::fs::File::create(&path)?;
+    let mut hasher = Md5::new();
+    let res = stream_field(field, meter, &mut file, Some(&mut hasher), limit).await;
+    let size = match res.and_then(|n| file.sync_data().map(|_| n).map_err(ApiError::from)) {
+        Ok(n) => n,
+        Err(e) => {
+            let _ = std::fs::remove_file(&path);
+            return Err(e);
+        }
+    };
+    Ok(Received {
+        path,
+        filename,
+        size,
+        md5: hex::encode(hasher.finalize()),
+    })
+}
+
 /// Handles one Upload API request.
+///
+/// Before the request is authenticated it costs bounded memory: a wrong
+/// `Authorization` header is refused before the body is read; multipart text fields
+/// are limited together ([`MAX_TEXT_BYTES`], [`MAX_FIELDS`]) while file parts and a
+/// text `file` are streamed to disk; a signed form whose `api_key` or `timestamp` is
+/// already known to be wrong is refused as soon as those fields have arrived; form and
+/// JSON bodies are limited to [`crate::params::MAX_FORM_BODY`].
 pub async fn handle(
     state: &Arc<State>,
     account: &Account,
@@ -152,6 +328,11 @@ pub async fn handle(
 ) -> ApiResult<Json> {
     let headers = req.headers().clone();
     let auth_header = authorization(&headers);
+    if header_auth(account, auth_header.as_deref()) == Some(false) {
+        return Err(ApiError::unauthorized(
+            "Invalid credentials (api_key, api_secret or oauth_token)",
+        ));
+    }
     let header = |n: &str| {
         headers
             .get(n)
@@ -187,55 +368,61 @@ pub async fn handle(
     let mut params = Params::new();
     let mut part: Option<Part> = None;
     if ctype.starts_with("multipart/") {
-        let mut mp = Multipart::from_request(req, &())
-            .await
-            .map_err(|e| ApiError::bad_request(e.body_text()))?;
-        while let Some(mut field) = mp.next_field().await.map_err(multipart_err)? {
-            let name = field.name().unwrap_or("").to_owned();
-            let filename = field.file_name().map(str::to_owned);
-            if filename.is_none() || name != "file" || part.is_some() {
-                let text = text_field(&mut field).await?;
-                params.push_text(&name, text);
-                continue;
-            }
-            // A file part. Chunks of an authenticated request go straight to the session.
-            if let (Some((a, b, total)), Some(uid)) = (range, upload_id.as_deref()) {
-                if check(&params).is_ok() {
-                    let p =
-                        write_chunk(state, account, uid, &mut field, a, b, total, filename).await?;
-                    part = Some(p);
+        let read = async {
+            let (mut mp, meter) = open_multipart(req).await?;
+            let mut budget = Budget::default();
+            while let Some(mut field) = next_field(&mut mp, &meter, &mut budget).await? {
+                let name = field.name().unwrap_or("").to_owned();
+                let filename = field.file_name().map(str::to_owned);
+                if name == "file" && filename.is_none() && action == "upload" && part.is_none() {
+                    // A data URI or URL: to disk, outside the text budget.
+                    let r = spool_field(state, &mut field, &meter, None, MAX_DATA_URI).await?;
+                    part = Some(Part::Text(r));
                     continue;
                 }
-            }
-            let path = state.store.temp_path();
-            let mut file = std::fs::File::create(&path)?;
-            let mut hasher = Md5::new();
-            let res =
-                stream_field(&mut field, &mut file, Some(&mut hasher), MAX_REQUEST_FILE).await;
-            let size = match res {
-                Ok(n) => n,
-                Err(e) => {
-                    let _ = std::fs::remove_file(&path);
-                    return Err(e);
+                if filename.is_none() || name != "file" || part.is_some() {
+                    let text = text_field(&mut field, &name, &meter, &mut budget).await?;
+                    params.push_text(&name, text);
+                    if auth_header.is_none()
+                        && matches!(name.as_str(), "api_key" | "signature" | "timestamp")
+                    {
+                        if let Some(e) = early_refusal(account, &params, now) {
+                            return Err(e);
+                        }
+                    }
+                    continue;
                 }
-            };
-            file.sync_data()?;
-            part = Some(Part::Temp(Received {
-                path,
-                filename,
-                size,
-                md5: hex::encode(hasher.finalize()),
-            }));
+                // A file part. Chunks of an authenticated request go straight to the session.
+                if let (Some((a, b, total)), Some(uid)) = (range, upload_id.as_deref()) {
+                    if check(&params).is_ok() {
+                        let p = write_chunk(
+                            state, account, uid, &mut field, &meter, a, b, total, filename,
+                        )
+                        .await?;
+                        part = Some(p);
+                        continue;
+                    }
+                }
+                let r = spool_field(state, &mut field, &meter, filename, MAX_REQUEST_FILE).await?;
+                part = Some(Part::Temp(r));
+            }
+            Ok::<(), ApiError>(())
+        };
+        if let Err(e) = read.await {
+            if let Some(p) = &part {
+                p.discard();
+            }
+            return Err(e);
         }
     } else {
-        params = crate::server::read_params(req, 200 * 1024 * 1024).await?;
+        params = crate::server::read_params(req, crate::params::MAX_FORM_BODY).await?;
     }
 
     let auth = match check(&params) {
         Ok(a) => a,
         Err(e) => {
-            if let Some(Part::Temp(r)) = &part {
-                let _ = std::fs::remove_file(&r.path);
+            if let Some(p) = &part {
+                p.discard();
             }
             return Err(e);
         }
@@ -261,6 +448,7 @@ async fn write_chunk(
     account: &Account,
     upload_id: &str,
     field: &mut axum::extract::multipart::Field<'_>,
+    meter: &Meter,
     start: u64,
     end: u64,
     total: Option<u64>,
@@ -303,7 +491,7 @@ async fn write_chunk(
         .write(true)
         .open(state.store.chunk_path(&session.file))?;
     file.seek(SeekFrom::Start(start))?;
-    let size = stream_field(field, &mut file, hasher.as_mut(), MAX_REQUEST_FILE).await?;
+    let size = stream_field(field, meter, &mut file, hasher.as_mut(), MAX_REQUEST_FILE).await?;
     if size != end - start + 1 {
         return Err(ApiError::bad_request(format!(
             "Chunk size {size} does not match Content-Range bytes {start}-{end}"
@@ -350,15 +538,18 @@ async fn upload(
     auth: UploadAuth,
 ) -> ApiResult<Json> {
     let unsigned = matches!(auth, UploadAuth::UnsignedPreset(_));
-    apply_preset(state, account, &mut params)?;
-    if let Some(e) = params.nonempty("eager") {
+    let checked = apply_preset(state, account, &mut params).and_then(|()| {
         // Refused at the first chunk already, not after the whole file has arrived.
-        if let Err(err) = crate::eager::parse(&e) {
-            if let Some(Part::Temp(r)) = &part {
-                let _ = std::fs::remove_file(&r.path);
-            }
-            return Err(err);
+        match params.nonempty("eager") {
+            Some(e) => crate::eager::parse(&e).map(|_| ()),
+            None => Ok(()),
         }
+    });
+    if let Err(err) = checked {
+        if let Some(p) = &part {
+            p.discard();
+        }
+        return Err(err);
     }
     let received = match part {
         Some(Part::Chunk {
@@ -421,6 +612,15 @@ async fn upload(
                 .await;
             }
             r
+        }
+        Some(Part::Text(r)) => {
+            let text = std::fs::read(&r.path);
+            let _ = std::fs::remove_file(&r.path);
+            let text = String::from_utf8_lossy(&text?).into_owned();
+            if text.is_empty() {
+                return Err(ApiError::bad_request("Missing required parameter - file"));
+            }
+            fetch_text_file(state, &text).await?
         }
         None => {
             let file = params
@@ -567,7 +767,100 @@ fn temp_from_bytes(state: &State, bytes: &[u8], filename: Option<String>) -> Api
     })
 }
 
-/// Loads a `file` given as text: a base64 data URI or a loopback `http(s)` URL.
+/// How many redirects a remote `file` URL may follow; every hop is checked like the
+/// first URL (see [`redirect_allowed`]).
+pub const MAX_REDIRECTS: usize = 5;
+
+/// The longest time a remote `file` fetch may take to connect.
+pub const FETCH_CONNECT_TIMEOUT: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Whether the emulator may fetch `url` for an upload: `http`/`https` to `localhost`
+/// or a loopback IP literal (IPv4-mapped IPv6 loopback included), nothing else.
+pub fn fetchable(url: &url::Url) -> bool {
+    matches!(url.scheme(), "http" | "https")
+        && match url.host() {
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+            Some(url::Host::Ipv6(ip)) => crate::server::is_loopback(ip.into()),
+            None => false,
+        }
+}
+
+/// The redirect policy of remote `file` fetches, decided before the next hop is
+/// connected to: `next` must itself be [`fetchable`] and at most [`MAX_REDIRECTS`]
+/// redirects (`previous` URLs so far, the first one included) may be followed.
+pub fn redirect_allowed(next: &url::Url, previous: usize) -> Result<(), String> {
+    if !fetchable(next) {
+        return Err(format!(
+            "redirect to {next} refused: the emulator fetches loopback URLs only"
+        ));
+    }
+    if previous > MAX_REDIRECTS {
+        return Err(format!("more than {MAX_REDIRECTS} redirects"));
+    }
+    Ok(())
+}
+
+/// Resolves `localhost` to the loopback addresses without asking any resolver, and
+/// refuses every other name (only `localhost` passes [`fetchable`]; IP literals are
+/// not resolved).
+struct LoopbackResolver;
+
+impl reqwest::dns::Resolve for LoopbackResolver {
+    fn resolve(&self, name: reqwest::dns::Name) -> reqwest::dns::Resolving {
+        let host = name.as_str().trim_end_matches('.').to_ascii_lowercase();
+        Box::pin(async move {
+            if host != "localhost" {
+                return Err(format!("{host} is not a loopback name").into());
+            }
+            let addrs: reqwest::dns::Addrs = Box::new(
+                [
+                    std::net::SocketAddr::from(([127, 0, 0, 1], 0)),
+                    std::net::SocketAddr::from((std::net::Ipv6Addr::LOCALHOST, 0)),
+                ]
+                .into_iter(),
+            );
+            Ok(addrs)
+        })
+    }
+}
+
+/// The HTTP client of remote `file` fetches: redirects re-checked hop by hop
+/// ([`redirect_allowed`]), `localhost` resolved to loopback only, no proxy (a proxy
+/// would make the request leave the machine), a connect timeout of
+/// [`FETCH_CONNECT_TIMEOUT`] and `timeout` for the whole fetch.
+pub fn fetch_client(timeout: std::time::Duration) -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::custom(
+            |attempt| match redirect_allowed(attempt.url(), attempt.previous().len()) {
+                Ok(()) => attempt.follow(),
+                Err(why) => attempt.error(why),
+            },
+        ))
+        .no_proxy()
+        .dns_resolver(Arc::new(LoopbackResolver))
+        .connect_timeout(FETCH_CONNECT_TIMEOUT.min(timeout))
+        .timeout(timeout)
+        .build()
+}
+
+/// An error and its sources, `: `-separated (reqwest's own text omits the cause).
+fn error_chain(e: &dyn std::error::Error) -> String {
+    let mut out = e.to_string();
+    let mut cur = e.source();
+    while let Some(s) = cur {
+        let text = s.to_string();
+        if !out.contains(&text) {
+            out.push_str(": ");
+            out.push_str(&text);
+        }
+        cur = s.source();
+    }
+    out
+}
+
+/// Loads a `file` given as text: a base64 data URI or a loopback `http(s)` URL
+/// (fetched with [`fetch_client`], at most [`MAX_REQUEST_FILE`] bytes).
 async fn fetch_text_file(state: &State, file: &str) -> ApiResult<Received> {
     if let Some(rest) = file.strip_prefix("data:") {
         let (_, b64) = rest.split_once(";base64,").ok_or_else(|| {
@@ -581,24 +874,32 @@ async fn fetch_text_file(state: &State, file: &str) -> ApiResult<Received> {
     if file.starts_with("http://") || file.starts_with("https://") {
         let url = reqwest::Url::parse(file)
             .map_err(|e| ApiError::bad_request(format!("Error in loading {file} - {e}")))?;
-        let loopback = match url.host() {
-            Some(url::Host::Domain(d)) => d == "localhost",
-            Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-            None => false,
-        };
-        if !loopback {
+        if !fetchable(&url) {
             return Err(ApiError::bad_request(format!(
                 "Error in loading {file} - the emulator fetches loopback URLs only"
             )));
         }
-        let resp = reqwest::get(url.clone())
+        let client = state
+            .fetcher
+            .as_ref()
+            .ok_or_else(|| ApiError::internal("the remote fetch client is unavailable"))?;
+        let failed = |e: &dyn std::error::Error| {
+            ApiError::bad_request(format!("Error in loading {file} - {}", error_chain(e)))
+        };
+        let resp = client
+            .get(url.clone())
+            .send()
             .await
-            .map_err(|e| ApiError::bad_request(format!("Error in loading {file} - {e}")))?;
+            .map_err(|e| failed(&e))?;
         if !resp.status().is_success() {
             return Err(ApiError::bad_request(format!(
                 "Error in loading {file} - {}",
                 resp.status()
+            )));
+        }
+        if let Some(n) = resp.content_length().filter(|n| *n > MAX_REQUEST_FILE) {
+            return Err(ApiError::bad_request(format!(
+                "File size too large. Got {n}. Maximum is {MAX_REQUEST_FILE}."
             )));
         }
         let name = url
@@ -610,11 +911,15 @@ async fn fetch_text_file(state: &State, file: &str) -> ApiResult<Received> {
         let mut hasher = Md5::new();
         let mut size = 0u64;
         let mut resp = resp;
-        while let Some(chunk) = resp
-            .chunk()
-            .await
-            .map_err(|e| ApiError::bad_request(format!("Error in loading {file} - {e}")))?
-        {
+        loop {
+            let chunk = match resp.chunk().await {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                Err(e) => {
+                    let _ = std::fs::remove_file(&path);
+                    return Err(failed(&e));
+                }
+            };
             size += chunk.len() as u64;
             if size > MAX_REQUEST_FILE {
                 let _ = std::fs::remove_file(&path);
@@ -622,10 +927,16 @@ async fn fetch_text_file(state: &State, file: &str) -> ApiResult<Received> {
                     "File size too large. Got {size}. Maximum is {MAX_REQUEST_FILE}."
                 )));
             }
-            f.write_all(&chunk)?;
+            if let Err(e) = f.write_all(&chunk) {
+                let _ = std::fs::remove_file(&path);
+                return Err(e.into());
+            }
             hasher.update(&chunk);
         }
-        f.sync_data()?;
+        if let Err(e) = f.sync_data() {
+            let _ = std::fs::remove_file(&path);
+            return Err(e.into());
+        }
         return Ok(Received {
             path,
             filename: name,
@@ -1251,6 +1562,55 @@ mod tests {
         assert!(parse_content_range("bytes 0--1/0").is_err());
         assert!(parse_content_range("bytes 5-4/10").is_err());
         assert!(parse_content_range("bytes 0-10/10").is_err());
+    }
+
+    #[test]
+    fn remote_hops_stay_on_loopback() {
+        let u = |s: &str| url::Url::parse(s).unwrap();
+        for ok in [
+            "http://127.0.0.1:9/a.png",
+            "https://127.200.0.1/a",
+            "http://localhost:80/x",
+            "http://LOCALHOST/x",
+            "http://[::1]:9/x",
+            "http://[::ffff:127.0.0.1]/x",
+        ] {
+            assert!(fetchable(&u(ok)), "{ok}");
+            assert_eq!(redirect_allowed(&u(ok), 1), Ok(()), "{ok}");
+        }
+        for bad in [
+            "http://0.0.0.0:9/x",
+            "http://10.0.0.1/x",
+            "http://169.254.169.254/latest/meta-data",
+            "http://[::]/x",
+            "http://example.com/x",
+            "http://localhost.example.com/x",
+            "http://127.0.0.1.nip.io/x",
+            "ftp://127.0.0.1/x",
+            "file:///etc/passwd",
+        ] {
+            assert!(!fetchable(&u(bad)), "{bad}");
+            let e = redirect_allowed(&u(bad), 1).unwrap_err();
+            assert!(e.contains("loopback URLs only"), "{e}");
+        }
+        assert!(redirect_allowed(&u("http://127.0.0.1/x"), MAX_REDIRECTS).is_ok());
+        assert!(redirect_allowed(&u("http://127.0.0.1/x"), MAX_REDIRECTS + 1).is_err());
+    }
+
+    #[test]
+    fn the_loopback_resolver_resolves_localhost_only() {
+        use reqwest::dns::Resolve as _;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        let resolve = |name: &str| {
+            let name: reqwest::dns::Name = name.parse().unwrap();
+            rt.block_on(LoopbackResolver.resolve(name))
+                .map(|addrs| addrs.collect::<Vec<_>>())
+        };
+        let addrs = resolve("localhost").unwrap();
+        assert!(!addrs.is_empty() && addrs.iter().all(|a| a.ip().is_loopback()));
+        assert!(resolve("example.com").is_err());
     }
 
     #[test]

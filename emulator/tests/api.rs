@@ -513,8 +513,11 @@ fn fault_injection_status_and_truncate() {
     assert_eq!(admin_get(&emu, "ping").status().as_u16(), 503);
     assert_eq!(admin_get(&emu, "ping").status().as_u16(), 200);
     // Through the control endpoint: truncate the next upload response.
+    let a = &emu.accounts()[0];
     let resp = reqwest::blocking::Client::new()
         .post(format!("{}/_emulator/faults", emu.base_url()))
+        .basic_auth(&a.api_key, Some(&a.api_secret))
+        .header("content-type", "application/json")
         .body(r#"[{"path": "/upload", "action": "truncate", "bytes": 5}]"#)
         .send()
         .unwrap();

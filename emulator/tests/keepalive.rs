@@ -175,14 +175,17 @@ fn form_bodied_and_bodyless_deletes_on_one_connection() {
         serde_json::json!({"d/a": "deleted", "nope": "not_found"})
     );
     // A bodyless DELETE (Content-Length: 0) of the control endpoint, then one with no
-    // length at all, then a form body on a control DELETE.
+    // length at all, then a form body on a control DELETE (loopback Host, credentials).
     for extra in [
         "Content-Length: 0\r\n\r\n",
         "\r\n",
         "Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 3\r\n\r\na=b",
     ] {
         conn.write_all(
-            format!("DELETE /_emulator/faults HTTP/1.1\r\nHost: x\r\n{extra}").as_bytes(),
+            format!(
+                "DELETE /_emulator/faults HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Basic {auth}\r\n{extra}"
+            )
+            .as_bytes(),
         )
         .unwrap();
         let (status, _, r) = read_response(&mut conn);
