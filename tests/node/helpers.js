@@ -48,19 +48,28 @@ function startEmulator(extraArgs = []) {
         url,
         base,
         stop: () => child.kill('SIGKILL'),
-        setFaults: (rules) => request(`${base}/_emulator/faults`, rules ? 'POST' : 'DELETE', rules),
+        setFaults: (rules) => request(`${base}/_emulator/faults`, rules ? 'POST' : 'DELETE', rules, basicAuth(url)),
       });
     });
   });
 }
 
+/** `Basic base64(api_key:api_secret)` of a `cloudinary://key:secret@cloud` URL (the
+ * credentials the emulator's control endpoints want). */
+function basicAuth(cloudinaryUrl) {
+  const u = new URL(cloudinaryUrl);
+  const pair = `${decodeURIComponent(u.username)}:${decodeURIComponent(u.password)}`;
+  return `Basic ${Buffer.from(pair).toString('base64')}`;
+}
+
 /** A small HTTP request (no dependency on `fetch`): resolves `{ status, body }`. */
-function request(url, method, body) {
+function request(url, method, body, authorization) {
   const http = require('http');
   return new Promise((resolve, reject) => {
     const data = body === undefined ? null : Buffer.from(JSON.stringify(body));
     const headers = { 'content-length': data ? data.length : 0, connection: 'close' };
     if (data) headers['content-type'] = 'application/json';
+    if (authorization) headers.authorization = authorization;
     const req = http.request(url, { method, headers, agent: false }, (res) => {
       let text = '';
       res.on('data', (d) => (text += d));
@@ -73,3 +82,4 @@ function request(url, method, body) {
 
 module.exports.startEmulator = startEmulator;
 module.exports.request = request;
+module.exports.basicAuth = basicAuth;

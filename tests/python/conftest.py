@@ -63,14 +63,17 @@ class Emulator:
         self.api_secret = urllib.parse.unquote(parts.password or "")
 
     def set_faults(self, rules: List[dict]) -> None:  # type: ignore[type-arg]
-        """Replaces the fault-injection rules."""
+        """Replaces the fault-injection rules (authenticated as the account)."""
+        import base64
         import json
         import urllib.request
 
+        key = urllib.parse.unquote(urllib.parse.urlsplit(self.cloudinary_url).username or "")
+        token = base64.b64encode(f"{key}:{self.api_secret}".encode()).decode()
         req = urllib.request.Request(
             self.base_url + "/_emulator/faults",
             data=json.dumps(rules).encode(),
-            headers={"Content-Type": "application/json"},
+            headers={"Content-Type": "application/json", "Authorization": f"Basic {token}"},
             method="POST",
         )
         with urllib.request.urlopen(req, timeout=10) as r:

@@ -53,8 +53,11 @@ var_dump($fetched === $big);
 // Resumable: chunk 2 fails once (HTTP 502, no retries); the same call made again with
 // the same `resume_file` sends only the missing chunks.
 function faults(string $base, array $rules): void {
+    $s = CldKit\Client::parseCloudinaryUrl(getenv('CLDKIT_TEST_URL'));
     $ctx = stream_context_create(['http' => ['method' => 'POST',
-        'header' => "Content-Type: application/json\r\n", 'content' => json_encode($rules)]]);
+        'header' => "Content-Type: application/json\r\nAuthorization: Basic "
+            . base64_encode($s['api_key'] . ':' . $s['api_secret']) . "\r\n",
+        'content' => json_encode($rules)]]);
     file_get_contents(preg_replace('#/[^/]+$#', '', $base) . '/_emulator/faults', false, $ctx);
 }
 $token = tempnam(sys_get_temp_dir(), 'cldkit-token');
