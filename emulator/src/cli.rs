@@ -19,7 +19,8 @@ usage: cldkit serve [--port N] [--data DIR] [--cloudinary-url URL ...] [--listen
   the built-in account, whose secret is public: give --cloudinary-url with your own.
   --fault JSON adds a fault-injection rule (see POST /_emulator/faults).
   The control endpoints /_emulator/faults need an account's credentials (HTTP Basic
-  api_key:api_secret), a loopback Host and, to POST, Content-Type: application/json.
+  api_key:api_secret), a loopback Host (any Host with --listen) and, to POST,
+  Content-Type: application/json.
 ";
 
 /// Parses the arguments into a configuration.

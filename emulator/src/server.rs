@@ -50,8 +50,9 @@ pub struct State {
     /// The HTTP client of remote `file` URLs (see [`crate::upload::fetch_client`]);
     /// `None` when it could not be built.
     pub fetcher: Option<reqwest::Client>,
-    /// Whether the emulator listens on a non-loopback address (`--listen`): the control
-    /// endpoints then also accept IP literals as `Host`.
+    /// Whether the emulator listens on a non-loopback address (`--listen`, which needs
+    /// explicit credentials): the control endpoints then accept any `Host` (a service
+    /// name in a container network, say), the credentials being the guard.
     pub public_bind: bool,
     windows: Mutex<HashMap<String, Window>>,
 }
@@ -334,9 +335,10 @@ async fn api(state: &Arc<State>, req: Request, cloud: &str, rest: &[String]) -> 
 /// `/_emulator/...`: fault rules, health.
 ///
 /// `GET /_emulator/health` answers anyone. Everything else needs, in this order:
-/// a loopback `Host` (`localhost`, `127.x.y.z`, `[::1]`, with any port; when the emulator
-/// listens on a non-loopback address, any IP literal too) so that a DNS-rebound name is
-/// refused (403); the credentials of one of the served accounts, as for the Admin API
+/// a loopback `Host` (`localhost`, `127.x.y.z`, `[::1]`, with any port) so that a
+/// DNS-rebound name is refused (403) — unless the emulator listens on a non-loopback
+/// address (`--listen`, only with explicit credentials), where any `Host` is accepted;
+/// the credentials of one of the served accounts, as for the Admin API
 /// (`Authorization: Basic base64(api_key:api_secret)`, or `Bearer` with the account's
 /// `oauth_token`) (401); and for `POST`/`PUT` a `Content-Type: application/json` body,
 /// which a page of another site cannot send without a CORS preflight that is never
@@ -389,7 +391,7 @@ fn control_allowed(state: &State, req: &Request) -> ApiResult<()> {
         .get(axum::http::header::HOST)
         .and_then(|v| v.to_str().ok())
         .or_else(|| req.uri().authority().map(|a| a.as_str()));
-    if !host_allowed(host, state.public_bind) {
+    if !state.public_bind && !host_allowed(host) {
         return Err(ApiError::new(
             403,
             "Control requests need a loopback Host (localhost, 127.0.0.1 or [::1])",
@@ -416,9 +418,7 @@ fn control_allowed(state: &State, req: &Request) -> ApiResult<()> {
 
 /// Whether a `Host` header names this machine's loopback interface: `localhost` (a
 /// trailing dot allowed), a loopback IPv4 or IPv6 literal (IPv4-mapped too), any port.
-/// With `ip_literals`, any IP literal is accepted as well: an address typed as such
-/// cannot be rebound by DNS.
-pub fn host_allowed(host: Option<&str>, ip_literals: bool) -> bool {
+pub fn host_allowed(host: Option<&str>) -> bool {
     let Some(host) = host.map(str::trim) else {
         return false;
     };
@@ -438,10 +438,7 @@ pub fn host_allowed(host: Option<&str>, ip_literals: bool) -> bool {
     if name.eq_ignore_ascii_case("localhost") || name.eq_ignore_ascii_case("localhost.") {
         return true;
     }
-    match name.parse::<std::net::IpAddr>() {
-        Ok(ip) => ip_literals || is_loopback(ip),
-        Err(_) => false,
-    }
+    name.parse::<std::net::IpAddr>().is_ok_and(is_loopback)
 }
 
 fn is_port(p: &str) -> bool {
@@ -555,7 +552,7 @@ mod tests {
             "[::1]:80",
             "[::ffff:127.0.0.1]:80",
         ] {
-            assert!(host_allowed(Some(h), false), "{h}");
+            assert!(host_allowed(Some(h)), "{h}");
         }
         for h in [
             "",
@@ -569,12 +566,51 @@ mod tests {
             "[::1]x",
             "::1",
         ] {
-            assert!(!host_allowed(Some(h), false), "{h}");
+            assert!(!host_allowed(Some(h)), "{h}");
         }
-        assert!(!host_allowed(None, true));
-        // Bound to a public address: IP literals (not rebindable), never names.
-        assert!(host_allowed(Some("192.0.2.7:9"), true));
-        assert!(host_allowed(Some("[2001:db8::1]:9"), true));
-        assert!(!host_allowed(Some("evil.example"), true));
+        assert!(!host_allowed(None));
+    }
+
+    #[test]
+    fn a_public_address_accepts_any_host_with_credentials() {
+        let check = |bind: &str, host: &str, auth: Option<&str>| {
+            let dir = tempfile::tempdir().unwrap();
+            let config = crate::EmulatorConfig {
+                accounts: vec![crate::Account::new("c", "k", "s")],
+                bind: bind.parse().unwrap(),
+                ..crate::EmulatorConfig::default()
+            };
+            let state = super::State::new(
+                &config,
+                crate::store::Store::open(dir.path()).unwrap(),
+                "http://127.0.0.1:9".into(),
+            );
+            let mut req = axum::http::Request::builder()
+                .uri("/_emulator/faults")
+                .header("host", host);
+            if let Some(a) = auth {
+                req = req.header("authorization", a);
+            }
+            let req = req.body(axum::body::Body::empty()).unwrap();
+            super::control_allowed(&state, &req).map_err(|e| e.status.as_u16())
+        };
+        // "Basic azpz" = k:s.
+        assert_eq!(
+            check("0.0.0.0:0", "emulator:8080", Some("Basic azpz")),
+            Ok(())
+        );
+        assert_eq!(check("0.0.0.0:0", "emulator:8080", None), Err(401));
+        assert_eq!(
+            check("0.0.0.0:0", "emulator:8080", Some("Basic eDp5")),
+            Err(401)
+        );
+        assert_eq!(
+            check("127.0.0.1:0", "emulator:8080", Some("Basic azpz")),
+            Err(403)
+        );
+        assert_eq!(
+            check("127.0.0.1:0", "localhost:1", Some("Basic azpz")),
+            Ok(())
+        );
     }
 }
