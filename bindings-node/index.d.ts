@@ -201,6 +201,12 @@ export declare class Client {
   ): Client;
   /** The compatibility profile. */
   readonly profile: Profile;
+  /**
+   * The settings for display (what `util.inspect(client)` shows): secret values
+   * (`api_secret`, `auth_token`, `*secret*`, `*token*`, `*password*`, `*key` but `api_key`)
+   * are `"***"` and URLs lose their credentials.
+   */
+  settings(): Record<string, unknown>;
 
   /** The delivery URL of `source`. */
   url(source: string, options?: Options): string;

@@ -11,6 +11,7 @@
  * subclasses with a stable `code`. Network calls (`upload`, `admin`, `ping`, `search`, ...)
  * return Promises and never block the event loop.
  */
+const util = require('util');
 const native = require('./native');
 const fastpath = require('./fastpath');
 
@@ -172,6 +173,18 @@ Object.defineProperty(native.Client.prototype, 'url', {
   value: function url(source, options) {
     const encoded = fastpath.encode(options);
     return encoded === null ? nativeUrl.call(this, source, options) : this._urlEncoded(source, encoded);
+  },
+  writable: true,
+  configurable: true,
+});
+
+// `util.inspect(client)` (console.log) shows the profile and `settings()`: secrets and
+// URL credentials hidden by the core's rule. JSON.stringify(client) stays `{}`.
+Object.defineProperty(native.Client.prototype, util.inspect.custom, {
+  value: function inspect(depth, options) {
+    if (depth < 0) return '[Client]';
+    const nested = { ...options, depth: options.depth == null ? null : options.depth - 1 };
+    return `Client(${this.profile}) ${util.inspect(this.settings(), nested)}`;
   },
   writable: true,
   configurable: true,

@@ -199,6 +199,18 @@ impl Client {
         }
     }
 
+    /// The settings for display (what `util.inspect(client)` shows): secrets
+    /// (`api_secret`, `auth_token`, any `*secret*`, `*token*`, `*password*`, `*key` but
+    /// `api_key`, at any depth) are `"***"` and URLs lose their credentials
+    /// (`http://***@proxy:3128`), by the core's rule (`cldkit::redact`).
+    #[napi]
+    pub fn settings(&self, env: Env) -> napi::Result<JsUnknown> {
+        guard(&env, || {
+            let shown = self.inner.config().printable_values();
+            Ok(unknown(&env, from_map(env.raw(), &shown)?))
+        })
+    }
+
     /// The delivery URL of `source` (`cloudinary_url`). A falsy source, or a remote
     /// URL with type `upload`, comes back as it is.
     #[napi]

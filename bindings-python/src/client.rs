@@ -258,20 +258,19 @@ impl PyClient {
         }
     }
 
-    /// All settings as a `dict`, with secret values (`api_secret`, `auth_token`, ...)
-    /// replaced by `"***"`.
+    /// All settings as a `dict` for display: secrets (`api_secret`, `auth_token`, any
+    /// `*secret*`, `*token*`, `*password*`, `*key` but `api_key`, at any depth) are
+    /// `"***"` and URLs lose their credentials (`http://***@proxy:3128`), by the core's
+    /// rule (`cldkit::redact`). `setting(name)` reads one real value.
     fn settings<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyDict>> {
         let d = PyDict::new(py);
         for (k, v) in self.inner.config().values().iter() {
-            if cldkit::config::SECRET_KEYS.contains(&k.as_str()) {
-                d.set_item(k, "***")?;
-            } else {
-                d.set_item(k, to_py(py, v)?)?;
-            }
+            d.set_item(k, to_py(py, &cldkit::redact::printable(k, v))?)?;
         }
         Ok(d)
     }
 
+    /// `cldkit.Client({...} (profile))`: the settings as `settings()` shows them.
     fn __repr__(&self) -> String {
         format!("cldkit.Client({:?})", self.inner.config())
     }

@@ -48,7 +48,10 @@ impl Profile {
     }
 }
 
-/// Setting names whose values are secret: never printed, logged or put in errors.
+/// The SDKs' setting names whose values are secret: never printed, logged or put in
+/// errors. Printing does not use this list: it goes by rule through
+/// [`crate::redact::printable`], which hides every name listed here and more
+/// (`*secret*`, `*token*`, `*password*`, `*key` but `api_key`, credentials in URLs).
 pub const SECRET_KEYS: &[&str] = &[
     "api_secret",
     "oauth_token",
@@ -205,6 +208,22 @@ impl Config {
         &self.values
     }
 
+    /// All settings as they may be printed: secrets replaced by `"***"` and credentials
+    /// cut out of URLs, by the rule of [`crate::redact`]. What `Debug` shows, and what
+    /// the bindings' `settings()` return.
+    ///
+    /// ```
+    /// let config = cldkit::Config::new()
+    ///     .with("api_secret", "s3cr3t")
+    ///     .with("api_proxy", "http://user:pw@proxy.local:3128");
+    /// let shown = config.printable_values();
+    /// assert_eq!(shown.get("api_secret").unwrap().as_str(), Some("***"));
+    /// assert_eq!(shown.get("api_proxy").unwrap().as_str(), Some("http://***@proxy.local:3128"));
+    /// ```
+    pub fn printable_values(&self) -> Map {
+        crate::redact::printable_map(&self.values)
+    }
+
     /// The compatibility profile.
     pub fn profile(&self) -> Profile {
         self.profile
@@ -224,15 +243,12 @@ impl Config {
 }
 
 impl fmt::Debug for Config {
-    /// Prints every setting, with secret ones replaced by `"***"`.
+    /// Prints every setting as [`crate::redact::printable`] shows it (secrets as
+    /// `"***"`, no credentials in URLs).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut m = f.debug_map();
         for (k, v) in self.values.iter() {
-            if SECRET_KEYS.contains(&k.as_str()) {
-                m.entry(k, &"***");
-            } else {
-                m.entry(k, &v.py_str());
-            }
+            m.entry(k, &crate::redact::printable(k, v).py_str());
         }
         m.finish()?;
         write!(f, " ({:?} profile)", self.profile)
@@ -533,6 +549,23 @@ mod tests {
         .unwrap();
         assert_eq!(c.get("secure"), Some(&Value::Bool(true)));
         assert_eq!(c.get("cloud_name").unwrap().as_str(), Some("x"));
+    }
+
+    /// Security review finding 7: `api_proxy` credentials and `account_url` (copied
+    /// verbatim from `CLOUDINARY_ACCOUNT_URL`) were printed by `Debug`.
+    #[test]
+    fn debug_hides_url_credentials_and_secrets_by_rule() {
+        let c = Config::new()
+            .with("cloud_name", "demo")
+            .with("api_proxy", "http://user:pr0xyPW@proxy.local:3128")
+            .with("account_url", "account://pk:acc0untSECRET@acct")
+            .with("my_custom_password", "hunter2")
+            .with("refresh_token", "rEfReSh");
+        let d = format!("{c:?}");
+        for secret in ["pr0xyPW", "acc0untSECRET", "hunter2", "rEfReSh"] {
+            assert!(!d.contains(secret), "{secret} in {d}");
+        }
+        assert!(d.contains("proxy.local:3128") && d.contains("@acct"), "{d}");
     }
 
     #[test]

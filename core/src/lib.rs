@@ -34,6 +34,7 @@ pub mod conformance;
 pub mod download;
 mod error;
 pub mod html;
+pub mod redact;
 pub mod sign;
 pub mod transform;
 pub mod upload;
