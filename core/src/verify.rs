@@ -7,7 +7,10 @@
 //! * API response: the request signature of `{public_id, version}` with signature
 //!   version 1 (no `&` escaping).
 //!
-//! Digests are compared in constant time (the official SDKs use plain `==`).
+//! Digests are compared in constant time (the official SDKs use plain `==`). Outside
+//! the `python` profile a timestamp text with surrounding whitespace and a NaN or
+//! infinite `valid_for` are `invalid_option` errors (pycloudinary accepts both; a
+//! non-finite `valid_for` switches its age check off).
 //!
 //! ```
 //! let client = cldkit::Client::from_url("cloudinary://key:abcd@demo")
@@ -68,6 +71,28 @@ fn py_int(value: &Value) -> Result<i128> {
     }
 }
 
+/// The default profile's checks on top of pycloudinary's: the `X-Cld-Timestamp` text
+/// has no surrounding whitespace (Cloudinary sends bare digits; the digest would
+/// cover the whitespace that `int()` ignores), and `valid_for` is finite (NaN and
+/// +inf would switch the age check off, -inf refuse everything).
+fn check_strict(timestamp: &Value, valid_for: Option<f64>) -> Result<()> {
+    if let Value::Str(s) = timestamp {
+        if s.trim() != s {
+            return Err(Error::invalid_option(
+                "timestamp",
+                "surrounding whitespace is not allowed",
+            ));
+        }
+    }
+    if valid_for.is_some_and(|v| !v.is_finite()) {
+        return Err(Error::invalid_option(
+            "valid_for",
+            "expected a finite number of seconds",
+        ));
+    }
+    Ok(())
+}
+
 /// The signature Cloudinary sends with a webhook (`X-Cld-Signature`): the hex digest of
 /// the raw body, the `X-Cld-Timestamp` value and the API secret. Used by senders (the
 /// local emulator) and by [`Client::verify_notification`].
@@ -109,6 +134,14 @@ impl Client {
     /// `X-Cld-Timestamp` header (an integer or its text), `signature` the
     /// `X-Cld-Signature` header. `valid_for` defaults to 7200 seconds; a timestamp
     /// older than that (by the client's clock) is rejected, future ones are accepted.
+    ///
+    /// # Errors
+    ///
+    /// `config` without an `api_secret`; `invalid_option` for a timestamp that is not
+    /// an integer (Python's `int()` rules) or a non-UTF-8 body. Outside the
+    /// [`Profile::Python`](crate::Profile::Python) profile also for a timestamp text
+    /// with surrounding whitespace and a NaN or infinite `valid_for` (pycloudinary
+    /// strips the one and lets the other switch the age check off).
     pub fn verify_notification(
         &self,
         body: &[u8],
@@ -118,6 +151,9 @@ impl Client {
     ) -> Result<bool> {
         let secret = self.secret_for_verification()?;
         let timestamp = timestamp.into();
+        if self.profile() != crate::Profile::Python {
+            check_strict(&timestamp, valid_for)?;
+        }
         let ts = py_int(&timestamp)?;
         let valid_for = valid_for.unwrap_or(DEFAULT_VALID_FOR as f64);
         if (ts as f64) < self.now() as f64 - valid_for {
@@ -217,6 +253,79 @@ mod tests {
         assert!(py_int(&Value::from("abc")).is_err());
         assert!(py_int(&Value::from("1.5")).is_err());
         assert_eq!(py_int(&Value::from(1.9)).unwrap(), 1);
+    }
+
+    /// Signs `ts` (as text, whitespace included) for the body `{}` with `client`'s secret.
+    fn signed(ts: &str) -> String {
+        notification_signature_text(b"{}", ts, "abcd1234SECRETxyz", Algorithm::Sha1)
+    }
+
+    fn notification_signature_text(body: &[u8], ts: &str, secret: &str, a: Algorithm) -> String {
+        a.hex_digest(&[body, ts.as_bytes(), secret.as_bytes()])
+    }
+
+    /// Security review finding 8: the default profile refuses a timestamp with
+    /// surrounding whitespace (Cloudinary sends bare digits) with a typed error, even
+    /// when the signature covers the whitespace.
+    #[test]
+    fn default_profile_refuses_timestamps_with_whitespace() {
+        let c = client();
+        for ts in [
+            " 1700000000",
+            "1700000000 ",
+            "\t1700000000",
+            "1700000000\n",
+            "\u{a0}1700000000",
+        ] {
+            let e = c
+                .verify_notification(b"{}", ts, &signed(ts), None)
+                .unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidOption, "{ts:?}");
+            assert_eq!(e.option(), Some("timestamp"), "{ts:?}");
+        }
+        assert!(c
+            .verify_notification(b"{}", "1700000000", &signed("1700000000"), None)
+            .unwrap());
+        // pycloudinary (`int()` strips whitespace, the digest covers it): kept in the
+        // python profile.
+        let py = client().with_profile(crate::Profile::Python);
+        assert!(py
+            .verify_notification(b"{}", " 1700000000 ", &signed(" 1700000000 "), None)
+            .unwrap());
+    }
+
+    /// Security review finding 8: a NaN or infinite `valid_for` switched the age check
+    /// off (a week-old webhook passed). The default profile refuses it.
+    #[test]
+    fn default_profile_refuses_non_finite_valid_for() {
+        let stale = "1600000000";
+        let sig = signed(stale);
+        let c = client();
+        for vf in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY] {
+            let e = c
+                .verify_notification(b"{}", stale, &sig, Some(vf))
+                .unwrap_err();
+            assert_eq!(e.kind(), crate::ErrorKind::InvalidOption, "{vf}");
+            assert_eq!(e.option(), Some("valid_for"), "{vf}");
+        }
+        assert!(!c
+            .verify_notification(b"{}", stale, &sig, Some(7200.0))
+            .unwrap());
+        assert!(c
+            .verify_notification(b"{}", stale, &sig, Some(2e8))
+            .unwrap());
+        // pycloudinary compares with the float: NaN and +inf never expire, -inf
+        // always does. Kept in the python profile.
+        let py = client().with_profile(crate::Profile::Python);
+        assert!(py
+            .verify_notification(b"{}", stale, &sig, Some(f64::NAN))
+            .unwrap());
+        assert!(py
+            .verify_notification(b"{}", stale, &sig, Some(f64::INFINITY))
+            .unwrap());
+        assert!(!py
+            .verify_notification(b"{}", stale, &sig, Some(f64::NEG_INFINITY))
+            .unwrap());
     }
 
     #[test]

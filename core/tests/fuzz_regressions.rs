@@ -112,7 +112,8 @@ fn extreme_numbers_do_not_panic() {
 }
 
 /// Webhook verification: a non-UTF-8 body is an error even with the right digest;
-/// NaN and infinite `valid_for` disable the age check, as in pycloudinary.
+/// NaN and infinite `valid_for` disable the age check in the python profile (as in
+/// pycloudinary) and are `invalid_option` errors in the default one (review finding 8).
 #[test]
 fn webhook_edge_cases() {
     let c = client();
@@ -127,16 +128,23 @@ fn webhook_edge_cases() {
     assert!(!c
         .verify_notification(body, 1_600_000_000, &sig, None)
         .unwrap());
-    assert!(c
+    let py = client().with_profile(cldkit::Profile::Python);
+    assert!(py
         .verify_notification(body, 1_600_000_000, &sig, Some(f64::NAN))
         .unwrap());
-    assert!(c
+    assert!(py
         .verify_notification(body, 1_600_000_000, &sig, Some(f64::INFINITY))
         .unwrap());
+    for vf in [f64::NAN, f64::INFINITY] {
+        let e = c
+            .verify_notification(body, 1_600_000_000, &sig, Some(vf))
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidOption);
+    }
     // Upper case, truncated or empty digests are refused.
     for bad in [sig.to_uppercase(), sig[..39].to_owned(), String::new()] {
         assert!(!c
-            .verify_notification(body, 1_600_000_000, &bad, Some(f64::INFINITY))
+            .verify_notification(body, 1_600_000_000, &bad, Some(1e12))
             .unwrap());
     }
     // Timestamps that are not integers are errors, never `true`.
