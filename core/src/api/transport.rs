@@ -64,10 +64,7 @@ impl fmt::Debug for HttpSettings {
         let proxy = self
             .proxy
             .as_deref()
-            .map(|p| match (p.find("://"), p.rfind('@')) {
-                (Some(s), Some(at)) if at > s => format!("{}***{}", &p[..s + 3], &p[at..]),
-                _ => p.to_owned(),
-            });
+            .map(|p| crate::redact::printable_str("api_proxy", p));
         f.debug_struct("HttpSettings")
             .field("connect_timeout", &self.connect_timeout)
             .field("read_timeout", &self.read_timeout)
@@ -185,6 +182,16 @@ mod debug_tests {
             max_response_bytes: None,
             proxy: Some("http://user:pa55word@proxy.local:3128".into()),
             user_agent: "x".into(),
+        };
+        let d = format!("{s:?}");
+        assert!(
+            !d.contains("pa55word") && d.contains("proxy.local:3128"),
+            "{d}"
+        );
+        // reqwest also accepts a proxy without a scheme.
+        let s = super::HttpSettings {
+            proxy: Some("user:pa55word@proxy.local:3128".into()),
+            ..s
         };
         let d = format!("{s:?}");
         assert!(
