@@ -244,6 +244,60 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
     }
 }
 
+/// The most renderings made at once in the process (delivery and eager together). One
+/// rendering at the [`render::MAX_PIXELS`] cap needs a few hundred megabytes, so the
+/// memory of renderings in flight is bounded too; more requests wait their turn.
+pub const MAX_CONCURRENT_RENDERS: usize = 2;
+
+/// A counting semaphore for blocking threads: at most `limit` holders at once.
+#[derive(Debug)]
+pub struct RenderSlots {
+    limit: usize,
+    taken: std::sync::Mutex<usize>,
+    freed: std::sync::Condvar,
+}
+
+/// A held slot of [`RenderSlots`], given back when dropped.
+#[derive(Debug)]
+pub struct RenderSlot<'a>(&'a RenderSlots);
+
+impl RenderSlots {
+    /// Slots for at most `limit` holders at once (at least 1).
+    pub const fn new(limit: usize) -> RenderSlots {
+        RenderSlots {
+            limit: if limit == 0 { 1 } else { limit },
+            taken: std::sync::Mutex::new(0),
+            freed: std::sync::Condvar::new(),
+        }
+    }
+
+    /// Waits for a free slot (blocking: call it off the async threads).
+    pub fn take(&self) -> RenderSlot<'_> {
+        let mut taken = self.taken.lock().unwrap_or_else(|p| p.into_inner());
+        while *taken >= self.limit {
+            taken = self.freed.wait(taken).unwrap_or_else(|p| p.into_inner());
+        }
+        *taken += 1;
+        RenderSlot(self)
+    }
+
+    /// Slots held now.
+    pub fn in_use(&self) -> usize {
+        *self.taken.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+impl Drop for RenderSlot<'_> {
+    fn drop(&mut self) {
+        let mut taken = self.0.taken.lock().unwrap_or_else(|p| p.into_inner());
+        *taken -= 1;
+        self.0.freed.notify_one();
+    }
+}
+
+/// The process's render slots ([`MAX_CONCURRENT_RENDERS`]).
+pub static RENDERS: RenderSlots = RenderSlots::new(MAX_CONCURRENT_RENDERS);
+
 /// A cached rendering, open.
 #[derive(Debug)]
 pub struct Rendering {
@@ -274,8 +328,18 @@ pub fn open_rendering(
         state.store.derived_touch(&key, len);
         return Ok(Rendering { file, len, path });
     }
+    let slot = RENDERS.take();
+    // Another request may have rendered it while this one waited.
+    if let Ok(file) = std::fs::File::open(&path) {
+        drop(slot);
+        let len = file.metadata().map_err(io)?.len();
+        state.store.derived_touch(&key, len);
+        return Ok(Rendering { file, len, path });
+    }
     let tmp = state.store.temp_path();
-    render_into(&state.store.blob_path(blob), plan, format, &tmp, &path)?;
+    let rendered = render_into(&state.store.blob_path(blob), plan, format, &tmp, &path);
+    drop(slot);
+    rendered?;
     let file = std::fs::File::open(&path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
     state.store.derived_insert(&key, len);
@@ -347,6 +411,30 @@ mod tests {
         assert!(!is_transformation("my_folder"));
         assert!(is_version("v123"));
         assert!(!is_version("v12a"));
+    }
+
+    #[test]
+    fn render_slots_admit_at_most_their_limit() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        static SLOTS: RenderSlots = RenderSlots::new(2);
+        static GOT: AtomicBool = AtomicBool::new(false);
+        let first = SLOTS.take();
+        let second = SLOTS.take();
+        let third = std::thread::spawn(|| {
+            let _slot = SLOTS.take();
+            GOT.store(true, Ordering::SeqCst);
+            assert!(SLOTS.in_use() <= 2);
+        });
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        assert!(
+            !GOT.load(Ordering::SeqCst),
+            "a third slot while two are held"
+        );
+        drop(first);
+        third.join().unwrap();
+        assert!(GOT.load(Ordering::SeqCst));
+        drop(second);
+        assert_eq!(SLOTS.in_use(), 0);
     }
 
     #[test]

@@ -352,6 +352,12 @@ pub fn check_original(width: u32, height: u32) -> Result<(), RenderError> {
 /// every step's result and the padding canvas; [`MAX_WORK_PIXELS`] for the sum of
 /// pixels read, buffered and written).
 pub fn plan_sizes(iw: u32, ih: u32, plan: &Plan) -> Result<(u32, u32), RenderError> {
+    plan_work(iw, ih, plan).map(|(w, h, _)| (w, h))
+}
+
+/// [`plan_sizes`] with the pixel work the plan does (what [`MAX_WORK_PIXELS`] bounds):
+/// `(width, height, work)`.
+pub fn plan_work(iw: u32, ih: u32, plan: &Plan) -> Result<(u32, u32, u64), RenderError> {
     check_original(iw, ih)?;
     let (mut w, mut h) = (iw.max(1), ih.max(1));
     let mut work: u64 = 0;
@@ -391,7 +397,7 @@ pub fn plan_sizes(iw: u32, ih: u32, plan: &Plan) -> Result<(u32, u32), RenderErr
             }
         }
     }
-    Ok((w, h))
+    Ok((w, h, work))
 }
 
 /// Reserves `bytes` with fallible allocation and gives the empty buffer back (an
