@@ -3,8 +3,8 @@
 # generated header, installs into a temporary prefix, runs the C tests under
 # valgrind (the HTTP functions against local emulators, `cldkit serve`), builds the
 # PHP extension with phpize against libcldkit.a, runs the .phpt tests (extension and
-# FFI, also against emulators) with run-tests.php and the conformance corpus
-# through both. Run from the repository root.
+# FFI, also against emulators) with run-tests.php, plainly and under valgrind, and
+# the conformance corpus through both. Run from the repository root.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
@@ -61,6 +61,15 @@ step "phpt tests (run-tests.php): extension, then FFI"
 bindings-c/php/run-phpt.sh ext "$module" >"$tmp/phpt.log" || { cat "$tmp/phpt.log"; exit 1; }
 tail -n1 "$tmp/phpt.log"
 bindings-c/php/run-phpt.sh ffi "$prefix/lib/libcldkit.so" >"$tmp/phpt.log" || { cat "$tmp/phpt.log"; exit 1; }
+tail -n1 "$tmp/phpt.log"
+
+# Every .phpt again with each test under valgrind (run-tests.php -m): a memory error
+# fails it. Among them the upload progress callables that re-run the constructor,
+# destroy the client, hit memory_limit or exit() (009-011, issue 13 finding 1).
+step "phpt tests under valgrind: extension, then FFI"
+bindings-c/php/run-phpt.sh ext "$module" --valgrind >"$tmp/phpt.log" || { cat "$tmp/phpt.log"; exit 1; }
+tail -n1 "$tmp/phpt.log"
+bindings-c/php/run-phpt.sh ffi "$prefix/lib/libcldkit.so" --valgrind >"$tmp/phpt.log" || { cat "$tmp/phpt.log"; exit 1; }
 tail -n1 "$tmp/phpt.log"
 
 step "conformance through the extension"

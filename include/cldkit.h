@@ -137,6 +137,26 @@ typedef enum {
 } CldkitStatus;
 
 /**
+ * What [`cldkit_upload_wait`] found.
+ */
+typedef enum {
+  /**
+   * Nothing new before the timeout: the upload is still running.
+   */
+  CLDKIT_UPLOAD_RUNNING = 0,
+  /**
+   * Progress: `*done` and `*total` hold the latest figures (`total` is
+   * `UINT64_MAX` when unknown; `done` may go down when an attempt is retried).
+   */
+  CLDKIT_UPLOAD_PROGRESS = 1,
+  /**
+   * The upload has ended (done, failed or stopped): [`cldkit_upload_finish`]
+   * returns at once.
+   */
+  CLDKIT_UPLOAD_DONE = 2,
+} CldkitUploadEvent;
+
+/**
  * An opaque, immutable client: one product environment's configuration, a profile
  * and a clock. Safe to share across threads; release with [`cldkit_client_free`].
  */
@@ -149,12 +169,28 @@ typedef struct CldkitClient CldkitClient;
 typedef struct CldkitPages CldkitPages;
 
 /**
+ * An upload running in the background, from [`cldkit_upload_start`] or
+ * [`cldkit_upload_bytes_start`]: follow it with [`cldkit_upload_wait`], stop it
+ * with [`cldkit_upload_stop`], take its result with [`cldkit_upload_finish`] and
+ * release it with [`cldkit_upload_free`]. Its thread owns copies of everything it
+ * uses: the client handle, the options and the data may be released once it has
+ * started.
+ *
+ * This is the form for hosts whose code must not run inside a C callback (PHP
+ * FFI: a fatal error there would jump across the library's frames): the host's own
+ * loop waits for progress and runs its callback between the calls.
+ */
+typedef struct CldkitUpload CldkitUpload;
+
+/**
  * A progress callback: `done` bytes sent of `total` (`UINT64_MAX` when the total is
  * not known), and the `user` pointer given with it. It is called on the thread that
  * made the call, before the call returns, never concurrently with itself; the
- * figure may go down when a failed attempt is retried.
+ * figure may go down when a failed attempt is retried. It returns 0 to let the
+ * upload go on, anything else to stop it: no further call follows, the transfer is
+ * abandoned within about 100 ms and the upload call fails with `CLDKIT_IO`.
  */
-typedef void (*CldkitProgressFn)(uint64_t done, uint64_t total, void *user);
+typedef int (*CldkitProgressFn)(uint64_t done, uint64_t total, void *user);
 
 #ifdef __cplusplus
 extern "C" {
@@ -169,6 +205,10 @@ extern "C" {
  * resume token, so that the same call made again after a failure or a crash sends
  * only the missing chunks). Blocks until the upload is done. `progress` may be NULL;
  * `user` is passed to it unchanged. `*out_json` receives the upload result.
+ *
+ * With a `progress` callback the transfer runs on a helper thread that owns copies
+ * of everything it uses, so the callback may release `client`. When the callback
+ * returns non-zero the upload stops and this call fails with `CLDKIT_IO`.
  *
  * # Safety
  * `client` is a live handle; strings NUL-terminated; `progress` NULL or a function
@@ -201,6 +241,89 @@ CldkitStatus cldkit_upload_bytes(const CldkitClient *client,
                                  void *user,
                                  char **out_json,
                                  char **error_json);
+
+/**
+ * Starts uploading `file` (as [`cldkit_upload`]) on a thread of the library and
+ * returns at once: `*out` receives the running upload, released with
+ * [`cldkit_upload_free`]. Bad arguments and options that cannot be read fail here;
+ * everything else is reported by [`cldkit_upload_finish`].
+ *
+ * # Safety
+ * `client` is a live handle; strings NUL-terminated; `out` writable; `error_json`
+ * NULL or writable.
+ */
+CldkitStatus cldkit_upload_start(const CldkitClient *client,
+                                 const char *file,
+                                 const char *options_json,
+                                 CldkitUpload **out,
+                                 char **error_json);
+
+/**
+ * Starts uploading `len` bytes at `data` (copied before this returns) as
+ * [`cldkit_upload_bytes`] does, on a thread of the library; otherwise as
+ * [`cldkit_upload_start`].
+ *
+ * # Safety
+ * `data` is valid for reading `len` bytes (or NULL with `len` 0); `filename` NULL
+ * or NUL-terminated; otherwise as for [`cldkit_upload_start`].
+ */
+CldkitStatus cldkit_upload_bytes_start(const CldkitClient *client,
+                                       const uint8_t *data,
+                                       size_t len,
+                                       const char *filename,
+                                       const char *options_json,
+                                       CldkitUpload **out,
+                                       char **error_json);
+
+/**
+ * Waits at most `timeout_ms` milliseconds for news of `upload`: `*event` receives
+ * `CLDKIT_UPLOAD_PROGRESS` with the latest figures in `*done` and `*total` (several
+ * reports in between are merged), `CLDKIT_UPLOAD_DONE` once it has ended (after
+ * its last progress), or `CLDKIT_UPLOAD_RUNNING` when the time ran out. `*done`
+ * and `*total` are left unchanged unless there is progress. No progress is
+ * reported after [`cldkit_upload_stop`].
+ *
+ * # Safety
+ * `upload` is a live handle; `event`, `done` and `total` writable.
+ */
+CldkitStatus cldkit_upload_wait(CldkitUpload *upload,
+                                uint32_t timeout_ms,
+                                CldkitUploadEvent *event,
+                                uint64_t *done,
+                                uint64_t *total);
+
+/**
+ * Asks `upload` to stop and returns at once: the transfer in flight is abandoned
+ * within about 100 ms, no progress is reported any more, and
+ * [`cldkit_upload_finish`] fails with `CLDKIT_IO` (the asset may nonetheless exist
+ * when the last request had already reached the server). May be called from any
+ * thread, also while another one waits.
+ *
+ * # Safety
+ * `upload` is a live handle.
+ */
+CldkitStatus cldkit_upload_stop(CldkitUpload *upload);
+
+/**
+ * Waits for `upload` to end and gives its outcome as [`cldkit_upload`] does:
+ * `*out_json` receives the upload result, or `*error_json` the error JSON. The
+ * outcome can be taken once (a second call is `CLDKIT_INVALID_ARGUMENT`). The
+ * handle stays to be released with [`cldkit_upload_free`].
+ *
+ * # Safety
+ * `upload` is a live handle; `out_json` writable; `error_json` NULL or writable.
+ */
+CldkitStatus cldkit_upload_finish(CldkitUpload *upload, char **out_json, char **error_json);
+
+/**
+ * Releases an upload handle: an upload still running is stopped first, and this
+ * returns once its thread has ended (about 100 ms at most after the stop), so no
+ * work of it outlives the call. NULL is accepted and ignored.
+ *
+ * # Safety
+ * `upload` is NULL or a live handle not yet freed, not in use by another thread.
+ */
+void cldkit_upload_free(CldkitUpload *upload);
 
 /**
  * Sends any Upload API call by its SDK name (`explicit`, `destroy`, `rename`,

@@ -34,6 +34,6 @@ pub mod tags;
 pub mod upload;
 pub mod url;
 
-pub use api::{CldkitPages, CldkitProgressFn};
+pub use api::{CldkitPages, CldkitProgressFn, CldkitUpload, CldkitUploadEvent};
 pub use client::CldkitClient;
 pub use status::CldkitStatus;

@@ -92,7 +92,7 @@ pub(crate) struct Failure {
 }
 
 impl Failure {
-    fn new(status: CldkitStatus, message: String) -> Self {
+    pub(crate) fn new(status: CldkitStatus, message: String) -> Self {
         Failure {
             status,
             message,

@@ -10,12 +10,16 @@
  */
 #include <cldkit.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/types.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static int failures = 0;
@@ -109,13 +113,14 @@ typedef struct {
     pthread_t caller;
 } progress_log;
 
-static void on_progress(uint64_t done, uint64_t total, void *user) {
+static int on_progress(uint64_t done, uint64_t total, void *user) {
     progress_log *p = user;
     if (!pthread_equal(pthread_self(), p->caller)) p->other_thread++;
     if (done < p->done) p->went_back++;
     p->calls++;
     p->done = done;
     p->total = total;
+    return 0;
 }
 
 static progress_log new_log(void) {
@@ -377,6 +382,59 @@ static void test_credentials(const char *url) {
     cldkit_client_free(wrong);
 }
 
+/* Errors of a client configured with secrets (API secret, OAuth token, proxy and
+ * account URL credentials) never show them. Everything goes to 127.0.0.1:9, which
+ * refuses connections. */
+static void test_secrets_in_errors(void) {
+    static const char *const secrets[] = {"Sup3rS3cr3tApi", "OauthT0kenXyz", "pa55word", "acctsecret"};
+    static const char config[] =
+        "{\"cloud_name\":\"demo\",\"api_key\":\"1234\",\"api_secret\":\"Sup3rS3cr3tApi\","
+        "\"oauth_token\":\"OauthT0kenXyz\",\"api_proxy\":\"http://user:pa55word@127.0.0.1:9/\","
+        "\"account_url\":\"account://key:acctsecret@acct\",\"upload_prefix\":\"http://127.0.0.1:9\"%s}";
+    char json[512];
+    CldkitClient *c = NULL, *bad = NULL;
+    snprintf(json, sizeof json, config, "");
+    CHECK(cldkit_client_new(json, &c, NULL) == CLDKIT_OK);
+    char *errors[9] = {0};
+    char *out = NULL;
+    CldkitUpload *u = NULL;
+    CHECK(cldkit_admin(c, "ping", "{}", "{\"max_retries\":0}", &out, &errors[0]) == CLDKIT_NETWORK);
+    CHECK(cldkit_upload_bytes(c, PNG, sizeof PNG, "x.png", "{\"max_retries\":0}", NULL, NULL, &out, &errors[1]) ==
+          CLDKIT_NETWORK);
+    CHECK(cldkit_call_upload_api(c, "explicit", "{\"public_id\":\"x\"}", "{\"max_retries\":0}", &out, &errors[2]) ==
+          CLDKIT_NETWORK);
+    CHECK(cldkit_upload_bytes_start(c, PNG, sizeof PNG, "x.png", "{\"max_retries\":0}", &u, NULL) == CLDKIT_OK);
+    CHECK(cldkit_upload_finish(u, &out, &errors[3]) == CLDKIT_NETWORK);
+    cldkit_upload_free(u);
+    snprintf(json, sizeof json, config, ",\"profile\":\"bogus\"");
+    CHECK(cldkit_client_new(json, &bad, &errors[4]) == CLDKIT_CONFIG);
+    snprintf(json, sizeof json, config, ",\"api_proxy\":\"http://user:pa55word@[bad\"");
+    CHECK(cldkit_client_new(json, &bad, NULL) == CLDKIT_OK);
+    CHECK(cldkit_admin(bad, "ping", "{}", "{}", &out, &errors[5]) == CLDKIT_INVALID_OPTION);
+    cldkit_client_free(bad);
+    CHECK(cldkit_url(c, "s", "{\"sign_url\":true,\"api_secret\":[\"Sup3rS3cr3tApi\"]}", &out, &errors[6]) ==
+          CLDKIT_INVALID_OPTION);
+    CHECK(cldkit_client_from_url("cloudinary://1234:Sup3rS3cr3tApi@demo?oauth_token=OauthT0kenXyz&profile=x\xff", &bad,
+                                 &errors[7]) == CLDKIT_INVALID_ARGUMENT);
+    /* Credentials in the API's base URL. */
+    CHECK(cldkit_client_new("{\"cloud_name\":\"demo\",\"api_key\":\"1\",\"api_secret\":\"Sup3rS3cr3tApi\","
+                            "\"upload_prefix\":\"http://user:pa55word@127.0.0.1:9\"}",
+                            &bad, NULL) == CLDKIT_OK);
+    CHECK(cldkit_admin(bad, "ping", "{}", "{\"max_retries\":0}", &out, &errors[8]) == CLDKIT_NETWORK);
+    cldkit_client_free(bad);
+    for (size_t i = 0; i < sizeof errors / sizeof *errors; i++) {
+        CHECK(errors[i] != NULL);
+        for (size_t j = 0; errors[i] && j < sizeof secrets / sizeof *secrets; j++) {
+            if (strstr(errors[i], secrets[j])) {
+                failures++;
+                fprintf(stderr, "error %zu shows a secret: %s\n", i, errors[i]);
+            }
+        }
+        cldkit_string_free(errors[i]);
+    }
+    cldkit_client_free(c);
+}
+
 /* The emulator with --hourly-budget 2: the third Admin call is rate limited. */
 static void test_rate_limit(const char *url) {
     CldkitClient *c = NULL;
@@ -391,6 +449,199 @@ static void test_rate_limit(const char *url) {
     cldkit_string_free(out);
     cldkit_string_free(err);
     cldkit_client_free(c);
+}
+
+/* ---- emulator faults ---------------------------------------------------------- */
+
+static void base64(const char *in, char *out) {
+    static const char abc[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    size_t n = strlen(in), o = 0;
+    for (size_t i = 0; i < n; i += 3) {
+        unsigned v = (unsigned char)in[i] << 16;
+        if (i + 1 < n) v |= (unsigned char)in[i + 1] << 8;
+        if (i + 2 < n) v |= (unsigned char)in[i + 2];
+        out[o++] = abc[(v >> 18) & 63];
+        out[o++] = abc[(v >> 12) & 63];
+        out[o++] = i + 1 < n ? abc[(v >> 6) & 63] : '=';
+        out[o++] = i + 2 < n ? abc[v & 63] : '=';
+    }
+    out[o] = 0;
+}
+
+/* Sets the emulator's fault rules (a JSON array; "[]" clears them): POST
+ * /_emulator/faults on 127.0.0.1 with the account's key and secret (Basic auth), as
+ * a CLOUDINARY_URL `cloudinary://key:secret@cloud?upload_prefix=http://127.0.0.1:PORT`
+ * names them. Returns the HTTP status, or -1. */
+static int set_faults(const char *url, const char *rules) {
+    const char *creds = url + strlen("cloudinary://");
+    const char *at = strchr(creds, '@');
+    const char *prefix = strstr(url, "upload_prefix=http://127.0.0.1:");
+    if (!at || !prefix || (size_t)(at - creds) > 200) return -1;
+    char userinfo[256], auth[400];
+    snprintf(userinfo, sizeof userinfo, "%.*s", (int)(at - creds), creds);
+    base64(userinfo, auth);
+    int port = atoi(prefix + strlen("upload_prefix=http://127.0.0.1:"));
+    int fd = socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0) return -1;
+    struct sockaddr_in addr;
+    memset(&addr, 0, sizeof addr);
+    addr.sin_family = AF_INET;
+    addr.sin_port = htons((uint16_t)port);
+    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int status = -1;
+    if (connect(fd, (struct sockaddr *)&addr, sizeof addr) == 0) {
+        char req[1024];
+        int n = snprintf(req, sizeof req,
+                         "POST /_emulator/faults HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/json\r\n"
+                         "Authorization: Basic %s\r\nContent-Length: %zu\r\nConnection: close\r\n\r\n%s",
+                         port, auth, strlen(rules), rules);
+        char resp[64] = "";
+        if (n > 0 && (size_t)n < sizeof req && write(fd, req, (size_t)n) == n &&
+            read(fd, resp, sizeof resp - 1) > 12 && strncmp(resp, "HTTP/1.1 ", 9) == 0) {
+            status = atoi(resp + 9);
+        }
+    }
+    close(fd);
+    return status;
+}
+
+static void pause_ms(long ms) {
+    struct timespec t = {ms / 1000, (ms % 1000) * 1000000L};
+    nanosleep(&t, NULL);
+}
+
+/* ---- stopping an upload, releasing the client during one ---------------------- */
+
+typedef struct {
+    int calls;
+    int stop_at;            /* return non-zero on this call (0: never) */
+    CldkitClient *release;  /* released on the first call */
+} stopper;
+
+static int stop_or_release(uint64_t done, uint64_t total, void *user) {
+    stopper *s = user;
+    (void)done;
+    (void)total;
+    s->calls++;
+    if (s->release) {
+        cldkit_client_free(s->release);
+        s->release = NULL;
+    }
+    return s->stop_at > 0 && s->calls >= s->stop_at;
+}
+
+/* Whether `public_id` (raw) exists, after the time the rest of an upload would take. */
+static int raw_exists_later(const char *public_id) {
+    pause_ms(1200);
+    char args[200], *out = NULL, *err = NULL;
+    snprintf(args, sizeof args, "{\"public_id\":\"%s\"}", public_id);
+    CldkitStatus st = cldkit_admin(client, "resource", args, "{\"resource_type\":\"raw\"}", &out, &err);
+    CHECK(st == CLDKIT_OK || st == CLDKIT_NOT_FOUND);
+    cldkit_string_free(out);
+    cldkit_string_free(err);
+    return st == CLDKIT_OK;
+}
+
+/* Every chunk answers after 300 ms, so callbacks run while the upload is under way. */
+static void test_stop(const char *url) {
+    CHECK(set_faults(url, "[{\"method\":\"POST\",\"path\":\"/raw/upload\",\"action\":\"delay\",\"delay_ms\":300}]") ==
+          200);
+    size_t len = 300000;
+    unsigned char *big = calloc(len, 1);
+    const char *fmt = "{\"resource_type\":\"raw\",\"public_id\":\"%s\",\"chunk_size\":100000,\"allow_small_chunks\":true}";
+    char opts[256];
+
+    /* The callback stops the upload: CLDKIT_IO, no call after, nothing stored. */
+    stopper s = {0, 1, NULL};
+    snprintf(opts, sizeof opts, fmt, "c/stopped.bin");
+    EXPECT_FAIL(cldkit_upload_bytes(client, big, len, "s.bin", opts, stop_or_release, &s, out, error), CLDKIT_IO,
+                "stopped");
+    CHECK(s.calls == 1);
+    CHECK(!raw_exists_later("c/stopped.bin"));
+
+    /* The callback releases the client the upload was started with: the upload goes
+     * on with its own copy (valgrind: no read of the freed handle). */
+    CldkitClient *own = NULL;
+    CHECK(cldkit_client_from_url(url, &own, NULL) == CLDKIT_OK);
+    stopper r = {0, 0, own};
+    snprintf(opts, sizeof opts, fmt, "c/released.bin");
+    EXPECT_OK(cldkit_upload_bytes(own, big, len, "r.bin", opts, stop_or_release, &r, out, error),
+              "\"public_id\":\"c/released.bin\"", "\"bytes\":300000");
+    CHECK(r.calls >= 2 && r.release == NULL);
+
+    /* The handle form: start, wait for progress, finish, free. */
+    CldkitUpload *u = NULL;
+    char *err = NULL;
+    CldkitUploadEvent ev = CLDKIT_UPLOAD_RUNNING;
+    uint64_t done = 0, total = 0, last = 0;
+    int progress = 0, backwards = 0, waits = 0;
+    snprintf(opts, sizeof opts, fmt, "c/handle.bin");
+    CHECK(cldkit_upload_bytes_start(client, big, len, "h.bin", opts, &u, &err) == CLDKIT_OK && u && !err);
+    do {
+        CHECK(cldkit_upload_wait(u, 50, &ev, &done, &total) == CLDKIT_OK);
+        if (ev == CLDKIT_UPLOAD_PROGRESS) {
+            progress++;
+            backwards += done < last;
+            last = done;
+            CHECK(total == len);
+        }
+    } while (ev != CLDKIT_UPLOAD_DONE && ++waits < 1000);
+    CHECK(ev == CLDKIT_UPLOAD_DONE && progress >= 2 && last == len && backwards == 0);
+    EXPECT_OK(cldkit_upload_finish(u, out, error), "\"public_id\":\"c/handle.bin\"", "\"bytes\":300000");
+    EXPECT_FAIL(cldkit_upload_finish(u, out, error), CLDKIT_INVALID_ARGUMENT, "already taken");
+    cldkit_upload_free(u);
+
+    /* Stopped through the handle after the first progress: no progress after it. */
+    u = NULL;
+    snprintf(opts, sizeof opts, fmt, "c/handle_stopped.bin");
+    CHECK(cldkit_upload_bytes_start(client, big, len, "hs.bin", opts, &u, NULL) == CLDKIT_OK);
+    waits = progress = 0;
+    do {
+        CHECK(cldkit_upload_wait(u, 50, &ev, &done, &total) == CLDKIT_OK);
+    } while (ev == CLDKIT_UPLOAD_RUNNING && ++waits < 1000);
+    CHECK(ev == CLDKIT_UPLOAD_PROGRESS);
+    CHECK(cldkit_upload_stop(u) == CLDKIT_OK);
+    waits = 0;
+    do {
+        CHECK(cldkit_upload_wait(u, 50, &ev, &done, &total) == CLDKIT_OK);
+        progress += ev == CLDKIT_UPLOAD_PROGRESS;
+    } while (ev != CLDKIT_UPLOAD_DONE && ++waits < 1000);
+    CHECK(ev == CLDKIT_UPLOAD_DONE && progress == 0);
+    EXPECT_FAIL(cldkit_upload_finish(u, out, error), CLDKIT_IO, "stopped");
+    cldkit_upload_free(u);
+    CHECK(!raw_exists_later("c/handle_stopped.bin"));
+
+    /* Released while it runs (the client too, at once): the free stops it and
+     * returns once its thread has ended. */
+    CldkitClient *gone = NULL;
+    CHECK(cldkit_client_from_url(url, &gone, NULL) == CLDKIT_OK);
+    u = NULL;
+    snprintf(opts, sizeof opts, fmt, "c/freed.bin");
+    CHECK(cldkit_upload_bytes_start(gone, big, len, "f.bin", opts, &u, NULL) == CLDKIT_OK);
+    cldkit_client_free(gone);
+    pause_ms(100);
+    cldkit_upload_free(u);
+    CHECK(!raw_exists_later("c/freed.bin"));
+    cldkit_upload_free(NULL);
+
+    /* Bad arguments. */
+    EXPECT_FAIL(cldkit_upload_start(NULL, "x", "{}", (CldkitUpload **)out, error), CLDKIT_INVALID_ARGUMENT, "client");
+    EXPECT_FAIL(cldkit_upload_start(client, "x", "{", (CldkitUpload **)out, error), CLDKIT_INVALID_ARGUMENT, "JSON");
+    EXPECT_FAIL(cldkit_upload_start(client, "x", "{}", NULL, error), CLDKIT_INVALID_ARGUMENT, "out");
+    EXPECT_FAIL(cldkit_upload_bytes_start(client, NULL, 3, NULL, "{}", (CldkitUpload **)out, error),
+                CLDKIT_INVALID_ARGUMENT, "data");
+    EXPECT_FAIL(cldkit_upload_finish(NULL, out, error), CLDKIT_INVALID_ARGUMENT, "upload");
+    CHECK(cldkit_upload_wait(NULL, 0, &ev, &done, &total) == CLDKIT_INVALID_ARGUMENT);
+    CHECK(cldkit_upload_stop(NULL) == CLDKIT_INVALID_ARGUMENT);
+    /* A start that fails later (no such file) reports at finish. */
+    u = NULL;
+    CHECK(cldkit_upload_start(client, "/nonexistent/x.png", "{}", &u, NULL) == CLDKIT_OK);
+    CHECK(cldkit_upload_wait(u, 0, NULL, &done, &total) == CLDKIT_INVALID_ARGUMENT);
+    EXPECT_FAIL(cldkit_upload_finish(u, out, error), CLDKIT_IO, "x.png");
+    cldkit_upload_free(u);
+
+    free(big);
+    CHECK(set_faults(url, "[]") == 200);
 }
 
 /* ---- threads and fork -------------------------------------------------------- */
@@ -489,7 +740,9 @@ int main(int argc, char **argv) {
     test_upload_api();
     test_admin();
     test_credentials(url);
+    test_secrets_in_errors();
     test_rate_limit(limited);
+    test_stop(url);
     test_threads();
     test_fork();
 

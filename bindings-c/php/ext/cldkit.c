@@ -18,6 +18,7 @@
 #include "ext/json/php_json.h"
 #include "ext/spl/spl_exceptions.h"
 #include "ext/standard/info.h"
+#include "zend_attributes.h"
 #include "zend_exceptions.h"
 #include "zend_interfaces.h"
 #include "zend_smart_str.h"
@@ -350,6 +351,13 @@ PHP_METHOD(CldKit_Client, __construct)
         Z_PARAM_ARRAY_HT(config)
     ZEND_PARSE_PARAMETERS_END();
 
+    /* A client is immutable: running the constructor again (from an upload's
+     * progress callable, say) must not replace the handle a call is using. */
+    cldkit_client_object *self = client_from_obj(Z_OBJ_P(ZEND_THIS));
+    if (self->client != NULL) {
+        throw_argument("%s is already constructed: create a new client instead", "CldKit\\Client");
+        RETURN_THROWS();
+    }
     if (!encode_options(&buf, config)) {
         smart_str_free(&buf);
         RETURN_THROWS();
@@ -360,8 +368,6 @@ PHP_METHOD(CldKit_Client, __construct)
         throw_status(status, error);
         RETURN_THROWS();
     }
-    cldkit_client_object *self = client_from_obj(Z_OBJ_P(ZEND_THIS));
-    cldkit_client_free(self->client);
     self->client = client;
 }
 /* }}} */
@@ -800,14 +806,20 @@ static void return_api(zval *return_value, CldkitStatus status, char *out, char 
 typedef struct {
     zend_fcall_info fci;
     zend_fcall_info_cache fcc;
+    /* A fatal error (a bailout) inside the callable, re-raised once the upload has
+     * returned: a longjmp must never cross libcldkit's (Rust) frames. */
+    bool bailout;
 } progress_ctx;
 
-static void php_progress(uint64_t done, uint64_t total, void *user)
+/* The C callback: runs the callable inside zend_try. An exception or a fatal error
+ * stops the upload (non-zero return); the exception is rethrown, the fatal error
+ * re-raised, when cldkit_upload returns. */
+static int php_progress(uint64_t done, uint64_t total, void *user)
 {
     progress_ctx *ctx = user;
     zval args[2], retval;
-    if (EG(exception)) {
-        return; /* an earlier call threw: it is rethrown when the upload returns */
+    if (ctx->bailout || EG(exception)) {
+        return 1;
     }
     ZVAL_LONG(&args[0], (zend_long)done);
     if (total == UINT64_MAX) {
@@ -815,20 +827,32 @@ static void php_progress(uint64_t done, uint64_t total, void *user)
     } else {
         ZVAL_LONG(&args[1], (zend_long)total);
     }
+    ZVAL_UNDEF(&retval);
     ctx->fci.params = args;
     ctx->fci.param_count = 2;
     ctx->fci.retval = &retval;
-    if (zend_call_function(&ctx->fci, &ctx->fcc) == SUCCESS) {
-        zval_ptr_dtor(&retval);
-    }
+    zend_try {
+        if (zend_call_function(&ctx->fci, &ctx->fcc) == SUCCESS) {
+            zval_ptr_dtor(&retval);
+        }
+    } zend_catch {
+        ctx->bailout = true;
+    } zend_end_try();
+    return ctx->bailout || EG(exception) ? 1 : 0;
 }
 
-/* Finishes an upload: a PHP exception thrown by the progress callable wins. */
-static void finish_upload(zval *return_value, CldkitStatus status, char *out, char *error_json)
+/* Finishes an upload: a fatal error inside the progress callable is re-raised now
+ * that no libcldkit frame is on the stack; a PHP exception it threw wins over the
+ * upload's result. */
+static void finish_upload(zval *return_value, progress_ctx *ctx, CldkitStatus status, char *out,
+                          char *error_json)
 {
-    if (EG(exception)) {
+    if (ctx->bailout || EG(exception)) {
         cldkit_string_free(out);
         cldkit_string_free(error_json);
+        if (ctx->bailout) {
+            zend_bailout();
+        }
         return;
     }
     return_api(return_value, status, out, error_json);
@@ -859,7 +883,7 @@ PHP_METHOD(CldKit_Client, upload)
     CldkitStatus status = cldkit_upload(THIS_CLIENT(), ZSTR_VAL(file), ZSTR_VAL(buf.s),
                                         has_progress ? php_progress : NULL, &ctx, &out, &error);
     smart_str_free(&buf);
-    finish_upload(return_value, status, out, error);
+    finish_upload(return_value, &ctx, status, out, error);
 }
 /* }}} */
 
@@ -888,7 +912,7 @@ PHP_METHOD(CldKit_Client, uploadBytes)
                                               filename ? ZSTR_VAL(filename) : NULL, ZSTR_VAL(buf.s),
                                               ZEND_FCI_INITIALIZED(ctx.fci) ? php_progress : NULL, &ctx, &out, &error);
     smart_str_free(&buf);
-    finish_upload(return_value, status, out, error);
+    finish_upload(return_value, &ctx, status, out, error);
 }
 /* }}} */
 
@@ -1437,6 +1461,18 @@ static const zend_function_entry cldkit_exception_methods[] = {
 
 /* ---- module ------------------------------------------------------------------ */
 
+#if PHP_VERSION_ID >= 80200
+/* Gives parameter `offset` of method `lc_name` (lower case) the #[\SensitiveParameter]
+ * attribute: traces show a SensitiveParameterValue instead of its value. */
+static void mark_sensitive(zend_class_entry *ce, const char *lc_name, uint32_t offset)
+{
+    zend_function *fn = zend_hash_str_find_ptr(&ce->function_table, lc_name, strlen(lc_name));
+    if (fn != NULL) {
+        zend_add_parameter_attribute(fn, offset, ZSTR_KNOWN(ZEND_STR_SENSITIVEPARAMETER), 0);
+    }
+}
+#endif
+
 PHP_MINIT_FUNCTION(cldkit)
 {
     zend_class_entry ce;
@@ -1466,6 +1502,14 @@ PHP_MINIT_FUNCTION(cldkit)
     cldkit_client_ce = zend_register_internal_class(&ce);
     cldkit_client_ce->ce_flags |= ZEND_ACC_FINAL | ZEND_ACC_NOT_SERIALIZABLE;
     cldkit_client_ce->create_object = cldkit_client_create;
+
+#if PHP_VERSION_ID >= 80200
+    /* Secrets stay out of stack traces (exception traces, debug_backtrace()). */
+    mark_sensitive(cldkit_client_ce, "__construct", 0);
+    mark_sensitive(cldkit_client_ce, "fromurl", 0);
+    mark_sensitive(cldkit_client_ce, "parsecloudinaryurl", 0);
+    mark_sensitive(cldkit_client_ce, "apisignrequest", 1);
+#endif
 
     memcpy(&cldkit_client_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
     cldkit_client_handlers.offset = XtOffsetOf(cldkit_client_object, std);

@@ -24,13 +24,35 @@ final class Client
 {
     private static ?FFI $ffi = null;
 
+    /**
+     * Uploads under way (CldkitUpload*), by number: what a fatal error or exit() in a
+     * progress callable leaves running is stopped and released at shutdown.
+     *
+     * @var array<int, CData>
+     */
+    private static array $running = [];
+
+    private static int $uploads = 0;
+
     private ?CData $handle = null;
 
-    /** @param array<string, mixed> $config SDK settings (cloud_name, api_key, ...); "profile" selects default/python. */
-    public function __construct(array $config)
+    /**
+     * @param array<string, mixed> $config SDK settings (cloud_name, api_key, ...); "profile" selects default/python.
+     * @throws Exception (invalid_argument) when the client is already constructed: a client is immutable.
+     */
+    public function __construct(#[\SensitiveParameter] array $config)
     {
+        if ($this->handle !== null) {
+            throw new Exception('CldKit\\Client is already constructed: create a new client instead', 4, 'invalid_argument');
+        }
         $this->handle = self::newHandle(fn (FFI $f, CData $out, CData $err) =>
             $f->cldkit_client_new(self::encode($config), FFI::addr($out), FFI::addr($err)));
+    }
+
+    /** Nothing of the configuration (secrets included) shows in var_dump() or print_r(). */
+    public function __debugInfo(): array
+    {
+        return [];
     }
 
     public function __destruct()
@@ -49,7 +71,7 @@ final class Client
     }
 
     /** A client configured from a CLOUDINARY_URL. */
-    public static function fromUrl(string $cloudinaryUrl): static
+    public static function fromUrl(#[\SensitiveParameter] string $cloudinaryUrl): static
     {
         self::checkText($cloudinaryUrl, 'cloudinary_url');
         return self::wrap(self::newHandle(fn (FFI $f, CData $out, CData $err) =>
@@ -145,7 +167,7 @@ final class Client
     }
 
     /** pycloudinary's api_sign_request. */
-    public static function apiSignRequest(array $params, string $apiSecret, string $algorithm = 'sha1', int $signatureVersion = 2): string
+    public static function apiSignRequest(array $params, #[\SensitiveParameter] string $apiSecret, string $algorithm = 'sha1', int $signatureVersion = 2): string
     {
         self::checkText($apiSecret, 'api_secret');
         self::checkText($algorithm, 'algorithm');
@@ -268,7 +290,7 @@ final class Client
     }
 
     /** The settings a CLOUDINARY_URL (or, with $account, a CLOUDINARY_ACCOUNT_URL) holds. */
-    public static function parseCloudinaryUrl(string $url, bool $account = false): array
+    public static function parseCloudinaryUrl(#[\SensitiveParameter] string $url, bool $account = false): array
     {
         self::checkText($url, 'url');
         return self::call(fn (FFI $f, CData $out, CData $err) =>
@@ -280,16 +302,19 @@ final class Client
     /**
      * Uploads $file: a local path (sent in chunks above the chunk size) or a remote URL
      * or data URI Cloudinary fetches. $progress is called as fn(int $done, ?int $total)
-     * on this thread while the upload runs.
+     * on this thread while the upload runs; what it throws stops the upload and is
+     * rethrown.
      */
     public function upload(string $file, array $options = [], ?callable $progress = null): array
     {
         self::checkText($file, 'file');
         $o = self::encode($options);
-        $state = (object) ['thrown' => null];
-        $cb = self::progress($progress, $state);
-        return $this->api(fn (FFI $f, CData $out, CData $err) =>
-            $f->cldkit_upload($this->handle, $file, $o, $cb, null, FFI::addr($out), FFI::addr($err)), $state);
+        if ($progress === null) {
+            return $this->api(fn (FFI $f, CData $out, CData $err) =>
+                $f->cldkit_upload($this->handle, $file, $o, null, null, FFI::addr($out), FFI::addr($err)));
+        }
+        return self::follow(fn (FFI $f, CData $out, CData $err) =>
+            $f->cldkit_upload_start($this->handle, $file, $o, FFI::addr($out), FFI::addr($err)), $progress);
     }
 
     /** Uploads the bytes of $data under $filename (default: the `filename` option, else "file"). */
@@ -306,12 +331,25 @@ final class Client
             $buf = $f->new("uint8_t[$len]", false);
             FFI::memcpy($buf, $data, $len);
         }
-        $state = (object) ['thrown' => null];
-        $cb = self::progress($progress, $state);
         try {
-            return $this->api(fn (FFI $f, CData $out, CData $err) =>
-                $f->cldkit_upload_bytes($this->handle, $buf, $len, $filename, $o, $cb, null,
-                    FFI::addr($out), FFI::addr($err)), $state);
+            if ($progress === null) {
+                return $this->api(fn (FFI $f, CData $out, CData $err) =>
+                    $f->cldkit_upload_bytes($this->handle, $buf, $len, $filename, $o, null, null,
+                        FFI::addr($out), FFI::addr($err)));
+            }
+            // The data is copied when the upload starts: $buf is released at once.
+            $start = function (FFI $f, CData $out, CData $err) use (&$buf, $len, $filename, $o): int {
+                try {
+                    return $f->cldkit_upload_bytes_start($this->handle, $buf, $len, $filename, $o,
+                        FFI::addr($out), FFI::addr($err));
+                } finally {
+                    if ($buf !== null) {
+                        FFI::free($buf);
+                        $buf = null;
+                    }
+                }
+            };
+            return self::follow($start, $progress);
         } finally {
             if ($buf !== null) {
                 FFI::free($buf);
@@ -444,46 +482,73 @@ final class Client
     // ---- plumbing ---------------------------------------------------------------
 
     /**
-     * A PHP progress callable as the C callback (null: none). FFI callbacks must not
-     * throw: what $progress throws is kept in $state->thrown (and later calls are
-     * skipped) for api() to rethrow once the upload returns.
+     * Runs an upload that $start starts (cldkit_upload_start / _bytes_start) to its
+     * end, calling $progress on this thread between waits: PHP code never runs inside
+     * a C callback, so a fatal error or exit() in $progress cannot jump across
+     * libcldkit's frames. What $progress throws stops the upload and is rethrown. An
+     * upload that a fatal error or exit() interrupts is stopped and released at
+     * shutdown (see ffi()); the worker owns copies of what it uses, so destroying the
+     * client meanwhile is safe.
      */
-    private static function progress(?callable $progress, \stdClass $state): ?\Closure
+    private static function follow(#[\SensitiveParameter] callable $start, callable $progress): array
     {
-        if ($progress === null) {
-            return null;
+        $f = self::ffi();
+        $upload = $f->new('CldkitUpload*');
+        $err = $f->new('char*');
+        self::checkApi($start($f, $upload, $err), $err);
+        $id = ++self::$uploads;
+        self::$running[$id] = $upload;
+        try {
+            $event = $f->new('CldkitUploadEvent');
+            $done = $f->new('uint64_t');
+            $total = $f->new('uint64_t');
+            $thrown = null;
+            do {
+                $status = $f->cldkit_upload_wait($upload, 250, FFI::addr($event), FFI::addr($done), FFI::addr($total));
+                if ($status !== 0) {
+                    throw new Exception('cldkit_upload_wait failed', $status, (string) $f->cldkit_status_name($status));
+                }
+                if ($event->cdata === $f->CLDKIT_UPLOAD_PROGRESS && $thrown === null) {
+                    try {
+                        // UINT64_MAX (an unknown total) reads as -1.
+                        $progress($done->cdata, $total->cdata >= 0 ? $total->cdata : null);
+                    } catch (\Throwable $t) {
+                        $thrown = $t;
+                        $f->cldkit_upload_stop($upload);
+                    }
+                }
+            } while ($event->cdata !== $f->CLDKIT_UPLOAD_DONE);
+            $out = $f->new('char*');
+            $status = $f->cldkit_upload_finish($upload, FFI::addr($out), FFI::addr($err));
+            if ($thrown !== null) {
+                self::release($out);
+                self::release($err);
+                throw $thrown;
+            }
+            self::checkApi($status, $err);
+            $text = FFI::string($out);
+            self::release($out);
+            return json_decode($text, true, 512, JSON_THROW_ON_ERROR);
+        } finally {
+            unset(self::$running[$id]);
+            $f->cldkit_upload_free($upload);
         }
-        return static function (mixed $done, mixed $total, mixed $user) use ($progress, $state): void {
-            if ($state->thrown !== null) {
-                return;
-            }
-            try {
-                // UINT64_MAX (an unknown total) does not fit a PHP int.
-                $progress((int) $done, is_int($total) && $total >= 0 ? $total : null);
-            } catch (\Throwable $t) {
-                $state->thrown = $t;
-            }
-        };
     }
 
     /**
-     * Runs an HTTP call with a char* result: the decoded answer, or an exception (the
-     * progress callable's, else one from the error JSON).
+     * Runs an HTTP call with a char* result: the decoded answer, or an exception from
+     * the error JSON. (Closures passed to the plumbing below may hold secrets, hence
+     * #[\SensitiveParameter]: exception traces must not show them.)
      */
-    private function api(callable $call, ?\stdClass $state = null): array
+    private function api(#[\SensitiveParameter] callable $call): array
     {
         $f = self::ffi();
         $out = $f->new('char*');
         $err = $f->new('char*');
         $status = $call($f, $out, $err);
-        if ($state !== null && $state->thrown !== null) {
-            $f->cldkit_string_free($out);
-            $f->cldkit_string_free($err);
-            throw $state->thrown;
-        }
         self::checkApi($status, $err);
         $text = FFI::string($out);
-        $f->cldkit_string_free($out);
+        self::release($out);
         return json_decode($text, true, 512, JSON_THROW_ON_ERROR);
     }
 
@@ -494,6 +559,17 @@ final class Client
         $o = self::encode($options);
         return $this->api(fn (FFI $f, CData $out, CData $err) =>
             $f->$fn($this->handle, $name, $a, $o, FFI::addr($out), FFI::addr($err)));
+    }
+
+    /**
+     * Frees a char* the library returned and sets the pointer to NULL: a freed string
+     * must not stay reachable, since printing a trace that holds the CData (print_r
+     * of an exception) reads the string it points to.
+     */
+    private static function release(CData $s): void
+    {
+        self::ffi()->cldkit_string_free($s);
+        FFI::memset(FFI::addr($s), 0, FFI::sizeof($s));
     }
 
     /** Throws for a failed HTTP call from its error JSON, freeing it. */
@@ -507,7 +583,7 @@ final class Client
         $e = [];
         if (!FFI::isNull($err)) {
             $e = json_decode(FFI::string($err), true) ?: [];
-            $f->cldkit_string_free($err);
+            self::release($err);
         }
         $class = $status >= 6 ? ApiException::class : Exception::class;
         throw new $class((string) ($e['message'] ?? $kind), $status, $kind,
@@ -536,6 +612,14 @@ final class Client
                 throw new Exception('cldkit.h not found; set CLDKIT_HEADER', 4, 'invalid_argument');
             }
             self::$ffi = FFI::cdef(self::declarations((string) file_get_contents($header)), $library);
+            // After a fatal error or exit() in a progress callable (no finally block
+            // runs), stop the uploads left running and wait for their threads.
+            register_shutdown_function(static function (): void {
+                foreach (self::$running as $id => $upload) {
+                    unset(self::$running[$id]);
+                    self::$ffi?->cldkit_upload_free($upload);
+                }
+            });
         }
         return self::$ffi;
     }
@@ -562,7 +646,7 @@ final class Client
     }
 
     /** Runs a constructor-like call and returns the new handle. */
-    private static function newHandle(callable $call): CData
+    private static function newHandle(#[\SensitiveParameter] callable $call): CData
     {
         $f = self::ffi();
         $out = $f->new('CldkitClient*');
@@ -580,12 +664,12 @@ final class Client
         }
         $f = self::ffi();
         $message = FFI::isNull($err) ? 'cldkit error' : FFI::string($err);
-        $f->cldkit_string_free($err);
+        self::release($err);
         throw new Exception($message, $status, (string) $f->cldkit_status_name($status));
     }
 
     /** Runs a call with a char* result; returns the text, or the decoded JSON. */
-    private static function call(callable $call, bool $json): mixed
+    private static function call(#[\SensitiveParameter] callable $call, bool $json): mixed
     {
         $f = self::ffi();
         $out = $f->new('char*');
@@ -593,16 +677,16 @@ final class Client
         $status = $call($f, $out, $err);
         self::check($status, $err);
         $text = FFI::string($out);
-        $f->cldkit_string_free($out);
+        self::release($out);
         return $json ? json_decode($text, true, 512, JSON_THROW_ON_ERROR) : $text;
     }
 
-    private function text(callable $call): string
+    private function text(#[\SensitiveParameter] callable $call): string
     {
         return self::call($call, false);
     }
 
-    private function json(callable $call): mixed
+    private function json(#[\SensitiveParameter] callable $call): mixed
     {
         return self::call($call, true);
     }
@@ -632,7 +716,7 @@ final class Client
     }
 
     /** A PHP value as JSON text (floats keep their fraction, key order is kept). */
-    private static function encode(mixed $value): string
+    private static function encode(#[\SensitiveParameter] mixed $value): string
     {
         try {
             // Depth 65: as deep as the extension accepts.
@@ -643,7 +727,7 @@ final class Client
     }
 
     /** C strings end at a NUL byte, so one inside the text is an error. */
-    private static function checkText(string $text, string $name): void
+    private static function checkText(#[\SensitiveParameter] string $text, string $name): void
     {
         if (str_contains($text, "\0")) {
             throw new Exception("`$name` contains a NUL byte", 4, 'invalid_argument');

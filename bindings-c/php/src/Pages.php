@@ -88,6 +88,7 @@ final class Pages implements \Iterator
         }
         $text = FFI::string($out);
         $this->ffi->cldkit_string_free($out);
+        FFI::memset(FFI::addr($out), 0, FFI::sizeof($out));
         $this->current = json_decode($text, true, 512, JSON_THROW_ON_ERROR);
         $this->index++;
     }
