@@ -3,7 +3,7 @@
 /**
  * cldkit vs the cloudinary npm SDK (2.11.0), one interleaved run.
  *
- *   (cd bindings-node && npm install && npm run build:release)
+ *   (cd bindings-node && npm install && npm run build)   # the release module users get
  *   node bench/node_vs_cloudinary.js [--rounds 15] [--iters 20000]
  *
  * W1: `sample.jpg` {width 300, height 200, crop fill}, vs `cloudinary.url` with

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Node binding CI: install the npm tooling, build the native module (debug) and the
+# Node binding CI: install the npm tooling, build the native module (debug: `npm run
+# build:debug`; `npm run build` is the release module a user gets) and the
 # emulator (`cldkit serve`, for the upload/Admin API tests), run the node --test suite
 # (full conformance corpus, API, uploads and Admin calls against the emulator,
 # TypeScript check, npm pack install).
@@ -21,7 +22,7 @@ if [ -f package-lock.json ]; then
 else
   npm install --no-audit --no-fund
 fi
-npm run build
+npm run build:debug
 
 cd "$ROOT"
 cargo build -q -p cldkit-cli
