@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 root=$PWD
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$root/target}"
 seconds=${FUZZ_SECONDS:-30}
-targets=(options config_url webhook emulator_upload)
+targets=(options config_url webhook emulator_upload search_expr delivery_url)
 CARGO_FUZZ_VERSION=0.13.2
 
 if [ "${ASAN_ONLY:-0}" != 1 ]; then
