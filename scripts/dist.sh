@@ -8,8 +8,13 @@
 #   cldkit-<platform>-<version>.tgz                 npm platform package (the .node module)
 #   libcldkit-<version>-<triple>.tar.gz             C: lib/, include/, lib/pkgconfig/cldkit.pc
 #   libcldkit_<version>_<arch>.deb                  C, as a Debian package (Linux gnu only)
+#   cldkit-php-<version>-<triple>.zip               PHP, the Composer package cldkit/cldkit:
+#                                                   composer.json (with the version), src/,
+#                                                   include/cldkit.h, lib/<triple>/libcldkit.so
+#                                                   (.dylib on macOS) from the C tarball
 #
-# Usage: scripts/dist.sh [all|python|node|c]      (default: all; `all` empties dist/ first)
+# Usage: scripts/dist.sh [all|python|node|c|composer]  (default: all; `all` empties dist/
+#        first; `composer` packs the C tarball already in dist/, built first when absent)
 #        scripts/dist.sh version                  print the version
 #        scripts/dist.sh check-version            fail when a manifest disagrees with it
 #        scripts/dist.sh sync-version             rewrite the npm manifests from it
@@ -215,13 +220,54 @@ build_c() {
   make -s -C "$ROOT/bindings-c" "${goals[@]}" TARGET="$TARGET" PROFILE=release DIST_DIR="$DIST"
 }
 
+# The Composer package: bindings-c/php's composer.json with the version added (a path or
+# artifact repository has no tag to take it from), the FFI classes, and the C tarball's
+# library and header. The FFI class loads lib/<triple>/ of the machine it runs on.
+build_composer() {
+  step "Composer package (cldkit/cldkit with libcldkit for $TARGET)"
+  local version triple tarball stage lib
+  version=$(version)
+  triple=${TARGET/-unknown-/-}
+  case "$TARGET" in
+    *-linux-*) lib=libcldkit.so ;;
+    *-apple-darwin) lib=libcldkit.dylib ;;
+    *) echo "no Composer package for $TARGET" >&2; exit 1 ;;
+  esac
+  tarball="$DIST/libcldkit-$version-$triple.tar.gz"
+  [ -f "$tarball" ] || build_c
+  stage=$(mktemp -d)
+  mkdir -p "$stage/c" "$stage/pkg/lib/$triple" "$stage/pkg/include"
+  tar -xzf "$tarball" -C "$stage/c"
+  cp -L "$stage/c/lib/$lib" "$stage/pkg/lib/$triple/$lib"
+  cp "$stage/c/include/cldkit.h" "$stage/pkg/include/"
+  cp -r "$ROOT/bindings-c/php/src" "$stage/pkg/src"
+  python3 - "$ROOT/bindings-c/php/composer.json" "$stage/pkg" "$version" \
+    "$DIST/cldkit-php-$version-$triple.zip" <<'EOF'
+import json, pathlib, sys, zipfile
+source, pkg, version, out = sys.argv[1], pathlib.Path(sys.argv[2]), sys.argv[3], sys.argv[4]
+manifest = json.loads(pathlib.Path(source).read_text(encoding="utf-8"))
+manifest = {"name": manifest["name"], "version": version, **{k: v for k, v in manifest.items() if k not in ("name", "archive")}}
+(pkg / "composer.json").write_text(json.dumps(manifest, indent=4, ensure_ascii=False) + "\n", encoding="utf-8")
+# Reproducible: sorted names, one fixed time stamp, 0644 (0755 for the library).
+with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as z:
+    for path in sorted(p for p in pkg.rglob("*") if p.is_file()):
+        name = path.relative_to(pkg).as_posix()
+        info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+        info.external_attr = (0o100755 if name.startswith("lib/") else 0o100644) << 16
+        info.compress_type = zipfile.ZIP_DEFLATED
+        z.writestr(info, path.read_bytes())
+print(out)
+EOF
+  rm -rf "$stage"
+}
+
 what="${1:-all}"
 case "$what" in
   version) version; exit 0 ;;
   check-version) versions check; exit 0 ;;
   sync-version) versions sync; exit 0 ;;
-  all | python | node | c) ;;
-  *) echo "usage: scripts/dist.sh [all|python|node|c|version|check-version|sync-version]" >&2; exit 2 ;;
+  all | python | node | c | composer) ;;
+  *) echo "usage: scripts/dist.sh [all|python|node|c|composer|version|check-version|sync-version]" >&2; exit 2 ;;
 esac
 
 TARGET="${TARGET:-$(host_triple)}"
@@ -235,10 +281,12 @@ case "$what" in
     timed python build_python
     timed node build_node
     timed c build_c
+    timed composer build_composer
     ;;
   python) timed python build_python ;;
   node) timed node build_node ;;
   c) timed c build_c ;;
+  composer) timed composer build_composer ;;
 esac
 step "artifacts of cldkit $(version) for $TARGET ($( [ "$ZIG" = 1 ] && echo "zig, $zig_target" || echo "system linker"), $(($(date +%s) - start))s)"
 ls -l "$DIST"

@@ -283,5 +283,8 @@ done
 [ "$("${clean[@]}" LD_LIBRARY_PATH="$tmp/debroot/usr/lib" "$tmp/app-deb")" = "$out" ] || fail "the .deb example"
 pass ".deb: Version $version, Depends $(dpkg-deb -f "$deb" Depends); the example builds against its files"
 
+step "Composer package (tests/dist/composer.sh)"
+env "${export_env[@]}" tests/dist/composer.sh "$DIST" || fail "the Composer package (tests/dist/composer.sh)"
+
 echo
 echo "dist: $passed passed, 0 failed"

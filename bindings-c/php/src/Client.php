@@ -11,10 +11,14 @@ use FFI\CData;
  * CldKit\Client over ext-ffi and libcldkit.so: the same API as the cldkit extension,
  * for hosts where FFI is allowed but extensions are not.
  *
- * The library is found through the CLDKIT_LIBRARY environment variable (a path to
- * libcldkit.so) or the dynamic loader's search path; the declarations are read from
- * cldkit.h next to it (<prefix>/include/cldkit.h), from CLDKIT_HEADER, or from the
- * repository's include/cldkit.h.
+ * The library is, in this order: the file the CLDKIT_LIBRARY environment variable
+ * names; the one the Composer package carries for this machine
+ * (lib/<arch>-linux-gnu/libcldkit.so, lib/<arch>-linux-musl/libcldkit.so or
+ * lib/<arch>-apple-darwin/libcldkit.dylib beside src/); else libcldkit.so from the
+ * dynamic loader's search path. The declarations are read from CLDKIT_HEADER, else
+ * from the first cldkit.h found next to the library (<prefix>/include/cldkit.h), in
+ * the package (include/cldkit.h), in the repository (include/cldkit.h), then in
+ * /usr/local/include and /usr/include.
  *
  * Options are PHP arrays; they cross as JSON (json_encode with
  * JSON_PRESERVE_ZERO_FRACTION, so 2.0 stays a float and key order is kept).
@@ -595,23 +599,18 @@ final class Client
     private static function ffi(): FFI
     {
         if (self::$ffi === null) {
-            $library = getenv('CLDKIT_LIBRARY') ?: 'libcldkit.so';
-            $candidates = array_filter([
-                getenv('CLDKIT_HEADER') ?: null,
-                str_contains($library, '/') ? dirname($library, 2) . '/include/cldkit.h' : null,
-                dirname(__DIR__, 3) . '/include/cldkit.h',
-            ]);
-            $header = null;
-            foreach ($candidates as $candidate) {
-                if (is_readable($candidate)) {
-                    $header = $candidate;
-                    break;
-                }
+            if (!class_exists(FFI::class, false)) {
+                throw new Exception('CldKit\\Client needs the cldkit extension or ext-ffi; neither is loaded',
+                    4, 'invalid_argument');
             }
-            if ($header === null) {
-                throw new Exception('cldkit.h not found; set CLDKIT_HEADER', 4, 'invalid_argument');
+            [$library, $header] = self::locate();
+            try {
+                self::$ffi = FFI::cdef(self::declarations((string) file_get_contents($header)), $library);
+            } catch (\FFI\Exception $e) {
+                throw new Exception("libcldkit could not be loaded from $library with $header ({$e->getMessage()}); "
+                    . 'set CLDKIT_LIBRARY to the path of libcldkit.so, enable FFI (ffi.enable=1) or load the cldkit extension',
+                    4, 'invalid_argument');
             }
-            self::$ffi = FFI::cdef(self::declarations((string) file_get_contents($header)), $library);
             // After a fatal error or exit() in a progress callable (no finally block
             // runs), stop the uploads left running and wait for their threads.
             register_shutdown_function(static function (): void {
@@ -622,6 +621,60 @@ final class Client
             });
         }
         return self::$ffi;
+    }
+
+    /**
+     * The library to load and the header that declares it (see the class comment).
+     *
+     * @return array{string, string}
+     */
+    private static function locate(): array
+    {
+        $package = dirname(__DIR__); // the Composer package's root (bindings-c/php in a checkout)
+        $library = getenv('CLDKIT_LIBRARY') ?: self::bundledLibrary($package) ?? 'libcldkit.so';
+        $candidates = array_filter([
+            getenv('CLDKIT_HEADER') ?: null,
+            str_contains($library, '/') ? dirname($library, 2) . '/include/cldkit.h' : null,
+            $package . '/include/cldkit.h',
+            dirname($package, 2) . '/include/cldkit.h',
+            '/usr/local/include/cldkit.h',
+            '/usr/include/cldkit.h',
+        ]);
+        foreach ($candidates as $candidate) {
+            if (is_readable($candidate)) {
+                return [$library, $candidate];
+            }
+        }
+        throw new Exception('cldkit.h not found; set CLDKIT_HEADER', 4, 'invalid_argument');
+    }
+
+    /** The libcldkit the package carries for this OS, CPU and C library, if any. */
+    private static function bundledLibrary(string $package): ?string
+    {
+        // php_uname() may be disabled (disable_functions): then posix_uname(), else none.
+        $arch = match (true) {
+            function_exists('php_uname') => php_uname('m'),
+            function_exists('posix_uname') => (string) (posix_uname()['machine'] ?? ''),
+            default => '',
+        };
+        $arch = ['arm64' => 'aarch64', 'amd64' => 'x86_64'][$arch] ?? $arch;
+        if ($arch === '') {
+            return null;
+        }
+        switch (PHP_OS_FAMILY) {
+            case 'Linux':
+                // The C library PHP itself runs on (musl: Alpine); glibc otherwise.
+                $maps = @file_get_contents('/proc/self/maps');
+                $libc = is_string($maps) && str_contains($maps, '/ld-musl-') ? 'musl' : 'gnu';
+                $file = "lib/$arch-linux-$libc/libcldkit.so";
+                break;
+            case 'Darwin':
+                $file = "lib/$arch-apple-darwin/libcldkit.dylib";
+                break;
+            default:
+                return null;
+        }
+        return is_file("$package/$file") ? "$package/$file" : null;
     }
 
     /** The header without preprocessor lines and C++ guards (FFI::cdef takes plain C). */

@@ -1,10 +1,17 @@
 <?php
-// Loads the FFI implementation of CldKit\Client (use when the cldkit extension is absent).
+// The CldKit\ classes of this folder, loaded on first use, for projects without
+// Composer (with Composer, vendor/autoload.php does the same through composer.json's
+// PSR-4 entry). An autoloader only runs for a class that does not exist yet: with
+// the cldkit extension loaded, CldKit\Client, Exception, ApiException and Pages are
+// the extension's, and none of the FFI files here is ever read.
 declare(strict_types=1);
 
-if (!class_exists('CldKit\\Client', false)) {
-    require_once __DIR__ . '/Exception.php';
-    require_once __DIR__ . '/ApiException.php';
-    require_once __DIR__ . '/Pages.php';
-    require_once __DIR__ . '/Client.php';
-}
+spl_autoload_register(static function (string $class): void {
+    if (strncmp($class, 'CldKit\\', 7) !== 0) {
+        return;
+    }
+    $file = __DIR__ . '/' . str_replace('\\', '/', substr($class, 7)) . '.php';
+    if (is_file($file)) {
+        require $file;
+    }
+});
