@@ -221,6 +221,83 @@ pub(crate) fn url_token(client: &Client, options: &Map) -> Option<String> {
     Some(base)
 }
 
+/// The npm SDK's `getSDKAnalyticsSignature` (the `node` profile's `_a` value), with
+/// its quirks: values print as JavaScript prints them, a version that is not a text
+/// gives `E`, a runtime version without a minor part encodes `x.undefined`, and a
+/// 6-bit chunk that is not binary (from a version that does not parse as a number)
+/// encodes as the text `undefined`.
+///
+/// ```
+/// use cldkit::{analytics::node_signature, Value};
+/// let v = |s: &str| Value::from(s);
+/// assert_eq!(node_signature(&v("A"), &v("M"), &v("2.11.0"), &v("20.20.2"), '0'), "BAMAROfk0");
+/// assert_eq!(node_signature(&v("A"), &v("M"), &v("2.11.0"), &Value::Int(20), '0'), "E");
+/// ```
+pub fn node_signature(
+    product: &Value,
+    sdk_code: &Value,
+    sdk_semver: &Value,
+    tech_version: &Value,
+    feature: char,
+) -> String {
+    let (Value::Str(tech), Value::Str(semver)) = (tech_version, sdk_semver) else {
+        return "E".to_owned();
+    };
+    let mut parts = tech.split('.');
+    let major = parts.next().unwrap_or_default();
+    let minor = parts.next().unwrap_or("undefined");
+    let two_part = format!("{major}.{minor}");
+    let (Some(sdk), Some(tech)) = (encode_version_js(semver), encode_version_js(&two_part)) else {
+        return "E".to_owned();
+    };
+    let text = crate::transform::js::string;
+    format!("B{}{}{sdk}{tech}{feature}", text(product), text(sdk_code))
+}
+
+/// The npm SDK's `encodeVersion`, quirks included (see [`node_signature`]); `None`
+/// where it throws.
+fn encode_version_js(semver: &str) -> Option<String> {
+    use crate::transform::js;
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let segments: Vec<&str> = semver.split('.').collect();
+    if segments.len() < 2 {
+        return None;
+    }
+    let pad = |s: &str, len: usize| -> String {
+        let n = s.encode_utf16().count();
+        if n >= len {
+            s.to_owned()
+        } else {
+            format!("{}{s}", "0".repeat(len - n))
+        }
+    };
+    let joined: String = segments.iter().rev().map(|s| pad(s, 2)).collect();
+    let number = js::parse_int(&joined).unwrap_or(f64::NAN);
+    let bits = pad(&js::binary(number), segments.len() * 6);
+    if bits.encode_utf16().count() % 6 != 0 {
+        return None;
+    }
+    let chars: Vec<char> = bits.chars().collect();
+    let mut out = String::new();
+    for chunk in chars.chunks(6) {
+        let mut value = 0usize;
+        let mut binary = chunk.len() == 6;
+        for c in chunk {
+            match c {
+                '0' => value <<= 1,
+                '1' => value = (value << 1) | 1,
+                _ => binary = false,
+            }
+        }
+        if binary {
+            out.push(ALPHABET[value] as char);
+        } else {
+            out.push_str("undefined");
+        }
+    }
+    Some(out)
+}
+
 /// cldkit's own RFC 7231 product token.
 pub const USER_AGENT: &str = concat!("cldkit/", env!("CARGO_PKG_VERSION"));
 

@@ -175,6 +175,125 @@ pub fn generate(options: &Map, now: i64) -> Result<String> {
     Ok(format!("{name}={parts}~hmac={digest}"))
 }
 
+/// The npm SDK's token generator (the `node` profile), with its JavaScript rules:
+/// `expiration` is `start_time + duration` with JavaScript's `+` (texts concatenate,
+/// `"1111" + 300` is `"1111300"`), times print as they are (`st=1.5`), the key is
+/// hex-decoded up to its first non-hex pair (no error), a backslash is not escaped,
+/// and an `acl` or `url` that is not a text fails.
+pub fn generate_node(options: &Map, now: i64) -> Result<String> {
+    use crate::transform::js;
+    let set = |name: &str| options.get(name).filter(|v| !v.is_null());
+    let expiration = match set("expiration") {
+        Some(e) => e.clone(),
+        None => {
+            let Some(duration) = set("duration") else {
+                return Err(err("Must provide either expiration or duration"));
+            };
+            let start = set("start_time").cloned().unwrap_or(Value::Int(now));
+            js_add(&start, duration)
+        }
+    };
+    let mut parts: Vec<String> = Vec::with_capacity(5);
+    if let Some(ip) = set("ip") {
+        parts.push(format!("ip={}", js::string(ip)));
+    }
+    if let Some(st) = set("start_time") {
+        parts.push(format!("st={}", js::string(st)));
+    }
+    parts.push(format!("exp={}", js::string(&expiration)));
+    let text_of = |v: &Value, name: &str| -> Result<String> {
+        match v {
+            Value::Str(s) => Ok(s.clone()),
+            other => Err(js::type_error(name, "replace is not a function", other)),
+        }
+    };
+    let acl = set("acl");
+    if let Some(acl) = acl {
+        let text = match acl {
+            Value::List(items) => js::join(items, "!"),
+            other => text_of(other, "acl")?,
+        };
+        parts.push(format!("acl={}", escape_to_lower_node(&text)));
+    }
+    let mut to_sign = parts.clone();
+    let url = set("url");
+    if let (Some(url), None) = (url, acl) {
+        to_sign.push(format!(
+            "url={}",
+            escape_to_lower_node(&text_of(url, "url")?)
+        ));
+    }
+    let key = match options.get("key") {
+        Some(Value::Str(k)) => js::hex_prefix_bytes(k),
+        _ => return Err(Error::signature("auth_token needs a hex `key`")),
+    };
+    let mut mac = <Hmac<Sha256> as Mac>::new_from_slice(&key)
+        .map_err(|_| Error::signature("auth_token `key` is unusable"))?;
+    mac.update(to_sign.join("~").as_bytes());
+    let digest = hex::encode(mac.finalize().into_bytes());
+    if !js::truthy(options.get("url")) && !js::truthy(options.get("acl")) {
+        return Err(err(
+            "authToken must contain either an acl or a url property",
+        ));
+    }
+    parts.push(format!("hmac={digest}"));
+    let name = match options.get("token_name") {
+        Some(v) if js::truthy(Some(v)) => js::string(v).into_owned(),
+        _ => DEFAULT_TOKEN_NAME.to_owned(),
+    };
+    Ok(format!("{name}={}", parts.join("~")))
+}
+
+/// JavaScript's `a + b`: text when either side is a text (or a list or map), else
+/// the sum of the numbers (`true` is 1).
+fn js_add(a: &Value, b: &Value) -> Value {
+    use crate::transform::js;
+    let num = |v: &Value| -> Option<f64> {
+        match v {
+            Value::Int(i) => Some(*i as f64),
+            Value::Float(f) => Some(*f),
+            Value::Bool(b) => Some(f64::from(u8::from(*b))),
+            Value::Null => Some(0.0),
+            _ => None,
+        }
+    };
+    match (num(a), num(b)) {
+        (Some(x), Some(y)) => {
+            let sum = x + y;
+            if sum.fract() == 0.0 && sum.abs() < 9.0e15 {
+                Value::Int(sum as i64)
+            } else {
+                Value::Float(sum)
+            }
+        }
+        _ => Value::Str(format!("{}{}", js::string(a), js::string(b))),
+    }
+}
+
+/// The npm SDK's `escapeToLower`: `smart_escape` with its unsafe set (no backslash,
+/// unlike pycloudinary's), hex digits in lower case.
+pub fn escape_to_lower_node(s: &str) -> String {
+    const UNSAFE: &[u8] = b" \"#%&'/:;<=>?@[]^`{|}~";
+    let escaped =
+        crate::transform::js::smart_escape(s, |c| c.is_ascii() && UNSAFE.contains(&(c as u8)));
+    // `replace(/%../g, m => m.toLowerCase())`: only escapes contain `%` by now, and
+    // their hex digits are ASCII.
+    let mut out = String::with_capacity(escaped.len());
+    let mut pending = 0;
+    for c in escaped.chars() {
+        if pending > 0 {
+            out.push(c.to_ascii_lowercase());
+            pending -= 1;
+        } else {
+            out.push(c);
+            if c == '%' {
+                pending = 2;
+            }
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -32,18 +32,40 @@ pub enum Profile {
     Default,
     /// pycloudinary 1.46.3 byte for byte, defaults included (an unset `secure` is http).
     Python,
+    /// The npm SDK `cloudinary` 2.11.0 byte for byte, defaults included (https unless
+    /// the option `secure: false` is given, the `_a` analytics parameter, its escaping,
+    /// number rendering and HTML serialization). `docs/profiles.md` lists what differs
+    /// from `python` and which npm SDK bugs are reproduced.
+    Node,
 }
 
 impl Profile {
-    /// Parses `default` or `python`.
+    /// Parses `default`, `python` or `node`.
+    ///
+    /// ```
+    /// use cldkit::Profile;
+    /// assert_eq!(Profile::parse("node").unwrap(), Profile::Node);
+    /// assert_eq!(Profile::Node.name(), "node");
+    /// assert!(Profile::parse("ruby").is_err());
+    /// ```
     pub fn parse(name: &str) -> Result<Profile> {
         match name {
             "default" | "cldkit" => Ok(Profile::Default),
             "python" => Ok(Profile::Python),
+            "node" => Ok(Profile::Node),
             other => Err(Error::config_option(
                 "profile",
-                format!("unknown profile {other:?} (expected \"default\" or \"python\")"),
+                format!("unknown profile {other:?} (expected \"default\", \"python\" or \"node\")"),
             )),
+        }
+    }
+
+    /// The profile's name, as [`Profile::parse`] reads it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Profile::Default => "default",
+            Profile::Python => "python",
+            Profile::Node => "node",
         }
     }
 }

@@ -31,15 +31,23 @@ use crate::{Client, Config, Error, Map, Profile, Value};
 /// The Unix time every case was recorded at.
 pub const CORPUS_CLOCK: i64 = 1_700_000_000;
 
+/// The Node.js version the npm SDK's results were recorded with (its `_a` analytics
+/// tokens encode the runtime's `major.minor`). In the `node` profile each case runs
+/// with this `tech_version` unless its configuration sets one, as the clock is pinned.
+pub const CORPUS_NODE_VERSION: &str = "20.20.2";
+
 /// Runs one case and returns its `result` object.
 pub fn run_case(case: &Json, profile: Profile) -> Json {
     let kind = case.get("kind").and_then(Json::as_str).unwrap_or("");
-    let config: Map = case
+    let mut config: Map = case
         .get("config")
         .cloned()
         .map(Value::from)
         .and_then(|v| v.as_map().cloned())
         .unwrap_or_default();
+    if profile == Profile::Node && !config.contains_key("tech_version") {
+        config.insert("tech_version", CORPUS_NODE_VERSION);
+    }
     let client =
         Client::new(Config::from_map(config).with_profile(profile)).with_clock(|| CORPUS_CLOCK);
     let input = case.get("input").cloned().unwrap_or(Json::Null);
@@ -51,6 +59,24 @@ pub fn run_case(case: &Json, profile: Profile) -> Json {
         Some(Err(e)) => error_json(&e),
         None => json!({ "unsupported": kind }),
     }
+}
+
+/// What `case` expects in `profile`: the npm SDK's result (`expected_node`) in the
+/// [`Profile::Node`] profile where the corpus records one, else `expected`
+/// (pycloudinary's result).
+///
+/// ```
+/// use cldkit::{conformance::expected_for, Profile};
+/// let case = serde_json::json!({"expected": {"url": "http://a"}, "expected_node": {"url": "https://a"}});
+/// assert_eq!(expected_for(&case, Profile::Node)["url"], "https://a");
+/// assert_eq!(expected_for(&case, Profile::Python)["url"], "http://a");
+/// ```
+pub fn expected_for(case: &Json, profile: Profile) -> &Json {
+    let node = match profile {
+        Profile::Node => case.get("expected_node"),
+        Profile::Python | Profile::Default => None,
+    };
+    node.or_else(|| case.get("expected")).unwrap_or(&Json::Null)
 }
 
 /// Whether `result` satisfies `expected`: equal JSON, or both errors.

@@ -19,7 +19,9 @@
 
 pub mod builder;
 pub mod expression;
+pub(crate) mod js;
 pub mod layer;
+pub(crate) mod node;
 pub(crate) mod params;
 
 use std::borrow::Cow;

@@ -18,6 +18,7 @@
 
 pub mod escape;
 pub mod host;
+pub(crate) mod node;
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -52,6 +53,10 @@ impl Client {
     /// Returns the remote URL itself for an `http(s):` source with type `upload`, as the
     /// SDKs do.
     pub fn url(&self, source: &str, options: &Map) -> Result<String> {
+        if self.profile() == Profile::Node {
+            let url = node::url(self, &Value::from(source), &mut options.clone())?;
+            return Ok(node_text(url));
+        }
         if source.is_empty() {
             return Ok(String::new());
         }
@@ -63,6 +68,11 @@ impl Client {
     /// Builds the delivery URL like pycloudinary's `cloudinary_url(source, **options)`
     /// and also returns the leftover options (for HTML attributes).
     pub fn url_with_leftovers(&self, source: &Value, options: &Map) -> Result<UrlOutput> {
+        if self.profile() == Profile::Node {
+            let mut leftovers = options.clone();
+            let url = node::url(self, source, &mut leftovers)?;
+            return Ok(UrlOutput { url, leftovers });
+        }
         let text = match source {
             Value::Str(s) if !s.is_empty() => s.as_str(),
             v if !v.truthy() => {
@@ -134,6 +144,15 @@ impl Client {
     /// The URL of a video's poster image (`CloudinaryVideo(id).video_thumbnail(**options)`):
     /// resource type `video`, format `jpg` unless `format` is given.
     pub fn video_thumbnail_url(&self, public_id: &str, options: &Map) -> Result<String> {
+        if self.profile() == Profile::Node {
+            // `extend({}, DEFAULT_POSTER_OPTIONS, options)`.
+            let mut combined = Map::with_capacity(options.len() + 2);
+            combined.insert("format", "jpg");
+            combined.insert("resource_type", "video");
+            combined.update(options);
+            let url = node::url(self, &Value::from(public_id), &mut combined)?;
+            return Ok(node_text(url));
+        }
         let mut combined = Map::with_capacity(options.len() + 4);
         combined.insert("format", Value::Null);
         combined.insert("version", Value::Null);
@@ -152,6 +171,15 @@ impl Client {
             Value::Null => Ok(String::new()),
             other => Ok(other.py_str().into_owned()),
         }
+    }
+}
+
+/// A node-profile URL result as text: a returned source as it is, null as `""`.
+fn node_text(url: Value) -> String {
+    match url {
+        Value::Str(s) => s,
+        Value::Null => String::new(),
+        other => crate::transform::js::string(&other).into_owned(),
     }
 }
 

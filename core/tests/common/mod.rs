@@ -15,12 +15,44 @@ pub fn conformance_dir() -> PathBuf {
     shared.join("conformance")
 }
 
-/// Runs every case of every kind in `kinds` in the `python` profile; panics with the
-/// first mismatches when any case fails. No case is skipped.
-pub fn run_kinds(kinds: &[&str]) {
+/// Per-kind results of [`score_kinds`].
+#[allow(dead_code)]
+pub struct Score {
+    /// `(kind, passed, failed)` in the order asked.
+    pub kinds: Vec<(String, usize, usize)>,
+    /// The first mismatches, described.
+    pub failures: Vec<String>,
+}
+
+#[allow(dead_code)]
+impl Score {
+    /// Cases that do not match.
+    pub fn failed(&self) -> usize {
+        self.kinds.iter().map(|(_, _, f)| f).sum()
+    }
+
+    /// Cases run.
+    pub fn total(&self) -> usize {
+        self.kinds.iter().map(|(_, p, f)| p + f).sum()
+    }
+
+    /// Mismatches of one kind.
+    pub fn failed_of(&self, kind: &str) -> usize {
+        self.kinds
+            .iter()
+            .find(|(k, _, _)| k == kind)
+            .map_or(0, |(_, _, f)| *f)
+    }
+}
+
+/// Runs every case of every kind in `kinds` in `profile` against what the case
+/// expects there ([`cldkit::conformance::expected_for`]); no case is skipped.
+pub fn score_kinds(profile: Profile, kinds: &[&str]) -> Score {
     let dir = conformance_dir();
-    let mut failures = Vec::new();
-    let mut total_cases = 0;
+    let mut score = Score {
+        kinds: Vec::new(),
+        failures: Vec::new(),
+    };
     for kind in kinds {
         let path = dir.join(format!("{kind}.jsonl"));
         let file = std::fs::File::open(&path)
@@ -32,29 +64,38 @@ pub fn run_kinds(kinds: &[&str]) {
                 continue;
             }
             let case: serde_json::Value = serde_json::from_str(&line).expect("valid JSON case");
-            let result = cldkit::conformance::run_case(&case, Profile::Python);
-            if cldkit::conformance::matches(&case["expected"], &result) {
+            let result = cldkit::conformance::run_case(&case, profile);
+            let expected = cldkit::conformance::expected_for(&case, profile);
+            if cldkit::conformance::matches(expected, &result) {
                 passed += 1;
             } else {
                 failed += 1;
-                if failures.len() < 30 {
-                    failures.push(format!(
+                if score.failures.len() < 30 {
+                    score.failures.push(format!(
                         "{}\n  input:    {}\n  expected: {}\n  got:      {}",
-                        case["id"], case["input"], case["expected"], result
+                        case["id"], case["input"], expected, result
                     ));
                 }
             }
         }
-        total_cases += passed + failed;
-        println!("conformance {kind}: {passed} passed, {failed} failed");
+        println!("conformance ({profile:?}) {kind}: {passed} passed, {failed} failed");
         assert!(passed + failed > 0, "no cases found for kind {kind}");
+        score.kinds.push((kind.to_string(), passed, failed));
     }
-    println!("conformance total: {total_cases} cases");
-    if !failures.is_empty() {
+    score
+}
+
+/// Runs every case of every kind in `kinds` in the `python` profile; panics with the
+/// first mismatches when any case fails. No case is skipped.
+#[allow(dead_code)]
+pub fn run_kinds(kinds: &[&str]) {
+    let score = score_kinds(Profile::Python, kinds);
+    println!("conformance total: {} cases", score.total());
+    if !score.failures.is_empty() {
         panic!(
             "{} or more cases failed:\n{}",
-            failures.len(),
-            failures.join("\n")
+            score.failures.len(),
+            score.failures.join("\n")
         );
     }
 }

@@ -1,0 +1,564 @@
+//! Delivery URLs in the `node` profile: the npm SDK 2.11.0's `utils.url()`.
+//!
+//! The steps and their order are pycloudinary's, with the npm SDK's rules: `format`
+//! becomes `fetch_format` for type `fetch` only (`use_fetch_format` is not read),
+//! `image/upload/v1/x`-like public ids are split into their parts, a remote URL is
+//! returned untouched only when no `type` is given, public ids are
+//! `encodeURIComponent(decodeURIComponent(id))` (a malformed `%` escape fails),
+//! `url_suffix` also serves private, authenticated and video uploads, `version: 0`
+//! is written, the host is https unless the *option* `secure` is falsy (the
+//! configuration's `secure` is not read), a signature is computed even without an
+//! `api_secret` (over the text `undefined`, an npm SDK bug kept for byte equality),
+//! the auth token signs the WHATWG-parsed path, and the `_a` analytics parameter is
+//! appended unless `urlAnalytics` / `analytics` is not exactly `true`.
+//!
+//! Like the npm SDK, [`url`] consumes the options it reads: what is left is what the
+//! tag helpers turn into HTML attributes.
+
+use base64::Engine as _;
+use sha1::Sha1;
+use sha2::{Digest, Sha256};
+
+use crate::analytics;
+use crate::error::{Error, Result};
+use crate::transform::js;
+use crate::transform::node as transform;
+use crate::value::{Map, Value};
+use crate::Client;
+
+const SHARED_CDN: &str = "res.cloudinary.com";
+const OLD_AKAMAI_SHARED_CDN: &str = "cloudinary-a.akamaihd.net";
+
+/// The npm SDK's identity in `_a` tokens: product, SDK code and version.
+pub(crate) const NODE_SDK_CODE: &str = "M";
+/// The npm SDK version this profile reproduces.
+pub(crate) const NODE_SDK_VERSION: &str = "2.11.0";
+
+/// The npm SDK's `utils.url(public_id, options)`, consuming `options`. Returns the
+/// URL, or the source itself when the SDK returns it untouched (null, or a remote
+/// URL without a `type`).
+pub(crate) fn url(client: &Client, public_id: &Value, options: &mut Map) -> Result<Value> {
+    let config = client.config();
+    let cfg = |name: &str| config.get(name).filter(|v| !v.is_null()).cloned();
+    let consume_or =
+        |options: &mut Map, name: &str| js::consume(options, name).or_else(|| cfg(name));
+
+    // patchFetchFormat: type fetch only.
+    if matches!(options.get("type"), Some(Value::Str(t)) if t == "fetch")
+        && !js::not_null(options.get("fetch_format"))
+    {
+        match js::consume(options, "format") {
+            Some(f) => {
+                options.insert("fetch_format", f);
+            }
+            None => {
+                options.remove("fetch_format");
+            }
+        }
+    }
+    let mut kind = js::consume(options, "type");
+    let transformation = transform::generate(config, options, 0)?;
+    let mut resource_type = js::consume(options, "resource_type").unwrap_or_else(|| "image".into());
+    let mut version = js::consume(options, "version");
+    let force_version = match consume_or(options, "force_version") {
+        None => true,
+        v => js::truthy(v.as_ref()),
+    };
+    let long_url_signature = js::truthy(consume_or(options, "long_url_signature").as_ref());
+    let format = js::consume(options, "format");
+    let shorten = consume_or(options, "shorten");
+    let sign_url = consume_or(options, "sign_url");
+    let api_secret = consume_or(options, "api_secret");
+    let url_suffix = js::consume(options, "url_suffix");
+    let use_root_path = consume_or(options, "use_root_path");
+    let mut signature_algorithm = js::consume(options, "signature_algorithm")
+        .or_else(|| cfg("signature_algorithm").filter(|v| js::truthy(Some(v))))
+        .unwrap_or_else(|| "sha1".into());
+    if long_url_signature {
+        signature_algorithm = "sha256".into();
+    }
+    let auth_token = match options.remove("auth_token") {
+        Some(Value::Bool(false)) => None,
+        option => Some(spread_merge(config.get("auth_token"), option.as_ref())),
+    };
+    let auth_token = auth_token.filter(|m| !m.is_empty());
+
+    let mut public_id = public_id.clone();
+    if let Some((rt, t, v, rest)) = preloaded(&public_id) {
+        resource_type = Value::Str(rt);
+        kind = Some(Value::Str(t));
+        version = Some(Value::Str(v));
+        public_id = Value::Str(rest);
+    }
+    if public_id.is_null() {
+        return Ok(Value::Null);
+    }
+    let source_text = js::string(&public_id).into_owned();
+    if kind.is_none() && is_http(&source_text, true) {
+        return Ok(public_id);
+    }
+    let (rt_seg, type_seg) = finalize_resource_type(
+        resource_type,
+        kind.unwrap_or_else(|| "upload".into()),
+        url_suffix.as_ref(),
+        js::truthy(use_root_path.as_ref()),
+        js::truthy(shorten.as_ref()),
+    )?;
+    let (source, source_to_sign) =
+        finalize_source(&source_text, format.as_ref(), url_suffix.as_ref())?;
+
+    if version.is_none()
+        && force_version
+        && source_to_sign.contains('/')
+        && !starts_with_version(&source_to_sign)
+        && !is_http(&source_to_sign, false)
+    {
+        version = Some(Value::Int(1));
+    }
+    let version = version.map(|v| format!("v{}", js::string(&v)));
+    let transformation = collapse_slashes(&transformation);
+
+    let mut signature = None;
+    if js::truthy(sign_url.as_ref()) && auth_token.is_none() {
+        let mut to_sign = String::new();
+        for part in [transformation.as_str(), source_to_sign.as_str()] {
+            if !part.is_empty() {
+                if !to_sign.is_empty() {
+                    to_sign.push('/');
+                }
+                to_sign.push_str(part);
+            }
+        }
+        // `to_sign + api_secret`: a missing secret signs the text "undefined".
+        to_sign.push_str(&js::string_opt(api_secret.as_ref()));
+        let len = if long_url_signature { 32 } else { 8 };
+        let algorithm = js::string(&signature_algorithm).into_owned();
+        let b64 = base64_digest(&algorithm, to_sign.as_bytes())?;
+        let cut: String = b64.chars().take(len).collect();
+        signature = Some(format!("s--{}--", cut.replace('/', "_").replace('+', "-")));
+    }
+
+    let prefix = distribution_prefix(client, &source, options)?;
+    let mut url = String::with_capacity(prefix.len() + transformation.len() + source.len() + 32);
+    let parts = [
+        Some(prefix),
+        rt_seg.map(|v| js::string(&v).into_owned()),
+        type_seg.map(|v| js::string(&v).into_owned()),
+        signature,
+        Some(transformation),
+        version,
+        Some(source),
+    ];
+    for part in parts.into_iter().flatten() {
+        if part.is_empty() {
+            continue;
+        }
+        if !url.is_empty() {
+            url.push('/');
+        }
+        url.push_str(&part);
+    }
+    let mut url = url.replace(' ', "%20");
+    if js::truthy(sign_url.as_ref()) {
+        if let Some(mut token) = auth_token {
+            token.insert("url", path_and_query(&url)?);
+            let t = crate::auth_token::generate_node(&token, client.now())?;
+            url.push('?');
+            url.push_str(&t);
+        }
+    }
+    if let Some(a) = analytics_token(client, options) {
+        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push_str("_a=");
+        url.push_str(&a);
+    }
+    Ok(Value::Str(url))
+}
+
+/// `{...a, ...b}` of the configured and given `auth_token` (a string spreads its
+/// characters by index, a list its items; other values add nothing).
+fn spread_merge(a: Option<&Value>, b: Option<&Value>) -> Map {
+    let mut out = Map::new();
+    for v in [a, b].into_iter().flatten() {
+        match v {
+            Value::Map(m) => out.update(m),
+            Value::List(l) => {
+                for (i, item) in l.iter().enumerate() {
+                    out.insert(i.to_string(), item.clone());
+                }
+            }
+            Value::Str(s) => {
+                for (i, c) in s.chars().enumerate() {
+                    out.insert(i.to_string(), c.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+    out
+}
+
+/// `/^(image|raw)\/([a-z0-9_]+)\/v(\d+)\/([^#]+)$/` on `String(public_id)`.
+fn preloaded(public_id: &Value) -> Option<(String, String, String, String)> {
+    let text = match public_id {
+        Value::Null => return None,
+        v => js::string(v),
+    };
+    let (rt, rest) = text.split_once('/')?;
+    if rt != "image" && rt != "raw" {
+        return None;
+    }
+    let (kind, rest) = rest.split_once('/')?;
+    if kind.is_empty()
+        || !kind
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
+        return None;
+    }
+    let rest = rest.strip_prefix('v')?;
+    let (version, id) = rest.split_once('/')?;
+    if version.is_empty() || !version.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if id.is_empty() || id.contains('#') || id.contains(['\n', '\r', '\u{2028}', '\u{2029}']) {
+        return None;
+    }
+    Some((rt.into(), kind.into(), version.into(), id.into()))
+}
+
+/// `/^https?:\//` (case-insensitive when `ignore_case`).
+fn is_http(s: &str, ignore_case: bool) -> bool {
+    let b = s.as_bytes();
+    let starts = |p: &[u8]| {
+        b.len() >= p.len()
+            && if ignore_case {
+                b[..p.len()].eq_ignore_ascii_case(p)
+            } else {
+                &b[..p.len()] == p
+            }
+    };
+    starts(b"http:/") || starts(b"https:/")
+}
+
+/// `/^v[0-9]+/`.
+fn starts_with_version(s: &str) -> bool {
+    let b = s.as_bytes();
+    b.len() >= 2 && b[0] == b'v' && b[1].is_ascii_digit()
+}
+
+/// `s.replace(/([^:])\/\//g, '$1/')`: one pass, matches do not overlap.
+fn collapse_slashes(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = String::with_capacity(s.len());
+    let (mut last, mut i) = (0, 0);
+    while i + 2 < b.len() {
+        if b[i] != b':' && b[i + 1] == b'/' && b[i + 2] == b'/' {
+            // i + 1 is an ASCII '/', so a char boundary.
+            out.push_str(&s[last..i + 1]);
+            out.push('/');
+            i += 3;
+            last = i;
+        } else {
+            i += 1;
+        }
+    }
+    out.push_str(&s[last..]);
+    out
+}
+
+fn finalize_resource_type(
+    resource_type: Value,
+    kind: Value,
+    url_suffix: Option<&Value>,
+    use_root_path: bool,
+    shorten: bool,
+) -> Result<(Option<Value>, Option<Value>)> {
+    let is = |v: &Option<Value>, s: &str| matches!(v, Some(Value::Str(t)) if t == s);
+    let mut rt = Some(resource_type);
+    let mut kind = Some(kind);
+    if url_suffix.is_some() {
+        let new_rt = if is(&rt, "image") && is(&kind, "upload") {
+            "images"
+        } else if is(&rt, "image") && is(&kind, "private") {
+            "private_images"
+        } else if is(&rt, "image") && is(&kind, "authenticated") {
+            "authenticated_images"
+        } else if is(&rt, "raw") && is(&kind, "upload") {
+            "files"
+        } else if is(&rt, "video") && is(&kind, "upload") {
+            "videos"
+        } else {
+            return Err(Error::invalid_option(
+                "url_suffix",
+                "URL Suffix only supported for image/upload, image/private, image/authenticated, \
+                 video/upload and raw/upload",
+            ));
+        };
+        rt = Some(new_rt.into());
+        kind = None;
+    }
+    if use_root_path {
+        if (is(&rt, "image") && is(&kind, "upload")) || (is(&rt, "images") && kind.is_none()) {
+            rt = None;
+            kind = None;
+        } else {
+            return Err(Error::invalid_option(
+                "use_root_path",
+                "Root path only supported for image/upload",
+            ));
+        }
+    }
+    if shorten && is(&rt, "image") && is(&kind, "upload") {
+        rt = Some("iu".into());
+        kind = None;
+    }
+    Ok((rt, kind))
+}
+
+/// The escaped public id (with suffix and format) and the part that is signed.
+fn finalize_source(
+    source: &str,
+    format: Option<&Value>,
+    url_suffix: Option<&Value>,
+) -> Result<(String, String)> {
+    let source = collapse_slashes(source);
+    if is_http(&source, true) {
+        let escaped = js::smart_escape(&source, js::default_unsafe);
+        return Ok((escaped.clone(), escaped));
+    }
+    let decoded = js::decode_uri_component(&source).ok_or_else(|| {
+        Error::invalid_option("public_id", "URIError: URI malformed (the npm SDK fails)")
+    })?;
+    let escaped = js::encode_uri_component(&decoded)
+        .replace("%3A", ":")
+        .replace("%2F", "/");
+    let mut out = escaped.clone();
+    let mut to_sign = escaped;
+    if let Some(suffix) = url_suffix.filter(|s| js::truthy(Some(s))) {
+        let Value::Str(suffix) = suffix else {
+            return Err(js::type_error(
+                "url_suffix",
+                "url_suffix.match is not a function",
+                suffix,
+            ));
+        };
+        if suffix.contains(['.', '/']) {
+            return Err(Error::invalid_option(
+                "url_suffix",
+                "url_suffix should not include . or /",
+            ));
+        }
+        out.push('/');
+        out.push_str(suffix);
+    }
+    if let Some(f) = format {
+        let f = js::string(f);
+        out.push('.');
+        out.push_str(&f);
+        to_sign.push('.');
+        to_sign.push_str(&f);
+    }
+    Ok((out, to_sign))
+}
+
+fn base64_digest(algorithm: &str, data: &[u8]) -> Result<String> {
+    let std = &base64::engine::general_purpose::STANDARD;
+    Ok(match algorithm {
+        "sha1" => std.encode(Sha1::digest(data)),
+        "sha256" => std.encode(Sha256::digest(data)),
+        other => {
+            return Err(Error::invalid_option(
+                "signature_algorithm",
+                format!(
+                "Signature algorithm {other} is not supported. Supported algorithms: sha1, sha256"
+            ),
+            ))
+        }
+    })
+}
+
+/// `build_distribution_domain` + `unsigned_url_prefix`, consuming the host options.
+fn distribution_prefix(client: &Client, source: &str, options: &mut Map) -> Result<String> {
+    let config = client.config();
+    // `consumeOption(options, 'secure', true)`: the configuration is not read.
+    let secure = options.remove("secure").filter(|v| !v.is_null());
+    let secure = secure.map_or(true, |v| js::truthy(Some(&v)));
+    let mut take = |name: &str| {
+        js::consume(options, name).or_else(|| config.get(name).filter(|v| !v.is_null()).cloned())
+    };
+    let cloud_name = take("cloud_name")
+        .filter(|v| js::truthy(Some(v)))
+        .ok_or_else(|| {
+            Error::config_option(
+                "cloud_name",
+                "Must supply cloud_name in tag or in configuration",
+            )
+        })?;
+    // `consumeOption(options, 'secure', true)`: the configuration is not read.
+    let _ssl_detected = take("ssl_detected");
+    let private_cdn = take("private_cdn");
+    let cname = take("cname");
+    let secure_distribution = take("secure_distribution");
+    let cdn_subdomain = take("cdn_subdomain");
+    let secure_cdn_subdomain = take("secure_cdn_subdomain");
+
+    let Value::Str(cloud) = &cloud_name else {
+        return Err(js::type_error(
+            "cloud_name",
+            "cloud_name.indexOf is not a function",
+            &cloud_name,
+        ));
+    };
+    if cloud.starts_with('/') {
+        return Ok(format!("/res{cloud}"));
+    }
+    let private = js::truthy(private_cdn.as_ref());
+    let shared_domain = !private;
+    let shard = || crc32fast::hash(&js::utf8_encode_units(source)) % 5 + 1;
+    let mut prefix = if secure {
+        let mut dist = match &secure_distribution {
+            None => None,
+            Some(Value::Str(d)) if d == OLD_AKAMAI_SHARED_CDN => None,
+            Some(d) => Some(d.clone()),
+        }
+        .unwrap_or_else(|| {
+            Value::Str(if private {
+                format!("{cloud}-res.cloudinary.com")
+            } else {
+                SHARED_CDN.to_owned()
+            })
+        });
+        let secure_cdn = match secure_cdn_subdomain {
+            None if shared_domain => cdn_subdomain.clone(),
+            other => other,
+        };
+        if js::truthy(secure_cdn.as_ref()) {
+            let Value::Str(d) = &dist else {
+                return Err(js::type_error(
+                    "secure_distribution",
+                    "secure_distribution.replace is not a function",
+                    &dist,
+                ));
+            };
+            dist =
+                Value::Str(d.replacen(SHARED_CDN, &format!("res-{}.cloudinary.com", shard()), 1));
+        }
+        format!("https://{}", js::string(&dist))
+    } else if js::truthy(cname.as_ref()) {
+        let sub = if js::truthy(cdn_subdomain.as_ref()) {
+            format!("a{}.", shard())
+        } else {
+            String::new()
+        };
+        format!("http://{sub}{}", js::string_opt(cname.as_ref()))
+    } else {
+        let cdn_part = if private {
+            format!("{cloud}-")
+        } else {
+            String::new()
+        };
+        let sub = if js::truthy(cdn_subdomain.as_ref()) {
+            format!("-{}", shard())
+        } else {
+            String::new()
+        };
+        format!("http://{cdn_part}res{sub}.cloudinary.com")
+    };
+    if shared_domain {
+        prefix.push('/');
+        prefix.push_str(cloud);
+    }
+    Ok(prefix)
+}
+
+/// `new URL(url, 'http://dummy')`: its `pathname + search`.
+fn path_and_query(url: &str) -> Result<String> {
+    let base = ::url::Url::parse("http://dummy")
+        .map_err(|e| Error::invalid_option("url", e.to_string()))?;
+    let parsed = base
+        .join(url)
+        .map_err(|e| Error::invalid_option("url", format!("TypeError: Invalid URL ({e})")))?;
+    let mut out = parsed.path().to_owned();
+    if let Some(q) = parsed.query().filter(|q| !q.is_empty()) {
+        out.push('?');
+        out.push_str(q);
+    }
+    Ok(out)
+}
+
+/// The `_a` value the npm SDK appends, or `None` when `urlAnalytics` (else
+/// `analytics`; option before configuration, a null counting as set) is not exactly
+/// `true`.
+fn analytics_token(client: &Client, options: &Map) -> Option<String> {
+    let config = client.config().values();
+    let ensure = |name: &str| options.get(name).or_else(|| config.get(name));
+    let enabled = ensure("urlAnalytics")
+        .or_else(|| ensure("analytics"))
+        .map_or(true, |v| *v == Value::Bool(true));
+    if !enabled {
+        return None;
+    }
+    let pick = |names: &[&str], default: Value| -> Value {
+        names
+            .iter()
+            .find_map(|n| ensure(n).cloned())
+            .unwrap_or(default)
+    };
+    let sdk_code = pick(&["sdkCode", "sdk_code"], NODE_SDK_CODE.into());
+    let sdk_semver = pick(&["sdkSemver", "sdk_semver"], NODE_SDK_VERSION.into());
+    let tech_version = pick(
+        &["techVersion", "tech_version"],
+        analytics::DEFAULT_TECH_VERSION.into(),
+    );
+    let product = pick(&["product"], "A".into());
+    let t = |k: &str| js::truthy(options.get(k));
+    let mut feature = '0';
+    if t("accessibility") {
+        feature = 'D';
+    }
+    if matches!(options.get("loading"), Some(Value::Str(l)) if l == "lazy") {
+        feature = 'C';
+    }
+    if t("responsive") {
+        feature = 'A';
+    }
+    if t("placeholder") {
+        feature = 'B';
+    }
+    Some(analytics::node_signature(
+        &product,
+        &sdk_code,
+        &sdk_semver,
+        &tech_version,
+        feature,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn collapse_is_one_pass() {
+        assert_eq!(collapse_slashes("a///b"), "a//b");
+        assert_eq!(collapse_slashes("a//b//c"), "a/b/c");
+        assert_eq!(collapse_slashes("http://x//y"), "http://x/y");
+        assert_eq!(collapse_slashes("//x"), "//x");
+    }
+
+    #[test]
+    fn preloaded_paths() {
+        assert_eq!(
+            preloaded(&Value::from("image/upload/v12/a/b.jpg")),
+            Some((
+                "image".into(),
+                "upload".into(),
+                "12".into(),
+                "a/b.jpg".into()
+            ))
+        );
+        assert_eq!(preloaded(&Value::from("video/upload/v12/a")), None);
+        assert_eq!(preloaded(&Value::from("image/upload/v12/a#x")), None);
+    }
+}
