@@ -40,10 +40,17 @@ const KINDS: &[&str] = &[
 ];
 
 /// Kinds whose every public case matches the npm SDK.
-const DONE: &[&str] = &["url", "analytics", "video_thumbnail_url"];
+const DONE: &[&str] = &[
+    "url",
+    "analytics",
+    "video_thumbnail_url",
+    "image_tag",
+    "video_tag",
+    "picture_tag",
+];
 
 /// The ratchet: at most this many mismatches over the kinds not yet [`DONE`].
-const MAX_MISMATCHES: usize = 1578;
+const MAX_MISMATCHES: usize = 1029;
 
 #[test]
 fn node_profile_against_the_npm_sdk() {

@@ -32,6 +32,7 @@
 
 mod attributes;
 mod image;
+mod node;
 mod picture;
 mod placeholder;
 mod pyops;

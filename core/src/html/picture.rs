@@ -33,6 +33,9 @@ impl Client {
 
     /// [`Client::picture_tag`] with the public id as any option value.
     pub fn picture_tag_value(&self, public_id: &Value, options: &Map) -> Result<String> {
+        if self.profile() == crate::Profile::Node {
+            return super::node::picture(self, public_id, options);
+        }
         pyops::reject_keywords(options, &["self"], "picture")?;
         let mut opts = options.clone();
         let sources = opts

@@ -35,6 +35,9 @@ impl Client {
 
     /// [`Client::video_tag`] with the public id as any option value.
     pub fn video_tag_value(&self, public_id: &Value, options: &Map) -> Result<String> {
+        if self.profile() == crate::Profile::Node {
+            return super::node::video(self, public_id, options);
+        }
         pyops::reject_keywords(options, &["self"], "video")?;
         let own_id = if public_id.truthy() {
             public_id
