@@ -34,6 +34,15 @@ impl Client {
     /// (`generate_auth_token`). Options: `key` (hex), `start_time`, `duration`,
     /// `expiration`, `acl` (string or list), `url`, `ip`, `token_name`.
     pub fn auth_token(&self, options: &Map) -> Result<String> {
+        if self.profile() == crate::Profile::Node {
+            // `Object.assign({}, config().auth_token, options)`.
+            let mut merged = match self.config().get("auth_token") {
+                Some(Value::Map(m)) => m.clone(),
+                _ => Map::new(),
+            };
+            merged.update(options);
+            return generate_node(&merged, self.now());
+        }
         let mut merged = match self.config().get("auth_token") {
             Some(Value::Map(m)) => m.clone(),
             _ => Map::new(),

@@ -421,6 +421,96 @@ pub struct SignatureExplanation {
     pub signature: String,
 }
 
+/// The npm SDK's `api_string_to_sign` (the `node` profile): `false` and `0` are
+/// signed (only null and `""` are left out, lists joined with `,`), values print as
+/// JavaScript prints them, keys are sorted with `localeCompare` (case-blind first:
+/// `a`, `A`, `a_b`, `ab`), and version 2 escapes `&`.
+///
+/// ```
+/// use cldkit::Map;
+/// let params: Map = serde_json::from_str(
+///     r#"{"b": false, "a_b": 0, "B": "x", "ab": [1, 2.0], "c": "", "d": null}"#).unwrap();
+/// assert_eq!(cldkit::sign::string_to_sign_node(&params, 2), "a_b=0&ab=1,2&b=false&B=x");
+/// ```
+pub fn string_to_sign_node(params: &Map, signature_version: u32) -> String {
+    use crate::transform::js;
+    let mut pairs: Vec<(&str, String)> = params
+        .iter()
+        .filter_map(|(k, v)| {
+            let text = match v {
+                Value::Null => return None,
+                Value::List(items) => js::join(items, ","),
+                other => js::string(other).into_owned(),
+            };
+            (!(text.is_empty() && matches!(v, Value::Str(_) | Value::List(_))))
+                .then_some((k.as_str(), text))
+        })
+        .collect();
+    // `Array.prototype.sort` is stable: keys that compare equal keep their order.
+    pairs.sort_by(|a, b| js::locale_compare(a.0, b.0));
+    let mut out = String::new();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        let pair = format!("{k}={v}");
+        if signature_version >= 2 {
+            out.push_str(&pair.replace('&', "%26"));
+        } else {
+            out.push_str(&pair);
+        }
+    }
+    out
+}
+
+/// The npm SDK's `api_sign_request(params, api_secret, algorithm, version)`: the
+/// secret is appended as JavaScript prints it (a missing one as `undefined`, an npm
+/// SDK bug kept for byte equality), the algorithm defaults to SHA-1 and must be
+/// `sha1` or `sha256`, a version below 2 (or not a number) skips the `&` escaping;
+/// a null version is 2 (the caller reads the configuration's first, as the SDK does).
+pub fn api_sign_request_node(
+    params: &Map,
+    api_secret: Option<&Value>,
+    algorithm: Option<&Value>,
+    signature_version: Option<&Value>,
+) -> Result<String> {
+    use crate::transform::js;
+    let version = match signature_version.filter(|v| !v.is_null()) {
+        None => 2,
+        Some(v) => {
+            let n = match v {
+                Value::Int(i) => *i as f64,
+                Value::Float(f) => *f,
+                Value::Bool(b) => f64::from(u8::from(*b)),
+                Value::Str(s) => s.trim().parse::<f64>().unwrap_or(f64::NAN),
+                _ => f64::NAN,
+            };
+            if n >= 2.0 {
+                2
+            } else {
+                1
+            }
+        }
+    };
+    let algorithm = match algorithm.filter(|v| js::truthy(Some(v))) {
+        None => Algorithm::Sha1,
+        Some(Value::Str(name)) if name == "sha1" => Algorithm::Sha1,
+        Some(Value::Str(name)) if name == "sha256" => Algorithm::Sha256,
+        Some(other) => {
+            return Err(Error::invalid_option(
+                "signature_algorithm",
+                format!(
+                    "Signature algorithm {} is not supported. Supported algorithms: sha1, sha256",
+                    js::string(other)
+                ),
+            ))
+        }
+    };
+    let to_sign = string_to_sign_node(params, version);
+    let secret = js::string_opt(api_secret);
+    Ok(algorithm.hex_digest(&[to_sign.as_bytes(), secret.as_bytes()]))
+}
+
 /// The signing settings of a client or call: secret, algorithm and version.
 pub(crate) struct SigningKeys {
     pub(crate) secret: String,
@@ -495,6 +585,19 @@ impl Client {
     /// assert_eq!(client.sign_request(&params).unwrap(), "e918a796ec67230979a69dfec53a3b5b5be68604");
     /// ```
     pub fn sign_request(&self, params: &Map) -> Result<String> {
+        if self.profile() == Profile::Node {
+            let config = self.config();
+            // `config().signature_version || 2`.
+            let version = config
+                .get("signature_version")
+                .filter(|v| crate::transform::js::truthy(Some(v)));
+            return api_sign_request_node(
+                params,
+                config.get("api_secret"),
+                config.get("signature_algorithm"),
+                version,
+            );
+        }
         let keys = SigningKeys::resolve(self, &Map::new())?;
         sign_excluding(
             params,

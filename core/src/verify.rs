@@ -149,8 +149,11 @@ impl Client {
         signature: &str,
         valid_for: Option<f64>,
     ) -> Result<bool> {
-        let secret = self.secret_for_verification()?;
         let timestamp = timestamp.into();
+        if self.profile() == crate::Profile::Node {
+            return self.verify_notification_node(body, &timestamp, signature, valid_for);
+        }
+        let secret = self.secret_for_verification()?;
         if self.profile() != crate::Profile::Python {
             check_strict(&timestamp, valid_for)?;
         }
@@ -186,12 +189,64 @@ impl Client {
         version: impl Into<Value>,
         signature: &str,
     ) -> Result<bool> {
-        let secret = self.secret_for_verification()?;
         let mut params = Map::with_capacity(2);
         params.insert("public_id", public_id.into());
         params.insert("version", version.into());
+        if self.profile() == crate::Profile::Node {
+            // `api_sign_request({public_id, version}, api_secret, null, 1)`: `version: 0`
+            // is signed, a missing secret signs the text `undefined`.
+            let config = self.config();
+            let expected = crate::sign::api_sign_request_node(
+                &params,
+                config.get("api_secret"),
+                config.get("signature_algorithm"),
+                Some(&Value::Int(1)),
+            )?;
+            return Ok(signatures_equal(signature, &expected));
+        }
+        let secret = self.secret_for_verification()?;
         let algorithm = self.configured_algorithm()?;
         let expected = api_sign_request(&params, &secret, algorithm, 1)?;
+        Ok(signatures_equal(signature, &expected))
+    }
+}
+
+impl Client {
+    /// The npm SDK's `verifyNotificationSignature`: the timestamp compared as
+    /// JavaScript compares it (a text that is not a number never counts as too old),
+    /// the payload `body + timestamp + api_secret` as JavaScript concatenates it.
+    fn verify_notification_node(
+        &self,
+        body: &[u8],
+        timestamp: &Value,
+        signature: &str,
+        valid_for: Option<f64>,
+    ) -> Result<bool> {
+        use crate::transform::js;
+        let valid_for = valid_for.unwrap_or(DEFAULT_VALID_FOR as f64);
+        if js::to_number(Some(timestamp)) < self.now() as f64 - valid_for {
+            return Ok(false);
+        }
+        let config = self.config();
+        let secret = config
+            .get("api_secret")
+            .ok_or_else(|| Error::config_option("api_secret", "Must supply api_secret"))?;
+        let algorithm = match config.get("signature_algorithm") {
+            None => Algorithm::Sha1,
+            Some(Value::Str(a)) if a == "sha1" => Algorithm::Sha1,
+            Some(Value::Str(a)) if a == "sha256" => Algorithm::Sha256,
+            Some(other) => return Err(Error::invalid_option(
+                "signature_algorithm",
+                format!(
+                    "Signature algorithm {} is not supported. Supported algorithms: sha1, sha256",
+                    js::string(other)
+                ),
+            )),
+        };
+        let body = String::from_utf8_lossy(body);
+        let ts = js::string(timestamp);
+        let secret = js::string(secret);
+        let expected = algorithm.hex_digest(&[body.as_bytes(), ts.as_bytes(), secret.as_bytes()]);
         Ok(signatures_equal(signature, &expected))
     }
 }

@@ -47,10 +47,15 @@ const DONE: &[&str] = &[
     "image_tag",
     "video_tag",
     "picture_tag",
+    "sign_request",
+    "verify_notification",
+    "verify_api_response",
+    "auth_token",
+    "api_url",
 ];
 
 /// The ratchet: at most this many mismatches over the kinds not yet [`DONE`].
-const MAX_MISMATCHES: usize = 1029;
+const MAX_MISMATCHES: usize = 805;
 
 #[test]
 fn node_profile_against_the_npm_sdk() {

@@ -81,6 +81,9 @@ fn text(v: &Value) -> String {
 
 fn sign_request(client: &Client, input: &Json) -> Result<Json> {
     let params = options(input, "params")?;
+    if client.profile() == crate::Profile::Node {
+        return sign_request_node(client, input, &params);
+    }
     let secret = match input.get("api_secret") {
         Some(_) => field(input, "api_secret"),
         None => client
@@ -101,6 +104,37 @@ fn sign_request(client: &Client, input: &Json) -> Result<Json> {
     crate::sign::string_to_sign(&params, version)?;
     let algorithm = Algorithm::from_value(&field(input, "algorithm"))?;
     let signature = api_sign_request(&params, &secret, algorithm, version)?;
+    Ok(json!({ "signature": signature }))
+}
+
+/// `api_sign_request(params, api_secret, algorithm, signature_version)` of the npm
+/// SDK: the secret given (else the configuration's), the algorithm given if truthy
+/// (else the configuration's), the version given if not null (else the
+/// configuration's if truthy).
+fn sign_request_node(client: &Client, input: &Json, params: &Map) -> Result<Json> {
+    use crate::transform::js;
+    let config = client.config();
+    let secret = match input.get("api_secret") {
+        Some(_) => Some(field(input, "api_secret")),
+        None => config.get("api_secret").cloned(),
+    };
+    let algorithm = Some(field(input, "algorithm"))
+        .filter(|v| js::truthy(Some(v)))
+        .or_else(|| config.get("signature_algorithm").cloned());
+    let version = Some(field(input, "signature_version"))
+        .filter(|v| !v.is_null())
+        .or_else(|| {
+            config
+                .get("signature_version")
+                .filter(|v| js::truthy(Some(v)))
+                .cloned()
+        });
+    let signature = crate::sign::api_sign_request_node(
+        params,
+        secret.as_ref(),
+        algorithm.as_ref(),
+        version.as_ref(),
+    )?;
     Ok(json!({ "signature": signature }))
 }
 

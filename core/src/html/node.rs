@@ -109,51 +109,6 @@ fn patch_fetch_format(options: &mut Map) {
     }
 }
 
-/// `Number(v)`.
-fn to_number(v: Option<&Value>) -> f64 {
-    match v {
-        None => f64::NAN,
-        Some(Value::Null) => 0.0,
-        Some(Value::Bool(b)) => f64::from(u8::from(*b)),
-        Some(Value::Int(i)) => *i as f64,
-        Some(Value::Float(f)) => *f,
-        Some(Value::Map(_)) => f64::NAN,
-        Some(Value::List(l)) => string_to_number(&js::join(l, ",")),
-        Some(Value::Str(s)) => string_to_number(s),
-    }
-}
-
-fn string_to_number(s: &str) -> f64 {
-    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
-    if t.is_empty() {
-        return 0.0;
-    }
-    for (prefix, radix) in [
-        ("0x", 16),
-        ("0X", 16),
-        ("0o", 8),
-        ("0O", 8),
-        ("0b", 2),
-        ("0B", 2),
-    ] {
-        if let Some(digits) = t.strip_prefix(prefix) {
-            return u64::from_str_radix(digits, radix).map_or(f64::NAN, |n| n as f64);
-        }
-    }
-    match t {
-        "Infinity" | "+Infinity" => return f64::INFINITY,
-        "-Infinity" => return f64::NEG_INFINITY,
-        _ => {}
-    }
-    let literal = t
-        .bytes()
-        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
-    if !literal || t.contains("inf") {
-        return f64::NAN;
-    }
-    t.parse().unwrap_or(f64::NAN)
-}
-
 fn thrown(message: &str) -> Error {
     Error::invalid_option("srcset", message.to_owned())
 }
@@ -177,9 +132,9 @@ fn generate_breakpoints(srcset: &Value) -> Result<Vec<Value>> {
         }
         _ => {}
     }
-    let mut min = to_number(get("min_width"));
-    let max = to_number(get("max_width"));
-    let images = to_number(get("max_images"));
+    let mut min = js::to_number(get("min_width"));
+    let max = js::to_number(get("max_width"));
+    let images = js::to_number(get("max_images"));
     if min.is_nan() || max.is_nan() || images.is_nan() {
         return Err(thrown(
             "Either (min_width, max_width, max_images) or breakpoints must be provided to the \

@@ -277,6 +277,51 @@ fn is_js_space(c: char) -> bool {
     c.is_whitespace() || c == '\u{feff}'
 }
 
+/// `Number(v)`.
+pub(crate) fn to_number(v: Option<&Value>) -> f64 {
+    match v {
+        None => f64::NAN,
+        Some(Value::Null) => 0.0,
+        Some(Value::Bool(b)) => f64::from(u8::from(*b)),
+        Some(Value::Int(i)) => *i as f64,
+        Some(Value::Float(f)) => *f,
+        Some(Value::Map(_)) => f64::NAN,
+        Some(Value::List(l)) => string_to_number(&join(l, ",")),
+        Some(Value::Str(s)) => string_to_number(s),
+    }
+}
+
+fn string_to_number(s: &str) -> f64 {
+    let t = s.trim_matches(|c: char| c.is_whitespace() || c == '\u{feff}');
+    if t.is_empty() {
+        return 0.0;
+    }
+    for (prefix, radix) in [
+        ("0x", 16),
+        ("0X", 16),
+        ("0o", 8),
+        ("0O", 8),
+        ("0b", 2),
+        ("0B", 2),
+    ] {
+        if let Some(digits) = t.strip_prefix(prefix) {
+            return u64::from_str_radix(digits, radix).map_or(f64::NAN, |n| n as f64);
+        }
+    }
+    match t {
+        "Infinity" | "+Infinity" => return f64::INFINITY,
+        "-Infinity" => return f64::NEG_INFINITY,
+        _ => {}
+    }
+    let literal = t
+        .bytes()
+        .all(|b| b.is_ascii_digit() || matches!(b, b'.' | b'e' | b'E' | b'+' | b'-'));
+    if !literal || t.contains("inf") {
+        return f64::NAN;
+    }
+    t.parse().unwrap_or(f64::NAN)
+}
+
 /// `n.toString(2)` of an integral number (as `parseInt` returns them).
 pub(crate) fn binary(n: f64) -> String {
     if n.is_nan() {
@@ -474,6 +519,104 @@ pub(crate) fn hex_prefix_bytes(s: &str) -> Vec<u8> {
     out
 }
 
+/// ASCII punctuation and symbols in the root collation's order (after whitespace,
+/// before digits).
+const PUNCTUATION_ORDER: &str = "_-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$";
+
+/// One character's collation elements: `(primary, secondary, tertiary)` of the base
+/// and, for an accented Latin-1 letter, the accent's secondary weight.
+fn collation_elements(c: char) -> Option<((u32, u8, u8), Option<u8>)> {
+    const COMMON: u8 = 5;
+    let letter = |base: char, upper: bool, accent: Option<u8>| {
+        let p = 1000 + 4 * (base as u32 - 'a' as u32);
+        Some(((p, COMMON, u8::from(upper)), accent))
+    };
+    match c {
+        '\u{0}'..='\u{8}' | '\u{e}'..='\u{1f}' | '\u{7f}'..='\u{9f}' => None,
+        '\t' => Some(((1, COMMON, 0), None)),
+        '\n' => Some(((2, COMMON, 0), None)),
+        '\u{b}' => Some(((3, COMMON, 0), None)),
+        '\u{c}' => Some(((4, COMMON, 0), None)),
+        '\r' => Some(((5, COMMON, 0), None)),
+        ' ' => Some(((6, COMMON, 0), None)),
+        '\u{a0}' => Some(((6, COMMON, 1), None)),
+        '0'..='9' => Some(((500 + (c as u32 - '0' as u32), COMMON, 0), None)),
+        'a'..='z' => letter(c, false, None),
+        'A'..='Z' => letter(c.to_ascii_lowercase(), true, None),
+        c if c.is_ascii() => {
+            let i = PUNCTUATION_ORDER.find(c).map_or(90, |i| i as u32);
+            Some(((10 + i, COMMON, 0), None))
+        }
+        _ => {
+            // Latin-1 letters: a base letter and an accent (secondary), or a letter of
+            // its own right after its neighbour.
+            let lower: Vec<char> = c.to_lowercase().collect();
+            let upper = lower.len() == 1 && lower[0] != c;
+            let l = lower.first().copied().unwrap_or(c);
+            let (base, accent) = match l {
+                'á' => ('a', 1),
+                'à' => ('a', 2),
+                'â' => ('a', 3),
+                'å' => ('a', 4),
+                'ä' => ('a', 5),
+                'ã' => ('a', 6),
+                'ç' => ('c', 7),
+                'é' => ('e', 1),
+                'è' => ('e', 2),
+                'ê' => ('e', 3),
+                'ë' => ('e', 5),
+                'í' => ('i', 1),
+                'ì' => ('i', 2),
+                'î' => ('i', 3),
+                'ï' => ('i', 5),
+                'ñ' => ('n', 6),
+                'ó' => ('o', 1),
+                'ò' => ('o', 2),
+                'ô' => ('o', 3),
+                'ö' => ('o', 5),
+                'õ' => ('o', 6),
+                'ú' => ('u', 1),
+                'ù' => ('u', 2),
+                'û' => ('u', 3),
+                'ü' => ('u', 5),
+                'ý' => ('y', 1),
+                'ÿ' => ('y', 5),
+                'æ' => return Some(((1000 + 1, COMMON, u8::from(upper)), None)),
+                'ð' => return Some(((1000 + 4 * 3 + 1, COMMON, u8::from(upper)), None)),
+                'ø' => return Some(((1000 + 4 * 14 + 1, COMMON, u8::from(upper)), None)),
+                'þ' => return Some(((1000 + 4 * 25 + 1, COMMON, u8::from(upper)), None)),
+                // Anything else: after the Latin letters, in code point order.
+                _ => return Some(((100_000 + c as u32, COMMON, 0), None)),
+            };
+            letter(base, upper, Some(COMMON + accent))
+        }
+    }
+}
+
+/// `a.localeCompare(b)` as Node.js (full ICU, `en-US`) compares the keys the npm SDK
+/// signs: the root collation's primary (letters case- and accent-blind, punctuation
+/// before digits before letters), then secondary (accents), then tertiary (lower
+/// case first) differences. Exact for ASCII and the Latin-1 letters; other
+/// characters sort after the Latin letters by code point (an approximation).
+pub(crate) fn locale_compare(a: &str, b: &str) -> std::cmp::Ordering {
+    fn levels(s: &str) -> (Vec<u32>, Vec<u8>, Vec<u8>) {
+        let (mut p, mut sec, mut t) = (Vec::new(), Vec::new(), Vec::new());
+        for c in s.chars() {
+            if let Some(((pw, sw, tw), accent)) = collation_elements(c) {
+                p.push(pw);
+                sec.push(sw);
+                t.push(tw);
+                if let Some(a) = accent {
+                    sec.push(a);
+                }
+            }
+        }
+        (p, sec, t)
+    }
+    let (a, b) = (levels(a), levels(b));
+    a.0.cmp(&b.0).then(a.1.cmp(&b.1)).then(a.2.cmp(&b.2))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -523,6 +666,63 @@ mod tests {
             smart_escape("a\né中😀", default_unsafe),
             "a%A%E9%4E2D%D83D%DE00"
         );
+    }
+
+    #[test]
+    fn locale_compare_sorts_as_node() {
+        // Orders printed by Node.js v20.20.2: `list.sort((a, b) => a.localeCompare(b))`.
+        let mut ascii: Vec<String> = (0x20u8..0x7f).map(|b| (b as char).to_string()).collect();
+        ascii.sort_by(|a, b| locale_compare(a, b));
+        assert_eq!(
+            ascii.concat(),
+            " _-,;:!?.'\"()[]{}@*/\\&#%`^+<=>|~$0123456789aAbBcCdDeEfFgGhHiIjJkKlLmMnNoOpPqQrRsStTuUvVwWxXyYzZ"
+        );
+        let mut keys = vec![
+            "a_b",
+            "ab",
+            "aB",
+            "a=b",
+            "a1",
+            "A",
+            "a",
+            "Alpha",
+            "alpha",
+            "ünï_key",
+            "unz",
+            "uni",
+            "x10",
+            "x2",
+            "x1",
+            "_lead",
+        ];
+        keys.sort_by(|a, b| locale_compare(a, b));
+        assert_eq!(
+            keys,
+            [
+                "_lead",
+                "a",
+                "A",
+                "a_b",
+                "a=b",
+                "a1",
+                "ab",
+                "aB",
+                "alpha",
+                "Alpha",
+                "uni",
+                "ünï_key",
+                "unz",
+                "x1",
+                "x10",
+                "x2"
+            ]
+        );
+        let mut accents: Vec<String> = "aàáâãäåAÀÁÂÃÄÅ".chars().map(String::from).collect();
+        accents.sort_by(|a, b| locale_compare(a, b));
+        assert_eq!(accents.concat(), "aAáÁàÀâÂåÅäÄãÃ");
+        let mut words = vec!["äb", "ab", "aB", "Ab", "ac", "àa", "aa", "áb"];
+        words.sort_by(|a, b| locale_compare(a, b));
+        assert_eq!(words, ["aa", "àa", "ab", "aB", "Ab", "áb", "äb", "ac"]);
     }
 
     #[test]

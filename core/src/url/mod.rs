@@ -111,6 +111,15 @@ impl Client {
     ///            "https://api.cloudinary.com/v1_1/demo/image/upload");
     /// ```
     pub fn api_url(&self, action: &str, options: &Map) -> Result<String> {
+        if self.profile() == Profile::Node {
+            // `options.resource_type || "image"`.
+            let resource_type = options
+                .get("resource_type")
+                .filter(|v| crate::transform::js::truthy(Some(v)))
+                .cloned()
+                .unwrap_or_else(|| Value::from("image"));
+            return node::api_url(self, &[resource_type, Value::from(action)], options);
+        }
         let resource_type = options
             .get("resource_type")
             .cloned()

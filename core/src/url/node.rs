@@ -175,6 +175,26 @@ pub(crate) fn url(client: &Client, public_id: &Value, options: &mut Map) -> Resu
     Ok(Value::Str(url))
 }
 
+/// The npm SDK's `api_url(action, options)`: `upload_prefix` and `cloud_name` from
+/// the options or else the configuration (a null counts as given and prints as
+/// nothing), the path parts `encodeURIComponent`-ed (and a first `'` as `%27`).
+pub(crate) fn api_url(client: &Client, path: &[Value], options: &Map) -> Result<String> {
+    let config = client.config();
+    let ensure = |name: &str| options.get(name).or_else(|| config.get(name));
+    let prefix = ensure("upload_prefix")
+        .cloned()
+        .unwrap_or_else(|| "https://api.cloudinary.com".into());
+    let cloud_name = ensure("cloud_name")
+        .cloned()
+        .ok_or_else(|| Error::config_option("cloud_name", "Must supply cloud_name"))?;
+    let mut parts = vec![prefix, Value::from("v1_1"), cloud_name];
+    for p in path {
+        let encoded = js::encode_uri_component(&js::string_opt(Some(p))).replacen('\'', "%27", 1);
+        parts.push(Value::Str(encoded));
+    }
+    Ok(js::join(&parts, "/"))
+}
+
 /// `{...a, ...b}` of the configured and given `auth_token` (a string spreads its
 /// characters by index, a list its items; other values add nothing).
 fn spread_merge(a: Option<&Value>, b: Option<&Value>) -> Map {
