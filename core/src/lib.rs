@@ -28,6 +28,7 @@ pub mod analytics;
 #[cfg(feature = "http")]
 pub mod api;
 pub mod auth_token;
+pub mod calls;
 mod client;
 pub mod config;
 pub mod conformance;

@@ -1,6 +1,7 @@
-//! The Admin API calls integrations use, by their SDK names, with Basic or OAuth
-//! authentication, pycloudinary's encoding (query string for `GET`, JSON otherwise),
-//! pagination and rate-limit information on every answer.
+//! The Admin, search and provisioning calls of the [`crate::calls`] catalogue over
+//! HTTP: Basic, OAuth or provisioning authentication, pycloudinary's encoding (query
+//! string for `GET`, JSON otherwise, multipart for `visual_search`), pagination and
+//! rate-limit information on every answer.
 
 use std::collections::HashSet;
 use std::sync::Arc;
@@ -13,80 +14,16 @@ use reqwest::Method;
 use super::errors::{ApiError, ApiErrorKind};
 use super::response::ApiResponse;
 use super::retry::RetryPolicy;
-use super::transport::{call_max_response_bytes, call_timeout, transport, Body, Request};
+use super::transport::{
+    call_max_response_bytes, call_timeout, guess_mime, transport, Body, FileData, FilePayload,
+    MultipartBody, Request,
+};
+use crate::calls::{Auth, Encoding, Prepared, Root};
 use crate::{Client, Map, Value};
 
-/// Query parameters every list call forwards.
-const LIST: &[&str] = &[
-    "next_cursor",
-    "max_results",
-    "prefix",
-    "start_at",
-    "direction",
-    "tags",
-    "context",
-    "metadata",
-    "moderations",
-    "fields",
-];
-/// Parameters of `resources_by_ids` and friends.
-const BY_IDS: &[&str] = &["tags", "context", "metadata", "moderations", "fields"];
-/// Parameters of `resource`.
-const RESOURCE: &[&str] = &[
-    "exif",
-    "faces",
-    "colors",
-    "image_metadata",
-    "media_metadata",
-    "cinemagraph_analysis",
-    "pages",
-    "phash",
-    "coordinates",
-    "max_results",
-    "quality_analysis",
-    "derived_next_cursor",
-    "accessibility_analysis",
-    "versions",
-    "related",
-    "related_next_cursor",
-];
-/// Parameters of `update`.
-const UPDATE: &[&str] = &[
-    "moderation_status",
-    "raw_convert",
-    "quality_override",
-    "ocr",
-    "categorization",
-    "detection",
-    "similarity_search",
-    "background_removal",
-    "notification_url",
-    "tags",
-    "face_coordinates",
-    "custom_coordinates",
-    "regions",
-    "context",
-    "metadata",
-    "auto_tagging",
-    "access_control",
-    "asset_folder",
-    "display_name",
-    "unique_display_name",
-    "clear_invalid",
-    "batch_id",
-];
-/// Extra parameters of the deletion calls.
-const DELETE: &[&str] = &[
-    "keep_original",
-    "invalidate",
-    "next_cursor",
-    "transformations",
-    "batch_id",
-    "notification_url",
-];
-const CURSOR: &[&str] = &["next_cursor", "max_results"];
-
-/// The Admin API calls [`Client::admin`] knows, by SDK name.
+/// The Admin API and search calls [`Client::admin`] sends, by SDK name: every
+/// network row of the [`crate::calls`] catalogue outside the Upload API and the
+/// Provisioning API (the catalogue test keeps this list equal to it).
 pub const ADMIN_CALLS: &[&str] = &[
     "ping",
     "usage",
@@ -103,12 +40,25 @@ pub const ADMIN_CALLS: &[&str] = &[
     "resource_by_asset_id",
     "update",
     "restore",
+    "restore_by_asset_ids",
     "delete_resources",
     "delete_resources_by_prefix",
     "delete_all_resources",
     "delete_resources_by_tag",
     "delete_resources_by_asset_ids",
     "delete_derived_resources",
+    "delete_derived_by_transformation",
+    "delete_backed_up_assets",
+    "add_related_assets",
+    "add_related_assets_by_asset_ids",
+    "delete_related_assets",
+    "delete_related_assets_by_asset_ids",
+    "publish_by_ids",
+    "publish_by_prefix",
+    "publish_by_tag",
+    "update_resources_access_mode_by_ids",
+    "update_resources_access_mode_by_tag",
+    "update_resources_access_mode_by_prefix",
     "tags",
     "root_folders",
     "subfolders",
@@ -120,6 +70,21 @@ pub const ADMIN_CALLS: &[&str] = &[
     "create_upload_preset",
     "update_upload_preset",
     "delete_upload_preset",
+    "upload_mappings",
+    "upload_mapping",
+    "create_upload_mapping",
+    "update_upload_mapping",
+    "delete_upload_mapping",
+    "transformations",
+    "transformation",
+    "create_transformation",
+    "update_transformation",
+    "delete_transformation",
+    "list_streaming_profiles",
+    "get_streaming_profile",
+    "create_streaming_profile",
+    "update_streaming_profile",
+    "delete_streaming_profile",
     "list_metadata_fields",
     "metadata_field_by_field_id",
     "add_metadata_field",
@@ -127,436 +92,132 @@ pub const ADMIN_CALLS: &[&str] = &[
     "delete_metadata_field",
     "update_metadata_field_datasource",
     "delete_datasource_entries",
-    "transformations",
-    "transformation",
-    "create_transformation",
-    "update_transformation",
-    "delete_transformation",
+    "restore_metadata_field_datasource",
+    "reorder_metadata_field_datasource",
+    "reorder_metadata_fields",
+    "list_metadata_rules",
+    "add_metadata_rule",
+    "update_metadata_rule",
+    "delete_metadata_rule",
+    "triggers",
+    "create_trigger",
+    "update_trigger",
+    "delete_trigger",
+    "test_trigger",
+    "notifications",
+    "ack_notifications",
+    "analyze",
+    "call_api",
     "search",
     "search_folders",
+    "visual_search",
 ];
 
-/// An Admin API request before sending: verb, path segments after
-/// `/v1_1/{cloud_name}/` and parameters.
+/// An API request before sending: verb, where the path starts, path segments after
+/// that root, parameters and how they travel.
 #[derive(Clone, Debug, PartialEq)]
 pub struct AdminRequest {
     /// The HTTP verb.
     pub method: Method,
-    /// Path segments (unescaped; a `/` inside one stays a separator, as in Python).
+    /// Where the path starts (`v1_1/{cloud_name}`, `v2/...`, provisioning).
+    pub root: Root,
+    /// Path segments after the root (unescaped; a `/` inside one stays a separator,
+    /// as in Python).
     pub path: Vec<String>,
-    /// Parameters: the query string of a `GET`, the JSON body otherwise.
+    /// Parameters: the query string of a `GET`, the body otherwise.
     pub params: Map,
+    /// How the parameters travel.
+    pub encoding: Encoding,
+    /// How the request authenticates.
+    pub auth: Auth,
 }
 
-fn only(options: &Map, keys: &[&str]) -> Map {
-    let mut out = Map::new();
-    for k in keys {
-        if let Some(v) = options.get(k) {
-            out.insert(*k, v.clone());
-        }
+impl AdminRequest {
+    fn from_prepared(p: Prepared) -> Result<Self, ApiError> {
+        let method = Method::from_bytes(p.method.as_bytes()).map_err(|_| {
+            ApiError::from(crate::Error::invalid_option(
+                "method",
+                format!("not an HTTP method: {:?}", p.method),
+            ))
+        })?;
+        Ok(AdminRequest {
+            method,
+            root: p.root,
+            path: p.path,
+            params: p.params,
+            encoding: p.encoding,
+            auth: p.auth,
+        })
     }
-    out
+}
+
+/// The request of the network call `name` of the [`crate::calls`] catalogue (an Admin
+/// API, search or provisioning row), with positional arguments by name in `args`
+/// (`public_id`, `tag`, `path`, ...) and keyword options. Transformations in the
+/// arguments are rendered with an empty configuration; [`Client::admin_request`] uses
+/// the client's.
+pub fn admin_request(name: &str, args: &Map, options: &Map) -> Result<AdminRequest, ApiError> {
+    Client::new(crate::Config::new().with("analytics", false)).admin_request(name, args, options)
+}
+
+/// The API host and version root of a request: `{upload_prefix}/v1_1/{cloud_name}`,
+/// `.../v2/...` or `.../v1_1/provisioning[/accounts/{account_id}]`.
+fn root_url(client: &Client, root: Root, options: &Map) -> Result<String, ApiError> {
+    let config = client.config();
+    let get = |k: &str| {
+        options
+            .get(k)
+            .or_else(|| config.get(k))
+            .filter(|v| v.truthy())
+    };
+    let prefix = match get("upload_prefix") {
+        Some(v) => v.str_for("upload_prefix")?.to_owned(),
+        None => "https://api.cloudinary.com".to_owned(),
+    };
+    let named = |key: &str| -> Result<String, ApiError> {
+        match get(key) {
+            Some(v) => Ok(escape_path(&unquote(v.str_for(key)?))),
+            None => Err(crate::Error::config_option(key, format!("Must supply {key}")).into()),
+        }
+    };
+    Ok(match root {
+        Root::Cloud => format!("{prefix}/v1_1/{}", named("cloud_name")?),
+        Root::CloudV2 => format!("{prefix}/v2/{}", named("cloud_name")?),
+        Root::Module(m) => format!("{prefix}/v2/{m}/{}", named("cloud_name")?),
+        Root::Account => format!(
+            "{prefix}/v1_1/provisioning/accounts/{}",
+            named("account_id")?
+        ),
+        Root::Provisioning => format!("{prefix}/v1_1/provisioning"),
+    })
+}
+
+/// Python's `urllib.parse.unquote`: `%XX` sequences decoded (invalid ones kept), the
+/// bytes read as UTF-8 with replacement characters.
+fn unquote(s: &str) -> String {
+    if !s.contains('%') {
+        return s.to_owned();
+    }
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'%' && i + 2 < b.len() {
+            let hex = |c: u8| (c as char).to_digit(16);
+            if let (Some(h), Some(l)) = (hex(b[i + 1]), hex(b[i + 2])) {
+                out.push((h * 16 + l) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(b[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
 }
 
 fn text(v: &Value) -> String {
     v.py_str().into_owned()
-}
-
-fn required(args: &Map, name: &str) -> Result<String, ApiError> {
-    match args.get(name) {
-        Some(v) if v.truthy() => Ok(text(v)),
-        _ => Err(crate::Error::invalid_option(name, format!("{name} is required")).into()),
-    }
-}
-
-fn list_value(v: Option<&Value>) -> Value {
-    match v {
-        Some(Value::List(l)) => Value::List(l.clone()),
-        Some(v) if v.truthy() => Value::List(vec![v.clone()]),
-        _ => Value::List(Vec::new()),
-    }
-}
-
-/// The request of the Admin call `name` (see [`ADMIN_CALLS`]), with positional
-/// arguments by name in `args` (`public_id`, `tag`, `path`, ...) and keyword options.
-pub fn admin_request(name: &str, args: &Map, options: &Map) -> Result<AdminRequest, ApiError> {
-    let mut all = options.clone();
-    all.update(args);
-    let o = &all;
-    let rt = o
-        .get("resource_type")
-        .filter(|v| v.truthy())
-        .map(text)
-        .unwrap_or_else(|| "image".into());
-    let ty = o
-        .get("type")
-        .filter(|v| v.truthy())
-        .map(text)
-        .unwrap_or_else(|| "upload".into());
-    let seg = |s: &[&str]| s.iter().map(|x| (*x).to_owned()).collect::<Vec<_>>();
-    let (method, path, params) = match name {
-        "ping" => (Method::GET, seg(&["ping"]), Map::new()),
-        "usage" => {
-            let mut p = seg(&["usage"]);
-            if let Some(d) = o.get("date").filter(|v| v.truthy()) {
-                p.push(text(d));
-            }
-            (Method::GET, p, Map::new())
-        }
-        "config" => (Method::GET, seg(&["config"]), only(o, &["settings"])),
-        "resource_types" => (Method::GET, seg(&["resources"]), Map::new()),
-        "resources" => {
-            let mut p = vec!["resources".into(), rt];
-            if let Some(t) = o.get("type").filter(|v| v.truthy()) {
-                p.push(text(t));
-            }
-            (Method::GET, p, only(o, LIST))
-        }
-        "resources_by_tag" => {
-            let tag = required(o, "tag")?;
-            (
-                Method::GET,
-                vec!["resources".into(), rt, "tags".into(), tag],
-                only(o, LIST),
-            )
-        }
-        "resources_by_context" => {
-            let mut params = only(o, LIST);
-            params.insert("key", required(o, "key")?);
-            if let Some(v) = o.get("value") {
-                params.insert("value", v.clone());
-            }
-            (
-                Method::GET,
-                vec!["resources".into(), rt, "context".into()],
-                params,
-            )
-        }
-        "resources_by_moderation" => {
-            let kind = required(o, "kind")?;
-            let status = required(o, "status")?;
-            (
-                Method::GET,
-                vec!["resources".into(), rt, "moderations".into(), kind, status],
-                only(o, LIST),
-            )
-        }
-        "resources_by_ids" => {
-            let mut params = only(o, BY_IDS);
-            params.insert("public_ids", list_value(o.get("public_ids")));
-            (Method::GET, vec!["resources".into(), rt, ty], params)
-        }
-        "resources_by_asset_ids" => {
-            let mut params = only(o, BY_IDS);
-            params.insert("asset_ids", list_value(o.get("asset_ids")));
-            (Method::GET, seg(&["resources", "by_asset_ids"]), params)
-        }
-        "resources_by_asset_folder" => {
-            let mut params = only(o, LIST);
-            params.insert("asset_folder", required(o, "asset_folder")?);
-            (Method::GET, seg(&["resources", "by_asset_folder"]), params)
-        }
-        "resource" => {
-            let id = required(o, "public_id")?;
-            (
-                Method::GET,
-                vec!["resources".into(), rt, ty, id],
-                only(o, RESOURCE),
-            )
-        }
-        "resource_by_asset_id" => {
-            let id = required(o, "asset_id")?;
-            (Method::GET, vec!["resources".into(), id], only(o, RESOURCE))
-        }
-        "update" => {
-            let id = required(o, "public_id")?;
-            let mut params = only(o, UPDATE);
-            for key in ["context", "metadata"] {
-                if let Some(v) = params.get(key).cloned() {
-                    params.insert(key, crate::upload::encode_context(&v)?);
-                }
-            }
-            if let Some(Value::List(tags)) = params.get("tags").cloned() {
-                let joined: Vec<String> = tags.iter().map(text).collect();
-                params.insert("tags", joined.join(","));
-            }
-            (Method::POST, vec!["resources".into(), rt, ty, id], params)
-        }
-        "restore" => {
-            let mut params = only(o, &["versions"]);
-            params.insert("public_ids", list_value(o.get("public_ids")));
-            (
-                Method::POST,
-                vec!["resources".into(), rt, ty, "restore".into()],
-                params,
-            )
-        }
-        "delete_resources" => {
-            let mut params = only(o, DELETE);
-            params.insert("public_ids", list_value(o.get("public_ids")));
-            (Method::DELETE, vec!["resources".into(), rt, ty], params)
-        }
-        "delete_resources_by_prefix" => {
-            let mut params = only(o, DELETE);
-            params.insert("prefix", required(o, "prefix")?);
-            (Method::DELETE, vec!["resources".into(), rt, ty], params)
-        }
-        "delete_all_resources" => {
-            let mut params = only(o, DELETE);
-            params.insert("all", true);
-            (Method::DELETE, vec!["resources".into(), rt, ty], params)
-        }
-        "delete_resources_by_tag" => {
-            let tag = required(o, "tag")?;
-            (
-                Method::DELETE,
-                vec!["resources".into(), rt, "tags".into(), tag],
-                only(o, DELETE),
-            )
-        }
-        "delete_resources_by_asset_ids" => {
-            let mut params = only(o, DELETE);
-            params.insert("asset_ids", list_value(o.get("asset_ids")));
-            (Method::DELETE, seg(&["resources"]), params)
-        }
-        "delete_derived_resources" => {
-            let mut params = Map::new();
-            params.insert(
-                "derived_resource_ids",
-                list_value(o.get("derived_resource_ids")),
-            );
-            (Method::DELETE, seg(&["derived_resources"]), params)
-        }
-        "tags" => (
-            Method::GET,
-            vec!["tags".into(), rt],
-            only(o, &["next_cursor", "max_results", "prefix"]),
-        ),
-        "root_folders" => (Method::GET, seg(&["folders"]), only(o, CURSOR)),
-        "subfolders" => (
-            Method::GET,
-            vec!["folders".into(), required(o, "path")?],
-            only(o, CURSOR),
-        ),
-        "create_folder" => (
-            Method::POST,
-            vec!["folders".into(), required(o, "path")?],
-            Map::new(),
-        ),
-        "rename_folder" => {
-            let from = required(o, "from_path")?;
-            let mut params = Map::new();
-            params.insert("to_folder", required(o, "to_path")?);
-            (Method::PUT, vec!["folders".into(), from], params)
-        }
-        "delete_folder" => (
-            Method::DELETE,
-            vec!["folders".into(), required(o, "path")?],
-            only(o, &["skip_backup"]),
-        ),
-        "upload_presets" => (Method::GET, seg(&["upload_presets"]), only(o, CURSOR)),
-        "upload_preset" => (
-            Method::GET,
-            vec!["upload_presets".into(), required(o, "name")?],
-            only(o, &["max_results"]),
-        ),
-        "create_upload_preset" | "update_upload_preset" => {
-            let mut params = Map::new();
-            params.update(&preset_params(o)?);
-            if name == "create_upload_preset" {
-                if let Some(n) = o.get("name") {
-                    params.insert("name", n.clone());
-                }
-                (Method::POST, seg(&["upload_presets"]), params)
-            } else {
-                (
-                    Method::PUT,
-                    vec!["upload_presets".into(), required(o, "name")?],
-                    params,
-                )
-            }
-        }
-        "delete_upload_preset" => (
-            Method::DELETE,
-            vec!["upload_presets".into(), required(o, "name")?],
-            Map::new(),
-        ),
-        "list_metadata_fields" => (Method::GET, seg(&["metadata_fields"]), Map::new()),
-        "metadata_field_by_field_id" => (
-            Method::GET,
-            vec!["metadata_fields".into(), required(o, "field_external_id")?],
-            Map::new(),
-        ),
-        "add_metadata_field" => (
-            Method::POST,
-            seg(&["metadata_fields"]),
-            field_map(o.get("field"))?,
-        ),
-        "update_metadata_field" => (
-            Method::PUT,
-            vec!["metadata_fields".into(), required(o, "field_external_id")?],
-            field_map(o.get("field"))?,
-        ),
-        "delete_metadata_field" => (
-            Method::DELETE,
-            vec!["metadata_fields".into(), required(o, "field_external_id")?],
-            Map::new(),
-        ),
-        "update_metadata_field_datasource" => {
-            let mut params = Map::new();
-            params.insert("values", list_value(o.get("entries")));
-            (
-                Method::PUT,
-                vec![
-                    "metadata_fields".into(),
-                    required(o, "field_external_id")?,
-                    "datasource".into(),
-                ],
-                params,
-            )
-        }
-        "delete_datasource_entries" => {
-            let mut params = Map::new();
-            params.insert("external_ids", list_value(o.get("entries_external_id")));
-            (
-                Method::DELETE,
-                vec![
-                    "metadata_fields".into(),
-                    required(o, "field_external_id")?,
-                    "datasource".into(),
-                ],
-                params,
-            )
-        }
-        "transformations" => (
-            Method::GET,
-            seg(&["transformations"]),
-            only(o, &["named", "next_cursor", "max_results"]),
-        ),
-        "transformation" | "delete_transformation" | "update_transformation" => {
-            let t = o
-                .get("transformation")
-                .filter(|v| v.truthy())
-                .ok_or_else(|| {
-                    ApiError::from(crate::Error::invalid_option(
-                        "transformation",
-                        "transformation is required",
-                    ))
-                })?;
-            let t = transformation_text(t)?;
-            let (method, extra): (Method, &[&str]) = match name {
-                "transformation" => (Method::GET, &["next_cursor", "max_results"]),
-                "delete_transformation" => (Method::DELETE, &["invalidate"]),
-                _ => (
-                    Method::PUT,
-                    &[
-                        "allowed_for_strict",
-                        "unsafe_update",
-                        "unsafe_transformation",
-                    ],
-                ),
-            };
-            let mut params = only(o, extra);
-            params.insert("transformation", t);
-            (method, seg(&["transformations"]), params)
-        }
-        "create_transformation" => {
-            let mut params = Map::new();
-            params.insert("name", required(o, "name")?);
-            let def = o.get("definition").or_else(|| o.get("transformation"));
-            params.insert(
-                "transformation",
-                transformation_text(def.unwrap_or(&Value::Null))?,
-            );
-            (Method::POST, seg(&["transformations"]), params)
-        }
-        "search" | "search_folders" => {
-            let body = match o.get("query") {
-                Some(Value::Map(m)) => m.clone(),
-                _ => only(
-                    o,
-                    &[
-                        "expression",
-                        "sort_by",
-                        "max_results",
-                        "next_cursor",
-                        "aggregate",
-                        "with_field",
-                        "fields",
-                    ],
-                ),
-            };
-            let root = if name == "search" {
-                "resources"
-            } else {
-                "folders"
-            };
-            (Method::POST, vec![root.into(), "search".into()], body)
-        }
-        other => {
-            return Err(crate::Error::invalid_option(
-                "call",
-                format!("unknown Admin API call {other:?}"),
-            )
-            .into())
-        }
-    };
-    Ok(AdminRequest {
-        method,
-        path,
-        params,
-    })
-}
-
-/// Upload-preset settings: the upload parameter set plus the preset flags.
-fn preset_params(o: &Map) -> Result<Map, ApiError> {
-    // Only options that are upload parameters survive the builder; no timestamp is
-    // needed for Basic-authenticated calls.
-    let mut params = Map::new();
-    for (k, v) in o.iter() {
-        let is_upload = crate::upload::SIMPLE_UPLOAD_PARAMS.contains(&k.as_str())
-            || matches!(
-                k.as_str(),
-                "tags" | "context" | "metadata" | "allowed_formats" | "transformation" | "eager"
-            );
-        if is_upload && k != "name" {
-            params.insert(k.clone(), v.clone());
-        }
-    }
-    if let Some(Value::List(tags)) = params.get("tags").cloned() {
-        params.insert("tags", tags.iter().map(text).collect::<Vec<_>>().join(","));
-    }
-    for key in ["unsigned", "disallow_public_id", "live"] {
-        if let Some(v) = o.get(key) {
-            params.insert(key, v.clone());
-        }
-    }
-    Ok(params)
-}
-
-fn field_map(v: Option<&Value>) -> Result<Map, ApiError> {
-    match v {
-        Some(Value::Map(m)) => Ok(m.clone()),
-        _ => Err(crate::Error::invalid_option("field", "expected a metadata field object").into()),
-    }
-}
-
-fn transformation_text(v: &Value) -> Result<Value, ApiError> {
-    Ok(match v {
-        Value::Str(s) => Value::Str(s.clone()),
-        Value::Map(m) => {
-            let c = Client::new(crate::Config::new().with("analytics", false));
-            Value::Str(crate::transform::transformation_string(&c, m)?)
-        }
-        Value::Null => {
-            return Err(crate::Error::invalid_option(
-                "transformation",
-                "transformation is required",
-            )
-            .into())
-        }
-        other => Value::Str(text(other)),
-    })
 }
 
 /// Escapes a path as pycloudinary does: everything but `A-Za-z0-9_.-/:`.
@@ -572,11 +233,12 @@ fn escape_path(s: &str) -> String {
     out
 }
 
-/// Form-encodes a query component (space as `+`).
+/// Form-encodes a query component as Python's `quote_plus` does: space as `+`, only
+/// `A-Za-z0-9_.-~` kept.
 fn form_encode(s: &str, out: &mut String) {
     for b in s.bytes() {
         match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'*' => {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' | b'~' => {
                 out.push(b as char)
             }
             b' ' => out.push('+'),
@@ -630,33 +292,43 @@ pub fn query_string(params: &Map) -> String {
     out
 }
 
-fn authorization(client: &Client, options: &Map) -> Result<HeaderValue, ApiError> {
+/// The `Authorization` header of a request: `Bearer <oauth_token>` or Basic
+/// `api_key:api_secret` for the product environment's APIs, Basic
+/// `provisioning_api_key:provisioning_api_secret` for the Provisioning API, none for
+/// public endpoints. Marked sensitive (never logged).
+fn authorization(
+    client: &Client,
+    auth: Auth,
+    options: &Map,
+) -> Result<Option<HeaderValue>, ApiError> {
     let get = |k: &str| {
         options
             .get(k)
             .or_else(|| client.config().get(k))
             .filter(|v| v.truthy())
     };
-    let value = if let Some(token) = get("oauth_token") {
-        format!("Bearer {}", text(token))
-    } else {
-        let key = get("api_key").ok_or_else(|| {
-            ApiError::from(crate::Error::config_option(
-                "api_key",
-                "Must supply api_key",
-            ))
-        })?;
-        let secret = get("api_secret").ok_or_else(|| {
-            ApiError::from(crate::Error::config_option(
-                "api_secret",
-                "Must supply api_secret",
-            ))
-        })?;
+    let need = |k: &str| {
+        get(k).ok_or_else(|| {
+            ApiError::from(crate::Error::config_option(k, format!("Must supply {k}")))
+        })
+    };
+    let basic = |key: &Value, secret: &Value| {
         let raw = format!("{}:{}", text(key), text(secret));
         format!(
             "Basic {}",
             base64::engine::general_purpose::STANDARD.encode(raw)
         )
+    };
+    let value = match auth {
+        Auth::None => return Ok(None),
+        Auth::Provisioning => basic(
+            need("provisioning_api_key")?,
+            need("provisioning_api_secret")?,
+        ),
+        Auth::Basic | Auth::Signature => match get("oauth_token") {
+            Some(token) => format!("Bearer {}", text(token)),
+            None => basic(need("api_key")?, need("api_secret")?),
+        },
     };
     let mut v = HeaderValue::from_str(&value).map_err(|_| {
         ApiError::from(crate::Error::config(
@@ -664,38 +336,122 @@ fn authorization(client: &Client, options: &Map) -> Result<HeaderValue, ApiError
         ))
     })?;
     v.set_sensitive(true);
-    Ok(v)
+    Ok(Some(v))
+}
+
+/// The multipart fields of a `visual_search`-style form (pycloudinary's
+/// `normalize_params` then `process_params`: `None` and `""` dropped, booleans
+/// `true`/`false`, lists as `name[0]`, `name[1]`, ...), and the local file named by
+/// `file_key`, if its value is a path rather than a remote URL.
+fn multipart_fields(params: &Map, file_key: &str) -> (Vec<(String, String)>, Option<String>) {
+    let mut fields = Vec::new();
+    let mut file = None;
+    for (k, v) in crate::calls::normalize_params(params.clone()) {
+        match v {
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    fields.push((format!("{k}[{i}]"), text(item)));
+                }
+            }
+            Value::Str(s) if k == file_key && !crate::upload::is_remote_url(&s) => file = Some(s),
+            Value::Map(_) => fields.push((k, crate::calls::python_json(&v, false, false))),
+            other => fields.push((k, text(&other))),
+        }
+    }
+    (fields, file)
+}
+
+/// The field of a multipart Admin API form that names a local file to attach.
+const FORM_FILE: &str = "image_file";
+
+/// A request ready to send (or record): URL with its query, headers, body.
+pub(crate) struct Ready {
+    pub(crate) url: String,
+    pub(crate) headers: Vec<(HeaderName, HeaderValue)>,
+    pub(crate) body: Body,
+    /// The JSON body or the form fields, as recorded by [`Client::call_request`].
+    pub(crate) shown: Value,
 }
 
 impl Client {
-    /// Sends an [`AdminRequest`] (auth, encoding, retries on transient failures,
-    /// timeouts of `options`).
-    pub async fn send_admin(
+    /// The request of the network call `name` of the [`crate::calls`] catalogue (see
+    /// [`admin_request`]), with transformations rendered by this client.
+    pub fn admin_request(
         &self,
-        req: &AdminRequest,
+        name: &str,
+        args: &Map,
         options: &Map,
-    ) -> Result<ApiResponse, ApiError> {
-        let path: Vec<Value> = req
-            .path
-            .iter()
-            .map(|s| Value::Str(escape_path(s)))
-            .collect();
-        let mut url = self.api_url_path(&path, options)?;
-        let mut headers: Vec<(HeaderName, HeaderValue)> = vec![(
-            reqwest::header::AUTHORIZATION,
-            authorization(self, options)?,
-        )];
-        let body = if req.method == Method::GET {
-            let q = query_string(&req.params);
-            if !q.is_empty() {
-                url.push('?');
-                url.push_str(&q);
+    ) -> Result<AdminRequest, ApiError> {
+        let row = crate::calls::lookup(name)?;
+        let prepared = crate::calls::build_request(self, row, args, options)?;
+        AdminRequest::from_prepared(prepared)
+    }
+
+    /// The URL, headers and body of an [`AdminRequest`] (a local file to attach is
+    /// only measured here, and streamed when sent).
+    pub(crate) fn ready_admin(&self, req: &AdminRequest, options: &Map) -> Result<Ready, ApiError> {
+        let mut url = root_url(self, req.root, options)?;
+        for seg in &req.path {
+            url.push('/');
+            url.push_str(&escape_path(&unquote(seg)));
+        }
+        let mut headers: Vec<(HeaderName, HeaderValue)> = Vec::new();
+        if let Some(auth) = authorization(self, req.auth, options)? {
+            headers.push((reqwest::header::AUTHORIZATION, auth));
+        }
+        let (body, shown) = match req.encoding {
+            Encoding::Query => {
+                let q = query_string(&req.params);
+                if !q.is_empty() {
+                    url.push('?');
+                    url.push_str(&q);
+                }
+                (Body::Empty, Value::Null)
             }
-            Body::Empty
-        } else {
-            let json = serde_json::to_vec(&Value::Map(req.params.clone()))
-                .map_err(|e| ApiError::new(ApiErrorKind::Invalid, e.to_string()))?;
-            Body::Json(Bytes::from(json))
+            Encoding::Json => {
+                let json = serde_json::to_vec(&Value::Map(req.params.clone()))
+                    .map_err(|e| ApiError::new(ApiErrorKind::Invalid, e.to_string()))?;
+                (
+                    Body::Json(Bytes::from(json)),
+                    Value::Map(req.params.clone()),
+                )
+            }
+            Encoding::Multipart => {
+                let (fields, file) = multipart_fields(&req.params, FORM_FILE);
+                let mut shown: Vec<Value> = fields
+                    .iter()
+                    .map(|(k, v)| Value::List(vec![k.as_str().into(), v.as_str().into()]))
+                    .collect();
+                let payload = match file {
+                    None => None,
+                    Some(path) => {
+                        let len = std::fs::metadata(&path)
+                            .map_err(|e| ApiError::io(&format!("cannot read {path}"), &e))?
+                            .len();
+                        // pycloudinary names the part's file `file`.
+                        let filename = "file".to_owned();
+                        shown.push(Value::List(vec![
+                            FORM_FILE.into(),
+                            Value::Map(Map::from_iter([("file", filename.as_str())])),
+                        ]));
+                        Some(FilePayload {
+                            mime: guess_mime(&path),
+                            filename,
+                            data: FileData::Range {
+                                path: Arc::new(std::path::PathBuf::from(path)),
+                                start: 0,
+                                len,
+                            },
+                        })
+                    }
+                };
+                let body = Body::Multipart(Arc::new(MultipartBody {
+                    fields,
+                    file: payload,
+                    file_field: FORM_FILE,
+                }));
+                (body, Value::List(shown))
+            }
         };
         if let Some(Value::Map(extra)) = options
             .get("extra_headers")
@@ -710,11 +466,27 @@ impl Client {
                 }
             }
         }
-        let request = Request {
-            method: req.method.clone(),
+        Ok(Ready {
             url,
             headers,
             body,
+            shown,
+        })
+    }
+
+    /// Sends an [`AdminRequest`] (auth, encoding, retries on transient failures,
+    /// timeouts of `options`).
+    pub async fn send_admin(
+        &self,
+        req: &AdminRequest,
+        options: &Map,
+    ) -> Result<ApiResponse, ApiError> {
+        let ready = self.ready_admin(req, options)?;
+        let request = Request {
+            method: req.method.clone(),
+            url: ready.url,
+            headers: ready.headers,
+            body: ready.body,
             timeout: call_timeout(options)?,
             max_response_bytes: call_max_response_bytes(options)?,
         };
@@ -722,8 +494,9 @@ impl Client {
         transport(self)?.send(&request, &policy, None).await
     }
 
-    /// Calls the Admin API `name` (see [`ADMIN_CALLS`]) with positional arguments by
-    /// name in `args` and keyword `options`.
+    /// Calls the network call `name` of the [`crate::calls`] catalogue (see
+    /// [`ADMIN_CALLS`]; Upload API and provisioning rows work too) with positional
+    /// arguments by name in `args` and keyword `options`.
     ///
     /// ```no_run
     /// # async fn f() -> Result<(), cldkit::api::ApiError> {
@@ -739,8 +512,7 @@ impl Client {
         args: &Map,
         options: &Map,
     ) -> Result<ApiResponse, ApiError> {
-        let req = admin_request(name, args, options)?;
-        self.send_admin(&req, options).await
+        self.call_response(name, args, options).await
     }
 
     /// [`Client::admin`] for synchronous callers.
@@ -891,6 +663,7 @@ impl Iterator for Pages {
 pub struct Search {
     query: Map,
     folders: bool,
+    ttl: Option<i64>,
 }
 
 impl Search {
@@ -946,13 +719,15 @@ impl Search {
         self.push("fields", f.into())
     }
 
+    /// Sets the time to live of [`Search::to_url`] URLs, in seconds (default 300).
+    pub fn ttl(mut self, seconds: i64) -> Self {
+        self.ttl = Some(seconds);
+        self
+    }
+
     fn push(mut self, key: &str, item: Value) -> Self {
         match self.query.get_mut(key) {
-            Some(Value::List(l)) => {
-                if !l.contains(&item) {
-                    l.push(item)
-                }
-            }
+            Some(Value::List(l)) => l.push(item),
             _ => {
                 self.query.insert(key, Value::List(vec![item]));
             }
@@ -960,9 +735,42 @@ impl Search {
         self
     }
 
-    /// The JSON body.
+    /// The JSON body, as pycloudinary's `as_dict()`: a field sorted twice keeps its
+    /// first place and its last direction; repeated aggregations (by `type`),
+    /// `with_field` and `fields` entries are folded.
     pub fn to_map(&self) -> Map {
-        self.query.clone()
+        crate::calls::search_query(&self.query)
+    }
+
+    /// The signed, cacheable URL of this search on the delivery host (pycloudinary's
+    /// `to_url`): `<prefix>/search/<signature>/<ttl>/<base64url query>[/<cursor>]`,
+    /// the query's compact JSON with sorted keys and without `next_cursor` (which moves
+    /// to the path: `next_cursor` here, else the query's), signed with SHA-256 over
+    /// `ttl`, the encoded query and the `api_secret`. `ttl` defaults to
+    /// [`Search::ttl`], else 300 s; `options` may override the URL settings
+    /// (`secure`, `cname`, `private_cdn`, `secure_distribution`, `cloud_name`,
+    /// `api_secret`, ...).
+    ///
+    /// ```
+    /// let client = cldkit::Client::from_url("cloudinary://k:s@demo").unwrap();
+    /// let url = cldkit::api::Search::new()
+    ///     .expression("resource_type:image")
+    ///     .max_results(10)
+    ///     .to_url(&client, Some(1000), None, &cldkit::Map::new())
+    ///     .unwrap();
+    /// assert!(url.starts_with("https://res.cloudinary.com/demo/search/"));
+    /// assert!(url.ends_with("/1000/eyJleHByZXNzaW9uIjoicmVzb3VyY2VfdHlwZTppbWFnZSIsIm1heF9yZXN1bHRzIjoxMH0="));
+    /// ```
+    pub fn to_url(
+        &self,
+        client: &Client,
+        ttl: Option<i64>,
+        next_cursor: Option<&str>,
+        options: &Map,
+    ) -> crate::Result<String> {
+        let ttl = ttl.or(self.ttl).map(Value::Int);
+        let cursor = next_cursor.map(Value::from);
+        crate::calls::search_url(client, &self.query, ttl.as_ref(), cursor.as_ref(), options)
     }
 
     fn call(&self) -> &'static str {
@@ -975,14 +783,14 @@ impl Search {
 
     /// Runs the search.
     pub async fn execute(&self, client: &Client, options: &Map) -> Result<ApiResponse, ApiError> {
-        let args = Map::from_iter([("query", Value::Map(self.query.clone()))]);
+        let args = Map::from_iter([("query", Value::Map(self.to_map()))]);
         client.admin(self.call(), &args, options).await
     }
 
     /// Every page of the search, following `next_cursor`.
     pub fn pages(&self, client: &Client, options: &Map) -> Pages {
         let mut opts = options.clone();
-        opts.insert("query", Value::Map(self.query.clone()));
+        opts.insert("query", Value::Map(self.to_map()));
         client.pages(self.call(), &Map::new(), &opts)
     }
 }
@@ -1002,6 +810,10 @@ mod tests {
             "tags=true&fields=public_id%2Ctags&prefix=fo%2F&public_ids%5B%5D=a+b&public_ids%5B%5D=c"
         );
         assert_eq!(escape_path("folder/sample one"), "folder/sample%20one");
+        // pycloudinary's urlencode keeps `~` and escapes `*` (found by the request
+        // differential: `prefix=a~b*c` was sent as `a%7Eb*c`).
+        let p = Map::from_iter([("prefix", "a~b*c d+e")]);
+        assert_eq!(query_string(&p), "prefix=a~b%2Ac+d%2Be");
     }
 
     #[test]
@@ -1025,5 +837,26 @@ mod tests {
             }
         }
         assert!(admin_request("nope", &Map::new(), &Map::new()).is_err());
+    }
+
+    #[test]
+    fn admin_calls_are_the_catalogue_rows() {
+        use crate::calls::Family;
+        let mut rows: Vec<&str> = crate::calls::CALLS
+            .iter()
+            .filter(|c| c.is_network() && matches!(c.family, Family::AdminApi | Family::Search))
+            .map(|c| c.name)
+            .collect();
+        let mut listed = ADMIN_CALLS.to_vec();
+        rows.sort_unstable();
+        listed.sort_unstable();
+        assert_eq!(listed, rows);
+    }
+
+    #[test]
+    fn python_unquote() {
+        assert_eq!(unquote("a%20b%2Fc%zz%4"), "a b/c%zz%4");
+        assert_eq!(unquote("50%"), "50%");
+        assert_eq!(escape_path(&unquote("a%41 b")), "aA%20b");
     }
 }

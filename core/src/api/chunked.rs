@@ -161,6 +161,7 @@ impl Job<'_> {
                     mime: self.mime,
                     data,
                 }),
+                file_field: "file",
             })),
             timeout: self.timeout,
             max_response_bytes: self.max_response_bytes,

@@ -48,6 +48,7 @@
 //! ```
 
 mod admin;
+mod calls;
 mod chunked;
 mod errors;
 mod progress;
@@ -58,6 +59,7 @@ mod transport;
 mod upload;
 
 pub use admin::{admin_request, query_string, AdminRequest, Pages, Search, ADMIN_CALLS};
+pub use calls::CallRequest;
 pub use chunked::{ResumeToken, DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE};
 pub use errors::{ApiError, ApiErrorKind};
 pub use progress::ProgressFn;

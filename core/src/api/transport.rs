@@ -90,6 +90,7 @@ mod limit_tests {
                     mime: "application/octet-stream",
                     data: FileData::Bytes(Bytes::from(vec![0u8; n as usize])),
                 }),
+                file_field: "file",
             })),
         };
         Request {
@@ -472,6 +473,8 @@ pub(crate) enum Body {
 pub(crate) struct MultipartBody {
     pub(crate) fields: Vec<(String, String)>,
     pub(crate) file: Option<FilePayload>,
+    /// The name of the file part (`file` for uploads, `image_file` for visual search).
+    pub(crate) file_field: &'static str,
 }
 
 /// The `file` part.
@@ -732,7 +735,7 @@ impl Transport {
                         .file_name(f.filename.clone())
                         .mime_str(f.mime)
                         .map_err(|e| ApiError::new(ApiErrorKind::Invalid, e.to_string()))?;
-                    form = form.part("file", part);
+                    form = form.part(m.file_field, part);
                 }
                 b = b.multipart(form);
             }

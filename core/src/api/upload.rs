@@ -273,6 +273,7 @@ fn form_request(
         body: Body::Multipart(Arc::new(MultipartBody {
             fields: form.fields,
             file,
+            file_field: "file",
         })),
         timeout: call_timeout(options)?,
         max_response_bytes: call_max_response_bytes(options)?,
