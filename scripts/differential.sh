@@ -3,7 +3,8 @@
 # Python SDK (pycloudinary 1.46.3, installed into a venv), run through `cldkit conformance`:
 # URLs, thumbnails, auth tokens, CLOUDINARY_URL parsing, the three HTML tags, request
 # signatures, upload parameters, Upload API requests (recorded, not sent) and the
-# download URLs.
+# download URLs; then every network call of the catalogue (`cldkit calls`) against the
+# request pycloudinary sends for the same arguments, and the catalogue against its modules.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
@@ -30,3 +31,4 @@ for kind in sign_request upload_params signed_upload_form upload_api_call api_ur
     download_generated_sprite download_multi; do
   $py --kind "$kind" --cases 300 --seed 19 --wild
 done
+"$venv/bin/python" tests/differential/pycloudinary_requests.py "$bin"
