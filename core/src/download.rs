@@ -124,6 +124,9 @@ impl Client {
         format: impl Into<Value>,
         options: &Map,
     ) -> Result<String> {
+        if self.profile() == crate::Profile::Node {
+            return node::private_download_url(self, public_id.into(), format.into(), options);
+        }
         reject_duplicates(options, &["public_id", "format"])?;
         let mut p = Map::with_capacity(6);
         p.insert("timestamp", now_text(self));
@@ -140,6 +143,9 @@ impl Client {
     /// The legacy signed URL that downloads every asset with `tag` as a ZIP (the
     /// options' transformation is applied to each).
     pub fn zip_download_url(&self, tag: impl Into<Value>, options: &Map) -> Result<String> {
+        if self.profile() == crate::Profile::Node {
+            return node::zip_download_url(self, tag.into(), options);
+        }
         reject_duplicates(options, &["tag"])?;
         let mut p = Map::with_capacity(3);
         p.insert("timestamp", now_text(self));
@@ -156,12 +162,18 @@ impl Client {
     /// The signed URL that generates and downloads an archive (archive options:
     /// `public_ids`, `tags`, `prefixes`, `target_format`, `flatten_folders`, ...).
     pub fn download_archive_url(&self, options: &Map) -> Result<String> {
+        if self.profile() == crate::Profile::Node {
+            return node::download_archive_url(self, options);
+        }
         let params = archive_params(self, options)?;
         self.api_download_url("generate_archive", params, options)
     }
 
     /// [`Client::download_archive_url`] with `target_format: "zip"`.
     pub fn download_zip_url(&self, options: &Map) -> Result<String> {
+        if self.profile() == crate::Profile::Node {
+            return node::download_zip_url(self, options);
+        }
         let mut opts = options.clone();
         opts.insert("target_format", "zip");
         self.download_archive_url(&opts)
@@ -170,6 +182,9 @@ impl Client {
     /// The signed URL that downloads a folder as an archive (resource type `all`
     /// unless given).
     pub fn download_folder(&self, folder_path: impl Into<Value>, options: &Map) -> Result<String> {
+        if self.profile() == crate::Profile::Node {
+            return node::download_folder(self, folder_path.into(), options);
+        }
         reject_duplicates(options, &["folder_path"])?;
         let mut opts = options.clone();
         opts.insert("prefixes", folder_path.into());
@@ -187,6 +202,14 @@ impl Client {
         version_id: impl Into<Value>,
         options: &Map,
     ) -> Result<String> {
+        if self.profile() == crate::Profile::Node {
+            return node::download_backedup_asset(
+                self,
+                asset_id.into(),
+                version_id.into(),
+                options,
+            );
+        }
         reject_duplicates(options, &["asset_id", "version_id", "path"])?;
         let mut p = Map::with_capacity(3);
         let timestamp = match options.get("timestamp") {
@@ -208,6 +231,9 @@ impl Client {
         urls: impl Into<Value>,
         options: &Map,
     ) -> Result<String> {
+        if self.profile() == crate::Profile::Node {
+            return node::multi_or_sprite(self, "sprite", tag.into(), urls.into(), options);
+        }
         let params = multi_and_sprite_params(self, &tag.into(), &urls.into(), options)?;
         self.api_download_url("sprite", params, options)
     }
@@ -220,8 +246,210 @@ impl Client {
         urls: impl Into<Value>,
         options: &Map,
     ) -> Result<String> {
+        if self.profile() == crate::Profile::Node {
+            return node::multi_or_sprite(self, "multi", tag.into(), urls.into(), options);
+        }
         let params = multi_and_sprite_params(self, &tag.into(), &urls.into(), options)?;
         self.api_download_url("multi", params, options)
+    }
+}
+
+/// Download URLs in the `node` profile: the npm SDK 2.11.0's `private_download_url`,
+/// `zip_download_url`, `download_archive_url`, `download_zip_url`, `download_folder`,
+/// `download_backedup_asset`, `download_generated_sprite` and `download_multi`.
+///
+/// Its rules: `timestamp` from the options when given, `false`/`0` sent (only empty
+/// values are dropped), archive parameters without `batch_id`/`phash`, query strings in
+/// the SDK's parameter order with `%20` for spaces (`querystring.stringify` for
+/// `private_download_url`, `name[]` lists for the others), and `zip_download_url`
+/// builds its transformation from (and so consumes) the call's options before reading
+/// the URL settings from what is left.
+mod node {
+    use crate::transform::js;
+    use crate::upload::node::{
+        archive_list, multi_and_sprite_list, multi_sprite_args, sign_request,
+    };
+    use crate::{Client, Map, Result, Value};
+
+    /// `querystring.escape(String(v))`.
+    fn escape(v: &Value) -> String {
+        js::encode_uri_component(&js::string(v))
+    }
+
+    /// `querystring.stringify(params)`: lists repeat the key; values that are not
+    /// texts, finite numbers or booleans print as nothing.
+    fn stringify(params: &Map) -> String {
+        let prim = |v: &Value| match v {
+            Value::Str(_) | Value::Int(_) | Value::Bool(_) => escape(v),
+            Value::Float(f) if f.is_finite() => escape(v),
+            _ => String::new(),
+        };
+        let mut parts = Vec::new();
+        for (k, v) in params.iter() {
+            let key = js::encode_uri_component(k);
+            match v {
+                Value::List(items) => {
+                    for item in items {
+                        parts.push(format!("{key}={}", prim(item)));
+                    }
+                }
+                other => parts.push(format!("{key}={}", prim(other))),
+            }
+        }
+        parts.join("&")
+    }
+
+    /// `hashToQuery(params)`: lists as `name[]`, every value as `String(v)`.
+    fn hash_to_query(params: &Map) -> String {
+        let mut parts = Vec::new();
+        for (k, v) in params.iter() {
+            match v {
+                Value::List(items) => {
+                    let key = if k.ends_with("[]") {
+                        k.clone()
+                    } else {
+                        format!("{k}[]")
+                    };
+                    for item in items {
+                        parts.push(format!(
+                            "{}={}",
+                            js::encode_uri_component(&key),
+                            escape(item)
+                        ));
+                    }
+                }
+                other => parts.push(format!("{}={}", js::encode_uri_component(k), escape(other))),
+            }
+        }
+        parts.join("&")
+    }
+
+    fn timestamp(client: &Client, options: &Map) -> Value {
+        options
+            .get("timestamp")
+            .filter(|v| js::truthy(Some(v)))
+            .cloned()
+            .unwrap_or(Value::Int(client.now()))
+    }
+
+    fn opt(options: &Map, k: &str) -> Option<Value> {
+        options.get(k).cloned()
+    }
+
+    pub(super) fn private_download_url(
+        client: &Client,
+        public_id: Value,
+        format: Value,
+        options: &Map,
+    ) -> Result<String> {
+        let params = vec![
+            ("timestamp".to_owned(), Some(timestamp(client, options))),
+            ("public_id".to_owned(), Some(public_id)),
+            ("format".to_owned(), Some(format)),
+            ("type".to_owned(), opt(options, "type")),
+            ("attachment".to_owned(), opt(options, "attachment")),
+            ("expires_at".to_owned(), opt(options, "expires_at")),
+        ];
+        let signed = sign_request(client, params, options)?;
+        let url = client.api_url("download", options)?;
+        Ok(format!("{url}?{}", stringify(&signed)))
+    }
+
+    pub(super) fn zip_download_url(client: &Client, tag: Value, options: &Map) -> Result<String> {
+        let ts = timestamp(client, options);
+        // The transformation consumes the options the rest of the call reads.
+        let mut options = options.clone();
+        let transformation = crate::transform::node::generate(client.config(), &mut options, 0)?;
+        let params = vec![
+            ("timestamp".to_owned(), Some(ts)),
+            ("tag".to_owned(), Some(tag)),
+            (
+                "transformation".to_owned(),
+                Some(Value::Str(transformation)),
+            ),
+        ];
+        let signed = sign_request(client, params, &options)?;
+        let url = client.api_url("download_tag.zip", &options)?;
+        Ok(format!("{url}?{}", hash_to_query(&signed)))
+    }
+
+    /// `api_download_url(action, params, options)`.
+    fn api_download_url(
+        client: &Client,
+        action: &str,
+        mut params: Vec<(String, Option<Value>)>,
+        options: &Map,
+    ) -> Result<String> {
+        match params.iter_mut().find(|(k, _)| k == "mode") {
+            Some(slot) => slot.1 = Some(Value::from("download")),
+            None => params.push(("mode".to_owned(), Some(Value::from("download")))),
+        }
+        let signed = sign_request(client, params, options)?;
+        let url = client.api_url(action, options)?;
+        Ok(format!("{url}?{}", hash_to_query(&signed)))
+    }
+
+    pub(super) fn download_archive_url(client: &Client, options: &Map) -> Result<String> {
+        let mut merged = options.clone();
+        merged.insert("mode", "download");
+        let params = archive_list(client, &merged)?;
+        api_download_url(client, "generate_archive", params, options)
+    }
+
+    pub(super) fn download_zip_url(client: &Client, options: &Map) -> Result<String> {
+        let mut merged = options.clone();
+        merged.insert("target_format", "zip");
+        download_archive_url(client, &merged)
+    }
+
+    pub(super) fn download_folder(
+        client: &Client,
+        folder_path: Value,
+        options: &Map,
+    ) -> Result<String> {
+        let mut options = options.clone();
+        // `options.resource_type = options.resource_type || "all"`.
+        let rt = options
+            .get("resource_type")
+            .filter(|v| js::truthy(Some(v)))
+            .cloned()
+            .unwrap_or_else(|| Value::from("all"));
+        options.insert("resource_type", rt);
+        options.insert("prefixes", folder_path);
+        let mut merged = options.clone();
+        merged.insert("mode", "download");
+        let params = archive_list(client, &merged)?;
+        let signed = sign_request(client, params, &options)?;
+        let url = client.api_url("generate_archive", &options)?;
+        Ok(format!("{url}?{}", hash_to_query(&signed)))
+    }
+
+    pub(super) fn download_backedup_asset(
+        client: &Client,
+        asset_id: Value,
+        version_id: Value,
+        options: &Map,
+    ) -> Result<String> {
+        let params = vec![
+            ("timestamp".to_owned(), Some(timestamp(client, options))),
+            ("asset_id".to_owned(), Some(asset_id)),
+            ("version_id".to_owned(), Some(version_id)),
+        ];
+        let signed = sign_request(client, params, options)?;
+        let url = crate::url::node::api_url(client, &[Value::from("download_backup")], options)?;
+        Ok(format!("{url}?{}", hash_to_query(&signed)))
+    }
+
+    pub(super) fn multi_or_sprite(
+        client: &Client,
+        action: &str,
+        tag: Value,
+        urls: Value,
+        options: &Map,
+    ) -> Result<String> {
+        let (first, call_options) = multi_sprite_args(&tag, &urls, options);
+        let params = multi_and_sprite_list(client, &first, &call_options)?;
+        api_download_url(client, action, params, &call_options)
     }
 }
 

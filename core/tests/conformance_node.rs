@@ -52,10 +52,21 @@ const DONE: &[&str] = &[
     "verify_api_response",
     "auth_token",
     "api_url",
+    "upload_params",
+    "signed_upload_form",
+    "upload_api_call",
+    "private_download_url",
+    "download_archive_url",
+    "download_zip_url",
+    "download_folder",
+    "download_backedup_asset",
+    "zip_download_url",
+    "download_generated_sprite",
+    "download_multi",
 ];
 
 /// The ratchet: at most this many mismatches over the kinds not yet [`DONE`].
-const MAX_MISMATCHES: usize = 805;
+const MAX_MISMATCHES: usize = 63;
 
 #[test]
 fn node_profile_against_the_npm_sdk() {

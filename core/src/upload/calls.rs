@@ -379,6 +379,9 @@ impl Client {
         args: &Map,
         options: &Map,
     ) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            return super::node::upload_api_call(self, method, args, options);
+        }
         let arg = |name: &str| get(args, name).clone();
         match method {
             "upload" => self.upload_form_value(&arg("file"), options),

@@ -22,6 +22,7 @@
 
 mod calls;
 mod form;
+pub(crate) mod node;
 mod params;
 mod pyjson;
 mod widget;
@@ -45,6 +46,9 @@ impl Client {
     /// `cleanup_params(build_upload_params(**options))`): what an upload sends besides
     /// `file`, `signature` and `api_key`.
     pub fn upload_params(&self, options: &Map) -> Result<Map> {
+        if self.profile() == crate::Profile::Node {
+            return node::upload_params(self, options);
+        }
         Ok(cleanup(build_upload_params(self, options)?))
     }
 
