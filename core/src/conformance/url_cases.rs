@@ -4,7 +4,7 @@
 use serde_json::{json, Value as Json};
 
 use super::{field, options};
-use crate::config::{parse_url_settings, UrlKind};
+use crate::config::UrlKind;
 use crate::{Client, Error, Value};
 
 pub(super) fn run(kind: &str, client: &Client, input: &Json) -> Option<crate::Result<Json>> {
@@ -21,7 +21,7 @@ pub(super) fn run(kind: &str, client: &Client, input: &Json) -> Option<crate::Re
         "auth_token" => options(input, "options")
             .and_then(|o| client.auth_token(&o))
             .map(|t| json!({ "token": t })),
-        "config_parse" => config_parse(input),
+        "config_parse" => config_parse(input, client.profile()),
         "api_url" => api_url(client, input),
         _ => return None,
     })
@@ -41,7 +41,7 @@ fn video_thumbnail(client: &Client, input: &Json) -> crate::Result<Json> {
     Ok(json!({ "url": url }))
 }
 
-fn config_parse(input: &Json) -> crate::Result<Json> {
+fn config_parse(input: &Json, profile: crate::Profile) -> crate::Result<Json> {
     let kind = match input["env"].as_str() {
         Some("CLOUDINARY_ACCOUNT_URL") => UrlKind::Account,
         _ => UrlKind::Cloudinary,
@@ -49,7 +49,7 @@ fn config_parse(input: &Json) -> crate::Result<Json> {
     let url = input["url"]
         .as_str()
         .ok_or_else(|| Error::config("the URL must be a string"))?;
-    let settings = parse_url_settings(url, kind)?;
+    let settings = crate::url::parse_settings_url(url, kind, profile)?;
     Ok(json!({ "config": settings }))
 }
 

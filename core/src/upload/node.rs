@@ -139,7 +139,7 @@ fn push_json_str(out: &mut String, s: &str) {
 }
 
 /// A map's entries in JavaScript's property order: array-index keys first, ascending.
-fn js_ordered(m: &Map) -> Vec<(&String, &Value)> {
+pub(crate) fn js_ordered(m: &Map) -> Vec<(&String, &Value)> {
     let index = |k: &str| -> Option<u32> {
         if k.is_empty() || (k.len() > 1 && k.starts_with('0')) {
             return None;

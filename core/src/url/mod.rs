@@ -183,6 +183,32 @@ impl Client {
     }
 }
 
+/// The settings a `CLOUDINARY_URL` (or `CLOUDINARY_ACCOUNT_URL`) holds, as the
+/// profile's SDK parses it: pycloudinary's parser ([`crate::config::parse_url_settings`])
+/// in the default and python profiles, the npm SDK's in the node profile (the cloud
+/// name keeps its case, the last of repeated query keys wins, blank values are kept).
+///
+/// ```
+/// use cldkit::{config::UrlKind, Profile};
+/// let url = "cloudinary://k:s@MyCloud?a=1&a=2&b=";
+/// let py = cldkit::url::parse_settings_url(url, UrlKind::Cloudinary, Profile::Python).unwrap();
+/// let node = cldkit::url::parse_settings_url(url, UrlKind::Cloudinary, Profile::Node).unwrap();
+/// assert_eq!(py.get("cloud_name").unwrap().as_str(), Some("mycloud"));
+/// assert_eq!(node.get("cloud_name").unwrap().as_str(), Some("MyCloud"));
+/// assert_eq!((py.get("a").unwrap().as_str(), node.get("a").unwrap().as_str()), (Some("1"), Some("2")));
+/// assert_eq!((py.get("b"), node.get("b").unwrap().as_str()), (None, Some("")));
+/// ```
+pub fn parse_settings_url(
+    url: &str,
+    kind: crate::config::UrlKind,
+    profile: Profile,
+) -> Result<Map> {
+    match profile {
+        Profile::Node => node::parse_env_url(url, kind),
+        Profile::Python | Profile::Default => crate::config::parse_url_settings(url, kind),
+    }
+}
+
 /// A node-profile URL result as text: a returned source as it is, null as `""`.
 fn node_text(url: Value) -> String {
     match url {

@@ -195,6 +195,104 @@ pub(crate) fn api_url(client: &Client, path: &[Value], options: &Map) -> Result<
     Ok(js::join(&parts, "/"))
 }
 
+/// The npm SDK's `CLOUDINARY_URL` / `CLOUDINARY_ACCOUNT_URL` parser: a WHATWG URL
+/// (the cloud name keeps its case, userinfo stays percent-encoded), `api_key` null
+/// when the user name is empty, no `api_secret` without a password, query values as
+/// `URLSearchParams` gives them (the last of repeated keys, blanks kept), keys split
+/// on brackets (`a[]=1` sets `a`, an empty key sets `undefined`, an npm SDK quirk).
+pub(crate) fn parse_env_url(url: &str, kind: crate::config::UrlKind) -> Result<Map> {
+    use crate::config::UrlKind;
+    let (scheme, env) = match kind {
+        UrlKind::Cloudinary => ("cloudinary://", "CLOUDINARY_URL"),
+        UrlKind::Account => ("account://", "CLOUDINARY_ACCOUNT_URL"),
+    };
+    if !url.to_lowercase().starts_with(scheme) {
+        return Err(Error::config(format!(
+            "Invalid {env} protocol. URL should begin with '{scheme}'"
+        )));
+    }
+    let parsed = ::url::Url::parse(url)
+        .map_err(|e| Error::config(format!("TypeError: Invalid URL in {env} ({e})")))?;
+    let username = parsed.username();
+    let password = parsed.password().unwrap_or_default();
+    let auth: Option<String> = if !username.is_empty() && !password.is_empty() {
+        Some(format!("{username}:{password}"))
+    } else if !username.is_empty() {
+        Some(username.to_owned())
+    } else {
+        None
+    };
+    // `uri.username || (auth && auth.split(":")[0])`, and `[1]` for the secret.
+    let part = |own: &str, i: usize| -> Option<Value> {
+        if !own.is_empty() {
+            return Some(Value::from(own));
+        }
+        match &auth {
+            None => Some(Value::Null),
+            Some(a) => a.split(':').nth(i).map(Value::from),
+        }
+    };
+    let hostname = parsed.host_str().unwrap_or_default().to_owned();
+    let mut out = Map::new();
+    match kind {
+        UrlKind::Cloudinary => {
+            let path = parsed.path();
+            let private = !path.is_empty() && path != "/";
+            out.insert("cloud_name", hostname);
+            if let Some(k) = part(username, 0) {
+                out.insert("api_key", k);
+            }
+            if let Some(s) = part(password, 1) {
+                out.insert("api_secret", s);
+            }
+            out.insert("private_cdn", private);
+            if private {
+                out.insert("secure_distribution", &path[1..]);
+            }
+        }
+        UrlKind::Account => {
+            out.insert("account_id", hostname);
+            if let Some(k) = part(username, 0) {
+                out.insert("provisioning_api_key", k);
+            }
+            if let Some(s) = part(password, 1) {
+                out.insert("provisioning_api_secret", s);
+            }
+        }
+    }
+    if parsed.query().is_some_and(|q| !q.is_empty()) {
+        // `query[key] = value`: the last value wins, in the first key's place.
+        let mut query = Map::new();
+        for (k, v) in parsed.query_pairs() {
+            query.insert(k.into_owned(), v.into_owned());
+        }
+        for (key, value) in crate::upload::node::js_ordered(&query) {
+            put_nested(&mut out, key, value.clone());
+        }
+    }
+    Ok(out)
+}
+
+/// `putNestedValue(params, key, value)`: `key.split(/[\[\]]+/)` without empty parts; a
+/// part naming a text or boolean swallows the write.
+fn put_nested(out: &mut Map, key: &str, value: Value) {
+    let mut chain: Vec<&str> = key.split(['[', ']']).filter(|p| !p.is_empty()).collect();
+    let last = chain.pop().unwrap_or("undefined").to_owned();
+    let mut outer = out;
+    for k in chain {
+        let missing = !matches!(outer.get(k), Some(v) if !v.is_null());
+        if missing {
+            outer.insert(k, Map::new());
+        }
+        outer = match outer.get_mut(k) {
+            Some(Value::Map(m)) => m,
+            // Assigning a property of a primitive does nothing.
+            _ => return,
+        };
+    }
+    outer.insert(last, value);
+}
+
 /// `{...a, ...b}` of the configured and given `auth_token` (a string spreads its
 /// characters by index, a list its items; other values add nothing).
 fn spread_merge(a: Option<&Value>, b: Option<&Value>) -> Map {
