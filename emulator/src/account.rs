@@ -41,6 +41,9 @@ pub struct Account {
     pub oauth_token: Option<String>,
     /// A notification URL called for every upload (`notification_url`).
     pub notification_url: Option<String>,
+    /// The `host:port` of the delivery URLs built for this account (the emulator's own
+    /// address, set by [`crate::Emulator::start`]); `None` keeps Cloudinary's hosts.
+    pub delivery_host: Option<String>,
 }
 
 impl fmt::Debug for Account {
@@ -66,6 +69,7 @@ impl Account {
             algorithm: Algorithm::Sha1,
             oauth_token: None,
             notification_url: None,
+            delivery_host: None,
         }
     }
 
@@ -104,10 +108,17 @@ impl Account {
         Ok(account)
     }
 
-    /// The `CLOUDINARY_URL` a client uses to reach this account on `base_url`.
+    /// The `CLOUDINARY_URL` a client uses to reach this account on `base_url`, with the
+    /// delivery settings of [`crate::resource::delivery_settings`] when the account has
+    /// a [`Account::delivery_host`].
     pub fn cloudinary_url(&self, base_url: &str) -> String {
+        // upload_prefix stays last, so that the text after it is the base URL.
+        let settings = match &self.delivery_host {
+            Some(host) => crate::resource::delivery_settings(host) + "&",
+            None => String::new(),
+        };
         format!(
-            "cloudinary://{}:{}@{}?upload_prefix={}",
+            "cloudinary://{}:{}@{}?{settings}upload_prefix={}",
             self.api_key, self.api_secret, self.cloud_name, base_url
         )
     }
@@ -121,6 +132,11 @@ impl Account {
             .set("api_secret", self.api_secret.as_str())
             .set("signature_algorithm", Value::from(self.algorithm.name()))
             .set("analytics", false);
+        if let Some(host) = &self.delivery_host {
+            config
+                .set("cname", host.as_str())
+                .set("secure_distribution", host.as_str());
+        }
         Client::new(config)
     }
 }

@@ -4,19 +4,26 @@ use std::io::Write as _;
 use std::net::{IpAddr, SocketAddr};
 use std::path::PathBuf;
 
-use crate::{faults, Account, Emulator, EmulatorConfig};
+use crate::{faults, Account, DeliveryHost, Emulator, EmulatorConfig};
 
 /// Usage text.
 pub const USAGE: &str = "\
 usage: cldkit serve [--port N] [--data DIR] [--cloudinary-url URL ...] [--listen ADDR]
                     [--hourly-budget N] [--fault JSON ...] [--seed N] [--strict-sha256]
+                    [--delivery-host HOST[:PORT] | --cloudinary-hosts]
   Runs a local Cloudinary on 127.0.0.1 and prints the CLOUDINARY_URL of each account
-  (with upload_prefix pointing at it). Accounts come from --cloudinary-url
+  (with upload_prefix pointing at it, and cname / secure_distribution / url[...]
+  delivery settings so that the SDKs build delivery URLs on the emulator: see the
+  emulator README). Accounts come from --cloudinary-url
   (cloudinary://key:secret@cloud[?folder_mode=fixed&signature_algorithm=sha256&notification_url=...]);
   without one, cloudinary://123456789012345:abcd1234SECRETxyz@emulator is served.
   --data DIR keeps assets across restarts (default: a temporary directory).
   --listen ADDR binds another address than loopback (explicit opt-in); refused with
   the built-in account, whose secret is public: give --cloudinary-url with your own.
+  --delivery-host HOST[:PORT] names the emulator in delivery URLs (answers and the
+  printed CLOUDINARY_URL) when clients reach it by another name (default: its own
+  address). --cloudinary-hosts keeps res.cloudinary.com there instead, for answers
+  byte-identical to Cloudinary's (such URLs are not served offline).
   --fault JSON adds a fault-injection rule (see POST /_emulator/faults).
   The control endpoints /_emulator/faults need an account's credentials (HTTP Basic
   api_key:api_secret), a loopback Host (any Host with --listen) and, to POST,
@@ -63,6 +70,20 @@ pub fn parse_args(args: &[String]) -> Result<EmulatorConfig, String> {
                 .extend(faults::parse_rules(value()?.as_bytes())?),
             "--seed" => config.seed = value()?.parse().map_err(|_| "--seed needs a number")?,
             "--strict-sha256" => config.strict_sha256 = true,
+            "--cloudinary-hosts" => config.delivery_host = DeliveryHost::Cloudinary,
+            "--delivery-host" => {
+                let host = value()?;
+                if host.is_empty()
+                    || host
+                        .chars()
+                        .any(|c| c.is_whitespace() || matches!(c, '/' | '?' | '#' | '&' | '@'))
+                {
+                    return Err(format!(
+                        "--delivery-host needs HOST[:PORT] (no scheme or path), not {host:?}"
+                    ));
+                }
+                config.delivery_host = DeliveryHost::Named(host);
+            }
             "-h" | "--help" => return Err(USAGE.to_owned()),
             other => return Err(format!("unexpected argument {other:?}\n{USAGE}")),
         }
@@ -120,7 +141,18 @@ mod tests {
         assert_eq!(c.faults.len(), 1);
         assert_eq!(c.seed, 5);
         assert!(c.bind.ip().is_loopback());
+        assert_eq!(c.delivery_host, DeliveryHost::Emulator);
         assert!(parse_args(&["--bogus".into()]).is_err());
+        let c = parse_args(&["--cloudinary-hosts".into()]).unwrap();
+        assert_eq!(c.delivery_host, DeliveryHost::Cloudinary);
+        let c = parse_args(&["--delivery-host=emulator:8080".into()]).unwrap();
+        assert_eq!(c.delivery_host, DeliveryHost::Named("emulator:8080".into()));
+        for bad in ["http://x", "x/y", "", "a b"] {
+            assert!(
+                parse_args(&["--delivery-host".into(), bad.into()]).is_err(),
+                "{bad}"
+            );
+        }
     }
 
     #[test]

@@ -212,6 +212,15 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
             return delivery_error(401, "Invalid signature");
         }
     }
+    if asset.resource_type == "video" {
+        let head = req.method() == Method::HEAD;
+        let ext = requested_ext.as_deref();
+        if let Some(r) =
+            crate::video::deliver_still(state, &asset, &transformation, ext, head).await
+        {
+            return r;
+        }
+    }
     let plan = match render::parse(&transformation) {
         Ok(p) => p,
         Err(msg) => return delivery_error(400, &msg),

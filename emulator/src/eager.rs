@@ -118,7 +118,7 @@ pub fn urls(account: &Account, asset: &Asset, e: &Eager) -> (String, String) {
     o.insert("format", e.format.as_deref().unwrap_or(&asset.format));
     let url = |secure: bool| {
         let mut o = o.clone();
-        o.insert("secure", secure);
+        o.insert("secure", crate::resource::secure_scheme(account, secure));
         client.url(&asset.public_id, &o).unwrap_or_default()
     };
     (url(false), url(true))

@@ -19,6 +19,7 @@
 pub mod account;
 pub mod admin;
 pub mod auth;
+pub mod breakpoints;
 pub mod cli;
 pub mod delivery;
 pub mod eager;
@@ -32,6 +33,7 @@ pub mod search;
 pub mod server;
 pub mod store;
 pub mod upload;
+pub mod video;
 pub mod webhook;
 
 use std::net::SocketAddr;
@@ -40,6 +42,21 @@ use std::sync::Arc;
 use std::thread::JoinHandle;
 
 pub use account::{Account, FolderMode};
+
+/// The host of the delivery URLs in the emulator's answers (`url`, `secure_url`, eager
+/// and breakpoint URLs) and in the printed `CLOUDINARY_URL`.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub enum DeliveryHost {
+    /// The emulator's own address (`127.0.0.1:PORT`; loopback when it listens on an
+    /// unspecified address), over plain http: the URLs are served by the emulator.
+    #[default]
+    Emulator,
+    /// Another `host[:port]` that reaches the emulator (a container's service name).
+    Named(String),
+    /// Cloudinary's hosts (`res.cloudinary.com`), for answers byte-identical to the
+    /// real service's; such URLs are not served offline.
+    Cloudinary,
+}
 pub use faults::FaultRule;
 
 /// How to run an emulator.
@@ -67,6 +84,8 @@ pub struct EmulatorConfig {
     /// The longest a remote `file` URL fetch may take (connecting, redirects and the
     /// whole body); 30 s by default.
     pub remote_fetch_timeout: std::time::Duration,
+    /// The host of the delivery URLs the emulator announces.
+    pub delivery_host: DeliveryHost,
 }
 
 impl Default for EmulatorConfig {
@@ -82,6 +101,7 @@ impl Default for EmulatorConfig {
             webhook_retry_ms: 1000,
             webhook_attempts: 4,
             remote_fetch_timeout: std::time::Duration::from_secs(30),
+            delivery_host: DeliveryHost::Emulator,
         }
     }
 }
@@ -103,7 +123,7 @@ impl Emulator {
     /// A non-loopback `bind` address is refused while any account has the built-in
     /// test credentials ([`Account::default_test`]): its secret is published, so anyone
     /// who can reach the address could use the account and its control endpoints.
-    pub fn start(config: EmulatorConfig) -> Result<Emulator, String> {
+    pub fn start(mut config: EmulatorConfig) -> Result<Emulator, String> {
         if config.accounts.is_empty() {
             return Err("at least one account is needed".into());
         }
@@ -134,6 +154,17 @@ impl Emulator {
         listener.set_nonblocking(true).map_err(|e| e.to_string())?;
         let addr = listener.local_addr().map_err(|e| e.to_string())?;
         let base_url = format!("http://{addr}");
+        let host = match &config.delivery_host {
+            DeliveryHost::Emulator if addr.ip().is_unspecified() => {
+                Some(SocketAddr::new(std::net::Ipv4Addr::LOCALHOST.into(), addr.port()).to_string())
+            }
+            DeliveryHost::Emulator => Some(addr.to_string()),
+            DeliveryHost::Named(h) => Some(h.clone()),
+            DeliveryHost::Cloudinary => None,
+        };
+        for account in &mut config.accounts {
+            account.delivery_host = host.clone();
+        }
         let runtime = tokio::runtime::Builder::new_multi_thread()
             .worker_threads(2)
             .enable_all()
@@ -184,7 +215,9 @@ impl Emulator {
         &self.base_url
     }
 
-    /// The `CLOUDINARY_URL` of the first account, with `upload_prefix` pointing here.
+    /// The `CLOUDINARY_URL` of the first account, with `upload_prefix` pointing here and,
+    /// unless [`DeliveryHost::Cloudinary`], the delivery settings that make the SDKs build
+    /// URLs on the emulator (see [`resource::delivery_settings`]).
     pub fn cloudinary_url(&self) -> String {
         self.accounts[0].cloudinary_url(&self.base_url)
     }

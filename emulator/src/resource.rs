@@ -103,8 +103,45 @@ pub fn response_signature(account: &Account, public_id: &str, version: i64) -> S
     api_sign_request(&m, &account.api_secret, account.algorithm, 1).unwrap_or_default()
 }
 
-/// The delivery URL of an asset (built by the core), `secure` or not.
+/// The delivery settings a `CLOUDINARY_URL` carries (as `key=value&…` query text)
+/// so that the official SDKs and cldkit build delivery URLs on `host` (`host:port`, the
+/// emulator's plain-http address) with the shared-domain path `/<cloud>/…` the emulator
+/// serves:
+///
+/// * `cname=HOST`: the host of http URLs (pycloudinary, whose `secure` is unset by
+///   default; the npm SDK and cldkit with `secure: false`);
+/// * `secure_distribution=HOST`: the host of https URLs, so that an SDK that builds
+///   https URLs (the npm SDK and cldkit's default profile by default) still names the
+///   emulator rather than `res.cloudinary.com` — the emulator does not speak TLS, so
+///   such URLs need `secure: false` to be fetched;
+/// * `url[secure]=false&url[cname]=HOST&url[secure_cname]=HOST`: the PHP SDK (v2/v3)
+///   reads a nested `url` section (and, having one, ignores the flat keys above) and
+///   parses `false` as a boolean, so it builds http URLs on `HOST` by default. The other
+///   SDKs keep `url[…]` as an unused nested setting; `secure=false` itself cannot be
+///   given flat, since pycloudinary, the npm SDK and cldkit read the *string* `"false"`
+///   as true.
+pub fn delivery_settings(host: &str) -> String {
+    format!(
+        "cname={host}&secure_distribution={host}&url[secure]=false&url[cname]={host}&url[secure_cname]={host}"
+    )
+}
+
+/// Whether a URL the emulator announces as `secure` (a `secure_url`) is built with
+/// https: not when the account's delivery host is the emulator, which serves plain
+/// http only, so that a stored `secure_url` is fetchable.
+pub fn secure_scheme(account: &Account, secure: bool) -> bool {
+    secure && account.delivery_host.is_none()
+}
+
+/// The delivery URL of an asset (built by the core), `secure` or not (see
+/// [`secure_scheme`]).
 pub fn delivery_url(account: &Account, a: &Asset, secure: bool) -> String {
+    delivery_url_with(account, a, secure, &Map::new())
+}
+
+/// [`delivery_url`] with more URL options (`raw_transformation`, `format`, …), which
+/// win over the asset's own.
+pub fn delivery_url_with(account: &Account, a: &Asset, secure: bool, extra: &Map) -> String {
     let mut o = Map::new();
     o.insert("resource_type", a.resource_type.as_str());
     o.insert("type", a.delivery_type.as_str());
@@ -112,8 +149,39 @@ pub fn delivery_url(account: &Account, a: &Asset, secure: bool) -> String {
     if !a.format.is_empty() && a.resource_type != "raw" {
         o.insert("format", a.format.as_str());
     }
-    o.insert("secure", secure);
+    for (k, v) in extra.iter() {
+        o.insert(k, v.clone());
+    }
+    o.insert("secure", secure_scheme(account, secure));
     account.client().url(&a.public_id, &o).unwrap_or_default()
+}
+
+/// Adds the fields of a video's upload answer to `body` (an [`asset_json`] object):
+/// `pages: 0`, `playback_url` (the adaptive-streaming URL the real service announces,
+/// `sp_auto/…/<public_id>.m3u8`; the emulator does not serve it) and, when the file
+/// could be read, what [`crate::video::VideoInfo::answer_fields`] gives.
+pub fn add_video_fields(
+    account: &Account,
+    a: &Asset,
+    info: Option<&crate::video::VideoInfo>,
+    body: &mut Json,
+) {
+    let Json::Object(o) = body else {
+        return;
+    };
+    o.insert("pages".into(), json!(0));
+    let mut extra = Map::new();
+    extra.insert("raw_transformation", "sp_auto");
+    extra.insert("format", "m3u8");
+    o.insert(
+        "playback_url".into(),
+        json!(delivery_url_with(account, a, true, &extra)),
+    );
+    if let Some(info) = info {
+        for (k, v) in info.answer_fields(a.bytes) {
+            o.insert(k, v);
+        }
+    }
 }
 
 /// What a resource object includes.

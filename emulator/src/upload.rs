@@ -949,6 +949,17 @@ async fn fetch_text_file(state: &State, file: &str) -> ApiResult<Received> {
     )))
 }
 
+/// Adds what a video's upload answer carries (`pages`, `playback_url`, `audio`, `video`,
+/// `duration`, `frame_rate`, … — see [`crate::resource::add_video_fields`]) to `body`,
+/// reading the stored file's header.
+fn add_video_fields(state: &State, account: &Account, asset: &Asset, body: &mut Json) {
+    if asset.resource_type != "video" {
+        return;
+    }
+    let info = crate::video::probe(&state.store.blob_path(&asset.blob)).ok();
+    crate::resource::add_video_fields(account, asset, info.as_ref(), body);
+}
+
 /// Image format and dimensions read from the file header, if it is an image.
 pub fn probe_image(path: &std::path::Path) -> Option<(String, u32, u32)> {
     let reader = image::ImageReader::open(path)
@@ -987,11 +998,17 @@ pub async fn create_asset(
     received: Received,
     unsigned: bool,
 ) -> ApiResult<Json> {
-    // A bad `eager` is refused before anything is stored.
-    let outcome = match params.nonempty("eager").map(|e| crate::eager::parse(&e)) {
+    // A bad `eager` or `responsive_breakpoints` is refused before anything is stored.
+    let checked = match params.nonempty("eager").map(|e| crate::eager::parse(&e)) {
         Some(Err(e)) => Err(e),
-        _ => store_asset(state, account, rt_path, params, &received, unsigned),
+        _ => params
+            .nonempty("responsive_breakpoints")
+            .map(|r| crate::breakpoints::parse(&r))
+            .transpose()
+            .map(|_| ()),
     };
+    let outcome =
+        checked.and_then(|()| store_asset(state, account, rt_path, params, &received, unsigned));
     if received.path.exists() {
         let _ = std::fs::remove_file(&received.path);
     }
@@ -1007,8 +1024,12 @@ pub async fn create_asset(
     if existing {
         body["existing"] = json!(true);
     }
+    add_video_fields(state, account, &asset, &mut body);
     if let Some(eager) = crate::eager::apply(state, account, &asset, params).await? {
         body["eager"] = eager;
+    }
+    if let Some(rb) = crate::breakpoints::apply(state, account, &asset, params).await? {
+        body["responsive_breakpoints"] = rb;
     }
     let notify = params
         .nonempty("notification_url")
@@ -1056,11 +1077,16 @@ fn store_asset(
         .or_else(|| received.filename.clone());
     let (stem, ext) = filename.as_deref().map(split_filename).unwrap_or_default();
     let image = probe_image(&received.path);
+    let video = if image.is_none() && matches!(rt_path, "auto" | "video") {
+        crate::video::probe(&received.path).ok()
+    } else {
+        None
+    };
     let resource_type = match rt_path {
         "auto" => {
             if image.is_some() {
                 "image"
-            } else if VIDEO_EXTENSIONS.contains(&ext.as_str()) {
+            } else if video.is_some() || VIDEO_EXTENSIONS.contains(&ext.as_str()) {
                 "video"
             } else {
                 "raw"
@@ -1077,15 +1103,11 @@ fn store_asset(
     .to_owned();
     let (format, width, height) = match (&image, resource_type.as_str()) {
         (Some((f, w, h)), "image") => (f.clone(), Some(*w), Some(*h)),
-        (_, "video") => (
-            if ext.is_empty() {
-                "mp4".into()
-            } else {
-                ext.clone()
-            },
-            None,
-            None,
-        ),
+        (_, "video") => match &video {
+            Some(v) => (v.format.clone(), v.width, v.height),
+            None if ext.is_empty() => ("mp4".into(), None, None),
+            None => (ext.clone(), None, None),
+        },
         _ => (String::new(), None, None),
     };
     let delivery_type = params.nonempty("type").unwrap_or_else(|| "upload".into());
@@ -1357,6 +1379,9 @@ async fn explicit(
     if let Some(e) = params.nonempty("eager") {
         crate::eager::parse(&e)?;
     }
+    if let Some(r) = params.nonempty("responsive_breakpoints") {
+        crate::breakpoints::parse(&r)?;
+    }
     if params.has("tags") {
         asset.tags = params.list("tags");
     }
@@ -1378,8 +1403,12 @@ async fn explicit(
             ..Shape::default()
         },
     );
+    add_video_fields(state, account, &asset, &mut body);
     if let Some(eager) = crate::eager::apply(state, account, &asset, params).await? {
         body["eager"] = eager;
+    }
+    if let Some(rb) = crate::breakpoints::apply(state, account, &asset, params).await? {
+        body["responsive_breakpoints"] = rb;
     }
     Ok(body)
 }
