@@ -160,19 +160,21 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
         return delivery_error(404, "Resource not found");
     };
     let (rt, ty) = (&rt, &ty);
-    // Find the asset: the whole path (raw ids keep extensions), else without extension.
-    let lookup = |pid: &str| state.store.get(cloud, rt, ty, pid);
-    let (asset, requested_ext): (Asset, Option<String>) = match lookup(&source) {
-        Ok(Some(a)) => (a, None),
-        Ok(None) => match source.rsplit_once('.') {
-            Some((base, ext)) if !base.is_empty() => match lookup(base) {
-                Ok(Some(a)) => (a, Some(ext.to_ascii_lowercase())),
-                Ok(None) => return delivery_error(404, &format!("Resource not found - {source}")),
+    // Find the asset: the whole path (raw ids keep extensions), else without extension;
+    // when it is missing, the `d_` default image of the transformation.
+    let found = match find_asset(state, cloud, rt, ty, &source) {
+        Ok(Some(found)) => Some(found),
+        Ok(None) => match default_image(&transformation) {
+            Some(d) => match find_asset(state, cloud, rt, "upload", &d) {
+                Ok(found) => found.map(|(a, ext)| (a, ext.or_else(|| requested_ext_of(&source)))),
                 Err(e) => return error_response(&e),
             },
-            _ => return delivery_error(404, &format!("Resource not found - {source}")),
+            None => None,
         },
         Err(e) => return error_response(&e),
+    };
+    let Some((asset, requested_ext)) = found else {
+        return delivery_error(404, &format!("Resource not found - {source}"));
     };
     let needs_signature = matches!(ty.as_str(), "private" | "authenticated");
     // An asset whose access mode is `authenticated` is not public either. The real
@@ -221,35 +223,222 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
             return r;
         }
     }
-    let plan = match render::parse(&transformation) {
+    let head = req.method() == Method::HEAD;
+    // Named transformations are expanded from the store before parsing.
+    let mut lookup_named =
+        |name: &str| state.store.named_transformation(cloud, name).ok().flatten();
+    let expanded = match render::expand_named(&transformation, &mut lookup_named) {
+        Ok(t) => t,
+        Err(msg) => return delivery_error(400, &msg),
+    };
+    let plan = match render::parse(&expanded) {
         Ok(p) => p,
         Err(msg) => return delivery_error(400, &msg),
     };
-    let format = plan
-        .format
-        .clone()
-        .filter(|f| f != "auto")
-        .or(requested_ext)
-        .unwrap_or_else(|| asset.format.clone());
-    let head = req.method() == Method::HEAD;
+    let mut approximate = plan.approximate.clone();
+    let negotiated = plan.format.as_deref() == Some("auto");
+    let format = match plan.format.as_deref() {
+        Some("auto") => negotiate(req.headers(), &asset.format),
+        Some(f) => f.to_owned(),
+        None => requested_ext.unwrap_or_else(|| asset.format.clone()),
+    };
+    let mut extra = Headers {
+        approximate: Vec::new(),
+        attachment: plan.attachment.as_ref().map(|name| {
+            let base = if name.is_empty() {
+                asset.public_id.rsplit('/').next().unwrap_or("file")
+            } else {
+                name.as_str()
+            };
+            format!("{base}.{format}")
+        }),
+        vary_accept: negotiated,
+    };
     let untouched = plan.steps.is_empty()
         && plan.quality.is_none()
-        && (format == asset.format || asset.resource_type != "image");
+        && (render::normalize_format(&format) == render::normalize_format(&asset.format)
+            || asset.resource_type != "image");
     if untouched {
+        if asset.resource_type != "image" && !transformation.is_empty() {
+            approximate.push(transformation.join("/"));
+        }
+        extra.approximate = approximate;
         let blob = state.store.blob_path(&asset.blob);
-        return stream_file(blob, render::mime(&format), asset.bytes, head).await;
+        let r = stream_file(blob, render::mime(&format), asset.bytes, head).await;
+        return extra.apply(r);
+    }
+    let Some((encoded, stand_in)) = render::output_format(&format) else {
+        let e = render::RenderError::UnsupportedFormat(format);
+        return delivery_error(e.status(), &e.to_string());
+    };
+    if stand_in {
+        approximate.push(format!("f_{format}"));
+    }
+    extra.approximate = approximate;
+    // Image layers come from the store; their blobs join the cache key, so a replaced
+    // layer asset is rendered anew.
+    let mut ctx = render::Context {
+        tags: asset.tags.clone(),
+        ..render::Context::default()
+    };
+    let mut key_text = expanded.join("/");
+    for source in plan.layer_sources() {
+        match load_layer(state, cloud, source).await {
+            Ok(Some((key, blob, layer))) => {
+                key_text.push_str(&format!("|{blob}"));
+                ctx.layers.insert(key, layer);
+            }
+            Ok(None) => {}
+            Err(e) => return delivery_error(e.status(), &e.to_string()),
+        }
+    }
+    if plan.steps.iter().any(|s| s.condition.is_some()) {
+        key_text.push_str(&format!("|tags:{}", asset.tags.join(",")));
     }
     let st = state.clone();
-    let (blob_name, t, f) = (asset.blob.clone(), transformation.join("/"), format.clone());
+    let job = Job {
+        blob: asset.blob.clone(),
+        key_text,
+        transformation: transformation.join("/"),
+        format: encoded.clone(),
+    };
     let result =
-        tokio::task::spawn_blocking(move || open_rendering(&st, &blob_name, &t, &plan, &f)).await;
+        tokio::task::spawn_blocking(move || open_rendering_in(&st, &job, &plan, &ctx)).await;
     match result {
         Ok(Ok(r)) => {
             let file = tokio::fs::File::from_std(r.file);
-            respond(Some(file), render::mime(&format), r.len, head)
+            extra.apply(respond(Some(file), render::mime(&encoded), r.len, head))
         }
         Ok(Err(e)) => delivery_error(e.status(), &e.to_string()),
         Err(e) => delivery_error(500, &e.to_string()),
+    }
+}
+
+/// The asset `source` names: the whole path (raw ids keep extensions), else the path
+/// without its extension (given back, lower-cased).
+fn find_asset(
+    state: &State,
+    cloud: &str,
+    rt: &str,
+    ty: &str,
+    source: &str,
+) -> Result<Option<(Asset, Option<String>)>, ApiError> {
+    if let Some(a) = state.store.get(cloud, rt, ty, source)? {
+        return Ok(Some((a, None)));
+    }
+    match source.rsplit_once('.') {
+        Some((base, ext)) if !base.is_empty() => Ok(state
+            .store
+            .get(cloud, rt, ty, base)?
+            .map(|a| (a, Some(ext.to_ascii_lowercase())))),
+        _ => Ok(None),
+    }
+}
+
+fn requested_ext_of(source: &str) -> Option<String> {
+    source
+        .rsplit_once('.')
+        .filter(|(base, ext)| !base.is_empty() && !ext.contains('/'))
+        .map(|(_, ext)| ext.to_ascii_lowercase())
+}
+
+/// The public id of the `d_` default image of a transformation (`:` separates
+/// folders, as in layers).
+fn default_image(transformation: &[String]) -> Option<String> {
+    transformation
+        .iter()
+        .flat_map(|seg| seg.split(','))
+        .filter_map(|c| c.strip_prefix("d_"))
+        .find(|d| !d.is_empty())
+        .map(|d| d.replace(':', "/"))
+}
+
+/// `f_auto`: WebP when the `Accept` header takes it, else the original's format (JPEG
+/// when that is not one the emulator encodes).
+fn negotiate(headers: &axum::http::HeaderMap, original: &str) -> String {
+    let accept = headers
+        .get("accept")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or_default();
+    if accept.contains("image/webp") {
+        return "webp".into();
+    }
+    match render::output_format(original) {
+        Some((f, false)) => f,
+        _ => "jpg".into(),
+    }
+}
+
+/// Reads an image layer's asset from the store: its key in the render context, its
+/// blob name and its bytes. `Ok(None)` for layers that are not stored images.
+async fn load_layer(
+    state: &State,
+    cloud: &str,
+    source: &render::LayerSource,
+) -> Result<Option<(String, String, render::LayerImage)>, render::RenderError> {
+    let render::LayerSource::Image {
+        delivery_type,
+        public_id,
+    } = source
+    else {
+        return Ok(None);
+    };
+    let io = |e: ApiError| render::RenderError::Io(e.message);
+    let (asset, _) = find_asset(state, cloud, "image", delivery_type, public_id)
+        .map_err(io)?
+        .ok_or_else(|| render::RenderError::LayerNotFound(public_id.clone()))?;
+    let bytes = tokio::fs::read(state.store.blob_path(&asset.blob))
+        .await
+        .map_err(|e| render::RenderError::Io(e.to_string()))?;
+    let layer = render::LayerImage::new(bytes)?;
+    Ok(source.key().map(|k| (k, asset.blob, layer)))
+}
+
+/// The headers a delivery adds to a 200: what the emulator approximated, the
+/// attachment's file name, `Vary: Accept` for negotiated formats.
+struct Headers {
+    approximate: Vec<String>,
+    attachment: Option<String>,
+    vary_accept: bool,
+}
+
+/// The longest `X-Cld-Emulator-Approximate` value (longer lists are cut with `…`).
+const MAX_APPROXIMATE_HEADER: usize = 1024;
+
+impl Headers {
+    fn apply(self, mut r: Response) -> Response {
+        let clean = |s: &str| -> String {
+            s.chars()
+                .map(|c| {
+                    if c == ' ' || c.is_ascii_graphic() {
+                        c
+                    } else {
+                        '?'
+                    }
+                })
+                .collect()
+        };
+        let h = r.headers_mut();
+        if !self.approximate.is_empty() {
+            let mut v = clean(&self.approximate.join(", "));
+            if v.len() > MAX_APPROXIMATE_HEADER {
+                v.truncate(MAX_APPROXIMATE_HEADER);
+                v.push_str("...");
+            }
+            if let Ok(v) = HeaderValue::from_str(&v) {
+                h.insert("x-cld-emulator-approximate", v);
+            }
+        }
+        if let Some(name) = self.attachment {
+            let name = clean(&name).replace(['"', '\\'], "_");
+            if let Ok(v) = HeaderValue::from_str(&format!("attachment; filename=\"{name}\"")) {
+                h.insert("content-disposition", v);
+            }
+        }
+        if self.vary_accept {
+            h.insert("vary", HeaderValue::from_static("Accept"));
+        }
+        r
     }
 }
 
@@ -318,10 +507,22 @@ pub struct Rendering {
     pub path: PathBuf,
 }
 
+/// A rendering to find in the derived cache or make.
+#[derive(Clone, Debug)]
+pub struct Job {
+    /// The original's blob.
+    pub blob: String,
+    /// The text the cache key is made of: the transformation (named ones expanded),
+    /// with the blobs of its layers.
+    pub key_text: String,
+    /// The transformation as the URL wrote it (the `derived` listing shows it).
+    pub transformation: String,
+    /// The encoded format.
+    pub format: String,
+}
+
 /// The rendering of the blob `blob` with `transformation` (segments joined by `/`,
-/// parsed as `plan`) as `format`: from the derived cache (marked as just used), else
-/// rendered, added to the cache (which may evict the least recently used renderings)
-/// and opened. Blocking: run it off the async threads.
+/// parsed as `plan`, no image layers) as `format`: see [`open_rendering_in`].
 pub fn open_rendering(
     state: &State,
     blob: &str,
@@ -329,8 +530,27 @@ pub fn open_rendering(
     plan: &render::Plan,
     format: &str,
 ) -> Result<Rendering, render::RenderError> {
+    let job = Job {
+        blob: blob.to_owned(),
+        key_text: transformation.to_owned(),
+        transformation: transformation.to_owned(),
+        format: format.to_owned(),
+    };
+    open_rendering_in(state, &job, plan, &render::Context::default())
+}
+
+/// The rendering `job` (parsed as `plan`, with the layers of `ctx`): from the derived
+/// cache (marked as just used), else rendered, added to the cache (which may evict
+/// the least recently used renderings), recorded for the asset's `derived` listing
+/// and opened. Blocking: run it off the async threads.
+pub fn open_rendering_in(
+    state: &State,
+    job: &Job,
+    plan: &render::Plan,
+    ctx: &render::Context,
+) -> Result<Rendering, render::RenderError> {
     let io = |e: std::io::Error| render::RenderError::Io(e.to_string());
-    let key = derived_key(blob, transformation, format);
+    let key = derived_key(&job.blob, &job.key_text, &job.format);
     let path = state.store.derived_path(&key);
     if let Ok(file) = std::fs::File::open(&path) {
         let len = file.metadata().map_err(io)?.len();
@@ -346,29 +566,35 @@ pub fn open_rendering(
         return Ok(Rendering { file, len, path });
     }
     let tmp = state.store.temp_path();
-    let rendered = render_into(&state.store.blob_path(blob), plan, format, &tmp, &path);
+    let blob = state.store.blob_path(&job.blob);
+    let rendered = render_into(&blob, plan, &job.format, ctx, &tmp, &path);
     drop(slot);
     rendered?;
     let file = std::fs::File::open(&path).map_err(io)?;
     let len = file.metadata().map_err(io)?.len();
     state.store.derived_insert(&key, len);
+    state
+        .store
+        .record_derived(&job.blob, &job.transformation, &job.format, &key, len)
+        .map_err(|e| render::RenderError::Io(e.message))?;
     Ok(Rendering { file, len, path })
 }
 
-/// Renders the file `blob` with `plan` as `format` into the cache file `cached`, by way
-/// of the temporary file `tmp` (renamed into place, so a reader never sees a partial
-/// rendering). Blocking: run it off the async threads. It does not account for the
-/// file in the cache's bounds: [`open_rendering`] does.
+/// Renders the file `blob` with `plan` (and the layers of `ctx`) as `format` into the
+/// cache file `cached`, by way of the temporary file `tmp` (renamed into place, so a
+/// reader never sees a partial rendering). Blocking: run it off the async threads. It
+/// does not account for the file in the cache's bounds: [`open_rendering_in`] does.
 pub fn render_into(
     blob: &Path,
     plan: &render::Plan,
     format: &str,
+    ctx: &render::Context,
     tmp: &Path,
     cached: &Path,
 ) -> Result<(), render::RenderError> {
     let io = |e: std::io::Error| render::RenderError::Io(e.to_string());
     let input = std::fs::read(blob).map_err(io)?;
-    let out = render::render(&input, plan, format)?;
+    let out = render::render_in(&input, plan, format, ctx)?;
     std::fs::write(tmp, &out).map_err(io)?;
     std::fs::rename(tmp, cached).map_err(|e| {
         let _ = std::fs::remove_file(tmp);

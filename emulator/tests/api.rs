@@ -389,12 +389,13 @@ fn delivery_originals_transformations_and_signed_urls() {
     let resp = get("/emulator/image/upload/w_0.5,c_scale/f_webp/folder/pic");
     let img = image::load_from_memory(&resp.bytes().unwrap()).unwrap();
     assert_eq!((img.width(), img.height()), (50, 25));
-    let resp = get("/emulator/image/upload/w_10,e_sepia/folder/pic.png");
+    // Invalid syntax is a 400 naming the parameter (issue 18: effects now render).
+    let resp = get("/emulator/image/upload/w_10,c_bogus/folder/pic.png");
     assert_eq!(resp.status().as_u16(), 400);
     assert!(resp.headers()["x-cld-error"]
         .to_str()
         .unwrap()
-        .contains("e_sepia"));
+        .contains("bogus"));
     assert_eq!(
         get("/emulator/image/upload/missing.png").status().as_u16(),
         404
@@ -742,17 +743,21 @@ fn eager_on_upload_renders_derived_images_at_the_core_urls() {
         let img = image::load_from_memory(&bytes).unwrap();
         assert_eq!((img.width(), img.height()), (w as u32, h as u32));
     }
-    // A transformation the renderer does not know still gets its URLs, without facts.
+    // A transformation that cannot be rendered (its layer is missing) still gets its
+    // URLs, without facts.
     let (status, r) = upload(
         &client,
         png(10, 10),
         "a.png",
-        &opts(r#"{"public_id": "eg2", "eager": "e_sepia,w_5"}"#),
+        &opts(r#"{"public_id": "eg2", "eager": "l_nolayer,w_5"}"#),
     );
     assert_eq!(status, 200, "{r}");
     let e = &r["eager"][0];
-    assert_eq!(e["transformation"], "e_sepia,w_5");
-    assert!(e["url"].as_str().unwrap().contains("/e_sepia,w_5/v"), "{e}");
+    assert_eq!(e["transformation"], "l_nolayer,w_5");
+    assert!(
+        e["url"].as_str().unwrap().contains("/l_nolayer,w_5/v"),
+        "{e}"
+    );
     assert!(e.get("width").is_none() && e.get("bytes").is_none(), "{e}");
     // Without eager there is no eager member.
     let (_, r) = upload(

@@ -88,6 +88,20 @@ function httpGet(target) {
   });
 }
 
+// Width and height of a PNG or JPEG (from the IHDR chunk or the first SOFn marker).
+function imageSize(buf) {
+  if (buf.subarray(1, 4).toString() === 'PNG') return [buf.readUInt32BE(16), buf.readUInt32BE(20)];
+  for (let i = 2; i + 9 < buf.length;) {
+    if (buf[i] !== 0xff) return null;
+    const marker = buf[i + 1];
+    if (marker >= 0xc0 && marker <= 0xcf && ![0xc4, 0xc8, 0xcc].includes(marker)) {
+      return [buf.readUInt16BE(i + 7), buf.readUInt16BE(i + 5)];
+    }
+    i += 2 + buf.readUInt16BE(i + 2);
+  }
+  return null;
+}
+
 // The SDK's upload_large reports through its callback (it returns the stream).
 function uploadLarge(file, options) {
   return new Promise((resolve, reject) => {
@@ -397,6 +411,81 @@ async function main() {
   check('access mode by prefix persisted', one.access_mode === 'authenticated', one.access_mode);
   const badMode = await rejection(cloudinary.api.update_resources_access_mode_by_ids('private', ['nfid/renamed']));
   check('bad access_mode 400', badMode.error && badMode.error.http_code === 400 && /access_mode/.test(badMode.error.message), badMode);
+
+  // --- issue 18: answers carry URLs on the emulator, the SDK builds URLs the emulator
+  // serves from the printed CLOUDINARY_URL (cname / secure_distribution), a small video,
+  // responsive breakpoints.
+  check('printed url names the emulator for delivery', cfg.cname === uploadPrefix.host && cfg.secure_distribution === uploadPrefix.host, cfg.cname);
+  const media = path.join(__dirname, 'media');
+  const dv = await cloudinary.uploader.upload(imgPath, { public_id: 'nfid18/deliver' });
+  check('answer url on the emulator', dv.url === `${uploadPrefix.origin}/${cfg.cloud_name}/image/upload/v${dv.version}/nfid18/deliver.png` && dv.secure_url === dv.url, dv);
+  let g = await httpGet(dv.secure_url);
+  check('answer secure_url served', g.status === 200 && md5(g.body) === md5(img), g.status);
+  // npm SDK 2.x builds https unless told secure: false, whatever the configuration says.
+  const built = cloudinary.url('nfid18/deliver', { secure: false, format: 'png', version: dv.version });
+  check('SDK url is the answer url', built.split('?')[0] === dv.url, built);
+  g = await httpGet(built);
+  check('SDK url served', g.status === 200 && md5(g.body) === md5(img), `${g.status} ${built}`);
+  const httpsUrl = cloudinary.url('nfid18/deliver', { format: 'png' });
+  check('default https url names the emulator', httpsUrl.startsWith(`https://${uploadPrefix.host}/${cfg.cloud_name}/image/upload/`), httpsUrl);
+  const scaled = cloudinary.url('nfid18/deliver', { secure: false, width: 10, crop: 'scale', format: 'png' });
+  g = await httpGet(scaled);
+  check('SDK transformation url rendered', g.status === 200 && same(imageSize(g.body), [10, 5]), `${g.status} ${scaled}`);
+  const listed = await cloudinary.api.resource('nfid18/deliver');
+  check('Admin resource url on the emulator', listed.secure_url === dv.url, listed.secure_url);
+
+  const mp4 = fs.readFileSync(path.join(media, 'sample.mp4'));
+  const vid = await cloudinary.uploader.upload(path.join(media, 'sample.mp4'), { resource_type: 'video', public_id: 'nfid18/clip' });
+  check('video size', vid.width === 32 && vid.height === 32 && vid.format === 'mp4', vid);
+  check('video duration and frame rate', vid.duration === 0.5 && vid.frame_rate === 10 && vid.nb_frames === 5, vid);
+  check('video codec', vid.video && vid.video.codec === 'h264' && vid.is_audio === false, vid.video);
+  check('video playback_url', vid.playback_url === `${uploadPrefix.origin}/${cfg.cloud_name}/video/upload/sp_auto/v${vid.version}/nfid18/clip.m3u8`, vid.playback_url);
+  const vurl = cloudinary.url('nfid18/clip', { secure: false, resource_type: 'video', format: 'mp4', version: vid.version });
+  g = await httpGet(vurl);
+  check('SDK video url served', g.status === 200 && g.headers['content-type'] === 'video/mp4' && md5(g.body) === md5(mp4), `${g.status} ${vurl}`);
+  const thumb = cloudinary.utils.video_thumbnail_url('nfid18/clip', { secure: false, width: 16, crop: 'scale' });
+  g = await httpGet(thumb);
+  check('video_thumbnail_url is a jpg of the asked size', /\.jpg(\?|$)/.test(thumb) && g.status === 200 && g.headers['content-type'] === 'image/jpeg' && same(imageSize(g.body), [16, 16]), `${g.status} ${thumb}`);
+  const wb = await cloudinary.uploader.upload(path.join(media, 'sample.webm'), { resource_type: 'auto', public_id: 'nfid18/wclip' });
+  check('webm auto upload', wb.resource_type === 'video' && wb.format === 'webm' && wb.width === 64 && wb.height === 48 && wb.video.codec === 'vp8' && wb.duration === 0.5, wb);
+  g = await httpGet(cloudinary.url('nfid18/wclip', { secure: false, resource_type: 'video', format: 'png' }));
+  check('webm frame as png', g.status === 200 && same(imageSize(g.body), [64, 48]), g.status);
+
+  const bpPath = path.join(tmp, 'bp.png');
+  fs.writeFileSync(bpPath, png(200, 100));
+  const bp = await cloudinary.uploader.upload(bpPath, {
+    public_id: 'nfid18/bp',
+    responsive_breakpoints: [{ create_derived: true, bytes_step: 500, min_width: 20, max_width: 200, max_images: 4 }],
+  });
+  const bpl = bp.responsive_breakpoints;
+  check('breakpoints answered', Array.isArray(bpl) && bpl.length === 1 && Array.isArray(bpl[0].breakpoints), bp);
+  const checkBreakpoints = async (name, entry, maxWidth, limit) => {
+    const list = entry.breakpoints;
+    check(`${name}: widest first, at most max_images`, list.length >= 1 && list.length <= limit && list[0].width === maxWidth
+      && list.every((b, i) => i === 0 || b.width < list[i - 1].width), list);
+    for (const b of list) {
+      const got2 = await httpGet(b.secure_url);
+      check(`${name}: w_${b.width} served`, got2.status === 200 && got2.body.length === b.bytes
+        && same(imageSize(got2.body), [b.width, b.height]) && b.url.startsWith(uploadPrefix.origin), `${got2.status} ${b.secure_url}`);
+    }
+  };
+  await checkBreakpoints('upload breakpoints', bpl[0], 200, 4);
+  check('upload breakpoints found more than one', bpl[0].breakpoints.length > 1, bpl[0].breakpoints);
+  const bpx = await cloudinary.uploader.explicit('nfid18/bp', {
+    type: 'upload',
+    responsive_breakpoints: [
+      { create_derived: true, transformation: { width: 100, height: 100, crop: 'fill' }, bytes_step: 500, max_images: 3 },
+      { create_derived: false, max_width: 1000, bytes_step: 100000000 },
+    ],
+  });
+  const ent = bpx.responsive_breakpoints || [];
+  check('explicit breakpoints: one entry per setting', ent.length === 2 && ent[0].transformation === 'c_fill,h_100,w_100', bpx);
+  if (ent.length === 2) {
+    await checkBreakpoints('explicit breakpoints', ent[0], 100, 3);
+    check('explicit breakpoints: original width when max_width is larger', ent[1].breakpoints.length === 1 && ent[1].breakpoints[0].width === 200, ent[1]);
+  }
+  const badBp = await rejection(cloudinary.uploader.upload(imgPath, { public_id: 'nfid18/badbp', responsive_breakpoints: [{ max_images: 500 }] }));
+  check('bad breakpoints 400', badBp.http_code === 400 && /responsive_breakpoints/.test(badBp.message), badBp);
 
   // --- errors as the SDK reports them.
   const badSig = await rejection(cloudinary.uploader.upload(imgPath, { api_secret: 'wrong' }));

@@ -5,12 +5,15 @@ import os
 import struct
 import sys
 import tempfile
+import urllib.error
+import urllib.request
 import zlib
 
 import cloudinary
 import cloudinary.api
 import cloudinary.exceptions
 import cloudinary.uploader
+import cloudinary.utils
 from cloudinary.search import Search
 
 PASSED = 0
@@ -36,6 +39,31 @@ def png(width, height):
         return c + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
     ihdr = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
     return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", ihdr) + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b"")
+
+
+def image_size(data):
+    """Width and height of a PNG or JPEG (IHDR, or the first SOFn marker)."""
+    if data[1:4] == b"PNG":
+        return struct.unpack(">II", data[16:24])
+    i = 2
+    while i + 9 < len(data):
+        if data[i] != 0xFF:
+            return None
+        marker = data[i + 1]
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            h, w = struct.unpack(">HH", data[i + 5:i + 9])
+            return (w, h)
+        i += 2 + struct.unpack(">H", data[i + 2:i + 4])[0]
+    return None
+
+
+def fetch(url):
+    """GET a delivery URL: (status, content type, body)."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as resp:
+            return resp.status, resp.headers.get("Content-Type"), resp.read()
+    except urllib.error.HTTPError as e:
+        return e.code, e.headers.get("Content-Type"), e.read()
 
 
 def main():
@@ -170,6 +198,94 @@ def main():
     check("destroy not found", d["result"] == "not found", d)
     dr = cloudinary.api.delete_resources(["fid/big.bin"], resource_type="raw")
     check("delete_resources", dr["deleted"] == {"fid/big.bin": "deleted"}, dr)
+
+    # Issue 18: answers carry URLs on the emulator, the SDK builds URLs the emulator serves
+    # from the printed CLOUDINARY_URL (cname; pycloudinary's secure is unset = http), a
+    # small video, responsive breakpoints.
+    base = cfg.upload_prefix
+    host = base.split("://", 1)[1]
+    check("printed url names the emulator for delivery", cfg.cname == host and cfg.secure_distribution == host,
+          (cfg.cname, cfg.secure_distribution))
+    with open(img_path, "rb") as f:
+        img = f.read()
+    media = os.path.join(os.path.dirname(os.path.abspath(__file__)), "media")
+    dv = cloudinary.uploader.upload(img_path, public_id="fid18/deliver", overwrite=True)
+    answer = "%s/%s/image/upload/v%d/fid18/deliver.png" % (base, cfg.cloud_name, dv["version"])
+    check("answer url on the emulator", dv["url"] == answer and dv["secure_url"] == answer, dv)
+    status, _, body = fetch(dv["secure_url"])
+    check("answer secure_url served", status == 200 and body == img, status)
+    built, _ = cloudinary.utils.cloudinary_url("fid18/deliver", format="png", version=dv["version"])
+    check("SDK url is the answer url", built == dv["url"], built)
+    status, _, body = fetch(built)
+    check("SDK url served", status == 200 and body == img, status)
+    scaled = cloudinary.CloudinaryImage("fid18/deliver").build_url(width=10, crop="scale", format="png")
+    status, _, body = fetch(scaled)
+    check("SDK transformation url rendered", status == 200 and image_size(body) == (10, 5), (status, scaled))
+    check("Admin resource url on the emulator", cloudinary.api.resource("fid18/deliver")["secure_url"] == answer)
+
+    mp4_path = os.path.join(media, "sample.mp4")
+    with open(mp4_path, "rb") as f:
+        mp4 = f.read()
+    vid = cloudinary.uploader.upload(mp4_path, resource_type="video", public_id="fid18/clip")
+    check("video size", (vid["width"], vid["height"], vid["format"]) == (32, 32, "mp4"), vid)
+    check("video duration and frame rate",
+          (vid.get("duration"), vid.get("frame_rate"), vid.get("nb_frames")) == (0.5, 10.0, 5), vid)
+    check("video codec", vid.get("video", {}).get("codec") == "h264" and vid.get("is_audio") is False, vid)
+    vurl, _ = cloudinary.utils.cloudinary_url("fid18/clip", resource_type="video", format="mp4",
+                                              version=vid["version"])
+    status, ctype, body = fetch(vurl)
+    check("SDK video url served", status == 200 and ctype == "video/mp4" and body == mp4, (status, vurl))
+    thumb = cloudinary.CloudinaryVideo("fid18/clip").video_thumbnail(width=16, crop="scale")
+    status, ctype, body = fetch(thumb)
+    check("video_thumbnail is a jpg of the asked size",
+          thumb.endswith(".jpg") and status == 200 and ctype == "image/jpeg" and image_size(body) == (16, 16),
+          (status, thumb))
+    wb = cloudinary.uploader.upload(os.path.join(media, "sample.webm"), resource_type="auto",
+                                    public_id="fid18/wclip")
+    check("webm auto upload", (wb["resource_type"], wb["format"], wb["width"], wb["height"], wb.get("duration"))
+          == ("video", "webm", 64, 48, 0.5) and wb["video"]["codec"] == "vp8", wb)
+    status, _, body = fetch(cloudinary.CloudinaryVideo("fid18/wclip").build_url(format="png"))
+    check("webm frame as png", status == 200 and image_size(body) == (64, 48), status)
+
+    bp_path = os.path.join(tmp, "bp.png")
+    with open(bp_path, "wb") as f:
+        f.write(png(200, 100))
+
+    def check_breakpoints(name, entry, max_width, limit):
+        bps = entry["breakpoints"]
+        widths = [b["width"] for b in bps]
+        check("%s: widest first, at most max_images" % name,
+              1 <= len(bps) <= limit and widths[0] == max_width and widths == sorted(widths, reverse=True)
+              and len(set(widths)) == len(widths), widths)
+        for b in bps:
+            status, _, body = fetch(b["secure_url"])
+            check("%s: w_%d served" % (name, b["width"]),
+                  status == 200 and len(body) == b["bytes"] and image_size(body) == (b["width"], b["height"])
+                  and b["url"].startswith(base), (status, b))
+
+    bp = cloudinary.uploader.upload(bp_path, public_id="fid18/bp", responsive_breakpoints=[
+        dict(create_derived=True, bytes_step=500, min_width=20, max_width=200, max_images=4)])
+    bpl = bp.get("responsive_breakpoints") or []
+    check("breakpoints answered", len(bpl) == 1, bp)
+    if bpl:
+        check_breakpoints("upload breakpoints", bpl[0], 200, 4)
+        check("upload breakpoints found more than one", len(bpl[0]["breakpoints"]) > 1, bpl[0])
+    bpx = cloudinary.uploader.explicit("fid18/bp", type="upload", responsive_breakpoints=[
+        dict(create_derived=True, transformation=dict(width=100, height=100, crop="fill"), bytes_step=500,
+             max_images=3),
+        dict(create_derived=False, max_width=1000, bytes_step=100000000)])
+    ent = bpx.get("responsive_breakpoints") or []
+    check("explicit breakpoints: one entry per setting",
+          len(ent) == 2 and ent[0].get("transformation") == "c_fill,h_100,w_100", bpx)
+    if len(ent) == 2:
+        check_breakpoints("explicit breakpoints", ent[0], 100, 3)
+        check("explicit breakpoints: original width when max_width is larger",
+              [b["width"] for b in ent[1]["breakpoints"]] == [200], ent[1])
+    try:
+        cloudinary.uploader.upload(img_path, public_id="fid18/badbp", responsive_breakpoints=[dict(max_images=500)])
+        check("bad breakpoints 400", False)
+    except cloudinary.exceptions.BadRequest as ex:
+        check("bad breakpoints 400", "responsive_breakpoints" in str(ex), str(ex))
 
     print(f"{PASSED} passed, {FAILED} failed")
     return 0 if FAILED == 0 else 1
