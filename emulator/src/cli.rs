@@ -109,6 +109,13 @@ pub fn run(args: &[String]) -> Result<(), String> {
         "# delivery: {}/<cloud>/<resource_type>/<type>/...",
         emu.base_url()
     );
+    if emu.accounts().iter().any(|a| a.delivery_host.is_some()) {
+        let _ = writeln!(
+            out,
+            "# delivery URLs: plain http; the npm SDK and cldkit's default profile build https \
+             unless url() is given secure: false"
+        );
+    }
     let _ = out.flush();
     drop(out);
     emu.wait();
