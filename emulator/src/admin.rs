@@ -1,5 +1,8 @@
 //! The Admin API: ping, usage, config, resources (list, get, update, delete), tags,
-//! folders, upload presets, structured metadata fields and search.
+//! folders, upload presets, structured metadata fields and search; the other endpoints
+//! (mappings, streaming profiles, transformations, triggers, metadata rules and
+//! datasources, related assets, restore, backups, publishing, notifications, analysis)
+//! are in [`crate::admin_more`]. Assets deleted here are backed up for `restore`.
 
 use std::sync::Arc;
 
@@ -38,7 +41,7 @@ fn decode_cursor(c: &str) -> ApiResult<usize> {
 }
 
 /// One page of `items` per `max_results` / `next_cursor`.
-fn paginate<T>(
+pub(crate) fn paginate<T>(
     items: Vec<T>,
     params: &Params,
     default: usize,
@@ -83,7 +86,12 @@ fn with_fields(mut v: Json, params: &Params) -> Json {
     v
 }
 
-fn list_response(account: &Account, mut assets: Vec<Asset>, params: &Params) -> ApiResult<Json> {
+/// A resource list answer: newest first unless `direction` is `asc`, one page.
+pub(crate) fn list_response(
+    account: &Account,
+    mut assets: Vec<Asset>,
+    params: &Params,
+) -> ApiResult<Json> {
     let asc = matches!(params.nonempty("direction").as_deref(), Some("asc" | "1"));
     if !asc {
         assets.reverse();
@@ -113,11 +121,24 @@ pub async fn handle(
     rest: &[String],
 ) -> ApiResult<Json> {
     let method = req.method().clone();
-    let params = crate::server::read_params(req, 16 * 1024 * 1024).await?;
+    let visual_search = method == Method::POST && rest.len() == 2 && rest[1] == "visual_search";
+    let params = if visual_search && is_multipart(&req) {
+        // `visual_search` may carry its image as a file part.
+        let (mut params, files) = crate::upload::read_multipart_text(req).await?;
+        if files > 0 {
+            params.push_text("image_file", "file".into());
+        }
+        params
+    } else {
+        crate::server::read_params(req, 16 * 1024 * 1024).await?
+    };
     let cloud = account.cloud_name.as_str();
     let store = &state.store;
     let r: Vec<&str> = rest.iter().map(String::as_str).collect();
     let m = method.as_str();
+    if let Some(answer) = crate::admin_more::handle(state, account, m, &r, &params).await {
+        return answer;
+    }
     match (m, r.as_slice()) {
         ("GET", ["ping"]) => Ok(json!({"status": "ok"})),
         ("GET", ["usage"]) | ("GET", ["usage", _]) => usage(state, account),
@@ -154,7 +175,7 @@ pub async fn handle(
             let mut deleted = JsonMap::new();
             for id in wanted {
                 let status = match store.get_by_asset_id(cloud, &id)? {
-                    Some(a) if store.delete(&a)? => "deleted",
+                    Some(a) if delete_one(state, account, &a, &params)? => "deleted",
                     _ => "not_found",
                 };
                 deleted.insert(id, json!(status));
@@ -165,7 +186,7 @@ pub async fn handle(
             let a = store
                 .get_by_asset_id(cloud, id)?
                 .ok_or_else(|| not_found_resource(id))?;
-            Ok(details(account, &a))
+            details_with(state, account, &a, &params)
         }
         ("GET", ["resources", rt]) => {
             let assets: Vec<Asset> = store
@@ -190,7 +211,7 @@ pub async fn handle(
                 .into_iter()
                 .filter(|a| a.resource_type == *rt && a.tags.iter().any(|t| t == tag))
                 .collect();
-            delete_many(state, targets)
+            delete_many(state, account, targets, &params)
         }
         ("GET", ["resources", rt, "context"]) => {
             let key = params.text("key").unwrap_or_default();
@@ -236,7 +257,7 @@ pub async fn handle(
                 let mut deleted = JsonMap::new();
                 for id in &wanted {
                     let status = match all.iter().find(|a| &a.public_id == id) {
-                        Some(a) if store.delete(a)? => "deleted",
+                        Some(a) if delete_one(state, account, a, &params)? => "deleted",
                         _ => "not_found",
                     };
                     deleted.insert(id.clone(), json!(status));
@@ -246,13 +267,15 @@ pub async fn handle(
             if let Some(prefix) = params.nonempty("prefix") {
                 return delete_many(
                     state,
+                    account,
                     all.into_iter()
                         .filter(|a| a.public_id.starts_with(&prefix))
                         .collect(),
+                    &params,
                 );
             }
             if params.flag("all").unwrap_or(false) {
-                return delete_many(state, all);
+                return delete_many(state, account, all, &params);
             }
             Err(ApiError::bad_request(
                 "Missing required parameter - public_ids",
@@ -263,7 +286,7 @@ pub async fn handle(
             let a = store
                 .get(cloud, rt, ty, &pid)?
                 .ok_or_else(|| not_found_resource(&pid))?;
-            Ok(details(account, &a))
+            details_with(state, account, &a, &params)
         }
         // `update_resources_access_mode_by_ids/_by_tag/_by_prefix` (so a public id
         // literally called `update_access_mode` cannot be updated through this path).
@@ -300,7 +323,21 @@ pub async fn handle(
                 a.display_name = d;
             }
             store.update_attrs(&a)?;
-            Ok(details(account, &a))
+            if let Some(status) = params.nonempty("moderation_status") {
+                crate::admin_more::set_moderation(state, &a, &status)?;
+            }
+            let batch = params.nonempty("batch_id");
+            for (key, event) in [
+                ("tags", "resource_tags_changed"),
+                ("context", "resource_context_changed"),
+                ("metadata", "resource_metadata_changed"),
+                ("display_name", "resource_display_name_changed"),
+            ] {
+                if params.has(key) {
+                    crate::admin_more::emit(state, account, event, &a, batch.as_deref())?;
+                }
+            }
+            details_with(state, account, &a, &params)
         }
         ("GET", ["tags", rt]) => {
             let prefix = params.text("prefix").unwrap_or_default();
@@ -373,9 +410,8 @@ pub async fn handle(
             }
             Ok(json!({"message": "deleted"}))
         }
-        ("GET", ["metadata_fields"]) => {
-            Ok(json!({"metadata_fields": store.metadata_fields(cloud)?}))
-        }
+        ("GET", ["metadata_fields"]) => Ok(json!({"metadata_fields":
+            crate::admin_more::ordered_fields(state, cloud, store.metadata_fields(cloud)?)?})),
         ("POST", ["metadata_fields"]) => {
             let mut field = JsonMap::new();
             for (k, v) in params.entries() {
@@ -452,6 +488,27 @@ fn filter_prefix(assets: Vec<Asset>, params: &Params) -> Vec<Asset> {
     }
 }
 
+/// The details of `resource` / `resource_by_asset_id`, with `versions` and
+/// `related_assets` when asked for.
+fn details_with(state: &State, account: &Account, a: &Asset, params: &Params) -> ApiResult<Json> {
+    let mut v = details(account, a);
+    if params.flag("versions").unwrap_or(false) {
+        v["versions"] = crate::admin_more::versions(state, a)?;
+    }
+    if params.flag("related").unwrap_or(false) {
+        v["related_assets"] = crate::admin_more::related_assets(state, a)?;
+    }
+    Ok(v)
+}
+
+/// Whether a request's body is multipart.
+fn is_multipart(req: &Request) -> bool {
+    req.headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.to_ascii_lowercase().starts_with("multipart/"))
+}
+
 fn details(account: &Account, a: &Asset) -> Json {
     let mut v = asset_json(
         account,
@@ -523,10 +580,31 @@ fn update_access_mode(
     Ok(json!({"updated": updated, "failed": failed}))
 }
 
-fn delete_many(state: &State, targets: Vec<Asset>) -> ApiResult<Json> {
+/// Deletes one asset through the Admin API: backed up first (for `restore`), a
+/// `delete` notification for poll triggers. With `keep_original` (the derived-only
+/// deletions) the original stays. Whether it was there.
+fn delete_one(state: &State, account: &Account, a: &Asset, params: &Params) -> ApiResult<bool> {
+    if params.flag("keep_original").unwrap_or(false) {
+        return Ok(true);
+    }
+    crate::admin_more::back_up(state, a)?;
+    let gone = state.store.delete(a)?;
+    if gone {
+        let batch = params.nonempty("batch_id");
+        crate::admin_more::emit(state, account, "delete", a, batch.as_deref())?;
+    }
+    Ok(gone)
+}
+
+fn delete_many(
+    state: &State,
+    account: &Account,
+    targets: Vec<Asset>,
+    params: &Params,
+) -> ApiResult<Json> {
     let mut deleted = JsonMap::new();
     for a in targets.iter().take(1000) {
-        state.store.delete(a)?;
+        delete_one(state, account, a, params)?;
         deleted.insert(a.public_id.clone(), json!("deleted"));
     }
     let mut o = json!({"deleted": deleted, "deleted_counts": {}, "partial": targets.len() > 1000});

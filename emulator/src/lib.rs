@@ -18,15 +18,18 @@
 
 pub mod account;
 pub mod admin;
+pub mod admin_more;
 pub mod auth;
 pub mod breakpoints;
 pub mod cli;
 pub mod delivery;
 pub mod eager;
 pub mod error;
+pub mod extras;
 pub mod faults;
 pub mod ids;
 pub mod params;
+pub mod provisioning;
 pub mod render;
 pub mod resource;
 pub mod search;

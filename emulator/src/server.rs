@@ -33,6 +33,8 @@ pub struct State {
     pub accounts: HashMap<String, Account>,
     /// Durable storage.
     pub store: Store,
+    /// State of the other Admin API and provisioning entities (see [`crate::extras`]).
+    pub extras: crate::extras::Extras,
     /// `http://127.0.0.1:<port>`.
     pub base_url: String,
     /// Admin requests per hour.
@@ -66,6 +68,7 @@ impl State {
                 .iter()
                 .map(|a| (a.cloud_name.clone(), a.clone()))
                 .collect(),
+            extras: crate::extras::Extras::open(store.root()),
             store,
             base_url,
             hourly_budget: config.hourly_budget,
@@ -195,6 +198,22 @@ async fn dispatch(AxState(state): AxState<Arc<State>>, req: Request) -> Response
     let req = Request::from_parts(parts, Body::from_stream(body.clone()));
     let mut resp = match segs.first().map(String::as_str) {
         Some("_emulator") => control(&state, req, &segs[1..]).await,
+        Some("v1_1") if segs.get(1).map(String::as_str) == Some("provisioning") => {
+            match crate::provisioning::handle(&state, req, &segs[2..]).await {
+                Ok(body) => json_response(StatusCode::OK, &body),
+                Err(e) => error_response(&e),
+            }
+        }
+        // v2: `/v2/{cloud}/...` and module-first `/v2/notifications/{cloud}/...`, as
+        // Admin API requests under a leading `v2` segment.
+        Some("v2") if segs.len() >= 3 => {
+            let (cloud, rest) = if segs[1] == "notifications" {
+                (segs[2].clone(), [&segs[..2], &segs[3..]].concat())
+            } else {
+                (segs[1].clone(), [&segs[..1], &segs[2..]].concat())
+            };
+            api(&state, req, &cloud, &rest).await
+        }
         Some("v1_1") if segs.len() >= 2 => {
             let cloud = segs[1].clone();
             api(&state, req, &cloud, &segs[2..]).await

@@ -47,6 +47,7 @@
 //! }
 //! ```
 
+mod account;
 mod admin;
 mod calls;
 mod chunked;
@@ -58,6 +59,7 @@ mod runtime;
 mod transport;
 mod upload;
 
+pub use account::AccountClient;
 pub use admin::{admin_request, query_string, AdminRequest, Pages, Search, ADMIN_CALLS};
 pub use calls::CallRequest;
 pub use chunked::{ResumeToken, DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE};
