@@ -4,7 +4,12 @@
  * Conformance driver: reads corpus cases (JSON Lines) on stdin and writes one
  * `{"id", "result"}` line per case, calling only the public cldkit API.
  *
- *   node bindings-node/conformance.js [--profile python] < cases.jsonl
+ *   node bindings-node/conformance.js [--profile python|node|default] < cases.jsonl
+ *
+ * In the `node` profile each case runs with the Node.js version the npm SDK's results
+ * were recorded with as `tech_version` (unless its config sets one), as the clock is
+ * pinned, and `sign_request` goes through `Client#signRequest` with the call's secret,
+ * algorithm and version as settings (the npm SDK's `api_sign_request` reads them so).
  *
  * Cases are read losslessly (lossless-json.js): numbers written with a fraction are passed
  * as `cldkit.float(x)`. A CldkitError becomes `{"error": "<code>: <message>"}`; any other
@@ -16,6 +21,8 @@ const cldkit = require('./index.js');
 const { parse } = require('./lossless-json.js');
 
 const CORPUS_CLOCK = 1700000000;
+/** The Node.js version the corpus's npm SDK results were recorded with. */
+const CORPUS_NODE_VERSION = '20.20.2';
 
 /** `[[name, value], ...]` sorted by name, stable (repeated names keep sending order). */
 function sortedFields(fields) {
@@ -49,8 +56,15 @@ const KINDS = {
   auth_token: (c, i) => ({ token: c.authToken(i.options) }),
   config_parse: (_c, i) => ({ config: cldkit.parseConfigUrl(i.url, i.env) }),
   api_url: (c, i) => ({ url: c.apiUrl(i.action, i.options) }),
-  sign_request: (_c, i, config) => {
+  sign_request: (_c, i, config, profile) => {
     const secret = 'api_secret' in i ? i.api_secret : config.api_secret;
+    if (profile === 'node') {
+      const settings = { ...config };
+      if (secret !== undefined) settings.api_secret = secret;
+      if (i.algorithm) settings.signature_algorithm = i.algorithm;
+      if (i.signature_version != null) settings.signature_version = i.signature_version;
+      return { signature: new cldkit.Client(settings, { profile: 'node' }).signRequest(i.params) };
+    }
     return {
       signature: cldkit.apiSignRequest(i.params, secret, i.algorithm, i.signature_version),
     };
@@ -89,10 +103,13 @@ const KINDS = {
 function runCase(testCase, profile) {
   const run = KINDS[testCase.kind];
   if (!run) return { unsupported: testCase.kind };
-  const config = testCase.config || {};
+  let config = testCase.config || {};
+  if (profile === 'node' && !('tech_version' in config)) {
+    config = { ...config, tech_version: CORPUS_NODE_VERSION };
+  }
   try {
     const client = new cldkit.Client(config, { profile }).withClock(CORPUS_CLOCK);
-    return run(client, testCase.input || {}, config);
+    return run(client, testCase.input || {}, config, profile);
   } catch (e) {
     if (e instanceof cldkit.CldkitError) return { error: `${e.code}: ${e.message}` };
     return { crash: `${e && e.name}: ${e && e.message}` };

@@ -4,14 +4,17 @@
  * stdin and writes one {"id", "result"} line per case, computed through the public
  * CldKit\Client API.
  *
- *   php -d extension=cldkit.so bindings-c/php/conformance.php [--profile python] < cases.jsonl
- *   php -d ffi.enable=1 bindings-c/php/conformance.php --ffi [--profile python] < cases.jsonl
+ *   php -d extension=cldkit.so bindings-c/php/conformance.php [--profile python|node] < cases.jsonl
+ *   php -d ffi.enable=1 bindings-c/php/conformance.php --ffi [--profile python|node] < cases.jsonl
  *
  * Without --ffi the compiled extension must be loaded; with --ffi it must not be
  * (the FFI class is used; CLDKIT_LIBRARY names libcldkit.so). Every case is run
  * with the clock fixed at 1700000000, as the corpus was recorded. A failed call is
  * {"error": "<kind>: <message>"}; a kind this driver does not know is
- * {"unsupported": kind}.
+ * {"unsupported": kind}. In the node profile each case runs with the Node.js version the
+ * npm SDK's results were recorded with as tech_version (unless its config sets one),
+ * and sign_request goes through Client::signRequest with the call's secret, algorithm
+ * and version as settings (the npm SDK's api_sign_request reads them so).
  */
 
 declare(strict_types=1);
@@ -19,6 +22,8 @@ declare(strict_types=1);
 use CldKit\Client;
 
 const CORPUS_CLOCK = 1700000000;
+/** The Node.js version the corpus's npm SDK results were recorded with. */
+const CORPUS_NODE_VERSION = '20.20.2';
 
 $profile = 'default';
 $ffi = false;
@@ -28,7 +33,7 @@ for ($i = 1; $i < $argc; $i++) {
     } elseif ($argv[$i] === '--ffi') {
         $ffi = true;
     } else {
-        fwrite(STDERR, "usage: conformance.php [--profile default|python] [--ffi]\n");
+        fwrite(STDERR, "usage: conformance.php [--profile default|python|node] [--ffi]\n");
         exit(2);
     }
 }
@@ -78,8 +83,22 @@ function delivery_url(Client $c, array $in): mixed
     return is_string($source) ? $c->url($source, opts($in)) : $c->urlValue($source, opts($in));
 }
 
-function run_case(Client $c, string $kind, array $in, array $config): array
+function run_case(Client $c, string $kind, array $in, array $config, string $profile): array
 {
+    if ($profile === 'node' && $kind === 'sign_request') {
+        // The npm SDK's api_sign_request(params, secret, algorithm, version).
+        $settings = $config;
+        if (array_key_exists('api_secret', $in)) {
+            $settings['api_secret'] = $in['api_secret'];
+        }
+        if (!empty($in['algorithm'])) {
+            $settings['signature_algorithm'] = $in['algorithm'];
+        }
+        if (isset($in['signature_version'])) {
+            $settings['signature_version'] = $in['signature_version'];
+        }
+        return ['signature' => (new Client($settings + ['profile' => 'node']))->signRequest(opts($in, 'params'))];
+    }
     switch ($kind) {
         case 'url':
             return ['url' => delivery_url($c, $in)];
@@ -172,8 +191,11 @@ while (($line = fgets(STDIN)) !== false) {
     $case = to_php(json_decode($line, false, 512, JSON_THROW_ON_ERROR));
     try {
         $config = map_of($case['config'] ?? []);
+        if ($profile === 'node' && !array_key_exists('tech_version', $config)) {
+            $config['tech_version'] = CORPUS_NODE_VERSION;
+        }
         $client = (new Client($config + ['profile' => $profile]))->withFixedTime(CORPUS_CLOCK);
-        $result = run_case($client, (string) ($case['kind'] ?? ''), map_of($case['input'] ?? []), $config);
+        $result = run_case($client, (string) ($case['kind'] ?? ''), map_of($case['input'] ?? []), $config, $profile);
     } catch (CldKit\Exception $e) {
         $result = ['error' => $e->getKind() . ': ' . $e->getMessage()];
     } catch (TypeError | ValueError | InvalidArgumentException $e) {

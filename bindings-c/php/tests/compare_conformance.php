@@ -2,15 +2,23 @@
 /**
  * Compares conformance.php output with the corpus: every case of every file given
  * must have a result, equal to `expected` (any error passes when an error is
- * expected). Prints per-kind counts; exits 1 on any mismatch or missing result.
+ * expected); with --profile node, equal to `expected_node` where the case has one
+ * (the npm SDK's result). Prints per-kind counts; exits 1 on any mismatch or missing
+ * result.
  *
- *   php compare_conformance.php results.jsonl cases1.jsonl [cases2.jsonl ...]
+ *   php compare_conformance.php [--profile node] results.jsonl cases1.jsonl [cases2.jsonl ...]
  */
 
 declare(strict_types=1);
 
-if ($argc < 3) {
-    fwrite(STDERR, "usage: compare_conformance.php results.jsonl cases.jsonl...\n");
+$args = array_slice($argv, 1);
+$profile = 'python';
+if (($args[0] ?? '') === '--profile') {
+    $profile = $args[1] ?? '';
+    $args = array_slice($args, 2);
+}
+if (count($args) < 2 || !in_array($profile, ['python', 'node'], true)) {
+    fwrite(STDERR, "usage: compare_conformance.php [--profile python|node] results.jsonl cases.jsonl...\n");
     exit(2);
 }
 
@@ -32,7 +40,7 @@ function same(mixed $a, mixed $b): bool
 }
 
 $results = [];
-foreach (file($argv[1], FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) as $line) {
+foreach (file($args[0], FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) as $line) {
     $r = json_decode($line, true, 512, JSON_THROW_ON_ERROR);
     $results[$r['id']] = $r['result'];
 }
@@ -40,12 +48,13 @@ foreach (file($argv[1], FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) as $line)
 $failed = 0;
 $total = 0;
 $shown = 0;
-for ($i = 2; $i < $argc; $i++) {
+for ($i = 1; $i < count($args); $i++) {
     $pass = $fail = 0;
-    $kind = basename($argv[$i], '.jsonl');
-    foreach (file($argv[$i], FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) as $line) {
+    $kind = basename($args[$i], '.jsonl');
+    foreach (file($args[$i], FILE_IGNORE_NEW_LINES | FILE_SKIP_EMPTY_LINES) as $line) {
         $case = json_decode($line, true, 512, JSON_THROW_ON_ERROR);
-        $expected = $case['expected'];
+        $expected = $profile === 'node' && array_key_exists('expected_node', $case)
+            ? $case['expected_node'] : $case['expected'];
         $got = $results[$case['id']] ?? ['missing' => true];
         $ok = is_array($expected) && array_key_exists('error', $expected)
             ? is_array($got) && array_key_exists('error', $got)
@@ -65,5 +74,5 @@ for ($i = 2; $i < $argc; $i++) {
     $failed += $fail;
     $total += $pass + $fail;
 }
-printf("total: %d cases, %d failed\n", $total, $failed);
+printf("total (%s profile): %d cases, %d failed\n", $profile, $total, $failed);
 exit($failed === 0 ? 0 : 1);

@@ -1,11 +1,15 @@
-"""Conformance driver: ``python -m cldkit.conformance [--profile python|default]``.
+"""Conformance driver: ``python -m cldkit.conformance [--profile python|node|default]``.
 
 Reads conformance cases (JSON Lines: ``{"id", "kind", "config", "input", ...}``) on
 standard input and writes one ``{"id": ..., "result": ...}`` line per case on standard
 output. Every kind is run through cldkit's *public* Python API only; a failing call
 gives ``{"error": "<code>: <message>"}``, a kind this package does not expose gives
 ``{"unsupported": "<kind>"}``. Each case gets a fresh client built from its ``config``
-with the clock frozen at the corpus clock (1700000000).
+with the clock frozen at the corpus clock (1700000000). In the ``node`` profile each
+case also runs with the Node.js version the npm SDK's results were recorded with as
+``tech_version`` (unless its config sets one), and ``sign_request`` goes through
+``Client.sign_request`` with the call's secret, algorithm and version as settings (the
+npm SDK's ``api_sign_request`` reads them so).
 """
 
 import argparse
@@ -17,6 +21,9 @@ import cldkit
 
 #: The Unix time every case was recorded at.
 CORPUS_CLOCK = 1_700_000_000
+
+#: The Node.js version the corpus's npm SDK results were recorded with.
+CORPUS_NODE_VERSION = "20.20.2"
 
 _Input = Dict[str, Any]
 _Result = Dict[str, Any]
@@ -55,6 +62,19 @@ def _analytics(c: "cldkit.Client", inp: _Input, cfg: Dict[str, Any]) -> _Result:
                 a = pair[3:]
                 break
     return {"url": url, "a": a}
+
+
+def _sign_request_node(c: "cldkit.Client", inp: _Input, cfg: Dict[str, Any]) -> _Result:
+    """The npm SDK's ``api_sign_request(params, secret, algorithm, version)``."""
+    settings = dict(cfg)
+    if "api_secret" in inp:
+        settings["api_secret"] = inp["api_secret"]
+    if inp.get("algorithm"):
+        settings["signature_algorithm"] = inp["algorithm"]
+    if inp.get("signature_version") is not None:
+        settings["signature_version"] = inp["signature_version"]
+    signer = cldkit.Client(profile="node", **settings)
+    return {"signature": signer.sign_request(_f(inp, "params") or {})}
 
 
 def _sign_request(c: "cldkit.Client", inp: _Input, cfg: Dict[str, Any]) -> _Result:
@@ -142,9 +162,13 @@ def run_case(case: Dict[str, Any], profile: str = "default") -> _Result:
     """Runs one case through the public API and returns its ``result`` object."""
     kind = case.get("kind", "")
     handler = HANDLERS.get(kind)
+    if profile == "node" and kind == "sign_request":
+        handler = _sign_request_node
     if handler is None:
         return {"unsupported": kind}
     config = case.get("config") or {}
+    if profile == "node" and "tech_version" not in config:
+        config = {**config, "tech_version": CORPUS_NODE_VERSION}
     try:
         client = cldkit.Client(profile=profile, **config).with_clock(CORPUS_CLOCK)
         return handler(client, case.get("input") or {}, config)
@@ -172,7 +196,7 @@ def run(stdin: TextIO, stdout: TextIO, profile: str) -> int:
 def main(argv: Optional[List[str]] = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(prog="python -m cldkit.conformance", description=__doc__)
-    parser.add_argument("--profile", choices=["default", "python"], default="default")
+    parser.add_argument("--profile", choices=["default", "python", "node"], default="default")
     args = parser.parse_args(argv)
     run(sys.stdin, sys.stdout, args.profile)
     return 0

@@ -86,6 +86,9 @@ impl Client {
     }
 
     fn upload_form_value(&self, file: &Value, options: &Map) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            return self.node_call("upload", &[("file", file.clone())], options);
+        }
         reject_duplicates(options, &["file"])?;
         let params = build_upload_params(self, options)?;
         build_request(self, signed("upload"), params, Some(file), options)
@@ -107,6 +110,13 @@ impl Client {
         preset: &Value,
         options: &Map,
     ) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            return self.node_call(
+                "unsigned_upload",
+                &[("file", file.clone()), ("upload_preset", preset.clone())],
+                options,
+            );
+        }
         for key in ["upload_preset", "unsigned"] {
             if options.contains_key(key) {
                 return Err(duplicate(key));
@@ -125,6 +135,9 @@ impl Client {
         public_id: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            return self.node_call("explicit", &[("public_id", public_id.into())], options);
+        }
         reject_duplicates(options, &["public_id"])?;
         let mut params = build_upload_params(self, options)?;
         params.insert("public_id", public_id.into());
@@ -137,6 +150,9 @@ impl Client {
         public_id: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            return self.node_call("destroy", &[("public_id", public_id.into())], options);
+        }
         reject_duplicates(options, &["public_id"])?;
         let mut p = Map::with_capacity(6);
         p.insert("timestamp", now_text(self));
@@ -155,6 +171,16 @@ impl Client {
         to_public_id: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            return self.node_call(
+                "rename",
+                &[
+                    ("from_public_id", from_public_id.into()),
+                    ("to_public_id", to_public_id.into()),
+                ],
+                options,
+            );
+        }
         reject_duplicates(options, &["from_public_id", "to_public_id"])?;
         let mut p = Map::with_capacity(11);
         p.insert("timestamp", now_text(self));
@@ -185,6 +211,16 @@ impl Client {
         public_ids: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            let method = match command {
+                TagCommand::Add => "add_tag",
+                TagCommand::Remove => "remove_tag",
+                TagCommand::Replace => "replace_tag",
+                TagCommand::RemoveAll => "remove_all_tags",
+            };
+            let args = [("tag", tag.into()), ("public_ids", public_ids.into())];
+            return self.node_call(method, &args, options);
+        }
         reject_duplicates(options, &["tag", "command", "public_ids"])?;
         let mut options = options.clone();
         let command = match command {
@@ -243,6 +279,15 @@ impl Client {
         public_ids: Value,
         options: &Map,
     ) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            let method = if command == "add" {
+                "add_context"
+            } else {
+                "remove_all_context"
+            };
+            let args = [("context", context), ("public_ids", public_ids)];
+            return self.node_call(method, &args, options);
+        }
         reject_duplicates(options, &["context", "command", "public_ids"])?;
         let mut p = Map::with_capacity(7);
         p.insert("timestamp", now_text(self));
@@ -266,6 +311,16 @@ impl Client {
         public_ids: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            return self.node_call(
+                "update_metadata",
+                &[
+                    ("metadata", metadata.into()),
+                    ("public_ids", public_ids.into()),
+                ],
+                options,
+            );
+        }
         reject_duplicates(options, &["metadata", "public_ids"])?;
         let mut p = Map::with_capacity(7);
         p.insert("timestamp", now_text(self));
@@ -283,6 +338,9 @@ impl Client {
 
     /// The `text` request (an image of `text` with the font options).
     pub fn text_form(&self, text: impl Into<Value>, options: &Map) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            return self.node_call("text", &[("text", text.into())], options);
+        }
         reject_duplicates(options, &["text"])?;
         let mut p = Map::with_capacity(12);
         p.insert("timestamp", now_text(self));
@@ -299,6 +357,9 @@ impl Client {
         public_id: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            return self.node_call("explode", &[("public_id", public_id.into())], options);
+        }
         reject_duplicates(options, &["public_id"])?;
         let mut p = Map::with_capacity(7);
         p.insert("timestamp", now_text(self));
@@ -320,6 +381,13 @@ impl Client {
         urls: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            return self.node_call(
+                "generate_sprite",
+                &[("tag", tag.into()), ("urls", urls.into())],
+                options,
+            );
+        }
         reject_duplicates(options, &["tag", "urls"])?;
         let p = multi_and_sprite_params(self, &tag.into(), &urls.into(), options)?;
         build_request(self, signed("sprite"), p, None, options)
@@ -332,6 +400,13 @@ impl Client {
         urls: impl Into<Value>,
         options: &Map,
     ) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            return self.node_call(
+                "multi",
+                &[("tag", tag.into()), ("urls", urls.into())],
+                options,
+            );
+        }
         reject_duplicates(options, &["tag", "urls"])?;
         let p = multi_and_sprite_params(self, &tag.into(), &urls.into(), options)?;
         build_request(self, signed("multi"), p, None, options)
@@ -340,6 +415,9 @@ impl Client {
     /// The `generate_archive` request from archive options (`public_ids`, `tags`,
     /// `prefixes`, `target_format`, ...).
     pub fn create_archive_form(&self, options: &Map) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            return self.node_call("create_archive", &[], options);
+        }
         reject_duplicates(options, &[])?;
         let p = archive_params(self, options)?;
         build_request(self, signed("generate_archive"), p, None, options)
@@ -347,6 +425,9 @@ impl Client {
 
     /// [`Client::create_archive_form`] with `target_format: "zip"`.
     pub fn create_zip_form(&self, options: &Map) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            return self.node_call("create_zip", &[], options);
+        }
         if options.contains_key("target_format") {
             return Err(duplicate("target_format"));
         }
@@ -358,6 +439,9 @@ impl Client {
 
     /// The `create_slideshow` request (resource type `video` unless given).
     pub fn create_slideshow_form(&self, options: &Map) -> Result<UploadRequest> {
+        if self.profile() == crate::Profile::Node {
+            return self.node_call("create_slideshow", &[], options);
+        }
         reject_duplicates(options, &[])?;
         let mut opts = options.clone();
         if !opts.contains_key("resource_type") {
@@ -365,6 +449,17 @@ impl Client {
         }
         let p = slideshow_params(self, &opts)?;
         build_request(self, signed("create_slideshow"), p, None, &opts)
+    }
+
+    /// The node profile's request for `method` with these positional arguments.
+    fn node_call(
+        &self,
+        method: &str,
+        args: &[(&str, Value)],
+        options: &Map,
+    ) -> Result<UploadRequest> {
+        let args: Map = args.iter().map(|(k, v)| (*k, v.clone())).collect();
+        super::node::upload_api_call(self, method, &args, options)
     }
 
     /// Any Upload API call by its SDK function name, with positional arguments by name
