@@ -36,6 +36,7 @@ pub mod search;
 pub mod server;
 pub mod store;
 pub mod upload;
+pub mod upload_more;
 pub mod video;
 pub mod webhook;
 

@@ -306,6 +306,19 @@ async fn api(state: &Arc<State>, req: Request, cloud: &str, rest: &[String]) -> 
         Ok(a) => a.clone(),
         Err(e) => return error_response(&e),
     };
+    // Upload API calls that generate assets (sprite, multi, explode, archives,
+    // slideshows).
+    if let [rt, action] = rest {
+        if req.method() == Method::POST
+            && crate::upload_more::ACTIONS.contains(&action.as_str())
+            && matches!(rt.as_str(), "image" | "video" | "raw" | "auto" | "all")
+        {
+            return match crate::upload_more::handle(state, &account, rt, action, req).await {
+                Ok(body) => json_response(StatusCode::OK, &body),
+                Err(e) => error_response(&e),
+            };
+        }
+    }
     let is_upload = req.method() == Method::POST
         && match rest {
             [rt, action] => {
