@@ -5,7 +5,7 @@
 //! An expression is bounded: at most [`MAX_DEPTH`] levels of parentheses and negations
 //! and at most [`MAX_TERMS`] terms; past either the parser answers a `Query Error`
 //! (a 400) instead of growing its stack. Runs of `AND`/`OR` become one n-ary node, and
-//! [`matches`] / [`matches_folder`] evaluate with an explicit stack, so neither the
+//! [`matches()`] / [`matches_folder`] evaluate with an explicit stack, so neither the
 //! parser nor the evaluator recurses in proportion to the input.
 
 use crate::store::Asset;
