@@ -492,6 +492,7 @@ fn filter_prefix(assets: Vec<Asset>, params: &Params) -> Vec<Asset> {
 /// `related_assets` when asked for.
 fn details_with(state: &State, account: &Account, a: &Asset, params: &Params) -> ApiResult<Json> {
     let mut v = details(account, a);
+    v["derived"] = crate::delivery::derived_listing(state, account, a)?;
     if params.flag("versions").unwrap_or(false) {
         v["versions"] = crate::admin_more::versions(state, a)?;
     }

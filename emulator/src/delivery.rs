@@ -224,9 +224,8 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
         }
     }
     let head = req.method() == Method::HEAD;
-    // Named transformations are expanded from the store before parsing.
-    let mut lookup_named =
-        |name: &str| state.store.named_transformation(cloud, name).ok().flatten();
+    // Named transformations (created with the Admin API) are expanded before parsing.
+    let mut lookup_named = |name: &str| named_transformation(state, cloud, name);
     let expanded = match render::expand_named(&transformation, &mut lookup_named) {
         Ok(t) => t,
         Err(msg) => return delivery_error(400, &msg),
@@ -282,8 +281,12 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
         ..render::Context::default()
     };
     let mut key_text = expanded.join("/");
+    let mut budget = MAX_LAYER_BYTES;
     for source in plan.layer_sources() {
-        match load_layer(state, cloud, source).await {
+        if source.key().is_some_and(|k| ctx.layers.contains_key(&k)) {
+            continue;
+        }
+        match load_layer(state, cloud, source, &mut budget).await {
             Ok(Some((key, blob, layer))) => {
                 key_text.push_str(&format!("|{blob}"));
                 ctx.layers.insert(key, layer);
@@ -312,6 +315,41 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
         Ok(Err(e)) => delivery_error(e.status(), &e.to_string()),
         Err(e) => delivery_error(500, &e.to_string()),
     }
+}
+
+/// The transformation string of the named transformation `name` of `cloud`, as the
+/// Admin API's `transformations` endpoint stored it (`t_<name>` in the extras).
+fn named_transformation(state: &State, cloud: &str, name: &str) -> Option<String> {
+    let doc = state
+        .extras
+        .get(cloud, "transformation", &format!("t_{name}"))
+        .ok()??;
+    doc["transformation"].as_str().map(str::to_owned)
+}
+
+/// The `derived` array of an asset's Admin API details: its renderings still in the
+/// derived cache, with the URLs that deliver them.
+pub fn derived_listing(
+    state: &State,
+    account: &crate::account::Account,
+    asset: &Asset,
+) -> Result<serde_json::Value, ApiError> {
+    let list = state
+        .store
+        .derived_of(&asset.blob)?
+        .into_iter()
+        .map(|d| {
+            let e = crate::eager::Eager {
+                entry: d.transformation.clone(),
+                transformation: d.transformation.clone(),
+                format: Some(d.format.clone()),
+            };
+            let (url, secure_url) = crate::eager::urls(account, asset, &e);
+            serde_json::json!({"transformation": d.transformation, "format": d.format,
+                "bytes": d.bytes, "id": d.id, "url": url, "secure_url": secure_url})
+        })
+        .collect();
+    Ok(serde_json::Value::Array(list))
 }
 
 /// The asset `source` names: the whole path (raw ids keep extensions), else the path
@@ -369,12 +407,19 @@ fn negotiate(headers: &axum::http::HeaderMap, original: &str) -> String {
     }
 }
 
+/// The most bytes of layer images one delivery reads (all its distinct image layers
+/// together).
+pub const MAX_LAYER_BYTES: u64 = 128 << 20;
+
 /// Reads an image layer's asset from the store: its key in the render context, its
-/// blob name and its bytes. `Ok(None)` for layers that are not stored images.
+/// blob name and its bytes, taken from `budget` (an asset larger than what is left is
+/// a 400, refused before it is read). `Ok(None)` for layers that are not stored
+/// images.
 async fn load_layer(
     state: &State,
     cloud: &str,
     source: &render::LayerSource,
+    budget: &mut u64,
 ) -> Result<Option<(String, String, render::LayerImage)>, render::RenderError> {
     let render::LayerSource::Image {
         delivery_type,
@@ -387,6 +432,11 @@ async fn load_layer(
     let (asset, _) = find_asset(state, cloud, "image", delivery_type, public_id)
         .map_err(io)?
         .ok_or_else(|| render::RenderError::LayerNotFound(public_id.clone()))?;
+    *budget = budget.checked_sub(asset.bytes).ok_or_else(|| {
+        render::RenderError::Invalid(format!(
+            "the layers' images are larger than {MAX_LAYER_BYTES} bytes together"
+        ))
+    })?;
     let bytes = tokio::fs::read(state.store.blob_path(&asset.blob))
         .await
         .map_err(|e| render::RenderError::Io(e.to_string()))?;

@@ -440,6 +440,9 @@ mod tests {
             "w_5000,h_5000/a_45",
             "l_text:Arial_5000:Hello%20world%20hello%20world",
             "l_text:Arial_10:x,x_100000,y_100000",
+            // Offsets that saturate: the placement arithmetic must not overflow.
+            "l_text:Arial_10:x,x_1e300,g_north_west",
+            "l_text:Arial_10:x,x_-1e300,y_1e300,g_south_east",
         ] {
             assert!(
                 matches!(

@@ -20,10 +20,8 @@ use serde_json::{Map as JsonMap, Value as Json};
 use crate::error::{ApiError, ApiResult};
 
 mod derived;
-mod named;
 
 pub use derived::DerivedRecord;
-pub use named::NamedTransformation;
 
 /// One stored asset (the latest version of a public id).
 #[derive(Clone, Debug, PartialEq)]

@@ -20,7 +20,7 @@ struct Fixture {
 }
 
 /// An emulator with `sample` (400 x 200), `logos/badge` (40 x 20, red), `avatar`
-/// (50 x 50) and the named transformation `square50`.
+/// (50 x 50) and the named transformation `square50` (created with the Admin API).
 fn fixture() -> Fixture {
     let data = tempfile::tempdir().unwrap();
     let emu = Emulator::start(EmulatorConfig {
@@ -45,12 +45,19 @@ fn fixture() -> Fixture {
         );
         assert_eq!(status, 200, "{body}");
     }
-    // The Admin API has no transformations endpoint yet: the named transformation is
-    // written to the emulator's store directly.
-    Store::open(data.path())
-        .unwrap()
-        .put_named_transformation("emulator", "square50", "c_fill,w_50,h_50", false)
+    // The named transformation is created through the Admin API.
+    let a = &emu.accounts()[0];
+    let resp = reqwest::blocking::Client::new()
+        .post(format!(
+            "{}/v1_1/{}/transformations",
+            emu.base_url(),
+            a.cloud_name
+        ))
+        .basic_auth(&a.api_key, Some(&a.api_secret))
+        .form(&[("name", "square50"), ("transformation", "c_fill,w_50,h_50")])
+        .send()
         .unwrap();
+    assert_eq!(resp.status().as_u16(), 200, "{}", resp.text().unwrap());
     Fixture { emu, client, data }
 }
 
@@ -511,16 +518,34 @@ fn renderings_are_cached_and_listed_as_derived() {
     let first = f.get(r#"{"width": 120, "crop": "scale", "effect": "sepia"}"#);
     let again = f.get(r#"{"width": 120, "crop": "scale", "effect": "sepia"}"#);
     assert_eq!(first.bytes, again.bytes);
+    // The Admin API lists the rendering as the asset's derived resource, with a URL
+    // that delivers the same bytes.
+    let details: serde_json::Value = common::admin_get(&f.emu, "resources/image/upload/sample")
+        .json()
+        .unwrap();
+    let derived = details["derived"].as_array().unwrap();
+    assert_eq!(derived.len(), 1, "{details}");
+    assert_eq!(derived[0]["transformation"], "c_scale,e_sepia,w_120");
+    assert_eq!(derived[0]["format"], "png");
+    assert_eq!(derived[0]["bytes"], first.bytes.len() as u64);
+    assert_eq!(derived[0]["id"].as_str().unwrap().len(), 32);
+    let url = derived[0]["secure_url"].as_str().unwrap();
+    let path = &url[url.find("/emulator/").unwrap()..];
+    let served = reqwest::blocking::get(format!("{}{path}", f.emu.base_url())).unwrap();
+    assert_eq!(
+        served.bytes().unwrap().as_ref(),
+        first.bytes.as_slice(),
+        "{url}"
+    );
+    // Evicted renderings leave the list.
     let store = Store::open(f.data.path()).unwrap();
     let asset = store
         .get("emulator", "image", "upload", "sample")
         .unwrap()
         .unwrap();
-    let derived = store.derived_of(&asset.blob).unwrap();
-    assert_eq!(derived.len(), 1, "{derived:?}");
-    assert_eq!(derived[0].transformation, "c_scale,e_sepia,w_120");
-    assert_eq!(derived[0].format, "png");
-    assert_eq!(derived[0].bytes, first.bytes.len() as u64);
+    let id = derived[0]["id"].as_str().unwrap();
+    std::fs::remove_file(store.derived_path(id)).unwrap();
+    assert!(store.derived_of(&asset.blob).unwrap().is_empty());
     // A replaced overlay asset is rendered anew (its blob is part of the cache key).
     let with_badge = r#"{"overlay": {"public_id": "logos/badge"}, "format": "png"}"#;
     let before = f.get(with_badge);

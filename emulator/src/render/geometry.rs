@@ -47,7 +47,7 @@ pub(crate) fn place(
     let (ow, oh) = (f64::from(outer.0), f64::from(outer.1));
     let (iw, ih) = (f64::from(inner.0), f64::from(inner.1));
     if gravity == "xy_center" {
-        return ((x - iw / 2.0).round() as i64, (y - ih / 2.0).round() as i64);
+        return (clamp_offset(x - iw / 2.0), clamp_offset(y - ih / 2.0));
     }
     let compass = super::parse::COMPASS.contains(&gravity);
     let px = if compass && gravity.contains("west") {
@@ -64,7 +64,14 @@ pub(crate) fn place(
     } else {
         ((oh - ih) / 2.0).floor() + y
     };
-    (px.round() as i64, py.round() as i64)
+    (clamp_offset(px), clamp_offset(py))
+}
+
+/// Positions beyond ±2^40 pixels make no image within the limits; clamping them keeps
+/// the placement arithmetic far from overflow.
+fn clamp_offset(v: f64) -> i64 {
+    const FAR: f64 = (1u64 << 40) as f64;
+    v.round().clamp(-FAR, FAR) as i64
 }
 
 /// [`place`] kept inside `outer` (for cutting a region out of an image).
@@ -274,6 +281,10 @@ mod tests {
             (25, 35)
         );
         assert_eq!(place("face", (100, 100), (10, 10), 0.0, 0.0), (45, 45));
+        assert_eq!(
+            place("north_west", (1, 1), (1, 1), 1e300, -1e300),
+            (1 << 40, -(1 << 40))
+        );
         assert_eq!(aspect_only(400, 200, 1.0, "fill"), (Some(200), Some(200)));
         assert_eq!(aspect_only(400, 200, 1.0, "pad"), (Some(400), Some(400)));
         assert_eq!(aspect_only(400, 200, 1.0, "scale"), (Some(400), Some(400)));

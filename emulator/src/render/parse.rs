@@ -690,6 +690,10 @@ pub fn parse(segments: &[String]) -> Result<Plan, String> {
     Ok(plan)
 }
 
+/// The most named transformations one URL may look up (names that expand to nothing
+/// cannot multiply the lookups past this).
+pub const MAX_NAMED_LOOKUPS: usize = 256;
+
 /// Replaces every `t_<name>[.<name>…]` with the components of the named
 /// transformations `lookup` finds (recursively, at most 8 deep); the other
 /// parameters of that component follow as a component of their own. An unknown name
@@ -702,6 +706,7 @@ pub fn expand_named(
         segments: &[String],
         lookup: &mut dyn FnMut(&str) -> Option<String>,
         depth: usize,
+        budget: &mut usize,
         out: &mut Vec<String>,
     ) -> Result<(), String> {
         for seg in segments {
@@ -712,6 +717,9 @@ pub fn expand_named(
                     return Err("Named transformations nest too deeply".into());
                 }
                 for name in comp[2..].split('.') {
+                    *budget = budget
+                        .checked_sub(1)
+                        .ok_or("Too many named transformations")?;
                     let body = lookup(name)
                         .ok_or_else(|| format!("Transformation {name} was not found"))?;
                     let inner: Vec<String> = body
@@ -719,7 +727,7 @@ pub fn expand_named(
                         .filter(|s| !s.is_empty())
                         .map(str::to_owned)
                         .collect();
-                    go(&inner, lookup, depth + 1, out)?;
+                    go(&inner, lookup, depth + 1, budget, out)?;
                 }
             }
             let rest = rest.join(",");
@@ -735,7 +743,8 @@ pub fn expand_named(
         Ok(())
     }
     let mut out = Vec::new();
-    go(segments, lookup, 0, &mut out)?;
+    let mut budget = MAX_NAMED_LOOKUPS;
+    go(segments, lookup, 0, &mut budget, &mut out)?;
     Ok(out)
 }
 
@@ -827,5 +836,16 @@ mod tests {
         );
         assert!(expand_named(&segs("t_missing"), &mut lookup).is_err());
         assert!(expand_named(&segs("t_loop"), &mut lookup).is_err());
+        // Names that expand to nothing, eight to a level: the lookups stop at the budget.
+        let mut calls = 0;
+        let mut fan = |n: &str| {
+            calls += 1;
+            let next = (n.len() < 9).then(|| format!("{n}x"));
+            Some(next.map_or(String::new(), |x| {
+                format!("t_{}", [x.as_str(); 8].join("."))
+            }))
+        };
+        assert!(expand_named(&segs("t_a"), &mut fan).is_err());
+        assert!(calls <= MAX_NAMED_LOOKUPS, "{calls}");
     }
 }

@@ -187,23 +187,26 @@ fn line_height(spec: &TextSpec) -> f32 {
 }
 
 /// Breaks `text` into lines at most `max` pixels wide at spaces (a longer word keeps
-/// a line of its own).
+/// a line of its own). Word widths are measured once, so the work is linear in the
+/// text.
 fn wrap(spec: &TextSpec, max: f32) -> Vec<String> {
+    let space = line_width(spec, " ");
     let mut out = Vec::new();
     for para in spec.text.split('\n') {
         let mut line = String::new();
+        let mut width = 0.0;
         for word in para.split(' ') {
-            let candidate = if line.is_empty() {
-                word.to_owned()
-            } else {
-                format!("{line} {word}")
-            };
-            if !line.is_empty() && line_width(spec, &candidate) > max {
+            let w = line_width(spec, word);
+            if !line.is_empty() && width + space + w > max {
                 out.push(std::mem::take(&mut line));
-                line = word.to_owned();
-            } else {
-                line = candidate;
+                width = 0.0;
             }
+            if !line.is_empty() {
+                line.push(' ');
+                width += space;
+            }
+            line.push_str(word);
+            width += w;
         }
         out.push(line);
     }
