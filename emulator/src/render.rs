@@ -1,7 +1,7 @@
 //! Image transformations for delivery: every parameter of the URL API is rendered,
 //! approximated or passed through (the table is in `emulator/README.md`).
 //!
-//! * [`parse`] turns the transformation segments into a [`Plan`] (a 400 for invalid
+//! * [`parse()`] turns the transformation segments into a [`Plan`] (a 400 for invalid
 //!   syntax; named transformations are expanded first with [`expand_named`]);
 //! * [`compile`] plans it on the original's size into a [`Program`] of pixel
 //!   operations before any pixel is touched ([`mod@plan`] holds the limits);
