@@ -220,6 +220,22 @@ fn text(v: &Value) -> String {
     v.py_str().into_owned()
 }
 
+/// A path value as it goes into the URL: unquoted then escaped as pycloudinary does, and
+/// a `.` or `..` component (a public id such as `../x`) with its dots escaped, so URL
+/// normalisation cannot turn it into another endpoint.
+fn path_segment(value: &str) -> String {
+    let escaped = escape_path(&unquote(value));
+    escaped
+        .split('/')
+        .map(|c| match c {
+            "." => "%2E",
+            ".." => "%2E%2E",
+            other => other,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
 /// Escapes a path as pycloudinary does: everything but `A-Za-z0-9_.-/:`.
 fn escape_path(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
@@ -393,7 +409,7 @@ impl Client {
         let mut url = root_url(self, req.root, options)?;
         for seg in &req.path {
             url.push('/');
-            url.push_str(&escape_path(&unquote(seg)));
+            url.push_str(&path_segment(seg));
         }
         let mut headers: Vec<(HeaderName, HeaderValue)> = Vec::new();
         if let Some(auth) = authorization(self, req.auth, options)? {
@@ -858,5 +874,18 @@ mod tests {
         assert_eq!(unquote("a%20b%2Fc%zz%4"), "a b/c%zz%4");
         assert_eq!(unquote("50%"), "50%");
         assert_eq!(escape_path(&unquote("a%41 b")), "aA%20b");
+    }
+
+    #[test]
+    fn dot_segments_cannot_leave_the_path() {
+        assert_eq!(path_segment("../../x/./y"), "%2E%2E/%2E%2E/x/%2E/y");
+        assert_eq!(path_segment("%2E%2E/a.b/..c"), "%2E%2E/a.b/..c");
+        let client = Client::from_url("cloudinary://k:s@demo").unwrap();
+        let args = Map::from_iter([("public_id", "../../other/resources")]);
+        let r = client.call_request("resource", &args, &Map::new()).unwrap();
+        assert_eq!(
+            r.url,
+            "https://api.cloudinary.com/v1_1/demo/resources/image/upload/%2E%2E/%2E%2E/other/resources"
+        );
     }
 }
