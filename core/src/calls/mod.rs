@@ -1,4 +1,4 @@
-//! The call catalogue: one declarative row per SDK call, and [`Client::call`] that runs
+//! The call catalogue: one declarative row per SDK call, and `Client::call` that runs
 //! any of them by name.
 //!
 //! Every call the bindings expose is a [`Call`] in [`CALLS`]: its SDK name
@@ -21,9 +21,12 @@
 //! list into the argument map. Local rows (URLs, tags, signatures, download URLs) run
 //! without a network or a runtime ([`Client::call_local`]); network rows build their
 //! request from the row (path template and wire fields) and send it through the
-//! client's connection pool ([`Client::call`], feature `http`).
+//! client's connection pool (`Client::call`, feature `http`).
 
+// Without the `http` feature only the local rows run: the request builders are unused.
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
 mod encode;
+#[cfg_attr(not(feature = "http"), allow(dead_code))]
 pub(crate) mod exec;
 mod table;
 
@@ -423,7 +426,7 @@ impl Client {
     }
 }
 
+#[cfg(feature = "http")]
 pub(crate) use encode::normalize as normalize_params;
 #[cfg(feature = "http")]
-pub(crate) use exec::{build_request, Prepared};
-pub(crate) use exec::{search_query, search_url};
+pub(crate) use exec::{build_request, search_query, search_url, Prepared};
