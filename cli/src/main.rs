@@ -277,3 +277,37 @@ fn read_results(
     }
     Ok(out)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scoring_reads_results_by_id_and_counts_per_kind() {
+        let path = std::env::temp_dir().join(format!("cldkit-score-{}.jsonl", std::process::id()));
+        std::fs::write(
+            &path,
+            "{\"id\": \"url-1\", \"result\": {\"url\": \"https://a\"}}\n\n{\"id\": 7, \"result\": {\"error\": \"x\"}}\n",
+        )
+        .unwrap();
+        let map = read_results(path.to_str().unwrap()).unwrap();
+        std::fs::remove_file(&path).unwrap();
+        assert_eq!(map["\"url-1\""]["url"], "https://a");
+        assert!(map["7"].get("error").is_some());
+
+        let mut tally = Tally::default();
+        let case = serde_json::json!({"kind": "url"});
+        tally.add(&case, true);
+        tally.add(&case, false);
+        tally.add(&serde_json::json!({"kind": "sign_request"}), true);
+        assert_eq!((tally.total, tally.failed), (3, 1));
+        assert_eq!(tally.kinds["url"], (1, 1));
+        assert_eq!(tally.kinds["sign_request"], (1, 0));
+    }
+
+    #[test]
+    fn score_options_need_score() {
+        let args = vec!["--max-failures".to_string(), "3".to_string()];
+        assert!(cmd_conformance(&args).is_err());
+    }
+}
