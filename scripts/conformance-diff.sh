@@ -5,7 +5,7 @@
 # result (see classify() below); a case gets the first class whose normalisation makes
 # both equal, else `other`.
 #
-#   scripts/conformance-diff.sh [--profile node] [--results FILE] [--show CLASS] [KIND...]
+#   scripts/conformance-diff.sh [--profile node|php] [--results FILE] [--show CLASS] [KIND...]
 #
 # Without --results the CLI computes the results (cargo build -p cldkit-cli first); with
 # it, FILE is a binding evaluator's output. --show CLASS prints the first cases of that
@@ -53,8 +53,8 @@ for line in open(results_path, encoding="utf-8"):
         results[json.dumps(row.get("id"))] = row.get("result")
 
 def expected_of(case):
-    if profile == "node" and "expected_node" in case:
-        return case["expected_node"]
+    if profile in ("node", "php") and ("expected_" + profile) in case:
+        return case["expected_" + profile]
     return case["expected"]
 
 def matches(exp, got):
@@ -74,6 +74,8 @@ NORMALISERS = [
     ("query_space", lambda s: s.replace("%20", "+")),
     ("signature", lambda s: re.sub(r"(signature=|s--)[A-Za-z0-9_\-]+", r"\1X", s)),
     ("timestamp", lambda s: re.sub(r"timestamp=\d+", "timestamp=T", s)),
+    ("authorization", lambda s: re.sub(r'"authorization": "[^"]*",? ?', "", s)),
+    ("query_order", lambda s: "&".join(sorted(re.split(r"[?&]", s)))),
 ]
 
 def classify(exp, got):

@@ -2,7 +2,7 @@
 //!
 //! ```text
 //! cldkit url SOURCE [--opt key=value ...] [--cloudinary-url URL] [--profile python]
-//! cldkit conformance [--profile python|node] [--score] < cases.jsonl
+//! cldkit conformance [--profile python|node|php] [--score] < cases.jsonl
 //! cldkit upload FILE [--opt key=value ...]   (CLOUDINARY_URL)
 //! cldkit admin CALL [key=value ...]          (CLOUDINARY_URL)
 //! cldkit calls [--json | --requests]         the call catalogue
@@ -23,17 +23,17 @@ use cldkit::{Client, Config, Map, Profile, Value};
 
 const USAGE: &str = "\
 usage:
-  cldkit url SOURCE [--opt key=value ...] [--cloudinary-url URL] [--profile default|python|node]
+  cldkit url SOURCE [--opt key=value ...] [--cloudinary-url URL] [--profile default|python|node|php]
       Prints the delivery URL of SOURCE. Values are JSON when they parse as JSON
       (--opt width=300, --opt flags='[\"a\",\"b\"]'), text otherwise (--opt crop=fill).
       Without --cloudinary-url, CLOUDINARY_URL or the CLOUDINARY_* variables are used.
-  cldkit conformance [--profile default|python|node]
+  cldkit conformance [--profile default|python|node|php]
       Reads conformance cases (JSON lines) on stdin and writes one
       {\"id\": ..., \"result\": ...} line per case on stdout.
   cldkit conformance --score [--profile P] [--results FILE] [--max-failures N] [--show N]
       Scores the cases on stdin instead: each result (computed, or read from FILE
       as a binding's evaluator wrote it) against what the case expects in the profile
-      (`expected_node` in the node profile where present, else `expected`). Prints
+      (`expected_node` / `expected_php` in the node / php profile where present, else `expected`). Prints
       per-kind counts; fails when more than N cases (default 0) do not match. --show N
       prints the first N mismatches on stderr.
   cldkit upload FILE [--opt key=value ...]

@@ -37,10 +37,14 @@ pub enum Profile {
     /// number rendering and HTML serialization). `docs/profiles.md` lists what differs
     /// from `python` and which npm SDK bugs are reproduced.
     Node,
+    /// The PHP SDK `cloudinary/cloudinary_php` 3.1.2 byte for byte where cldkit
+    /// reproduces it (`docs/profiles.md` lists what is done, what differs from `python`
+    /// and which PHP SDK bugs are reproduced); elsewhere pycloudinary's output.
+    Php,
 }
 
 impl Profile {
-    /// Parses `default`, `python` or `node`.
+    /// Parses `default`, `python`, `node` or `php`.
     ///
     /// ```
     /// use cldkit::Profile;
@@ -53,6 +57,7 @@ impl Profile {
             "default" | "cldkit" => Ok(Profile::Default),
             "python" => Ok(Profile::Python),
             "node" => Ok(Profile::Node),
+            "php" => Ok(Profile::Php),
             other => Err(Error::config_option(
                 "profile",
                 format!("unknown profile {other:?} (expected \"default\", \"python\" or \"node\")"),
@@ -66,6 +71,7 @@ impl Profile {
             Profile::Default => "default",
             Profile::Python => "python",
             Profile::Node => "node",
+            Profile::Php => "php",
         }
     }
 }

@@ -62,8 +62,8 @@ pub fn run_case(case: &Json, profile: Profile) -> Json {
 }
 
 /// What `case` expects in `profile`: the npm SDK's result (`expected_node`) in the
-/// [`Profile::Node`] profile where the corpus records one, else `expected`
-/// (pycloudinary's result).
+/// [`Profile::Node`] profile and the PHP SDK's (`expected_php`) in the [`Profile::Php`]
+/// profile where the corpus records one, else `expected` (pycloudinary's result).
 ///
 /// ```
 /// use cldkit::{conformance::expected_for, Profile};
@@ -74,6 +74,7 @@ pub fn run_case(case: &Json, profile: Profile) -> Json {
 pub fn expected_for(case: &Json, profile: Profile) -> &Json {
     let node = match profile {
         Profile::Node => case.get("expected_node"),
+        Profile::Php => case.get("expected_php"),
         Profile::Python | Profile::Default => None,
     };
     node.or_else(|| case.get("expected")).unwrap_or(&Json::Null)

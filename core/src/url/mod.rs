@@ -205,7 +205,9 @@ pub fn parse_settings_url(
 ) -> Result<Map> {
     match profile {
         Profile::Node => node::parse_env_url(url, kind),
-        Profile::Python | Profile::Default => crate::config::parse_url_settings(url, kind),
+        Profile::Python | Profile::Default | Profile::Php => {
+            crate::config::parse_url_settings(url, kind)
+        }
     }
 }
 
