@@ -474,9 +474,22 @@ impl Client {
         args: &Map,
         options: &Map,
     ) -> Result<UploadRequest> {
-        if self.profile() == crate::Profile::Node {
-            return super::node::upload_api_call(self, method, args, options);
+        match self.profile() {
+            crate::Profile::Node => super::node::upload_api_call(self, method, args, options),
+            crate::Profile::Php => super::php::upload_api_call(self, method, args, options),
+            crate::Profile::Python | crate::Profile::Default => {
+                self.python_upload_api_call(method, args, options)
+            }
         }
+    }
+
+    /// [`Client::upload_api_call`] as pycloudinary builds it.
+    pub(crate) fn python_upload_api_call(
+        &self,
+        method: &str,
+        args: &Map,
+        options: &Map,
+    ) -> Result<UploadRequest> {
         let arg = |name: &str| get(args, name).clone();
         match method {
             "upload" => self.upload_form_value(&arg("file"), options),

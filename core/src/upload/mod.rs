@@ -24,6 +24,7 @@ mod calls;
 mod form;
 pub(crate) mod node;
 mod params;
+mod php;
 mod pyjson;
 mod widget;
 
