@@ -54,7 +54,7 @@ const KINDS = {
   },
   video_thumbnail_url: (c, i) => ({ url: c.videoThumbnailUrl(i.public_id, i.options) }),
   auth_token: (c, i) => ({ token: c.authToken(i.options) }),
-  config_parse: (_c, i) => ({ config: cldkit.parseConfigUrl(i.url, i.env) }),
+  config_parse: (c, i) => ({ config: cldkit.parseConfigUrl(i.url, i.env, c.profile) }),
   api_url: (c, i) => ({ url: c.apiUrl(i.action, i.options) }),
   sign_request: (_c, i, config, profile) => {
     const secret = 'api_secret' in i ? i.api_secret : config.api_secret;

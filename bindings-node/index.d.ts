@@ -54,8 +54,11 @@ export interface ConfigOptions extends Options {
   profile?: Profile;
 }
 
-/** `"default"`: cldkit's defaults (https, escaped HTML); `"python"`: pycloudinary byte for byte. */
-export type Profile = "default" | "python";
+/**
+ * `"default"`: cldkit's defaults (https, escaped HTML); `"python"`: pycloudinary byte for
+ * byte; `"node"`: the npm SDK `cloudinary` 2.11.0 byte for byte.
+ */
+export type Profile = "default" | "python" | "node";
 
 /** Options of the client constructors. */
 export interface ClientOptions {
@@ -446,10 +449,14 @@ export declare function apiSignRequest(
   algorithm?: "sha1" | "sha256" | string | null,
   signatureVersion?: number | null,
 ): string;
-/** Parses a `CLOUDINARY_URL` (`kind` "cloudinary") or `CLOUDINARY_ACCOUNT_URL` (`"account"`). */
+/**
+ * Parses a `CLOUDINARY_URL` (`kind` "cloudinary") or `CLOUDINARY_ACCOUNT_URL` (`"account"`)
+ * as the SDK of `profile` does (`"default"` when absent; `"node"`: the npm SDK's parser).
+ */
 export declare function parseConfigUrl(
   url: string,
-  kind?: "cloudinary" | "account" | "CLOUDINARY_URL" | "CLOUDINARY_ACCOUNT_URL",
+  kind?: "cloudinary" | "account" | "CLOUDINARY_URL" | "CLOUDINARY_ACCOUNT_URL" | null,
+  profile?: Profile | null,
 ): { [key: string]: OptionValue };
 /** The cldkit engine version. */
 export declare const engineVersion: string;

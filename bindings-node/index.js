@@ -211,9 +211,12 @@ function apiSignRequest(params, apiSecret, algorithm, signatureVersion) {
     : native.apiSignRequestEncoded(encoded, apiSecret, algorithm, signatureVersion);
 }
 
-/** Parses a `CLOUDINARY_URL` (kind `cloudinary`) or `CLOUDINARY_ACCOUNT_URL` (`account`). */
-function parseConfigUrl(url, kind) {
-  return native.parseConfigUrl(url, kind);
+/**
+ * Parses a `CLOUDINARY_URL` (kind `cloudinary`) or `CLOUDINARY_ACCOUNT_URL` (`account`)
+ * as the SDK of `profile` does (`default` when absent; `node` is the npm SDK's parser).
+ */
+function parseConfigUrl(url, kind, profile) {
+  return native.parseConfigUrl(url, kind, profile);
 }
 
 const { Search } = require('./api').install(native.Client);

@@ -42,6 +42,25 @@ fn js_string(env: &Env, s: &str) -> Outcome<JsUnknown> {
     Ok(unknown(env, v))
 }
 
+/// The running Node.js version (`process.versions.node`, `major.minor.patch`).
+fn node_version(env: &Env) -> Outcome<String> {
+    let v = env.get_node_version()?;
+    Ok(format!("{}.{}.{}", v.major, v.minor, v.patch))
+}
+
+/// A node-profile client reports the running Node.js as its runtime (`tech_version`,
+/// the `_a` token's version), as the npm SDK does, unless its settings name one.
+/// Other profiles are left as they are. Only for a client being created: it is
+/// rebuilt from its settings.
+fn with_runtime(env: &Env, client: cldkit::Client) -> Outcome<cldkit::Client> {
+    if client.profile() != Profile::Node || client.config().get("tech_version").is_some() {
+        return Ok(client);
+    }
+    let mut config = client.config().clone();
+    config.set("tech_version", node_version(env)?);
+    Ok(cldkit::Client::new(config))
+}
+
 /// Applies the `profile` option (or config key) and builds the core client.
 fn build_client(config: Map, options: &Map) -> Outcome<cldkit::Client> {
     let mut config = config;
@@ -129,7 +148,7 @@ impl Client {
             let config = to_map(env.raw(), raw(&config), "config")?;
             let options = to_map(env.raw(), raw(&options), "options")?;
             Ok(Client {
-                inner: build_client(config, &options)?,
+                inner: with_runtime(&env, build_client(config, &options)?)?,
             })
         })
     }
@@ -142,7 +161,7 @@ impl Client {
             let options = to_map(env.raw(), raw(&options), "options")?;
             let client = cldkit::Client::from_url(&url)?;
             Ok(Client {
-                inner: with_options(client, &options)?,
+                inner: with_runtime(&env, with_options(client, &options)?)?,
             })
         })
     }
@@ -154,7 +173,7 @@ impl Client {
             let options = to_map(env.raw(), raw(&options), "options")?;
             let client = cldkit::Client::from_env()?;
             Ok(Client {
-                inner: with_options(client, &options)?,
+                inner: with_runtime(&env, with_options(client, &options)?)?,
             })
         })
     }
@@ -179,7 +198,8 @@ impl Client {
         })
     }
 
-    /// The same client in another profile (`"default"` or `"python"`).
+    /// The same client in another profile (`"default"`, `"python"` or `"node"`); its
+    /// settings are kept as they are (`tech_version` included).
     #[napi]
     pub fn with_profile(&self, env: Env, profile: Arg) -> napi::Result<Client> {
         guard(&env, || {
@@ -190,13 +210,10 @@ impl Client {
         })
     }
 
-    /// The compatibility profile: `"default"` or `"python"`.
+    /// The compatibility profile: `"default"`, `"python"` or `"node"`.
     #[napi(getter)]
     pub fn profile(&self) -> String {
-        match self.inner.profile() {
-            Profile::Python => "python".to_owned(),
-            _ => "default".to_owned(),
-        }
+        self.inner.profile().name().to_owned()
     }
 
     /// The settings for display (what `util.inspect(client)` shows): secrets

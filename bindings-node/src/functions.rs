@@ -1,8 +1,10 @@
 //! Module-level functions: signing with an explicit secret, and parsing environment
 //! URLs.
 
-use cldkit::config::{parse_url_settings, UrlKind};
+use cldkit::config::UrlKind;
 use cldkit::sign::{api_sign_request, Algorithm, ParamSigner};
+use cldkit::url::parse_settings_url;
+use cldkit::Profile;
 use cldkit::{Error, Value};
 use napi::{Env, JsUnknown, NapiRaw, NapiValue};
 use napi_derive::napi;
@@ -106,9 +108,11 @@ fn sign_settings(
 }
 
 /// Parses a `CLOUDINARY_URL` (`kind` "cloudinary", the default) or a
-/// `CLOUDINARY_ACCOUNT_URL` (`kind` "account") into its settings, without defaults.
+/// `CLOUDINARY_ACCOUNT_URL` (`kind` "account") into its settings, without defaults,
+/// as the SDK of `profile` does (`"default"`, `"python"` or `"node"`; absent or null is
+/// `"default"`).
 #[napi]
-pub fn parse_config_url(env: Env, url: Arg, kind: Arg) -> napi::Result<JsUnknown> {
+pub fn parse_config_url(env: Env, url: Arg, kind: Arg, profile: Arg) -> napi::Result<JsUnknown> {
     guard(&env, || {
         let e = env.raw();
         let url = match raw(&url) {
@@ -133,7 +137,20 @@ pub fn parse_config_url(env: Env, url: Arg, kind: Arg) -> napi::Result<JsUnknown
                 )))
             }
         };
-        let settings = parse_url_settings(&url, kind)?;
+        let profile = match raw(&profile)
+            .map(|v| to_value(e, v, "profile"))
+            .transpose()?
+        {
+            None | Some(Value::Null) => Profile::Default,
+            Some(Value::Str(s)) => Profile::parse(&s)?,
+            Some(other) => {
+                return Err(Failure::Core(Error::config_option(
+                    "profile",
+                    format!("expected a string, found {}", other.type_name()),
+                )))
+            }
+        };
+        let settings = parse_settings_url(&url, kind, profile)?;
         let obj = from_map(e, &settings)?;
         // SAFETY: `obj` was just created in `env`.
         Ok(unsafe { JsUnknown::from_raw_unchecked(e, obj) })
