@@ -35,6 +35,7 @@ pub mod conformance;
 pub mod download;
 mod error;
 pub mod html;
+mod php;
 pub mod redact;
 pub mod sign;
 pub mod transform;

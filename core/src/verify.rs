@@ -150,8 +150,14 @@ impl Client {
         valid_for: Option<f64>,
     ) -> Result<bool> {
         let timestamp = timestamp.into();
-        if self.profile() == crate::Profile::Node {
-            return self.verify_notification_node(body, &timestamp, signature, valid_for);
+        match self.profile() {
+            crate::Profile::Node => {
+                return self.verify_notification_node(body, &timestamp, signature, valid_for)
+            }
+            crate::Profile::Php => {
+                return self.verify_notification_php(body, &timestamp, signature, valid_for)
+            }
+            crate::Profile::Python | crate::Profile::Default => {}
         }
         let secret = self.secret_for_verification()?;
         if self.profile() != crate::Profile::Python {
@@ -189,6 +195,9 @@ impl Client {
         version: impl Into<Value>,
         signature: &str,
     ) -> Result<bool> {
+        if self.profile() == crate::Profile::Php {
+            return self.verify_api_response_php(&public_id.into(), &version.into(), signature);
+        }
         let mut params = Map::with_capacity(2);
         params.insert("public_id", public_id.into());
         params.insert("version", version.into());
@@ -235,19 +244,118 @@ impl Client {
             None => Algorithm::Sha1,
             Some(Value::Str(a)) if a == "sha1" => Algorithm::Sha1,
             Some(Value::Str(a)) if a == "sha256" => Algorithm::Sha256,
-            Some(other) => return Err(Error::invalid_option(
-                "signature_algorithm",
-                format!(
+            Some(other) => {
+                return Err(Error::invalid_option(
+                    "signature_algorithm",
+                    format!(
                     "Signature algorithm {} is not supported. Supported algorithms: sha1, sha256",
                     js::string(other)
                 ),
-            )),
+                ))
+            }
         };
         let body = String::from_utf8_lossy(body);
         let ts = js::string(timestamp);
         let secret = js::string(secret);
         let expected = algorithm.hex_digest(&[body.as_bytes(), ts.as_bytes(), secret.as_bytes()]);
         Ok(signatures_equal(signature, &expected))
+    }
+}
+
+/// The `php` profile: cloudinary_php 3.1.2's `SignatureVerifier`. Each argument must
+/// be non-empty by PHP's `empty()` (so a `valid_for`, timestamp or version of `0`, or a
+/// body of `"0"`, is an error) and of the declared type; the digest is always SHA-1
+/// whatever `signature_algorithm` says (a PHP SDK bug kept); the age check is
+/// `now - timestamp > valid_for` in PHP arithmetic; the comparison is exact.
+impl Client {
+    fn verify_notification_php(
+        &self,
+        body: &[u8],
+        timestamp: &Value,
+        signature: &str,
+        valid_for: Option<f64>,
+    ) -> Result<bool> {
+        use crate::php;
+        if body.is_empty() || body == b"0" {
+            return Err(php_empty("body"));
+        }
+        php_check("timestamp", timestamp)?;
+        if signature.is_empty() || signature == "0" {
+            return Err(php_empty("signature"));
+        }
+        let valid_for = valid_for.unwrap_or(DEFAULT_VALID_FOR as f64);
+        if valid_for == 0.0 {
+            return Err(php_empty("validFor"));
+        }
+        if self.now() as f64 - php::number(timestamp, "timestamp")? > valid_for {
+            return Ok(false);
+        }
+        let secret = self.php_secret()?;
+        let ts = php::string(timestamp).unwrap_or_default();
+        let expected = Algorithm::Sha1.hex_digest(&[body, ts.as_bytes(), secret.as_bytes()]);
+        Ok(signatures_equal(signature, &expected))
+    }
+
+    fn verify_api_response_php(
+        &self,
+        public_id: &Value,
+        version: &Value,
+        signature: &str,
+    ) -> Result<bool> {
+        php_check("publicId", public_id)?;
+        if !matches!(
+            public_id,
+            Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_)
+        ) {
+            return Err(Error::invalid_option(
+                "publicId",
+                "TypeError: must be of type string",
+            ));
+        }
+        php_check("version", version)?;
+        if signature.is_empty() || signature == "0" {
+            return Err(php_empty("signature"));
+        }
+        let secret = self.php_secret()?;
+        let id = crate::php::string(public_id).unwrap_or_default();
+        let version = crate::php::string(version).unwrap_or_default();
+        let expected = Algorithm::Sha1.hex_digest(&[
+            b"public_id=",
+            id.as_bytes(),
+            b"&version=",
+            version.as_bytes(),
+            secret.as_bytes(),
+        ]);
+        Ok(signatures_equal(signature, &expected))
+    }
+
+    /// The configured `api_secret`: `API Secret is invalid` when empty.
+    fn php_secret(&self) -> Result<String> {
+        match self.config().get("api_secret") {
+            Some(v) if !crate::php::is_empty(v) => crate::php::string(v)
+                .ok_or_else(|| Error::config_option("api_secret", "API Secret is invalid")),
+            _ => Err(Error::config_option("api_secret", "API Secret is invalid")),
+        }
+    }
+}
+
+/// `InvalidArgumentException: <name> parameter cannot be empty`.
+fn php_empty(name: &str) -> Error {
+    Error::invalid_option(name, format!("{name} parameter cannot be empty"))
+}
+
+/// A timestamp or version: not empty, an integer or a text (floats and booleans are
+/// coerced by PHP's weak typing; arrays are a `TypeError`).
+fn php_check(name: &str, v: &Value) -> Result<()> {
+    if crate::php::is_empty(v) {
+        return Err(php_empty(name));
+    }
+    match v {
+        Value::List(_) | Value::Map(_) => Err(Error::invalid_option(
+            name,
+            "TypeError: must be of type string|int, array given",
+        )),
+        _ => Ok(()),
     }
 }
 
