@@ -403,8 +403,8 @@ void cldkit_pages_free(CldkitPages *pages);
 /**
  * Creates a client from a JSON object of configuration settings (`cloud_name`,
  * `api_key`, `api_secret`, `secure`, ... as the SDKs name them). The optional key
- * `"profile"` (`"default"` or `"python"`) selects the compatibility profile and is
- * not stored as a setting.
+ * `"profile"` (`"default"`, `"python"` or `"node"`) selects the compatibility
+ * profile and is not stored as a setting.
  *
  * On success `*out` holds a handle the caller releases with [`cldkit_client_free`].
  *
@@ -433,8 +433,8 @@ CldkitStatus cldkit_client_from_url(const char *cloudinary_url, CldkitClient **o
 CldkitStatus cldkit_client_from_env(CldkitClient **out, char **error);
 
 /**
- * Creates a new handle: `client` in another compatibility profile (`"default"` or
- * `"python"`). `client` stays valid and unchanged.
+ * Creates a new handle: `client` in another compatibility profile (`"default"`,
+ * `"python"` or `"node"`). `client` stays valid and unchanged.
  *
  * # Safety
  * `client` is a live handle; `profile` a NUL-terminated string; `out` writable;
@@ -479,6 +479,21 @@ CldkitStatus cldkit_parse_cloudinary_url(const char *url,
                                          bool account,
                                          char **out_json,
                                          char **error);
+
+/**
+ * [`cldkit_parse_cloudinary_url`] in a compatibility profile: the URL is parsed as
+ * the SDK of `profile` (`"default"`, `"python"` or `"node"`; NULL is `"default"`)
+ * parses it. `*out_json` receives a JSON object (secrets included: handle with care).
+ *
+ * # Safety
+ * `url` is a NUL-terminated string; `profile` NULL or a NUL-terminated string;
+ * `out_json` writable; `error` NULL or writable.
+ */
+CldkitStatus cldkit_parse_settings_url(const char *url,
+                                       bool account,
+                                       const char *profile,
+                                       char **out_json,
+                                       char **error);
 
 /**
  * The signed URL that downloads a private or authenticated asset (options `type`,

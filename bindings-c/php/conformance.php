@@ -119,7 +119,7 @@ function run_case(Client $c, string $kind, array $in, array $config, string $pro
         case 'auth_token':
             return ['token' => $c->authToken(opts($in))];
         case 'config_parse':
-            return ['config' => Client::parseCloudinaryUrl($in['url'], ($in['env'] ?? '') === 'CLOUDINARY_ACCOUNT_URL')];
+            return ['config' => Client::parseCloudinaryUrl($in['url'], ($in['env'] ?? '') === 'CLOUDINARY_ACCOUNT_URL', $profile)];
         case 'api_url':
             return ['url' => $c->apiUrl($in['action'], opts($in))];
         case 'sign_request':

@@ -25,8 +25,8 @@ unsafe fn put_client(out: *mut *mut CldkitClient, inner: Client) {
 
 /// Creates a client from a JSON object of configuration settings (`cloud_name`,
 /// `api_key`, `api_secret`, `secure`, ... as the SDKs name them). The optional key
-/// `"profile"` (`"default"` or `"python"`) selects the compatibility profile and is
-/// not stored as a setting.
+/// `"profile"` (`"default"`, `"python"` or `"node"`) selects the compatibility
+/// profile and is not stored as a setting.
 ///
 /// On success `*out` holds a handle the caller releases with [`cldkit_client_free`].
 ///
@@ -105,8 +105,8 @@ pub unsafe extern "C" fn cldkit_client_from_env(
     }
 }
 
-/// Creates a new handle: `client` in another compatibility profile (`"default"` or
-/// `"python"`). `client` stays valid and unchanged.
+/// Creates a new handle: `client` in another compatibility profile (`"default"`,
+/// `"python"` or `"node"`). `client` stays valid and unchanged.
 ///
 /// # Safety
 /// `client` is a live handle; `profile` a NUL-terminated string; `out` writable;
@@ -194,6 +194,43 @@ pub unsafe extern "C" fn cldkit_parse_cloudinary_url(
                 UrlKind::Cloudinary
             };
             let settings = parse_url_settings(url, kind)?;
+            crate::status::put_string(out_json, crate::abi::to_json(&settings)?)
+        })
+    }
+}
+
+/// [`cldkit_parse_cloudinary_url`] in a compatibility profile: the URL is parsed as
+/// the SDK of `profile` (`"default"`, `"python"` or `"node"`; NULL is `"default"`)
+/// parses it. `*out_json` receives a JSON object (secrets included: handle with care).
+///
+/// # Safety
+/// `url` is a NUL-terminated string; `profile` NULL or a NUL-terminated string;
+/// `out_json` writable; `error` NULL or writable.
+#[no_mangle]
+pub unsafe extern "C" fn cldkit_parse_settings_url(
+    url: *const c_char,
+    account: bool,
+    profile: *const c_char,
+    out_json: *mut *mut c_char,
+    error: *mut *mut c_char,
+) -> CldkitStatus {
+    use cldkit::config::UrlKind;
+    // SAFETY: pointer contracts are forwarded from the caller.
+    unsafe {
+        guard(error, || {
+            let out_json = out(out_json)?;
+            let url = text(url, "url")?;
+            let profile = if profile.is_null() {
+                Profile::Default
+            } else {
+                Profile::parse(text(profile, "profile")?)?
+            };
+            let kind = if account {
+                UrlKind::Account
+            } else {
+                UrlKind::Cloudinary
+            };
+            let settings = cldkit::url::parse_settings_url(url, kind, profile)?;
             crate::status::put_string(out_json, crate::abi::to_json(&settings)?)
         })
     }

@@ -728,20 +728,22 @@ PHP_METHOD(CldKit_Client, downloadMulti)
 
 PHP_METHOD(CldKit_Client, parseCloudinaryUrl)
 {
-    zend_string *url;
+    zend_string *url, *profile = NULL;
     bool account = false;
     char *out = NULL, *error = NULL;
 
-    ZEND_PARSE_PARAMETERS_START(1, 2)
+    ZEND_PARSE_PARAMETERS_START(1, 3)
         Z_PARAM_STR(url)
         Z_PARAM_OPTIONAL
         Z_PARAM_BOOL(account)
+        Z_PARAM_STR_OR_NULL(profile)
     ZEND_PARSE_PARAMETERS_END();
 
-    if (!check_c_string(url, "url")) {
+    if (!check_c_string(url, "url") || (profile && !check_c_string(profile, "profile"))) {
         RETURN_THROWS();
     }
-    CldkitStatus status = cldkit_parse_cloudinary_url(ZSTR_VAL(url), account, &out, &error);
+    CldkitStatus status = cldkit_parse_settings_url(ZSTR_VAL(url), account,
+        profile ? ZSTR_VAL(profile) : NULL, &out, &error);
     return_json(return_value, status, out, error);
 }
 
@@ -1306,6 +1308,7 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_parse_url, 0, 1, IS_ARRAY, 0)
     ZEND_ARG_TYPE_INFO(0, url, IS_STRING, 0)
     ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, account, _IS_BOOL, 0, "false")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, profile, IS_STRING, 1, "null")
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_get_kind, 0, 0, IS_STRING, 0)

@@ -41,7 +41,7 @@ final class Client
     private ?CData $handle = null;
 
     /**
-     * @param array<string, mixed> $config SDK settings (cloud_name, api_key, ...); "profile" selects default/python.
+     * @param array<string, mixed> $config SDK settings (cloud_name, api_key, ...); "profile" selects default/python/node.
      * @throws Exception (invalid_argument) when the client is already constructed: a client is immutable.
      */
     public function __construct(#[\SensitiveParameter] array $config)
@@ -89,7 +89,7 @@ final class Client
             $f->cldkit_client_from_env(FFI::addr($out), FFI::addr($err))));
     }
 
-    /** This client in another compatibility profile ("default" or "python"). */
+    /** This client in another compatibility profile ("default", "python" or "node"). */
     public function withProfile(string $profile): static
     {
         self::checkText($profile, 'profile');
@@ -293,12 +293,21 @@ final class Client
         return $this->values('cldkit_download_multi', [$tag, $urls], $options);
     }
 
-    /** The settings a CLOUDINARY_URL (or, with $account, a CLOUDINARY_ACCOUNT_URL) holds. */
-    public static function parseCloudinaryUrl(#[\SensitiveParameter] string $url, bool $account = false): array
-    {
+    /**
+     * The settings a CLOUDINARY_URL (or, with $account, a CLOUDINARY_ACCOUNT_URL) holds,
+     * as the SDK of $profile ("default", "python" or "node"; null is "default") parses it.
+     */
+    public static function parseCloudinaryUrl(
+        #[\SensitiveParameter] string $url,
+        bool $account = false,
+        ?string $profile = null,
+    ): array {
         self::checkText($url, 'url');
+        if ($profile !== null) {
+            self::checkText($profile, 'profile');
+        }
         return self::call(fn (FFI $f, CData $out, CData $err) =>
-            $f->cldkit_parse_cloudinary_url($url, $account, FFI::addr($out), FFI::addr($err)), true);
+            $f->cldkit_parse_settings_url($url, $account, $profile, FFI::addr($out), FFI::addr($err)), true);
     }
 
     // ---- uploads and the Admin API (HTTP, blocking) ---------------------------------
