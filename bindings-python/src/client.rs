@@ -187,7 +187,7 @@ impl PyClient {
         })
     }
 
-    /// A copy of this client in another profile (`"python"` or `"default"`).
+    /// A copy of this client in another profile (`"default"`, `"python"` or `"node"`).
     fn with_profile(&self, py: Python<'_>, profile: &str) -> PyResult<Self> {
         guard(py, || {
             let profile = parse_profile(py, Some(profile))?;
@@ -241,13 +241,10 @@ impl PyClient {
         ))
     }
 
-    /// The compatibility profile: `"default"` or `"python"`.
+    /// The compatibility profile: `"default"`, `"python"` or `"node"`.
     #[getter]
     fn profile(&self) -> &'static str {
-        match self.inner.profile() {
-            Profile::Python => "python",
-            _ => "default",
-        }
+        self.inner.profile().name()
     }
 
     /// The value of one setting (secrets included), or `None` when unset.

@@ -1,11 +1,13 @@
 //! Module-level functions that need no client: request signing with an explicit
 //! secret and `CLOUDINARY_URL` parsing.
 
-use cldkit::config::{parse_url_settings, UrlKind};
+use cldkit::config::UrlKind;
 use cldkit::sign::{self, Algorithm};
+use cldkit::url::parse_settings_url;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 
+use crate::client::parse_profile;
 use crate::convert::{map_arg, map_to_py};
 use crate::errors::{check, guard};
 
@@ -45,21 +47,42 @@ pub fn string_to_sign(
     })
 }
 
-/// The settings a `CLOUDINARY_URL` holds, as the SDK parses it (query values stay
-/// strings, `a[b]=c` nests).
+/// The settings a `CLOUDINARY_URL` holds, as the profile's SDK parses it
+/// (`profile` `"default"`, `"python"` or `"node"`; `None` is `"default"`): in
+/// pycloudinary's way query values stay strings and `a[b]=c` nests; the npm SDK's
+/// way is the node profile's.
 #[pyfunction]
-pub fn parse_cloudinary_url<'py>(py: Python<'py>, url: &str) -> PyResult<Bound<'py, PyDict>> {
-    guard(py, || {
-        let m = check(py, parse_url_settings(url, UrlKind::Cloudinary))?;
-        map_to_py(py, &m)
-    })
+#[pyo3(signature = (url, profile = None))]
+pub fn parse_cloudinary_url<'py>(
+    py: Python<'py>,
+    url: &str,
+    profile: Option<&str>,
+) -> PyResult<Bound<'py, PyDict>> {
+    parse_url(py, url, UrlKind::Cloudinary, profile)
 }
 
-/// The settings a `CLOUDINARY_ACCOUNT_URL` (`account://key:secret@account_id`) holds.
+/// The settings a `CLOUDINARY_ACCOUNT_URL` (`account://key:secret@account_id`) holds,
+/// as the profile's SDK parses it (`profile` as for `parse_cloudinary_url`).
 #[pyfunction]
-pub fn parse_account_url<'py>(py: Python<'py>, url: &str) -> PyResult<Bound<'py, PyDict>> {
+#[pyo3(signature = (url, profile = None))]
+pub fn parse_account_url<'py>(
+    py: Python<'py>,
+    url: &str,
+    profile: Option<&str>,
+) -> PyResult<Bound<'py, PyDict>> {
+    parse_url(py, url, UrlKind::Account, profile)
+}
+
+/// `url` of `kind` parsed in the named profile.
+fn parse_url<'py>(
+    py: Python<'py>,
+    url: &str,
+    kind: UrlKind,
+    profile: Option<&str>,
+) -> PyResult<Bound<'py, PyDict>> {
     guard(py, || {
-        let m = check(py, parse_url_settings(url, UrlKind::Account))?;
+        let profile = parse_profile(py, profile)?;
+        let m = check(py, parse_settings_url(url, kind, profile))?;
         map_to_py(py, &m)
     })
 }

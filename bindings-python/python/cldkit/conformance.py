@@ -106,8 +106,8 @@ def _upload_params(c: "cldkit.Client", inp: _Input, cfg: Dict[str, Any]) -> _Res
 
 def _config_parse(c: "cldkit.Client", inp: _Input, cfg: Dict[str, Any]) -> _Result:
     if _f(inp, "env") == "CLOUDINARY_ACCOUNT_URL":
-        return {"config": cldkit.parse_account_url(_f(inp, "url"))}
-    return {"config": cldkit.parse_cloudinary_url(_f(inp, "url"))}
+        return {"config": cldkit.parse_account_url(_f(inp, "url"), c.profile)}
+    return {"config": cldkit.parse_cloudinary_url(_f(inp, "url"), c.profile)}
 
 
 HANDLERS: Dict[str, _Handler] = {
