@@ -133,6 +133,119 @@ fn numeric_prefix(s: &str) -> Option<f64> {
     t[..i].parse().ok()
 }
 
+/// Whether `s` is a whole PHP numeric string (surrounding whitespace allowed).
+pub(crate) fn is_numeric_str(s: &str) -> bool {
+    let t = s.trim_matches([' ', '\t', '\n', '\r', '\x0b', '\x0c']);
+    !t.is_empty() && numeric_prefix(t).is_some() && {
+        // The prefix must cover the whole text.
+        let b = t.as_bytes();
+        let mut i = usize::from(b[0] == b'+' || b[0] == b'-');
+        let mut seen_e = false;
+        let mut ok = true;
+        while i < b.len() {
+            match b[i] {
+                b'0'..=b'9' | b'.' => {}
+                b'e' | b'E' if !seen_e => {
+                    seen_e = true;
+                    if i + 1 < b.len() && (b[i + 1] == b'+' || b[i + 1] == b'-') {
+                        i += 1;
+                    }
+                }
+                _ => ok = false,
+            }
+            i += 1;
+        }
+        ok && t.parse::<f64>().is_ok()
+    }
+}
+
+/// PHP 8's `ksort` order (`SORT_REGULAR`) of two array keys: numerically when both
+/// are numeric strings, else byte by byte.
+pub(crate) fn key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    if is_numeric_str(a) && is_numeric_str(b) {
+        let (x, y) = (
+            numeric_prefix(a.trim()).unwrap_or(0.0),
+            numeric_prefix(b.trim()).unwrap_or(0.0),
+        );
+        if let Some(o) = x.partial_cmp(&y) {
+            return o;
+        }
+    }
+    a.as_bytes().cmp(b.as_bytes())
+}
+
+/// `StringUtils::escapeUnsafeChars($value, $chars)`: a backslash before each of
+/// `chars`; `$value` is a typed `string` argument (weak typing: numbers and booleans
+/// are converted, null and arrays are a `TypeError`).
+pub(crate) fn escape_unsafe(v: &Value, chars: &str) -> Result<String> {
+    let s = match v {
+        Value::Null | Value::List(_) | Value::Map(_) => {
+            return Err(Error::invalid_option(
+                "params",
+                format!(
+                    "TypeError: StringUtils::escapeUnsafeChars(): Argument #1 ($string) must be of type string, {} given",
+                    v.type_name()
+                ),
+            ))
+        }
+        other => string(other).unwrap_or_default(),
+    };
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if chars.contains(c) {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    Ok(out)
+}
+
+/// `ArrayUtils::safeFilterFunc`: null, `""` and values whose `(string)` is empty
+/// (`false`) are dropped; arrays are kept when one item is kept.
+pub(crate) fn safe_keep(v: &Value) -> bool {
+    match v {
+        Value::Null => false,
+        Value::Str(s) => !s.is_empty(),
+        Value::List(items) => items.iter().any(safe_keep),
+        Value::Map(m) => m.iter().any(|(_, v)| safe_keep(v)),
+        other => string(other).is_some_and(|s| !s.is_empty()),
+    }
+}
+
+/// `ApiUtils::serializeSimpleApiParam`: scalars as `(string)`, null as null, arrays
+/// through `ArrayUtils::safeImplodeAssoc($array, ',')` (lists: the kept items
+/// escaped and joined with `,`; maps: each `key,value` escaped, then joined and
+/// escaped again; a PHP SDK quirk kept).
+pub(crate) fn simple_api_param(v: &Value) -> Result<Option<String>> {
+    Ok(match v {
+        Value::Null => None,
+        Value::List(items) => {
+            let mut parts = Vec::with_capacity(items.len());
+            for item in items.iter().filter(|i| safe_keep(i)) {
+                parts.push(escape_unsafe(item, ",")?);
+            }
+            Some(parts.join(","))
+        }
+        Value::Map(m) => {
+            let mut pairs = Vec::with_capacity(m.len());
+            for (k, v) in m.iter() {
+                let pair = format!(
+                    "{},{}",
+                    escape_unsafe(&Value::from(k.as_str()), ",")?,
+                    escape_unsafe(v, ",")?
+                );
+                pairs.push(Value::from(pair));
+            }
+            let mut parts = Vec::with_capacity(pairs.len());
+            for p in pairs.iter().filter(|p| safe_keep(p)) {
+                parts.push(escape_unsafe(p, ",")?);
+            }
+            Some(parts.join(","))
+        }
+        other => string(other),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

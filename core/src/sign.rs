@@ -642,6 +642,60 @@ impl Client {
     }
 }
 
+/// The string cloudinary_php 3.1.2's `ApiUtils::signParameters` signs (before the
+/// secret): each value through `serializeSimpleApiParam` (so `true` is `1`, `false`,
+/// null and empty values are left out, `0` is kept, lists are joined with `,` after
+/// escaping their commas), keys in PHP's `ksort` order, `&` in values escaped as `%26`
+/// from signature version 2, pairs `key=value` joined with `&`.
+pub(crate) fn string_to_sign_php(params: &Map, signature_version: u32) -> Result<String> {
+    let mut pairs: Vec<(&str, String)> = Vec::with_capacity(params.len());
+    for (k, v) in params.iter() {
+        let text = crate::php::simple_api_param(v)?.unwrap_or_default();
+        let text = if signature_version >= 2 {
+            text.replace('&', "%26")
+        } else {
+            text
+        };
+        pairs.push((k.as_str(), text));
+    }
+    pairs.sort_by(|a, b| crate::php::key_cmp(a.0, b.0));
+    let mut out = String::with_capacity(pairs.len() * 24);
+    for (k, v) in pairs.iter().filter(|(_, v)| !v.is_empty()) {
+        if !out.is_empty() {
+            out.push('&');
+        }
+        if !k.is_empty() {
+            out.push_str(k);
+            out.push('=');
+        }
+        out.push_str(v);
+    }
+    Ok(out)
+}
+
+/// `ApiUtils::signParameters($params, $secret, $algorithm, $version)` of
+/// cloudinary_php 3.1.2: [`string_to_sign_php`] followed by the secret, hashed with
+/// PHP's `hash($algorithm)` (`sha1` or `sha256` here; other names are errors).
+pub(crate) fn api_sign_request_php(
+    params: &Map,
+    secret: &str,
+    algorithm: &str,
+    signature_version: u32,
+) -> Result<String> {
+    let text = string_to_sign_php(params, signature_version)?;
+    let algorithm = match algorithm {
+        "sha1" => Algorithm::Sha1,
+        "sha256" => Algorithm::Sha256,
+        other => {
+            return Err(Error::invalid_option(
+                "signature_algorithm",
+                format!("hash(): Argument #1 ($algo) must be a valid hashing algorithm ({other:?} is not supported here)"),
+            ))
+        }
+    };
+    Ok(algorithm.hex_digest(&[text.as_bytes(), secret.as_bytes()]))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

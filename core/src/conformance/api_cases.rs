@@ -81,8 +81,10 @@ fn text(v: &Value) -> String {
 
 fn sign_request(client: &Client, input: &Json) -> Result<Json> {
     let params = options(input, "params")?;
-    if client.profile() == crate::Profile::Node {
-        return sign_request_node(client, input, &params);
+    match client.profile() {
+        crate::Profile::Node => return sign_request_node(client, input, &params),
+        crate::Profile::Php => return sign_request_php(client, input, &params),
+        crate::Profile::Python | crate::Profile::Default => {}
     }
     let secret = match input.get("api_secret") {
         Some(_) => field(input, "api_secret"),
@@ -104,6 +106,37 @@ fn sign_request(client: &Client, input: &Json) -> Result<Json> {
     crate::sign::string_to_sign(&params, version)?;
     let algorithm = Algorithm::from_value(&field(input, "algorithm"))?;
     let signature = api_sign_request(&params, &secret, algorithm, version)?;
+    Ok(json!({ "signature": signature }))
+}
+
+/// `ApiUtils::signParameters($params, $secret, $algorithm, $version)` of
+/// cloudinary_php: the secret given (else the configuration's; null is a `TypeError`),
+/// the algorithm given, the version given (else 2).
+fn sign_request_php(client: &Client, input: &Json, params: &Map) -> Result<Json> {
+    let secret = match input.get("api_secret") {
+        Some(_) => field(input, "api_secret"),
+        None => client
+            .config()
+            .get("api_secret")
+            .cloned()
+            .unwrap_or_default(),
+    };
+    let secret = match &secret {
+        Value::Null | Value::List(_) | Value::Map(_) => return Err(Error::signature(
+            "TypeError: ApiUtils::signParameters(): Argument #2 ($secret) must be of type string",
+        )),
+        other => crate::php::string(other).unwrap_or_default(),
+    };
+    let algorithm = match field(input, "algorithm") {
+        Value::Null => "sha1".to_owned(),
+        other => text(&other),
+    };
+    let version = match field(input, "signature_version") {
+        Value::Null => 2,
+        Value::Int(v) => u32::try_from(v).unwrap_or(0),
+        other => version_from_value(&other)?,
+    };
+    let signature = crate::sign::api_sign_request_php(params, &secret, &algorithm, version)?;
     Ok(json!({ "signature": signature }))
 }
 
