@@ -48,12 +48,14 @@ fn node_version(env: &Env) -> Outcome<String> {
     Ok(format!("{}.{}.{}", v.major, v.minor, v.patch))
 }
 
-/// A node-profile client reports the running Node.js as its runtime (`tech_version`,
-/// the `_a` token's version), as the npm SDK does, unless its settings name one.
-/// Other profiles are left as they are. Only for a client being created: it is
-/// rebuilt from its settings.
+/// A client reports the running Node.js as its runtime (`tech_version`, the `_a`
+/// token's version; in the node profile as the npm SDK does) unless its settings name
+/// one. Set on every client this binding creates, whatever its profile, so a client
+/// switched to the node profile later (`withProfile`) reports it too; the python
+/// profile adds no `_a`. Only for a client being created: it is rebuilt from its
+/// settings.
 fn with_runtime(env: &Env, client: cldkit::Client) -> Outcome<cldkit::Client> {
-    if client.profile() != Profile::Node || client.config().get("tech_version").is_some() {
+    if client.config().get("tech_version").is_some() {
         return Ok(client);
     }
     let mut config = client.config().clone();

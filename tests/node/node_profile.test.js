@@ -82,6 +82,8 @@ test("a node-profile client's _a token carries the running Node.js, as the npm S
   for (const client of [
     new cldkit.Client({ cloud_name: 'demo' }, { profile: 'node' }),
     cldkit.Client.fromUrl('cloudinary://k:s@demo', { profile: 'node' }),
+    new cldkit.Client({ cloud_name: 'demo' }).withProfile('node'),
+    new cldkit.Client({ cloud_name: 'demo' }, { profile: 'python' }).withClock(5).withProfile('node'),
   ]) {
     assert.equal(analytics(client.url('sample')), want);
   }
