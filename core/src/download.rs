@@ -124,8 +124,14 @@ impl Client {
         format: impl Into<Value>,
         options: &Map,
     ) -> Result<String> {
-        if self.profile() == crate::Profile::Node {
-            return node::private_download_url(self, public_id.into(), format.into(), options);
+        match self.profile() {
+            crate::Profile::Node => {
+                return node::private_download_url(self, public_id.into(), format.into(), options)
+            }
+            crate::Profile::Php => {
+                return php::private_download_url(self, &public_id.into(), &format.into(), options)
+            }
+            crate::Profile::Python | crate::Profile::Default => {}
         }
         reject_duplicates(options, &["public_id", "format"])?;
         let mut p = Map::with_capacity(6);
@@ -162,8 +168,10 @@ impl Client {
     /// The signed URL that generates and downloads an archive (archive options:
     /// `public_ids`, `tags`, `prefixes`, `target_format`, `flatten_folders`, ...).
     pub fn download_archive_url(&self, options: &Map) -> Result<String> {
-        if self.profile() == crate::Profile::Node {
-            return node::download_archive_url(self, options);
+        match self.profile() {
+            crate::Profile::Node => return node::download_archive_url(self, options),
+            crate::Profile::Php => return php::download_archive_url(self, options),
+            crate::Profile::Python | crate::Profile::Default => {}
         }
         let params = archive_params(self, options)?;
         self.api_download_url("generate_archive", params, options)
@@ -171,8 +179,10 @@ impl Client {
 
     /// [`Client::download_archive_url`] with `target_format: "zip"`.
     pub fn download_zip_url(&self, options: &Map) -> Result<String> {
-        if self.profile() == crate::Profile::Node {
-            return node::download_zip_url(self, options);
+        match self.profile() {
+            crate::Profile::Node => return node::download_zip_url(self, options),
+            crate::Profile::Php => return php::download_zip_url(self, options),
+            crate::Profile::Python | crate::Profile::Default => {}
         }
         let mut opts = options.clone();
         opts.insert("target_format", "zip");
@@ -182,8 +192,12 @@ impl Client {
     /// The signed URL that downloads a folder as an archive (resource type `all`
     /// unless given).
     pub fn download_folder(&self, folder_path: impl Into<Value>, options: &Map) -> Result<String> {
-        if self.profile() == crate::Profile::Node {
-            return node::download_folder(self, folder_path.into(), options);
+        match self.profile() {
+            crate::Profile::Node => {
+                return node::download_folder(self, folder_path.into(), options)
+            }
+            crate::Profile::Php => return php::download_folder(self, &folder_path.into(), options),
+            crate::Profile::Python | crate::Profile::Default => {}
         }
         reject_duplicates(options, &["folder_path"])?;
         let mut opts = options.clone();
@@ -202,6 +216,9 @@ impl Client {
         version_id: impl Into<Value>,
         options: &Map,
     ) -> Result<String> {
+        if self.profile() == crate::Profile::Php {
+            return php::download_backedup_asset(self, &asset_id.into(), &version_id.into());
+        }
         if self.profile() == crate::Profile::Node {
             return node::download_backedup_asset(
                 self,
@@ -496,5 +513,362 @@ mod tests {
             urlencode(&m, false),
             "a%5B%5D=%5B%27x%27%2C+%27y%27%5D&b=1&c=%5B%27z%27%5D"
         );
+    }
+}
+
+/// Download URLs in the `php` profile: cloudinary_php 3.1.2's `UploadApi`
+/// `privateDownloadUrl`, `downloadArchiveUrl`, `downloadZipUrl`, `downloadFolder` and
+/// `downloadBackedupAsset` (its `ArchiveTrait`).
+///
+/// Its rules: parameters in the SDK's order (the call's options in their own order,
+/// then the list parameters, then `timestamp`, `signature`, `api_key`), a `timestamp`
+/// option ignored (its value replaced by the clock's, its position kept), booleans
+/// as `1`/`0`, empty values dropped, `http_build_query` encoding (`+` for spaces,
+/// `%5B%5D` for list brackets, and any `[digits]` in a value rewritten to `[]` too: a
+/// PHP SDK bug kept), the endpoint from the configuration only (`upload_prefix`,
+/// `cloud_name`: an empty cloud name gives `v1_1//`), the signature per
+/// `ApiUtils::signParameters`, and the PHP SDK's typed `string` arguments (null or an
+/// array is a `TypeError`). `downloadBackedupAsset` takes no options.
+mod php {
+    use crate::php;
+    use crate::{Client, Error, Map, Result, Value};
+
+    /// `buildArchiveParams`'s simple parameters.
+    const SIMPLE: &[&str] = &[
+        "allow_missing",
+        "asset_id",
+        "async",
+        "expires_at",
+        "flatten_folders",
+        "flatten_transformations",
+        "keep_derived",
+        "mode",
+        "notification_url",
+        "phash",
+        "skip_transformation_name",
+        "target_format",
+        "target_public_id",
+        "target_tags",
+        "timestamp",
+        "type",
+        "use_original_filename",
+        "version_id",
+    ];
+
+    /// `buildArchiveParams`'s list parameters.
+    const LISTS: &[&str] = &[
+        "prefixes",
+        "public_ids",
+        "fully_qualified_public_ids",
+        "tags",
+        "target_tags",
+    ];
+
+    /// A typed `string` argument of the SDK's public API (weak typing).
+    fn string_arg(method: &str, name: &str, v: &Value) -> Result<String> {
+        match v {
+            Value::Null | Value::List(_) | Value::Map(_) => Err(Error::invalid_option(
+                name,
+                format!(
+                    "TypeError: UploadApi::{method}(): Argument (${name}) must be of type string, {} given",
+                    v.type_name()
+                ),
+            )),
+            other => Ok(php::string(other).unwrap_or_default()),
+        }
+    }
+
+    /// `ApiUtils::finalizeUploadApiParams`: `timestamp` set to now, booleans as
+    /// `1`/`0`, empty values dropped.
+    fn finalize(client: &Client, mut params: Map) -> Map {
+        params.insert("timestamp", Value::Int(client.now()));
+        params
+            .into_iter()
+            .filter_map(|(k, v)| {
+                let v = match v {
+                    Value::Bool(b) => Value::from(if b { "1" } else { "0" }),
+                    other => other,
+                };
+                php::safe_keep(&v).then_some((k, v))
+            })
+            .collect()
+    }
+
+    /// `ArrayUtils::build`: null is empty, a list stays, anything else is wrapped.
+    fn build(v: Option<&Value>) -> Value {
+        match v {
+            None | Some(Value::Null) => Value::List(Vec::new()),
+            Some(l @ Value::List(_)) => l.clone(),
+            Some(other) => Value::List(vec![other.clone()]),
+        }
+    }
+
+    fn archive_params(client: &Client, options: &Map) -> Result<Map> {
+        let mut params: Map = options
+            .iter()
+            .filter(|(k, _)| SIMPLE.contains(&k.as_str()))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        for key in LISTS {
+            params.insert(*key, build(options.get(key)));
+        }
+        let mut parts = Vec::new();
+        if let Value::List(items) = build(options.get("transformations")) {
+            for item in &items {
+                let text = asset_transformation(client, item)?;
+                if !text.is_empty() {
+                    parts.push(text);
+                }
+            }
+        }
+        let transformations = Value::from(parts.join("|"));
+        params.insert("transformations", transformations);
+        Ok(finalize(client, params))
+    }
+
+    /// One item of `ApiUtils::serializeAssetTransformations`: a text as it is, a map
+    /// as its transformation with `format` as a `/<format>` suffix. (Approximation:
+    /// the map's qualifiers are rendered by the python rules, which agree with the PHP
+    /// SDK for the qualifiers the corpus's archive cases use.)
+    fn asset_transformation(client: &Client, item: &Value) -> Result<String> {
+        match item {
+            Value::Map(m) => {
+                let mut m = m.clone();
+                let format = m.remove("format");
+                let mut text = crate::transform::transformation_string(client, &m)?;
+                if let Some(f) = format
+                    .as_ref()
+                    .and_then(php::string)
+                    .filter(|f| !f.is_empty())
+                {
+                    text.push('/');
+                    text.push_str(&f);
+                }
+                Ok(text)
+            }
+            Value::Null => Ok(String::new()),
+            Value::List(_) => Err(Error::invalid_option(
+                "transformations",
+                "TypeError: a transformation must be a text or a map",
+            )),
+            other => Ok(php::string(other).unwrap_or_default()),
+        }
+    }
+
+    /// `ApiUtils::signRequest`: `signature` and `api_key` appended.
+    fn sign(client: &Client, mut params: Map) -> Result<Map> {
+        let config = client.config();
+        let secret = match config.get("api_secret") {
+            Some(v @ (Value::Str(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_))) => {
+                php::string(v).unwrap_or_default()
+            }
+            _ => {
+                return Err(Error::config_option(
+                    "api_secret",
+                    "TypeError: ApiUtils::signParameters(): Argument #2 ($secret) must be of type string, null given",
+                ))
+            }
+        };
+        let algorithm = match config.get("signature_algorithm") {
+            None | Some(Value::Null) => "sha1".to_owned(),
+            Some(v) => php::string(v).unwrap_or_default(),
+        };
+        let version = match config.get("signature_version") {
+            None | Some(Value::Null) => 2,
+            Some(v) => php::number(v, "signature_version")? as u32,
+        };
+        let signature = crate::sign::api_sign_request_php(&params, &secret, &algorithm, version)?;
+        params.insert("signature", signature);
+        params.insert(
+            "api_key",
+            config.get("api_key").cloned().unwrap_or(Value::Null),
+        );
+        Ok(params)
+    }
+
+    /// `UploadApi::getUploadUrl($assetType, $endPoint, $params)`.
+    fn upload_url(
+        client: &Client,
+        asset_type: Option<&Value>,
+        action: &str,
+        params: &Map,
+    ) -> String {
+        let config = client.config();
+        let setting = |name: &str, default: &str| match config.get(name) {
+            None | Some(Value::Null) => default.to_owned(),
+            Some(v) => php::string(v).unwrap_or_default(),
+        };
+        let mut url = format!(
+            "{}/v1_1/{}/",
+            setting("upload_prefix", "https://api.cloudinary.com"),
+            setting("cloud_name", "")
+        );
+        if let Some(t) = asset_type.and_then(php::string).filter(|t| !t.is_empty()) {
+            url.push_str(&t);
+            url.push('/');
+        }
+        url.push_str(action);
+        let query = http_build_query(params);
+        if !query.is_empty() {
+            url.push('?');
+            url.push_str(&query);
+        }
+        url
+    }
+
+    /// PHP's `urlencode`: alphanumerics and `-_.` kept, space as `+`.
+    fn urlencode(out: &mut String, text: &str) {
+        const HEX: &[u8; 16] = b"0123456789ABCDEF";
+        for &b in text.as_bytes() {
+            match b {
+                b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'_' | b'.' | b'-' => out.push(b as char),
+                b' ' => out.push('+'),
+                _ => {
+                    out.push('%');
+                    out.push(HEX[(b >> 4) as usize] as char);
+                    out.push(HEX[(b & 0xf) as usize] as char);
+                }
+            }
+        }
+    }
+
+    fn push_pairs(out: &mut String, key: &str, v: &Value) {
+        match v {
+            Value::Null => {}
+            Value::List(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    push_pairs(out, &format!("{key}%5B{i}%5D"), item);
+                }
+            }
+            Value::Map(m) => {
+                for (k, item) in m.iter() {
+                    let mut sub = format!("{key}%5B");
+                    urlencode(&mut sub, k);
+                    sub.push_str("%5D");
+                    push_pairs(out, &sub, item);
+                }
+            }
+            other => {
+                if !out.is_empty() {
+                    out.push('&');
+                }
+                out.push_str(key);
+                out.push('=');
+                let text = match other {
+                    Value::Bool(b) => if *b { "1" } else { "0" }.to_owned(),
+                    o => php::string(o).unwrap_or_default(),
+                };
+                urlencode(out, &text);
+            }
+        }
+    }
+
+    /// `Utils::buildHttpQuery`: `http_build_query`, then every `%5B<digits>%5D` in the
+    /// whole query (values included) rewritten as `%5B%5D`.
+    fn http_build_query(params: &Map) -> String {
+        let mut out = String::with_capacity(params.len() * 32);
+        for (k, v) in params.iter() {
+            let mut key = String::with_capacity(k.len());
+            urlencode(&mut key, k);
+            push_pairs(&mut out, &key, v);
+        }
+        collapse_indexes(&out)
+    }
+
+    fn collapse_indexes(s: &str) -> String {
+        let mut out = String::with_capacity(s.len());
+        let mut rest = s;
+        while let Some(pos) = rest.find("%5B") {
+            out.push_str(&rest[..pos]);
+            let after = &rest[pos + 3..];
+            let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+            if digits > 0 && after[digits..].starts_with("%5D") {
+                out.push_str("%5B%5D");
+                rest = &after[digits + 3..];
+            } else {
+                out.push_str("%5B");
+                rest = after;
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+
+    pub(super) fn private_download_url(
+        client: &Client,
+        public_id: &Value,
+        format: &Value,
+        options: &Map,
+    ) -> Result<String> {
+        let public_id = string_arg("privateDownloadUrl", "publicId", public_id)?;
+        let format = string_arg("privateDownloadUrl", "format", format)?;
+        let mut p = Map::with_capacity(7);
+        p.insert("public_id", public_id);
+        p.insert("format", format);
+        for key in ["type", "attachment", "expires_at"] {
+            p.insert(key, options.get(key).cloned().unwrap_or(Value::Null));
+        }
+        let p = sign(client, finalize(client, p))?;
+        let asset_type = options
+            .get("resource_type")
+            .cloned()
+            .unwrap_or(Value::from("image"));
+        Ok(upload_url(client, Some(&asset_type), "download", &p))
+    }
+
+    pub(super) fn download_archive_url(client: &Client, options: &Map) -> Result<String> {
+        let mut options = options.clone();
+        options.insert("mode", "download");
+        let p = sign(client, archive_params(client, &options)?)?;
+        let asset_type = options
+            .get("resource_type")
+            .cloned()
+            .unwrap_or(Value::from("image"));
+        Ok(upload_url(
+            client,
+            Some(&asset_type),
+            "generate_archive",
+            &p,
+        ))
+    }
+
+    pub(super) fn download_zip_url(client: &Client, options: &Map) -> Result<String> {
+        let mut options = options.clone();
+        options.insert("target_format", "zip");
+        download_archive_url(client, &options)
+    }
+
+    pub(super) fn download_folder(
+        client: &Client,
+        folder: &Value,
+        options: &Map,
+    ) -> Result<String> {
+        let folder = string_arg("downloadFolder", "folderPath", folder)?;
+        let mut options = options.clone();
+        options.insert("prefixes", folder);
+        let rt = options
+            .get("resource_type")
+            .cloned()
+            .unwrap_or(Value::from("all"));
+        options.insert("resource_type", rt);
+        download_archive_url(client, &options)
+    }
+
+    pub(super) fn download_backedup_asset(
+        client: &Client,
+        asset_id: &Value,
+        version_id: &Value,
+    ) -> Result<String> {
+        let mut options = Map::with_capacity(2);
+        options.insert(
+            "asset_id",
+            string_arg("downloadBackedupAsset", "assetId", asset_id)?,
+        );
+        options.insert(
+            "version_id",
+            string_arg("downloadBackedupAsset", "versionId", version_id)?,
+        );
+        let p = sign(client, archive_params(client, &options)?)?;
+        Ok(upload_url(client, None, "download_backup", &p))
     }
 }
