@@ -30,9 +30,6 @@ mod encode;
 pub(crate) mod exec;
 mod table;
 
-use std::collections::HashMap;
-use std::sync::OnceLock;
-
 use crate::{Client, Error, Map, Result, Value};
 
 pub use encode::python_json;
@@ -377,13 +374,13 @@ impl Call {
     }
 }
 
-/// The row called `name`, if any (an index built once).
+/// The row called `name`, if any.
+///
+/// A scan of the static table: it allocates nothing (a process-wide index would be a
+/// heap block that leak checkers report in every host of the C library), and a few
+/// hundred string comparisons cost nothing beside the HTTP request a row sends.
 pub fn find(name: &str) -> Option<&'static Call> {
-    static INDEX: OnceLock<HashMap<&'static str, &'static Call>> = OnceLock::new();
-    INDEX
-        .get_or_init(|| CALLS.iter().map(|c| (c.name, c)).collect())
-        .get(name)
-        .copied()
+    CALLS.iter().find(|c| c.name == name)
 }
 
 /// The row called `name`, or an [`InvalidOption`](crate::ErrorKind::InvalidOption)
