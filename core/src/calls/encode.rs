@@ -2,6 +2,7 @@
 //! `encode_list`, `encode_double_array`, `json_encode`, `build_list_of_dicts`,
 //! `build_eager`), and Python's `json.dumps` text.
 
+use crate::upload::pyjson::{self, Spacing};
 use crate::{Client, Error, Map, Result, Value};
 
 /// Python's `json.dumps(value)`: ASCII-only output (`\uXXXX` escapes, surrogate pairs
@@ -15,74 +16,12 @@ use crate::{Client, Error, Map, Result, Value};
 /// assert_eq!(python_json(&v, false, false), r#"{"b": [1, 2.0], "a": "\u00e9"}"#);
 /// ```
 pub fn python_json(value: &Value, compact: bool, sort_keys: bool) -> String {
-    let mut out = String::new();
-    write_json(&mut out, value, compact, sort_keys);
-    out
-}
-
-fn write_json(out: &mut String, value: &Value, compact: bool, sort_keys: bool) {
-    let (item_sep, key_sep) = if compact { (",", ":") } else { (", ", ": ") };
-    match value {
-        Value::Null => out.push_str("null"),
-        Value::Bool(true) => out.push_str("true"),
-        Value::Bool(false) => out.push_str("false"),
-        Value::Int(i) => out.push_str(itoa::Buffer::new().format(*i)),
-        Value::Float(f) if f.is_nan() => out.push_str("NaN"),
-        Value::Float(f) if f.is_infinite() => {
-            out.push_str(if *f > 0.0 { "Infinity" } else { "-Infinity" })
-        }
-        Value::Float(f) => crate::value::push_py_float(out, *f),
-        Value::Str(s) => write_str(out, s),
-        Value::List(items) => {
-            out.push('[');
-            for (i, item) in items.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(item_sep);
-                }
-                write_json(out, item, compact, sort_keys);
-            }
-            out.push(']');
-        }
-        Value::Map(m) => {
-            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
-            if sort_keys {
-                entries.sort_by(|a, b| a.0.cmp(b.0));
-            }
-            out.push('{');
-            for (i, (k, v)) in entries.into_iter().enumerate() {
-                if i > 0 {
-                    out.push_str(item_sep);
-                }
-                write_str(out, k);
-                out.push_str(key_sep);
-                write_json(out, v, compact, sort_keys);
-            }
-            out.push('}');
-        }
-    }
-}
-
-fn write_str(out: &mut String, s: &str) {
-    out.push('"');
-    for c in s.chars() {
-        match c {
-            '"' => out.push_str("\\\""),
-            '\\' => out.push_str("\\\\"),
-            '\n' => out.push_str("\\n"),
-            '\r' => out.push_str("\\r"),
-            '\t' => out.push_str("\\t"),
-            '\u{8}' => out.push_str("\\b"),
-            '\u{c}' => out.push_str("\\f"),
-            c if (c as u32) < 0x20 || (c as u32) > 0x7e => {
-                let mut buf = [0u16; 2];
-                for unit in c.encode_utf16(&mut buf) {
-                    out.push_str(&format!("\\u{unit:04x}"));
-                }
-            }
-            c => out.push(c),
-        }
-    }
-    out.push('"');
+    let spacing = if compact {
+        Spacing::Compact
+    } else {
+        Spacing::Spaced
+    };
+    pyjson::dumps_with(value, spacing, sort_keys)
 }
 
 /// `build_array`: a list as it is, `None` as `[]`, anything else wrapped.

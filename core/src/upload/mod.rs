@@ -25,7 +25,7 @@ mod form;
 pub(crate) mod node;
 mod params;
 mod php;
-mod pyjson;
+pub(crate) mod pyjson;
 mod widget;
 
 pub use calls::TagCommand;

@@ -17,12 +17,17 @@ pub(crate) enum Spacing {
 
 /// `json.dumps(value)` with the given spacing.
 pub(crate) fn dumps(value: &Value, spacing: Spacing) -> Result<String> {
-    let mut out = String::new();
-    write_value(&mut out, value, spacing)?;
-    Ok(out)
+    Ok(dumps_with(value, spacing, false))
 }
 
-fn write_value(out: &mut String, value: &Value, spacing: Spacing) -> Result<()> {
+/// `json.dumps(value, sort_keys=sort_keys)` with the given spacing.
+pub(crate) fn dumps_with(value: &Value, spacing: Spacing, sort_keys: bool) -> String {
+    let mut out = String::new();
+    write_value(&mut out, value, spacing, sort_keys);
+    out
+}
+
+fn write_value(out: &mut String, value: &Value, spacing: Spacing, sort_keys: bool) {
     let (item_sep, key_sep) = match spacing {
         Spacing::Compact => (",", ":"),
         Spacing::Spaced => (", ", ": "),
@@ -50,24 +55,27 @@ fn write_value(out: &mut String, value: &Value, spacing: Spacing) -> Result<()> 
                 if i > 0 {
                     out.push_str(item_sep);
                 }
-                write_value(out, item, spacing)?;
+                write_value(out, item, spacing, sort_keys);
             }
             out.push(']');
         }
         Value::Map(m) => {
+            let mut entries: Vec<(&String, &Value)> = m.iter().collect();
+            if sort_keys {
+                entries.sort_by(|a, b| a.0.cmp(b.0));
+            }
             out.push('{');
-            for (i, (k, v)) in m.iter().enumerate() {
+            for (i, (k, v)) in entries.into_iter().enumerate() {
                 if i > 0 {
                     out.push_str(item_sep);
                 }
                 write_str(out, k);
                 out.push_str(key_sep);
-                write_value(out, v, spacing)?;
+                write_value(out, v, spacing, sort_keys);
             }
             out.push('}');
         }
     }
-    Ok(())
 }
 
 /// A JSON string literal with every non-ASCII character as `\uXXXX`.
