@@ -19,6 +19,7 @@
 pub mod escape;
 pub mod host;
 pub(crate) mod node;
+mod php;
 
 use std::borrow::Cow;
 use std::ops::Range;
@@ -186,7 +187,9 @@ impl Client {
 /// The settings a `CLOUDINARY_URL` (or `CLOUDINARY_ACCOUNT_URL`) holds, as the
 /// profile's SDK parses it: pycloudinary's parser ([`crate::config::parse_url_settings`])
 /// in the default and python profiles, the npm SDK's in the node profile (the cloud
-/// name keeps its case, the last of repeated query keys wins, blank values are kept).
+/// name keeps its case, the last of repeated query keys wins, blank values are kept),
+/// cloudinary_php's in the php profile (`true`/`false` typed, `secure_cname` for a
+/// path, no `private_cdn: false` default).
 ///
 /// ```
 /// use cldkit::{config::UrlKind, Profile};
@@ -205,9 +208,8 @@ pub fn parse_settings_url(
 ) -> Result<Map> {
     match profile {
         Profile::Node => node::parse_env_url(url, kind),
-        Profile::Python | Profile::Default | Profile::Php => {
-            crate::config::parse_url_settings(url, kind)
-        }
+        Profile::Php => php::parse_env_url(url, kind),
+        Profile::Python | Profile::Default => crate::config::parse_url_settings(url, kind),
     }
 }
 

@@ -1,0 +1,201 @@
+//! The `php` profile's URL-level rules: cloudinary_php 3.1.2's `CLOUDINARY_URL`
+//! parser (`ConfigUtils::parseCloudinaryUrl`).
+
+use crate::config::percent_decode_lossy;
+use crate::{Error, Map, Result, Value};
+
+/// `ConfigUtils::parseCloudinaryUrl` with its sections flattened as the PHP SDK's
+/// configuration reads them: the query's parameters (`parse_str`: the last repeated
+/// key wins, `a[b]=` nests, `true`/`false` in any case become booleans, `[]` an empty
+/// list), then `cloud_name` (the host, lower-cased), `api_key` and `api_secret` (left
+/// out when empty by PHP's `empty()`, still percent-encoded), then a path as
+/// `secure_cname` with `private_cdn: true`. There is no `private_cdn: false` default
+/// and no `secure_distribution` (the PHP SDK's names). Only `cloudinary:` URLs
+/// parse; the optional `CLOUDINARY_URL=` prefix is dropped.
+///
+/// `CLOUDINARY_ACCOUNT_URL` (`ProvisioningConfigUtils::parseAccountUrl`): `account:`
+/// URLs only, `account_id`, `provisioning_api_key` and `provisioning_api_secret`; the
+/// query and path are ignored.
+pub(crate) fn parse_env_url(url: &str, kind: crate::config::UrlKind) -> Result<Map> {
+    let account = kind == crate::config::UrlKind::Account;
+    let invalid = || {
+        Error::config("Invalid CLOUDINARY_URL, \"cloudinary://[<key>:<secret>@]<cloud>\" expected")
+    };
+    if url.is_empty() || url == "0" {
+        return Err(Error::config("CLOUDINARY_URL cannot be empty"));
+    }
+    let url = if account {
+        url
+    } else {
+        url.strip_prefix("CLOUDINARY_URL=").unwrap_or(url)
+    };
+    let (scheme, rest) = url.split_once(':').ok_or_else(invalid)?;
+    if !scheme.eq_ignore_ascii_case(if account { "account" } else { "cloudinary" }) {
+        return Err(invalid());
+    }
+    let (rest, _fragment) = rest.split_once('#').unwrap_or((rest, ""));
+    let (rest, query) = match rest.split_once('?') {
+        Some((r, q)) => (r, Some(q)),
+        None => (rest, None),
+    };
+    let (authority, path) = match rest.strip_prefix("//") {
+        Some(after) => match after.find('/') {
+            Some(i) => (Some(&after[..i]), &after[i..]),
+            None => (Some(after), ""),
+        },
+        None => (None, rest),
+    };
+    let (mut user, mut pass, mut host) = (None, None, String::new());
+    if let Some(auth) = authority {
+        let (userinfo, hostport) = match auth.rfind('@') {
+            Some(i) => (Some(&auth[..i]), &auth[i + 1..]),
+            None => (None, auth),
+        };
+        let hostname = match hostport.rfind(':') {
+            Some(i) if !hostport.starts_with('[') || hostport[..i].ends_with(']') => {
+                let port = &hostport[i + 1..];
+                if !port.is_empty()
+                    && (!port.bytes().all(|b| b.is_ascii_digit())
+                        || port.parse::<u32>().map_or(true, |p| p > 65535))
+                {
+                    return Err(invalid());
+                }
+                &hostport[..i]
+            }
+            _ => hostport,
+        };
+        host = hostname.to_ascii_lowercase();
+        if let Some(ui) = userinfo {
+            let (u, p) = match ui.split_once(':') {
+                Some((u, p)) => (u, Some(p)),
+                None => (ui, None),
+            };
+            user = Some(u.to_owned());
+            pass = p.map(str::to_owned);
+        }
+    }
+    if authority.is_none() && path.is_empty() && query.is_none() {
+        return Err(invalid());
+    }
+    let mut config = Map::new();
+    if account {
+        config.insert("account_id", host);
+        for (key, v) in [
+            ("provisioning_api_key", user),
+            ("provisioning_api_secret", pass),
+        ] {
+            if let Some(v) = v.filter(|v| !v.is_empty() && v != "0") {
+                config.insert(key, v);
+            }
+        }
+        return Ok(config);
+    }
+    if let Some(q) = query.filter(|q| !q.is_empty() && *q != "0") {
+        parse_str(q, &mut config);
+    }
+    config.insert("cloud_name", host);
+    for (key, v) in [("api_key", user), ("api_secret", pass)] {
+        if let Some(v) = v.filter(|v| !v.is_empty() && v != "0") {
+            config.insert(key, v);
+        }
+    }
+    if !path.is_empty() && path != "/" {
+        config.insert("secure_cname", path[1..].to_owned());
+        config.insert("private_cdn", true);
+    }
+    Ok(config)
+}
+
+/// A `parse_str` value after `Utils::tryParseValues`.
+fn typed(value: String) -> Value {
+    if value == "[]" {
+        return Value::List(Vec::new());
+    }
+    if value.eq_ignore_ascii_case("true") {
+        return Value::Bool(true);
+    }
+    if value.eq_ignore_ascii_case("false") {
+        return Value::Bool(false);
+    }
+    Value::Str(value)
+}
+
+/// PHP's `parse_str` into `out` (values typed by `tryParseValues`).
+fn parse_str(query: &str, out: &mut Map) {
+    for pair in query.split('&').filter(|p| !p.is_empty()) {
+        let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
+        let key = percent_decode_lossy(&k.replace('+', " ")).into_owned();
+        let value = typed(percent_decode_lossy(&v.replace('+', " ")).into_owned());
+        let key = key.trim_start_matches(' ');
+        // The top-level name ends at the first `[` that has a closing `]`.
+        let (name, subs) = match key.find('[') {
+            Some(i) if key[i..].contains(']') => (&key[..i], Some(&key[i..])),
+            _ => (key, None),
+        };
+        if name.is_empty() {
+            continue;
+        }
+        let name: String = name
+            .chars()
+            .map(|c| {
+                if c == ' ' || c == '.' || c == '[' {
+                    '_'
+                } else {
+                    c
+                }
+            })
+            .collect();
+        let mut path = Vec::new();
+        if let Some(mut s) = subs {
+            while let Some(rest) = s.strip_prefix('[') {
+                match rest.find(']') {
+                    Some(j) => {
+                        path.push(rest[..j].to_owned());
+                        s = &rest[j + 1..];
+                    }
+                    None => break,
+                }
+            }
+        }
+        put(out, &name, &path, value);
+    }
+}
+
+fn put(map: &mut Map, key: &str, path: &[String], value: Value) {
+    if path.is_empty() {
+        map.insert(key, value);
+        return;
+    }
+    let mut inner = match map.get(key) {
+        Some(Value::Map(m)) => m.clone(),
+        Some(Value::List(l)) => l
+            .iter()
+            .enumerate()
+            .map(|(i, v)| (i.to_string(), v.clone()))
+            .collect(),
+        _ => Map::new(),
+    };
+    let sub = if path[0].is_empty() {
+        // `a[]=`: the next integer key.
+        let next = inner
+            .iter()
+            .filter_map(|(k, _)| k.parse::<i64>().ok())
+            .max()
+            .map_or(0, |m| m + 1);
+        next.to_string()
+    } else {
+        path[0].clone()
+    };
+    put(&mut inner, &sub, &path[1..], value);
+    // A PHP array whose keys are 0..n in order is a list.
+    let is_list = inner
+        .iter()
+        .enumerate()
+        .all(|(i, (k, _))| *k == i.to_string());
+    let v = if is_list && !inner.is_empty() {
+        Value::List(inner.into_iter().map(|(_, v)| v).collect())
+    } else {
+        Value::Map(inner)
+    };
+    map.insert(key, v);
+}
