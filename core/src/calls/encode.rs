@@ -208,20 +208,7 @@ pub(crate) fn only(source: &Map, keys: &[&str]) -> Map {
 /// `normalize_params`: `None` and `""` dropped, booleans as `"true"`/`"false"` (the
 /// provisioning calls send this in their JSON bodies too).
 pub(crate) fn normalize(params: Map) -> Map {
-    let mut out = Map::with_capacity(params.len());
-    for (k, v) in params {
-        match v {
-            Value::Null => {}
-            Value::Str(ref s) if s.is_empty() => {}
-            Value::Bool(b) => {
-                out.insert(k, if b { "true" } else { "false" });
-            }
-            other => {
-                out.insert(k, other);
-            }
-        }
-    }
-    out
+    crate::upload::drop_empty(params, ("true", "false"))
 }
 
 #[cfg(test)]

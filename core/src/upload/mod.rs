@@ -38,7 +38,7 @@ pub use widget::{Integration, WidgetSignature};
 
 pub(crate) use calls::reject_duplicates;
 pub(crate) use form::sign_params;
-pub(crate) use params::{get, now_text};
+pub(crate) use params::{drop_empty, get, now_text};
 
 use crate::{Client, Map, Result};
 

@@ -379,13 +379,18 @@ pub fn build_upload_params(client: &Client, options: &Map) -> Result<Map> {
 
 /// `cleanup_params`: drops `None` and `""`, turns booleans into `"1"`/`"0"`.
 pub fn cleanup(params: Map) -> Map {
+    drop_empty(params, ("1", "0"))
+}
+
+/// Drops `None` and `""` values and writes booleans as `bools.0` (true) or `bools.1`.
+pub(crate) fn drop_empty(params: Map, bools: (&'static str, &'static str)) -> Map {
     let mut out = Map::with_capacity(params.len());
     for (k, v) in params {
         match v {
             Value::Null => {}
             Value::Str(ref s) if s.is_empty() => {}
             Value::Bool(b) => {
-                out.insert(k, if b { "1" } else { "0" });
+                out.insert(k, if b { bools.0 } else { bools.1 });
             }
             other => {
                 out.insert(k, other);
