@@ -492,20 +492,7 @@ pub fn api_sign_request_node(
             }
         }
     };
-    let algorithm = match algorithm.filter(|v| js::truthy(Some(v))) {
-        None => Algorithm::Sha1,
-        Some(Value::Str(name)) if name == "sha1" => Algorithm::Sha1,
-        Some(Value::Str(name)) if name == "sha256" => Algorithm::Sha256,
-        Some(other) => {
-            return Err(Error::invalid_option(
-                "signature_algorithm",
-                format!(
-                    "Signature algorithm {} is not supported. Supported algorithms: sha1, sha256",
-                    js::string(other)
-                ),
-            ))
-        }
-    };
+    let algorithm = node_signature_algorithm(algorithm.filter(|v| js::truthy(Some(v))))?;
     let to_sign = string_to_sign_node(params, version);
     let secret = js::string_opt(api_secret);
     Ok(algorithm.hex_digest(&[to_sign.as_bytes(), secret.as_bytes()]))
@@ -694,6 +681,23 @@ pub(crate) fn api_sign_request_php(
         }
     };
     Ok(algorithm.hex_digest(&[text.as_bytes(), secret.as_bytes()]))
+}
+
+/// The npm SDK's reading of `signature_algorithm`: unset is SHA-1, `sha1` and `sha256`
+/// are themselves, anything else is its "not supported" error.
+pub(crate) fn node_signature_algorithm(value: Option<&Value>) -> Result<Algorithm> {
+    match value {
+        None => Ok(Algorithm::Sha1),
+        Some(Value::Str(name)) if name == "sha1" => Ok(Algorithm::Sha1),
+        Some(Value::Str(name)) if name == "sha256" => Ok(Algorithm::Sha256),
+        Some(other) => Err(Error::invalid_option(
+            "signature_algorithm",
+            format!(
+                "Signature algorithm {} is not supported. Supported algorithms: sha1, sha256",
+                crate::transform::js::string(other)
+            ),
+        )),
+    }
 }
 
 #[cfg(test)]

@@ -240,20 +240,7 @@ impl Client {
         let secret = config
             .get("api_secret")
             .ok_or_else(|| Error::config_option("api_secret", "Must supply api_secret"))?;
-        let algorithm = match config.get("signature_algorithm") {
-            None => Algorithm::Sha1,
-            Some(Value::Str(a)) if a == "sha1" => Algorithm::Sha1,
-            Some(Value::Str(a)) if a == "sha256" => Algorithm::Sha256,
-            Some(other) => {
-                return Err(Error::invalid_option(
-                    "signature_algorithm",
-                    format!(
-                    "Signature algorithm {} is not supported. Supported algorithms: sha1, sha256",
-                    js::string(other)
-                ),
-                ))
-            }
-        };
+        let algorithm = crate::sign::node_signature_algorithm(config.get("signature_algorithm"))?;
         let body = String::from_utf8_lossy(body);
         let ts = js::string(timestamp);
         let secret = js::string(secret);
