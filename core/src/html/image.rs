@@ -42,8 +42,10 @@ impl Client {
     /// [`Client::image_tag`] with the public id as any option value (pycloudinary
     /// accepts whatever it is given; a falsy id means "no id").
     pub fn image_tag_value(&self, public_id: &Value, options: &Map) -> Result<String> {
-        if self.profile() == crate::Profile::Node {
-            return super::node::image(self, public_id, options);
+        match self.profile() {
+            crate::Profile::Node => return super::node::image(self, public_id, options),
+            crate::Profile::Php => return super::php::image(self, public_id, options),
+            crate::Profile::Python | crate::Profile::Default => {}
         }
         let attrs = self.image_attributes(public_id, options)?;
         open_tag("img", &attrs, "/>", self.profile())

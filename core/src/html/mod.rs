@@ -33,6 +33,7 @@
 mod attributes;
 mod image;
 mod node;
+mod php;
 mod picture;
 mod placeholder;
 mod pyops;

@@ -33,8 +33,17 @@ impl Client {
 
     /// [`Client::picture_tag`] with the public id as any option value.
     pub fn picture_tag_value(&self, public_id: &Value, options: &Map) -> Result<String> {
-        if self.profile() == crate::Profile::Node {
-            return super::node::picture(self, public_id, options);
+        match self.profile() {
+            crate::Profile::Node => return super::node::picture(self, public_id, options),
+            // cloudinary_php 3.1.2 has no picture tag from params: the php profile
+            // answers as pycloudinary does (docs/profiles.md).
+            crate::Profile::Php => {
+                return self
+                    .clone()
+                    .with_profile(crate::Profile::Python)
+                    .picture_tag_value(public_id, options)
+            }
+            crate::Profile::Python | crate::Profile::Default => {}
         }
         pyops::reject_keywords(options, &["self"], "picture")?;
         let mut opts = options.clone();
