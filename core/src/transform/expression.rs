@@ -276,7 +276,7 @@ fn user_variable_end(b: &[u8], i: usize) -> Option<usize> {
 }
 
 /// Replaces every run of spaces and underscores by one `_`.
-fn collapse_separators(s: &str) -> String {
+pub(crate) fn collapse_separators(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut in_run = false;
     for c in s.chars() {

@@ -601,20 +601,7 @@ fn normalize_str(s: &str) -> String {
         i += len;
     }
     // Runs of spaces and underscores.
-    let mut out = String::with_capacity(step2.len());
-    let mut in_run = false;
-    for c in step2.chars() {
-        if c == ' ' || c == '_' {
-            if !in_run {
-                out.push('_');
-            }
-            in_run = true;
-        } else {
-            out.push(c);
-            in_run = false;
-        }
-    }
-    out
+    super::expression::collapse_separators(&step2)
 }
 
 fn utf8_len(first: u8) -> usize {
