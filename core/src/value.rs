@@ -337,6 +337,21 @@ impl Value {
     }
 }
 
+/// The shortest digits that round-trip `f` (finite): its sign, the digits without a
+/// point, and the decimal exponent of the first digit (`1.25e-7` → `(false, "125", -7)`).
+/// Python's `repr` and JavaScript's `Number::toString` both start from these.
+pub(crate) fn shortest_digits(f: f64) -> (bool, String, i32) {
+    // `{:e}` prints the shortest round-trip digits: "1.2345e-7", "-3e16", "0e0".
+    let sci = format!("{f:e}");
+    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
+    let exp: i32 = exp.parse().unwrap_or(0);
+    let (neg, mantissa) = match mantissa.strip_prefix('-') {
+        Some(m) => (true, m),
+        None => (false, mantissa),
+    };
+    (neg, mantissa.chars().filter(|c| *c != '.').collect(), exp)
+}
+
 /// Appends Python's `repr(float)`: the shortest text that round-trips, with `.0` on
 /// integral values and exponent notation below 1e-4 and from 1e16 on.
 pub fn push_py_float(out: &mut String, f: f64) {
@@ -348,15 +363,7 @@ pub fn push_py_float(out: &mut String, f: f64) {
         out.push_str(if f > 0.0 { "inf" } else { "-inf" });
         return;
     }
-    // `{:e}` prints the shortest round-trip digits: "1.2345e-7", "-3e16", "0e0".
-    let sci = format!("{f:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (neg, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, mantissa),
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let (neg, digits, exp) = shortest_digits(f);
     if neg {
         out.push('-');
     }

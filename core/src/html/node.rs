@@ -63,23 +63,9 @@ pub(crate) fn html_attrs(attrs: &Map) -> String {
     pairs.join(" ")
 }
 
-/// lodash `extend(target, source)`: a map's entries, a list's or a string's items
-/// under their indexes; other values add nothing.
+/// lodash `extend(target, source)` ([`js::spread_into`]).
 fn extend(target: &mut Map, source: &Value) {
-    match source {
-        Value::Map(m) => target.update(m),
-        Value::List(l) => {
-            for (i, item) in l.iter().enumerate() {
-                target.insert(i.to_string(), item.clone());
-            }
-        }
-        Value::Str(s) => {
-            for (i, c) in s.chars().enumerate() {
-                target.insert(i.to_string(), c.to_string());
-            }
-        }
-        _ => {}
-    }
+    js::spread_into(target, source);
 }
 
 /// `pickOnlyExistingValues(options, ...names)`.

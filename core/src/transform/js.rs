@@ -36,15 +36,7 @@ pub(crate) fn push_number(out: &mut String, f: f64) {
         out.push('0');
         return;
     }
-    // `{:e}` gives the shortest round-trip digits: "1.2345e-7", "-3e16".
-    let sci = format!("{f:e}");
-    let (mantissa, exp) = sci.split_once('e').unwrap_or((&sci, "0"));
-    let exp: i32 = exp.parse().unwrap_or(0);
-    let (neg, mantissa) = match mantissa.strip_prefix('-') {
-        Some(m) => (true, m),
-        None => (false, mantissa),
-    };
-    let digits: String = mantissa.chars().filter(|c| *c != '.').collect();
+    let (neg, digits, exp) = crate::value::shortest_digits(f);
     let k = digits.len() as i32;
     let n = exp + 1;
     if neg {
@@ -74,6 +66,26 @@ pub(crate) fn push_number(out: &mut String, f: f64) {
         out.push('e');
         out.push(if n - 1 < 0 { '-' } else { '+' });
         let _ = write!(out, "{}", (n - 1).abs());
+    }
+}
+
+/// JavaScript's object spread / lodash `extend` of one value into `target`: a map's
+/// entries, a list's items or a string's characters under their indexes; other values
+/// add nothing.
+pub(crate) fn spread_into(target: &mut Map, source: &Value) {
+    match source {
+        Value::Map(m) => target.update(m),
+        Value::List(l) => {
+            for (i, item) in l.iter().enumerate() {
+                target.insert(i.to_string(), item.clone());
+            }
+        }
+        Value::Str(s) => {
+            for (i, c) in s.chars().enumerate() {
+                target.insert(i.to_string(), c.to_string());
+            }
+        }
+        _ => {}
     }
 }
 

@@ -298,20 +298,7 @@ fn put_nested(out: &mut Map, key: &str, value: Value) {
 fn spread_merge(a: Option<&Value>, b: Option<&Value>) -> Map {
     let mut out = Map::new();
     for v in [a, b].into_iter().flatten() {
-        match v {
-            Value::Map(m) => out.update(m),
-            Value::List(l) => {
-                for (i, item) in l.iter().enumerate() {
-                    out.insert(i.to_string(), item.clone());
-                }
-            }
-            Value::Str(s) => {
-                for (i, c) in s.chars().enumerate() {
-                    out.insert(i.to_string(), c.to_string());
-                }
-            }
-            _ => {}
-        }
+        js::spread_into(&mut out, v);
     }
     out
 }
