@@ -60,7 +60,7 @@ fn is_version(seg: &str) -> bool {
 
 /// An error answer with its message in `X-Cld-Error` too (characters a header cannot
 /// carry become `?`).
-fn delivery_error(status: u16, message: &str) -> Response {
+pub(crate) fn delivery_error(status: u16, message: &str) -> Response {
     let mut r = error_response(&ApiError::new(status, message));
     let header: String = message
         .chars()

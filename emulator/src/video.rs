@@ -29,9 +29,9 @@ use axum::response::Response;
 use image::{DynamicImage, Rgba, RgbaImage};
 use serde_json::{json, Map as JsonMap, Value as Json};
 
-use crate::error::ApiError;
+use crate::delivery::delivery_error;
 use crate::render;
-use crate::server::{error_response, State};
+use crate::server::State;
 use crate::store::Asset;
 
 /// The largest `moov` box read into memory (a two-hour film's index is a few MB).
@@ -989,24 +989,6 @@ pub fn requested_image_format(segments: &[String], extension: Option<&str>) -> O
     IMAGE_FORMATS
         .contains(&f.as_str())
         .then(|| if f == "jpeg" { "jpg".to_owned() } else { f })
-}
-
-fn delivery_error(status: u16, message: &str) -> Response {
-    let mut r = error_response(&ApiError::new(status, message));
-    let header: String = message
-        .chars()
-        .map(|c| {
-            if c == ' ' || c.is_ascii_graphic() {
-                c
-            } else {
-                '?'
-            }
-        })
-        .collect();
-    if let Ok(v) = HeaderValue::from_str(&header) {
-        r.headers_mut().insert("x-cld-error", v);
-    }
-    r
 }
 
 /// Renders (or takes from the derived cache) the image of the video `asset` with the
