@@ -58,6 +58,12 @@ impl Client {
             let url = node::url(self, &Value::from(source), &mut options.clone())?;
             return Ok(node_text(url));
         }
+        if self.profile() == Profile::Php {
+            return match self.url_with_leftovers(&Value::from(source), options)?.url {
+                Value::Str(s) => Ok(s),
+                _ => Ok(String::new()),
+            };
+        }
         if source.is_empty() {
             return Ok(String::new());
         }
@@ -74,6 +80,15 @@ impl Client {
             let url = node::url(self, source, &mut leftovers)?;
             return Ok(UrlOutput { url, leftovers });
         }
+        let prepared;
+        let options = if self.profile() == Profile::Php {
+            let has_token =
+                options.contains_key("auth_token") || self.config().get("auth_token").is_some();
+            prepared = php::prepare_options(source, options, has_token)?;
+            &prepared
+        } else {
+            options
+        };
         let text = match source {
             Value::Str(s) if !s.is_empty() => s.as_str(),
             v if !v.truthy() => {
@@ -521,7 +536,10 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
     };
 
     // 5. Early return: a remote http(s) URL with type upload.
-    if kind_is_upload && (source.starts_with("http:") || source.starts_with("https:")) {
+    if kind_is_upload
+        && (source.starts_with("http:") || source.starts_with("https:"))
+        && client.profile() != Profile::Php
+    {
         let left = want_leftovers.then(|| url_leftovers(options, &flags, false));
         return Ok(Built::Untouched(source.to_owned(), left));
     }

@@ -199,3 +199,114 @@ fn put(map: &mut Map, key: &str, path: &[String], value: Value) {
     };
     map.insert(key, v);
 }
+
+/// The options of a delivery URL as cloudinary_php's typed qualifiers take them
+/// (`Media::fromParams`): PHP weak typing on `int` qualifiers (`x`, `y`, `opacity`,
+/// `delay`: floats truncated toward zero, numeric texts converted, other texts a
+/// `TypeError`) and on `float` ones (`zoom`: integers become floats, so `z_2.0`), a
+/// text inside a `transformation` list a `TypeError`, a list `width` a `TypeError`, a
+/// non-numeric `duration` a `TypeError` when no auth token is set (it also types the
+/// auth token's duration) and
+/// an `auth_token` that is neither a map nor null a `TypeError`.
+pub(crate) fn prepare_options(source: &Value, options: &Map, has_token: bool) -> Result<Map> {
+    if matches!(source, Value::Null | Value::List(_) | Value::Map(_)) {
+        return Err(type_error(
+            "BaseMediaAsset::fromParams(): Argument #1 ($source) must be of type string",
+            source,
+        ));
+    }
+    let mut out = typed_qualifiers(options)?;
+    if let Some(Value::List(items)) = options.get("transformation") {
+        // A list of names alone is a chain of named transformations; mixed with maps,
+        // each text is a TypeError.
+        let mixed = items.iter().any(|i| matches!(i, Value::Map(_)));
+        let mut list = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                Value::Map(m) => list.push(Value::Map(typed_qualifiers(m)?)),
+                Value::Str(_) if mixed => {
+                    return Err(type_error(
+                        "QualifiersAction::generateTransformationAction(): Argument #1 ($transformationAction) must be of type Cloudinary\\Transformation\\BaseComponent|array",
+                        item,
+                    ))
+                }
+                other => list.push(other.clone()),
+            }
+        }
+        out.insert("transformation", Value::List(list));
+    }
+    match options.get("duration") {
+        Some(Value::Str(s)) if !has_token && !crate::php::is_numeric_str(s) => {
+            return Err(type_error(
+                "Cannot assign string to property AuthTokenConfig::$duration of type ?int",
+                &Value::Null,
+            ))
+        }
+        _ => {}
+    }
+    match options.get("auth_token") {
+        None | Some(Value::Null) | Some(Value::Map(_)) => {}
+        Some(other) => return Err(type_error(
+            "BaseConfigSection::importParams(): Argument #1 ($parameters) must be of type array",
+            other,
+        )),
+    }
+    Ok(out)
+}
+
+fn type_error(what: &str, given: &Value) -> Error {
+    Error::invalid_option(
+        "options",
+        format!("TypeError: {what}, {} given", given.type_name()),
+    )
+}
+
+/// One qualifier map with PHP's typed-argument conversions applied.
+fn typed_qualifiers(options: &Map) -> Result<Map> {
+    let mut out = options.clone();
+    for key in ["x", "y", "opacity", "delay"] {
+        if let Some(v) = options.get(key) {
+            let converted = match v {
+                Value::Null | Value::Int(_) => continue,
+                Value::Float(f) if f.is_finite() => Value::Int(f.trunc() as i64),
+                Value::Bool(b) => Value::Int(i64::from(*b)),
+                Value::Str(s) if crate::php::is_numeric_str(s) => {
+                    let n = crate::php::number(v, key)?;
+                    Value::Int(n.trunc() as i64)
+                }
+                other => {
+                    return Err(type_error(
+                        &format!("Qualifier::{key}(): Argument #1 must be of type int"),
+                        other,
+                    ))
+                }
+            };
+            out.insert(key, converted);
+        }
+    }
+    if let Some(v) = options.get("zoom") {
+        let converted = match v {
+            Value::Int(i) => Some(Value::Float(*i as f64)),
+            Value::Str(s) if crate::php::is_numeric_str(s) => {
+                Some(Value::Float(crate::php::number(v, "zoom")?))
+            }
+            Value::Str(_) | Value::List(_) | Value::Map(_) => {
+                return Err(type_error(
+                    "Qualifier::zoom(): Argument #1 ($zoom) must be of type float",
+                    v,
+                ))
+            }
+            _ => None,
+        };
+        if let Some(c) = converted {
+            out.insert("zoom", c);
+        }
+    }
+    if let Some(w @ (Value::List(_) | Value::Map(_))) = options.get("width") {
+        return Err(type_error(
+            "Qualifier::width(): Argument #1 ($width) must be of type string|int|float",
+            w,
+        ));
+    }
+    Ok(out)
+}
