@@ -48,6 +48,10 @@ impl Client {
             _ => Map::new(),
         };
         merged.update(options);
+        if self.profile() == crate::Profile::Php {
+            // cloudinary_php's AuthToken has no token name: always `__cld_token__`.
+            merged.remove("token_name");
+        }
         generate(&merged, self.now())
     }
 }

@@ -24,11 +24,19 @@ fn push_escaped(out: &mut String, text: &str) {
     }
 }
 
-/// `BaseTag::serializeAttributes`.
+/// `BaseTag::serializeAttributes` with `src` moved first (the image tag).
 fn serialize_attributes(attrs: &Map) -> String {
+    serialize_sorted(attrs, true)
+}
+
+/// `BaseTag::serializeAttributes`: PHP `ksort` order, `src` first when `src_first`.
+fn serialize_sorted(attrs: &Map, src_first: bool) -> String {
     let mut pairs: Vec<(&String, &Value)> = attrs.iter().collect();
     pairs.sort_by(|a, b| crate::php::key_cmp(a.0, b.0));
-    if let Some(i) = pairs.iter().position(|(k, _)| k.as_str() == "src") {
+    if let Some(i) = pairs
+        .iter()
+        .position(|(k, _)| src_first && k.as_str() == "src")
+    {
         let src = pairs.remove(i);
         pairs.insert(0, src);
     }
@@ -72,4 +80,75 @@ pub(crate) fn image(client: &Client, public_id: &Value, options: &Map) -> Result
     } else {
         format!("<img {body}/>")
     })
+}
+
+/// `<video>` in the `php` profile: pycloudinary's tag structure (a one-item
+/// `source_types` list counts as that one type, as the PHP SDK reads it), each tag's
+/// attributes re-serialized as `BaseTag` does (PHP `ksort` order, single quotes,
+/// `htmlspecialchars`); the video tag does not move `src` first.
+pub(crate) fn video(client: &Client, public_id: &Value, options: &Map) -> Result<String> {
+    let mut opts = options.clone();
+    if let Some(Value::List(types)) = options.get("source_types") {
+        if types.len() == 1 {
+            opts.insert("source_types", types[0].clone());
+        }
+    }
+    // The PHP SDK's `secure` default is true; pycloudinary's is false.
+    if !opts.contains_key("secure") && client.config().get("secure").is_none() {
+        opts.insert("secure", true);
+    }
+    let html = client
+        .clone()
+        .with_profile(crate::Profile::Python)
+        .video_tag_value(public_id, &opts)?;
+    Ok(reserialize(&html))
+}
+
+/// Rewrites every start tag of pycloudinary's HTML (`name="raw value"` attributes)
+/// with [`serialize_attributes`]-style rules, keeping the key order PHP sorts in.
+fn reserialize(html: &str) -> String {
+    let mut out = String::with_capacity(html.len() + 16);
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        if rest.starts_with("</") {
+            let end = rest.find('>').map_or(rest.len(), |e| e + 1);
+            out.push_str(&rest[..end]);
+            rest = &rest[end..];
+            continue;
+        }
+        let name_end = rest[1..]
+            .find([' ', '>', '/'])
+            .map_or(rest.len(), |e| e + 1);
+        let name = &rest[1..name_end];
+        let mut attrs = Map::new();
+        let mut s = &rest[name_end..];
+        loop {
+            s = s.trim_start_matches(' ');
+            if s.is_empty() || s.starts_with('>') || s.starts_with("/>") {
+                break;
+            }
+            let key_end = s.find(['=', ' ', '>']).unwrap_or(s.len());
+            let key = &s[..key_end];
+            s = &s[key_end..];
+            if let Some(after) = s.strip_prefix("=\"") {
+                let vend = after.find('"').unwrap_or(after.len());
+                attrs.insert(key, Value::from(&after[..vend]));
+                s = after.get(vend + 1..).unwrap_or("");
+            } else {
+                attrs.insert(key, Value::Bool(true));
+            }
+        }
+        let body = serialize_sorted(&attrs, false);
+        out.push('<');
+        out.push_str(name);
+        if !body.is_empty() {
+            out.push(' ');
+            out.push_str(&body);
+        }
+        rest = s;
+    }
+    out.push_str(rest);
+    out
 }

@@ -35,8 +35,10 @@ impl Client {
 
     /// [`Client::video_tag`] with the public id as any option value.
     pub fn video_tag_value(&self, public_id: &Value, options: &Map) -> Result<String> {
-        if self.profile() == crate::Profile::Node {
-            return super::node::video(self, public_id, options);
+        match self.profile() {
+            crate::Profile::Node => return super::node::video(self, public_id, options),
+            crate::Profile::Php => return super::php::video(self, public_id, options),
+            crate::Profile::Python | crate::Profile::Default => {}
         }
         pyops::reject_keywords(options, &["self"], "video")?;
         let own_id = if public_id.truthy() {

@@ -82,9 +82,13 @@ impl Client {
         }
         let prepared;
         let options = if self.profile() == Profile::Php {
-            let has_token =
-                options.contains_key("auth_token") || self.config().get("auth_token").is_some();
-            prepared = php::prepare_options(source, options, has_token)?;
+            let empty = Value::Map(Map::new());
+            let config_token = match self.config().get("auth_token") {
+                Some(t @ Value::Map(_)) => Some(t),
+                _ if matches!(options.get("auth_token"), Some(Value::Map(_))) => Some(&empty),
+                _ => None,
+            };
+            prepared = php::prepare_options(source, options, config_token)?;
             &prepared
         } else {
             options
@@ -108,7 +112,11 @@ impl Client {
         };
         match build(self, text, options, true)? {
             Built::Url(u, left) => Ok(UrlOutput {
-                url: Value::Str(u),
+                url: Value::Str(if self.profile() == Profile::Php {
+                    php::finish_url(u)
+                } else {
+                    u
+                }),
                 leftovers: left.unwrap_or_default(),
             }),
             Built::Untouched(_, left) => Ok(UrlOutput {

@@ -206,9 +206,15 @@ fn put(map: &mut Map, key: &str, path: &[String], value: Value) {
 /// `TypeError`) and on `float` ones (`zoom`: integers become floats, so `z_2.0`), a
 /// text inside a `transformation` list a `TypeError`, a list `width` a `TypeError`, a
 /// non-numeric `duration` a `TypeError` when no auth token is set (it also types the
-/// auth token's duration) and
-/// an `auth_token` that is neither a map nor null a `TypeError`.
-pub(crate) fn prepare_options(source: &Value, options: &Map, has_token: bool) -> Result<Map> {
+/// auth token's duration) and an `auth_token` that is neither a map nor null a
+/// `TypeError`. With an auth token (`config_token`: the configuration's, or an empty
+/// one when only the options carry it), the options' token is merged over it.
+pub(crate) fn prepare_options(
+    source: &Value,
+    options: &Map,
+    config_token: Option<&Value>,
+) -> Result<Map> {
+    let has_token = config_token.is_some();
     if matches!(source, Value::Null | Value::List(_) | Value::Map(_)) {
         return Err(type_error(
             "BaseMediaAsset::fromParams(): Argument #1 ($source) must be of type string",
@@ -250,6 +256,25 @@ pub(crate) fn prepare_options(source: &Value, options: &Map, has_token: bool) ->
             "BaseConfigSection::importParams(): Argument #1 ($parameters) must be of type array",
             other,
         )),
+    }
+    if let Some(config_token) = config_token {
+        // The PHP SDK imports the URL's parameters into its configuration sections:
+        // top-level `key`, `ip`, `acl`, `start_time`, `expiration` and `duration` set
+        // the auth token's, and it has no `token_name` (always `__cld_token__`).
+        let mut token = match config_token {
+            Value::Map(m) => m.clone(),
+            _ => Map::new(),
+        };
+        if let Some(Value::Map(m)) = options.get("auth_token") {
+            token.update(m);
+        }
+        for key in ["key", "ip", "acl", "start_time", "expiration", "duration"] {
+            if let Some(v) = options.get(key).filter(|v| !v.is_null()) {
+                token.insert(key, v.clone());
+            }
+        }
+        token.remove("token_name");
+        out.insert("auth_token", Value::Map(token));
     }
     Ok(out)
 }
@@ -309,4 +334,19 @@ fn typed_qualifiers(options: &Map) -> Result<Map> {
         ));
     }
     Ok(out)
+}
+
+/// A built delivery URL as cloudinary_php returns it: the `acl` of an auth token in
+/// the query is shown percent-decoded (the token is signed over the escaped text, as
+/// in the other SDKs; a PHP SDK quirk kept).
+pub(crate) fn finish_url(url: String) -> String {
+    let Some(start) = url
+        .find("__cld_token__=")
+        .and_then(|t| url[t..].find("~acl=").map(|a| t + a + "~acl=".len()))
+    else {
+        return url;
+    };
+    let end = url[start..].find('~').map_or(url.len(), |e| start + e);
+    let acl = percent_decode_lossy(&url[start..end]).into_owned();
+    format!("{}{}{}", &url[..start], acl, &url[end..])
 }
