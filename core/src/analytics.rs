@@ -189,6 +189,9 @@ pub(crate) fn url_token(client: &Client, options: &Map) -> Option<String> {
     if client.profile() == Profile::Python {
         return None;
     }
+    if client.profile() == Profile::Php {
+        return php_url_token(client, options);
+    }
     let config = client.config().values();
     if !enabled(config, options) {
         return None;
@@ -219,6 +222,25 @@ pub(crate) fn url_token(client: &Client, options: &Map) -> Option<String> {
         base.push(feature);
     }
     Some(base)
+}
+
+/// cloudinary_php 3.1.2's `_a` value, `Analytics::sdkAnalyticsSignature()`: algorithm
+/// `B`, product `A`, SDK code `A`, its version 3.1.2 and the corpus's PHP 8.2, with
+/// no feature letter.
+pub const PHP_SIGNATURE: &str = "BAAE6HDQ";
+
+/// The `php` profile's `_a`: `Media::fromParams` turns analytics off unless
+/// `analytics` is set explicitly (in the options, else the configuration) to a true
+/// value.
+fn php_url_token(client: &Client, options: &Map) -> Option<String> {
+    let setting = options
+        .get("analytics")
+        .or_else(|| client.config().get("analytics"))?;
+    let on = match setting {
+        Value::Str(t) => !matches!(t.to_ascii_lowercase().as_str(), "false" | "0" | ""),
+        other => other.truthy(),
+    };
+    on.then(|| PHP_SIGNATURE.to_owned())
 }
 
 /// The npm SDK's `getSDKAnalyticsSignature` (the `node` profile's `_a` value), with

@@ -93,10 +93,6 @@ pub(crate) fn video(client: &Client, public_id: &Value, options: &Map) -> Result
             opts.insert("source_types", types[0].clone());
         }
     }
-    // The PHP SDK's `secure` default is true; pycloudinary's is false.
-    if !opts.contains_key("secure") && client.config().get("secure").is_none() {
-        opts.insert("secure", true);
-    }
     let html = client
         .clone()
         .with_profile(crate::Profile::Python)
