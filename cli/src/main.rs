@@ -6,6 +6,7 @@
 //! cldkit upload FILE [--opt key=value ...]   (CLOUDINARY_URL)
 //! cldkit admin CALL [key=value ...]          (CLOUDINARY_URL)
 //! cldkit calls [--json | --requests]         the call catalogue
+//! cldkit sync DIR --folder F [...]          a directory to a folder (CLOUDINARY_URL)
 //! cldkit serve [--port N] [--data DIR] ...   the local Cloudinary emulator
 //! cldkit demo                                end to end against the emulator
 //! ```
@@ -14,6 +15,7 @@ mod admin;
 mod calls;
 mod demo;
 mod serve;
+mod sync;
 mod upload;
 
 use std::io::{BufRead, BufWriter, Write};
@@ -44,6 +46,9 @@ usage:
   cldkit calls [--json | --requests]
       Prints the call catalogue (every SDK call: family, parameters, HTTP method and
       path), or the requests of the cases on stdin, built but not sent.
+  cldkit sync DIR --folder F [--delete] [--dry-run] [--journal PATH] [--concurrency N]
+      Syncs DIR to the folder F (relative paths become public ids) and prints the
+      report (uploaded, updated, deleted, unchanged, failed) as JSON.
   cldkit serve [--port N] [--data DIR] [--cloudinary-url URL ...] [--listen ADDR]
                [--hourly-budget N] [--fault JSON ...] [--seed N] [--strict-sha256]
       Runs the local Cloudinary emulator and prints the CLOUDINARY_URL to use.
@@ -62,6 +67,7 @@ fn main() -> ExitCode {
         Some("upload") => upload::run(&args[1..]),
         Some("admin") => admin::run(&args[1..]),
         Some("calls") => calls::run(&args[1..]),
+        Some("sync") => sync::run(&args[1..]),
         Some("-h" | "--help" | "help") => {
             print!("{USAGE}");
             Ok(())

@@ -38,6 +38,8 @@ pub mod html;
 mod php;
 pub mod redact;
 pub mod sign;
+#[cfg(feature = "sync")]
+pub mod sync;
 pub mod transform;
 pub mod upload;
 pub mod url;

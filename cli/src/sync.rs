@@ -1,0 +1,76 @@
+//! `cldkit sync DIR --folder F [--delete] [--dry-run] [--journal PATH] [--concurrency N]`:
+//! syncs a local directory to a Cloudinary folder and prints the report as JSON.
+
+use std::path::PathBuf;
+
+use cldkit::sync::{scan_dir, sync, Mode, SyncOptions};
+
+use crate::upload::client;
+
+/// Usage of the `sync` command.
+pub const USAGE: &str = "\
+cldkit sync DIR --folder F [--delete] [--dry-run] [--journal PATH] [--concurrency N]
+           [--tag T] [--mode cloudinary_only] [--cloudinary-url URL]
+  Syncs DIR to the folder F of the account in CLOUDINARY_URL: relative paths become
+  public ids under F (extension dropped), new files are uploaded, changed ones (MD5
+  differs from the etag) replaced, and with --delete assets under F that DIR does not
+  hold are deleted. --dry-run prints the plan only. --journal keeps a SQLite file so
+  that a killed run resumes without uploading finished files again. The report is
+  printed as JSON on stdout. Only the cloudinary_only mode is implemented.";
+
+/// Runs `cldkit sync` with the arguments after the command name.
+pub fn run(args: &[String]) -> Result<(), String> {
+    let mut dir: Option<PathBuf> = None;
+    let mut folder: Option<String> = None;
+    let mut url: Option<String> = None;
+    let mut o = SyncOptions::default();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format!("{name} needs a value\n{USAGE}"))
+        };
+        match a.as_str() {
+            "--folder" => folder = Some(value("--folder")?),
+            "--delete" => o.delete_orphans = true,
+            "--dry-run" => o.dry_run = true,
+            "--journal" => o.journal = Some(value("--journal")?.into()),
+            "--tag" => o.tag = Some(value("--tag")?),
+            "--mode" => o.mode = Mode::parse(&value("--mode")?).map_err(|e| e.to_string())?,
+            "--cloudinary-url" => url = Some(value("--cloudinary-url")?),
+            "--concurrency" => {
+                let v = value("--concurrency")?;
+                o.concurrency = v.parse().map_err(|_| format!("bad --concurrency {v:?}"))?;
+            }
+            "-h" | "--help" => {
+                println!("{USAGE}");
+                return Ok(());
+            }
+            other if dir.is_none() && !other.starts_with("--") => dir = Some(other.into()),
+            other => return Err(format!("unexpected argument {other:?}\n{USAGE}")),
+        }
+    }
+    let dir = dir.ok_or_else(|| format!("missing DIR\n{USAGE}"))?;
+    o.folder = folder.ok_or_else(|| format!("missing --folder\n{USAGE}"))?;
+    let client = client(url.as_deref())?;
+    let skip: Vec<PathBuf> = o.journal.iter().cloned().collect();
+    let items = scan_dir(&dir, &o.folder, &skip).map_err(|e| e.to_string())?;
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| e.to_string())?;
+    let report = rt
+        .block_on(sync(&client, items, &o))
+        .map_err(|e| e.to_string())?;
+    let json = serde_json::to_string_pretty(&report.to_json()).map_err(|e| e.to_string())?;
+    println!("{json}");
+    if report.failed.is_empty() {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} item(s) failed (see the report)",
+            report.failed.len()
+        ))
+    }
+}

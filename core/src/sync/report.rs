@@ -1,0 +1,52 @@
+//! The final report.
+
+use serde::Serialize;
+
+use super::Action;
+
+/// An item that could not be synced.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Failure {
+    /// The public id.
+    pub public_id: String,
+    /// Why (the API error's category, status and message; never credentials).
+    pub reason: String,
+}
+
+/// What a sync did (or, in a dry run, would do).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct Report {
+    /// Whether this was a dry run (then only `plan` is filled).
+    pub dry_run: bool,
+    /// Public ids uploaded new.
+    pub uploaded: Vec<String>,
+    /// Public ids replaced because their content changed.
+    pub updated: Vec<String>,
+    /// Public ids deleted as orphans.
+    pub deleted: Vec<String>,
+    /// Public ids left alone.
+    pub unchanged: Vec<String>,
+    /// Actions that failed, with reasons.
+    pub failed: Vec<Failure>,
+    /// Actions not started because [`super::SyncOptions::max_actions`] was reached.
+    pub skipped: Vec<String>,
+    /// The plan (dry runs only).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub plan: Vec<Action>,
+}
+
+impl Report {
+    /// The report of a dry run: the plan, nothing done.
+    pub fn dry_run(plan: Vec<Action>) -> Report {
+        Report {
+            dry_run: true,
+            plan,
+            ..Report::default()
+        }
+    }
+
+    /// The report as JSON.
+    pub fn to_json(&self) -> serde_json::Value {
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+}

@@ -1,0 +1,370 @@
+//! Media sync (issue 21) against the in-process emulator.
+#![cfg(feature = "sync")]
+
+use std::path::{Path, PathBuf};
+
+use cldkit::sync::{scan_dir, sync, Item, ItemSource, Marker, Report, SyncOptions};
+use cldkit::{Client, Map, Value};
+use cldkit_emulator::{Emulator, EmulatorConfig};
+
+fn start() -> (Emulator, Client, tokio::runtime::Runtime) {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let client = Client::from_url(&format!("{}&analytics=false", emu.cloudinary_url())).unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    (emu, client, rt)
+}
+
+fn dir(name: &str) -> PathBuf {
+    let d = std::env::temp_dir().join(format!("cldkit-sync-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&d);
+    std::fs::create_dir_all(&d).unwrap();
+    d
+}
+
+fn write(dir: &Path, rel: &str, content: &str) {
+    let p = dir.join(rel);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, content).unwrap();
+}
+
+fn options(folder: &str) -> SyncOptions {
+    SyncOptions {
+        folder: folder.into(),
+        concurrency: 3,
+        ..SyncOptions::default()
+    }
+}
+
+fn run(rt: &tokio::runtime::Runtime, client: &Client, d: &Path, o: &SyncOptions) -> Report {
+    let items = scan_dir(d, &o.folder, &[]).unwrap();
+    rt.block_on(sync(client, items, o)).unwrap()
+}
+
+/// The remote assets of `folder` (raw, as text files are stored): public id -> version.
+fn remote(rt: &tokio::runtime::Runtime, client: &Client, folder: &str) -> Vec<(String, i64)> {
+    let opts: Map = serde_json::from_str(&format!(
+        r#"{{"resource_type": "raw", "type": "upload", "prefix": "{folder}/", "max_results": 500}}"#
+    ))
+    .unwrap();
+    let r = rt
+        .block_on(client.admin("resources", &Map::new(), &opts))
+        .unwrap();
+    let mut out: Vec<(String, i64)> = r
+        .get("resources")
+        .unwrap()
+        .as_list()
+        .unwrap()
+        .iter()
+        .map(|a| {
+            let a = a.as_map().unwrap();
+            let v = match a.get("version") {
+                Some(Value::Int(v)) => *v,
+                other => panic!("version {other:?}"),
+            };
+            (a.get("public_id").unwrap().as_str().unwrap().to_owned(), v)
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn ids(v: &[&str]) -> Vec<String> {
+    v.iter().map(|s| s.to_string()).collect()
+}
+
+fn version_of(list: &[(String, i64)], id: &str) -> i64 {
+    list.iter().find(|(p, _)| p == id).unwrap().1
+}
+
+#[test]
+fn first_sync_uploads_all_and_second_touches_only_the_changes() {
+    let (_emu, client, rt) = start();
+    let d = dir("two-runs");
+    write(&d, "a.txt", "alpha");
+    write(&d, "b.txt", "bravo");
+    write(&d, "sub/c.txt", "charlie");
+    write(&d, "sub/d.txt", "delta");
+    let mut o = options("media");
+    o.delete_orphans = true;
+    let first = run(&rt, &client, &d, &o);
+    assert_eq!(
+        first.uploaded,
+        ids(&["media/a", "media/b", "media/sub/c", "media/sub/d"])
+    );
+    assert!(first.failed.is_empty() && first.updated.is_empty() && first.deleted.is_empty());
+    let before = remote(&rt, &client, "media");
+    assert_eq!(before.len(), 4);
+
+    std::thread::sleep(std::time::Duration::from_millis(1100)); // a later version second
+    write(&d, "b.txt", "bravo, changed");
+    std::fs::remove_file(d.join("sub/c.txt")).unwrap();
+    write(&d, "sub/e.txt", "echo");
+    let second = run(&rt, &client, &d, &o);
+    assert_eq!(second.uploaded, ids(&["media/sub/e"]));
+    assert_eq!(second.updated, ids(&["media/b"]));
+    assert_eq!(second.deleted, ids(&["media/sub/c"]));
+    let mut unchanged = second.unchanged.clone();
+    unchanged.sort();
+    assert_eq!(unchanged, ids(&["media/a", "media/sub/d"]));
+    assert!(second.failed.is_empty(), "{:?}", second.failed);
+
+    let after = remote(&rt, &client, "media");
+    let names: Vec<&str> = after.iter().map(|(p, _)| p.as_str()).collect();
+    assert_eq!(names, ["media/a", "media/b", "media/sub/d", "media/sub/e"]);
+    for id in ["media/a", "media/sub/d"] {
+        assert_eq!(version_of(&after, id), version_of(&before, id), "{id}");
+    }
+    assert_ne!(
+        version_of(&after, "media/b"),
+        version_of(&before, "media/b")
+    );
+
+    // The platform id rides in the context.
+    let listed = rt
+        .block_on(cldkit::sync::list_remote(&client, "media"))
+        .unwrap();
+    assert_eq!(
+        listed["media/sub/d"].platform_id.as_deref(),
+        Some("sub/d.txt")
+    );
+    assert_eq!(listed.len(), 4);
+
+    // A third run finds nothing to do.
+    let third = run(&rt, &client, &d, &o);
+    assert!(third.uploaded.is_empty() && third.updated.is_empty() && third.deleted.is_empty());
+    assert_eq!(third.unchanged.len(), 4);
+}
+
+#[test]
+fn a_dry_run_plans_and_changes_nothing() {
+    let (_emu, client, rt) = start();
+    let d = dir("dry");
+    write(&d, "a.txt", "alpha");
+    write(&d, "b.txt", "bravo");
+    let o = options("dry");
+    run(&rt, &client, &d, &o);
+    let before = remote(&rt, &client, "dry");
+    write(&d, "a.txt", "alpha 2");
+    std::fs::remove_file(d.join("b.txt")).unwrap();
+    write(&d, "c.txt", "charlie");
+    let mut dry = options("dry");
+    dry.dry_run = true;
+    dry.delete_orphans = true;
+    let r = run(&rt, &client, &d, &dry);
+    assert!(r.dry_run);
+    assert!(r.uploaded.is_empty() && r.updated.is_empty() && r.deleted.is_empty());
+    let plan: Vec<(String, String)> = r
+        .plan
+        .iter()
+        .map(|a| {
+            (
+                serde_json::to_value(a.kind)
+                    .unwrap()
+                    .as_str()
+                    .unwrap()
+                    .to_owned(),
+                a.public_id.clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        plan,
+        [
+            ("replace".to_owned(), "dry/a".to_owned()),
+            ("upload".to_owned(), "dry/c".to_owned()),
+            ("delete".to_owned(), "dry/b".to_owned()),
+        ]
+    );
+    assert_eq!(remote(&rt, &client, "dry"), before);
+}
+
+#[test]
+fn an_interrupted_run_resumes_without_uploading_twice() {
+    let (_emu, client, rt) = start();
+    let d = dir("resume");
+    for i in 0..6 {
+        write(&d, &format!("f{i}.txt"), &format!("file {i}"));
+    }
+    let journal = d.with_extension("journal.sqlite");
+    let _ = std::fs::remove_file(&journal);
+    let mut o = options("resume");
+    o.journal = Some(journal.clone());
+    o.concurrency = 1;
+    o.max_actions = Some(2);
+    let first = run(&rt, &client, &d, &o);
+    assert_eq!(first.uploaded.len(), 2);
+    assert_eq!(first.skipped.len(), 4);
+    let before = remote(&rt, &client, "resume");
+    assert_eq!(before.len(), 2);
+
+    o.max_actions = None;
+    let second = run(&rt, &client, &d, &o);
+    assert_eq!(second.uploaded.len(), 4);
+    for u in &first.uploaded {
+        assert!(!second.uploaded.contains(u), "{u} uploaded twice");
+        assert!(second.unchanged.contains(u));
+    }
+    let after = remote(&rt, &client, "resume");
+    assert_eq!(after.len(), 6);
+    for (id, v) in &before {
+        assert_eq!(version_of(&after, id), *v, "{id}");
+    }
+}
+
+#[test]
+fn without_a_hash_the_journal_decides_what_changed() {
+    let (_emu, client, rt) = start();
+    let item = |content: &str, mtime: i64| Item {
+        id: "post-1/cover".into(),
+        public_id: "cms/cover".into(),
+        source: ItemSource::Bytes(content.as_bytes().to_vec().into()),
+        marker: Marker {
+            hash: None,
+            size: Some(content.len() as u64),
+            mtime: Some(mtime),
+        },
+    };
+    let d = dir("journal-only");
+    let journal = d.join("j.sqlite");
+    let mut o = options("cms");
+    o.journal = Some(journal);
+    let r1 = rt
+        .block_on(sync(&client, vec![item("v1", 100)], &o))
+        .unwrap();
+    assert_eq!(r1.uploaded, ids(&["cms/cover"]));
+    // Same marker: the journal says it is done.
+    let r2 = rt
+        .block_on(sync(&client, vec![item("v1", 100)], &o))
+        .unwrap();
+    assert_eq!(r2.unchanged, ids(&["cms/cover"]));
+    // A newer marker: replaced.
+    let r3 = rt
+        .block_on(sync(&client, vec![item("v2", 200)], &o))
+        .unwrap();
+    assert_eq!(r3.updated, ids(&["cms/cover"]));
+    // No journal: no way to tell, so it is replaced.
+    let r4 = rt
+        .block_on(sync(&client, vec![item("v2", 200)], &options("cms")))
+        .unwrap();
+    assert_eq!(r4.updated, ids(&["cms/cover"]));
+}
+
+#[test]
+fn bad_options_are_typed_errors() {
+    let (_emu, client, rt) = start();
+    let mut o = options("");
+    o.delete_orphans = true;
+    assert!(matches!(
+        rt.block_on(sync(&client, vec![], &o)),
+        Err(cldkit::sync::SyncError::Options(_))
+    ));
+    let mut o = options("x");
+    o.concurrency = 0;
+    assert!(rt.block_on(sync(&client, vec![], &o)).is_err());
+    let mut o = options("x");
+    o.mode = cldkit::sync::Mode::Dual;
+    assert!(rt.block_on(sync(&client, vec![], &o)).is_err());
+}
+
+#[test]
+fn two_files_with_one_public_id_are_refused() {
+    let d = dir("dup");
+    write(&d, "a.png", "x");
+    write(&d, "a.jpg", "y");
+    assert!(matches!(
+        scan_dir(&d, "f", &[]),
+        Err(cldkit::sync::SyncError::Inventory(_))
+    ));
+}
+
+/// The child half of [`a_run_killed_with_sigkill_resumes_without_duplicates`]: syncs
+/// the directory named in the environment (does nothing when run on its own).
+#[test]
+fn sigkill_child() {
+    let (Ok(url), Ok(d), Ok(journal)) = (
+        std::env::var("CLDKIT_SYNC_CHILD_URL"),
+        std::env::var("CLDKIT_SYNC_CHILD_DIR"),
+        std::env::var("CLDKIT_SYNC_CHILD_JOURNAL"),
+    ) else {
+        return;
+    };
+    let client = Client::from_url(&url).unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let mut o = options("killed");
+    o.concurrency = 1;
+    o.journal = Some(journal.into());
+    run(&rt, &client, Path::new(&d), &o);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_run_killed_with_sigkill_resumes_without_duplicates() {
+    const N: usize = 150;
+    let (emu, client, rt) = start();
+    let d = dir("sigkill");
+    for i in 0..N {
+        write(&d, &format!("f{i:03}.txt"), &format!("file {i}"));
+    }
+    let journal = d.with_extension("journal.sqlite");
+    for ext in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{ext}", journal.display()));
+    }
+    let mut child = std::process::Command::new(std::env::current_exe().unwrap())
+        .args([
+            "sigkill_child",
+            "--exact",
+            "--nocapture",
+            "--test-threads=1",
+        ])
+        .env(
+            "CLDKIT_SYNC_CHILD_URL",
+            format!("{}&analytics=false", emu.cloudinary_url()),
+        )
+        .env("CLDKIT_SYNC_CHILD_DIR", &d)
+        .env("CLDKIT_SYNC_CHILD_JOURNAL", &journal)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the child made no progress"
+        );
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the child finished before it could be killed"
+        );
+        let done = cldkit::sync::Journal::open(&journal)
+            .ok()
+            .and_then(|j| j.len().ok())
+            .unwrap_or(0);
+        if done >= 10 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    child.kill().unwrap(); // SIGKILL on Unix
+    let status = child.wait().unwrap();
+    assert!(!status.success());
+
+    let before = remote(&rt, &client, "killed");
+    assert!(before.len() >= 10 && before.len() < N, "{}", before.len());
+    let mut o = options("killed");
+    o.journal = Some(journal);
+    let second = run(&rt, &client, &d, &o);
+    assert!(second.failed.is_empty(), "{:?}", second.failed);
+    assert_eq!(second.uploaded.len(), N - before.len());
+    for (id, _) in &before {
+        assert!(!second.uploaded.contains(id), "{id} uploaded twice");
+    }
+    let after = remote(&rt, &client, "killed");
+    assert_eq!(after.len(), N);
+    for (id, v) in &before {
+        assert_eq!(version_of(&after, id), *v, "{id} changed version");
+    }
+}
