@@ -56,7 +56,7 @@ CldKit\ApiException 9 not_found http=404 request_id=yes reset_at=%s: Resource no
 CldKit\ApiException 9 not_found http=404 request_id=yes reset_at=null: %s (HTTP 404) [request id %s]
 CldKit\ApiException 6 bad_request http=400 request_id=yes reset_at=null: %s (HTTP 400) [request id %s]
 CldKit\ApiException 16 io http=NULL request_id=null reset_at=null: cannot read /nonexistent/dir/x.png: %s
-CldKit\Exception 1 invalid_option http=NULL request_id=null reset_at=null: invalid `public_id`: public_id is required
+CldKit\Exception 1 invalid_option http=NULL request_id=null reset_at=null: invalid `public_id`: resource() missing required argument: 'public_id'
 CldKit\Exception %d %s http=NULL request_id=null reset_at=null: %s
 CldKit\Exception 1 invalid_option http=NULL request_id=null reset_at=null: invalid `timeout`: %s
 CldKit\Exception 4 invalid_argument http=NULL request_id=null reset_at=null: `file` contains a NUL byte
