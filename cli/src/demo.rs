@@ -12,6 +12,7 @@ use std::sync::mpsc;
 use std::time::Duration;
 
 use cldkit::api::{Source, UploadSettings};
+use cldkit::html::PlaceholderMode;
 use cldkit::{Client, Config, Map, Value};
 use cldkit_emulator::{Emulator, EmulatorConfig};
 
@@ -206,11 +207,32 @@ pub fn run() -> Result<(), String> {
             )?,
         )
         .map_err(|e| e.to_string())?;
+    // A lazy-loading placeholder, an image overlay (the asset on itself) and a text overlay.
+    let placeholder = client
+        .placeholder_urls(
+            &public_id,
+            PlaceholderMode::Blur,
+            &opts(r#"{"width": 320, "crop": "scale"}"#)?,
+        )
+        .map_err(|e| e.to_string())?
+        .placeholder;
+    let overlay_spec = format!(
+        r#"{{"transformation": [{{"width": 320, "crop": "scale"}},
+            {{"overlay": "{}", "width": 80, "crop": "scale", "gravity": "south_east", "x": 8, "y": 8}},
+            {{"overlay": {{"font_family": "Arial", "font_size": 28, "text": "cldkit"}},
+              "color": "white", "gravity": "north_west", "x": 10, "y": 10}}],
+            "format": "png"}}"#,
+        public_id.replace('/', ":")
+    );
+    let overlay = client
+        .url(&public_id, &opts(&overlay_spec)?)
+        .map_err(|e| e.to_string())?;
     println!("   thumbnail: {thumb}\n   signed:    {signed}\n   <img>:     {tag}");
+    println!("   placeholder: {placeholder}\n   overlays:    {overlay}");
 
     // 3. Fetch the derived images back.
     println!("\n3. Fetch the derived images");
-    for url in [&thumb, &signed] {
+    for url in [&thumb, &signed, &placeholder, &overlay] {
         let (status, kind, len) = fetch(&runtime, url)?;
         println!("   {status} {kind} {len} bytes  <- {url}");
         if status != 200 {
