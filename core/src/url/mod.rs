@@ -113,7 +113,7 @@ impl Client {
         match build(self, text, options, true)? {
             Built::Url(u, left) => Ok(UrlOutput {
                 url: Value::Str(if self.profile() == Profile::Php {
-                    php::finish_url(u)
+                    php::finish_url(self, text, options, u)
                 } else {
                     u
                 }),

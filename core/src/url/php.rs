@@ -336,10 +336,19 @@ fn typed_qualifiers(options: &Map) -> Result<Map> {
     Ok(out)
 }
 
-/// A built delivery URL as cloudinary_php returns it: the `acl` of an auth token in
-/// the query is shown percent-decoded (the token is signed over the escaped text, as
-/// in the other SDKs; a PHP SDK quirk kept).
-pub(crate) fn finish_url(url: String) -> String {
+/// A built delivery URL as cloudinary_php returns it: its own host
+/// (`AssetFinalizerTrait::finalizeDistribution`: any `secure_distribution`, the legacy
+/// Akamai host included, is used as it is; shards are the CRC-32 of the raw public id,
+/// not of the escaped path; PHP's `str_replace` of the shared host), and the `acl` of
+/// an auth token in the query shown percent-decoded (the token is signed over the
+/// escaped text, as in the other SDKs).
+pub(crate) fn finish_url(
+    client: &crate::Client,
+    source: &str,
+    options: &Map,
+    url: String,
+) -> String {
+    let url = rehost(client, source, options, url);
     let Some(start) = url
         .find("__cld_token__=")
         .and_then(|t| url[t..].find("~acl=").map(|a| t + a + "~acl=".len()))
@@ -349,4 +358,109 @@ pub(crate) fn finish_url(url: String) -> String {
     let end = url[start..].find('~').map_or(url.len(), |e| start + e);
     let acl = percent_decode_lossy(&url[start..end]).into_owned();
     format!("{}{}{}", &url[..start], acl, &url[end..])
+}
+
+/// Replaces pycloudinary's distribution prefix of `url` by cloudinary_php's.
+fn rehost(client: &crate::Client, source: &str, options: &Map, url: String) -> String {
+    let config = client.config();
+    let get = |name: &str| -> Option<&Value> {
+        options
+            .get(name)
+            .filter(|v| !v.is_null())
+            .or_else(|| config.get(name).filter(|v| !v.is_null()))
+    };
+    let truthy = |name: &str| get(name).is_some_and(Value::truthy);
+    let text = |v: &Value| crate::php::string(v).unwrap_or_default();
+    let Some(cloud) = get("cloud_name").map(text) else {
+        return url;
+    };
+    let secure = url.starts_with("https://");
+    let Some(after_scheme) = url.find("://").map(|i| i + 3) else {
+        return url;
+    };
+    let Some(path_start) = url[after_scheme..].find('/').map(|i| after_scheme + i) else {
+        return url;
+    };
+    let private_cdn = truthy("private_cdn");
+    let dist = get("secure_distribution")
+        .map(text)
+        .filter(|d| !d.is_empty());
+    // pycloudinary's shared-domain decision, to find where its prefix ends.
+    let py_dist = match dist.as_deref() {
+        Some(d) if d != super::host::OLD_AKAMAI_SHARED_CDN => d.to_owned(),
+        _ if private_cdn => format!("{cloud}-res.cloudinary.com"),
+        _ => super::host::SHARED_CDN.to_owned(),
+    };
+    let py_shared = !private_cdn || (secure && py_dist == super::host::SHARED_CDN);
+    let mut rest = &url[path_start..];
+    if py_shared {
+        let cloud_seg = format!("/{cloud}");
+        match rest.strip_prefix(cloud_seg.as_str()) {
+            Some(r) if r.is_empty() || r.starts_with('/') => rest = r,
+            _ => return url,
+        }
+    }
+    // `AssetDescriptor::publicId()`: the source with its extension replaced by `format`.
+    let public_id = match get("format").map(text).filter(|f| !f.is_empty()) {
+        Some(format) => {
+            let dir_end = source.rfind('/').map_or(0, |i| i + 1);
+            let base = match source[dir_end..].rfind('.') {
+                Some(dot) => &source[..dir_end + dot],
+                None => source,
+            };
+            format!("{base}.{format}")
+        }
+        None => source.to_owned(),
+    };
+    let shard = (crc32fast::hash(public_id.as_bytes()) % 5 + 1).to_string();
+    let mut shared = !private_cdn;
+    let host = if secure {
+        let mut host = match dist {
+            Some(d) => d,
+            None if private_cdn => format!("{cloud}-res.cloudinary.com"),
+            None => {
+                shared = true;
+                super::host::SHARED_CDN.to_owned()
+            }
+        };
+        let sub = match get("secure_cdn_subdomain") {
+            None if shared => truthy("cdn_subdomain"),
+            other => other.is_some_and(Value::truthy),
+        };
+        if sub {
+            host = host.replace(
+                super::host::SHARED_CDN,
+                &format!("res-{shard}.cloudinary.com"),
+            );
+        }
+        host
+    } else if let Some(cname) = get("cname").filter(|v| v.truthy()).map(text) {
+        if truthy("cdn_subdomain") {
+            format!("a{shard}.{cname}")
+        } else {
+            cname
+        }
+    } else {
+        let mut host = String::new();
+        if private_cdn {
+            host.push_str(&cloud);
+            host.push('-');
+        }
+        host.push_str("res");
+        if truthy("cdn_subdomain") {
+            host.push('-');
+            host.push_str(&shard);
+        }
+        host.push_str(".cloudinary.com");
+        host
+    };
+    let mut out = String::with_capacity(url.len() + 16);
+    out.push_str(&url[..after_scheme]);
+    out.push_str(&host);
+    if shared {
+        out.push('/');
+        out.push_str(&cloud);
+    }
+    out.push_str(rest);
+    out
 }
