@@ -81,6 +81,7 @@ impl Client {
             return Ok(UrlOutput { url, leftovers });
         }
         let prepared;
+        let mut php_source = None;
         let options = if self.profile() == Profile::Php {
             let empty = Value::Map(Map::new());
             let config_token = match self.config().get("auth_token") {
@@ -89,12 +90,13 @@ impl Client {
                 _ => None,
             };
             prepared = php::prepare_options(source, options, config_token)?;
+            php_source = php::source_without_extension(source, &prepared);
             &prepared
         } else {
             options
         };
         let text = match source {
-            Value::Str(s) if !s.is_empty() => s.as_str(),
+            Value::Str(s) if !s.is_empty() => php_source.as_deref().unwrap_or(s.as_str()),
             v if !v.truthy() => {
                 // A falsy source is returned as it is, after the options are consumed.
                 let leftovers = consumed_before_return(self, options)?;

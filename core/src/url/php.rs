@@ -222,6 +222,10 @@ pub(crate) fn prepare_options(
         ));
     }
     let mut out = typed_qualifiers(options)?;
+    // An empty format adds no extension (pycloudinary writes a trailing dot).
+    if matches!(options.get("format"), Some(Value::Str(f)) if f.is_empty()) {
+        out.remove("format");
+    }
     if let Some(Value::List(items)) = options.get("transformation") {
         // A list of names alone is a chain of named transformations; mixed with maps,
         // each text is a TypeError.
@@ -277,6 +281,28 @@ pub(crate) fn prepare_options(
         out.insert("auth_token", Value::Map(token));
     }
     Ok(out)
+}
+
+/// The source as `AssetDescriptor` splits it: with a `format`, the source's own
+/// extension (in its last path segment) is replaced, not kept before the format
+/// (`sample.jpg` + `png` is `sample.png`). Remote and fetch sources are kept.
+pub(crate) fn source_without_extension(source: &Value, options: &Map) -> Option<String> {
+    let Value::Str(s) = source else { return None };
+    if s.starts_with("http:") || s.starts_with("https:") {
+        return None;
+    }
+    if !matches!(options.get("type"), None | Some(Value::Null))
+        && options.get("type").and_then(Value::as_str) != Some("upload")
+    {
+        return None;
+    }
+    match options.get("format") {
+        Some(Value::Str(f)) if !f.is_empty() => {}
+        _ => return None,
+    }
+    let dir_end = s.rfind('/').map_or(0, |i| i + 1);
+    let dot = s[dir_end..].rfind('.')?;
+    Some(s[..dir_end + dot].to_owned())
 }
 
 fn type_error(what: &str, given: &Value) -> Error {
