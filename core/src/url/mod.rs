@@ -91,12 +91,19 @@ impl Client {
             };
             prepared = php::prepare_options(source, options, config_token)?;
             php_source = php::source_without_extension(source, &prepared);
+            if let Value::Int(_) | Value::Float(_) = source {
+                // `fromParams(string $source)`: weak typing turns a number into text.
+                php_source = crate::php::string(source);
+            }
             &prepared
         } else {
             options
         };
         let text = match source {
             Value::Str(s) if !s.is_empty() => php_source.as_deref().unwrap_or(s.as_str()),
+            Value::Int(_) | Value::Float(_) if php_source.is_some() => {
+                php_source.as_deref().unwrap_or_default()
+            }
             v if !v.truthy() => {
                 // A falsy source is returned as it is, after the options are consumed.
                 let leftovers = consumed_before_return(self, options)?;

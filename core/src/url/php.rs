@@ -222,6 +222,30 @@ pub(crate) fn prepare_options(
         ));
     }
     let mut out = typed_qualifiers(options)?;
+    if let Some(Value::List(vars)) = options.get("variables") {
+        if vars.iter().any(|v| matches!(v, Value::List(_))) {
+            return Err(type_error(
+                "Expression::expression(): Argument #1 ($expression) must be of type string",
+                &Value::List(Vec::new()),
+            ));
+        }
+    }
+    for key in ["overlay", "underlay"] {
+        if let Some(Value::Map(layer)) = options.get(key) {
+            check_text_layer(layer)?;
+        }
+    }
+    if let Some(Value::List(range)) = options.get("offset") {
+        if range.len() > 2 {
+            return Err(Error::invalid_option("offset", "A valid Range is expected"));
+        }
+    }
+    // A version is typed `int`: floats are truncated.
+    if let Some(Value::Float(v)) = options.get("version") {
+        if v.is_finite() {
+            out.insert("version", Value::Int(v.trunc() as i64));
+        }
+    }
     // An empty format adds no extension (pycloudinary writes a trailing dot).
     if matches!(options.get("format"), Some(Value::Str(f)) if f.is_empty()) {
         out.remove("format");
@@ -303,6 +327,36 @@ pub(crate) fn source_without_extension(source: &Value, options: &Map) -> Option<
     let dir_end = s.rfind('/').map_or(0, |i| i + 1);
     let dot = s[dir_end..].rfind('.')?;
     Some(s[..dir_end + dot].to_owned())
+}
+
+/// The checks of cloudinary_php's text layers: a `text_style` without a
+/// `font_family`, an empty text and a non-numeric `font_size` are errors.
+fn check_text_layer(layer: &Map) -> Result<()> {
+    let Some(text) = layer.get("text") else {
+        return Ok(());
+    };
+    let has_family = layer.get("font_family").is_some_and(Value::truthy);
+    if layer.contains_key("text_style") && !has_family {
+        return Err(Error::invalid_option(
+            "overlay",
+            "Must supply either style qualifiers or a public_id when providing text qualifier in a text layer",
+        ));
+    }
+    if matches!(text, Value::Str(t) if t.is_empty()) && has_family {
+        return Err(Error::invalid_option(
+            "overlay",
+            "Must supply public_id for  layer",
+        ));
+    }
+    if let Some(Value::Str(size)) = layer.get("font_size") {
+        if !crate::php::is_numeric_str(size) {
+            return Err(type_error(
+                "TextStyle::__construct(): Argument #2 ($fontSize) must be of type int|float|null",
+                &Value::Null,
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn type_error(what: &str, given: &Value) -> Error {
