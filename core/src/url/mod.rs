@@ -613,6 +613,14 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
         } else {
             (signature_algorithm.as_ref(), 8)
         };
+        // cloudinary_php signs the public id unescaped.
+        let php_to_sign;
+        let source_to_sign = if client.profile() == Profile::Php {
+            php_to_sign = crate::config::percent_decode_lossy(source_to_sign);
+            php_to_sign.as_ref()
+        } else {
+            source_to_sign
+        };
         let data: &[&str] = if transformation.is_empty() {
             &[source_to_sign, secret]
         } else if source_to_sign.is_empty() {
