@@ -325,6 +325,16 @@ pub async fn handle(
             store.update_attrs(&a)?;
             if let Some(status) = params.nonempty("moderation_status") {
                 crate::admin_more::set_moderation(state, &a, &status)?;
+                let mut fields = crate::webhook::resource_ref(&a);
+                fields["moderation_status"] = json!(status);
+                fields["moderation_kind"] = json!("manual");
+                crate::webhook::notify(
+                    state,
+                    account,
+                    "moderation",
+                    crate::webhook::event_payload(account, "moderation", fields),
+                    params.nonempty("notification_url"),
+                );
             }
             let batch = params.nonempty("batch_id");
             for (key, event) in [

@@ -1159,7 +1159,34 @@ fn triggers(
     }
 }
 
-/// Buffers a notification of `event` about `a` for every poll trigger of the event
+/// The webhook payload fields of an Admin API event about `a` (the Admin API does not
+/// know the previous values, so the change events carry the current ones).
+fn admin_event_fields(event: &str, a: &Asset) -> Json {
+    let mut r = crate::webhook::resource_ref(a);
+    match event {
+        "delete" => json!({"resources": [r]}),
+        "resource_tags_changed" => {
+            r["tags"] = json!(a.tags);
+            json!({"source": "api", "resources": [r]})
+        }
+        "resource_context_changed" => {
+            r["context"] = json!(a.context);
+            json!({"source": "api", "resources": [r]})
+        }
+        "resource_metadata_changed" => {
+            r["metadata"] = json!(a.metadata);
+            json!({"source": "api", "resources": [r]})
+        }
+        "resource_display_name_changed" => {
+            r["new_display_name"] = json!(a.display_name);
+            json!({"source": "api", "resources": [r]})
+        }
+        _ => r,
+    }
+}
+
+/// Sends `event` about `a` to the webhook targets ([`crate::webhook::notify`]) and
+/// buffers a notification of it for every poll trigger of the event
 /// (or of `all`), signed like a webhook with the account's secret and algorithm.
 pub(crate) fn emit(
     state: &State,
@@ -1169,6 +1196,13 @@ pub(crate) fn emit(
     batch_id: Option<&str>,
 ) -> ApiResult<()> {
     let cloud = &account.cloud_name;
+    crate::webhook::notify(
+        state,
+        account,
+        event,
+        crate::webhook::event_payload(account, event, admin_event_fields(event, a)),
+        None,
+    );
     let triggers = state.extras.list(cloud, "trigger")?;
     for (_, t) in triggers {
         let uri = t["uri"].as_str().unwrap_or_default();

@@ -191,12 +191,11 @@ pub async fn apply(
             .collect();
         let notify = params
             .nonempty("eager_notification_url")
-            .or_else(|| params.nonempty("notification_url"))
-            .or_else(|| account.notification_url.clone());
+            .or_else(|| params.nonempty("notification_url"));
         let (state, account, asset) = (state.clone(), account.clone(), asset.clone());
         tokio::spawn(async move {
             let done = finish_all(&state, &account, &asset, specs).await;
-            let (Ok(done), Some(url)) = (done, notify) else {
+            let Ok(done) = done else {
                 return;
             };
             let now = ids::iso8601(ids::now());
@@ -213,7 +212,7 @@ pub async fn apply(
                     "triggered_by": {"source": "api", "id": account.api_key}},
                 "signature_key": account.api_key,
             });
-            state.webhooks.send(account, url, payload);
+            crate::webhook::notify(&state, &account, "eager", payload, notify);
         });
         return Ok(Some(Json::Array(pending)));
     }

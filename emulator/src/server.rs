@@ -386,6 +386,7 @@ async fn control(state: &Arc<State>, req: Request, rest: &[String]) -> Response 
     }
     match (method.as_str(), what) {
         ("GET", Some("faults")) => json_response(StatusCode::OK, &state.faults.describe()),
+        ("GET", Some("notifications")) => json_response(StatusCode::OK, &state.webhooks.describe()),
         ("DELETE", Some("faults")) => {
             state.faults.set(Vec::new());
             json_response(StatusCode::OK, &serde_json::json!({"faults": []}))

@@ -1031,29 +1031,14 @@ pub async fn create_asset(
     if let Some(rb) = crate::breakpoints::apply(state, account, &asset, params).await? {
         body["responsive_breakpoints"] = rb;
     }
-    let notify = params
-        .nonempty("notification_url")
-        .or_else(|| account.notification_url.clone());
     let is_async = params.flag("async").unwrap_or(false);
-    if let Some(url) = notify {
-        let mut payload = JsonMap::new();
-        payload.insert("notification_type".into(), json!("upload"));
-        payload.insert("timestamp".into(), json!(ids::iso8601(ids::now())));
-        payload.insert("request_id".into(), json!(ids::hex32()));
-        if let Json::Object(m) = &body {
-            for (k, v) in m {
-                payload.insert(k.clone(), v.clone());
-            }
-        }
-        payload.insert(
-            "notification_context".into(),
-            json!({"triggered_at": ids::iso8601(ids::now()), "triggered_by": {"source": "api", "id": account.api_key}}),
-        );
-        payload.insert("signature_key".into(), json!(account.api_key));
-        state
-            .webhooks
-            .send(account.clone(), url, Json::Object(payload));
-    }
+    crate::webhook::notify(
+        state,
+        account,
+        "upload",
+        crate::webhook::event_payload(account, "upload", body.clone()),
+        params.nonempty("notification_url"),
+    );
     if is_async {
         return Ok(json!({
             "status": "pending", "type": asset.delivery_type, "batch_id": ids::hex32(),
@@ -1416,7 +1401,17 @@ async fn explicit(
 fn destroy(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResult<Json> {
     let public_id = require(params, "public_id")?;
     let result = match find(state, account, rt, params, &public_id)? {
-        Some(a) if state.store.delete(&a)? => "ok",
+        Some(a) if state.store.delete(&a)? => {
+            let fields = json!({"resources": [crate::webhook::resource_ref(&a)]});
+            crate::webhook::notify(
+                state,
+                account,
+                "delete",
+                crate::webhook::event_payload(account, "delete", fields),
+                params.nonempty("notification_url"),
+            );
+            "ok"
+        }
         _ => "not found",
     };
     Ok(json!({"result": result}))
@@ -1454,6 +1449,18 @@ fn rename(state: &State, account: &Account, rt: &str, params: &Params) -> ApiRes
         .store
         .get_by_asset_id(&account.cloud_name, &asset.asset_id)?
         .ok_or_else(|| ApiError::internal("renamed asset vanished"))?;
+    let mut fields = crate::webhook::resource_ref(&renamed);
+    fields["from_public_id"] = json!(from);
+    fields["to_public_id"] = json!(to);
+    fields["from_type"] = json!(asset.delivery_type);
+    fields["to_type"] = json!(to_type);
+    crate::webhook::notify(
+        state,
+        account,
+        "rename",
+        crate::webhook::event_payload(account, "rename", fields),
+        params.nonempty("notification_url"),
+    );
     Ok(asset_json(
         account,
         &renamed,
@@ -1464,13 +1471,16 @@ fn rename(state: &State, account: &Account, rt: &str, params: &Params) -> ApiRes
     ))
 }
 
+/// An asset before and after an Upload API change.
+type Change = (Asset, Asset);
+
 fn each_target(
     state: &State,
     account: &Account,
     rt: &str,
     params: &Params,
     mut f: impl FnMut(&mut Asset),
-) -> ApiResult<Vec<String>> {
+) -> ApiResult<(Vec<String>, Vec<Change>)> {
     let ids_ = params.ids("public_ids");
     if ids_.is_empty() {
         return Err(ApiError::bad_request(
@@ -1478,14 +1488,69 @@ fn each_target(
         ));
     }
     let mut done = Vec::new();
+    let mut changes = Vec::new();
     for id in ids_ {
         if let Some(mut a) = find(state, account, rt, params, &id)? {
+            let before = a.clone();
             f(&mut a);
             state.store.update_attrs(&a)?;
             done.push(id);
+            changes.push((before, a));
         }
     }
-    Ok(done)
+    Ok((done, changes))
+}
+
+/// Sends `event_type` about the changed resources (`diff` gives each one's change
+/// fields, `None` when it did not change); nothing when none changed.
+fn notify_changes(
+    state: &State,
+    account: &Account,
+    params: &Params,
+    event_type: &str,
+    changes: &[Change],
+    diff: impl Fn(&Asset, &Asset) -> Option<Json>,
+) {
+    let resources: Vec<Json> = changes
+        .iter()
+        .filter_map(|(before, after)| {
+            let d = diff(before, after)?;
+            let mut r = crate::webhook::resource_ref(after);
+            if let (Json::Object(r), Json::Object(d)) = (&mut r, d) {
+                r.extend(d);
+            }
+            Some(r)
+        })
+        .collect();
+    if resources.is_empty() {
+        return;
+    }
+    let fields = json!({"source": "api", "resources": resources});
+    crate::webhook::notify(
+        state,
+        account,
+        event_type,
+        crate::webhook::event_payload(account, event_type, fields),
+        params.nonempty("notification_url"),
+    );
+}
+
+/// `{added, removed}` tag lists between two versions of an asset.
+fn tag_diff(before: &Asset, after: &Asset) -> Option<Json> {
+    let added: Vec<&String> = after
+        .tags
+        .iter()
+        .filter(|t| !before.tags.contains(t))
+        .collect();
+    let removed: Vec<&String> = before
+        .tags
+        .iter()
+        .filter(|t| !after.tags.contains(t))
+        .collect();
+    if added.is_empty() && removed.is_empty() {
+        return None;
+    }
+    Some(json!({"added": added, "removed": removed}))
 }
 
 fn tags(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResult<Json> {
@@ -1506,7 +1571,7 @@ fn tags(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResul
             }
         }
     }
-    let done = each_target(state, account, rt, params, |a| match command.as_str() {
+    let (done, changes) = each_target(state, account, rt, params, |a| match command.as_str() {
         "add" | "set_exclusive" => {
             for t in &tag_list {
                 if !a.tags.contains(t) {
@@ -1525,6 +1590,14 @@ fn tags(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResul
     ) {
         return Err(ApiError::bad_request(format!("Invalid command {command}")));
     }
+    notify_changes(
+        state,
+        account,
+        params,
+        "resource_tags_changed",
+        &changes,
+        tag_diff,
+    );
     Ok(json!({"public_ids": done}))
 }
 
@@ -1537,7 +1610,7 @@ fn context(state: &State, account: &Account, rt: &str, params: &Params) -> ApiRe
     if !matches!(command.as_str(), "add" | "remove_all") {
         return Err(ApiError::bad_request(format!("Invalid command {command}")));
     }
-    let done = each_target(state, account, rt, params, |a| {
+    let (done, changes) = each_target(state, account, rt, params, |a| {
         if command == "add" {
             for (k, v) in &ctx {
                 a.context.insert(k.clone(), v.clone());
@@ -1546,12 +1619,20 @@ fn context(state: &State, account: &Account, rt: &str, params: &Params) -> ApiRe
             a.context.clear();
         }
     })?;
+    notify_changes(
+        state,
+        account,
+        params,
+        "resource_context_changed",
+        &changes,
+        |b, a| crate::webhook::map_diff(&b.context, &a.context),
+    );
     Ok(json!({"public_ids": done}))
 }
 
 fn metadata(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResult<Json> {
     let md = parse_pairs(&require(params, "metadata")?);
-    let done = each_target(state, account, rt, params, |a| {
+    let (done, changes) = each_target(state, account, rt, params, |a| {
         for (k, v) in &md {
             if v.as_str() == Some("") {
                 a.metadata.remove(k);
@@ -1560,6 +1641,14 @@ fn metadata(state: &State, account: &Account, rt: &str, params: &Params) -> ApiR
             }
         }
     })?;
+    notify_changes(
+        state,
+        account,
+        params,
+        "resource_metadata_changed",
+        &changes,
+        |b, a| crate::webhook::map_diff(&b.metadata, &a.metadata),
+    );
     Ok(json!({"public_ids": done}))
 }
 
