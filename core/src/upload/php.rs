@@ -6,6 +6,9 @@
 //! `ApiClient::buildHttpClientConfig`), or `Bearer <oauth_token>` when the
 //! configuration has an `oauth_token`. The Basic header is sent even on signed and
 //! unsigned calls, which carry their own credentials (a PHP SDK quirk kept).
+//!
+//! The upload parameters are pycloudinary's with `UploadTrait::buildUploadParams`'s
+//! differences applied ([`adjust_upload_params`]).
 
 use base64::Engine as _;
 
@@ -42,4 +45,92 @@ fn authorization(client: &Client) -> String {
         "Basic {}",
         base64::engine::general_purpose::STANDARD.encode(pair)
     )
+}
+
+/// Parameters cloudinary_php 3.1.2 does not send.
+const NOT_SENT: &[&str] = &[
+    "auto_chaptering",
+    "auto_transcription",
+    "batch_id",
+    "regions",
+    "unique_display_name",
+];
+
+/// pycloudinary's upload parameters turned into cloudinary_php's: the parameters it
+/// does not know dropped, JSON without spaces (`json_encode`), a single
+/// `access_control` map not wrapped in a list, headers as `name:value`, commas inside
+/// tags and coordinates escaped with a backslash (`escapeUnsafeChars`), empty lists
+/// dropped, floats as PHP prints them (`0.0` is `0`).
+pub(crate) fn adjust_upload_params(params: &mut Map, options: &Map) {
+    for key in NOT_SENT {
+        params.remove(key);
+    }
+    let keys: Vec<String> = params.iter().map(|(k, _)| k.clone()).collect();
+    for key in keys {
+        let Some(value) = params.get(&key).cloned() else {
+            continue;
+        };
+        let adjusted = match (key.as_str(), value) {
+            (_, Value::Float(f)) => Value::Str(crate::php::float_string(f)),
+            (_, Value::List(l)) if l.is_empty() => Value::Null,
+            ("responsive_breakpoints", Value::Str(s)) => Value::Str(compact_json(&s)),
+            ("access_control", Value::Str(s))
+                if matches!(options.get("access_control"), Some(Value::Map(_)))
+                    && s.starts_with('[')
+                    && s.ends_with(']') =>
+            {
+                Value::Str(s[1..s.len() - 1].to_owned())
+            }
+            ("headers", Value::Str(s)) => Value::Str(
+                s.split('\n')
+                    .map(|line| line.replacen(": ", ":", 1))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            ("tags", Value::Str(_)) => match options.get("tags") {
+                Some(Value::List(items)) => Value::Str(
+                    items
+                        .iter()
+                        .map(|i| i.py_str().replace(',', "\\,"))
+                        .collect::<Vec<_>>()
+                        .join(","),
+                ),
+                _ => continue,
+            },
+            ("custom_coordinates" | "face_coordinates", Value::Str(s))
+                if matches!(options.get(key.as_str()), Some(Value::List(_))) =>
+            {
+                Value::Str(s.replace(',', "\\,"))
+            }
+            _ => continue,
+        };
+        params.insert(key, adjusted);
+    }
+}
+
+/// JSON text without the spaces after `,` and `:` outside strings.
+fn compact_json(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let (mut in_str, mut escaped, mut prev) = (false, false, ' ');
+    for c in s.chars() {
+        if in_str {
+            out.push(c);
+            if escaped {
+                escaped = false;
+            } else if c == '\\' {
+                escaped = true;
+            } else if c == '"' {
+                in_str = false;
+            }
+        } else if c == ' ' && (prev == ',' || prev == ':') {
+            continue;
+        } else {
+            if c == '"' {
+                in_str = true;
+            }
+            out.push(c);
+        }
+        prev = c;
+    }
+    out
 }
