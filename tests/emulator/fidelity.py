@@ -1,7 +1,11 @@
 """Fidelity test: the official Python SDK (cloudinary==1.46.3), unchanged, against the
 cldkit emulator. Usage: python fidelity.py CLOUDINARY_URL  (upload_prefix set in it)."""
+import http.server
 import io
+import json
 import os
+import threading
+import time
 import struct
 import sys
 import tempfile
@@ -287,8 +291,71 @@ def main():
     except cloudinary.exceptions.BadRequest as ex:
         check("bad breakpoints 400", "responsive_breakpoints" in str(ex), str(ex))
 
+    check_notifications(img_path)
+
     print(f"{PASSED} passed, {FAILED} failed")
     return 0 if FAILED == 0 else 1
+
+
+NOTIFICATION_EVENTS = ["upload", "eager", "rename", "resource_tags_changed", "resource_context_changed",
+                       "resource_metadata_changed", "resource_display_name_changed", "moderation", "delete"]
+
+
+def check_notifications(img_path):
+    """Every event type reaches a trigger created through the Admin API (and the per-call
+    notification_url), once, signed so that the SDK's verify_notification_signature accepts it."""
+    hits = []
+
+    class Hook(http.server.BaseHTTPRequestHandler):
+        def do_POST(self):
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            hits.append((self.path, self.headers.get("X-Cld-Timestamp"), self.headers.get("X-Cld-Signature"), body))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, *args):
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Hook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    hook = "http://127.0.0.1:%d" % server.server_address[1]
+    try:
+        created = []
+        for event in NOTIFICATION_EVENTS:
+            t = cloudinary.api.create_trigger(f"{hook}/trigger/{event}", event)
+            created.append(t["id"])
+        check("create_trigger for each event type", len(created) == len(NOTIFICATION_EVENTS))
+        cloudinary.uploader.upload(img_path, public_id="fidn/one", notification_url=f"{hook}/call")
+        cloudinary.uploader.explicit("fidn/one", type="upload", eager=[dict(width=5, crop="scale")],
+                                     eager_async=True, eager_notification_url=f"{hook}/call")
+        cloudinary.uploader.rename("fidn/one", "fidn/two")
+        cloudinary.uploader.add_tag("red", ["fidn/two"])
+        cloudinary.uploader.add_context({"alt": "hi"}, ["fidn/two"])
+        cloudinary.uploader.update_metadata({"color": "blue"}, ["fidn/two"])
+        cloudinary.api.update("fidn/two", display_name="Shown")
+        cloudinary.api.update("fidn/two", moderation_status="approved")
+        cloudinary.uploader.destroy("fidn/two")
+        expected = len(NOTIFICATION_EVENTS) + 2
+        deadline = time.time() + 15
+        while len(hits) < expected and time.time() < deadline:
+            time.sleep(0.05)
+        time.sleep(0.3)
+        for event in NOTIFICATION_EVENTS:
+            got = [h for h in hits if h[0] == f"/trigger/{event}"]
+            ok = len(got) == 1
+            if ok:
+                _, ts, sig, body = got[0]
+                ok = (cloudinary.utils.verify_notification_signature(body.decode(), int(ts), sig)
+                      and json.loads(body)["notification_type"] == event)
+            check(f"notification {event}: once, signed, verified", ok, [h[0] for h in hits])
+        calls = [json.loads(h[3])["notification_type"] for h in hits if h[0] == "/call"]
+        check("per-call notification_url: upload and eager", calls == ["upload", "eager"], calls)
+        check("no other notifications", len(hits) == expected, [h[0] for h in hits])
+        for trigger_id in created:
+            cloudinary.api.delete_trigger(trigger_id)
+    finally:
+        server.shutdown()
 
 
 if __name__ == "__main__":
