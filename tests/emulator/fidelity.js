@@ -506,7 +506,79 @@ async function main() {
   const left = await cloudinary.api.resources({ type: 'upload', prefix: 'nfid/' });
   check('nothing left after deletes', left.resources.length === 0, left);
 
+  await checkNotifications(imgPath);
+
   fs.rmSync(tmp, { recursive: true, force: true });
+}
+
+const NOTIFICATION_EVENTS = ['upload', 'eager', 'rename', 'resource_tags_changed', 'resource_context_changed',
+  'resource_metadata_changed', 'resource_display_name_changed', 'moderation', 'delete'];
+
+// Every event type reaches a trigger created through the Admin API (the Node SDK has no
+// trigger call, so a plain POST /triggers with Basic auth) and the per-call
+// notification_url, once, signed so that the SDK's verifyNotificationSignature accepts it.
+async function checkNotifications(imgPath) {
+  const hits = [];
+  const server = http.createServer((req, res) => {
+    const parts = [];
+    req.on('data', (c) => parts.push(c));
+    req.on('end', () => {
+      hits.push({ path: req.url, ts: req.headers['x-cld-timestamp'], sig: req.headers['x-cld-signature'],
+        body: Buffer.concat(parts).toString('utf8') });
+      res.writeHead(200, { 'content-length': '0' });
+      res.end();
+    });
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const hook = `http://127.0.0.1:${server.address().port}`;
+  try {
+    const cfg = cloudinary.config();
+    const auth = Buffer.from(`${cfg.api_key}:${cfg.api_secret}`).toString('base64');
+    const ids = [];
+    for (const event of NOTIFICATION_EVENTS) {
+      const resp = await fetch(`${cfg.upload_prefix}/v1_1/${cfg.cloud_name}/triggers`, {
+        method: 'POST',
+        headers: { authorization: `Basic ${auth}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ uri: `${hook}/trigger/${event}`, event_type: event }),
+      });
+      const t = await resp.json();
+      if (resp.status === 200 && t.id) ids.push(t.id);
+    }
+    check('POST /triggers for each event type', ids.length === NOTIFICATION_EVENTS.length, ids);
+    await cloudinary.uploader.upload(imgPath, { public_id: 'nfidn/one', notification_url: `${hook}/call` });
+    await cloudinary.uploader.explicit('nfidn/one', { type: 'upload', eager: [{ width: 5, crop: 'scale' }],
+      eager_async: true, eager_notification_url: `${hook}/call` });
+    await cloudinary.uploader.rename('nfidn/one', 'nfidn/two');
+    await cloudinary.uploader.add_tag('red', ['nfidn/two']);
+    await cloudinary.uploader.add_context({ alt: 'hi' }, ['nfidn/two']);
+    await cloudinary.uploader.update_metadata({ color: 'blue' }, ['nfidn/two']);
+    await cloudinary.api.update('nfidn/two', { display_name: 'Shown' });
+    await cloudinary.api.update('nfidn/two', { moderation_status: 'approved' });
+    await cloudinary.uploader.destroy('nfidn/two');
+    const expected = NOTIFICATION_EVENTS.length + 2;
+    const deadline = Date.now() + 15000;
+    while (hits.length < expected && Date.now() < deadline) {
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    await new Promise((r) => setTimeout(r, 300));
+    for (const event of NOTIFICATION_EVENTS) {
+      const got = hits.filter((h) => h.path === `/trigger/${event}`);
+      const ok = got.length === 1
+        && cloudinary.utils.verifyNotificationSignature(got[0].body, Number(got[0].ts), got[0].sig)
+        && JSON.parse(got[0].body).notification_type === event;
+      check(`notification ${event}: once, signed, verified`, ok, hits.map((h) => h.path));
+    }
+    const calls = hits.filter((h) => h.path === '/call').map((h) => JSON.parse(h.body).notification_type);
+    check('per-call notification_url: upload and eager', same(calls, ['upload', 'eager']), calls);
+    check('no other notifications', hits.length === expected, hits.map((h) => h.path));
+    for (const id of ids) {
+      await fetch(`${cfg.upload_prefix}/v1_1/${cfg.cloud_name}/triggers/${id}`, {
+        method: 'DELETE', headers: { authorization: `Basic ${auth}` },
+      });
+    }
+  } finally {
+    server.close();
+  }
 }
 
 main()
