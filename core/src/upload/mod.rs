@@ -50,7 +50,11 @@ impl Client {
         if self.profile() == crate::Profile::Node {
             return node::upload_params(self, options);
         }
-        Ok(cleanup(build_upload_params(self, options)?))
+        let mut params = build_upload_params(self, options)?;
+        if self.profile() == crate::Profile::Php {
+            php::adjust_upload_params_view(&mut params, options);
+        }
+        Ok(cleanup(params))
     }
 
     /// [`Client::upload_params`] as they go on the wire: every value as its text, lists

@@ -26,6 +26,11 @@ pub(crate) fn upload_api_call(
 ) -> Result<UploadRequest> {
     let mut req = client.python_upload_api_call(method, args, options)?;
     req.authorization = Some(authorization(client));
+    for (name, value) in req.fields.iter_mut() {
+        if name == "file" && (value.starts_with("http://") || value.starts_with("https://")) {
+            *value = encode_remote_url(value);
+        }
+    }
     Ok(req)
 }
 
@@ -58,9 +63,9 @@ const NOT_SENT: &[&str] = &[
 
 /// pycloudinary's upload parameters turned into cloudinary_php's: the parameters it
 /// does not know dropped, JSON without spaces (`json_encode`), a single
-/// `access_control` map not wrapped in a list, headers as `name:value`, commas inside
-/// tags and coordinates escaped with a backslash (`escapeUnsafeChars`), empty lists
-/// dropped, floats as PHP prints them (`0.0` is `0`).
+/// `access_control` map not wrapped in a list, commas inside tags escaped with a
+/// backslash (`escapeUnsafeChars`), empty lists dropped, floats as PHP prints them
+/// (`0.0` is `0`).
 pub(crate) fn adjust_upload_params(params: &mut Map, options: &Map) {
     for key in NOT_SENT {
         params.remove(key);
@@ -81,12 +86,6 @@ pub(crate) fn adjust_upload_params(params: &mut Map, options: &Map) {
             {
                 Value::Str(s[1..s.len() - 1].to_owned())
             }
-            ("headers", Value::Str(s)) => Value::Str(
-                s.split('\n')
-                    .map(|line| line.replacen(": ", ":", 1))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ),
             ("tags", Value::Str(_)) => match options.get("tags") {
                 Some(Value::List(items)) => Value::Str(
                     items
@@ -97,11 +96,6 @@ pub(crate) fn adjust_upload_params(params: &mut Map, options: &Map) {
                 ),
                 _ => continue,
             },
-            ("custom_coordinates" | "face_coordinates", Value::Str(s))
-                if matches!(options.get(key.as_str()), Some(Value::List(_))) =>
-            {
-                Value::Str(s.replace(',', "\\,"))
-            }
             _ => continue,
         };
         params.insert(key, adjusted);
@@ -131,6 +125,47 @@ fn compact_json(s: &str) -> String {
             out.push(c);
         }
         prev = c;
+    }
+    out
+}
+
+/// `UploadApi::buildUploadParams` as the `upload_params` call returns it (the form an
+/// upload sends keeps pycloudinary's text for these): headers as `name:value`, commas
+/// inside list coordinates escaped.
+pub(crate) fn adjust_upload_params_view(params: &mut Map, options: &Map) {
+    let keys: Vec<String> = params.iter().map(|(k, _)| k.clone()).collect();
+    for key in keys {
+        let Some(value) = params.get(&key).cloned() else {
+            continue;
+        };
+        let adjusted = match (key.as_str(), value) {
+            ("headers", Value::Str(s)) => Value::Str(
+                s.split('\n')
+                    .map(|line| line.replacen(": ", ":", 1))
+                    .collect::<Vec<_>>()
+                    .join("\n"),
+            ),
+            ("custom_coordinates" | "face_coordinates", Value::Str(s))
+                if matches!(options.get(key.as_str()), Some(Value::List(_))) =>
+            {
+                Value::Str(s.replace(',', "\\,"))
+            }
+            _ => continue,
+        };
+        params.insert(key, adjusted);
+    }
+}
+
+/// A remote `file` URL as the PHP SDK's HTTP client sends it: bytes outside ASCII
+/// and spaces percent-encoded.
+fn encode_remote_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len() + 8);
+    for &b in url.as_bytes() {
+        if b >= 0x80 || b == b' ' {
+            out.push_str(&format!("%{b:02X}"));
+        } else {
+            out.push(b as char);
+        }
     }
     out
 }
