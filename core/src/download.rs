@@ -248,8 +248,14 @@ impl Client {
         urls: impl Into<Value>,
         options: &Map,
     ) -> Result<String> {
-        if self.profile() == crate::Profile::Node {
-            return node::multi_or_sprite(self, "sprite", tag.into(), urls.into(), options);
+        match self.profile() {
+            crate::Profile::Node => {
+                return node::multi_or_sprite(self, "sprite", tag.into(), urls.into(), options)
+            }
+            crate::Profile::Php => {
+                return php::multi_or_sprite(self, "sprite", &tag.into(), &urls.into(), options)
+            }
+            crate::Profile::Python | crate::Profile::Default => {}
         }
         let params = multi_and_sprite_params(self, &tag.into(), &urls.into(), options)?;
         self.api_download_url("sprite", params, options)
@@ -263,8 +269,14 @@ impl Client {
         urls: impl Into<Value>,
         options: &Map,
     ) -> Result<String> {
-        if self.profile() == crate::Profile::Node {
-            return node::multi_or_sprite(self, "multi", tag.into(), urls.into(), options);
+        match self.profile() {
+            crate::Profile::Node => {
+                return node::multi_or_sprite(self, "multi", tag.into(), urls.into(), options)
+            }
+            crate::Profile::Php => {
+                return php::multi_or_sprite(self, "multi", &tag.into(), &urls.into(), options)
+            }
+            crate::Profile::Python | crate::Profile::Default => {}
         }
         let params = multi_and_sprite_params(self, &tag.into(), &urls.into(), options)?;
         self.api_download_url("multi", params, options)
@@ -852,6 +864,64 @@ mod php {
             .unwrap_or(Value::from("all"));
         options.insert("resource_type", rt);
         download_archive_url(client, &options)
+    }
+
+    /// `downloadGeneratedSprite` / `downloadMulti` (`buildSpriteAndMultiParams`): the
+    /// options' `format`, `async`, `notification_url` and `transformation` (built from
+    /// all the options, `format` as a last `f_<format>` component), then `urls` (when
+    /// given) or `tag`,
+    /// `mode=download`; endpoint `image/<action>`.
+    pub(super) fn multi_or_sprite(
+        client: &Client,
+        action: &str,
+        tag: &Value,
+        urls: &Value,
+        options: &Map,
+    ) -> Result<String> {
+        let mut options = options.clone();
+        if !urls.is_null() {
+            options.insert("urls", urls.clone());
+        }
+        let urls = options.get("urls").cloned().unwrap_or(Value::Null);
+        if php::is_empty(tag) && php::is_empty(&urls) {
+            return Err(Error::invalid_option(
+                "tag",
+                "Either tag or urls are required",
+            ));
+        }
+        let mut t_opts = options.clone();
+        let format = t_opts
+            .remove("format")
+            .and_then(|f| php::string(&f))
+            .filter(|f| !f.is_empty());
+        let mut transformation = crate::transform::transformation_string(client, &t_opts)?;
+        if let Some(format) = format {
+            // `Transformation::format()` adds its own component.
+            if !transformation.is_empty() {
+                transformation.push('/');
+            }
+            transformation.push_str("f_");
+            transformation.push_str(&format);
+        }
+        options.insert("transformation", transformation);
+        let mut params: Map = options
+            .iter()
+            .filter(|(k, _)| {
+                matches!(
+                    k.as_str(),
+                    "format" | "async" | "notification_url" | "transformation"
+                )
+            })
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if !urls.is_null() {
+            params.insert("urls", urls);
+        } else {
+            params.insert("tag", tag.clone());
+        }
+        params.insert("mode", "download");
+        let p = sign(client, finalize(client, params))?;
+        Ok(upload_url(client, Some(&Value::from("image")), action, &p))
     }
 
     pub(super) fn download_backedup_asset(
