@@ -364,7 +364,7 @@ async fn api(state: &Arc<State>, req: Request, cloud: &str, rest: &[String]) -> 
     resp
 }
 
-/// `/_emulator/...`: fault rules, health.
+/// `/_emulator/...`: fault rules, the notification delivery record, health.
 ///
 /// `GET /_emulator/health` answers anyone. Everything else needs, in this order:
 /// a loopback `Host` (`localhost`, `127.x.y.z`, `[::1]`, with any port) so that a

@@ -333,3 +333,58 @@ fn failing_receivers_are_retried_and_recorded() {
     assert_eq!(unauth.status().as_u16(), 401);
     drop(emu);
 }
+
+#[test]
+fn account_url_and_triggers_share_one_copy_per_url() {
+    let (hook, seen) = receiver(Vec::new());
+    let mut account = cldkit_emulator::account::Account::default_test();
+    account.notification_url = Some(format!("{hook}/account"));
+    account.algorithm = cldkit::sign::Algorithm::Sha256;
+    let (emu, _) = start(EmulatorConfig {
+        accounts: vec![account],
+        webhook_retry_ms: 50,
+        ..EmulatorConfig::default()
+    });
+    let base = emu.cloudinary_url();
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let client =
+        Client::from_url(&format!("{base}{sep}signature_algorithm=sha256")).expect("client");
+    // The same URL as the account's (event "all") and another for uploads only.
+    for (uri, event) in [
+        (format!("{hook}/account"), "all"),
+        (format!("{hook}/uploads"), "upload"),
+    ] {
+        let (s, t) = admin(
+            &emu,
+            reqwest::Method::POST,
+            "triggers",
+            json!({"uri": uri, "event_type": event}),
+        );
+        assert_eq!(s, 200, "{t}");
+    }
+    let (s, r) = upload(&client, png(3, 3), "c.png", &opts(r#"{"public_id": "d1"}"#));
+    assert_eq!(s, 200, "{r}");
+    call(client.tags_form(TagCommand::Add, "x", "d1", &Map::new()));
+    wait_for(&seen, |h| h.len() >= 3);
+    std::thread::sleep(Duration::from_millis(300));
+    let hits = seen.lock().unwrap().clone();
+    let mut got: Vec<(String, Json)> = hits
+        .iter()
+        .map(|h| {
+            (
+                h.path.clone(),
+                verified(&client, h)["notification_type"].clone(),
+            )
+        })
+        .collect();
+    got.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.to_string().cmp(&b.1.to_string())));
+    assert_eq!(
+        got,
+        vec![
+            ("/account".to_owned(), json!("resource_tags_changed")),
+            ("/account".to_owned(), json!("upload")),
+            ("/uploads".to_owned(), json!("upload")),
+        ]
+    );
+    drop(emu);
+}
