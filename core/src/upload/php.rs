@@ -24,6 +24,21 @@ pub(crate) fn upload_api_call(
     args: &Map,
     options: &Map,
 ) -> Result<UploadRequest> {
+    // Options cloudinary_php's tag, context, metadata, destroy and rename calls do
+    // not send.
+    let dropped: &[&str] = match method {
+        "destroy" | "rename" | "add_tag" | "remove_tag" | "replace_tag" | "remove_all_tags"
+        | "add_context" | "remove_all_context" => &["notification_url", "batch_id"],
+        "update_metadata" => &["notification_url", "batch_id", "clear_invalid"],
+        _ => &[],
+    };
+    let trimmed;
+    let options = if dropped.iter().any(|k| options.contains_key(k)) {
+        trimmed = options.filtered(|k| !dropped.contains(&k));
+        &trimmed
+    } else {
+        options
+    };
     let mut req = client.python_upload_api_call(method, args, options)?;
     req.authorization = Some(authorization(client));
     for (name, value) in req.fields.iter_mut() {
