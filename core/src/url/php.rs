@@ -240,6 +240,11 @@ pub(crate) fn prepare_options(
             return Err(Error::invalid_option("offset", "A valid Range is expected"));
         }
     }
+    // `use_root_path` applies whatever the asset and delivery types are.
+    if options.get("use_root_path").is_some_and(Value::truthy) {
+        out.remove("resource_type");
+        out.remove("type");
+    }
     // A version is typed `int`: floats are truncated.
     if let Some(Value::Float(v)) = options.get("version") {
         if v.is_finite() {
@@ -336,6 +341,27 @@ fn check_text_layer(layer: &Map) -> Result<()> {
         return Ok(());
     };
     let has_family = layer.get("font_family").is_some_and(Value::truthy);
+    const STYLE: &[&str] = &[
+        "font_family",
+        "font_size",
+        "font_weight",
+        "font_style",
+        "text_decoration",
+        "text_align",
+        "stroke",
+        "letter_spacing",
+        "line_spacing",
+        "font_antialias",
+        "font_hinting",
+        "text_style",
+        "public_id",
+    ];
+    if !STYLE.iter().any(|k| layer.contains_key(k)) {
+        return Err(Error::invalid_option(
+            "overlay",
+            "Must supply either style qualifiers or a public_id when providing text qualifier in a text layer",
+        ));
+    }
     if layer.contains_key("text_style") && !has_family {
         return Err(Error::invalid_option(
             "overlay",
@@ -428,7 +454,16 @@ pub(crate) fn finish_url(
     options: &Map,
     url: String,
 ) -> String {
-    let url = rehost(client, source, options, url);
+    let mut url = rehost(client, source, options, url);
+    // PHP's `rawurlencode` leaves `~` as it is.
+    let path_end = url.find('?').unwrap_or(url.len());
+    if url[..path_end].contains("%7E") {
+        url = format!(
+            "{}{}",
+            url[..path_end].replace("%7E", "~"),
+            &url[path_end..]
+        );
+    }
     let Some(start) = url
         .find("__cld_token__=")
         .and_then(|t| url[t..].find("~acl=").map(|a| t + a + "~acl=".len()))
