@@ -3,7 +3,8 @@
 //! Done so far: the attributes are pycloudinary's, with the PHP SDK's differences
 //! applied where known (a `class` option replaces the `cld-responsive`/`cld-hidpi`
 //! class instead of joining it; `responsive_placeholder` stays as an attribute beside
-//! the placeholder `src`, a PHP SDK quirk kept), serialized as `BaseTag` does:
+//! the placeholder `src`, a PHP SDK quirk kept; a srcset only from explicit
+//! `breakpoints`, with `sizes='100vw'`), serialized as `BaseTag` does:
 //! keys in PHP `ksort` order with `src` moved first, values single-quoted through
 //! `htmlspecialchars(ENT_QUOTES)`, a PHP-empty value (`""`, `"0"`, `0`) and `true` as
 //! the bare name, `false` left out.
@@ -72,6 +73,15 @@ pub(crate) fn image(client: &Client, public_id: &Value, options: &Map) -> Result
     if let Some(ph) = options.get("responsive_placeholder").filter(|p| p.truthy()) {
         if attrs.contains_key("data-src") {
             attrs.insert("responsive_placeholder", ph.clone());
+        }
+    }
+    if let Some(Value::Map(srcset)) = options.get("srcset") {
+        if !srcset.contains_key("breakpoints") {
+            // The PHP SDK computes no breakpoints from min/max widths here.
+            attrs.remove("srcset");
+            attrs.remove("sizes");
+        } else if attrs.contains_key("sizes") {
+            attrs.insert("sizes", "100vw");
         }
     }
     let body = serialize_attributes(&attrs);
