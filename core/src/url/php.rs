@@ -455,14 +455,19 @@ pub(crate) fn finish_url(
     url: String,
 ) -> String {
     let mut url = rehost(client, source, options, url);
-    // PHP's `rawurlencode` leaves `~` as it is.
+    // PHP's `rawurlencode` leaves `~` as it is, and encodes every non-ASCII byte of
+    // the path (suffixes and layer ids included).
     let path_end = url.find('?').unwrap_or(url.len());
-    if url[..path_end].contains("%7E") {
-        url = format!(
-            "{}{}",
-            url[..path_end].replace("%7E", "~"),
-            &url[path_end..]
-        );
+    if url[..path_end].contains("%7E") || !url[..path_end].is_ascii() {
+        let mut path = String::with_capacity(path_end + 16);
+        for &b in url[..path_end].replace("%7E", "~").as_bytes() {
+            if b >= 0x80 {
+                path.push_str(&format!("%{b:02X}"));
+            } else {
+                path.push(b as char);
+            }
+        }
+        url = format!("{path}{}", &url[path_end..]);
     }
     let Some(start) = url
         .find("__cld_token__=")
