@@ -39,6 +39,16 @@ pub(crate) fn upload_api_call(
     } else {
         options
     };
+    // `encode_context` escapes each value with a typed `string` argument: null is a
+    // TypeError in the PHP SDK.
+    if let Some(Value::Map(context)) = options.get("context") {
+        if context.iter().any(|(_, v)| v.is_null()) {
+            return Err(crate::Error::invalid_option(
+                "context",
+                "TypeError: StringUtils::escapeUnsafeChars(): Argument #1 ($string) must be of type string, null given",
+            ));
+        }
+    }
     let mut req = client.python_upload_api_call(method, args, options)?;
     req.authorization = Some(authorization(client));
     for (name, value) in req.fields.iter_mut() {
