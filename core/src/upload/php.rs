@@ -49,6 +49,21 @@ pub(crate) fn upload_api_call(
             ));
         }
     }
+    // Typed arguments: `headers` is `?array` on uploads, a tag is a `string`.
+    if method == "upload" && matches!(options.get("headers"), Some(Value::Str(_))) {
+        return Err(crate::Error::invalid_option(
+            "headers",
+            "TypeError: ApiClient::postMultiPartAsync(): Argument #3 ($headers) must be of type ?array, string given",
+        ));
+    }
+    if matches!(method, "add_tag" | "remove_tag" | "replace_tag")
+        && matches!(args.get("tag"), Some(Value::List(_) | Value::Map(_)))
+    {
+        return Err(crate::Error::invalid_option(
+            "tag",
+            "TypeError: UploadApi::addTag(): Argument #1 ($tag) must be of type string, array given",
+        ));
+    }
     let mut req = client.python_upload_api_call(method, args, options)?;
     req.authorization = Some(authorization(client));
     for (name, value) in req.fields.iter_mut() {
