@@ -120,8 +120,10 @@ pub(crate) fn adjust_upload_params(params: &mut Map, options: &Map) {
             (_, Value::List(l)) if l.is_empty() => Value::Null,
             ("responsive_breakpoints", Value::Str(s)) => Value::Str(compact_json(&s)),
             ("access_control", Value::Str(s))
-                if matches!(options.get("access_control"), Some(Value::Map(_)))
-                    && s.starts_with('[')
+                if matches!(
+                    options.get("access_control"),
+                    Some(Value::Map(_) | Value::Str(_))
+                ) && s.starts_with('[')
                     && s.ends_with(']') =>
             {
                 Value::Str(s[1..s.len() - 1].to_owned())
@@ -179,14 +181,17 @@ pub(crate) fn adjust_upload_params_view(params: &mut Map, options: &Map) {
             continue;
         };
         let adjusted = match (key.as_str(), value) {
-            ("headers", Value::Str(s)) => Value::Str(
-                s.split('\n')
-                    .map(|line| line.replacen(": ", ":", 1))
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            ),
+            ("headers", Value::Str(s)) if matches!(options.get("headers"), Some(Value::Map(_))) => {
+                Value::Str(
+                    s.split('\n')
+                        .map(|line| line.replacen(": ", ":", 1))
+                        .collect::<Vec<_>>()
+                        .join("\n"),
+                )
+            }
             ("custom_coordinates" | "face_coordinates", Value::Str(s))
-                if matches!(options.get(key.as_str()), Some(Value::List(_))) =>
+                if matches!(options.get(key.as_str()), Some(Value::List(items))
+                    if items.iter().all(|i| matches!(i, Value::Str(_)))) =>
             {
                 Value::Str(s.replace(',', "\\,"))
             }
