@@ -103,6 +103,23 @@ pub(crate) fn video(client: &Client, public_id: &Value, options: &Map) -> Result
             opts.insert("source_types", types[0].clone());
         }
     }
+    // A boolean attribute set to false is left out.
+    for key in ["autoplay", "controls", "loop", "muted", "playsinline"] {
+        if opts.get(key) == Some(&Value::Bool(false)) {
+            opts.remove(key);
+        }
+    }
+    // `fromParams` splits the public id's extension off (the formats replace it).
+    let stripped = match public_id {
+        Value::Str(id) => {
+            let dir_end = id.rfind('/').map_or(0, |i| i + 1);
+            id[dir_end..]
+                .rfind('.')
+                .map(|dot| Value::from(&id[..dir_end + dot]))
+        }
+        _ => None,
+    };
+    let public_id = stripped.as_ref().unwrap_or(public_id);
     let html = client
         .clone()
         .with_profile(crate::Profile::Python)
