@@ -104,6 +104,16 @@ impl Client {
             Value::Int(_) | Value::Float(_) if php_source.is_some() => {
                 php_source.as_deref().unwrap_or_default()
             }
+            Value::Str(_) if self.profile() == Profile::Php => {
+                // cloudinary_php builds the URL of an empty public id.
+                if let Some(url) = php::empty_source_url(self, options)? {
+                    return Ok(UrlOutput {
+                        url: Value::Str(url),
+                        leftovers: Map::new(),
+                    });
+                }
+                ""
+            }
             v if !v.truthy() => {
                 // A falsy source is returned as it is, after the options are consumed.
                 let leftovers = consumed_before_return(self, options)?;

@@ -584,3 +584,22 @@ fn rehost(client: &crate::Client, source: &str, options: &Map, url: String) -> S
     out.push_str(rest);
     out
 }
+
+/// The delivery URL of an empty public id (`.../image/upload` with the transformation,
+/// no trailing slash), built like any other and then cut before the id; `None` when
+/// the options sign, suffix or format the id (left to the python answer).
+pub(crate) fn empty_source_url(client: &crate::Client, options: &Map) -> Result<Option<String>> {
+    const MARK: &str = "cldkitphpempty";
+    for key in ["sign_url", "url_suffix", "format", "auth_token"] {
+        if options.get(key).is_some_and(Value::truthy)
+            || client.config().get(key).is_some_and(Value::truthy)
+        {
+            return Ok(None);
+        }
+    }
+    let built = client.url_with_leftovers(&Value::from(MARK), options)?;
+    Ok(match built.url {
+        Value::Str(u) => u.strip_suffix(&format!("/{MARK}")).map(str::to_owned),
+        _ => None,
+    })
+}
