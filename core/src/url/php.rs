@@ -240,6 +240,26 @@ pub(crate) fn prepare_options(
             return Err(Error::invalid_option("offset", "A valid Range is expected"));
         }
     }
+    // Values the PHP SDK takes where pycloudinary raises: a number as the raw
+    // transformation, nulls inside a radius list, a size without `x` as the width.
+    if let Some(v @ (Value::Int(_) | Value::Float(_))) = options.get("raw_transformation") {
+        out.insert(
+            "raw_transformation",
+            crate::php::string(v).unwrap_or_default(),
+        );
+    }
+    if let Some(Value::List(items)) = options.get("radius") {
+        if items.iter().any(Value::is_null) {
+            let kept: Vec<Value> = items.iter().filter(|v| !v.is_null()).cloned().collect();
+            out.insert("radius", Value::List(kept));
+        }
+    }
+    if let Some(Value::Str(size)) = options.get("size") {
+        if !size.contains('x') && !options.contains_key("width") {
+            out.remove("size");
+            out.insert("width", size.clone());
+        }
+    }
     // `use_root_path` applies whatever the asset and delivery types are.
     if options.get("use_root_path").is_some_and(Value::truthy) {
         out.remove("resource_type");
