@@ -58,7 +58,7 @@ export interface ConfigOptions extends Options {
  * `"default"`: cldkit's defaults (https, escaped HTML); `"python"`: pycloudinary byte for
  * byte; `"node"`: the npm SDK `cloudinary` 2.11.0 byte for byte.
  */
-export type Profile = "default" | "python" | "node";
+export type Profile = "default" | "python" | "node" | "php";
 
 /** Options of the client constructors. */
 export interface ClientOptions {

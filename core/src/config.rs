@@ -60,7 +60,7 @@ impl Profile {
             "php" => Ok(Profile::Php),
             other => Err(Error::config_option(
                 "profile",
-                format!("unknown profile {other:?} (expected \"default\", \"python\" or \"node\")"),
+                format!("unknown profile {other:?} (expected \"default\", \"python\", \"node\" or \"php\")"),
             )),
         }
     }

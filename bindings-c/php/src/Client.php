@@ -89,7 +89,7 @@ final class Client
             $f->cldkit_client_from_env(FFI::addr($out), FFI::addr($err))));
     }
 
-    /** This client in another compatibility profile ("default", "python" or "node"). */
+    /** This client in another compatibility profile ("default", "python", "node" or "php"). */
     public function withProfile(string $profile): static
     {
         self::checkText($profile, 'profile');
@@ -295,7 +295,7 @@ final class Client
 
     /**
      * The settings a CLOUDINARY_URL (or, with $account, a CLOUDINARY_ACCOUNT_URL) holds,
-     * as the SDK of $profile ("default", "python" or "node"; null is "default") parses it.
+     * as the SDK of $profile ("default", "python", "node" or "php"; null is "default") parses it.
      */
     public static function parseCloudinaryUrl(
         #[\SensitiveParameter] string $url,
