@@ -35,6 +35,9 @@ cargo test -q -p cldkit --test 'conformance_*' -- --nocapture 2>/dev/null | grep
 step "rustdoc -D warnings (broken doc links fail)"
 RUSTDOCFLAGS="-D warnings" cargo doc -q --workspace --no-deps
 
+step "generated binding surfaces are current (cargo xtask gen --check)"
+cargo xtask gen --check
+
 step "the core without its HTTP layer still builds"
 cargo check -q -p cldkit --no-default-features
 

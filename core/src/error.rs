@@ -64,6 +64,93 @@ impl ErrorKind {
         }
     }
 
+    /// Every kind, in the order of the table above: the one list the bindings
+    /// generate their exception classes, status codes and docs from.
+    ///
+    /// ```
+    /// let codes: Vec<_> = cldkit::ErrorKind::ALL.iter().map(|k| k.code()).collect();
+    /// assert_eq!(codes[0], "invalid_option");
+    /// assert_eq!(cldkit::ErrorKind::ALL.len(), 14);
+    /// ```
+    pub const ALL: [ErrorKind; 14] = [
+        ErrorKind::InvalidOption,
+        ErrorKind::Config,
+        ErrorKind::Signature,
+        ErrorKind::BadRequest,
+        ErrorKind::Authorization,
+        ErrorKind::NotAllowed,
+        ErrorKind::NotFound,
+        ErrorKind::AlreadyExists,
+        ErrorKind::RateLimited,
+        ErrorKind::Server,
+        ErrorKind::Timeout,
+        ErrorKind::Network,
+        ErrorKind::Response,
+        ErrorKind::Io,
+    ];
+
+    /// The exception class name the bindings give this kind (`InvalidOptionError`,
+    /// `NotFoundError`, ...). A binding whose language already has a class of that
+    /// name (Python's `TimeoutError`) may prefix it, and says so in its docs.
+    pub fn class_name(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidOption => "InvalidOptionError",
+            ErrorKind::Config => "ConfigError",
+            ErrorKind::Signature => "SignatureError",
+            ErrorKind::BadRequest => "BadRequestError",
+            ErrorKind::Authorization => "AuthorizationError",
+            ErrorKind::NotAllowed => "NotAllowedError",
+            ErrorKind::NotFound => "NotFoundError",
+            ErrorKind::AlreadyExists => "AlreadyExistsError",
+            ErrorKind::RateLimited => "RateLimitedError",
+            ErrorKind::Server => "ServerError",
+            ErrorKind::Timeout => "TimeoutError",
+            ErrorKind::Network => "NetworkError",
+            ErrorKind::Response => "ResponseError",
+            ErrorKind::Io => "IoError",
+        }
+    }
+
+    /// One line for people: what the kind means (used in generated docs).
+    pub fn doc(self) -> &'static str {
+        match self {
+            ErrorKind::InvalidOption => "An option has a value the SDK rules reject.",
+            ErrorKind::Config => "The configuration is missing something or cannot be parsed.",
+            ErrorKind::Signature => {
+                "A signature could not be computed (missing secret, unknown algorithm, bad key)."
+            }
+            ErrorKind::BadRequest => "HTTP 400: the API rejected the request.",
+            ErrorKind::Authorization => {
+                "HTTP 401: missing or wrong credentials, or an invalid signature."
+            }
+            ErrorKind::NotAllowed => "HTTP 403: valid credentials without permission.",
+            ErrorKind::NotFound => "HTTP 404: no such resource.",
+            ErrorKind::AlreadyExists => "HTTP 409: the resource already exists.",
+            ErrorKind::RateLimited => "HTTP 420 or 429: rate limited until the reset time.",
+            ErrorKind::Server => "HTTP 5xx: the server failed.",
+            ErrorKind::Timeout => "A connect, read or total timeout fired.",
+            ErrorKind::Network => "The connection failed or was reset, or the proxy refused.",
+            ErrorKind::Response => {
+                "Another HTTP status, or a body that is not the JSON the API returns."
+            }
+            ErrorKind::Io => "A local file or stream could not be read.",
+        }
+    }
+
+    /// The HTTP status that produces this kind, where one status does (`None` for
+    /// local kinds, rate limits (420 or 429), server errors (any 5xx) and transport
+    /// failures).
+    pub fn http_status(self) -> Option<u16> {
+        match self {
+            ErrorKind::BadRequest => Some(400),
+            ErrorKind::Authorization => Some(401),
+            ErrorKind::NotAllowed => Some(403),
+            ErrorKind::NotFound => Some(404),
+            ErrorKind::AlreadyExists => Some(409),
+            _ => None,
+        }
+    }
+
     /// Whether this is an error of an HTTP API call (rather than of local input).
     pub fn is_api(self) -> bool {
         !matches!(
@@ -229,3 +316,46 @@ impl fmt::Debug for Error {
 }
 
 impl std::error::Error for Error {}
+
+#[cfg(test)]
+mod tests {
+    use super::ErrorKind;
+
+    /// A new variant must join [`ErrorKind::ALL`]: this match has no wildcard, so it
+    /// stops compiling when a variant is added, and the count below then fails until
+    /// the table holds it too.
+    fn position(kind: ErrorKind) -> usize {
+        match kind {
+            ErrorKind::InvalidOption => 0,
+            ErrorKind::Config => 1,
+            ErrorKind::Signature => 2,
+            ErrorKind::BadRequest => 3,
+            ErrorKind::Authorization => 4,
+            ErrorKind::NotAllowed => 5,
+            ErrorKind::NotFound => 6,
+            ErrorKind::AlreadyExists => 7,
+            ErrorKind::RateLimited => 8,
+            ErrorKind::Server => 9,
+            ErrorKind::Timeout => 10,
+            ErrorKind::Network => 11,
+            ErrorKind::Response => 12,
+            ErrorKind::Io => 13,
+        }
+    }
+
+    #[test]
+    fn the_table_lists_every_kind_once_with_distinct_names() {
+        for (i, kind) in ErrorKind::ALL.iter().enumerate() {
+            assert_eq!(position(*kind), i, "{kind:?} out of place in ALL");
+        }
+        let mut codes: Vec<_> = ErrorKind::ALL.iter().map(|k| k.code()).collect();
+        let mut classes: Vec<_> = ErrorKind::ALL.iter().map(|k| k.class_name()).collect();
+        codes.dedup();
+        classes.sort();
+        classes.dedup();
+        assert_eq!((codes.len(), classes.len()), (14, 14));
+        assert!(ErrorKind::ALL.iter().all(|k| k.doc().ends_with('.')));
+        assert_eq!(ErrorKind::NotFound.http_status(), Some(404));
+        assert!(!ErrorKind::Timeout.is_api() || ErrorKind::Timeout.http_status().is_none());
+    }
+}
