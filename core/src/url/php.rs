@@ -222,6 +222,14 @@ pub(crate) fn prepare_options(
         ));
     }
     let mut out = typed_qualifiers(options)?;
+    // `QualifiersAction` takes the top-level options through
+    // `ArrayUtils::mergeNonEmpty`: qualifiers whose value is null, `""`, `false` or an
+    // array with nothing kept in it are dropped (nested transformations are not).
+    for key in QUALIFIERS {
+        if options.get(key).is_some_and(|v| !crate::php::safe_keep(v)) {
+            out.remove(key);
+        }
+    }
     if let Some(Value::List(vars)) = options.get("variables") {
         if vars.iter().any(|v| matches!(v, Value::List(_))) {
             return Err(type_error(
@@ -412,9 +420,120 @@ fn type_error(what: &str, given: &Value) -> Error {
     )
 }
 
+/// The option names `QualifiersAction` reads (its simple and complex qualifiers, the
+/// condition and the raw transformation).
+const QUALIFIERS: &[&str] = &[
+    "aspect_ratio",
+    "background",
+    "crop",
+    "color",
+    "dpr",
+    "duration",
+    "end_offset",
+    "keyframe_interval",
+    "height",
+    "if",
+    "opacity",
+    "quality",
+    "radius",
+    "start_offset",
+    "width",
+    "x",
+    "y",
+    "zoom",
+    "audio_codec",
+    "audio_frequency",
+    "bit_rate",
+    "color_space",
+    "default_image",
+    "delay",
+    "density",
+    "fetch_format",
+    "gravity",
+    "prefix",
+    "page",
+    "streaming_profile",
+    "video_sampling",
+    "angle",
+    "border",
+    "custom_function",
+    "custom_pre_function",
+    "effect",
+    "flags",
+    "fps",
+    "offset",
+    "overlay",
+    "size",
+    "transformation",
+    "underlay",
+    "video_codec",
+    "raw_transformation",
+];
+
+/// `ColorValue`: a leading `#` becomes `rgb:` (only the first one).
+fn php_color(v: &Value) -> String {
+    let s = crate::php::string(v).unwrap_or_default();
+    match s.strip_prefix('#') {
+        Some(rest) => format!("rgb:{rest}"),
+        None => s,
+    }
+}
+
+/// `BorderQualifier::fromParams`: a map is `width` (default 2; `px` added only to a
+/// truthy numeric width), `solid` and `color` (default black); a text is the colour.
+fn php_border(v: &Value) -> Result<Option<Value>> {
+    match v {
+        Value::Map(m) => {
+            let width = match m.get("width") {
+                None => Some("2px".to_owned()),
+                Some(Value::Null) => None,
+                Some(w @ (Value::List(_) | Value::Map(_))) => {
+                    return Err(type_error(
+                        "BorderValue::__construct(): Argument #2 ($width) must be of type string|int|null",
+                        w,
+                    ))
+                }
+                Some(w) => {
+                    let text = crate::php::string(w).unwrap_or_default();
+                    let numeric = crate::php::is_numeric_str(&text);
+                    Some(if crate::php::is_empty(w) || !numeric {
+                        text
+                    } else {
+                        format!("{text}px")
+                    })
+                }
+            };
+            let color = match m.get("color") {
+                None => Some("black".to_owned()),
+                Some(Value::Null) => None,
+                Some(c @ (Value::List(_) | Value::Map(_))) => {
+                    return Err(type_error(
+                        "ColorValue::color(): Argument #1 ($color) must be of type Cloudinary\\Transformation\\ColorValue|Cloudinary\\Transformation\\QualifierMultiValue|Cloudinary\\Transformation\\Qualifier\\BaseQualifier|string",
+                        c,
+                    ))
+                }
+                Some(c) => Some(php_color(c)),
+            };
+            let parts: Vec<String> = [width, Some("solid".to_owned()), color]
+                .into_iter()
+                .flatten()
+                .filter(|p| !p.is_empty())
+                .collect();
+            Ok(Some(Value::Str(parts.join("_"))))
+        }
+        Value::Str(_) | Value::Int(_) | Value::Float(_) => Ok(Some(Value::Str(php_color(v)))),
+        _ => Ok(None),
+    }
+}
+
 /// One qualifier map with PHP's typed-argument conversions applied.
 fn typed_qualifiers(options: &Map) -> Result<Map> {
     let mut out = options.clone();
+    if let Some(b) = options.get("border") {
+        if let Some(rendered) = php_border(b)? {
+            out.insert("border", rendered);
+        }
+    }
     for key in ["x", "y", "opacity", "delay"] {
         if let Some(v) = options.get(key) {
             let converted = match v {
