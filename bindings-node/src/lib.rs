@@ -27,6 +27,7 @@ mod convert;
 mod encoded;
 mod errors;
 mod functions;
+mod leftovers;
 mod oauth;
 mod progress;
 mod promise;
