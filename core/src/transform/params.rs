@@ -1,285 +1,378 @@
-//! The parameter table: every transformation option, its URL key and its value rule.
+//! The parameter table: every transformation option as one row.
 //!
-//! This is the one place to read (or add) a parameter. Options not listed here are not
-//! transformation parameters: the URL builder leaves them to the tag helpers.
+//! This is the one place to read (or add) a parameter. Each row of the `params!` call
+//! below names the option, its URL keys, its place in the component, a hint of the
+//! values it takes (for generated typed interfaces) and its value rule (a function of
+//! [`super::rules`]). The [`Opt`] enum, the classifier ([`classify`]), the public
+//! [`PARAMS`] table and its documentation all come from those rows.
 //!
-//! | option | key | rule |
-//! |---|---|---|
-//! | `angle` | `a` | list joined with `.`, then expression |
-//! | `audio_codec` | `ac` | raw |
-//! | `audio_frequency` | `af` | raw |
-//! | `aspect_ratio` | `ar` | expression |
-//! | `background` | `b` | `#` → `rgb:` |
-//! | `border` | `bo` | map `{width, color}` → `<w>px_solid_<color>`, else raw |
-//! | `bit_rate` | `br` | raw |
-//! | `crop` | `c` | raw |
-//! | `color` | `co` | `#` → `rgb:` |
-//! | `color_space` | `cs` | raw |
-//! | `default_image` | `d` | raw |
-//! | `delay` | `dl` | raw |
-//! | `density` | `dn` | raw |
-//! | `dpr` | `dpr` | expression (config fallback) |
-//! | `duration` | `du` | range value, dropped when not one |
-//! | `effect` | `e` | list joined with `:`, map's first entry `k:v`, then expression |
-//! | `end_offset` | `eo` | range value or raw, then expression |
-//! | `fetch_format` | `f` | raw |
-//! | `flags` | `fl` | list joined with `.` |
-//! | `custom_function` / `custom_pre_function` | `fn` | map `{function_type, source}`; `remote` sources base64url |
-//! | `fps` | `fps` | list of expressions joined with `-`, else raw |
-//! | `gravity` | `g` | raw |
-//! | `height` | `h` | expression |
-//! | `keyframe_interval` | `ki` | string raw; number > 0 printed as float |
-//! | `overlay` | `l` | layer |
-//! | `opacity` | `o` | expression |
-//! | `prefix` | `p` | raw |
-//! | `page` | `pg` | raw |
-//! | `quality` | `q` | expression |
-//! | `radius` | `r` | list of 1–4 expressions joined with `:`, else expression |
-//! | `start_offset` | `so` | `auto`, range value or raw, then expression |
-//! | `streaming_profile` | `sp` | raw |
-//! | `transformation` | `t` | names joined with `.`; maps chain components |
-//! | `underlay` | `u` | layer |
-//! | `video_codec` | `vc` | map `{codec, profile, level, b_frames}` |
-//! | `video_sampling` | `vs` | raw |
-//! | `width` | `w` | expression |
-//! | `x`, `y`, `zoom` | `x`, `y`, `z` | expression |
-//! | `offset` | `so`, `eo` | `A..B` or a list: first and last |
-//! | `size` | `w`, `h` | `"<w>x<h>"` |
-//! | `if` | `if` | expression, first in the component |
-//! | `variables`, `$name` | `$name` | user variables after `if` |
-//! | `raw_transformation` | — | appended verbatim |
-//! | `responsive_width` | — | appends the responsive component |
+//! Rows are in evaluation order: when two options are invalid, the first row's error
+//! is the one reported (as the reference SDK's order of checks). Within a component,
+//! keyed parameters are written sorted by key whatever the row order.
+//!
+//! Options not listed here are not transformation parameters: the URL builder leaves
+//! them to the tag helpers.
+//!
+//! Adding a parameter is one row, plus its rule when none of the shared ones
+//! ([`rules::raw`](super::rules::raw), [`rules::expression`](super::rules::expression),
+//! [`rules::color`](super::rules::color)) fits; a new URL key also goes into the sorted
+//! `keys!` list.
 
-/// A transformation option recognised by the builder.
+use super::rules::{self, Rule};
+
+/// What kind of JSON value an option takes (one of [`ValueType::kinds`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-#[repr(u8)]
-pub(crate) enum Opt {
-    Angle,
-    AudioCodec,
-    AudioFrequency,
-    AspectRatio,
-    Background,
-    Border,
-    BitRate,
-    Crop,
-    Color,
-    ColorSpace,
-    DefaultImage,
-    Delay,
-    Density,
-    Dpr,
-    Duration,
-    Effect,
-    EndOffset,
-    FetchFormat,
-    Flags,
-    CustomFunction,
-    CustomPreFunction,
-    Fps,
-    Gravity,
-    Height,
-    KeyframeInterval,
-    Overlay,
-    Opacity,
-    Prefix,
-    Page,
-    Quality,
-    Radius,
-    StartOffset,
-    StreamingProfile,
-    Transformation,
-    Underlay,
-    VideoCodec,
-    VideoSampling,
-    Width,
-    X,
-    Y,
-    Zoom,
-    Offset,
-    Size,
-    If,
+#[non_exhaustive]
+pub enum Kind {
+    /// A number (integer or float).
+    Number,
+    /// A text.
+    Text,
+    /// A boolean.
+    Bool,
+    /// A list (of texts, numbers or maps, per the option).
+    List,
+    /// A map (its keys in [`ValueType::map_keys`] when known).
+    Map,
+}
+
+/// A hint of the values an option takes, for generated stubs and typed interfaces.
+///
+/// The hint is advisory: the engine accepts what the reference SDK accepts, and texts
+/// outside [`ValueType::known`] are passed through.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ValueType {
+    /// The JSON kinds accepted, the usual one first.
+    pub kinds: &'static [Kind],
+    /// Well-known text values (empty when the text is open).
+    pub known: &'static [&'static str],
+    /// The keys of the map form, when [`Kind::Map`] is accepted and they are fixed.
+    pub map_keys: &'static [&'static str],
+}
+
+impl ValueType {
+    const fn of(kinds: &'static [Kind]) -> Self {
+        ValueType {
+            kinds,
+            known: &[],
+            map_keys: &[],
+        }
+    }
+}
+
+use Kind::{Bool, List, Map, Number, Text};
+
+/// A number or an expression text (`width`, `quality`, `x`).
+const NUM_OR_TEXT: ValueType = ValueType::of(&[Number, Text]);
+/// Text only.
+const TEXT: ValueType = ValueType::of(&[Text]);
+/// A text or a list of texts.
+const TEXT_OR_LIST: ValueType = ValueType::of(&[Text, List]);
+
+/// Where an option's output goes in the transformation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Place {
+    /// First in the component (`if_<condition>`).
+    First,
+    /// After `if`, before the keyed parameters: user variables (`$name_<value>`).
     Variables,
-    RawTransformation,
-    ResponsiveWidth,
+    /// Among the keyed parameters of the component, sorted by URL key.
+    ByKey,
+    /// Appended after the keyed parameters (`raw_transformation`).
+    Last,
+    /// A component of its own after this one (`responsive_width`).
+    ComponentAfter,
+}
+
+/// One transformation parameter: a row of [`PARAMS`].
+#[derive(Clone, Copy)]
+pub struct Param {
+    /// The option name, as given in an option map (`"width"`).
+    pub name: &'static str,
+    /// The URL keys it writes (`["w"]`; `offset` writes `so` and `eo`; empty when the
+    /// output has no key of its own).
+    pub keys: &'static [&'static str],
+    /// Where its output goes.
+    pub place: Place,
+    /// The values it takes (a hint for generated interfaces).
+    pub value: ValueType,
+    /// Its value rule in words (the rule itself is a function of the engine).
+    pub rule: &'static str,
+    pub(crate) opt: Opt,
+    /// Index of the first key in [`KEY_TEXT`], [`NO_KEY`] when it has none.
+    pub(crate) key: u8,
+    pub(crate) apply: Rule,
+}
+
+impl Param {
+    /// The index of the first URL key (in [`KEY_TEXT`] order).
+    #[inline(always)]
+    pub(crate) fn key(&self) -> usize {
+        self.key as usize
+    }
+}
+
+impl std::fmt::Debug for Param {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Param")
+            .field("name", &self.name)
+            .field("keys", &self.keys)
+            .field("place", &self.place)
+            .field("value", &self.value)
+            .field("rule", &self.rule)
+            .finish()
+    }
+}
+
+/// Every transformation parameter, in evaluation order (read-only).
+///
+/// The same table as [`PARAMS`]; a function for bindings that prefer one.
+pub fn list_params() -> &'static [Param] {
+    PARAMS
+}
+
+/// The row of the option `name`, if it is a transformation parameter.
+pub fn param(name: &str) -> Option<&'static Param> {
+    classify(name).map(|opt| &PARAMS[opt as usize])
+}
+
+/// [`Param::key`] of a row without a key of its own.
+pub(crate) const NO_KEY: u8 = u8::MAX;
+
+/// The index in [`KEY_TEXT`] of the first of `keys` ([`NO_KEY`] when there is none or
+/// it is not a sorted key, as `if`).
+const fn key_index(keys: &[&str]) -> u8 {
+    if keys.is_empty() {
+        return NO_KEY;
+    }
+    let mut i = 0;
+    while i < KEY_TEXT.len() {
+        if str_eq(KEY_TEXT[i], keys[0]) {
+            return i as u8;
+        }
+        i += 1;
+    }
+    NO_KEY
+}
+
+const fn str_eq(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+macro_rules! params {
+    ($(
+        $variant:ident $name:literal [$($key:literal),*] $place:ident $value:expr,
+            $apply:path, $doc:literal;
+    )*) => {
+        /// A transformation option recognised by the builder: the index of its row in
+        /// [`PARAMS`] (and its bit in the builder's masks).
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        #[repr(u8)]
+        pub(crate) enum Opt { $($variant),* }
+
+        /// Option names, indexed by [`Opt`].
+        const NAMES: &[&str] = &[$($name),*];
+
+        /// Options, indexed by [`Opt`].
+        const OPTS: &[Opt] = &[$(Opt::$variant),*];
+
+        /// Every transformation parameter, in evaluation order.
+        ///
+        /// | option | URL keys | value rule |
+        /// |---|---|---|
+        $(#[doc = concat!("| `", $name, "` | ", $("`", $key, "` ",)* " | ", $doc, " |")])*
+        ///
+        /// Besides these, option names starting with `$` are user variables (written
+        /// with `variables`).
+        pub static PARAMS: &[Param] = &[$(
+            Param {
+                name: $name,
+                keys: &[$($key),*],
+                place: Place::$place,
+                value: $value,
+                rule: $doc,
+                opt: Opt::$variant,
+                key: key_index(&[$($key),*]),
+                apply: $apply,
+            }
+        ),*];
+    };
+}
+
+params! {
+    ResponsiveWidth "responsive_width" [] ComponentAfter ValueType::of(&[Bool]),
+        rules::after_component, "appends the configured responsive component (default `c_limit,w_auto`)";
+    Size "size" ["w", "h"] ByKey TEXT,
+        rules::size, "`\"<w>x<h>\"` → `w`, `h` (overrides `width` / `height`)";
+    Background "background" ["b"] ByKey TEXT,
+        rules::color, "`#` → `rgb:`";
+    Color "color" ["co"] ByKey TEXT,
+        rules::color, "`#` → `rgb:`";
+    Transformation "transformation" ["t"] ByKey ValueType::of(&[Text, List, Map]),
+        rules::transformation, "names joined with `.`; maps chain components before this one";
+    Effect "effect" ["e"] ByKey ValueType::of(&[Text, List, Map]),
+        rules::effect, "list joined with `:`, map's first entry `k:v`, then expression";
+    Border "border" ["bo"] ByKey ValueType { kinds: &[Text, Map], known: &[], map_keys: &["width", "color"] },
+        rules::border, "map `{width, color}` → `<w>px_solid_<color>`, else raw";
+    Flags "flags" ["fl"] ByKey TEXT_OR_LIST,
+        rules::flags, "list joined with `.`";
+    Dpr "dpr" ["dpr"] ByKey ValueType { kinds: &[Number, Text], known: &["auto"], map_keys: &[] },
+        rules::dpr, "expression (configuration fallback)";
+    Duration "duration" ["du"] ByKey NUM_OR_TEXT,
+        rules::duration, "range value, dropped when not one";
+    StartOffset "start_offset" ["so"] ByKey NUM_OR_TEXT,
+        rules::offsets, "`auto`, range value or raw, then expression";
+    EndOffset "end_offset" ["eo"] ByKey NUM_OR_TEXT,
+        rules::offsets, "range value or raw, then expression";
+    Offset "offset" ["so", "eo"] ByKey ValueType::of(&[Text, List]),
+        rules::offsets, "`A..B` or a list: first and last";
+    VideoCodec "video_codec" ["vc"] ByKey ValueType { kinds: &[Text, Map], known: &[], map_keys: &["codec", "profile", "level", "b_frames"] },
+        rules::video_codec, "map `{codec, profile, level, b_frames}`, else raw";
+    Overlay "overlay" ["l"] ByKey ValueType::of(&[Text, Map]),
+        rules::layer, "layer";
+    Underlay "underlay" ["u"] ByKey ValueType::of(&[Text, Map]),
+        rules::layer, "layer";
+    If "if" ["if"] First TEXT,
+        rules::condition, "expression, first in the component";
+    CustomFunction "custom_function" ["fn"] ByKey ValueType { kinds: &[Map, Text], known: &[], map_keys: &["function_type", "source"] },
+        rules::custom_function, "map `{function_type, source}`; `remote` sources base64url";
+    CustomPreFunction "custom_pre_function" ["fn"] ByKey ValueType { kinds: &[Map, Text], known: &[], map_keys: &["function_type", "source"] },
+        rules::custom_function, "as `custom_function`, prefixed `pre:` (used when `custom_function` is not)";
+    Fps "fps" ["fps"] ByKey ValueType::of(&[Number, Text, List]),
+        rules::fps, "list of expressions joined with `-`, else raw";
+    KeyframeInterval "keyframe_interval" ["ki"] ByKey NUM_OR_TEXT,
+        rules::keyframe_interval, "string raw; number > 0 printed as float";
+    Radius "radius" ["r"] ByKey ValueType::of(&[Number, Text, List]),
+        rules::radius, "list of 1–4 expressions joined with `:`, else expression";
+    Angle "angle" ["a"] ByKey ValueType::of(&[Number, Text, List]),
+        rules::angle, "list joined with `.`, then expression";
+    Height "height" ["h"] ByKey NUM_OR_TEXT,
+        rules::dimension, "expression";
+    Width "width" ["w"] ByKey NUM_OR_TEXT,
+        rules::dimension, "expression";
+    AspectRatio "aspect_ratio" ["ar"] ByKey NUM_OR_TEXT,
+        rules::expression, "expression";
+    Opacity "opacity" ["o"] ByKey NUM_OR_TEXT,
+        rules::expression, "expression";
+    Quality "quality" ["q"] ByKey ValueType { kinds: &[Number, Text], known: &["auto", "auto:best", "auto:good", "auto:eco", "auto:low"], map_keys: &[] },
+        rules::expression, "expression";
+    X "x" ["x"] ByKey NUM_OR_TEXT,
+        rules::expression, "expression";
+    Y "y" ["y"] ByKey NUM_OR_TEXT,
+        rules::expression, "expression";
+    Zoom "zoom" ["z"] ByKey NUM_OR_TEXT,
+        rules::expression, "expression";
+    AudioCodec "audio_codec" ["ac"] ByKey TEXT,
+        rules::raw, "raw";
+    AudioFrequency "audio_frequency" ["af"] ByKey NUM_OR_TEXT,
+        rules::raw, "raw";
+    BitRate "bit_rate" ["br"] ByKey NUM_OR_TEXT,
+        rules::raw, "raw";
+    Crop "crop" ["c"] ByKey ValueType { kinds: &[Text], known: &["scale", "fit", "limit", "mfit", "fill", "lfill", "pad", "lpad", "mpad", "fill_pad", "crop", "thumb", "auto", "imagga_crop", "imagga_scale"], map_keys: &[] },
+        rules::raw, "raw";
+    ColorSpace "color_space" ["cs"] ByKey TEXT,
+        rules::raw, "raw";
+    DefaultImage "default_image" ["d"] ByKey TEXT,
+        rules::raw, "raw";
+    Delay "delay" ["dl"] ByKey NUM_OR_TEXT,
+        rules::raw, "raw";
+    Density "density" ["dn"] ByKey NUM_OR_TEXT,
+        rules::raw, "raw";
+    FetchFormat "fetch_format" ["f"] ByKey ValueType { kinds: &[Text], known: &["auto", "jpg", "png", "webp", "avif", "gif", "mp4", "webm"], map_keys: &[] },
+        rules::raw, "raw";
+    Gravity "gravity" ["g"] ByKey ValueType { kinds: &[Text], known: &["north_west", "north", "north_east", "west", "center", "east", "south_west", "south", "south_east", "face", "faces", "auto", "custom"], map_keys: &[] },
+        rules::raw, "raw";
+    Prefix "prefix" ["p"] ByKey TEXT,
+        rules::raw, "raw";
+    Page "page" ["pg"] ByKey NUM_OR_TEXT,
+        rules::raw, "raw";
+    StreamingProfile "streaming_profile" ["sp"] ByKey TEXT,
+        rules::raw, "raw";
+    VideoSampling "video_sampling" ["vs"] ByKey NUM_OR_TEXT,
+        rules::raw, "raw";
+    Variables "variables" [] Variables ValueType::of(&[List]),
+        rules::variables, "`[name, value]` pairs after the `$name` options, after `if`";
+    RawTransformation "raw_transformation" [] Last TEXT,
+        rules::raw_transformation, "appended verbatim";
 }
 
 /// Number of [`Opt`] variants (the slot table size).
-pub(crate) const OPT_COUNT: usize = Opt::ResponsiveWidth as usize + 1;
+pub(crate) const OPT_COUNT: usize = NAMES.len();
 
-/// Maps an option name to its [`Opt`]. Names are grouped by first byte, so a name
-/// is compared with the few that share it.
-pub(crate) fn classify(name: &str) -> Option<Opt> {
-    use Opt::*;
-    let first = *name.as_bytes().first()?;
-    Some(match first {
-        b'a' => match name {
-            "angle" => Angle,
-            "audio_codec" => AudioCodec,
-            "audio_frequency" => AudioFrequency,
-            "aspect_ratio" => AspectRatio,
-            _ => return None,
-        },
-        b'b' => match name {
-            "background" => Background,
-            "border" => Border,
-            "bit_rate" => BitRate,
-            _ => return None,
-        },
-        b'c' => match name {
-            "crop" => Crop,
-            "color" => Color,
-            "color_space" => ColorSpace,
-            "custom_function" => CustomFunction,
-            "custom_pre_function" => CustomPreFunction,
-            _ => return None,
-        },
-        b'd' => match name {
-            "default_image" => DefaultImage,
-            "delay" => Delay,
-            "density" => Density,
-            "dpr" => Dpr,
-            "duration" => Duration,
-            _ => return None,
-        },
-        b'e' => match name {
-            "effect" => Effect,
-            "end_offset" => EndOffset,
-            _ => return None,
-        },
-        b'f' => match name {
-            "fetch_format" => FetchFormat,
-            "flags" => Flags,
-            "fps" => Fps,
-            _ => return None,
-        },
-        b'g' if name == "gravity" => Gravity,
-        b'h' if name == "height" => Height,
-        b'i' if name == "if" => If,
-        b'k' if name == "keyframe_interval" => KeyframeInterval,
-        b'o' => match name {
-            "overlay" => Overlay,
-            "opacity" => Opacity,
-            "offset" => Offset,
-            _ => return None,
-        },
-        b'p' => match name {
-            "prefix" => Prefix,
-            "page" => Page,
-            _ => return None,
-        },
-        b'q' if name == "quality" => Quality,
-        b'r' => match name {
-            "radius" => Radius,
-            "raw_transformation" => RawTransformation,
-            "responsive_width" => ResponsiveWidth,
-            _ => return None,
-        },
-        b's' => match name {
-            "start_offset" => StartOffset,
-            "streaming_profile" => StreamingProfile,
-            "size" => Size,
-            _ => return None,
-        },
-        b't' if name == "transformation" => Transformation,
-        b'u' if name == "underlay" => Underlay,
-        b'v' => match name {
-            "video_codec" => VideoCodec,
-            "video_sampling" => VideoSampling,
-            "variables" => Variables,
-            _ => return None,
-        },
-        b'w' if name == "width" => Width,
-        b'x' if name == "x" => X,
-        b'y' if name == "y" => Y,
-        b'z' if name == "zoom" => Zoom,
-        _ => return None,
-    })
+// The builder keeps one bit per option in a `u64`.
+const _: () = assert!(OPT_COUNT <= 64);
+
+/// Bits of the rows whose rule runs even when the option is absent (`dpr` falls back
+/// to the configuration).
+pub(crate) const ALWAYS: u64 = 1 << Opt::Dpr as u32;
+
+/// Size of the classifier's open-addressing table (a power of two).
+const INDEX_SIZE: usize = 128;
+
+/// The classifier's hash: first, middle and last byte and the length. The current
+/// names have no collision; a new one that collides is found by probing.
+#[inline(always)]
+const fn hash(b: &[u8]) -> usize {
+    let n = b.len();
+    ((b[0] as usize).wrapping_mul(39)
+        ^ (b[n - 1] as usize).wrapping_mul(15)
+        ^ n.wrapping_mul(9)
+        ^ b[n / 2] as usize)
+        & (INDEX_SIZE - 1)
 }
 
-/// Every option name with its [`Opt`], in declaration order (for the tests that keep
-/// [`classify`] and the documentation table in step).
-#[cfg(test)]
-const NAMES: &[(&str, Opt)] = &[
-    ("angle", Opt::Angle),
-    ("audio_codec", Opt::AudioCodec),
-    ("audio_frequency", Opt::AudioFrequency),
-    ("aspect_ratio", Opt::AspectRatio),
-    ("background", Opt::Background),
-    ("border", Opt::Border),
-    ("bit_rate", Opt::BitRate),
-    ("crop", Opt::Crop),
-    ("color", Opt::Color),
-    ("color_space", Opt::ColorSpace),
-    ("default_image", Opt::DefaultImage),
-    ("delay", Opt::Delay),
-    ("density", Opt::Density),
-    ("dpr", Opt::Dpr),
-    ("duration", Opt::Duration),
-    ("effect", Opt::Effect),
-    ("end_offset", Opt::EndOffset),
-    ("fetch_format", Opt::FetchFormat),
-    ("flags", Opt::Flags),
-    ("custom_function", Opt::CustomFunction),
-    ("custom_pre_function", Opt::CustomPreFunction),
-    ("fps", Opt::Fps),
-    ("gravity", Opt::Gravity),
-    ("height", Opt::Height),
-    ("keyframe_interval", Opt::KeyframeInterval),
-    ("overlay", Opt::Overlay),
-    ("opacity", Opt::Opacity),
-    ("prefix", Opt::Prefix),
-    ("page", Opt::Page),
-    ("quality", Opt::Quality),
-    ("radius", Opt::Radius),
-    ("start_offset", Opt::StartOffset),
-    ("streaming_profile", Opt::StreamingProfile),
-    ("transformation", Opt::Transformation),
-    ("underlay", Opt::Underlay),
-    ("video_codec", Opt::VideoCodec),
-    ("video_sampling", Opt::VideoSampling),
-    ("width", Opt::Width),
-    ("x", Opt::X),
-    ("y", Opt::Y),
-    ("zoom", Opt::Zoom),
-    ("offset", Opt::Offset),
-    ("size", Opt::Size),
-    ("if", Opt::If),
-    ("variables", Opt::Variables),
-    ("raw_transformation", Opt::RawTransformation),
-    ("responsive_width", Opt::ResponsiveWidth),
-];
+/// Row indexes by [`hash`], `u8::MAX` for an empty slot (built at compile time).
+const INDEX: [u8; INDEX_SIZE] = {
+    let mut table = [u8::MAX; INDEX_SIZE];
+    let mut i = 0;
+    while i < NAMES.len() {
+        let mut h = hash(NAMES[i].as_bytes());
+        while table[h] != u8::MAX {
+            h = (h + 1) & (INDEX_SIZE - 1);
+        }
+        table[h] = i as u8;
+        i += 1;
+    }
+    table
+};
 
-/// Parameters whose value is used as it is, by option: `(option, key)`.
-pub(crate) const RAW_PARAMS: &[(Opt, Key)] = &[
-    (Opt::AudioCodec, Key::Ac),
-    (Opt::AudioFrequency, Key::Af),
-    (Opt::BitRate, Key::Br),
-    (Opt::Crop, Key::C),
-    (Opt::ColorSpace, Key::Cs),
-    (Opt::DefaultImage, Key::D),
-    (Opt::Delay, Key::Dl),
-    (Opt::Density, Key::Dn),
-    (Opt::FetchFormat, Key::F),
-    (Opt::Gravity, Key::G),
-    (Opt::Prefix, Key::P),
-    (Opt::Page, Key::Pg),
-    (Opt::StreamingProfile, Key::Sp),
-    (Opt::VideoSampling, Key::Vs),
-];
-
-/// Parameters whose value is an expression: `(option, key)`.
-pub(crate) const EXPRESSION_PARAMS: &[(Opt, Key)] = &[
-    (Opt::AspectRatio, Key::Ar),
-    (Opt::Opacity, Key::O),
-    (Opt::Quality, Key::Q),
-    (Opt::X, Key::X),
-    (Opt::Y, Key::Y),
-    (Opt::Zoom, Key::Z),
-];
+/// Maps an option name to its [`Opt`] (one hash and, for options, one comparison).
+#[inline]
+pub(crate) fn classify(name: &str) -> Option<Opt> {
+    let b = name.as_bytes();
+    if b.is_empty() {
+        return None;
+    }
+    let mut h = hash(b);
+    loop {
+        let i = INDEX[h];
+        if i == u8::MAX {
+            return None;
+        }
+        if NAMES[i as usize] == name {
+            return Some(OPTS[i as usize]);
+        }
+        h = (h + 1) & (INDEX_SIZE - 1);
+    }
+}
 
 macro_rules! keys {
     ($($variant:ident = $text:literal),* $(,)?) => {
-        /// A URL key, in the order keys appear inside one component.
+        /// A URL key, in the order keys appear inside one component (rows name keys
+        /// by text; rules that write a key other than their row's name it here).
+        #[allow(dead_code)]
         #[derive(Clone, Copy, Debug, PartialEq, Eq)]
         #[repr(u8)]
         pub(crate) enum Key { $($variant),* }
@@ -346,21 +439,41 @@ mod tests {
 
     #[test]
     fn every_option_is_classified() {
-        assert_eq!(NAMES.len(), OPT_COUNT);
-        for (i, (name, opt)) in NAMES.iter().enumerate() {
-            assert_eq!(*opt as usize, i, "{name}");
-            assert_eq!(classify(name), Some(*opt), "{name}");
-            // The documentation table names every option.
-            assert!(
-                include_str!("params.rs").contains(&format!("`{name}`")),
-                "{name}"
-            );
+        assert_eq!(PARAMS.len(), OPT_COUNT);
+        for (i, p) in PARAMS.iter().enumerate() {
+            let name = p.name;
+            assert_eq!(p.opt as usize, i, "{name}");
+            assert_eq!(classify(name), Some(p.opt), "{name}");
+            assert_eq!(param(name).map(|p| p.name), Some(name));
             // Near misses are not options.
             assert_eq!(classify(&format!("{name}_")), None);
             assert_eq!(classify(&name[..name.len() - 1]), None, "{name}");
+            assert_eq!(classify(&name.to_uppercase()), None, "{name}");
         }
-        assert_eq!(classify(""), None);
-        assert_eq!(classify("public_id"), None);
+        for other in ["", "public_id", "secure", "sign_url", "type", "w", "$width"] {
+            assert_eq!(classify(other), None, "{other}");
+        }
+    }
+
+    #[test]
+    fn keyed_rows_name_sorted_keys() {
+        for p in PARAMS {
+            if p.place == Place::ByKey {
+                assert!(!p.keys.is_empty(), "{}", p.name);
+                for k in p.keys {
+                    assert!(KEY_TEXT.contains(k), "{}: {k}", p.name);
+                }
+                assert_eq!(KEY_TEXT[p.key()], p.keys[0], "{}", p.name);
+            } else if p.keys.iter().all(|k| !KEY_TEXT.contains(k)) {
+                assert_eq!(p.key, NO_KEY, "{}", p.name);
+            }
+            assert!(!p.value.kinds.is_empty(), "{}", p.name);
+            assert!(p.value.map_keys.is_empty() || p.value.kinds.contains(&Kind::Map));
+        }
+        // Every key is written by some row.
+        for k in KEY_TEXT {
+            assert!(PARAMS.iter().any(|p| p.keys.contains(k)), "{k}");
+        }
     }
 
     #[test]
@@ -369,5 +482,16 @@ mod tests {
         sorted.sort_by_key(|k| format!("{k}_"));
         assert_eq!(sorted, KEY_TEXT);
         assert_eq!(KEY_TEXT.len(), KEY_COUNT);
+    }
+
+    #[test]
+    fn public_table_reads_as_documented() {
+        let width = param("width").expect("width is a parameter");
+        assert_eq!(width.keys, ["w"]);
+        assert_eq!(width.place, Place::ByKey);
+        assert_eq!(width.value.kinds, [Kind::Number, Kind::Text]);
+        assert!(param("crop").is_some_and(|p| p.value.known.contains(&"fill")));
+        assert_eq!(list_params().len(), PARAMS.len());
+        assert!(format!("{width:?}").contains("\"w\""));
     }
 }
