@@ -4,6 +4,8 @@
 
 use crate::{Error, Result, Value};
 
+pub(crate) mod layer;
+
 /// PHP's `empty()`: null, `false`, `0`, `0.0`, `""`, `"0"` and empty arrays.
 pub(crate) fn is_empty(v: &Value) -> bool {
     match v {

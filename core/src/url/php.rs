@@ -221,7 +221,7 @@ pub(crate) fn prepare_options(
             source,
         ));
     }
-    let mut out = typed_qualifiers(options)?;
+    let mut out = typed_qualifiers(options, true)?;
     // `QualifiersAction` takes the top-level options through
     // `ArrayUtils::mergeNonEmpty`: qualifiers whose value is null, `""`, `false` or an
     // array with nothing kept in it are dropped (nested transformations are not).
@@ -236,11 +236,6 @@ pub(crate) fn prepare_options(
                 "Expression::expression(): Argument #1 ($expression) must be of type string",
                 &Value::List(Vec::new()),
             ));
-        }
-    }
-    for key in ["overlay", "underlay"] {
-        if let Some(Value::Map(layer)) = options.get(key) {
-            check_text_layer(layer)?;
         }
     }
     if let Some(Value::List(range)) = options.get("offset") {
@@ -290,7 +285,7 @@ pub(crate) fn prepare_options(
         let mut list = Vec::with_capacity(items.len());
         for item in items {
             match item {
-                Value::Map(m) => list.push(Value::Map(typed_qualifiers(m)?)),
+                Value::Map(m) => list.push(Value::Map(typed_qualifiers(m, false)?)),
                 Value::Str(_) if mixed => {
                     return Err(type_error(
                         "QualifiersAction::generateTransformationAction(): Argument #1 ($transformationAction) must be of type Cloudinary\\Transformation\\BaseComponent|array",
@@ -360,57 +355,6 @@ pub(crate) fn source_without_extension(source: &Value, options: &Map) -> Option<
     let dir_end = s.rfind('/').map_or(0, |i| i + 1);
     let dot = s[dir_end..].rfind('.')?;
     Some(s[..dir_end + dot].to_owned())
-}
-
-/// The checks of cloudinary_php's text layers: a `text_style` without a
-/// `font_family`, an empty text and a non-numeric `font_size` are errors.
-fn check_text_layer(layer: &Map) -> Result<()> {
-    let Some(text) = layer.get("text") else {
-        return Ok(());
-    };
-    let has_family = layer.get("font_family").is_some_and(Value::truthy);
-    const STYLE: &[&str] = &[
-        "font_family",
-        "font_size",
-        "font_weight",
-        "font_style",
-        "text_decoration",
-        "text_align",
-        "stroke",
-        "letter_spacing",
-        "line_spacing",
-        "font_antialias",
-        "font_hinting",
-        "text_style",
-        "public_id",
-    ];
-    if !STYLE.iter().any(|k| layer.contains_key(k)) {
-        return Err(Error::invalid_option(
-            "overlay",
-            "Must supply either style qualifiers or a public_id when providing text qualifier in a text layer",
-        ));
-    }
-    if layer.contains_key("text_style") && !has_family {
-        return Err(Error::invalid_option(
-            "overlay",
-            "Must supply either style qualifiers or a public_id when providing text qualifier in a text layer",
-        ));
-    }
-    if matches!(text, Value::Str(t) if t.is_empty()) && has_family {
-        return Err(Error::invalid_option(
-            "overlay",
-            "Must supply public_id for  layer",
-        ));
-    }
-    if let Some(Value::Str(size)) = layer.get("font_size") {
-        if !crate::php::is_numeric_str(size) {
-            return Err(type_error(
-                "TextStyle::__construct(): Argument #2 ($fontSize) must be of type int|float|null",
-                &Value::Null,
-            ));
-        }
-    }
-    Ok(())
 }
 
 fn type_error(what: &str, given: &Value) -> Error {
@@ -527,8 +471,18 @@ fn php_border(v: &Value) -> Result<Option<Value>> {
 }
 
 /// One qualifier map with PHP's typed-argument conversions applied.
-fn typed_qualifiers(options: &Map) -> Result<Map> {
+fn typed_qualifiers(options: &Map, top_level: bool) -> Result<Map> {
     let mut out = options.clone();
+    for key in ["overlay", "underlay"] {
+        if let Some(layer) = options.get(key) {
+            if top_level && !crate::php::safe_keep(layer) {
+                continue;
+            }
+            if let Some(rendered) = crate::php::layer::render(layer, key)? {
+                out.insert(key, Value::Str(rendered));
+            }
+        }
+    }
     if let Some(b) = options.get("border") {
         if let Some(rendered) = php_border(b)? {
             out.insert("border", rendered);
@@ -594,29 +548,78 @@ pub(crate) fn finish_url(
     url: String,
 ) -> String {
     let mut url = rehost(client, source, options, url);
-    // PHP's `rawurlencode` leaves `~` as it is, and encodes every non-ASCII byte of
-    // the path (suffixes and layer ids included).
+    // PHP's `rawurlencode` leaves `~` as it is.
     let path_end = url.find('?').unwrap_or(url.len());
-    if url[..path_end].contains("%7E") || !url[..path_end].is_ascii() {
-        let mut path = String::with_capacity(path_end + 16);
-        for &b in url[..path_end].replace("%7E", "~").as_bytes() {
-            if b >= 0x80 {
-                path.push_str(&format!("%{b:02X}"));
-            } else {
-                path.push(b as char);
-            }
-        }
-        url = format!("{path}{}", &url[path_end..]);
+    if url[..path_end].contains("%7E") {
+        url = format!(
+            "{}{}",
+            url[..path_end].replace("%7E", "~"),
+            &url[path_end..]
+        );
     }
-    let Some(start) = url
+    if let Some(start) = url
         .find("__cld_token__=")
         .and_then(|t| url[t..].find("~acl=").map(|a| t + a + "~acl=".len()))
+    {
+        let end = url[start..].find('~').map_or(url.len(), |e| start + e);
+        let acl = percent_decode_lossy(&url[start..end]).into_owned();
+        url = format!("{}{}{}", &url[..start], acl, &url[end..]);
+    }
+    guzzle_filter(url)
+}
+
+/// `Uri::fromParts(parse_url($url))` (Guzzle): in the path, every byte that is not
+/// unreserved, a sub-delimiter, `:`, `@`, `/` or a `%` starting an escape is
+/// percent-encoded; the query and fragment also keep `?`.
+fn guzzle_filter(url: String) -> String {
+    let Some(path_start) = url
+        .find("://")
+        .and_then(|i| url[i + 3..].find('/').map(|j| i + 3 + j))
     else {
         return url;
     };
-    let end = url[start..].find('~').map_or(url.len(), |e| start + e);
-    let acl = percent_decode_lossy(&url[start..end]).into_owned();
-    format!("{}{}{}", &url[..start], acl, &url[end..])
+    let keep = |b: u8, i: usize, bytes: &[u8], in_path: bool| -> bool {
+        b.is_ascii_alphanumeric()
+            || b"-._~!$&'()*+,;=:@/".contains(&b)
+            || (!in_path && b == b'?')
+            || (b == b'%'
+                && bytes.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && bytes.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    };
+    let bytes = url.as_bytes();
+    let mut in_path = true;
+    let mut clean = true;
+    for (i, &b) in bytes.iter().enumerate().skip(path_start) {
+        if b == b'?' && in_path || b == b'#' {
+            in_path = false;
+            continue;
+        }
+        if !keep(b, i, bytes, in_path) {
+            clean = false;
+            break;
+        }
+    }
+    if clean {
+        return url;
+    }
+    let mut out = String::with_capacity(url.len() + 16);
+    out.push_str(&url[..path_start]);
+    let mut in_path = true;
+    let mut fragment = false;
+    for (i, &b) in bytes.iter().enumerate().skip(path_start) {
+        if (b == b'?' && in_path) || (b == b'#' && !fragment) {
+            fragment |= b == b'#';
+            in_path = false;
+            out.push(b as char);
+            continue;
+        }
+        if keep(b, i, bytes, in_path) {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
 }
 
 /// Replaces pycloudinary's distribution prefix of `url` by cloudinary_php's.
