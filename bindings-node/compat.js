@@ -131,6 +131,8 @@ function serverMessage(e) {
 /** An Upload API failure as the SDK rejects it: `{ message, name, http_code }`. */
 function uploadFailure(e) {
   if (!(e instanceof cldkit.ApiError)) return e;
+  // A file that cannot be read: the SDK rejects with `{ error }` (the read error).
+  if (e.code === 'io') return { error: e };
   if (e.code === 'timeout') return { message: 'Request Timeout', http_code: 499, name: 'TimeoutError' };
   const status = statusOf(e);
   if (status === undefined) return e;
@@ -152,7 +154,10 @@ function apiFailure(e) {
  * SDK adds it then).
  */
 function sdkResult(r) {
-  if (r !== null && typeof r === 'object' && 'request_id' in r && !config().debug) delete r.request_id;
+  if (r === null || typeof r !== 'object') return r;
+  if ('request_id' in r && !config().debug) delete r.request_id;
+  // The SDK gives the rate limit's reset time as a Date.
+  if (typeof r.rate_limit_reset_at === 'number') r.rate_limit_reset_at = new Date(r.rate_limit_reset_at * 1000);
   return r;
 }
 
@@ -300,13 +305,17 @@ function sign_request(params, options = {}) {
 
 // ---- utils ----------------------------------------------------------------------------
 
-/** `tag` is a tag, or an options object holding `urls` (the SDK's two call forms). */
+/**
+ * `tag` is a tag, or the options holding `urls` (the SDK's two call forms; with the
+ * second, nothing may follow).
+ */
 function spriteArgs(tag, options) {
-  if (tag !== null && typeof tag === 'object' && !Array.isArray(tag)) {
-    const { urls = null, ...rest } = { ...tag, ...options };
-    return [{ tag: null, urls }, rest];
+  if (typeof tag === 'string') return [{ tag, urls: null }, options == null ? {} : options];
+  if (options != null && Object.keys(options).length > 0) {
+    throw new Error('First argument must be a tag when additional options are passed');
   }
-  return [{ tag, urls: null }, options];
+  const { urls = null, ...rest } = tag == null ? {} : tag;
+  return [{ tag: null, urls }, rest];
 }
 
 const utils = {

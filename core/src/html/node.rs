@@ -482,8 +482,9 @@ fn source_tag(src: &Value, source_type: Option<&Value>, codecs: Option<&Value>) 
     format!("<source {}>", html_attrs(&attrs))
 }
 
-/// `cloudinary.source(public_id, options)`.
-fn picture_source(client: &Client, public_id: &Value, options: &Map) -> Result<String> {
+/// The npm SDK's `cloudinary.source(public_id, options)`: one `<source>` tag (what
+/// `picture` renders per source, and `Client::source_tag` in the node profile).
+pub(crate) fn picture_source(client: &Client, public_id: &Value, options: &Map) -> Result<String> {
     let mut srcset_param = Map::new();
     if let Some(s) = options.get("srcset") {
         extend(&mut srcset_param, s);

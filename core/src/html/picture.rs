@@ -88,6 +88,9 @@ impl Client {
     ///     "<source media=\"(max-width: 500px)\" srcset=\"https://res.cloudinary.com/demo/image/upload/dog\">");
     /// ```
     pub fn source_tag(&self, public_id: &str, options: &Map) -> Result<String> {
+        if self.profile() == crate::Profile::Node {
+            return super::node::picture_source(self, &Value::Str(public_id.to_owned()), options);
+        }
         self.source_tag_owned(&Value::Str(public_id.to_owned()), options.clone())
     }
 
