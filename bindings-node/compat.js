@@ -667,8 +667,13 @@ let accountVersion = -1;
 function account(options) {
   const fromCall = options && options.account_id && options.provisioning_api_key && options.provisioning_api_secret;
   const s = fromCall ? options : config();
-  const urlOf = (x) =>
-    `account://${encodeURIComponent(x.provisioning_api_key)}:${encodeURIComponent(x.provisioning_api_secret)}@${x.account_id}`;
+  const urlOf = (x) => {
+    const key = encodeURIComponent(x.provisioning_api_key);
+    const secret = encodeURIComponent(x.provisioning_api_secret);
+    const prefix = x.upload_prefix || config().upload_prefix;
+    const query = prefix ? `?upload_prefix=${encodeURIComponent(prefix)}` : '';
+    return `account://${key}:${secret}@${encodeURIComponent(x.account_id)}${query}`;
+  };
   if (fromCall) return new cldkit.AccountClient(urlOf(s));
   if (accountClient === null || accountVersion !== version) {
     accountClient = s.account_id ? new cldkit.AccountClient(urlOf(s)) : new cldkit.AccountClient();

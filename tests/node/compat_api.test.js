@@ -21,6 +21,12 @@ try {
 }
 const skip = sdkPath ? false : 'the cloudinary npm package is not installed (npm ci in bindings-node)';
 
+/** The emulator's CLOUDINARY_ACCOUNT_URL: its first key pair, account `emulator-account`. */
+function accountUrl(emu) {
+  const u = new URL(emu.url);
+  return `account://${u.username}:${u.password}@emulator-account?upload_prefix=${encodeURIComponent(emu.base)}`;
+}
+
 let emuSdk;
 let emuOurs;
 let npm;
@@ -32,9 +38,11 @@ before(async () => {
   [emuSdk, emuOurs] = await Promise.all([startEmulator(), startEmulator()]);
   // Each library reads CLOUDINARY_URL when loaded (the SDK picks http or https then).
   process.env.CLOUDINARY_URL = emuSdk.url;
+  process.env.CLOUDINARY_ACCOUNT_URL = accountUrl(emuSdk);
   npm = require(sdkPath).v2;
   npm.config(true);
   process.env.CLOUDINARY_URL = emuOurs.url;
+  process.env.CLOUDINARY_ACCOUNT_URL = accountUrl(emuOurs);
   ours = require(path.join(BINDING, 'compat.js')).v2;
   ours.config(true);
   dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cldkit-compat-'));
@@ -48,7 +56,8 @@ after(() => {
   if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
-const VOLATILE = new Set(['asset_id', 'version_id', 'version', 'created_at', 'updated_at', 'signature', 'time', 'uploaded_at', 'batch_id', 'last_updated', 'request_id']);
+// (`id`, `key`, `secret`: the emulator's generated user, group, environment and key ids)
+const VOLATILE = new Set(['id', 'key', 'secret', 'asset_id', 'version_id', 'version', 'created_at', 'updated_at', 'signature', 'time', 'uploaded_at', 'batch_id', 'last_updated', 'request_id']);
 
 /** `value` with the volatile fields marked and both emulators' addresses made one. */
 function normalize(value, base) {
@@ -244,6 +253,24 @@ describe('compat against the emulator, step by step with the npm SDK', { skip },
     });
     await agree('api.search', p((l) => l.api.search({ expression: 'public_id=s/a' })));
     await agree('search_folders', p((l) => l.search_folders.expression('name=s').execute()));
+  });
+
+  test('provisioning.account: users, groups, product environments, access keys', async () => {
+    const a = (l) => l.provisioning.account;
+    const steps = [
+      ['sub_accounts', p((l) => a(l).sub_accounts(true))],
+      ['create_sub_account', p((l) => a(l).create_sub_account('second env', 'second-cloud', { team: 'x' }, true))],
+      ['user_groups', p((l) => a(l).user_groups())],
+      ['create_user_group', p((l) => a(l).create_user_group('editors'))],
+      ['users', p((l) => a(l).users())],
+      ['create_user', p((l) => a(l).create_user('Ann', 'ann@example.com', 'admin'))],
+      ['users by prefix', p((l) => a(l).users(undefined, undefined, 'Ann'))],
+      ['a missing user', p((l) => a(l).user('no-such-user'))],
+      ['a missing sub account', p((l) => a(l).sub_account('no-such-env'))],
+      ['a missing group, callback form', (l, f, base) =>
+        new Promise((resolve) => a(l).user_group('no-such-group', {}, (result) => resolve(normalize(result, base))))],
+    ];
+    for (const [name, step] of steps) await agree(name, step);
   });
 
   test('rejections are plain objects shaped as the SDK shapes them', async () => {
