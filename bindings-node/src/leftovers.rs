@@ -15,7 +15,10 @@ type Arg = Option<JsUnknown>;
 impl Client {
     /// `{ url, leftovers }`: the URL of `source` and the options it left unconsumed
     /// (`Client::url_with_leftovers` in the core).
-    #[napi(js_name = "_urlLeftovers", ts_return_type = "{ url: unknown; leftovers: Record<string, unknown> }")]
+    #[napi(
+        js_name = "_urlLeftovers",
+        ts_return_type = "{ url: unknown; leftovers: Record<string, unknown> }"
+    )]
     pub fn url_leftovers(&self, env: Env, source: Arg, options: Arg) -> napi::Result<JsUnknown> {
         guard(&env, || {
             let e = env.raw();
