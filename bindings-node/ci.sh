@@ -30,6 +30,8 @@ export CLDKIT_BIN="$CARGO_TARGET_DIR/debug/cldkit"
 cargo fmt -p cldkit-node -- --check
 cargo clippy -p cldkit-node --all-targets --no-deps -- -D warnings
 cargo test -q -p cldkit-node
+# The Express example (examples/express-upload, tests/node/compat_express.test.js).
+(cd "$ROOT/examples/express-upload" && npm ci --no-audit --no-fund)
 node --test tests/node/
 
 # The corpus in the node profile (issue 15), scored by the CLI against the npm SDK's
