@@ -93,7 +93,10 @@ pub(crate) fn list_response(
     params: &Params,
 ) -> ApiResult<Json> {
     let asc = matches!(params.nonempty("direction").as_deref(), Some("asc" | "1"));
-    if !asc {
+    if params.nonempty("prefix").is_some() {
+        // With a prefix, Cloudinary sorts by public id (and ignores `direction`).
+        assets.sort_by(|a, b| a.public_id.cmp(&b.public_id));
+    } else if !asc {
         assets.reverse();
     }
     let (page, next) = paginate(assets, params, 10, 500)?;
