@@ -1,58 +1,420 @@
 /**
- * `cldkit/compat`: the cloudinary npm SDK's names and signatures for the URL, signing,
- * verification, download and tag helpers. Network calls are not covered.
+ * `cldkit/compat`: a drop-in for the cloudinary npm SDK's `require('cloudinary').v2`,
+ * computed by cldkit in the `node` profile. The signatures are the npm SDK's (its
+ * `types/index.d.ts`), with its option objects typed loosely as `Options`.
  */
-import type { Options, OptionValue, CldkitError as CldkitErrorClass } from "./index";
+import type { CldkitError as CldkitErrorClass } from "./index";
 
-/** The SDK's configuration object. */
-export type ConfigObject = { [key: string]: OptionValue };
+/** An option object of the SDK (`{ width: 300, crop: "fill" }`). */
+export type Options = { [key: string]: any };
 
-export declare function config(): ConfigObject;
-export declare function config(reload: true): ConfigObject;
-export declare function config(newConfig: ConfigObject): ConfigObject;
-export declare function config(key: string): OptionValue;
-export declare function config(key: string, value: OptionValue): ConfigObject;
+/** The SDK's settings (`cloud_name`, `api_key`, `api_secret`, `secure`, ...). */
+export interface ConfigOptions {
+  cloud_name?: string;
+  api_key?: string;
+  api_secret?: string;
+  api_proxy?: string;
+  private_cdn?: boolean;
+  secure_distribution?: string;
+  force_version?: boolean;
+  ssl_detected?: boolean;
+  secure?: boolean;
+  cdn_subdomain?: boolean;
+  secure_cdn_subdomain?: boolean;
+  cname?: string;
+  shorten?: boolean;
+  sign_url?: boolean;
+  long_url_signature?: boolean;
+  use_root_path?: boolean;
+  auth_token?: Options;
+  oauth_token?: string;
+  upload_prefix?: string;
+  signature_algorithm?: "sha1" | "sha256" | string;
+  signature_version?: number;
+  analytics?: boolean;
+  urlAnalytics?: boolean;
+  account_id?: string;
+  provisioning_api_key?: string;
+  provisioning_api_secret?: string;
+  hide_sensitive?: boolean;
+  debug?: boolean;
+  [futureKey: string]: any;
+}
 
+/** A response of the Admin or Upload API (the JSON body, plus the rate-limit fields). */
+export interface ApiResponse {
+  rate_limit_allowed?: number;
+  /** The SDK makes it a Date (its own declarations say string). */
+  rate_limit_reset_at?: Date;
+  rate_limit_remaining?: number;
+  next_cursor?: string;
+  [futureKey: string]: any;
+}
+
+/** An upload's result. */
+export interface UploadApiResponse {
+  public_id: string;
+  version: number;
+  signature: string;
+  width: number;
+  height: number;
+  format: string;
+  resource_type: "image" | "video" | "raw" | "auto";
+  created_at: string;
+  tags: Array<string>;
+  pages: number;
+  bytes: number;
+  type: string;
+  etag: string;
+  placeholder: boolean;
+  url: string;
+  secure_url: string;
+  access_mode: string;
+  original_filename: string;
+  moderation: Array<string>;
+  access_control: Array<string>;
+  context: object;
+  metadata: object;
+  colors?: [string, number][];
+  [futureKey: string]: any;
+}
+
+/** How an Upload API call fails (the Promise's rejection, the callback's error). */
+export interface UploadApiErrorResponse {
+  message: string;
+  name: string;
+  http_code: number;
+  request_id?: string;
+  [futureKey: string]: any;
+}
+
+/** How an Admin or Provisioning API call's Promise rejects. */
+export interface AdminApiErrorResponse {
+  error: { message: string; http_code: number; request_id?: string };
+}
+
+/** `(error, result)`: `error` is undefined on success. */
+export type ResponseCallback = (err?: any, callResult?: any) => any;
+/** `(error, result)` of an upload. */
+export type UploadResponseCallback = (err?: UploadApiErrorResponse, callResult?: UploadApiResponse) => void;
+/** A provisioning call's callback: the result, or `{ error }`. */
+export type ProvisioningCallback = (result: any) => any;
+
+/** The writable stream `upload_stream` returns: write the file's bytes, then `end()`. */
+export interface UploadStream {
+  write(chunk: Uint8Array | string, callback?: (error?: Error | null) => void): boolean;
+  end(chunk?: Uint8Array | string, callback?: () => void): this;
+  on(event: string, listener: (...args: any[]) => void): this;
+  once(event: string, listener: (...args: any[]) => void): this;
+  destroy(error?: Error): this;
+  readonly writable: boolean;
+}
+
+export declare function config(new_config?: boolean | ConfigOptions): ConfigOptions;
+export declare function config<K extends keyof ConfigOptions>(key: K, value?: undefined): ConfigOptions[K];
+export declare function config<K extends keyof ConfigOptions>(key: K, value: ConfigOptions[K]): ConfigOptions;
+
+/** The delivery URL (the options are not changed). */
 export declare function url(public_id: string, options?: Options): string;
 export declare function image(source: string, options?: Options): string;
 export declare function video(public_id: string, options?: Options): string;
 export declare function picture(public_id: string, options?: Options): string;
 export declare function source(public_id: string, options?: Options): string;
+/** A transparent 1x1 GIF data URI (`responsive_placeholder: "blank"`). */
+export declare const BLANK: string;
 
 export interface Utils {
-  url(public_id: string, options?: Options): string;
-  video_url(public_id: string, options?: Options): string;
-  video_thumbnail_url(public_id: string, options?: Options): string;
+  /** The delivery URL; deletes from `options` the keys it consumed (the SDK's habit). */
+  url(public_id?: string, options?: Options): string;
+  video_url(public_id?: string, options?: Options): string;
+  video_thumbnail_url(public_id?: string, options?: Options): string;
   api_url(action?: string, options?: Options): string;
-  api_sign_request(
-    params_to_sign: Options,
-    api_secret: string,
-    signature_algorithm?: string | null,
-    signature_version?: number | null,
-  ): string;
-  sign_request(params: Options, options?: Options): Options & { signature: string; api_key: string };
-  verifyNotificationSignature(
-    body: string | Uint8Array,
-    timestamp: number | string,
-    signature: string,
-    valid_for?: number,
-  ): boolean;
+  api_sign_request(params_to_sign: Options, api_secret: string, signature_algorithm?: string | null, signature_version?: number | null): string;
+  sign_request(params_to_sign: Options, options?: Options): { signature: string; api_key: string; [key: string]: any };
+  verifyNotificationSignature(body: string, timestamp: number, signature: string, valid_for?: number): boolean;
+  verify_notification_signature(body: string, timestamp: number, signature: string, valid_for?: number): boolean;
   verify_api_response_signature(public_id: string, version: number | string, signature: string): boolean;
-  private_download_url(public_id: string, format: string | null, options?: Options): string;
+  private_download_url(publicID: string, format: string, options?: Options): string;
   zip_download_url(tag: string, options?: Options): string;
   download_archive_url(options?: Options): string;
   download_zip_url(options?: Options): string;
   download_folder(folder_path: string, options?: Options): string;
-  download_backedup_asset(asset_id: string, version_id: string | number, options?: Options): string;
+  download_backedup_asset(asset_id?: string, version_id?: string, options?: Options): string;
   generate_auth_token(options?: Options): string;
+  build_upload_params(options?: Options): { [name: string]: any };
+  timestamp(): number;
 }
 export declare const utils: Utils;
 
 export interface Uploader {
+  upload(file: string, options?: Options, callback?: UploadResponseCallback): Promise<UploadApiResponse>;
+  upload(file: string, callback?: UploadResponseCallback): Promise<UploadApiResponse>;
+  unsigned_upload(file: string, upload_preset: string, options?: Options, callback?: UploadResponseCallback): Promise<UploadApiResponse>;
+  unsigned_upload(file: string, upload_preset: string, callback?: UploadResponseCallback): Promise<UploadApiResponse>;
+  explicit(public_id: string, options?: Options, callback?: UploadResponseCallback): Promise<UploadApiResponse>;
+  explicit(public_id: string, callback?: UploadResponseCallback): Promise<UploadApiResponse>;
+  destroy(public_id: string, options?: Options, callback?: UploadResponseCallback): Promise<{ result: string }>;
+  destroy(public_id: string, callback?: UploadResponseCallback): Promise<{ result: string }>;
+  rename(from_public_id: string, to_public_id: string, options?: Options, callback?: UploadResponseCallback): Promise<UploadApiResponse>;
+  rename(from_public_id: string, to_public_id: string, callback?: UploadResponseCallback): Promise<UploadApiResponse>;
+  text(text: string, options?: Options, callback?: UploadResponseCallback): Promise<UploadApiResponse>;
+  text(text: string, callback?: UploadResponseCallback): Promise<UploadApiResponse>;
+  generate_sprite(tag: string | Options, options?: Options, callback?: UploadResponseCallback): Promise<ApiResponse>;
+  generate_sprite(tag: string | Options, callback?: UploadResponseCallback): Promise<ApiResponse>;
+  multi(tag: string | Options, options?: Options, callback?: UploadResponseCallback): Promise<ApiResponse>;
+  multi(tag: string | Options, callback?: UploadResponseCallback): Promise<ApiResponse>;
+  explode(public_id: string, options?: Options, callback?: UploadResponseCallback): Promise<ApiResponse>;
+  explode(public_id: string, callback?: UploadResponseCallback): Promise<ApiResponse>;
+  add_tag(tag: string, public_ids: string | string[], options?: Options, callback?: UploadResponseCallback): Promise<ApiResponse>;
+  add_tag(tag: string, public_ids: string | string[], callback?: UploadResponseCallback): Promise<ApiResponse>;
+  remove_tag(tag: string, public_ids: string | string[], options?: Options, callback?: UploadResponseCallback): Promise<ApiResponse>;
+  remove_tag(tag: string, public_ids: string | string[], callback?: UploadResponseCallback): Promise<ApiResponse>;
+  replace_tag(tag: string, public_ids: string | string[], options?: Options, callback?: UploadResponseCallback): Promise<ApiResponse>;
+  replace_tag(tag: string, public_ids: string | string[], callback?: UploadResponseCallback): Promise<ApiResponse>;
+  remove_all_tags(public_ids: string | string[], options?: Options, callback?: UploadResponseCallback): Promise<ApiResponse>;
+  remove_all_tags(public_ids: string | string[], callback?: UploadResponseCallback): Promise<ApiResponse>;
+  add_context(context: string | Options, public_ids: string | string[], options?: Options, callback?: UploadResponseCallback): Promise<ApiResponse>;
+  add_context(context: string | Options, public_ids: string | string[], callback?: UploadResponseCallback): Promise<ApiResponse>;
+  remove_all_context(public_ids: string | string[], options?: Options, callback?: UploadResponseCallback): Promise<ApiResponse>;
+  remove_all_context(public_ids: string | string[], callback?: UploadResponseCallback): Promise<ApiResponse>;
+  update_metadata(metadata: string | Options, public_ids: string | string[], options?: Options, callback?: UploadResponseCallback): Promise<ApiResponse>;
+  update_metadata(metadata: string | Options, public_ids: string | string[], callback?: UploadResponseCallback): Promise<ApiResponse>;
+  create_archive(options?: Options, callback?: UploadResponseCallback): Promise<ApiResponse>;
+  create_archive(callback?: UploadResponseCallback): Promise<ApiResponse>;
+  create_zip(options?: Options, callback?: UploadResponseCallback): Promise<ApiResponse>;
+  create_zip(callback?: UploadResponseCallback): Promise<ApiResponse>;
+  upload_stream(options?: Options, callback?: UploadResponseCallback): UploadStream;
+  upload_stream(callback?: UploadResponseCallback): UploadStream;
+  unsigned_upload_stream(upload_preset: string, options?: Options, callback?: UploadResponseCallback): UploadStream;
+  unsigned_upload_stream(upload_preset: string, callback?: UploadResponseCallback): UploadStream;
+  upload_chunked_stream(options?: Options, callback?: UploadResponseCallback): UploadStream;
+  upload_chunked_stream(callback?: UploadResponseCallback): UploadStream;
+  upload_chunked(path: string, options?: Options, callback?: UploadResponseCallback): UploadStream;
+  upload_chunked(path: string, callback?: UploadResponseCallback): UploadStream;
+  /** A remote URL: a Promise; a local file: the stream it is piped into (as the SDK). */
+  upload_large(path: string, options?: Options, callback?: UploadResponseCallback): Promise<UploadApiResponse> | UploadStream;
+  upload_large(path: string, callback?: UploadResponseCallback): Promise<UploadApiResponse> | UploadStream;
   download_generated_sprite(tag: string | Options, options?: Options): string;
   download_multi(tag: string | Options, options?: Options): string;
 }
 export declare const uploader: Uploader;
+
+export interface Api {
+  ping(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  ping(callback?: ResponseCallback): Promise<ApiResponse>;
+  usage(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  usage(callback?: ResponseCallback): Promise<ApiResponse>;
+  config(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  config(callback?: ResponseCallback): Promise<ApiResponse>;
+  resource_types(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  resource_types(callback?: ResponseCallback): Promise<ApiResponse>;
+  resources(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  resources(callback?: ResponseCallback): Promise<ApiResponse>;
+  resources_by_tag(tag: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  resources_by_tag(tag: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  resources_by_context(key: string, value: string | undefined, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  resources_by_context(key: string, value: string | undefined, callback?: ResponseCallback): Promise<ApiResponse>;
+  resources_by_moderation(kind: string, status: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  resources_by_moderation(kind: string, status: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  resource_by_asset_id(asset_id: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  resource_by_asset_id(asset_id: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  resources_by_asset_ids(asset_ids: string | string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  resources_by_asset_ids(asset_ids: string | string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  resources_by_ids(public_ids: string | string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  resources_by_ids(public_ids: string | string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  resources_by_asset_folder(asset_folder: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  resources_by_asset_folder(asset_folder: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  resource(public_id: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  resource(public_id: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  restore(public_ids: string | string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  restore(public_ids: string | string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  restore_by_asset_ids(asset_ids: string | string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  restore_by_asset_ids(asset_ids: string | string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  update(public_id: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  update(public_id: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_resources(public_ids: string | string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_resources(public_ids: string | string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_resources_by_asset_ids(asset_ids: string | string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_resources_by_asset_ids(asset_ids: string | string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_resources_by_prefix(prefix: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_resources_by_prefix(prefix: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_resources_by_tag(tag: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_resources_by_tag(tag: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_all_resources(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_all_resources(callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_derived_resources(derived_resource_ids: string | string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_derived_resources(derived_resource_ids: string | string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_derived_by_transformation(public_ids: string | string[], transformations: string | Options | Array<string | Options>, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_derived_by_transformation(public_ids: string | string[], transformations: string | Options | Array<string | Options>, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_backed_up_assets(asset_id: string, version_ids: string | string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_backed_up_assets(asset_id: string, version_ids: string | string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  add_related_assets(public_id: string, assets_to_relate: string | string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  add_related_assets(public_id: string, assets_to_relate: string | string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  add_related_assets_by_asset_id(asset_id: string, assets_to_relate: string | string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  add_related_assets_by_asset_id(asset_id: string, assets_to_relate: string | string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_related_assets(public_id: string, assets_to_unrelate: string | string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_related_assets(public_id: string, assets_to_unrelate: string | string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_related_assets_by_asset_id(asset_id: string, assets_to_unrelate: string | string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_related_assets_by_asset_id(asset_id: string, assets_to_unrelate: string | string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  tags(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  tags(callback?: ResponseCallback): Promise<ApiResponse>;
+  transformations(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  transformations(callback?: ResponseCallback): Promise<ApiResponse>;
+  transformation(transformation: string | Options, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  transformation(transformation: string | Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_transformation(transformation: string | Options, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_transformation(transformation: string | Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_transformation(transformation: string | Options, updates: Options, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_transformation(transformation: string | Options, updates: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  create_transformation(name: string, definition: string | Options, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  create_transformation(name: string, definition: string | Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  upload_presets(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  upload_presets(callback?: ResponseCallback): Promise<ApiResponse>;
+  upload_preset(name: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  upload_preset(name: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_upload_preset(name: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_upload_preset(name: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_upload_preset(name: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_upload_preset(name: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  create_upload_preset(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  create_upload_preset(callback?: ResponseCallback): Promise<ApiResponse>;
+  root_folders(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  root_folders(callback?: ResponseCallback): Promise<ApiResponse>;
+  sub_folders(path: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  sub_folders(path: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  create_folder(path: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  create_folder(path: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_folder(path: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_folder(path: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  rename_folder(old_path: string, new_path: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  rename_folder(old_path: string, new_path: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  upload_mappings(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  upload_mappings(callback?: ResponseCallback): Promise<ApiResponse>;
+  upload_mapping(name: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  upload_mapping(name: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_upload_mapping(name: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_upload_mapping(name: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_upload_mapping(name: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_upload_mapping(name: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  create_upload_mapping(name: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  create_upload_mapping(name: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  list_streaming_profiles(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  list_streaming_profiles(callback?: ResponseCallback): Promise<ApiResponse>;
+  get_streaming_profile(name: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  get_streaming_profile(name: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_streaming_profile(name: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_streaming_profile(name: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_streaming_profile(name: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_streaming_profile(name: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  create_streaming_profile(name: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  create_streaming_profile(name: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  publish_by_ids(public_ids: string | string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  publish_by_ids(public_ids: string | string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  publish_by_tag(tag: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  publish_by_tag(tag: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  publish_by_prefix(prefix: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  publish_by_prefix(prefix: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_resources_access_mode_by_prefix(access_mode: string, prefix: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_resources_access_mode_by_prefix(access_mode: string, prefix: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_resources_access_mode_by_tag(access_mode: string, tag: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_resources_access_mode_by_tag(access_mode: string, tag: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_resources_access_mode_by_ids(access_mode: string, ids: string | string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_resources_access_mode_by_ids(access_mode: string, ids: string | string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  search(params: Options, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  search(params: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  search_folders(params: Options, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  search_folders(params: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  visual_search(params: Options, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  visual_search(params: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  add_metadata_field(field: Options, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  add_metadata_field(field: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  list_metadata_fields(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  list_metadata_fields(callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_metadata_field(field_external_id: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_metadata_field(field_external_id: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  metadata_field_by_field_id(external_id: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  metadata_field_by_field_id(external_id: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_metadata_field(external_id: string, field: Options, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_metadata_field(external_id: string, field: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_metadata_field_datasource(field_external_id: string, entries_external_id: Options, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_metadata_field_datasource(field_external_id: string, entries_external_id: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_datasource_entries(field_external_id: string, entries_external_id: string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_datasource_entries(field_external_id: string, entries_external_id: string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  restore_metadata_field_datasource(field_external_id: string, entries_external_id: string[], options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  restore_metadata_field_datasource(field_external_id: string, entries_external_id: string[], callback?: ResponseCallback): Promise<ApiResponse>;
+  order_metadata_field_datasource(field_external_id: string, sort_by: string, direction: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  order_metadata_field_datasource(field_external_id: string, sort_by: string, direction: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  reorder_metadata_fields(order_by: string, direction: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  reorder_metadata_fields(order_by: string, direction: string, callback?: ResponseCallback): Promise<ApiResponse>;
+  list_metadata_rules(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  list_metadata_rules(callback?: ResponseCallback): Promise<ApiResponse>;
+  add_metadata_rule(metadata_rule: Options, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  add_metadata_rule(metadata_rule: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_metadata_rule(field_external_id: string, updated_metadata_rule: Options, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  update_metadata_rule(field_external_id: string, updated_metadata_rule: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_metadata_rule(field_external_id: string, options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  delete_metadata_rule(field_external_id: string, callback?: ResponseCallback): Promise<ApiResponse>;
+}
+export declare const api: Api;
+
+/** The SDK's chainable search query (each static setter starts a new one). */
+export declare class search {
+  static instance(): search;
+  static expression(value: string): search;
+  static max_results(value: number): search;
+  static next_cursor(value: string): search;
+  static aggregate(value: string): search;
+  static with_field(value: string | string[]): search;
+  static fields(value: string | string[]): search;
+  static sort_by(key: string, value?: "asc" | "desc"): search;
+  static ttl(value: number): search;
+  static execute(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+  query_hash: Options;
+  expression(value: string): search;
+  max_results(value: number): search;
+  next_cursor(value: string): search;
+  aggregate(value: string): search;
+  with_field(value: string | string[]): search;
+  fields(value: string | string[]): search;
+  sort_by(key: string, value?: "asc" | "desc"): search;
+  ttl(value: number): search;
+  /** The body sent. */
+  to_query(): Options;
+  /** The signed, cacheable search URL (`ttl` 300 s by default). */
+  to_url(ttl?: number, next_cursor?: string, options?: Options): string;
+  execute(options?: Options, callback?: ResponseCallback): Promise<ApiResponse>;
+}
+/** The chainable folder search. */
+export declare class search_folders extends search {
+  static instance(): search_folders;
+}
+
+export interface ProvisioningAccount {
+  sub_accounts(enabled: boolean | undefined, ids: string[] | undefined, prefix: string | undefined, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  sub_account(sub_account_id: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  create_sub_account(name: string, cloud_name: string | undefined, custom_attributes: Options | undefined, enabled: boolean | undefined, base_account: string | undefined, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  delete_sub_account(sub_account_id: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  update_sub_account(sub_account_id: string, name: string | undefined, cloud_name: string | undefined, custom_attributes: Options | undefined, enabled: boolean | undefined, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  user(user_id: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  users(pending: boolean | undefined, user_ids: string[] | undefined, prefix: string | undefined, sub_account_id: string | undefined, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  create_user(name: string, email: string, role: string, sub_account_ids: string[] | undefined, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  update_user(user_id: string, name: string | undefined, email: string | undefined, role: string | undefined, sub_account_ids: string[] | undefined, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  delete_user(user_id: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  create_user_group(name: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  update_user_group(group_id: string, name: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  delete_user_group(group_id: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  add_user_to_group(group_id: string, user_id: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  remove_user_from_group(group_id: string, user_id: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  user_group(group_id: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  user_groups(options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  user_group_users(group_id: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  access_keys(sub_account_id: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  generate_access_key(sub_account_id: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  update_access_key(sub_account_id: string, api_key: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  delete_access_key(sub_account_id: string, api_key: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+  delete_access_key_by_name(sub_account_id: string, options?: Options, callback?: ProvisioningCallback): Promise<ApiResponse>;
+}
+export declare const provisioning: { account: ProvisioningAccount };
 
 export declare const CldkitError: typeof CldkitErrorClass;
 
@@ -65,6 +427,11 @@ export interface Compat {
   source: typeof source;
   utils: Utils;
   uploader: Uploader;
+  api: Api;
+  search: typeof search;
+  search_folders: typeof search_folders;
+  provisioning: { account: ProvisioningAccount };
+  BLANK: string;
   CldkitError: typeof CldkitErrorClass;
   v2: Compat;
 }
