@@ -67,71 +67,83 @@ typedef enum {
    */
   CLDKIT_OK = 0,
   /**
-   * An option has a value the SDK rules reject (core code `invalid_option`).
+   * An option has a value the SDK rules reject.
+   * Code `invalid_option`.
    */
   CLDKIT_INVALID_OPTION = 1,
   /**
-   * The configuration is missing something or cannot be parsed (core code `config`).
+   * The configuration is missing something or cannot be parsed.
+   * Code `config`.
    */
   CLDKIT_CONFIG = 2,
   /**
-   * A signature could not be computed (core code `signature`).
+   * A signature could not be computed (missing secret, unknown algorithm, bad key).
+   * Code `signature`.
    */
   CLDKIT_SIGNATURE = 3,
   /**
    * A bad call: a NULL pointer, text that is not UTF-8, malformed JSON or JSON of
-   * the wrong shape (code `invalid_argument`).
+   * the wrong shape (code `invalid_argument`; the C ABI's own).
    */
   CLDKIT_INVALID_ARGUMENT = 4,
   /**
-   * A bug inside cldkit (a caught panic, or output that cannot be a C string);
-   * code `internal`.
+   * A bug inside cldkit (a caught panic, or output that cannot be a C string)
+   * (code `internal`; the C ABI's own).
    */
   CLDKIT_INTERNAL = 5,
   /**
-   * HTTP 400: the API rejected the request (code `bad_request`).
+   * HTTP 400: the API rejected the request.
+   * Code `bad_request`.
    */
   CLDKIT_BAD_REQUEST = 6,
   /**
-   * HTTP 401: missing or wrong credentials, invalid signature (code `authorization`).
+   * HTTP 401: missing or wrong credentials, or an invalid signature.
+   * Code `authorization`.
    */
   CLDKIT_AUTHORIZATION = 7,
   /**
-   * HTTP 403: valid credentials without permission (code `not_allowed`).
+   * HTTP 403: valid credentials without permission.
+   * Code `not_allowed`.
    */
   CLDKIT_NOT_ALLOWED = 8,
   /**
-   * HTTP 404: no such resource (code `not_found`).
+   * HTTP 404: no such resource.
+   * Code `not_found`.
    */
   CLDKIT_NOT_FOUND = 9,
   /**
-   * HTTP 409: the resource already exists (code `already_exists`).
+   * HTTP 409: the resource already exists.
+   * Code `already_exists`.
    */
   CLDKIT_ALREADY_EXISTS = 10,
   /**
-   * HTTP 420 or 429: rate limited; the error JSON has `reset_at` when known
-   * (code `rate_limited`).
+   * HTTP 420 or 429: rate limited until the reset time.
+   * Code `rate_limited`.
    */
   CLDKIT_RATE_LIMITED = 11,
   /**
-   * HTTP 5xx: the server failed (code `server_error`).
+   * HTTP 5xx: the server failed.
+   * Code `server_error`.
    */
   CLDKIT_SERVER_ERROR = 12,
   /**
-   * A connect, read or total timeout fired (code `timeout`).
+   * A connect, read or total timeout fired.
+   * Code `timeout`.
    */
   CLDKIT_TIMEOUT = 13,
   /**
-   * The connection failed or was reset, or the proxy refused (code `network`).
+   * The connection failed or was reset, or the proxy refused.
+   * Code `network`.
    */
   CLDKIT_NETWORK = 14,
   /**
-   * Another HTTP status, or a body that is not the JSON the API returns (code
-   * `response`).
+   * Another HTTP status, or a body that is not the JSON the API returns.
+   * Code `response`.
    */
   CLDKIT_RESPONSE = 15,
   /**
-   * A local file or buffer could not be read (code `io`).
+   * A local file or stream could not be read.
+   * Code `io`.
    */
   CLDKIT_IO = 16,
 } CldkitStatus;
@@ -155,6 +167,13 @@ typedef enum {
    */
   CLDKIT_UPLOAD_DONE = 2,
 } CldkitUploadEvent;
+
+/**
+ * An opaque, immutable client of the Provisioning (account) API, from
+ * [`cldkit_account_new`]; release with [`cldkit_account_free`]. Safe to share across
+ * threads.
+ */
+typedef struct CldkitAccount CldkitAccount;
 
 /**
  * An opaque, immutable client: one product environment's configuration, a profile
@@ -399,6 +418,79 @@ CldkitStatus cldkit_pages_next(CldkitPages *pages, char **out_json, char **error
  * `pages` is NULL or a live handle not yet freed.
  */
 void cldkit_pages_free(CldkitPages *pages);
+
+/**
+ * Runs the catalogue row `name` (`cldkit calls --json` lists them: `url`,
+ * `image_tag`, `sign_request`, `upload`, `resources_by_tag`, `create_folder`,
+ * `search`, ...) with its positional arguments by name in `args_json`
+ * (`{"tag": "kitten"}`) and its keyword options in `options_json` (both JSON objects;
+ * `null` and `[]` count as empty). Local rows (URLs, tags, signatures, download URLs)
+ * run on the calling thread without a network; network rows block until the answer.
+ *
+ * `*out_json` receives the result as JSON text: a JSON string for URL, HTML and text
+ * rows, `true` or `false` for boolean rows, an object for maps and API answers (with
+ * `request_id` and the rate-limit fields). An unknown name is
+ * `CLDKIT_INVALID_OPTION`; `error_json` receives the error JSON of the API functions.
+ *
+ * # Safety
+ * `client` is a live handle; strings NUL-terminated; `out_json` writable;
+ * `error_json` NULL or writable.
+ */
+CldkitStatus cldkit_call(const CldkitClient *client,
+                         const char *name,
+                         const char *args_json,
+                         const char *options_json,
+                         char **out_json,
+                         char **error_json);
+
+/**
+ * Creates a Provisioning API client from a `CLOUDINARY_ACCOUNT_URL`
+ * (`account://provisioning_key:provisioning_secret@account_id[?setting=value...]`),
+ * or, when `account_url` is NULL, from the environment (`CLOUDINARY_ACCOUNT_URL`,
+ * with the `upload_prefix` of `CLOUDINARY_URL` when the account URL has none).
+ *
+ * On success `*out` holds a handle the caller releases with [`cldkit_account_free`].
+ *
+ * # Safety
+ * `account_url` NULL or NUL-terminated; `out` writable; `error` NULL or writable.
+ */
+CldkitStatus cldkit_account_new(const char *account_url, CldkitAccount **out, char **error);
+
+/**
+ * Releases an account client. NULL is accepted and ignored. The handle must not be
+ * in use by another thread.
+ *
+ * # Safety
+ * `account` is NULL or a live handle not yet freed.
+ */
+void cldkit_account_free(CldkitAccount *account);
+
+/**
+ * Runs the Provisioning API row `name` (`sub_accounts`, `create_user`,
+ * `user_groups`, `access_keys`, ...) as [`cldkit_call`] runs a row; any other row is
+ * `CLDKIT_INVALID_OPTION`. Blocks until the answer.
+ *
+ * # Safety
+ * `account` is a live handle; strings NUL-terminated; `out_json` writable;
+ * `error_json` NULL or writable.
+ */
+CldkitStatus cldkit_account_call(const CldkitAccount *account,
+                                 const char *name,
+                                 const char *args_json,
+                                 const char *options_json,
+                                 char **out_json,
+                                 char **error_json);
+
+/**
+ * The call catalogue as JSON text, `{"version": 1, "calls": [...]}`: each row's
+ * `name`, `family`, `params` (`name`, `type`, `required`), `returns`, `http` and
+ * `doc`, as `cldkit calls --json` prints it. `*out_json` is released with
+ * `cldkit_string_free()`.
+ *
+ * # Safety
+ * `out_json` writable; `error` NULL or writable.
+ */
+CldkitStatus cldkit_calls_json(char **out_json, char **error);
 
 /**
  * Creates a client from a JSON object of configuration settings (`cloud_name`,

@@ -26,6 +26,7 @@
 
 mod abi;
 pub mod api;
+pub mod call;
 pub mod client;
 pub mod download;
 pub mod sign;
@@ -35,5 +36,6 @@ pub mod upload;
 pub mod url;
 
 pub use api::{CldkitPages, CldkitProgressFn, CldkitUpload, CldkitUploadEvent};
+pub use call::CldkitAccount;
 pub use client::CldkitClient;
 pub use status::CldkitStatus;

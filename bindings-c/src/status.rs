@@ -10,41 +10,53 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 pub enum CldkitStatus {
     /// Success.
     CLDKIT_OK = 0,
-    /// An option has a value the SDK rules reject (core code `invalid_option`).
+    /// An option has a value the SDK rules reject.
+    /// Code `invalid_option`.
     CLDKIT_INVALID_OPTION = 1,
-    /// The configuration is missing something or cannot be parsed (core code `config`).
+    /// The configuration is missing something or cannot be parsed.
+    /// Code `config`.
     CLDKIT_CONFIG = 2,
-    /// A signature could not be computed (core code `signature`).
+    /// A signature could not be computed (missing secret, unknown algorithm, bad key).
+    /// Code `signature`.
     CLDKIT_SIGNATURE = 3,
     /// A bad call: a NULL pointer, text that is not UTF-8, malformed JSON or JSON of
-    /// the wrong shape (code `invalid_argument`).
+    /// the wrong shape (code `invalid_argument`; the C ABI's own).
     CLDKIT_INVALID_ARGUMENT = 4,
-    /// A bug inside cldkit (a caught panic, or output that cannot be a C string);
-    /// code `internal`.
+    /// A bug inside cldkit (a caught panic, or output that cannot be a C string)
+    /// (code `internal`; the C ABI's own).
     CLDKIT_INTERNAL = 5,
-    /// HTTP 400: the API rejected the request (code `bad_request`).
+    /// HTTP 400: the API rejected the request.
+    /// Code `bad_request`.
     CLDKIT_BAD_REQUEST = 6,
-    /// HTTP 401: missing or wrong credentials, invalid signature (code `authorization`).
+    /// HTTP 401: missing or wrong credentials, or an invalid signature.
+    /// Code `authorization`.
     CLDKIT_AUTHORIZATION = 7,
-    /// HTTP 403: valid credentials without permission (code `not_allowed`).
+    /// HTTP 403: valid credentials without permission.
+    /// Code `not_allowed`.
     CLDKIT_NOT_ALLOWED = 8,
-    /// HTTP 404: no such resource (code `not_found`).
+    /// HTTP 404: no such resource.
+    /// Code `not_found`.
     CLDKIT_NOT_FOUND = 9,
-    /// HTTP 409: the resource already exists (code `already_exists`).
+    /// HTTP 409: the resource already exists.
+    /// Code `already_exists`.
     CLDKIT_ALREADY_EXISTS = 10,
-    /// HTTP 420 or 429: rate limited; the error JSON has `reset_at` when known
-    /// (code `rate_limited`).
+    /// HTTP 420 or 429: rate limited until the reset time.
+    /// Code `rate_limited`.
     CLDKIT_RATE_LIMITED = 11,
-    /// HTTP 5xx: the server failed (code `server_error`).
+    /// HTTP 5xx: the server failed.
+    /// Code `server_error`.
     CLDKIT_SERVER_ERROR = 12,
-    /// A connect, read or total timeout fired (code `timeout`).
+    /// A connect, read or total timeout fired.
+    /// Code `timeout`.
     CLDKIT_TIMEOUT = 13,
-    /// The connection failed or was reset, or the proxy refused (code `network`).
+    /// The connection failed or was reset, or the proxy refused.
+    /// Code `network`.
     CLDKIT_NETWORK = 14,
-    /// Another HTTP status, or a body that is not the JSON the API returns (code
-    /// `response`).
+    /// Another HTTP status, or a body that is not the JSON the API returns.
+    /// Code `response`.
     CLDKIT_RESPONSE = 15,
-    /// A local file or buffer could not be read (code `io`).
+    /// A local file or stream could not be read.
+    /// Code `io`.
     CLDKIT_IO = 16,
 }
 
@@ -128,24 +140,13 @@ impl Failure {
 
 impl From<cldkit::Error> for Failure {
     fn from(e: cldkit::Error) -> Self {
-        use cldkit::ErrorKind as K;
-        let status = match e.kind() {
-            K::InvalidOption => CldkitStatus::CLDKIT_INVALID_OPTION,
-            K::Config => CldkitStatus::CLDKIT_CONFIG,
-            K::Signature => CldkitStatus::CLDKIT_SIGNATURE,
-            K::BadRequest => CldkitStatus::CLDKIT_BAD_REQUEST,
-            K::Authorization => CldkitStatus::CLDKIT_AUTHORIZATION,
-            K::NotAllowed => CldkitStatus::CLDKIT_NOT_ALLOWED,
-            K::NotFound => CldkitStatus::CLDKIT_NOT_FOUND,
-            K::AlreadyExists => CldkitStatus::CLDKIT_ALREADY_EXISTS,
-            K::RateLimited => CldkitStatus::CLDKIT_RATE_LIMITED,
-            K::Server => CldkitStatus::CLDKIT_SERVER_ERROR,
-            K::Timeout => CldkitStatus::CLDKIT_TIMEOUT,
-            K::Network => CldkitStatus::CLDKIT_NETWORK,
-            K::Response => CldkitStatus::CLDKIT_RESPONSE,
-            K::Io => CldkitStatus::CLDKIT_IO,
-            _ => CldkitStatus::CLDKIT_INTERNAL,
-        };
+        // The status whose code name is the kind's code (the core's ErrorKind::ALL;
+        // the test below fails when the enum and the core's table drift apart).
+        let code = e.kind().code();
+        let status = NAMES
+            .iter()
+            .find(|(_, name)| name.to_bytes() == code.as_bytes())
+            .map_or(CldkitStatus::CLDKIT_INTERNAL, |(status, _)| *status);
         Failure {
             status,
             message: e.to_string(),
@@ -350,6 +351,43 @@ mod tests {
             take(err),
             r#"{"code":"internal","status":5,"message":"internal error in cldkit: boom","http_status":null,"request_id":null,"reset_at":null}"#
         );
+    }
+
+    /// The enum follows the core's error table: every kind has the status of its code,
+    /// documented with the kind's doc line, and every status but the C ABI's own three
+    /// (ok, invalid_argument, internal) is a kind.
+    #[test]
+    fn statuses_follow_the_core_error_table() {
+        let source = include_str!("status.rs");
+        let own = ["ok", "invalid_argument", "internal"];
+        let mut kinds = 0;
+        for (status, name) in NAMES.iter() {
+            let name = name.to_str().unwrap();
+            if own.contains(&name) {
+                continue;
+            }
+            let kind = cldkit::ErrorKind::ALL
+                .iter()
+                .find(|k| k.code() == name)
+                .unwrap_or_else(|| panic!("{status:?} ({name}) is not in ErrorKind::ALL"));
+            let doc = format!(
+                "    /// {}\n    /// Code `{}`.\n    {:?} = {},",
+                kind.doc(),
+                name,
+                status,
+                *status as i32
+            );
+            assert!(
+                source.contains(&doc),
+                "{status:?}: its doc must read\n{doc}"
+            );
+            kinds += 1;
+        }
+        assert_eq!(kinds, cldkit::ErrorKind::ALL.len());
+        for kind in cldkit::ErrorKind::ALL {
+            let failure = Failure::from(cldkit::Error::api(kind, "x", None, None, None));
+            assert_eq!(failure.status.code_name(), kind.code());
+        }
     }
 
     #[test]

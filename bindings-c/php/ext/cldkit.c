@@ -26,6 +26,7 @@
 #include <cldkit.h>
 
 #include "php_cldkit.h"
+#include "cldkit_calls.h"
 
 /* Deepest option nesting accepted (also stops self-referencing arrays). */
 #define CLDKIT_MAX_DEPTH 64
@@ -34,8 +35,13 @@ static zend_class_entry *cldkit_client_ce;
 static zend_class_entry *cldkit_exception_ce;
 static zend_class_entry *cldkit_api_exception_ce;
 static zend_class_entry *cldkit_pages_ce;
+static zend_class_entry *cldkit_account_ce;
 static zend_object_handlers cldkit_client_handlers;
 static zend_object_handlers cldkit_pages_handlers;
+static zend_object_handlers cldkit_account_handlers;
+/* The exception class of each status: the core's error kinds (cldkit_error_kinds),
+ * CldKit\Exception for the C ABI's own statuses. */
+static zend_class_entry *cldkit_status_ce[CLDKIT_IO + 1];
 
 typedef struct {
     CldkitClient *client;
@@ -69,10 +75,20 @@ static void cldkit_client_free_obj(zend_object *obj)
 
 /* ---- errors ------------------------------------------------------------------ */
 
-/* Throws CldKit\Exception for a failed call; frees `message`. */
+/* The exception class of a failed status (see cldkit_status_ce). */
+static zend_class_entry *status_class(CldkitStatus status)
+{
+    if ((int)status > 0 && (int)status <= CLDKIT_IO && cldkit_status_ce[status] != NULL) {
+        return cldkit_status_ce[status];
+    }
+    return cldkit_exception_ce;
+}
+
+/* Throws the CldKit\Exception subclass of the status's kind for a failed call;
+ * frees `message`. */
 static void throw_status(CldkitStatus status, char *message)
 {
-    zend_object *ex = zend_throw_exception(cldkit_exception_ce,
+    zend_object *ex = zend_throw_exception(status_class(status),
                                            message ? message : cldkit_status_name(status),
                                            (zend_long)status);
     zend_update_property_string(cldkit_exception_ce, ex, "kind", sizeof("kind") - 1,
@@ -489,16 +505,6 @@ PHP_METHOD(CldKit_Client, pictureTag)
     call_string_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_picture_tag, "public_id", false);
 }
 
-PHP_METHOD(CldKit_Client, signRequest)
-{
-    call_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_sign_request, false);
-}
-
-PHP_METHOD(CldKit_Client, explainSignature)
-{
-    call_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_explain_signature, true);
-}
-
 PHP_METHOD(CldKit_Client, apiSignRequest)
 {
     HashTable *params;
@@ -540,13 +546,17 @@ PHP_METHOD(CldKit_Client, verifyNotification)
     smart_str ts = {0};
     char *error = NULL;
 
-    ZEND_PARSE_PARAMETERS_START(3, 4)
+    HashTable *options = NULL; /* the row reads no option */
+
+    ZEND_PARSE_PARAMETERS_START(3, 5)
         Z_PARAM_STR(body)
         Z_PARAM_ZVAL(timestamp)
         Z_PARAM_STR(signature)
         Z_PARAM_OPTIONAL
         Z_PARAM_DOUBLE_OR_NULL(valid_for, valid_for_null)
+        Z_PARAM_ARRAY_HT(options)
     ZEND_PARSE_PARAMETERS_END();
+    (void)options;
 
     if (!check_c_string(signature, "signature") || !encode_value(&ts, timestamp)) {
         smart_str_free(&ts);
@@ -571,11 +581,16 @@ PHP_METHOD(CldKit_Client, verifyApiResponse)
     smart_str id = {0}, ver = {0};
     char *error = NULL;
 
-    ZEND_PARSE_PARAMETERS_START(3, 3)
+    HashTable *options = NULL; /* the row reads no option */
+
+    ZEND_PARSE_PARAMETERS_START(3, 4)
         Z_PARAM_ZVAL(public_id)
         Z_PARAM_ZVAL(version)
         Z_PARAM_STR(signature)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ARRAY_HT(options)
     ZEND_PARSE_PARAMETERS_END();
+    (void)options;
 
     if (!check_c_string(signature, "signature") || !encode_value(&id, public_id) ||
         !encode_value(&ver, version)) {
@@ -628,11 +643,6 @@ PHP_METHOD(CldKit_Client, uploadApiCall)
     smart_str_free(&a);
     smart_str_free(&o);
     return_json(return_value, status, out, error);
-}
-
-PHP_METHOD(CldKit_Client, signUploadWidget)
-{
-    call_options(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_sign_upload_widget, true);
 }
 
 /* Download URLs: up to two JSON value arguments, then options. */
@@ -774,8 +784,7 @@ static void throw_api(CldkitStatus status, char *error_json)
             message = Z_STRVAL_P(m);
         }
     }
-    zend_class_entry *ce = status >= CLDKIT_BAD_REQUEST ? cldkit_api_exception_ce : cldkit_exception_ce;
-    zend_object *ex = zend_throw_exception(ce, message, (zend_long)status);
+    zend_object *ex = zend_throw_exception(status_class(status), message, (zend_long)status);
     zend_update_property_string(cldkit_exception_ce, ex, "kind", sizeof("kind") - 1, cldkit_status_name(status));
     if (Z_TYPE(decoded) == IS_ARRAY) {
         static const char *const fields[] = {"http_status", "httpStatus", "request_id", "requestId", "reset_at", "resetAt"};
@@ -967,70 +976,243 @@ PHP_METHOD(CldKit_Client, admin)
     call_by_name(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_admin, "call");
 }
 
-/* A named call: `count` positional arguments (sent under `names`), then options. */
-static void named_call(INTERNAL_FUNCTION_PARAMETERS, api_fn fn, const char *call, int count,
-                       const char *name1, const char *name2)
+/* ---- calls by name: Client::call(), CldKit\AccountClient, the generated methods -- */
+
+typedef struct {
+    CldkitAccount *account;
+    zend_object std;
+} cldkit_account_object;
+
+static inline cldkit_account_object *account_from_obj(zend_object *obj)
 {
-    zval *v1 = NULL, *v2 = NULL;
-    HashTable *options = NULL;
+    return (cldkit_account_object *)((char *)obj - XtOffsetOf(cldkit_account_object, std));
+}
+
+#define THIS_ACCOUNT() (account_from_obj(Z_OBJ_P(ZEND_THIS))->account)
+
+static zend_object *cldkit_account_create(zend_class_entry *ce)
+{
+    cldkit_account_object *o = zend_object_alloc(sizeof(cldkit_account_object), ce);
+    o->account = NULL;
+    zend_object_std_init(&o->std, ce);
+    object_properties_init(&o->std, ce);
+    o->std.handlers = &cldkit_account_handlers;
+    return &o->std;
+}
+
+static void cldkit_account_free_obj(zend_object *obj)
+{
+    cldkit_account_object *o = account_from_obj(obj);
+    cldkit_account_free(o->account);
+    o->account = NULL;
+    zend_object_std_dtor(obj);
+}
+
+/* Runs the row `name` with the encoded `args` and the `options`, on the client or
+ * (when `account` is not NULL) on the account client; returns the decoded result or
+ * throws. */
+static void send_row(zval *return_value, const CldkitClient *client, const CldkitAccount *account,
+                     const char *name, const char *args, HashTable *options)
+{
+    smart_str o = {0};
+    char *out = NULL, *error = NULL;
+    CldkitStatus status;
+    if (!encode_options(&o, options)) {
+        smart_str_free(&o);
+        return;
+    }
+    if (account != NULL) {
+        status = cldkit_account_call(account, name, args, ZSTR_VAL(o.s), &out, &error);
+    } else {
+        status = cldkit_call(client, name, args, ZSTR_VAL(o.s), &out, &error);
+    }
+    smart_str_free(&o);
+    return_api(return_value, status, out, error);
+}
+
+/* call(string $name, array $args = [], array $options = []): mixed */
+static void call_named(INTERNAL_FUNCTION_PARAMETERS, const CldkitClient *client, const CldkitAccount *account)
+{
+    zend_string *name;
+    HashTable *args = NULL, *options = NULL;
     smart_str a = {0};
 
-    ZEND_PARSE_PARAMETERS_START(count, count + 1)
-        if (count > 0) {
-            Z_PARAM_ZVAL(v1)
-        }
-        if (count > 1) {
-            Z_PARAM_ZVAL(v2)
-        }
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_STR(name)
         Z_PARAM_OPTIONAL
+        Z_PARAM_ARRAY_HT(args)
         Z_PARAM_ARRAY_HT(options)
     ZEND_PARSE_PARAMETERS_END();
 
-    smart_str_appendc(&a, '{');
-    const char *names[2] = {name1, name2};
-    zval *values[2] = {v1, v2};
-    for (int i = 0; i < count; i++) {
-        if (i > 0) {
-            smart_str_appendc(&a, ',');
+    if (!check_c_string(name, "name") || !encode_options(&a, args)) {
+        smart_str_free(&a);
+        RETURN_THROWS();
+    }
+    send_row(return_value, client, account, ZSTR_VAL(name), ZSTR_VAL(a.s), options);
+    smart_str_free(&a);
+}
+
+PHP_METHOD(CldKit_Client, call)
+{
+    call_named(INTERNAL_FUNCTION_PARAM_PASSTHRU, THIS_CLIENT(), NULL);
+}
+
+/* {{{ AccountClient::__construct(?string $url = null): from the account URL, else
+ * from CLOUDINARY_ACCOUNT_URL */
+PHP_METHOD(CldKit_AccountClient, __construct)
+{
+    zend_string *url = NULL;
+    char *error = NULL;
+    CldkitAccount *account = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(0, 1)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_STR_OR_NULL(url)
+    ZEND_PARSE_PARAMETERS_END();
+
+    cldkit_account_object *self = account_from_obj(Z_OBJ_P(ZEND_THIS));
+    if (self->account != NULL) {
+        throw_argument("%s is already constructed: create a new client instead", "CldKit\\AccountClient");
+        RETURN_THROWS();
+    }
+    if (url != NULL && !check_c_string(url, "account_url")) {
+        RETURN_THROWS();
+    }
+    CldkitStatus status = cldkit_account_new(url ? ZSTR_VAL(url) : NULL, &account, &error);
+    if (status != CLDKIT_OK) {
+        throw_status(status, error);
+        RETURN_THROWS();
+    }
+    self->account = account;
+}
+/* }}} */
+
+PHP_METHOD(CldKit_AccountClient, call)
+{
+    call_named(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, THIS_ACCOUNT());
+}
+
+static int compare_row(const void *key, const void *row)
+{
+    return strcmp((const char *)key, ((const cldkit_row *)row)->method);
+}
+
+/* Encodes the generated method's argument `i` (1-based) of type `type` under
+ * `name`, checked and coerced as the declared type asks (strict_types of the
+ * caller honoured, as for any internal function). NULL: leave it out. */
+static bool encode_row_arg(smart_str *buf, bool *first, zval *arg, uint32_t i, char type,
+                           bool nullable, const char *name)
+{
+    zend_string *str;
+    zend_long lval;
+    bool bval, is_null = false;
+
+    ZVAL_DEREF(arg);
+    if (Z_TYPE_P(arg) == IS_NULL && (nullable || type == 'm')) {
+        return true;
+    }
+    smart_str_appendc(buf, *first ? '{' : ',');
+    *first = false;
+    encode_string(buf, name, strlen(name));
+    smart_str_appendc(buf, ':');
+    switch (type) {
+    case 's':
+        if (!zend_parse_arg_str(arg, &str, false, i)) {
+            zend_wrong_parameter_type_error(i, nullable ? Z_EXPECTED_STRING_OR_NULL : Z_EXPECTED_STRING, arg);
+            return false;
         }
-        encode_string(&a, names[i], strlen(names[i]));
-        smart_str_appendc(&a, ':');
-        if (!encode_zval(&a, values[i], 1)) {
+        encode_string(buf, ZSTR_VAL(str), ZSTR_LEN(str));
+        return true;
+    case 'l':
+        if (!zend_parse_arg_long(arg, &lval, &is_null, false, i)) {
+            zend_wrong_parameter_type_error(i, nullable ? Z_EXPECTED_LONG_OR_NULL : Z_EXPECTED_LONG, arg);
+            return false;
+        }
+        smart_str_append_long(buf, lval);
+        return true;
+    case 'b':
+        if (!zend_parse_arg_bool(arg, &bval, &is_null, false, i)) {
+            zend_wrong_parameter_type_error(i, nullable ? Z_EXPECTED_BOOL_OR_NULL : Z_EXPECTED_BOOL, arg);
+            return false;
+        }
+        smart_str_appends(buf, bval ? "true" : "false");
+        return true;
+    case 'a':
+        if (Z_TYPE_P(arg) != IS_ARRAY) {
+            zend_wrong_parameter_type_error(i, nullable ? Z_EXPECTED_ARRAY_OR_NULL : Z_EXPECTED_ARRAY, arg);
+            return false;
+        }
+        return encode_zval(buf, arg, 1);
+    case 'S':
+        if (Z_TYPE_P(arg) == IS_ARRAY) {
+            return encode_zval(buf, arg, 1);
+        }
+        if (!zend_parse_arg_str(arg, &str, false, i)) {
+            zend_wrong_parameter_type_error(i, nullable ? Z_EXPECTED_ARRAY_OR_STRING_OR_NULL
+                                                        : Z_EXPECTED_ARRAY_OR_STRING, arg);
+            return false;
+        }
+        encode_string(buf, ZSTR_VAL(str), ZSTR_LEN(str));
+        return true;
+    default:
+        return encode_zval(buf, arg, 1);
+    }
+}
+
+/* The one handler of every generated method: finds the called method's row in
+ * `rows` (EX(func) names it), checks and encodes its arguments by the row's
+ * parameter names, and runs it. */
+static void call_row(INTERNAL_FUNCTION_PARAMETERS, const cldkit_row *rows, size_t count,
+                     const CldkitClient *client, const CldkitAccount *account)
+{
+    const char *method = ZSTR_VAL(EX(func)->common.function_name);
+    const cldkit_row *row = bsearch(method, rows, count, sizeof(cldkit_row), compare_row);
+    uint32_t argc = ZEND_NUM_ARGS();
+    smart_str a = {0};
+    bool first = true;
+
+    if (row == NULL) {
+        zend_throw_error(NULL, "cldkit: %s is not a catalogue row", method);
+        RETURN_THROWS();
+    }
+    if (argc < row->required || argc > row->count + 1) {
+        zend_wrong_parameters_count_error(row->required, row->count + 1);
+        RETURN_THROWS();
+    }
+    HashTable *options = NULL;
+    if (argc == row->count + 1) {
+        zval *o = ZEND_CALL_ARG(execute_data, argc);
+        ZVAL_DEREF(o);
+        if (Z_TYPE_P(o) != IS_ARRAY) {
+            zend_wrong_parameter_type_error(argc, Z_EXPECTED_ARRAY, o);
+            RETURN_THROWS();
+        }
+        options = Z_ARRVAL_P(o);
+    }
+    for (uint32_t i = 0; i < argc && i < row->count; i++) {
+        if (!encode_row_arg(&a, &first, ZEND_CALL_ARG(execute_data, i + 1), i + 1, row->types[i],
+                            i >= row->required, row->params[i])) {
             smart_str_free(&a);
             RETURN_THROWS();
         }
     }
-    smart_str_appendc(&a, '}');
+    smart_str_appends(&a, first ? "{}" : "}");
     smart_str_0(&a);
-    send_call(return_value, THIS_CLIENT(), fn, call, ZSTR_VAL(a.s), options);
+    send_row(return_value, client, account, row->row, ZSTR_VAL(a.s), options);
     smart_str_free(&a);
 }
 
-#define NAMED(method, fn, call, count, n1, n2)                                        \
-    PHP_METHOD(CldKit_Client, method)                                                 \
-    {                                                                                 \
-        named_call(INTERNAL_FUNCTION_PARAM_PASSTHRU, fn, call, count, n1, n2);        \
-    }
+static ZEND_NAMED_FUNCTION(cldkit_client_row)
+{
+    call_row(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_client_rows,
+             sizeof(cldkit_client_rows) / sizeof(cldkit_client_rows[0]), THIS_CLIENT(), NULL);
+}
 
-NAMED(explicit, cldkit_call_upload_api, "explicit", 1, "public_id", NULL)
-NAMED(destroy, cldkit_call_upload_api, "destroy", 1, "public_id", NULL)
-NAMED(rename, cldkit_call_upload_api, "rename", 2, "from_public_id", "to_public_id")
-NAMED(addTag, cldkit_call_upload_api, "add_tag", 2, "tag", "public_ids")
-NAMED(removeTag, cldkit_call_upload_api, "remove_tag", 2, "tag", "public_ids")
-NAMED(ping, cldkit_admin, "ping", 0, NULL, NULL)
-NAMED(usage, cldkit_admin, "usage", 0, NULL, NULL)
-NAMED(resources, cldkit_admin, "resources", 0, NULL, NULL)
-NAMED(resourcesByTag, cldkit_admin, "resources_by_tag", 1, "tag", NULL)
-NAMED(resource, cldkit_admin, "resource", 1, "public_id", NULL)
-NAMED(update, cldkit_admin, "update", 1, "public_id", NULL)
-NAMED(deleteResources, cldkit_admin, "delete_resources", 1, "public_ids", NULL)
-NAMED(tags, cldkit_admin, "tags", 0, NULL, NULL)
-NAMED(rootFolders, cldkit_admin, "root_folders", 0, NULL, NULL)
-NAMED(subfolders, cldkit_admin, "subfolders", 1, "path", NULL)
-NAMED(uploadPresets, cldkit_admin, "upload_presets", 0, NULL, NULL)
-NAMED(uploadPreset, cldkit_admin, "upload_preset", 1, "name", NULL)
-NAMED(createUploadPreset, cldkit_admin, "create_upload_preset", 0, NULL, NULL)
-NAMED(search, cldkit_admin, "search", 1, "query", NULL)
+static ZEND_NAMED_FUNCTION(cldkit_account_row)
+{
+    call_row(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_account_rows,
+             sizeof(cldkit_account_rows) / sizeof(cldkit_account_rows[0]), NULL, THIS_ACCOUNT());
+}
 
 /* ---- CldKit\Pages: the pages of an Admin list call (an Iterator) --------------- */
 
@@ -1244,18 +1426,6 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_options_array, 0, 0, IS_ARRAY, 0
     ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_params_string, 0, 1, IS_STRING, 0)
-    ZEND_ARG_TYPE_INFO(0, params, IS_ARRAY, 0)
-ZEND_END_ARG_INFO()
-
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_params_array, 0, 1, IS_ARRAY, 0)
-    ZEND_ARG_TYPE_INFO(0, params, IS_ARRAY, 0)
-ZEND_END_ARG_INFO()
-
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_widget, 0, 0, IS_ARRAY, 0)
-    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, params, IS_ARRAY, 0, "[]")
-ZEND_END_ARG_INFO()
-
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_api_sign_request, 0, 2, IS_STRING, 0)
     ZEND_ARG_TYPE_INFO(0, params, IS_ARRAY, 0)
     ZEND_ARG_TYPE_INFO(0, apiSecret, IS_STRING, 0)
@@ -1268,12 +1438,14 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_verify_notification, 0, 3, _IS_B
     ZEND_ARG_TYPE_INFO(0, timestamp, IS_MIXED, 0)
     ZEND_ARG_TYPE_INFO(0, signature, IS_STRING, 0)
     ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, validFor, IS_DOUBLE, 1, "null")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_verify_api_response, 0, 3, _IS_BOOL, 0)
     ZEND_ARG_TYPE_INFO(0, publicId, IS_MIXED, 0)
     ZEND_ARG_TYPE_INFO(0, version, IS_MIXED, 0)
     ZEND_ARG_TYPE_INFO(0, signature, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
 
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_upload_api_call, 0, 1, IS_ARRAY, 0)
@@ -1337,31 +1509,6 @@ ZEND_END_ARG_INFO()
 CALL_ARGINFO(arginfo_call_upload_api, method)
 CALL_ARGINFO(arginfo_admin, call)
 
-#define ONE_ARGINFO(name, arg, type)                                             \
-    ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(name, 0, 1, IS_ARRAY, 0)             \
-        ZEND_ARG_TYPE_INFO(0, arg, type, 0)                                      \
-        ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")     \
-    ZEND_END_ARG_INFO()
-
-ONE_ARGINFO(arginfo_api_public_id, publicId, IS_STRING)
-ONE_ARGINFO(arginfo_api_tag, tag, IS_STRING)
-ONE_ARGINFO(arginfo_api_path, path, IS_STRING)
-ONE_ARGINFO(arginfo_api_name, name, IS_STRING)
-ONE_ARGINFO(arginfo_api_public_ids, publicIds, IS_ARRAY)
-ONE_ARGINFO(arginfo_api_query, query, IS_ARRAY)
-
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_rename, 0, 2, IS_ARRAY, 0)
-    ZEND_ARG_TYPE_INFO(0, fromPublicId, IS_STRING, 0)
-    ZEND_ARG_TYPE_INFO(0, toPublicId, IS_STRING, 0)
-    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
-ZEND_END_ARG_INFO()
-
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_tag_ids, 0, 2, IS_ARRAY, 0)
-    ZEND_ARG_TYPE_INFO(0, tag, IS_STRING, 0)
-    ZEND_ARG_TYPE_INFO(0, publicIds, IS_ARRAY, 0)
-    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
-ZEND_END_ARG_INFO()
-
 ZEND_BEGIN_ARG_WITH_RETURN_OBJ_INFO_EX(arginfo_admin_pages, 0, 1, CldKit\\Pages, 0)
     ZEND_ARG_TYPE_INFO(0, call, IS_STRING, 0)
     ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, args, IS_ARRAY, 0, "[]")
@@ -1383,6 +1530,16 @@ ZEND_END_ARG_INFO()
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_nullable_string, 0, 0, IS_STRING, 1)
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_call, 0, 1, IS_MIXED, 0)
+    ZEND_ARG_TYPE_INFO(0, name, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, args, IS_ARRAY, 0, "[]")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_INFO_EX(arginfo_account_construct, 0, 0, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, url, IS_STRING, 1, "null")
+ZEND_END_ARG_INFO()
+
 #define M(name, arginfo) PHP_ME(CldKit_Client, name, arginfo, ZEND_ACC_PUBLIC)
 #define S(name, arginfo) PHP_ME(CldKit_Client, name, arginfo, ZEND_ACC_PUBLIC | ZEND_ACC_STATIC)
 
@@ -1400,15 +1557,12 @@ static const zend_function_entry cldkit_client_methods[] = {
     M(imageTag, arginfo_public_id_string)
     M(videoTag, arginfo_public_id_string)
     M(pictureTag, arginfo_public_id_string)
-    M(signRequest, arginfo_params_string)
-    M(explainSignature, arginfo_params_array)
     S(apiSignRequest, arginfo_api_sign_request)
     M(verifyNotification, arginfo_verify_notification)
     M(verifyApiResponse, arginfo_verify_api_response)
     M(uploadParams, arginfo_options_array)
     M(uploadForm, arginfo_upload_form)
     M(uploadApiCall, arginfo_upload_api_call)
-    M(signUploadWidget, arginfo_widget)
     M(privateDownloadUrl, arginfo_private_download_url)
     M(downloadArchiveUrl, arginfo_options_string)
     M(downloadZipUrl, arginfo_options_string)
@@ -1421,27 +1575,17 @@ static const zend_function_entry cldkit_client_methods[] = {
     M(upload, arginfo_upload)
     M(uploadBytes, arginfo_upload_bytes)
     M(callUploadApi, arginfo_call_upload_api)
-    M(explicit, arginfo_api_public_id)
-    M(destroy, arginfo_api_public_id)
-    M(rename, arginfo_rename)
-    M(addTag, arginfo_tag_ids)
-    M(removeTag, arginfo_tag_ids)
     M(admin, arginfo_admin)
     M(adminPages, arginfo_admin_pages)
-    M(ping, arginfo_options_array)
-    M(usage, arginfo_options_array)
-    M(resources, arginfo_options_array)
-    M(resourcesByTag, arginfo_api_tag)
-    M(resource, arginfo_api_public_id)
-    M(update, arginfo_api_public_id)
-    M(deleteResources, arginfo_api_public_ids)
-    M(tags, arginfo_options_array)
-    M(rootFolders, arginfo_options_array)
-    M(subfolders, arginfo_api_path)
-    M(uploadPresets, arginfo_options_array)
-    M(uploadPreset, arginfo_api_name)
-    M(createUploadPreset, arginfo_options_array)
-    M(search, arginfo_api_query)
+    M(call, arginfo_call)
+    CLDKIT_CLIENT_ROW_METHODS(cldkit_client_row)
+    PHP_FE_END
+};
+
+static const zend_function_entry cldkit_account_methods[] = {
+    PHP_ME(CldKit_AccountClient, __construct, arginfo_account_construct, ZEND_ACC_PUBLIC)
+    PHP_ME(CldKit_AccountClient, call, arginfo_call, ZEND_ACC_PUBLIC)
+    CLDKIT_ACCOUNT_ROW_METHODS(cldkit_account_row)
     PHP_FE_END
 };
 
@@ -1491,6 +1635,27 @@ PHP_MINIT_FUNCTION(cldkit)
     INIT_NS_CLASS_ENTRY(ce, "CldKit", "ApiException", NULL);
     cldkit_api_exception_ce = zend_register_internal_class_ex(&ce, cldkit_exception_ce);
 
+    /* One class per error kind of the core's table (cldkit_calls.h): under
+     * CldKit\ApiException for API failures, else CldKit\Exception. */
+    for (size_t i = 0; i < sizeof(cldkit_error_kinds) / sizeof(cldkit_error_kinds[0]); i++) {
+        const cldkit_error_kind *k = &cldkit_error_kinds[i];
+        zend_class_entry kind_ce;
+        char name[96];
+        int len = snprintf(name, sizeof(name), "CldKit\\%s", k->class_name);
+        INIT_CLASS_ENTRY_EX(kind_ce, name, len, NULL);
+        cldkit_status_ce[k->status] =
+            zend_register_internal_class_ex(&kind_ce, k->api ? cldkit_api_exception_ce : cldkit_exception_ce);
+    }
+
+    INIT_NS_CLASS_ENTRY(ce, "CldKit", "AccountClient", cldkit_account_methods);
+    cldkit_account_ce = zend_register_internal_class(&ce);
+    cldkit_account_ce->ce_flags |= ZEND_ACC_FINAL | ZEND_ACC_NOT_SERIALIZABLE;
+    cldkit_account_ce->create_object = cldkit_account_create;
+    memcpy(&cldkit_account_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
+    cldkit_account_handlers.offset = XtOffsetOf(cldkit_account_object, std);
+    cldkit_account_handlers.free_obj = cldkit_account_free_obj;
+    cldkit_account_handlers.clone_obj = NULL;
+
     INIT_NS_CLASS_ENTRY(ce, "CldKit", "Pages", cldkit_pages_methods);
     cldkit_pages_ce = zend_register_internal_class(&ce);
     cldkit_pages_ce->ce_flags |= ZEND_ACC_FINAL | ZEND_ACC_NOT_SERIALIZABLE | ZEND_ACC_NO_DYNAMIC_PROPERTIES;
@@ -1512,6 +1677,7 @@ PHP_MINIT_FUNCTION(cldkit)
     mark_sensitive(cldkit_client_ce, "fromurl", 0);
     mark_sensitive(cldkit_client_ce, "parsecloudinaryurl", 0);
     mark_sensitive(cldkit_client_ce, "apisignrequest", 1);
+    mark_sensitive(cldkit_account_ce, "__construct", 0);
 #endif
 
     memcpy(&cldkit_client_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));

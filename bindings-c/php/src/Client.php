@@ -26,6 +26,9 @@ use FFI\CData;
  */
 final class Client
 {
+    /** One method per catalogue row (generated: src/ClientCalls.php). */
+    use ClientCalls;
+
     private static ?FFI $ffi = null;
 
     /**
@@ -109,7 +112,7 @@ final class Client
     {
         self::checkText($source, 'source');
         $o = self::encode($options);
-        return $this->text(fn (FFI $f, CData $out, CData $err) =>
+        return $this->textCall(fn (FFI $f, CData $out, CData $err) =>
             $f->cldkit_url($this->handle, $source, $o, FFI::addr($out), FFI::addr($err)));
     }
 
@@ -118,7 +121,7 @@ final class Client
     {
         $s = self::encode($source);
         $o = self::encode($options);
-        return $this->json(fn (FFI $f, CData $out, CData $err) =>
+        return $this->jsonCall(fn (FFI $f, CData $out, CData $err) =>
             $f->cldkit_url_value($this->handle, $s, $o, FFI::addr($out), FFI::addr($err)));
     }
 
@@ -158,18 +161,6 @@ final class Client
         return $this->textOptions('cldkit_picture_tag', $publicId, 'public_id', $options);
     }
 
-    /** Signs $params with the configured secret, algorithm and signature version. */
-    public function signRequest(array $params): string
-    {
-        return $this->optionsCall('cldkit_sign_request', $params, false);
-    }
-
-    /** signRequest() with the string that was signed: {string_to_sign, algorithm, signature_version, signature}. */
-    public function explainSignature(array $params): array
-    {
-        return $this->optionsCall('cldkit_explain_signature', $params, true);
-    }
-
     /** pycloudinary's api_sign_request. */
     public static function apiSignRequest(array $params, #[\SensitiveParameter] string $apiSecret, string $algorithm = 'sha1', int $signatureVersion = 2): string
     {
@@ -179,12 +170,12 @@ final class Client
             throw new Exception('`signature_version` is out of range', 4, 'invalid_argument');
         }
         $p = self::encode($params);
-        return self::call(fn (FFI $f, CData $out, CData $err) =>
+        return self::invoke(fn (FFI $f, CData $out, CData $err) =>
             $f->cldkit_api_sign_request($p, $apiSecret, $algorithm, $signatureVersion, FFI::addr($out), FFI::addr($err)), false);
     }
 
     /** Verifies a webhook (raw body, X-Cld-Timestamp, X-Cld-Signature; $validFor defaults to 7200 s). */
-    public function verifyNotification(string $body, mixed $timestamp, string $signature, ?float $validFor = null): bool
+    public function verifyNotification(string $body, mixed $timestamp, string $signature, ?float $validFor = null, array $options = []): bool
     {
         self::checkText($signature, 'signature');
         $ts = self::encode($timestamp);
@@ -204,7 +195,7 @@ final class Client
     }
 
     /** Verifies the signature of an upload result. */
-    public function verifyApiResponse(mixed $publicId, mixed $version, string $signature): bool
+    public function verifyApiResponse(mixed $publicId, mixed $version, string $signature, array $options = []): bool
     {
         self::checkText($signature, 'signature');
         $id = self::encode($publicId);
@@ -235,14 +226,8 @@ final class Client
         self::checkText($method, 'method');
         $a = self::encode($args);
         $o = self::encode($options);
-        return $this->json(fn (FFI $f, CData $out, CData $err) =>
+        return $this->jsonCall(fn (FFI $f, CData $out, CData $err) =>
             $f->cldkit_upload_api_call($this->handle, $method, $a, $o, FFI::addr($out), FFI::addr($err)));
-    }
-
-    /** Signs the Upload widget's parameters: {timestamp, signature, api_key}. */
-    public function signUploadWidget(array $params = []): array
-    {
-        return $this->optionsCall('cldkit_sign_upload_widget', $params, true);
     }
 
     /** The signed URL that downloads a private or authenticated asset. */
@@ -306,7 +291,7 @@ final class Client
         if ($profile !== null) {
             self::checkText($profile, 'profile');
         }
-        return self::call(fn (FFI $f, CData $out, CData $err) =>
+        return self::invoke(fn (FFI $f, CData $out, CData $err) =>
             $f->cldkit_parse_settings_url($url, $account, $profile, FFI::addr($out), FFI::addr($err)), true);
     }
 
@@ -382,6 +367,24 @@ final class Client
         return $this->byName('cldkit_admin', $call, 'call', $args, $options);
     }
 
+    /**
+     * Runs any row of the call catalogue (`cldkit calls --json`) by its SDK name, with
+     * its parameters by name in $args and the SDK's keyword options: a URL, HTML or
+     * text row gives a string, a boolean row a bool, the others an array (API answers
+     * with request_id and the rate-limit fields).
+     *
+     * @param array<string, mixed> $args
+     * @param array<string, mixed> $options
+     */
+    public function call(string $name, array $args = [], array $options = []): mixed
+    {
+        self::checkText($name, 'name');
+        $a = self::encode($args);
+        $o = self::encode($options);
+        return $this->api(fn (FFI $f, CData $out, CData $err) =>
+            $f->cldkit_call($this->handle, $name, $a, $o, FFI::addr($out), FFI::addr($err)));
+    }
+
     /** The pages of an Admin list call, following next_cursor (fetched as you iterate). */
     public function adminPages(string $call, array $args = [], array $options = []): Pages
     {
@@ -394,102 +397,6 @@ final class Client
         $status = $f->cldkit_admin_pages($this->handle, $call, $a, $o, FFI::addr($out), FFI::addr($err));
         self::checkApi($status, $err);
         return new Pages($f, $out, self::checkApi(...));
-    }
-
-    public function explicit(string $publicId, array $options = []): array
-    {
-        return $this->callUploadApi('explicit', ['public_id' => $publicId], $options);
-    }
-
-    public function destroy(string $publicId, array $options = []): array
-    {
-        return $this->callUploadApi('destroy', ['public_id' => $publicId], $options);
-    }
-
-    public function rename(string $fromPublicId, string $toPublicId, array $options = []): array
-    {
-        return $this->callUploadApi('rename', ['from_public_id' => $fromPublicId, 'to_public_id' => $toPublicId], $options);
-    }
-
-    public function addTag(string $tag, array $publicIds, array $options = []): array
-    {
-        return $this->callUploadApi('add_tag', ['tag' => $tag, 'public_ids' => $publicIds], $options);
-    }
-
-    public function removeTag(string $tag, array $publicIds, array $options = []): array
-    {
-        return $this->callUploadApi('remove_tag', ['tag' => $tag, 'public_ids' => $publicIds], $options);
-    }
-
-    public function ping(array $options = []): array
-    {
-        return $this->admin('ping', [], $options);
-    }
-
-    public function usage(array $options = []): array
-    {
-        return $this->admin('usage', [], $options);
-    }
-
-    public function resources(array $options = []): array
-    {
-        return $this->admin('resources', [], $options);
-    }
-
-    public function resourcesByTag(string $tag, array $options = []): array
-    {
-        return $this->admin('resources_by_tag', ['tag' => $tag], $options);
-    }
-
-    public function resource(string $publicId, array $options = []): array
-    {
-        return $this->admin('resource', ['public_id' => $publicId], $options);
-    }
-
-    public function update(string $publicId, array $options = []): array
-    {
-        return $this->admin('update', ['public_id' => $publicId], $options);
-    }
-
-    public function deleteResources(array $publicIds, array $options = []): array
-    {
-        return $this->admin('delete_resources', ['public_ids' => $publicIds], $options);
-    }
-
-    public function tags(array $options = []): array
-    {
-        return $this->admin('tags', [], $options);
-    }
-
-    public function rootFolders(array $options = []): array
-    {
-        return $this->admin('root_folders', [], $options);
-    }
-
-    public function subfolders(string $path, array $options = []): array
-    {
-        return $this->admin('subfolders', ['path' => $path], $options);
-    }
-
-    public function uploadPresets(array $options = []): array
-    {
-        return $this->admin('upload_presets', [], $options);
-    }
-
-    public function uploadPreset(string $name, array $options = []): array
-    {
-        return $this->admin('upload_preset', ['name' => $name], $options);
-    }
-
-    public function createUploadPreset(array $options = []): array
-    {
-        return $this->admin('create_upload_preset', [], $options);
-    }
-
-    /** Runs a search: $query is the body (expression, sort_by, max_results, ...). */
-    public function search(array $query, array $options = []): array
-    {
-        return $this->admin('search', ['query' => $query], $options);
     }
 
     // ---- plumbing ---------------------------------------------------------------
@@ -553,7 +460,7 @@ final class Client
      * the error JSON. (Closures passed to the plumbing below may hold secrets, hence
      * #[\SensitiveParameter]: exception traces must not show them.)
      */
-    private function api(#[\SensitiveParameter] callable $call): array
+    private function api(#[\SensitiveParameter] callable $call): mixed
     {
         $f = self::ffi();
         $out = $f->new('char*');
@@ -598,7 +505,7 @@ final class Client
             $e = json_decode(FFI::string($err), true) ?: [];
             self::release($err);
         }
-        $class = $status >= 6 ? ApiException::class : Exception::class;
+        $class = self::errorClass($status);
         throw new $class((string) ($e['message'] ?? $kind), $status, $kind,
             $e['http_status'] ?? null, $e['request_id'] ?? null, $e['reset_at'] ?? null);
     }
@@ -727,11 +634,12 @@ final class Client
         $f = self::ffi();
         $message = FFI::isNull($err) ? 'cldkit error' : FFI::string($err);
         self::release($err);
-        throw new Exception($message, $status, (string) $f->cldkit_status_name($status));
+        $class = self::errorClass($status);
+        throw new $class($message, $status, (string) $f->cldkit_status_name($status));
     }
 
     /** Runs a call with a char* result; returns the text, or the decoded JSON. */
-    private static function call(#[\SensitiveParameter] callable $call, bool $json): mixed
+    private static function invoke(#[\SensitiveParameter] callable $call, bool $json): mixed
     {
         $f = self::ffi();
         $out = $f->new('char*');
@@ -743,28 +651,28 @@ final class Client
         return $json ? json_decode($text, true, 512, JSON_THROW_ON_ERROR) : $text;
     }
 
-    private function text(#[\SensitiveParameter] callable $call): string
+    private function textCall(#[\SensitiveParameter] callable $call): string
     {
-        return self::call($call, false);
+        return self::invoke($call, false);
     }
 
-    private function json(#[\SensitiveParameter] callable $call): mixed
+    private function jsonCall(#[\SensitiveParameter] callable $call): mixed
     {
-        return self::call($call, true);
+        return self::invoke($call, true);
     }
 
     private function textOptions(string $fn, string $text, string $name, array $options, bool $json = false): mixed
     {
         self::checkText($text, $name);
         $o = self::encode($options);
-        return self::call(fn (FFI $f, CData $out, CData $err) =>
+        return self::invoke(fn (FFI $f, CData $out, CData $err) =>
             $f->$fn($this->handle, $text, $o, FFI::addr($out), FFI::addr($err)), $json);
     }
 
     private function optionsCall(string $fn, array $options, bool $json): mixed
     {
         $o = self::encode($options);
-        return self::call(fn (FFI $f, CData $out, CData $err) =>
+        return self::invoke(fn (FFI $f, CData $out, CData $err) =>
             $f->$fn($this->handle, $o, FFI::addr($out), FFI::addr($err)), $json);
     }
 
@@ -773,7 +681,7 @@ final class Client
     {
         $args = array_map(self::encode(...), $values);
         $o = self::encode($options);
-        return self::call(fn (FFI $f, CData $out, CData $err) =>
+        return self::invoke(fn (FFI $f, CData $out, CData $err) =>
             $f->$fn($this->handle, ...[...$args, $o, FFI::addr($out), FFI::addr($err)]), false);
     }
 
