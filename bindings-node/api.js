@@ -231,96 +231,71 @@ class Search {
   }
 }
 
-/** Installs the network methods on `Client.prototype`; returns the `Search` class. */
-function install(Client) {
-  // Every call takes `options.signal`, an `AbortSignal` that stops it.
-  const callUploadApi = (client, method, args, options) => {
-    const [rest, signal] = splitSignal(options);
-    return withSignal(signal, (cancel) => client._callUploadApi(method, args, rest, cancel));
-  };
-  const adminCall = (client, name, args, options) => {
-    const [rest, signal] = splitSignal(options);
-    return withSignal(signal, (cancel) => client._admin(name, args, rest, cancel));
-  };
-  const call = (method, args, options) =>
-    async function named(...rest) {
-      return callUploadApi(this, method, args(...rest), options(...rest));
-    };
-  const admin = (name, args, options) =>
-    async function named(...rest) {
-      return adminCall(this, name, args(...rest), options(...rest));
-    };
-  const none = () => ({});
-  const first = (a) => a;
-  const second = (_a, b) => b;
-  const third = (_a, _b, c) => c;
+/**
+ * Runs the catalogue row `name` through `target._call` (a `Client` or an
+ * `AccountClient`): `signal`, or else `options.signal`, an `AbortSignal`, stops it.
+ */
+async function runCall(target, name, args, options, signal) {
+  const [rest, optionsSignal] = splitSignal(options);
+  return withSignal(signal ?? optionsSignal, (cancel) => target._call(name, args, rest, cancel));
+}
 
+/** Installs `call` on `AccountClient.prototype` (the Provisioning rows by name). */
+function installAccount(AccountClient) {
+  Object.defineProperty(AccountClient.prototype, 'call', {
+    value: function call(name, args, options, signal) {
+      return runCall(this, name, args, options, signal);
+    },
+    writable: true,
+    configurable: true,
+  });
+}
+
+/** The `signal` of a generated method's last argument (`{ signal }`), if any. */
+function signalOf(callOptions) {
+  return callOptions == null ? undefined : callOptions.signal;
+}
+
+/**
+ * Installs the hand-written network methods on `Client.prototype` (the generic `call`,
+ * uploads with their settings, the search builders, paging, OAuth refresh); the
+ * catalogue's named calls come from `calls.js`. Returns the `Search` class.
+ */
+function install(Client) {
   const methods = {
+    call(name, args, options, signal) {
+      return runCall(this, name, args, options, signal);
+    },
     upload(file, options, settings) {
       return upload(this, file, options, settings);
     },
     unsignedUpload(file, uploadPreset, options, settings) {
       return upload(this, file, { ...(options || {}), upload_preset: uploadPreset, unsigned: true }, settings);
     },
-    async callUploadApi(method, args, options) {
-      return callUploadApi(this, method, args, options);
+    /** Any Upload API call by SDK name (the catalogue's `upload_api` rows). */
+    callUploadApi(method, args, options) {
+      return runCall(this, method, args, options);
     },
-    async admin(name, args, options) {
-      return adminCall(this, name, args, options);
+    /** Any Admin API call by SDK name. */
+    admin(name, args, options) {
+      return runCall(this, name, args, options);
     },
     pages(name, args, options) {
       return iterate(this._pages(name, args, options));
     },
-    search() {
-      return new Search(this, false);
+    /** `search()`: a query builder; `search(expression, options, { signal })`: runs one. */
+    search(expression, options, callOptions) {
+      if (arguments.length === 0) return new Search(this, false);
+      return runCall(this, 'search', { expression }, options, signalOf(callOptions));
+    },
+    /** `searchFolders()`: a folder query builder; with arguments: runs a folder search. */
+    searchFolders(expression, options, callOptions) {
+      if (arguments.length === 0) return new Search(this, true);
+      return runCall(this, 'search_folders', { expression }, options, signalOf(callOptions));
     },
     withOAuthRefresh(callback) {
       return this._withOAuthRefresh(typeof callback === 'function' ? oauthRefresher(callback) : callback);
     },
-    searchFolders() {
-      return new Search(this, true);
-    },
-
-    // Upload API calls by their SDK names.
-    explicit: call('explicit', (publicId) => ({ public_id: publicId }), second),
-    destroy: call('destroy', (publicId) => ({ public_id: publicId }), second),
-    rename: call('rename', (from, to) => ({ from_public_id: from, to_public_id: to }), third),
-    addTag: call('add_tag', (tag, ids) => ({ tag, public_ids: ids }), third),
-    removeTag: call('remove_tag', (tag, ids) => ({ tag, public_ids: ids }), third),
-    replaceTag: call('replace_tag', (tag, ids) => ({ tag, public_ids: ids }), third),
-    removeAllTags: call('remove_all_tags', (ids) => ({ public_ids: ids }), second),
-    addContext: call('add_context', (context, ids) => ({ context, public_ids: ids }), third),
-    removeAllContext: call('remove_all_context', (ids) => ({ public_ids: ids }), second),
-    updateMetadata: call('update_metadata', (metadata, ids) => ({ metadata, public_ids: ids }), third),
-    explode: call('explode', (publicId) => ({ public_id: publicId }), second),
-    createArchive: call('create_archive', none, first),
-    createZip: call('create_zip', none, first),
-
-    // Admin API calls by their SDK names.
-    ping: admin('ping', none, first),
-    usage: admin('usage', none, first),
-    resources: admin('resources', none, first),
-    resourcesByTag: admin('resources_by_tag', (tag) => ({ tag }), second),
-    resourcesByContext: admin('resources_by_context', (key, value) => ({ key, value }), third),
-    resourcesByIds: admin('resources_by_ids', (ids) => ({ public_ids: ids }), second),
-    resourcesByAssetFolder: admin('resources_by_asset_folder', (folder) => ({ asset_folder: folder }), second),
-    resource: admin('resource', (publicId) => ({ public_id: publicId }), second),
-    update: admin('update', (publicId) => ({ public_id: publicId }), second),
-    deleteResources: admin('delete_resources', (ids) => ({ public_ids: ids }), second),
-    deleteResourcesByPrefix: admin('delete_resources_by_prefix', (prefix) => ({ prefix }), second),
-    deleteResourcesByTag: admin('delete_resources_by_tag', (tag) => ({ tag }), second),
-    deleteAllResources: admin('delete_all_resources', none, first),
-    tags: admin('tags', none, first),
-    rootFolders: admin('root_folders', none, first),
-    subfolders: admin('subfolders', (path) => ({ path }), second),
-    createFolder: admin('create_folder', (path) => ({ path }), second),
-    renameFolder: admin('rename_folder', (from, to) => ({ from_path: from, to_path: to }), third),
-    deleteFolder: admin('delete_folder', (path) => ({ path }), second),
-    uploadPresets: admin('upload_presets', none, first),
-    uploadPreset: admin('upload_preset', (name) => ({ name }), second),
-    createUploadPreset: admin('create_upload_preset', none, first),
-    updateUploadPreset: admin('update_upload_preset', (name) => ({ name }), second),
-    deleteUploadPreset: admin('delete_upload_preset', (name) => ({ name }), second),
   };
   for (const [name, fn] of Object.entries(methods)) {
     Object.defineProperty(Client.prototype, name, { value: fn, writable: true, configurable: true });
@@ -328,4 +303,4 @@ function install(Client) {
   return { Search };
 }
 
-module.exports = { install, Search };
+module.exports = { install, installAccount, Search };

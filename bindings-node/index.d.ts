@@ -5,6 +5,28 @@
  * Options are the SDKs' snake_case option objects, passed unchanged.
  */
 
+import type {
+  ClientCalls,
+  AccountClientCalls,
+  CallControl,
+  CallName,
+  LocalCallName,
+  AccountCallName,
+  TransformationOptions,
+} from "./calls";
+import * as errors from "./errors";
+
+export * from "./errors";
+export type {
+  ClientCalls,
+  AccountClientCalls,
+  CallControl,
+  CallName,
+  LocalCallName,
+  AccountCallName,
+  TransformationOptions,
+} from "./calls";
+
 /** A value inside an option object: what the Cloudinary SDKs accept. */
 export type OptionValue =
   | string
@@ -212,72 +234,45 @@ export declare class Client {
   settings(): Record<string, unknown>;
 
   /** The delivery URL of `source`. */
-  url(source: string, options?: Options): string;
+  url(source: string, options?: TransformationOptions): string;
   /** A falsy source comes back unchanged, as in the SDKs. */
-  url(source: null | undefined, options?: Options): null | undefined;
-  /** The Upload/Admin API endpoint URL for `action`. */
-  apiUrl(action: string, options?: Options): string;
-  /** A video's poster image URL (jpg unless `format` is given). */
-  videoThumbnailUrl(publicId: string, options?: Options): string;
-  /** A token-based authentication token (`__cld_token__=...`). */
-  authToken(options?: Options): string;
+  url(source: null | undefined, options?: TransformationOptions): null | undefined;
 
-  /** Signs `params` with this client's secret, algorithm and signature version. */
-  signRequest(params: Options): string;
   /** Like `signRequest`, also returning the signed string (without the secret). */
-  explainSignature(params: Options): SignatureExplanation;
+  explainSignature(params: Options, options?: Options): SignatureExplanation;
   /** Verifies a webhook: raw body, `X-Cld-Timestamp`, `X-Cld-Signature`, validity in seconds (7200). */
   verifyNotification(
     body: Uint8Array | string,
     timestamp: number | string,
     signature: string,
-    validFor?: number,
+    validFor?: number | null,
+    options?: Options,
   ): boolean;
-  /** Verifies the signature of an upload response. */
-  verifyApiResponse(publicId: string, version: number | string, signature: string): boolean;
-
   /** The upload parameters as their wire text (lists stay lists). */
   uploadParams(options?: Options): { [name: string]: string | string[] };
+  /** Signs the Upload widget's parameters. */
+  signUploadWidget(params: Options, options?: Options): WidgetSignature;
+  /** An `<img loading="lazy">` tag with a placeholder `src` in mode `placeholder`. */
+  lazyImageTag(publicId: string, placeholder?: PlaceholderMode | null, options?: TransformationOptions): string;
+  /** The earlier argument order: `(publicId, options, mode)`. */
+  lazyImageTag(publicId: string, options: TransformationOptions, mode?: PlaceholderMode | null): string;
+
   /** The signed `upload` request for a remote URL, data URI or local path. */
   uploadForm(file: string, options?: Options): UploadRequest;
   /** The unsigned `upload` request with an unsigned upload preset. */
   unsignedUploadForm(file: string, uploadPreset: string, options?: Options): UploadRequest;
   /** Any Upload API request by SDK method name (`explicit`, `destroy`, `rename`, `add_tag`, ...). */
   uploadApiCall(method: string, args: Options, options?: Options): UploadRequest;
-  /** Signs the Upload widget's parameters. */
-  signUploadWidget(params: Options): WidgetSignature;
-
-  /** A signed download URL of a private asset. */
-  privateDownloadUrl(publicId: string, format: string | null, options?: Options): string;
-  /** The legacy zip download URL of the assets with `tag`. */
-  zipDownloadUrl(tag: string, options?: Options): string;
-  /** A signed archive download URL. */
-  downloadArchiveUrl(options?: Options): string;
-  /** A signed zip download URL. */
-  downloadZipUrl(options?: Options): string;
-  /** A signed URL that downloads a folder as a zip. */
-  downloadFolder(folderPath: string, options?: Options): string;
-  /** A signed URL of a backed-up asset version. */
-  downloadBackedupAsset(assetId: string, versionId: string | number, options?: Options): string;
-  /** A signed URL of a generated sprite (by tag or URLs). */
-  downloadGeneratedSprite(tag: string | null, urls?: string[] | string | null, options?: Options): string;
-  /** A signed URL of a multi asset (by tag or URLs). */
-  downloadMulti(tag: string | null, urls?: string[] | string | null, options?: Options): string;
-
-  /** An `<img>` tag. */
-  imageTag(publicId: string, options?: Options): string;
-  /** A `<video>` tag. */
-  videoTag(publicId: string, options?: Options): string;
-  /** A `<picture>` tag. */
-  pictureTag(publicId: string, options?: Options): string;
-  /** One `<source>` tag for a `<picture>`. */
-  sourceTag(publicId: string, options?: Options): string;
-  /** The placeholder URL of `publicId` in `mode`. */
-  placeholderUrl(publicId: string, mode?: PlaceholderMode, options?: Options): string;
-  /** An `<img loading="lazy">` tag with a placeholder `src`. */
-  lazyImageTag(publicId: string, options?: Options, mode?: PlaceholderMode): string;
   /** The `User-Agent` for API requests. */
   userAgent(): string;
+
+  /**
+   * Runs any row of the call catalogue by its SDK name (`cldkit calls --json`), its
+   * positional arguments by name in `args`; `signal` (or `options.signal`) stops it.
+   */
+  call(name: CallName, args?: Options, options?: CallOptions, signal?: AbortSignalLike): Promise<any>;
+  /** Runs a local row (a URL, tag, signature or download URL) synchronously. */
+  callLocal(name: LocalCallName, args?: Options, options?: Options): any;
 
   /** Uploads a path, URL, data URI, bytes or stream; large files and streams go in chunks. */
   upload(file: UploadSource, options?: CallOptions, settings?: UploadSettings): Promise<UploadResponse>;
@@ -285,150 +280,38 @@ export declare class Client {
   unsignedUpload(file: UploadSource, uploadPreset: string, options?: CallOptions, settings?: UploadSettings): Promise<UploadResponse>;
   /** Any Upload API call by SDK name, positional arguments by name in `args`. */
   callUploadApi(method: string, args?: Options, options?: CallOptions): Promise<ApiResponse>;
-  /** `explicit(public_id, options)`. */
-  explicit(publicId: string, options?: CallOptions): Promise<UploadResponse>;
-  /** `destroy(public_id, options)`: `{result: "ok" | "not found"}`. */
-  destroy(publicId: string, options?: CallOptions): Promise<ApiResponse>;
-  /** `rename(from_public_id, to_public_id, options)`. */
-  rename(fromPublicId: string, toPublicId: string, options?: CallOptions): Promise<UploadResponse>;
-  /** `add_tag(tag, public_ids, options)`. */
-  addTag(tag: string, publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
-  /** `remove_tag(tag, public_ids, options)`. */
-  removeTag(tag: string, publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
-  /** `replace_tag(tag, public_ids, options)`. */
-  replaceTag(tag: string, publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
-  /** `remove_all_tags(public_ids, options)`. */
-  removeAllTags(publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
-  /** `add_context(context, public_ids, options)`. */
-  addContext(context: OptionValue, publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
-  /** `remove_all_context(public_ids, options)`. */
-  removeAllContext(publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
-  /** `update_metadata(metadata, public_ids, options)`. */
-  updateMetadata(metadata: OptionValue, publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
-  /** `explode(public_id, options)`. */
-  explode(publicId: string, options?: CallOptions): Promise<ApiResponse>;
-  /** `create_archive(options)`. */
-  createArchive(options?: CallOptions): Promise<ApiResponse>;
-  /** `create_zip(options)`. */
-  createZip(options?: CallOptions): Promise<ApiResponse>;
-
   /** Any Admin API call by SDK name (see `adminCalls`), positional arguments by name in `args`. */
   admin(name: string, args?: Options, options?: CallOptions): Promise<ApiResponse>;
   /** Every page of an Admin list call, following `next_cursor`. */
   pages(name: string, args?: Options, options?: Options): AsyncIterableIterator<ApiResponse>;
-  /** A resource search. */
+  /** A resource search query builder. */
   search(): Search;
-  /** A folder search. */
+  /** Runs a resource search with `expression`. */
+  search(expression?: string | null, options?: CallOptions, callOptions?: CallControl): Promise<ApiResponse>;
+  /** A folder search query builder. */
   searchFolders(): Search;
-  ping(options?: CallOptions): Promise<ApiResponse>;
-  usage(options?: CallOptions): Promise<ApiResponse>;
-  resources(options?: CallOptions): Promise<ApiResponse>;
-  resourcesByTag(tag: string, options?: CallOptions): Promise<ApiResponse>;
-  resourcesByContext(key: string, value?: string | null, options?: CallOptions): Promise<ApiResponse>;
-  resourcesByIds(publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
-  resourcesByAssetFolder(assetFolder: string, options?: CallOptions): Promise<ApiResponse>;
-  resource(publicId: string, options?: CallOptions): Promise<ApiResponse>;
-  update(publicId: string, options?: CallOptions): Promise<ApiResponse>;
-  deleteResources(publicIds: string[] | string, options?: CallOptions): Promise<ApiResponse>;
-  deleteResourcesByPrefix(prefix: string, options?: CallOptions): Promise<ApiResponse>;
-  deleteResourcesByTag(tag: string, options?: CallOptions): Promise<ApiResponse>;
-  deleteAllResources(options?: CallOptions): Promise<ApiResponse>;
-  tags(options?: CallOptions): Promise<ApiResponse>;
-  rootFolders(options?: CallOptions): Promise<ApiResponse>;
-  subfolders(path: string, options?: CallOptions): Promise<ApiResponse>;
-  createFolder(path: string, options?: CallOptions): Promise<ApiResponse>;
-  renameFolder(fromPath: string, toPath: string, options?: CallOptions): Promise<ApiResponse>;
-  deleteFolder(path: string, options?: CallOptions): Promise<ApiResponse>;
-  uploadPresets(options?: CallOptions): Promise<ApiResponse>;
-  uploadPreset(name: string, options?: CallOptions): Promise<ApiResponse>;
-  createUploadPreset(options?: CallOptions): Promise<ApiResponse>;
-  updateUploadPreset(name: string, options?: CallOptions): Promise<ApiResponse>;
-  deleteUploadPreset(name: string, options?: CallOptions): Promise<ApiResponse>;
+  /** Runs a folder search with `expression`. */
+  searchFolders(expression?: string | null, options?: CallOptions, callOptions?: CallControl): Promise<ApiResponse>;
 }
+/** The generated methods: one per row of the call catalogue (see `calls.d.ts`). */
+export interface Client extends ClientCalls {}
 
-/** Stable error codes. */
-export type ErrorCode =
-  | "invalid_option"
-  | "config"
-  | "signature"
-  | "internal"
-  | ApiErrorCode;
-
-/** Stable codes of failed network calls. */
-export type ApiErrorCode =
-  | "bad_request"
-  | "authorization"
-  | "not_allowed"
-  | "not_found"
-  | "already_exists"
-  | "rate_limited"
-  | "server_error"
-  | "timeout"
-  | "network"
-  | "response"
-  | "io";
-
-/** Base class of every error cldkit throws. */
-export declare class CldkitError extends Error {
-  constructor(message: string, code?: ErrorCode | string, option?: string | null);
-  /** A stable machine-readable code. */
-  readonly code: ErrorCode | string;
-  /** The option or setting the error is about, or null. */
-  readonly option: string | null;
+/**
+ * A Provisioning (account) API client: product environments (sub-accounts), users,
+ * user groups and access keys. Made from an account URL
+ * (`account://provisioning_key:provisioning_secret@account_id`), by default
+ * `CLOUDINARY_ACCOUNT_URL`.
+ */
+export declare class AccountClient {
+  constructor(accountUrl?: string);
+  /** The settings for display (the secret is `"***"`). */
+  settings(): Record<string, unknown>;
+  /** Runs a Provisioning row by its SDK name; `signal` (or `options.signal`) stops it. */
+  call(name: AccountCallName, args?: Options, options?: CallOptions, signal?: AbortSignalLike): Promise<ApiResponse>;
 }
-/** An option has a value the SDK rules reject. */
-export declare class InvalidOptionError extends CldkitError {}
-/** The configuration is missing something or cannot be parsed. */
-export declare class ConfigError extends CldkitError {}
-/** A signature could not be computed. */
-export declare class SignatureError extends CldkitError {}
-/** A bug inside cldkit, caught at the boundary. */
-export declare class InternalError extends CldkitError {}
+/** The generated methods: one per Provisioning row (see `calls.d.ts`). */
+export interface AccountClient extends AccountClientCalls {}
 
-/** What an `ApiError` carries besides the message. */
-export interface ApiErrorDetails {
-  status?: number | null;
-  requestId?: string | null;
-  resetAt?: number | null;
-  attempts?: number;
-  resumeToken?: string | null;
-}
-/** A failed network call; the subclass follows `code`. */
-export declare class ApiError extends CldkitError {
-  constructor(message: string, code?: ApiErrorCode | string, option?: string | null, details?: ApiErrorDetails | null);
-  /** The HTTP status, when the server answered. */
-  readonly status: number | null;
-  /** The `X-Request-Id` of the failing answer, for Cloudinary support. */
-  readonly requestId: string | null;
-  /** When rate limited: the Unix time (seconds) the limit resets. */
-  readonly resetAt: number | null;
-  /** How many attempts were made. */
-  readonly attempts: number;
-  /** A failed chunked upload: the JSON token that continues it (`UploadSettings.resume`). */
-  readonly resumeToken: string | null;
-}
-/** HTTP 400 (`bad_request`). */
-export declare class BadRequestError extends ApiError {}
-/** HTTP 401 (`authorization`). */
-export declare class AuthorizationError extends ApiError {}
-/** HTTP 403 (`not_allowed`). */
-export declare class NotAllowedError extends ApiError {}
-/** HTTP 404 (`not_found`). */
-export declare class NotFoundError extends ApiError {}
-/** HTTP 409 (`already_exists`). */
-export declare class AlreadyExistsError extends ApiError {}
-/** HTTP 420/429 (`rate_limited`); see `resetAt`. */
-export declare class RateLimitedError extends ApiError {}
-/** HTTP 5xx (`server_error`). */
-export declare class ServerError extends ApiError {}
-/** A connect, read or total timeout (`timeout`). */
-export declare class TimeoutError extends ApiError {}
-/** The connection failed or was reset (`network`). */
-export declare class NetworkError extends ApiError {}
-/** Another status, or a body that is not the API's JSON (`response`). */
-export declare class ResponseError extends ApiError {}
-/** A local file or stream could not be read (`io`). */
-export declare class IoError extends ApiError {}
 /** The Admin API calls `admin(name, ...)` knows, by SDK name. */
 export declare const adminCalls: readonly string[];
 
@@ -461,27 +344,11 @@ export declare function parseConfigUrl(
 /** The cldkit engine version. */
 export declare const engineVersion: string;
 
-declare const cldkit: {
+declare const cldkit: typeof errors & {
   Client: typeof Client;
+  AccountClient: typeof AccountClient;
   Search: typeof Search;
   adminCalls: readonly string[];
-  CldkitError: typeof CldkitError;
-  InvalidOptionError: typeof InvalidOptionError;
-  ConfigError: typeof ConfigError;
-  SignatureError: typeof SignatureError;
-  InternalError: typeof InternalError;
-  ApiError: typeof ApiError;
-  BadRequestError: typeof BadRequestError;
-  AuthorizationError: typeof AuthorizationError;
-  NotAllowedError: typeof NotAllowedError;
-  NotFoundError: typeof NotFoundError;
-  AlreadyExistsError: typeof AlreadyExistsError;
-  RateLimitedError: typeof RateLimitedError;
-  ServerError: typeof ServerError;
-  TimeoutError: typeof TimeoutError;
-  NetworkError: typeof NetworkError;
-  ResponseError: typeof ResponseError;
-  IoError: typeof IoError;
   PyFloat: typeof PyFloat;
   float: typeof float;
   isFloat: typeof isFloat;

@@ -2,8 +2,9 @@
 //! search. Each returns a Promise; the work runs on napi's tokio runtime through the
 //! core's async API, so the event loop never blocks and the libuv pool stays free.
 //!
-//! These are the native halves; `api.js` adds the public methods (`upload`, `admin`,
-//! `ping`, `resources`, `search`, ...) on `Client.prototype`.
+//! These are the native halves; `api.js` adds the public methods (`upload`, `pages`,
+//! `search`, ...) on `Client.prototype`; the catalogue's rows go through `_call`
+//! (`calls.rs`).
 
 use std::sync::Arc;
 
@@ -248,65 +249,6 @@ impl Client {
                 s,
                 hub,
                 cancel,
-            ))
-        })
-    }
-
-    /// Any Upload API call by SDK name (`explicit`, `destroy`, `rename`, `add_tag`,
-    /// ...) with positional arguments by name in `args`.
-    #[napi(js_name = "_callUploadApi", ts_return_type = "Promise<unknown>")]
-    pub fn call_upload_api_native(
-        &self,
-        env: Env,
-        method: Arg,
-        args: Arg,
-        options: Arg,
-        cancel: &Cancel,
-    ) -> napi::Result<JsObject> {
-        promise_call(&env, || {
-            let e = env.raw();
-            let method = to_string(e, required(&method, "method")?, "method")?;
-            let args = to_map(e, raw(&args), "args")?;
-            let options = to_map(e, raw(&options), "options")?;
-            let client = self.inner.clone();
-            Ok(spawn(
-                &env,
-                cancel.wrap(async move {
-                    client
-                        .call_upload_api(&method, &args, &options)
-                        .await
-                        .map(ApiResponse::into_value)
-                }),
-                settle_value,
-            ))
-        })
-    }
-
-    /// An Admin API call by SDK name (see `adminCalls()`).
-    #[napi(js_name = "_admin", ts_return_type = "Promise<unknown>")]
-    pub fn admin_native(
-        &self,
-        env: Env,
-        name: Arg,
-        args: Arg,
-        options: Arg,
-        cancel: &Cancel,
-    ) -> napi::Result<JsObject> {
-        promise_call(&env, || {
-            let e = env.raw();
-            let name = to_string(e, required(&name, "name")?, "name")?;
-            let args = to_map(e, raw(&args), "args")?;
-            let options = to_map(e, raw(&options), "options")?;
-            let client = self.inner.clone();
-            Ok(spawn(
-                &env,
-                cancel.wrap(async move {
-                    client
-                        .admin(&name, &args, &options)
-                        .await
-                        .map(ApiResponse::into_value)
-                }),
-                settle_value,
             ))
         })
     }

@@ -1,7 +1,6 @@
 //! The `Client` class: one product environment's configuration, with every core
 //! capability as a camelCase method taking the SDKs' snake_case option objects.
 
-use cldkit::html::PlaceholderMode;
 use cldkit::upload::UploadRequest;
 use cldkit::{Config, Error, Map, Profile, Value};
 use napi::{Env, JsUnknown, NapiRaw, NapiValue};
@@ -253,53 +252,9 @@ impl Client {
         })
     }
 
-    /// The Upload/Admin API endpoint for `action` (`cloudinary_api_url`).
-    #[napi]
-    pub fn api_url(&self, env: Env, action: Arg, options: Arg) -> napi::Result<String> {
-        guard(&env, || {
-            let action = to_string(env.raw(), required(&action, "action")?, "action")?;
-            let options = to_map(env.raw(), raw(&options), "options")?;
-            Ok(self.inner.api_url(&action, &options)?)
-        })
-    }
-
-    /// A video's poster image URL (format `jpg` unless `format` is given).
-    #[napi]
-    pub fn video_thumbnail_url(
-        &self,
-        env: Env,
-        public_id: Arg,
-        options: Arg,
-    ) -> napi::Result<String> {
-        guard(&env, || {
-            let id = to_string(env.raw(), required(&public_id, "public_id")?, "public_id")?;
-            let options = to_map(env.raw(), raw(&options), "options")?;
-            Ok(self.inner.video_thumbnail_url(&id, &options)?)
-        })
-    }
-
-    /// A token-based authentication token (`__cld_token__=...`), options merged over
-    /// the `auth_token` setting.
-    #[napi]
-    pub fn auth_token(&self, env: Env, options: Arg) -> napi::Result<String> {
-        guard(&env, || {
-            let options = to_map(env.raw(), raw(&options), "options")?;
-            Ok(self.inner.auth_token(&options)?)
-        })
-    }
-
-    /// Signs `params` with this client's secret, algorithm and signature version.
-    #[napi]
-    pub fn sign_request(&self, env: Env, params: Arg) -> napi::Result<String> {
-        guard(&env, || {
-            let params = to_map(env.raw(), raw(&params), "params")?;
-            Ok(self.inner.sign_request(&params)?)
-        })
-    }
-
     /// Like `signRequest`, also returning the exact string that was signed:
     /// `{stringToSign, algorithm, signatureVersion, signature}`.
-    #[napi]
+    #[napi(js_name = "_explainSignature")]
     pub fn explain_signature(&self, env: Env, params: Arg) -> napi::Result<JsUnknown> {
         guard(&env, || {
             let e = env.raw();
@@ -317,7 +272,7 @@ impl Client {
     /// Verifies a webhook notification: the raw body (Buffer or string), the
     /// `X-Cld-Timestamp` and `X-Cld-Signature` headers, and how long it stays valid
     /// (seconds, default 7200).
-    #[napi]
+    #[napi(js_name = "_verifyNotification")]
     pub fn verify_notification(
         &self,
         env: Env,
@@ -351,30 +306,10 @@ impl Client {
         })
     }
 
-    /// Verifies the signature of an upload response (`public_id`, `version`).
-    #[napi]
-    pub fn verify_api_response(
-        &self,
-        env: Env,
-        public_id: Arg,
-        version: Arg,
-        signature: Arg,
-    ) -> napi::Result<bool> {
-        guard(&env, || {
-            let e = env.raw();
-            let public_id = to_value_opt(e, raw(&public_id), "public_id")?;
-            let version = to_value_opt(e, raw(&version), "version")?;
-            let signature = to_string(e, required(&signature, "signature")?, "signature")?;
-            Ok(self
-                .inner
-                .verify_api_response(public_id, version, &signature)?)
-        })
-    }
-
     /// The upload parameters as sent on the wire (`build_upload_params` + cleanup):
     /// each value is the text that goes in the form field (a list stays a list of
     /// texts, sent as `name[]`).
-    #[napi]
+    #[napi(js_name = "_uploadParams")]
     pub fn upload_params(&self, env: Env, options: Arg) -> napi::Result<JsUnknown> {
         guard(&env, || {
             let options = to_map(env.raw(), raw(&options), "options")?;
@@ -443,7 +378,7 @@ impl Client {
     }
 
     /// Signs the Upload widget's parameters: `{timestamp, signature, apiKey}`.
-    #[napi]
+    #[napi(js_name = "_signUploadWidget")]
     pub fn sign_upload_widget(&self, env: Env, params: Arg) -> napi::Result<JsUnknown> {
         guard(&env, || {
             let params = to_map(env.raw(), raw(&params), "params")?;
@@ -453,201 +388,6 @@ impl Client {
             m.insert("signature", s.signature);
             m.insert("apiKey", s.api_key);
             Ok(unknown(&env, from_map(env.raw(), &m)?))
-        })
-    }
-
-    /// A signed download URL of a private asset (`private_download_url`).
-    #[napi]
-    pub fn private_download_url(
-        &self,
-        env: Env,
-        public_id: Arg,
-        format: Arg,
-        options: Arg,
-    ) -> napi::Result<String> {
-        guard(&env, || {
-            let e = env.raw();
-            let id = to_value_opt(e, raw(&public_id), "public_id")?;
-            let format = to_value_opt(e, raw(&format), "format")?;
-            let options = to_map(e, raw(&options), "options")?;
-            Ok(self.inner.private_download_url(id, format, &options)?)
-        })
-    }
-
-    /// The legacy zip download URL of the assets with `tag`.
-    #[napi]
-    pub fn zip_download_url(&self, env: Env, tag: Arg, options: Arg) -> napi::Result<String> {
-        guard(&env, || {
-            let tag = to_value_opt(env.raw(), raw(&tag), "tag")?;
-            let options = to_map(env.raw(), raw(&options), "options")?;
-            Ok(self.inner.zip_download_url(tag, &options)?)
-        })
-    }
-
-    /// A signed archive download URL (`download_archive_url`).
-    #[napi]
-    pub fn download_archive_url(&self, env: Env, options: Arg) -> napi::Result<String> {
-        guard(&env, || {
-            let options = to_map(env.raw(), raw(&options), "options")?;
-            Ok(self.inner.download_archive_url(&options)?)
-        })
-    }
-
-    /// A signed zip download URL (`download_zip_url`).
-    #[napi]
-    pub fn download_zip_url(&self, env: Env, options: Arg) -> napi::Result<String> {
-        guard(&env, || {
-            let options = to_map(env.raw(), raw(&options), "options")?;
-            Ok(self.inner.download_zip_url(&options)?)
-        })
-    }
-
-    /// A signed URL that downloads a folder as a zip (`download_folder`).
-    #[napi]
-    pub fn download_folder(
-        &self,
-        env: Env,
-        folder_path: Arg,
-        options: Arg,
-    ) -> napi::Result<String> {
-        guard(&env, || {
-            let path = to_value_opt(env.raw(), raw(&folder_path), "folder_path")?;
-            let options = to_map(env.raw(), raw(&options), "options")?;
-            Ok(self.inner.download_folder(path, &options)?)
-        })
-    }
-
-    /// A signed URL of a backed-up asset version (`download_backedup_asset`).
-    #[napi]
-    pub fn download_backedup_asset(
-        &self,
-        env: Env,
-        asset_id: Arg,
-        version_id: Arg,
-        options: Arg,
-    ) -> napi::Result<String> {
-        guard(&env, || {
-            let e = env.raw();
-            let asset = to_value_opt(e, raw(&asset_id), "asset_id")?;
-            let version = to_value_opt(e, raw(&version_id), "version_id")?;
-            let options = to_map(e, raw(&options), "options")?;
-            Ok(self
-                .inner
-                .download_backedup_asset(asset, version, &options)?)
-        })
-    }
-
-    /// A signed URL of a generated sprite (by `tag` or `urls`).
-    #[napi]
-    pub fn download_generated_sprite(
-        &self,
-        env: Env,
-        tag: Arg,
-        urls: Arg,
-        options: Arg,
-    ) -> napi::Result<String> {
-        guard(&env, || {
-            let e = env.raw();
-            let tag = to_value_opt(e, raw(&tag), "tag")?;
-            let urls = to_value_opt(e, raw(&urls), "urls")?;
-            let options = to_map(e, raw(&options), "options")?;
-            Ok(self.inner.download_generated_sprite(tag, urls, &options)?)
-        })
-    }
-
-    /// A signed URL of a multi (animated/PDF) asset (by `tag` or `urls`).
-    #[napi]
-    pub fn download_multi(
-        &self,
-        env: Env,
-        tag: Arg,
-        urls: Arg,
-        options: Arg,
-    ) -> napi::Result<String> {
-        guard(&env, || {
-            let e = env.raw();
-            let tag = to_value_opt(e, raw(&tag), "tag")?;
-            let urls = to_value_opt(e, raw(&urls), "urls")?;
-            let options = to_map(e, raw(&options), "options")?;
-            Ok(self.inner.download_multi(tag, urls, &options)?)
-        })
-    }
-
-    /// An `<img>` tag (`CloudinaryImage(public_id).image(**options)`).
-    #[napi]
-    pub fn image_tag(&self, env: Env, public_id: Arg, options: Arg) -> napi::Result<String> {
-        guard(&env, || {
-            let id = to_value_opt(env.raw(), raw(&public_id), "public_id")?;
-            let options = to_map(env.raw(), raw(&options), "options")?;
-            Ok(self.inner.image_tag_value(&id, &options)?)
-        })
-    }
-
-    /// A `<video>` tag with its `<source>`s and poster.
-    #[napi]
-    pub fn video_tag(&self, env: Env, public_id: Arg, options: Arg) -> napi::Result<String> {
-        guard(&env, || {
-            let id = to_value_opt(env.raw(), raw(&public_id), "public_id")?;
-            let options = to_map(env.raw(), raw(&options), "options")?;
-            Ok(self.inner.video_tag_value(&id, &options)?)
-        })
-    }
-
-    /// A `<picture>` tag with its `<source>`s.
-    #[napi]
-    pub fn picture_tag(&self, env: Env, public_id: Arg, options: Arg) -> napi::Result<String> {
-        guard(&env, || {
-            let id = to_value_opt(env.raw(), raw(&public_id), "public_id")?;
-            let options = to_map(env.raw(), raw(&options), "options")?;
-            Ok(self.inner.picture_tag_value(&id, &options)?)
-        })
-    }
-
-    /// One `<source>` tag for a `<picture>` (`media` from `min_width`/`max_width`).
-    #[napi]
-    pub fn source_tag(&self, env: Env, public_id: Arg, options: Arg) -> napi::Result<String> {
-        guard(&env, || {
-            let id = to_string(env.raw(), required(&public_id, "public_id")?, "public_id")?;
-            let options = to_map(env.raw(), raw(&options), "options")?;
-            Ok(self.inner.source_tag(&id, &options)?)
-        })
-    }
-
-    /// The placeholder URL of `public_id` in `mode` (`blur`, `pixelate`,
-    /// `predominant-color`, `vectorize`).
-    #[napi]
-    pub fn placeholder_url(
-        &self,
-        env: Env,
-        public_id: Arg,
-        mode: Arg,
-        options: Arg,
-    ) -> napi::Result<String> {
-        guard(&env, || {
-            let e = env.raw();
-            let id = to_string(e, required(&public_id, "public_id")?, "public_id")?;
-            let mode = placeholder_mode(to_value_opt(e, raw(&mode), "mode")?)?
-                .unwrap_or_else(|| PlaceholderMode::parse_or_default(""));
-            let options = to_map(e, raw(&options), "options")?;
-            Ok(self.inner.placeholder_url(&id, mode, &options)?)
-        })
-    }
-
-    /// An `<img loading="lazy">` tag with a placeholder `src` (mode optional).
-    #[napi]
-    pub fn lazy_image_tag(
-        &self,
-        env: Env,
-        public_id: Arg,
-        options: Arg,
-        mode: Arg,
-    ) -> napi::Result<String> {
-        guard(&env, || {
-            let e = env.raw();
-            let id = to_string(e, required(&public_id, "public_id")?, "public_id")?;
-            let options = to_map(e, raw(&options), "options")?;
-            let mode = placeholder_mode(to_value_opt(e, raw(&mode), "mode")?)?;
-            Ok(self.inner.lazy_image_tag(&id, &options, mode)?)
         })
     }
 
@@ -681,21 +421,5 @@ fn wire_text(v: &Value) -> Value {
                 .collect(),
         ),
         other => Value::Str(other.py_str().into_owned()),
-    }
-}
-
-fn placeholder_mode(v: Value) -> Outcome<Option<PlaceholderMode>> {
-    match v {
-        Value::Null => Ok(None),
-        Value::Str(s) => PlaceholderMode::parse(&s).map(Some).ok_or_else(|| {
-            Failure::Core(Error::invalid_option(
-                "mode",
-                format!("unknown placeholder mode {s:?}"),
-            ))
-        }),
-        other => Err(Failure::Core(Error::invalid_option(
-            "mode",
-            format!("expected a string, found {}", other.type_name()),
-        ))),
     }
 }

@@ -21,6 +21,7 @@
 #![cfg_attr(test, allow(dead_code))]
 
 mod api;
+mod calls;
 mod cancel;
 mod client;
 mod convert;

@@ -1,22 +1,31 @@
-//! `cldkit sync DIR --folder F [--delete] [--dry-run] [--journal PATH] [--concurrency N]`:
-//! syncs a local directory to a Cloudinary folder and prints the report as JSON.
+//! `cldkit sync DIR --folder F [--delete] [--dry-run] [--journal PATH] [--concurrency N]
+//! [--mode M] [--partition K/N] ...`: syncs a local directory with a Cloudinary folder
+//! and prints the report as JSON.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
-use cldkit::sync::{scan_dir, sync, Mode, SyncOptions};
+use cldkit::sync::{parse_partition, scan_dir, sync, Mode, SyncOptions};
 
 use crate::upload::client;
 
 /// Usage of the `sync` command.
 pub const USAGE: &str = "\
 cldkit sync DIR --folder F [--delete] [--dry-run] [--journal PATH] [--concurrency N]
-           [--tag T] [--mode cloudinary_only] [--cloudinary-url URL]
-  Syncs DIR to the folder F of the account in CLOUDINARY_URL: relative paths become
+           [--tag T] [--mode cloudinary_only|dual|dual_low_res] [--low-res-width W]
+           [--partition K/N] [--budget-reserve N] [--progress] [--cloudinary-url URL]
+  Syncs DIR with the folder F of the account in CLOUDINARY_URL: relative paths become
   public ids under F (extension dropped), new files are uploaded, changed ones (MD5
   differs from the etag) replaced, and with --delete assets under F that DIR does not
-  hold are deleted. --dry-run prints the plan only. --journal keeps a SQLite file so
-  that a killed run resumes without uploading finished files again. The report is
-  printed as JSON on stdout. Only the cloudinary_only mode is implemented.";
+  hold are deleted. In the dual modes, assets under F that DIR does not hold are
+  downloaded into DIR instead (dual_low_res: derivatives at most W pixels wide,
+  default 480). --dry-run prints the plan only. --journal keeps a SQLite file so that
+  a killed run resumes without uploading finished files again. --partition K/N syncs
+  only partition K (0-based) of N: run N processes, one per partition, to share a
+  sync (they may share the journal). Admin API calls wait for the hourly budget's
+  reset instead of failing; --budget-reserve keeps N calls unspent for other users.
+  --progress prints one line per finished action on stderr. The report is printed
+  as JSON on stdout.";
 
 /// Runs `cldkit sync` with the arguments after the command name.
 pub fn run(args: &[String]) -> Result<(), String> {
@@ -39,6 +48,31 @@ pub fn run(args: &[String]) -> Result<(), String> {
             "--tag" => o.tag = Some(value("--tag")?),
             "--mode" => o.mode = Mode::parse(&value("--mode")?).map_err(|e| e.to_string())?,
             "--cloudinary-url" => url = Some(value("--cloudinary-url")?),
+            "--partition" => o.partition = Some(parse_partition(&value("--partition")?)?),
+            "--low-res-width" => {
+                let v = value("--low-res-width")?;
+                o.low_res_width = v
+                    .parse()
+                    .map_err(|_| format!("bad --low-res-width {v:?}"))?;
+            }
+            "--budget-reserve" => {
+                let v = value("--budget-reserve")?;
+                o.budget_reserve = v
+                    .parse()
+                    .map_err(|_| format!("bad --budget-reserve {v:?}"))?;
+            }
+            "--progress" => {
+                o.progress = Some(Arc::new(|p: &cldkit::sync::Progress| {
+                    eprintln!(
+                        "[{}/{}] {:?} {} {}",
+                        p.done,
+                        p.total,
+                        p.action,
+                        p.public_id,
+                        if p.ok { "ok" } else { "failed" }
+                    )
+                }))
+            }
             "--concurrency" => {
                 let v = value("--concurrency")?;
                 o.concurrency = v.parse().map_err(|_| format!("bad --concurrency {v:?}"))?;
@@ -54,6 +88,9 @@ pub fn run(args: &[String]) -> Result<(), String> {
     let dir = dir.ok_or_else(|| format!("missing DIR\n{USAGE}"))?;
     o.folder = folder.ok_or_else(|| format!("missing --folder\n{USAGE}"))?;
     let client = client(url.as_deref())?;
+    if o.mode != Mode::CloudinaryOnly {
+        o.download_dir = Some(dir.clone());
+    }
     let skip: Vec<PathBuf> = o.journal.iter().cloned().collect();
     let items = scan_dir(&dir, &o.folder, &skip).map_err(|e| e.to_string())?;
     let rt = tokio::runtime::Builder::new_multi_thread()

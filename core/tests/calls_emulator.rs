@@ -7,6 +7,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeSet;
 
+use base64::Engine as _;
 use cldkit::api::{AccountClient, ApiErrorKind};
 use cldkit::calls::{Family, CALLS};
 use cldkit::{Client, Map, Value};
@@ -1026,11 +1027,24 @@ fn every_network_row_against_the_emulator() {
         .unwrap_err();
     assert_eq!(e.kind(), ApiErrorKind::Authorization);
 
+    // -- sync: a list inventory of data URIs, uploaded under a folder --
+    #[cfg(feature = "sync")]
+    {
+        let data = format!(
+            "data:image/png;base64,{}",
+            base64::engine::general_purpose::STANDARD.encode(PNG)
+        );
+        let inventory = serde_json::json!({"inventory": [{"id": "s1.png", "data": data}]});
+        let r = run.call("sync", &inventory.to_string(), r#"{"folder": "synced"}"#);
+        assert_eq!(public_ids_of(&r, "uploaded"), ["synced/s1"]);
+    }
+
     // -- every network row was exercised --
     let done = run.done.borrow();
     let missing: Vec<&str> = CALLS
         .iter()
         .filter(|c| c.is_network() && !done.contains(c.name))
+        .filter(|c| cfg!(feature = "sync") || c.name != "sync")
         .map(|c| c.name)
         .collect();
     assert!(
@@ -1066,4 +1080,14 @@ impl NullOrEmpty for Value {
             _ => false,
         }
     }
+}
+
+#[cfg(feature = "sync")]
+fn public_ids_of(v: &Value, key: &str) -> Vec<String> {
+    get(v, key)
+        .as_list()
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|p| p.as_str().map(str::to_owned))
+        .collect()
 }

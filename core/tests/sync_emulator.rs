@@ -3,7 +3,11 @@
 
 use std::path::{Path, PathBuf};
 
-use cldkit::sync::{scan_dir, sync, Item, ItemSource, Marker, Report, SyncOptions};
+use std::sync::{Arc, Mutex};
+
+use cldkit::sync::{
+    in_partition, scan_dir, sync, Item, ItemSource, Marker, Mode, Progress, Report, SyncOptions,
+};
 use cldkit::{Client, Map, Value};
 use cldkit_emulator::{Emulator, EmulatorConfig};
 
@@ -124,14 +128,18 @@ fn first_sync_uploads_all_and_second_touches_only_the_changes() {
     );
 
     // The platform id rides in the context.
+    let opts: Map = serde_json::from_str(
+        r#"{"resource_type": "raw", "type": "upload", "prefix": "media/sub/", "context": true}"#,
+    )
+    .unwrap();
     let listed = rt
-        .block_on(cldkit::sync::list_remote(&client, "media"))
+        .block_on(client.admin("resources", &Map::new(), &opts))
         .unwrap();
+    let d_ctx = serde_json::to_value(listed.get("resources").unwrap()).unwrap();
     assert_eq!(
-        listed["media/sub/d"].platform_id.as_deref(),
-        Some("sub/d.txt")
+        d_ctx[0]["context"]["custom"][cldkit::sync::PLATFORM_ID_KEY],
+        "sub/d.txt"
     );
-    assert_eq!(listed.len(), 4);
 
     // A third run finds nothing to do.
     let third = run(&rt, &client, &d, &o);
@@ -366,5 +374,222 @@ fn a_run_killed_with_sigkill_resumes_without_duplicates() {
     assert_eq!(after.len(), N);
     for (id, v) in &before {
         assert_eq!(version_of(&after, id), *v, "{id} changed version");
+    }
+}
+
+fn start_with(config: EmulatorConfig) -> (Emulator, Client, tokio::runtime::Runtime) {
+    let emu = Emulator::start(config).unwrap();
+    let client = Client::from_url(&format!("{}&analytics=false", emu.cloudinary_url())).unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    (emu, client, rt)
+}
+
+#[test]
+fn a_sync_under_a_small_budget_waits_for_the_reset_and_completes() {
+    // Two Admin calls per 2-second window; the sync needs at least five (three
+    // listings and two batches of deletions), so it must wait at least twice.
+    let (_emu, client, rt) = start_with(EmulatorConfig {
+        hourly_budget: 2,
+        budget_window_secs: 2,
+        ..EmulatorConfig::default()
+    });
+    let d = dir("budget");
+    for i in 0..3 {
+        write(&d, &format!("f{i}.txt"), &format!("file {i}"));
+    }
+    let mut o = options("budget");
+    let first = run(&rt, &client, &d, &o);
+    assert!(first.failed.is_empty(), "{:?}", first.failed);
+    assert_eq!(first.uploaded.len(), 3);
+    assert!(first.admin_calls >= 3, "{}", first.admin_calls);
+
+    // Add an orphan on the image side and one on the raw side, then delete both:
+    // listings (3) + deletions (2 resource types) = 5 calls over 2-call windows.
+    std::fs::remove_file(d.join("f0.txt")).unwrap();
+    rt.block_on(client.upload(
+        cldkit::api::Source::bytes(PNG.to_vec(), Some("x.png".into())),
+        &serde_json::from_str(r#"{"public_id": "budget/img"}"#).unwrap(),
+        &cldkit::api::UploadSettings::default(),
+    ))
+    .unwrap();
+    o.delete_orphans = true;
+    let second = run(&rt, &client, &d, &o);
+    assert!(second.failed.is_empty(), "{:?}", second.failed);
+    assert_eq!(second.deleted, ids(&["budget/f0", "budget/img"]));
+    assert!(second.budget_waits >= 1, "waits {}", second.budget_waits);
+    assert!(second.admin_calls >= 5, "calls {}", second.admin_calls);
+}
+
+#[test]
+fn a_budget_that_never_resets_in_time_is_a_typed_error_not_a_hang() {
+    let (_emu, client, rt) = start_with(EmulatorConfig {
+        hourly_budget: 1,
+        ..EmulatorConfig::default()
+    });
+    let d = dir("budget-long");
+    write(&d, "a.txt", "a");
+    let o = SyncOptions {
+        max_budget_wait: std::time::Duration::from_secs(5),
+        ..options("long")
+    };
+    let items = scan_dir(&d, &o.folder, &[]).unwrap();
+    let err = rt.block_on(sync(&client, items, &o)).unwrap_err();
+    assert!(err.to_string().contains("budget"), "{err}");
+}
+
+/// A valid 2x2 PNG (the emulator decodes it to render the low-resolution copy).
+const PNG: &[u8] = &[
+    0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0x00, 0x00, 0x00, 0x0d, 0x49, 0x48, 0x44, 0x52,
+    0x00, 0x00, 0x00, 0x02, 0x00, 0x00, 0x00, 0x02, 0x08, 0x06, 0x00, 0x00, 0x00, 0x72, 0xb6, 0x0d,
+    0x24, 0x00, 0x00, 0x00, 0x11, 0x49, 0x44, 0x41, 0x54, 0x78, 0x9c, 0x63, 0xf8, 0xcf, 0xc0, 0xf0,
+    0x1f, 0x84, 0x41, 0x08, 0x0c, 0x01, 0x45, 0xcc, 0x07, 0xf9, 0xca, 0x27, 0x19, 0xcf, 0x00, 0x00,
+    0x00, 0x00, 0x49, 0x45, 0x4e, 0x44, 0xae, 0x42, 0x60, 0x82,
+];
+
+#[test]
+fn dual_modes_download_what_only_cloudinary_holds() {
+    let (_emu, client, rt) = start();
+    for pid in ["dual/remote/pic", "dual/top"] {
+        rt.block_on(client.upload(
+            cldkit::api::Source::bytes(PNG.to_vec(), Some("x.png".into())),
+            &serde_json::from_str(&format!(r#"{{"public_id": "{pid}"}}"#)).unwrap(),
+            &cldkit::api::UploadSettings::default(),
+        ))
+        .unwrap();
+    }
+    let d = dir("dual");
+    write(&d, "local.txt", "only here");
+    let o = SyncOptions {
+        mode: Mode::Dual,
+        download_dir: Some(d.clone()),
+        ..options("dual")
+    };
+    let r = run(&rt, &client, &d, &o);
+    assert!(r.failed.is_empty(), "{:?}", r.failed);
+    assert_eq!(r.uploaded, ids(&["dual/local"]));
+    assert_eq!(r.downloaded, ids(&["dual/remote/pic", "dual/top"]));
+    assert_eq!(std::fs::read(d.join("remote/pic.png")).unwrap(), PNG);
+    // Both sides now hold everything: a second run does nothing.
+    let again = run(&rt, &client, &d, &o);
+    assert!(
+        again.uploaded.is_empty() && again.downloaded.is_empty(),
+        "{again:?}"
+    );
+    assert_eq!(again.unchanged.len(), 3);
+
+    // dual_low_res asks the emulator for a limited derivative of the original.
+    let low = dir("dual-low");
+    let o = SyncOptions {
+        mode: Mode::DualLowRes,
+        download_dir: Some(low.clone()),
+        low_res_width: 1,
+        folder: "dual/remote".into(),
+        ..options("dual/remote")
+    };
+    let items = scan_dir(&low, &o.folder, &[]).unwrap();
+    let r = rt.block_on(sync(&client, items, &o)).unwrap();
+    assert_eq!(r.downloaded, ids(&["dual/remote/pic"]), "{:?}", r.failed);
+    let bytes = std::fs::read(low.join("pic.png")).unwrap();
+    assert_eq!(&bytes[1..4], b"PNG");
+
+    // A dual mode cannot also delete, and needs somewhere to write.
+    let both = SyncOptions {
+        mode: Mode::Dual,
+        delete_orphans: true,
+        download_dir: Some(d.clone()),
+        ..options("dual")
+    };
+    assert!(rt.block_on(sync(&client, vec![], &both)).is_err());
+    let nowhere = SyncOptions {
+        mode: Mode::Dual,
+        ..options("dual")
+    };
+    assert!(rt.block_on(sync(&client, vec![], &nowhere)).is_err());
+}
+
+#[test]
+fn two_partitions_share_one_sync_and_progress_reports_each_action() {
+    let (_emu, client, rt) = start();
+    let d = dir("parts");
+    for i in 0..12 {
+        write(&d, &format!("p{i:02}.txt"), &format!("part {i}"));
+    }
+    let journal = d.with_extension("journal.sqlite");
+    let _ = std::fs::remove_file(&journal);
+    let mut uploaded = Vec::new();
+    for k in 0..2u32 {
+        let events: Arc<Mutex<Vec<Progress>>> = Arc::default();
+        let sink = events.clone();
+        let o = SyncOptions {
+            partition: Some((k, 2)),
+            journal: Some(journal.clone()),
+            progress: Some(Arc::new(move |p: &Progress| {
+                sink.lock().unwrap().push(p.clone())
+            })),
+            ..options("parts")
+        };
+        let r = run(&rt, &client, &d, &o);
+        assert!(r.failed.is_empty(), "{:?}", r.failed);
+        assert!(r.uploaded.iter().all(|p| in_partition(p, (k, 2))));
+        let events = events.lock().unwrap();
+        assert_eq!(events.len(), r.uploaded.len());
+        assert!(events.iter().all(|e| e.ok && e.total == r.uploaded.len()));
+        let mut done: Vec<usize> = events.iter().map(|e| e.done).collect();
+        done.sort();
+        assert_eq!(done, (1..=r.uploaded.len()).collect::<Vec<_>>());
+        uploaded.extend(r.uploaded.clone());
+    }
+    uploaded.sort();
+    assert_eq!(uploaded.len(), 12, "the halves cover the directory once");
+    uploaded.dedup();
+    assert_eq!(uploaded.len(), 12);
+    assert_eq!(remote(&rt, &client, "parts").len(), 12);
+}
+
+#[test]
+fn the_catalogue_row_syncs_a_list_inventory_and_types_its_errors() {
+    use base64::Engine;
+    let (_emu, client, rt) = start();
+    let data = format!(
+        "data:image/png;base64,{}",
+        base64::engine::general_purpose::STANDARD.encode(PNG)
+    );
+    let args: Map = serde_json::from_value(serde_json::json!({"inventory": [
+        {"id": "post-1.png", "data": data},
+        {"id": "post-2", "public_id": "row/two", "data": data},
+    ]}))
+    .unwrap();
+    let opts: Map = serde_json::from_str(r#"{"folder": "row"}"#).unwrap();
+    let r = rt.block_on(client.call("sync", &args, &opts)).unwrap();
+    let r = serde_json::to_value(&r).unwrap();
+    assert_eq!(r["uploaded"], serde_json::json!(["row/post-1", "row/two"]));
+    // The same inventory again: the data URIs' MD5 matches the etags.
+    let again = client.call_blocking("sync", &args, &opts).unwrap();
+    let again = serde_json::to_value(&again).unwrap();
+    assert_eq!(again["unchanged"].as_array().unwrap().len(), 2, "{again}");
+
+    for (args, opts, option) in [
+        (r#"{"inventory": 3}"#, "{}", "inventory"),
+        (r#"{"inventory": [{"id": "x"}]}"#, "{}", "inventory"),
+        (r#"{"inventory": []}"#, r#"{"colour": "red"}"#, "colour"),
+        (
+            r#"{"inventory": []}"#,
+            r#"{"partition": "2/2"}"#,
+            "partition",
+        ),
+        (r#"{"inventory": []}"#, r#"{"concurrency": 0}"#, "sync"),
+    ] {
+        let e = client
+            .call_blocking(
+                "sync",
+                &serde_json::from_str(args).unwrap(),
+                &serde_json::from_str(opts).unwrap(),
+            )
+            .unwrap_err();
+        assert_eq!(e.option(), Some(option), "{args} {opts}: {e}");
     }
 }

@@ -9,8 +9,8 @@ use crate::{faults, Account, DeliveryHost, Emulator, EmulatorConfig};
 /// Usage text.
 pub const USAGE: &str = "\
 usage: cldkit serve [--port N] [--data DIR] [--cloudinary-url URL ...] [--listen ADDR]
-                    [--hourly-budget N] [--fault JSON ...] [--seed N] [--strict-sha256]
-                    [--delivery-host HOST[:PORT] | --cloudinary-hosts]
+                    [--hourly-budget N] [--budget-window SECS] [--fault JSON ...]
+                    [--seed N] [--strict-sha256] [--delivery-host HOST[:PORT] | --cloudinary-hosts]
   Runs a local Cloudinary on 127.0.0.1 and prints the CLOUDINARY_URL of each account
   (with upload_prefix pointing at it, and cname / secure_distribution / url[...]
   delivery settings so that the SDKs build delivery URLs on the emulator: see the
@@ -24,6 +24,8 @@ usage: cldkit serve [--port N] [--data DIR] [--cloudinary-url URL ...] [--listen
   printed CLOUDINARY_URL) when clients reach it by another name (default: its own
   address). --cloudinary-hosts keeps res.cloudinary.com there instead, for answers
   byte-identical to Cloudinary's (such URLs are not served offline).
+  --hourly-budget N answers 420 after N Admin API requests per window and cloud;
+  --budget-window SECS shortens the window (3600 by default) to test pacing.
   --fault JSON adds a fault-injection rule (see POST /_emulator/faults).
   The control endpoints /_emulator/faults need an account's credentials (HTTP Basic
   api_key:api_secret), a loopback Host (any Host with --listen) and, to POST,
@@ -64,6 +66,11 @@ pub fn parse_args(args: &[String]) -> Result<EmulatorConfig, String> {
                 config.hourly_budget = value()?
                     .parse()
                     .map_err(|_| "--hourly-budget needs a number")?
+            }
+            "--budget-window" => {
+                config.budget_window_secs = value()?
+                    .parse()
+                    .map_err(|_| "--budget-window needs a number of seconds")?
             }
             "--fault" => config
                 .faults

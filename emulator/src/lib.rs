@@ -75,6 +75,9 @@ pub struct EmulatorConfig {
     pub bind: SocketAddr,
     /// Admin API requests allowed per hour and cloud before 420 answers.
     pub hourly_budget: u64,
+    /// The length of the budget window in seconds: 3600 (an hour, Cloudinary's) by
+    /// default; tests of rate-limit pacing shorten it.
+    pub budget_window_secs: u32,
     /// Fault-injection rules active from the start.
     pub faults: Vec<FaultRule>,
     /// Seed of the fault-injection random choices.
@@ -99,6 +102,7 @@ impl Default for EmulatorConfig {
             accounts: vec![Account::default_test()],
             bind: SocketAddr::from(([127, 0, 0, 1], 0)),
             hourly_budget: 5000,
+            budget_window_secs: 3600,
             faults: Vec::new(),
             seed: 0,
             strict_sha256: false,

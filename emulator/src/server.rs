@@ -39,6 +39,8 @@ pub struct State {
     pub base_url: String,
     /// Admin requests per hour.
     pub hourly_budget: u64,
+    /// The budget window in seconds (3600 unless a test shortens it).
+    budget_window: i64,
     /// Accept SHA-256 signatures only.
     pub strict_sha256: bool,
     /// Fault injection.
@@ -72,6 +74,7 @@ impl State {
             store,
             base_url,
             hourly_budget: config.hourly_budget,
+            budget_window: i64::from(config.budget_window_secs.max(1)),
             strict_sha256: config.strict_sha256,
             faults: Faults::new(config.faults.clone(), config.seed),
             webhooks: Webhooks::new(config.webhook_attempts, config.webhook_retry_ms),
@@ -94,13 +97,14 @@ impl State {
     fn spend(&self, cloud: &str) -> (u64, u64, i64, bool) {
         let now = ids::now();
         let mut w = self.windows.lock().unwrap_or_else(|p| p.into_inner());
+        let span = self.budget_window;
         let win = w.entry(cloud.to_owned()).or_insert(Window {
-            start: now - now % 3600,
+            start: now - now % span,
             used: 0,
         });
-        if now - win.start >= 3600 {
+        if now - win.start >= span {
             *win = Window {
-                start: now - now % 3600,
+                start: now - now % span,
                 used: 0,
             };
         }
@@ -111,7 +115,7 @@ impl State {
         (
             self.hourly_budget,
             self.hourly_budget - win.used,
-            win.start + 3600,
+            win.start + span,
             ok,
         )
     }

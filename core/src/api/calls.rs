@@ -44,7 +44,21 @@ fn local_only(name: &str) -> ApiError {
     ))
 }
 
+fn not_one_request(name: &str) -> ApiError {
+    ApiError::from(crate::Error::invalid_option(
+        "call",
+        format!("{name} sends many requests (use Client::call)"),
+    ))
+}
+
 impl Client {
+    /// The pooled HTTP client of this client (its proxy, timeouts and user agent),
+    /// for the sync's downloads.
+    #[cfg(feature = "sync")]
+    pub(crate) fn http_client(&self) -> Result<reqwest::Client, ApiError> {
+        transport(self)?.http()
+    }
+
     /// Runs any call of the [`crate::calls`] catalogue by name, with its positional
     /// arguments by name in `args` and keyword `options` (the SDK's): local rows
     /// return their URL, HTML, signature or map; network rows return the decoded
@@ -60,8 +74,18 @@ impl Client {
     /// ```
     pub async fn call(&self, name: &str, args: &Map, options: &Map) -> Result<Value, ApiError> {
         let row = crate::calls::lookup(name)?;
-        if let Exec::Local(run) = row.exec {
-            return Ok(run(self, args, options)?);
+        match row.exec {
+            Exec::Local(run) => return Ok(run(self, args, options)?),
+            #[cfg(feature = "sync")]
+            Exec::Sync => return crate::sync::run_call(self, args, options).await,
+            #[cfg(not(feature = "sync"))]
+            Exec::Sync => {
+                return Err(ApiError::from(crate::Error::invalid_option(
+                    "call",
+                    "sync needs cldkit built with the `sync` feature",
+                )))
+            }
+            _ => {}
         }
         Ok(self.call_response(name, args, options).await?.into_value())
     }
@@ -91,6 +115,7 @@ impl Client {
         let row = crate::calls::lookup(name)?;
         match row.exec {
             Exec::Local(_) => Err(local_only(name)),
+            Exec::Sync => Err(not_one_request(name)),
             Exec::Upload(method) => self.call_upload_api(method, args, options).await,
             Exec::Request(_) | Exec::Raw => {
                 let req = self.admin_request(name, args, options)?;
@@ -133,6 +158,7 @@ impl Client {
         let row = crate::calls::lookup(name)?;
         match row.exec {
             Exec::Local(_) => Err(local_only(name)),
+            Exec::Sync => Err(not_one_request(name)),
             Exec::Upload(method) => {
                 let form = self.upload_api_call(method, args, options)?;
                 let mut body: Vec<Value> = form

@@ -28,6 +28,8 @@ pub(crate) enum Exec {
     Request(Req),
     /// `call_api(method, path, params)`.
     Raw,
+    /// A media sync ([`crate::sync`]): listing, uploads and deletions as one call.
+    Sync,
 }
 
 /// The request side of a network row.
@@ -307,7 +309,7 @@ pub(crate) fn build_request(
             })
         }
         Exec::Raw => raw_request(&all),
-        Exec::Upload(_) | Exec::Local(_) => Err(Error::invalid_option(
+        Exec::Upload(_) | Exec::Local(_) | Exec::Sync => Err(Error::invalid_option(
             "call",
             format!("{} is not sent as an Admin API request", row.name),
         )),

@@ -54,11 +54,13 @@ pub enum Family {
     Search,
     /// The Provisioning (account) API.
     Provisioning,
+    /// Media sync: many requests (listing, uploads, deletions) run as one call.
+    Sync,
 }
 
 impl Family {
     /// Every family, in catalogue order.
-    pub const ALL: [Family; 8] = [
+    pub const ALL: [Family; 9] = [
         Family::Delivery,
         Family::Tag,
         Family::Signing,
@@ -67,10 +69,11 @@ impl Family {
         Family::AdminApi,
         Family::Search,
         Family::Provisioning,
+        Family::Sync,
     ];
 
     /// The family's name in the JSON catalogue (`delivery`, `tag`, `signing`,
-    /// `download_url`, `upload_api`, `admin_api`, `search`, `provisioning`).
+    /// `download_url`, `upload_api`, `admin_api`, `search`, `provisioning`, `sync`).
     pub fn name(self) -> &'static str {
         match self {
             Family::Delivery => "delivery",
@@ -81,6 +84,7 @@ impl Family {
             Family::AdminApi => "admin_api",
             Family::Search => "search",
             Family::Provisioning => "provisioning",
+            Family::Sync => "sync",
         }
     }
 }
@@ -310,9 +314,10 @@ impl std::fmt::Debug for Call {
 }
 
 impl Call {
-    /// Whether the call goes over the network.
+    /// Whether the call goes over the network (an HTTP row, or a sync, which sends
+    /// many requests): bindings run these asynchronously.
     pub fn is_network(&self) -> bool {
-        self.http.is_some()
+        self.http.is_some() || matches!(self.exec, exec::Exec::Sync)
     }
 
     /// The argument map of positional `values`, in the order of [`Call::params`]
@@ -346,8 +351,8 @@ impl Call {
     }
 
     /// The row as JSON: `name`, `family`, `python`, `params` (`name`, `type`,
-    /// `required`), `returns`, `http` (`method`, `path`, `encoding`, `auth`, or
-    /// `null`) and `doc`.
+    /// `required`), `returns`, `network` (see [`Call::is_network`]), `http` (`method`,
+    /// `path`, `encoding`, `auth`, or `null`) and `doc`.
     pub fn to_json(&self) -> serde_json::Value {
         let params: Vec<serde_json::Value> = self
             .params
@@ -368,6 +373,7 @@ impl Call {
             "python": self.python,
             "params": params,
             "returns": self.returns.name(),
+            "network": self.is_network(),
             "http": http,
             "doc": self.doc,
         })

@@ -842,6 +842,10 @@ pub static CALLS: &[Call] = &[
         http("POST", Root::Provisioning, "clouds"),
         "Creates a claimable cloud with delivery restricted to IP addresses (public endpoint).",
         fields(&[a("delivery_ips"), a("email"), a("agent_framework"), a("agent_llm_model"), a("agent_goal"), a("sdk_framework")])),
+    // -- sync --
+    row("sync", Family::Sync, "", &[p("inventory", T::Any)], Returns::Map, None,
+        "Syncs an inventory (a directory path, or a list of items with id, public_id and path, url or data) with a folder; returns the report.",
+        Exec::Sync),
 ];
 
 #[cfg(test)]
@@ -866,7 +870,7 @@ mod tests {
             }
             let local = matches!(c.exec, Exec::Local(_));
             assert_eq!(
-                local,
+                local || matches!(c.exec, Exec::Sync),
                 c.http.is_none(),
                 "{}: local rows have no http",
                 c.name
@@ -878,6 +882,7 @@ mod tests {
                 Family::UploadApi => assert!(matches!(c.exec, Exec::Upload(_)), "{}", c.name),
                 Family::AdminApi | Family::Provisioning => assert!(!local, "{}", c.name),
                 Family::Search => {}
+                Family::Sync => assert!(matches!(c.exec, Exec::Sync), "{}", c.name),
             }
             if let Some(h) = c.http {
                 // Every required placeholder of the path is a parameter of the call.
@@ -907,7 +912,7 @@ mod tests {
     #[test]
     fn every_network_row_builds_from_its_required_arguments() {
         let client = Client::from_url("cloudinary://k:s@demo").unwrap();
-        for c in CALLS.iter().filter(|c| c.is_network()) {
+        for c in CALLS.iter().filter(|c| c.http.is_some()) {
             let mut args = Map::new();
             for p in c.params.iter().filter(|p| p.required) {
                 let v: Value = match p.ty {

@@ -1,12 +1,16 @@
-//! Execution: uploads with bounded concurrency, orphan deletions in batches, the
-//! journal kept as items finish.
+//! Execution: uploads and downloads with bounded concurrency, orphan deletions in
+//! batches (within the Admin API budget), the journal kept as items finish, and a
+//! progress event per finished action.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use futures_util::stream::{self, StreamExt};
 
+use super::budget::Budget;
 use super::{
-    Action, ActionKind, Failure, Item, ItemSource, Journal, Report, SyncOptions, PLATFORM_ID_KEY,
+    download, Action, ActionKind, Failure, Item, ItemSource, Journal, Progress, RemoteAsset,
+    Report, SyncOptions, PLATFORM_ID_KEY,
 };
 use crate::api::{Source, UploadSettings};
 use crate::{Client, Map, Value};
@@ -14,23 +18,56 @@ use crate::{Client, Map, Value};
 /// Public ids per `delete_resources` call (the Admin API's limit).
 const DELETE_BATCH: usize = 100;
 
-enum Outcome {
+pub(crate) enum Outcome {
     Done(ActionKind, String),
     Failed(String, String),
     Skipped(String),
 }
 
-/// Carries out `actions` (from [`super::plan()`]) for `items`: uploads and
-/// replacements at most [`SyncOptions::concurrency`] at a time, then deletions.
-/// Per-item failures are collected in the report, never fatal.
-pub async fn execute(
+/// Counts finished actions and tells the progress callback.
+struct Tally<'a> {
+    done: AtomicUsize,
+    total: usize,
+    options: &'a SyncOptions,
+}
+
+impl Tally<'_> {
+    fn finished(&self, public_id: &str, action: ActionKind, ok: bool) {
+        let done = self.done.fetch_add(1, Ordering::Relaxed) + 1;
+        if let Some(f) = &self.options.progress {
+            f(&Progress {
+                done,
+                total: self.total,
+                public_id: public_id.to_owned(),
+                action,
+                ok,
+            });
+        }
+    }
+}
+
+/// Carries out `actions` (from [`super::plan()`]) for `items`: uploads,
+/// replacements and downloads at most [`SyncOptions::concurrency`] at a time, then
+/// deletions. Per-item failures are collected in the report, never fatal.
+pub(crate) async fn run(
     client: &Client,
     items: &[Item],
+    remote: &HashMap<String, RemoteAsset>,
     actions: Vec<Action>,
     journal: Option<&Journal>,
     options: &SyncOptions,
+    budget: &Budget,
 ) -> Report {
     let mut report = Report::default();
+    let tally = Tally {
+        done: AtomicUsize::new(0),
+        total: actions
+            .iter()
+            .filter(|a| a.kind != ActionKind::Unchanged)
+            .count()
+            .min(options.max_actions.unwrap_or(usize::MAX)),
+        options,
+    };
     let mut started = 0usize;
     let limit = options.max_actions.unwrap_or(usize::MAX);
     let mut deletes: BTreeMap<String, Vec<String>> = BTreeMap::new();
@@ -56,10 +93,11 @@ pub async fn execute(
                 let rt = a.resource_type.unwrap_or_else(|| "image".into());
                 deletes.entry(rt).or_default().push(a.public_id);
             }
-            ActionKind::Upload | ActionKind::Replace => uploads.push(a),
+            ActionKind::Upload | ActionKind::Replace | ActionKind::Download => uploads.push(a),
         }
     }
     let upload_limit = limit.saturating_sub(started);
+    let tally_ref = &tally;
     let mut count = 0usize;
     let tag = options.tag.as_deref();
     let outcomes: Vec<Outcome> = stream::iter(uploads)
@@ -70,7 +108,18 @@ pub async fn execute(
                 if !go {
                     return Outcome::Skipped(a.public_id);
                 }
-                upload_one(client, items, a, journal, tag).await
+                let kind = a.kind;
+                let outcome = if kind == ActionKind::Download {
+                    download::fetch(client, remote, a, options).await
+                } else {
+                    upload_one(client, items, a, journal, tag).await
+                };
+                match &outcome {
+                    Outcome::Done(_, p) => tally_ref.finished(p, kind, true),
+                    Outcome::Failed(p, _) => tally_ref.finished(p, kind, false),
+                    Outcome::Skipped(_) => {}
+                }
+                outcome
             }
         })
         .buffer_unordered(options.concurrency.max(1))
@@ -79,6 +128,7 @@ pub async fn execute(
     for o in outcomes {
         match o {
             Outcome::Done(ActionKind::Upload, p) => report.uploaded.push(p),
+            Outcome::Done(ActionKind::Download, p) => report.downloaded.push(p),
             Outcome::Done(_, p) => report.updated.push(p),
             Outcome::Failed(public_id, reason) => report.failed.push(Failure { public_id, reason }),
             Outcome::Skipped(p) => report.skipped.push(p),
@@ -86,10 +136,12 @@ pub async fn execute(
     }
     for (rt, ids) in deletes {
         for batch in ids.chunks(DELETE_BATCH) {
-            delete_batch(client, &rt, batch, journal, &mut report).await;
+            delete_batch(client, budget, &rt, batch, journal, &mut report, &tally).await;
         }
     }
     report.uploaded.sort();
+    report.downloaded.sort();
+    report.deleted.sort();
     report.updated.sort();
     report.skipped.sort();
     report.failed.sort_by(|a, b| a.public_id.cmp(&b.public_id));
@@ -150,10 +202,12 @@ async fn upload_one(
 
 async fn delete_batch(
     client: &Client,
+    budget: &Budget,
     rt: &str,
     ids: &[String],
     journal: Option<&Journal>,
     report: &mut Report,
+    tally: &Tally<'_>,
 ) {
     let mut args = Map::new();
     args.insert(
@@ -163,7 +217,7 @@ async fn delete_batch(
     let mut opts = Map::new();
     opts.insert("resource_type", rt);
     opts.insert("type", "upload");
-    match client.admin("delete_resources", &args, &opts).await {
+    match budget.admin(client, "delete_resources", &args, &opts).await {
         Ok(r) => {
             let deleted = r.get("deleted").and_then(Value::as_map);
             for id in ids {
@@ -172,17 +226,22 @@ async fn delete_batch(
                         if let Some(j) = journal {
                             let _ = j.forget(id);
                         }
+                        tally.finished(id, ActionKind::Delete, true);
                         report.deleted.push(id.clone());
                     }
-                    other => report.failed.push(Failure {
-                        public_id: id.clone(),
-                        reason: format!("delete answered {other:?}"),
-                    }),
+                    other => {
+                        tally.finished(id, ActionKind::Delete, false);
+                        report.failed.push(Failure {
+                            public_id: id.clone(),
+                            reason: format!("delete answered {other:?}"),
+                        })
+                    }
                 }
             }
         }
         Err(e) => {
             for id in ids {
+                tally.finished(id, ActionKind::Delete, false);
                 report.failed.push(Failure {
                     public_id: id.clone(),
                     reason: e.to_string(),

@@ -1,5 +1,4 @@
-//! Media sync (issue 21, first slice): keeps a platform's media library and a
-//! Cloudinary folder in step.
+//! Media sync: keeps a platform's media library and a Cloudinary folder in step.
 //!
 //! The caller gives an inventory of [`Item`]s (a platform id, a source and a change
 //! marker) and [`SyncOptions`] (the target folder and tag, the storage [`Mode`], whether
@@ -11,10 +10,28 @@
 //! final [`Report`]. With a journal, a run killed part-way resumes without uploading
 //! again what finished.
 //!
-//! Only [`Mode::CloudinaryOnly`] is implemented; the Admin API hourly budget is not
-//! yet paced (a rate-limited listing fails the run, a rate-limited item is reported
-//! as failed).
+//! In the dual modes ([`Mode::Dual`], [`Mode::DualLowRes`]) assets only Cloudinary
+//! holds are downloaded into [`SyncOptions::download_dir`] (full copies, or
+//! low-resolution derivatives). Admin API calls (the listing, deletions) go through
+//! the hourly budget: the sync reads the rate-limit headers, waits for the reset
+//! before running out, and waits and retries after a 420 instead of failing.
+//! Several processes can share one sync: each takes one [`SyncOptions::partition`]
+//! of the inventory (by a stable hash of the public id) and may share the journal.
+//!
+//! ```no_run
+//! # async fn f() -> Result<(), Box<dyn std::error::Error>> {
+//! use cldkit::sync::{scan_dir, sync, SyncOptions};
+//! let client = cldkit::Client::from_env()?;
+//! let options = SyncOptions { folder: "media".into(), ..SyncOptions::default() };
+//! let items = scan_dir("wp-content/uploads".as_ref(), &options.folder, &[])?;
+//! let report = sync(&client, items, &options).await?;
+//! println!("{} uploaded, {} failed", report.uploaded.len(), report.failed.len());
+//! # Ok(()) }
+//! ```
 
+mod budget;
+mod call;
+mod download;
 mod execute;
 mod inventory;
 mod journal;
@@ -23,16 +40,21 @@ mod remote;
 mod report;
 
 use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
 
-pub use execute::execute;
 pub use inventory::{scan_dir, Item, ItemSource, Marker};
 pub use journal::Journal;
-pub use plan::{plan, Action, ActionKind};
-pub use remote::{list_remote, RemoteAsset, PLATFORM_ID_KEY};
-pub use report::{Failure, Report};
+pub use plan::{plan, Action, ActionKind, Orphans};
+pub use remote::{RemoteAsset, PLATFORM_ID_KEY};
+pub use report::{Failure, Progress, Report};
+
+pub use call::parse_partition;
+pub(crate) use call::run_call;
 
 use crate::api::ApiError;
 use crate::Client;
+use budget::Budget;
 
 /// Why a sync could not run at all (per-item problems go to [`Report::failed`]).
 #[derive(Debug, thiserror::Error)]
@@ -57,9 +79,10 @@ pub enum Mode {
     /// Cloudinary holds the assets; nothing is downloaded to the platform.
     #[default]
     CloudinaryOnly,
-    /// Both sides keep full copies (not yet implemented: refused with [`SyncError::Options`]).
+    /// Both sides keep full copies: assets only Cloudinary holds are downloaded.
     Dual,
-    /// The platform keeps low-resolution copies (not yet implemented).
+    /// The platform keeps low-resolution copies: assets only Cloudinary holds are
+    /// downloaded as derivatives no wider than [`SyncOptions::low_res_width`].
     DualLowRes,
 }
 
@@ -77,17 +100,20 @@ impl Mode {
     }
 }
 
+/// A callback told of each finished action (see [`Progress`]).
+pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
+
 /// How a sync runs.
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct SyncOptions {
     /// The folder (public-id prefix) the inventory lives under; empty for the root.
     pub folder: String,
     /// A tag added to every uploaded asset.
     pub tag: Option<String>,
-    /// The storage mode (only [`Mode::CloudinaryOnly`] for now).
+    /// The storage mode.
     pub mode: Mode,
     /// Delete remote assets under the folder that the inventory does not hold
-    /// (requires a non-empty folder).
+    /// (requires a non-empty folder; not with a dual mode, which downloads them).
     pub delete_orphans: bool,
     /// Plan only: nothing is uploaded, deleted or journaled.
     pub dry_run: bool,
@@ -98,6 +124,43 @@ pub struct SyncOptions {
     /// Start at most this many actions, then stop (the rest are reported as
     /// `skipped`): batch windows, and tests of interrupted runs.
     pub max_actions: Option<usize>,
+    /// `(k, n)`: sync only the items and orphans whose public id falls in partition
+    /// `k` of `n` (a stable FNV-1a hash), so that `n` processes share one sync.
+    pub partition: Option<(u32, u32)>,
+    /// Where the dual modes write downloaded assets (required by them): the public
+    /// id below the folder, plus the format's extension.
+    pub download_dir: Option<PathBuf>,
+    /// The width of the derivatives [`Mode::DualLowRes`] downloads (default 480).
+    pub low_res_width: u32,
+    /// Admin API calls to leave unspent in each window for the platform's own use
+    /// (default 0): the sync waits for the reset when the budget gets this low.
+    pub budget_reserve: u64,
+    /// The longest the sync waits, in all, for budget resets before an Admin call
+    /// fails (default 2 hours).
+    pub max_budget_wait: Duration,
+    /// Told of each finished action.
+    pub progress: Option<ProgressFn>,
+}
+
+impl std::fmt::Debug for SyncOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SyncOptions")
+            .field("folder", &self.folder)
+            .field("tag", &self.tag)
+            .field("mode", &self.mode)
+            .field("delete_orphans", &self.delete_orphans)
+            .field("dry_run", &self.dry_run)
+            .field("concurrency", &self.concurrency)
+            .field("journal", &self.journal)
+            .field("max_actions", &self.max_actions)
+            .field("partition", &self.partition)
+            .field("download_dir", &self.download_dir)
+            .field("low_res_width", &self.low_res_width)
+            .field("budget_reserve", &self.budget_reserve)
+            .field("max_budget_wait", &self.max_budget_wait)
+            .field("progress", &self.progress.as_ref().map(|_| "Fn"))
+            .finish()
+    }
 }
 
 impl Default for SyncOptions {
@@ -111,12 +174,58 @@ impl Default for SyncOptions {
             concurrency: 4,
             journal: None,
             max_actions: None,
+            partition: None,
+            download_dir: None,
+            low_res_width: 480,
+            budget_reserve: 0,
+            max_budget_wait: Duration::from_secs(2 * 3600),
+            progress: None,
         }
     }
 }
 
 /// The most actions in flight at once.
 pub const MAX_CONCURRENCY: usize = 64;
+
+/// Whether `public_id` falls in partition `k` of `n` (FNV-1a of its bytes).
+pub fn in_partition(public_id: &str, (k, n): (u32, u32)) -> bool {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in public_id.bytes() {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0100_0000_01b3);
+    }
+    n > 0 && h % u64::from(n) == u64::from(k)
+}
+
+fn check(options: &SyncOptions) -> Result<(), SyncError> {
+    let bad = |m: &str| Err(SyncError::Options(m.into()));
+    if options.concurrency == 0 || options.concurrency > MAX_CONCURRENCY {
+        return Err(SyncError::Options(format!(
+            "concurrency must be between 1 and {MAX_CONCURRENCY}"
+        )));
+    }
+    if options.delete_orphans && options.folder.trim_matches('/').is_empty() {
+        return bad("deleting orphans needs a folder (it would delete the whole account)");
+    }
+    let dual = options.mode != Mode::CloudinaryOnly;
+    if dual && options.delete_orphans {
+        return bad(
+            "a dual mode downloads the assets only Cloudinary holds: it cannot delete them too",
+        );
+    }
+    if dual && options.download_dir.is_none() {
+        return bad("a dual mode needs a download directory for the assets only Cloudinary holds");
+    }
+    if options.mode == Mode::DualLowRes && !(1..=10_000).contains(&options.low_res_width) {
+        return bad("low_res_width must be between 1 and 10000");
+    }
+    if let Some((k, n)) = options.partition {
+        if n == 0 || k >= n {
+            return bad("partition K/N needs N > 0 and K < N");
+        }
+    }
+    Ok(())
+}
 
 /// Runs a sync of `items` against the account of `client`: lists, plans, and (unless
 /// [`SyncOptions::dry_run`]) executes; returns the report.
@@ -125,30 +234,48 @@ pub async fn sync(
     items: Vec<Item>,
     options: &SyncOptions,
 ) -> Result<Report, SyncError> {
-    if options.mode != Mode::CloudinaryOnly {
-        return Err(SyncError::Options(
-            "only the cloudinary_only mode is implemented so far".into(),
-        ));
-    }
-    if options.concurrency == 0 || options.concurrency > MAX_CONCURRENCY {
-        return Err(SyncError::Options(format!(
-            "concurrency must be between 1 and {MAX_CONCURRENCY}"
-        )));
-    }
+    check(options)?;
     let folder = options.folder.trim_matches('/');
-    if options.delete_orphans && folder.is_empty() {
-        return Err(SyncError::Options(
-            "deleting orphans needs a folder (it would delete the whole account)".into(),
-        ));
-    }
+    let items: Vec<Item> = match options.partition {
+        Some(p) => items
+            .into_iter()
+            .filter(|i| in_partition(&i.public_id, p))
+            .collect(),
+        None => items,
+    };
     let journal = match &options.journal {
         Some(p) => Some(Journal::open(p)?),
         None => None,
     };
-    let remote = list_remote(client, folder).await?;
-    let actions = plan(&items, &remote, journal.as_ref(), options.delete_orphans);
-    if options.dry_run {
-        return Ok(Report::dry_run(actions));
-    }
-    Ok(execute(client, &items, actions, journal.as_ref(), options).await)
+    let budget = Budget::new(options.budget_reserve, options.max_budget_wait);
+    let partition = options.partition;
+    let remote = remote::list_remote(client, folder, &budget, |pid| {
+        partition.map_or(true, |p| in_partition(pid, p))
+    })
+    .await?;
+    let orphans = if options.mode != Mode::CloudinaryOnly {
+        Orphans::Download
+    } else if options.delete_orphans {
+        Orphans::Delete
+    } else {
+        Orphans::Keep
+    };
+    let actions = plan(&items, &remote, journal.as_ref(), orphans);
+    let mut report = if options.dry_run {
+        Report::dry_run(actions)
+    } else {
+        execute::run(
+            client,
+            &items,
+            &remote,
+            actions,
+            journal.as_ref(),
+            options,
+            &budget,
+        )
+        .await
+    };
+    report.admin_calls = budget.calls();
+    report.budget_waits = budget.waits();
+    Ok(report)
 }

@@ -16,6 +16,8 @@ pub enum ActionKind {
     Replace,
     /// Delete a remote asset the inventory does not hold.
     Delete,
+    /// Download a remote asset the platform does not hold (dual modes).
+    Download,
     /// Nothing to do.
     Unchanged,
 }
@@ -29,23 +31,34 @@ pub struct Action {
     pub public_id: String,
     /// Why (e.g. `etag differs`).
     pub reason: String,
-    /// The index of the item in the inventory (none for deletions).
+    /// The index of the item in the inventory (none for deletions and downloads).
     #[serde(skip)]
     pub item: Option<usize>,
-    /// The remote resource type (deletions and replacements).
+    /// The remote resource type (deletions, downloads and replacements).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub resource_type: Option<String>,
+}
+
+/// What happens to remote assets the inventory does not hold.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Orphans {
+    /// Left alone.
+    Keep,
+    /// Deleted (`delete_orphans`).
+    Delete,
+    /// Downloaded to the platform (the dual modes).
+    Download,
 }
 
 /// Plans the sync of `items` against `remote` (by public id). An item is unchanged
 /// when its content hash equals the remote etag, or, without a hash, when the
 /// journal recorded an upload with the same marker; remote assets the inventory does
-/// not hold are deleted only when `delete_orphans`.
+/// not hold are kept, deleted or downloaded as `orphans` says.
 pub fn plan(
     items: &[Item],
     remote: &HashMap<String, RemoteAsset>,
     journal: Option<&Journal>,
-    delete_orphans: bool,
+    orphans: Orphans,
 ) -> Vec<Action> {
     let mut out = Vec::with_capacity(items.len());
     let mut wanted = HashSet::with_capacity(items.len());
@@ -89,21 +102,24 @@ pub fn plan(
             resource_type: rt,
         });
     }
-    if delete_orphans {
-        let mut orphans: Vec<&RemoteAsset> = remote
-            .values()
-            .filter(|r| !wanted.contains(r.public_id.as_str()))
-            .collect();
-        orphans.sort_by(|a, b| a.public_id.cmp(&b.public_id));
-        for r in orphans {
-            out.push(Action {
-                kind: ActionKind::Delete,
-                public_id: r.public_id.clone(),
-                reason: "not in the inventory".into(),
-                item: None,
-                resource_type: Some(r.resource_type.clone()),
-            });
-        }
+    let (kind, reason) = match orphans {
+        Orphans::Keep => return out,
+        Orphans::Delete => (ActionKind::Delete, "not in the inventory"),
+        Orphans::Download => (ActionKind::Download, "only on Cloudinary"),
+    };
+    let mut left: Vec<&RemoteAsset> = remote
+        .values()
+        .filter(|r| !wanted.contains(r.public_id.as_str()))
+        .collect();
+    left.sort_by(|a, b| a.public_id.cmp(&b.public_id));
+    for r in left {
+        out.push(Action {
+            kind,
+            public_id: r.public_id.clone(),
+            reason: reason.into(),
+            item: None,
+            resource_type: Some(r.resource_type.clone()),
+        });
     }
     out
 }

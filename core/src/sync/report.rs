@@ -2,7 +2,22 @@
 
 use serde::Serialize;
 
-use super::Action;
+use super::{Action, ActionKind};
+
+/// One finished action, as the progress callback sees it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Progress {
+    /// Actions finished so far (this one included).
+    pub done: usize,
+    /// Actions to carry out in all (unchanged items not counted).
+    pub total: usize,
+    /// The public id concerned.
+    pub public_id: String,
+    /// What was done.
+    pub action: ActionKind,
+    /// Whether it succeeded (failures are in the report with their reasons).
+    pub ok: bool,
+}
 
 /// An item that could not be synced.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -24,12 +39,19 @@ pub struct Report {
     pub updated: Vec<String>,
     /// Public ids deleted as orphans.
     pub deleted: Vec<String>,
+    /// Public ids downloaded to the platform (dual modes).
+    pub downloaded: Vec<String>,
     /// Public ids left alone.
     pub unchanged: Vec<String>,
     /// Actions that failed, with reasons.
     pub failed: Vec<Failure>,
     /// Actions not started because [`super::SyncOptions::max_actions`] was reached.
     pub skipped: Vec<String>,
+    /// Admin API calls the sync sent (the listing and deletions; uploads do not
+    /// spend the Admin budget).
+    pub admin_calls: u64,
+    /// How many times the sync waited for the Admin API budget to reset.
+    pub budget_waits: u64,
     /// The plan (dry runs only).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub plan: Vec<Action>,
