@@ -31,14 +31,14 @@ echo "done\n";
 ?>
 --EXPECTF--
 bool(true)
-CldKit\Exception 1 invalid_option: invalid `radius`: Invalid radius param
-CldKit\Exception 2 config: invalid `cloud_name`: Must supply cloud_name
-CldKit\Exception 3 signature: Unsupported hash algorithm: md5
+CldKit\InvalidOptionError 1 invalid_option: invalid `radius`: Invalid radius param
+CldKit\ConfigError 2 config: invalid `cloud_name`: Must supply cloud_name
+CldKit\SignatureError 3 signature: Unsupported hash algorithm: md5
 CldKit\Exception 4 invalid_argument: `signature_version` is out of range
-CldKit\Exception 2 config: invalid `profile`: unknown profile "ruby" (expected "default", "python", "node" or "php")
+CldKit\ConfigError 2 config: invalid `profile`: unknown profile "ruby" (expected "default", "python", "node" or "php")
 CldKit\Exception 4 invalid_argument: `profile` must be a string, found int
-CldKit\Exception 2 config: %s
-CldKit\Exception 2 config: invalid `profile`: unknown profile "perl" (expected "default", "python", "node" or "php")
+CldKit\ConfigError 2 config: %s
+CldKit\ConfigError 2 config: invalid `profile`: unknown profile "perl" (expected "default", "python", "node" or "php")
 CldKit\Exception 4 invalid_argument: `source` contains a NUL byte
 CldKit\Exception 4 invalid_argument: `cloudinary_url` contains a NUL byte
 CldKit\Exception 4 invalid_argument: %s

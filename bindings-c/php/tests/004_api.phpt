@@ -43,18 +43,18 @@ e918a796ec67230979a69dfec53a3b5b5be68604
 array(4) {
   ["string_to_sign"]=>
   string(36) "public_id=a%26b&timestamp=1700000000"
-  ["algorithm"]=>
+  ["signature"]=>
+  string(40) "9c904f6cc985268c680b78e4ee0e3838f142ff51"
+  ["signature_algorithm"]=>
   string(4) "sha1"
   ["signature_version"]=>
   int(2)
-  ["signature"]=>
-  string(40) "9c904f6cc985268c680b78e4ee0e3838f142ff51"
 }
 bool(true)
 bool(false)
 bool(true)
 bool(false)
-CldKit\Exception 1 invalid_option: invalid `body`: Body should be type of string
+CldKit\InvalidOptionError 1 invalid_option: invalid `body`: Body should be type of string
 array(5) {
   ["public_id"]=>
   string(1) "x"
@@ -76,7 +76,7 @@ https://api.cloudinary.com/v1_1/demo/image/upload
 NULL
 NULL
 https://api.cloudinary.com/v1_1/demo/image/tags 7
-CldKit\Exception 1 invalid_option: invalid `method`: unknown Upload API call "frobnicate"
+CldKit\InvalidOptionError 1 invalid_option: invalid `method`: unknown Upload API call "frobnicate"
 array(3) {
   ["timestamp"]=>
   int(1700000000)
@@ -93,7 +93,7 @@ https://api.cloudinary.com/v1_1/demo/download_backup?timestamp=1700000000&asset_
 https://api.cloudinary.com/v1_1/demo/image/download_tag.zip?timestamp=1700000000&tag=t&signature=07cee93772616edbb8b139d659665f5cdf778523&api_key=1234567890
 https://api.cloudinary.com/v1_1/demo/image/sprite?mode=download&timestamp=1700000000&tag=t&signature=5de06fc51189da7c6956a42162dde090ae7e5382&api_key=1234567890
 https://api.cloudinary.com/v1_1/demo/image/multi?mode=download&timestamp=1700000000&urls%5B%5D=https%3A%2F%2Fe.com%2Fa.jpg&signature=c8c89f0c42ea33a9012effc6f80885ff9f133114&api_key=1234567890
-CldKit\Exception 1 invalid_option: invalid `tag`: Either 'tag' or 'urls' parameter has to be set but not both
+CldKit\InvalidOptionError 1 invalid_option: invalid `tag`: Either 'tag' or 'urls' parameter has to be set but not both
 <img alt="A" src="https://res.cloudinary.com/demo/image/upload/c_scale,w_300/sample.jpg" width="300"/>
 <video poster="https://res.cloudinary.com/demo/video/upload/w_300/dog.jpg" width="300"><source src="https://res.cloudinary.com/demo/video/upload/w_300/dog.webm" type="video/webm"><source src="https://res.cloudinary.com/demo/video/upload/w_300/dog.mp4" type="video/mp4"><source src="https://res.cloudinary.com/demo/video/upload/w_300/dog.ogv" type="video/ogg"></video>
 <picture><source media="(min-width: 100px)" srcset="https://res.cloudinary.com/demo/image/upload/w_100/sample"><img src="https://res.cloudinary.com/demo/image/upload/sample"/></picture>

@@ -100,7 +100,7 @@ remote: php/remote 70 bytes
 chunked bytes: php/big1.bin 250000 bytes, >=3 progress calls, last [250000,250000]
 chunked file: php/big2.bin 250000 bytes, >=3 progress calls, last [250000,250000]
 bool(true)
-first attempt: CldKit\ApiException, token kept: true
+first attempt: CldKit\ServerError, token kept: true
 resumed: php/resumed.bin 250000 bytes, first progress [100000,250000], token removed: true
 bool(true)
 LogicException: stop here

@@ -39,7 +39,7 @@ sort($ids);
 echo "by tag: ", implode(',', $ids), "\n";
 $r = $c->admin('resources', [], ['prefix' => 'api/', 'max_results' => 10]);
 echo "resources: ", count($r['resources']), "\n";
-$r = $c->search(['expression' => 'tags=api_t', 'sort_by' => [['public_id' => 'asc']], 'max_results' => 2]);
+$r = $c->search('tags=api_t', ['sort_by' => [['public_id' => 'asc']], 'max_results' => 2]);
 echo "search: ", $r['total_count'], ' ', implode(',', array_column($r['resources'], 'public_id')), ' ', isset($r['next_cursor']) ? 'more' : 'end', "\n";
 echo "create_folder: ", json_encode($c->admin('create_folder', ['path' => 'phpdir/sub'])['success'] ?? null), "\n";
 var_dump(in_array('phpdir', array_column($c->rootFolders()['folders'], 'name'), true));

@@ -52,21 +52,21 @@ echo "done\n";
 ?>
 --EXPECTF--
 bool(true)
-CldKit\ApiException 9 not_found http=404 request_id=yes reset_at=%s: Resource not found - missing/one (HTTP 404) [request id %s]
-CldKit\ApiException 9 not_found http=404 request_id=yes reset_at=null: %s (HTTP 404) [request id %s]
-CldKit\ApiException 6 bad_request http=400 request_id=yes reset_at=null: %s (HTTP 400) [request id %s]
-CldKit\ApiException 16 io http=NULL request_id=null reset_at=null: cannot read /nonexistent/dir/x.png: %s
-CldKit\Exception 1 invalid_option http=NULL request_id=null reset_at=null: invalid `public_id`: resource() missing required argument: 'public_id'
-CldKit\Exception %d %s http=NULL request_id=null reset_at=null: %s
-CldKit\Exception 1 invalid_option http=NULL request_id=null reset_at=null: invalid `timeout`: %s
+CldKit\NotFoundError 9 not_found http=404 request_id=yes reset_at=%s: Resource not found - missing/one (HTTP 404) [request id %s]
+CldKit\NotFoundError 9 not_found http=404 request_id=yes reset_at=null: %s (HTTP 404) [request id %s]
+CldKit\BadRequestError 6 bad_request http=400 request_id=yes reset_at=null: %s (HTTP 400) [request id %s]
+CldKit\IoError 16 io http=NULL request_id=null reset_at=null: cannot read /nonexistent/dir/x.png: %s
+CldKit\InvalidOptionError 1 invalid_option http=NULL request_id=null reset_at=null: invalid `public_id`: resource() missing required argument: 'public_id'
+CldKit\InvalidOptionError %d %s http=NULL request_id=null reset_at=null: %s
+CldKit\InvalidOptionError 1 invalid_option http=NULL request_id=null reset_at=null: invalid `timeout`: %s
 CldKit\Exception 4 invalid_argument http=NULL request_id=null reset_at=null: `file` contains a NUL byte
 CldKit\Exception 4 invalid_argument http=NULL request_id=null reset_at=null: %s
-CldKit\Exception 1 invalid_option http=NULL request_id=null reset_at=null: invalid `chunk_size`: %s
-CldKit\ApiException 7 authorization 401, secret in message: no
+CldKit\InvalidOptionError 1 invalid_option http=NULL request_id=null reset_at=null: invalid `chunk_size`: %s
+CldKit\AuthorizationError 7 authorization 401, secret in message: no
 secret in string form: no
-CldKit\ApiException 7 authorization 401, secret in message: no
+CldKit\AuthorizationError 7 authorization 401, secret in message: no
 secret in string form: no
 1
 0
-CldKit\ApiException 11 rate_limited http=420 request_id=%s reset_at=future: %s (HTTP 420)%A
+CldKit\RateLimitedError 11 rate_limited http=420 request_id=%s reset_at=future: %s (HTTP 420)%A
 done

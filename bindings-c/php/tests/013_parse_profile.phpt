@@ -63,5 +63,5 @@ mixedcase
 mixedcase
 mixedcase
 MixedCase
-CldKit\Exception %d config: %s
+CldKit\ConfigError %d config: %s
 CldKit\Exception 4 invalid_argument: `profile` contains a NUL byte

@@ -66,9 +66,9 @@ $c->deleteResources(['limits/p1', 'limits/p2']);
 echo "done\n";
 ?>
 --EXPECTF--
-CldKit\ApiException response NULL in time: the server's answer grew past the configured `max_response_bytes` (1000000 bytes); %s
-CldKit\ApiException response NULL in time: the server's answer grew past the `max_response_bytes` of this call (50000 bytes); %s
-CldKit\ApiException timeout NULL in time: the request did not complete within the `timeout` of this call (1 s, %s
-CldKit\ApiException response NULL in time: the server answered page 2 of `resources_by_tag` with a `next_cursor` it had already given; %s
+CldKit\ResponseError response NULL in time: the server's answer grew past the configured `max_response_bytes` (1000000 bytes); %s
+CldKit\ResponseError response NULL in time: the server's answer grew past the `max_response_bytes` of this call (50000 bytes); %s
+CldKit\TimeoutError timeout NULL in time: the request did not complete within the `timeout` of this call (1 s, %s
+CldKit\ResponseError response NULL in time: the server answered page 2 of `resources_by_tag` with a `next_cursor` it had already given; %s
 pages before the error: 2
 done
