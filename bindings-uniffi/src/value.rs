@@ -31,13 +31,13 @@ pub enum Value {
         /// The string.
         v: String,
     },
-    /// A list.
-    List {
+    /// A list (`Seq`: `List` would shadow Kotlin's `List` in the generated class).
+    Seq {
         /// The items.
         items: Vec<Value>,
     },
-    /// A map with its keys in insertion order.
-    Map {
+    /// A map with its keys in insertion order (`Dict`: `Map` would shadow Kotlin's).
+    Dict {
         /// The entries, in order.
         entries: Vec<Entry>,
     },
@@ -73,8 +73,8 @@ pub(crate) fn to_core(v: Value) -> Core {
         Value::Int { v } => Core::Int(v),
         Value::Float { v } => Core::Float(v),
         Value::Str { v } => Core::Str(v),
-        Value::List { items } => Core::List(items.into_iter().map(to_core).collect()),
-        Value::Map { entries } => Core::Map(to_map(entries)),
+        Value::Seq { items } => Core::List(items.into_iter().map(to_core).collect()),
+        Value::Dict { entries } => Core::Map(to_map(entries)),
     }
 }
 
@@ -96,10 +96,10 @@ pub(crate) fn from_core(v: Core) -> Value {
         Core::Int(v) => Value::Int { v },
         Core::Float(v) => Value::Float { v },
         Core::Str(v) => Value::Str { v },
-        Core::List(items) => Value::List {
+        Core::List(items) => Value::Seq {
             items: items.into_iter().map(from_core).collect(),
         },
-        Core::Map(m) => Value::Map {
+        Core::Map(m) => Value::Dict {
             entries: from_map(m),
         },
     }

@@ -42,8 +42,8 @@ module Cldkit
     when Float then Value::FLOAT.new(v: obj)
     when String then Value::STR.new(v: obj)
     when Symbol then Value::STR.new(v: obj.to_s)
-    when Array then Value::LIST.new(items: obj.map { |i| value(i) })
-    when Hash then Value::MAP.new(entries: entries(obj))
+    when Array then Value::SEQ.new(items: obj.map { |i| value(i) })
+    when Hash then Value::DICT.new(entries: entries(obj))
     else
       raise TypeError, "cldkit cannot take a #{obj.class} as an option value"
     end
@@ -63,8 +63,8 @@ module Cldkit
     case val
     when Value::NULL then nil
     when Value::BOOL, Value::INT, Value::FLOAT, Value::STR then val.v
-    when Value::LIST then val.items.map { |i| ruby(i) }
-    when Value::MAP then hash(val.entries)
+    when Value::SEQ then val.items.map { |i| ruby(i) }
+    when Value::DICT then hash(val.entries)
     else val
     end
   end

@@ -383,11 +383,11 @@ private_constant :UniffiHandleMap
         
       return
     end
-    if v.list?
+    if v.seq?
         RustBuffer.check_lower_SequenceTypeValue(v.items)
       return
     end
-    if v.map?
+    if v.dict?
         RustBuffer.check_lower_SequenceTypeEntry(v.entries)
       return
     end
@@ -836,12 +836,12 @@ class RustBufferStream
         )
     end
     if variant == 6
-        return Value::LIST.new(
+        return Value::SEQ.new(
             items: self.read_SequenceTypeValue()
         )
     end
     if variant == 7
-        return Value::MAP.new(
+        return Value::DICT.new(
             entries: self.read_SequenceTypeEntry()
         )
     end
@@ -1202,11 +1202,11 @@ class RustBufferBuilder
       pack_into(4, 'l>', 5)
         self.write_string(v.v)
     end
-    if v.list?
+    if v.seq?
       pack_into(4, 'l>', 6)
         self.write_SequenceTypeValue(v.items)
     end
-    if v.map?
+    if v.dict?
       pack_into(4, 'l>', 7)
         self.write_SequenceTypeEntry(v.entries)
     end
@@ -2335,12 +2335,12 @@ class Value
       instance_of? Value::STR
     end
     
-    def list?
-      instance_of? Value::LIST
+    def seq?
+      instance_of? Value::SEQ
     end
     
-    def map?
-      instance_of? Value::MAP
+    def dict?
+      instance_of? Value::DICT
     end
     
   end
@@ -2385,12 +2385,12 @@ class Value
       instance_of? Value::STR
     end
     
-    def list?
-      instance_of? Value::LIST
+    def seq?
+      instance_of? Value::SEQ
     end
     
-    def map?
-      instance_of? Value::MAP
+    def dict?
+      instance_of? Value::DICT
     end
     
   end
@@ -2435,12 +2435,12 @@ class Value
       instance_of? Value::STR
     end
     
-    def list?
-      instance_of? Value::LIST
+    def seq?
+      instance_of? Value::SEQ
     end
     
-    def map?
-      instance_of? Value::MAP
+    def dict?
+      instance_of? Value::DICT
     end
     
   end
@@ -2485,12 +2485,12 @@ class Value
       instance_of? Value::STR
     end
     
-    def list?
-      instance_of? Value::LIST
+    def seq?
+      instance_of? Value::SEQ
     end
     
-    def map?
-      instance_of? Value::MAP
+    def dict?
+      instance_of? Value::DICT
     end
     
   end
@@ -2535,16 +2535,16 @@ class Value
       instance_of? Value::STR
     end
     
-    def list?
-      instance_of? Value::LIST
+    def seq?
+      instance_of? Value::SEQ
     end
     
-    def map?
-      instance_of? Value::MAP
+    def dict?
+      instance_of? Value::DICT
     end
     
   end
-  class LIST < Value
+  class SEQ < Value
     
       attr_reader :items
     
@@ -2553,11 +2553,11 @@ class Value
         @items = items
     end
     def to_s
-      "Value::LIST"
+      "Value::SEQ"
     end
     def ==(other)
-      return false unless other.respond_to?(:list?)
-      return false unless other.list?
+      return false unless other.respond_to?(:seq?)
+      return false unless other.seq?
         return false if @items != other.items
       true
     end
@@ -2585,16 +2585,16 @@ class Value
       instance_of? Value::STR
     end
     
-    def list?
-      instance_of? Value::LIST
+    def seq?
+      instance_of? Value::SEQ
     end
     
-    def map?
-      instance_of? Value::MAP
+    def dict?
+      instance_of? Value::DICT
     end
     
   end
-  class MAP < Value
+  class DICT < Value
     
       attr_reader :entries
     
@@ -2603,11 +2603,11 @@ class Value
         @entries = entries
     end
     def to_s
-      "Value::MAP"
+      "Value::DICT"
     end
     def ==(other)
-      return false unless other.respond_to?(:map?)
-      return false unless other.map?
+      return false unless other.respond_to?(:dict?)
+      return false unless other.dict?
         return false if @entries != other.entries
       true
     end
@@ -2635,12 +2635,12 @@ class Value
       instance_of? Value::STR
     end
     
-    def list?
-      instance_of? Value::LIST
+    def seq?
+      instance_of? Value::SEQ
     end
     
-    def map?
-      instance_of? Value::MAP
+    def dict?
+      instance_of? Value::DICT
     end
     
   end

@@ -1691,17 +1691,17 @@ public indirect enum Value: Equatable, Hashable {
          */v: String
     )
     /**
-     * A list.
+     * A list (`Seq`: `List` would shadow Kotlin's `List` in the generated class).
      */
-    case list(
+    case seq(
         /**
          * The items.
          */items: [Value]
     )
     /**
-     * A map with its keys in insertion order.
+     * A map with its keys in insertion order (`Dict`: `Map` would shadow Kotlin's).
      */
-    case map(
+    case dict(
         /**
          * The entries, in order.
          */entries: [Entry]
@@ -1741,10 +1741,10 @@ public struct FfiConverterTypeValue: FfiConverterRustBuffer {
         case 5: return .str(v: try FfiConverterString.read(from: &buf)
         )
         
-        case 6: return .list(items: try FfiConverterSequenceTypeValue.read(from: &buf)
+        case 6: return .seq(items: try FfiConverterSequenceTypeValue.read(from: &buf)
         )
         
-        case 7: return .map(entries: try FfiConverterSequenceTypeEntry.read(from: &buf)
+        case 7: return .dict(entries: try FfiConverterSequenceTypeEntry.read(from: &buf)
         )
         
         default: throw UniffiInternalError.unexpectedEnumCase
@@ -1779,12 +1779,12 @@ public struct FfiConverterTypeValue: FfiConverterRustBuffer {
             FfiConverterString.write(v, into: &buf)
             
         
-        case let .list(items):
+        case let .seq(items):
             writeInt(&buf, Int32(6))
             FfiConverterSequenceTypeValue.write(items, into: &buf)
             
         
-        case let .map(entries):
+        case let .dict(entries):
             writeInt(&buf, Int32(7))
             FfiConverterSequenceTypeEntry.write(entries, into: &buf)
             

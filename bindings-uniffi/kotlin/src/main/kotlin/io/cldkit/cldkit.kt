@@ -2608,9 +2608,9 @@ sealed class Value {
     }
     
     /**
-     * A list.
+     * A list (`Seq`: `List` would shadow Kotlin's `List` in the generated class).
      */
-    data class List(
+    data class Seq(
         /**
          * The items.
          */
@@ -2623,9 +2623,9 @@ sealed class Value {
     }
     
     /**
-     * A map with its keys in insertion order.
+     * A map with its keys in insertion order (`Dict`: `Map` would shadow Kotlin's).
      */
-    data class Map(
+    data class Dict(
         /**
          * The entries, in order.
          */
@@ -2666,10 +2666,10 @@ public object FfiConverterTypeValue : FfiConverterRustBuffer<Value>{
             5 -> Value.Str(
                 FfiConverterString.read(buf),
                 )
-            6 -> Value.List(
+            6 -> Value.Seq(
                 FfiConverterSequenceTypeValue.read(buf),
                 )
-            7 -> Value.Map(
+            7 -> Value.Dict(
                 FfiConverterSequenceTypeEntry.read(buf),
                 )
             else -> throw RuntimeException("invalid enum value, something is very wrong!!")
@@ -2711,14 +2711,14 @@ public object FfiConverterTypeValue : FfiConverterRustBuffer<Value>{
                 + FfiConverterString.allocationSize(value.`v`)
             )
         }
-        is Value.List -> {
+        is Value.Seq -> {
             // Add the size for the Int that specifies the variant plus the size needed for all fields
             (
                 4UL
                 + FfiConverterSequenceTypeValue.allocationSize(value.`items`)
             )
         }
-        is Value.Map -> {
+        is Value.Dict -> {
             // Add the size for the Int that specifies the variant plus the size needed for all fields
             (
                 4UL
@@ -2753,12 +2753,12 @@ public object FfiConverterTypeValue : FfiConverterRustBuffer<Value>{
                 FfiConverterString.write(value.`v`, buf)
                 Unit
             }
-            is Value.List -> {
+            is Value.Seq -> {
                 buf.putInt(6)
                 FfiConverterSequenceTypeValue.write(value.`items`, buf)
                 Unit
             }
-            is Value.Map -> {
+            is Value.Dict -> {
                 buf.putInt(7)
                 FfiConverterSequenceTypeEntry.write(value.`entries`, buf)
                 Unit
