@@ -90,7 +90,6 @@ impl Client {
                 _ => None,
             };
             prepared = php::prepare_options(source, options, config_token)?;
-            php_source = php::source_without_extension(source, &prepared);
             if let Value::Int(_) | Value::Float(_) = source {
                 // `fromParams(string $source)`: weak typing turns a number into text.
                 php_source = crate::php::string(source);
@@ -572,11 +571,18 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
     }
 
     // 6. resource_type / type segments.
-    let (rt_seg, type_seg) =
-        finalize_resource_type(resource_type, kind, url_suffix, use_root_path, shorten)?;
+    let (rt_seg, type_seg) = if client.profile() == Profile::Php {
+        php::asset_type_segments(resource_type, kind, url_suffix, use_root_path, shorten)?
+    } else {
+        finalize_resource_type(resource_type, kind, url_suffix, use_root_path, shorten)?
+    };
 
     // 7. Public id, suffix and format.
-    let finalized = finalize_source(&mut buf, source, format, url_suffix)?;
+    let finalized = if client.profile() == Profile::Php {
+        php::finalize_source(&mut buf, source, format, url_suffix)?
+    } else {
+        finalize_source(&mut buf, source, format, url_suffix)?
+    };
     let final_source: &str = &buf[finalized.source];
     let source_to_sign: &str = &buf[finalized.to_sign];
 
@@ -622,14 +628,6 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
             ("sha256", 32)
         } else {
             (signature_algorithm.as_ref(), 8)
-        };
-        // cloudinary_php signs the public id unescaped.
-        let php_to_sign;
-        let source_to_sign = if client.profile() == Profile::Php {
-            php_to_sign = crate::config::percent_decode_lossy(source_to_sign);
-            php_to_sign.as_ref()
-        } else {
-            source_to_sign
         };
         let data: &[&str] = if transformation.is_empty() {
             &[source_to_sign, secret]

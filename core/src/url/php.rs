@@ -263,6 +263,36 @@ pub(crate) fn prepare_options(
             out.insert("width", size.clone());
         }
     }
+    // A URL suffix is checked against the asset and delivery types given (before the
+    // root path drops them); an empty one is none.
+    if let Some(suffix) = options.get("url_suffix") {
+        if has_suffix(Some(suffix)) {
+            let text = |k: &str| {
+                options
+                    .get(k)
+                    .filter(|v| !v.is_null())
+                    .and_then(crate::php::string)
+            };
+            let rt = text("resource_type").unwrap_or_else(|| "image".to_owned());
+            let ut = text("type").unwrap_or_else(|| "upload".to_owned());
+            if suffix_segment(&rt, &ut).is_none() {
+                return Err(Error::invalid_option(
+                    "url_suffix",
+                    format!("URL Suffix is only supported in {rt}"),
+                ));
+            }
+        } else {
+            out.remove("url_suffix");
+        }
+    }
+    // `getSignatureAlgorithm()`: an unsupported algorithm signs with SHA-1.
+    if let Some(alg) = options.get("signature_algorithm").filter(|v| !v.is_null()) {
+        let text = crate::php::string(alg)
+            .unwrap_or_default()
+            .to_ascii_lowercase();
+        let alg = if text == "sha256" { "sha256" } else { "sha1" };
+        out.insert("signature_algorithm", alg);
+    }
     // `use_root_path` applies whatever the asset and delivery types are.
     if options.get("use_root_path").is_some_and(Value::truthy) {
         out.remove("resource_type");
@@ -333,28 +363,6 @@ pub(crate) fn prepare_options(
         out.insert("auth_token", Value::Map(token));
     }
     Ok(out)
-}
-
-/// The source as `AssetDescriptor` splits it: with a `format`, the source's own
-/// extension (in its last path segment) is replaced, not kept before the format
-/// (`sample.jpg` + `png` is `sample.png`). Remote and fetch sources are kept.
-pub(crate) fn source_without_extension(source: &Value, options: &Map) -> Option<String> {
-    let Value::Str(s) = source else { return None };
-    if s.starts_with("http:") || s.starts_with("https:") {
-        return None;
-    }
-    if !matches!(options.get("type"), None | Some(Value::Null))
-        && options.get("type").and_then(Value::as_str) != Some("upload")
-    {
-        return None;
-    }
-    match options.get("format") {
-        Some(Value::Str(f)) if !f.is_empty() => {}
-        _ => return None,
-    }
-    let dir_end = s.rfind('/').map_or(0, |i| i + 1);
-    let dot = s[dir_end..].rfind('.')?;
-    Some(s[..dir_end + dot].to_owned())
 }
 
 fn type_error(what: &str, given: &Value) -> Error {
@@ -744,4 +752,157 @@ pub(crate) fn empty_source_url(client: &crate::Client, options: &Map) -> Result<
         Value::Str(u) => u.strip_suffix(&format!("/{MARK}")).map(str::to_owned),
         _ => None,
     })
+}
+
+/// PHP's `pathinfo()` parts of a path: `(dirname, basename)`, with `dirname` as
+/// `FileUtils::dirName` gives it (`None` for `.` or an empty path).
+fn php_dir_base(path: &str) -> (Option<&str>, &str) {
+    if path.is_empty() {
+        return (None, "");
+    }
+    let trimmed = path.trim_end_matches('/');
+    if trimmed.is_empty() {
+        // Only slashes.
+        return (Some("/"), "");
+    }
+    let base_start = trimmed.rfind('/').map_or(0, |i| i + 1);
+    let base = &trimmed[base_start..];
+    let dir = if base_start == 0 {
+        None
+    } else {
+        let d = trimmed[..base_start].trim_end_matches('/');
+        Some(if d.is_empty() { "/" } else { d })
+    };
+    (dir, base)
+}
+
+/// `FileUtils::splitPathFilenameExtension`: `(location, filename, extension)`; an
+/// extension longer than 5 bytes stays in the file name.
+fn split_path(source: &str) -> (Option<&str>, &str, Option<&str>) {
+    let (dir, base) = php_dir_base(source);
+    match base.rfind('.') {
+        Some(dot) if base.len() - dot - 1 <= 5 => (dir, &base[..dot], Some(&base[dot + 1..])),
+        _ => (dir, base, None),
+    }
+}
+
+/// `AssetDescriptor::fromParams` + `finalizeSource`: the delivery path of the source
+/// (its location and file name, percent-decoded unless it is an http(s) URL, then
+/// smart-escaped; the suffix; the extension, which a `format` replaces) appended to
+/// `buf`, and the part that is signed (`publicId()`: the raw location, file name and
+/// extension). Python collapses repeated slashes; PHP only loses those before the
+/// file name (`dirname`).
+pub(super) fn finalize_source(
+    buf: &mut String,
+    source: &str,
+    format: Option<&Value>,
+    url_suffix: Option<&Value>,
+) -> Result<super::Finalized> {
+    let (location, filename, own_ext) = split_path(source);
+    let format_text = format.and_then(|f| match f {
+        Value::Null => None,
+        Value::Str(s) if s.is_empty() => None,
+        other => Some(crate::php::string(other).unwrap_or_default()),
+    });
+    let extension: Option<String> = match format_text {
+        Some(f) => Some(f),
+        None => own_ext.map(str::to_owned),
+    };
+    let mut no_ext = String::with_capacity(source.len());
+    if let Some(l) = location.filter(|l| !l.is_empty()) {
+        no_ext.push_str(l);
+        if !filename.is_empty() {
+            no_ext.push('/');
+        }
+    }
+    no_ext.push_str(filename);
+    let start = buf.len();
+    let head = no_ext.get(..7).unwrap_or(&no_ext).to_ascii_lowercase();
+    let decoded = if head.starts_with("http:/") || head.starts_with("https:/") {
+        std::borrow::Cow::Borrowed(no_ext.as_str())
+    } else {
+        percent_decode_lossy(&no_ext)
+    };
+    for &b in decoded.as_bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'_' | b'.' | b'~' | b':' | b'/') {
+            buf.push(b as char);
+        } else {
+            buf.push_str(&format!("%{b:02X}"));
+        }
+    }
+    if let Some(suffix) = url_suffix.and_then(crate::php::string) {
+        if suffix.contains(['.', '/']) {
+            return Err(Error::invalid_option(
+                "url_suffix",
+                "UnexpectedValueException: Cloudinary\\Asset\\AssetDescriptor::$suffix must not include . or /",
+            ));
+        }
+        if !suffix.is_empty() && suffix != "0" {
+            buf.push('/');
+            buf.push_str(&suffix);
+        }
+    }
+    let ext = extension.filter(|e| !e.is_empty());
+    if let Some(e) = ext.as_deref().filter(|e| *e != "0") {
+        buf.push('.');
+        buf.push_str(e);
+    }
+    let source_end = buf.len();
+    buf.push_str(&no_ext);
+    if let Some(e) = &ext {
+        buf.push('.');
+        buf.push_str(e);
+    }
+    Ok(super::Finalized {
+        source: start..source_end,
+        to_sign: source_end..buf.len(),
+    })
+}
+
+/// The URL-suffix delivery types of cloudinary_php (`Media::getSuffixSupportedDeliveryTypes`).
+fn suffix_segment(asset_type: &str, delivery_type: &str) -> Option<&'static str> {
+    Some(match (asset_type, delivery_type) {
+        ("image", "upload") => "images",
+        ("image", "private") => "private_images",
+        ("image", "authenticated") => "authenticated_images",
+        ("video", "upload") => "videos",
+        ("raw", "upload") => "files",
+        _ => return None,
+    })
+}
+
+/// Whether a URL suffix takes part (`!empty($suffix)`).
+fn has_suffix(url_suffix: Option<&Value>) -> bool {
+    url_suffix.is_some_and(|s| !crate::php::is_empty(s))
+}
+
+/// `finalizeAssetType` + `finalizeShorten`: the asset type and delivery type path
+/// segments (the suffix's combined segment, `iu` for shortened image uploads, none
+/// for the root path).
+pub(super) fn asset_type_segments<'a>(
+    resource_type: Option<super::Seg<'a>>,
+    kind: Option<super::Seg<'a>>,
+    url_suffix: Option<&Value>,
+    use_root_path: bool,
+    shorten: bool,
+) -> Result<(Option<super::Seg<'a>>, Option<super::Seg<'a>>)> {
+    let rt = resource_type.unwrap_or(super::Seg::Text("image"));
+    let ut = kind.unwrap_or(super::Seg::Text("upload"));
+    let mut segs = (Some(rt), Some(ut));
+    if has_suffix(url_suffix) {
+        let combined = suffix_segment(rt.text()?, ut.text()?).ok_or_else(|| {
+            Error::invalid_option(
+                "url_suffix",
+                "URL Suffix only supported for image/upload and raw/upload",
+            )
+        })?;
+        segs = (Some(super::Seg::Text(combined)), None);
+    }
+    if shorten && rt.is("image") && ut.is("upload") {
+        segs = (Some(super::Seg::Text("iu")), None);
+    }
+    if use_root_path {
+        segs = (None, None);
+    }
+    Ok(segs)
 }
