@@ -5,9 +5,12 @@
 # Fails unless every selected .phpt file (default: all) passed (none failed, skipped,
 # borked or, with --valgrind, leaked). --valgrind runs each test under valgrind
 # (run-tests.php -m): any memory error valgrind reports fails the test.
-# The HTTP tests run against two fresh emulators (tests/c/with-emulators.sh, unless
-# CLDKIT_TEST_URL and CLDKIT_TEST_URL_LIMITED are set): `cldkit serve --port 0`, one
-# with --hourly-budget 2; the binary is $CLDKIT_BIN, else built with cargo.
+# The HTTP tests run against fresh emulators (tests/c/with-emulators.sh, unless
+# CLDKIT_TEST_URL, CLDKIT_TEST_URL_LIMITED and CLDKIT_TEST_URL_SCENARIO are set):
+# `cldkit serve --port 0`, one with --hourly-budget 2, one for the call scenario alone;
+# the binary is $CLDKIT_BIN, else built with cargo. The catalogue the parity and
+# scenario tests read (`cldkit calls --json`) is written to a file beforehand
+# (CLDKIT_CALLS_JSON), so that no test runs a child process under valgrind.
 set -euo pipefail
 mode=${1:?ext|ffi}
 lib=${2:?path to the module or library}
@@ -30,10 +33,19 @@ run_tests=$(ls /usr/lib/php/*/build/run-tests.php | head -n1)
 php=$(command -v php)
 export NO_INTERACTION=1 TEST_PHP_EXECUTABLE="$php"
 log=$(mktemp)
-trap 'rm -f "$log"' EXIT
+calls=$(mktemp)
+trap 'rm -f "$log" "$calls"' EXIT
+bin=${CLDKIT_BIN:-}
+if [ -z "$bin" ]; then
+    (cd "$root" && cargo build -q -p cldkit-cli)
+    bin=${CARGO_TARGET_DIR:-$root/target}/debug/cldkit
+fi
+export CLDKIT_BIN="$bin"
+"$bin" calls --json >"$calls"
+export CLDKIT_CALLS_JSON="$calls"
 # Fresh emulators for the HTTP tests, unless the caller started them.
 emulators=("$root/tests/c/with-emulators.sh")
-[ -n "${CLDKIT_TEST_URL:-}" ] && [ -n "${CLDKIT_TEST_URL_LIMITED:-}" ] && emulators=()
+[ -n "${CLDKIT_TEST_URL:-}" ] && [ -n "${CLDKIT_TEST_URL_LIMITED:-}" ] && [ -n "${CLDKIT_TEST_URL_SCENARIO:-}" ] && emulators=()
 
 case "$mode" in
     ext) CLDKIT_IMPL=ext "${emulators[@]}" "$php" "$run_tests" -q "${valgrind[@]}" -p "$php" -n -d "extension=$lib" \

@@ -2,6 +2,8 @@
 # Runs a command against two fresh local emulators (`cldkit serve --port 0`):
 #   CLDKIT_TEST_URL          a CLOUDINARY_URL of an ordinary one
 #   CLDKIT_TEST_URL_LIMITED  one with --hourly-budget 2 (the third Admin call is a 420)
+#   CLDKIT_TEST_URL_SCENARIO one for the call scenario alone (tests/calls/scenario.json:
+#                            fixed names, so nothing else may touch it)
 # and stops them afterwards; exits with the command's status.
 #   tests/c/with-emulators.sh <command> [args...]
 # The emulator binary is $CLDKIT_BIN, else built with `cargo build -p cldkit-cli`
@@ -45,4 +47,6 @@ start_emulator main
 export CLDKIT_TEST_URL=$url
 start_emulator limited --hourly-budget 2
 export CLDKIT_TEST_URL_LIMITED=$url
+start_emulator scenario
+export CLDKIT_TEST_URL_SCENARIO=$url
 "$@"

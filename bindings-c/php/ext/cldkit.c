@@ -1454,8 +1454,13 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_upload_api_call, 0, 1, IS_ARRAY,
     ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_value1, 0, 1, IS_STRING, 0)
-    ZEND_ARG_TYPE_INFO(0, value, IS_MIXED, 0)
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_download_folder, 0, 1, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, folderPath, IS_MIXED, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_zip_download_url, 0, 1, IS_STRING, 0)
+    ZEND_ARG_TYPE_INFO(0, tag, IS_MIXED, 0)
     ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
 
@@ -1566,9 +1571,9 @@ static const zend_function_entry cldkit_client_methods[] = {
     M(privateDownloadUrl, arginfo_private_download_url)
     M(downloadArchiveUrl, arginfo_options_string)
     M(downloadZipUrl, arginfo_options_string)
-    M(downloadFolder, arginfo_value1)
+    M(downloadFolder, arginfo_download_folder)
     M(downloadBackedupAsset, arginfo_backedup)
-    M(zipDownloadUrl, arginfo_value1)
+    M(zipDownloadUrl, arginfo_zip_download_url)
     M(downloadGeneratedSprite, arginfo_tag_urls)
     M(downloadMulti, arginfo_tag_urls)
     S(parseCloudinaryUrl, arginfo_parse_url)
