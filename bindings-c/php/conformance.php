@@ -4,8 +4,8 @@
  * stdin and writes one {"id", "result"} line per case, computed through the public
  * CldKit\Client API.
  *
- *   php -d extension=cldkit.so bindings-c/php/conformance.php [--profile python|node] < cases.jsonl
- *   php -d ffi.enable=1 bindings-c/php/conformance.php --ffi [--profile python|node] < cases.jsonl
+ *   php -d extension=cldkit.so bindings-c/php/conformance.php [--profile python|node|php] < cases.jsonl
+ *   php -d ffi.enable=1 bindings-c/php/conformance.php --ffi [--profile python|node|php] < cases.jsonl
  *
  * Without --ffi the compiled extension must be loaded; with --ffi it must not be
  * (the FFI class is used; CLDKIT_LIBRARY names libcldkit.so). Every case is run
@@ -33,7 +33,7 @@ for ($i = 1; $i < $argc; $i++) {
     } elseif ($argv[$i] === '--ffi') {
         $ffi = true;
     } else {
-        fwrite(STDERR, "usage: conformance.php [--profile default|python|node] [--ffi]\n");
+        fwrite(STDERR, "usage: conformance.php [--profile default|python|node|php] [--ffi]\n");
         exit(2);
     }
 }
@@ -42,11 +42,12 @@ if ($ffi) {
         fwrite(STDERR, "--ffi: run PHP without the cldkit extension\n");
         exit(2);
     }
-    require __DIR__ . '/src/autoload.php';
 } elseif (!extension_loaded('cldkit')) {
     fwrite(STDERR, "the cldkit extension is not loaded (or pass --ffi)\n");
     exit(2);
 }
+// The FFI classes (only read when the extension is not loaded) and CldKit\Compat\.
+require __DIR__ . '/src/autoload.php';
 
 /** A decoded JSON object as an array (to_php() keeps list-like objects as stdClass). */
 function map_of(mixed $v): mixed
@@ -99,6 +100,18 @@ function run_case(Client $c, string $kind, array $in, array $config, string $pro
         }
         return ['signature' => (new Client($settings + ['profile' => 'node']))->signRequest(opts($in, 'params'))];
     }
+    if ($profile === 'php' && $kind === 'sign_request') {
+        // cloudinary_php's ApiUtils::signParameters($params, $secret, $algorithm, $version).
+        $secret = array_key_exists('api_secret', $in) ? $in['api_secret'] : ($config['api_secret'] ?? null);
+        $args = [opts($in, 'params'), $secret];
+        if (isset($in['algorithm'])) {
+            $args[] = $in['algorithm'];
+        }
+        if (isset($in['signature_version'])) {
+            $args[] = $in['signature_version'];
+        }
+        return ['signature' => CldKit\Compat\Api\ApiUtils::signParameters(...$args)];
+    }
     switch ($kind) {
         case 'url':
             return ['url' => delivery_url($c, $in)];
@@ -135,6 +148,10 @@ function run_case(Client $c, string $kind, array $in, array $config, string $pro
         case 'upload_params':
             return ['params' => $c->uploadParams(opts($in))];
         case 'signed_upload_form':
+            if ($profile === 'php') {
+                // cloudinary_php's UploadApi::upload request, Authorization header included.
+                return request($c->uploadApiCall('upload', ['file' => $in['file']], opts($in)));
+            }
             return request($c->uploadForm($in['file'], opts($in)));
         case 'upload_api_call':
             return request($c->uploadApiCall($in['method'], opts($in, 'args'), opts($in)));
@@ -199,8 +216,13 @@ while (($line = fgets(STDIN)) !== false) {
     } catch (CldKit\Exception $e) {
         $result = ['error' => $e->getKind() . ': ' . $e->getMessage()];
     } catch (TypeError | ValueError | InvalidArgumentException $e) {
-        // The PHP signature rejects the input type (e.g. a non-string public id).
-        $result = ['error' => get_class($e) . ': ' . $e->getMessage()];
+        // CldKit\Compat throws cloudinary_php's exception classes with the core's error as
+        // the previous one: that one is reported, as for the Client's calls. Else the PHP
+        // signature rejected the input type (e.g. a non-string public id).
+        $core = $e->getPrevious();
+        $result = ['error' => $core instanceof CldKit\Exception
+            ? $core->getKind() . ': ' . $core->getMessage()
+            : get_class($e) . ': ' . $e->getMessage()];
     }
     echo json_encode(['id' => $case['id'] ?? null, 'result' => $result], $flags), "\n";
 }
