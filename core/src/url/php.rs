@@ -238,11 +238,6 @@ pub(crate) fn prepare_options(
             ));
         }
     }
-    if let Some(Value::List(range)) = options.get("offset") {
-        if range.len() > 2 {
-            return Err(Error::invalid_option("offset", "A valid Range is expected"));
-        }
-    }
     // Values the PHP SDK takes where pycloudinary raises: a number as the raw
     // transformation, nulls inside a radius list, a size without `x` as the width.
     if let Some(v @ (Value::Int(_) | Value::Float(_))) = options.get("raw_transformation") {
@@ -258,8 +253,11 @@ pub(crate) fn prepare_options(
         }
     }
     if let Some(Value::Str(size)) = options.get("size") {
-        if !size.contains('x') && !options.contains_key("width") {
+        // `[$width, $height] = explode('x', $size)`: without an `x` the size is the
+        // width and the height is unset.
+        if !size.contains('x') && !size.is_empty() && size != "0" {
             out.remove("size");
+            out.remove("height");
             out.insert("width", size.clone());
         }
     }
@@ -360,6 +358,8 @@ pub(crate) fn prepare_options(
             }
         }
         token.remove("token_name");
+        // With an auth token the URL is never signed (`finalizeSimpleSignature`).
+        token.remove("set_url_signature");
         out.insert("auth_token", Value::Map(token));
     }
     Ok(out)
@@ -422,6 +422,41 @@ const QUALIFIERS: &[&str] = &[
     "raw_transformation",
 ];
 
+/// `Range`: a list of two values, or a text `start..end` whose ends are digits with
+/// an optional fraction and an optional `%`/`p`; anything else is an error.
+fn check_range(range: &Value) -> Result<()> {
+    let ok = match range {
+        Value::List(items) => items.len() == 2,
+        Value::Map(m) => m.len() == 2,
+        Value::Null => true,
+        other => {
+            let text = crate::php::string(other).unwrap_or_default();
+            match text.split_once("..") {
+                Some((a, b)) => range_end(a) && range_end(b),
+                None => false,
+            }
+        }
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(Error::invalid_option(
+            "offset",
+            "UnexpectedValueException: A valid Range is expected",
+        ))
+    }
+}
+
+/// `(\d+\.)?\d+[%pP]?`.
+fn range_end(s: &str) -> bool {
+    let s = s.strip_suffix(['%', 'p', 'P']).unwrap_or(s);
+    let digits = |t: &str| !t.is_empty() && t.bytes().all(|b| b.is_ascii_digit());
+    match s.split_once('.') {
+        Some((a, b)) => digits(a) && digits(b),
+        None => digits(s),
+    }
+}
+
 /// `ColorValue`: a leading `#` becomes `rgb:` (only the first one).
 fn php_color(v: &Value) -> String {
     let s = crate::php::string(v).unwrap_or_default();
@@ -481,6 +516,56 @@ fn php_border(v: &Value) -> Result<Option<Value>> {
 /// One qualifier map with PHP's typed-argument conversions applied.
 fn typed_qualifiers(options: &Map, top_level: bool) -> Result<Map> {
     let mut out = options.clone();
+    if let Some(range) = options.get("offset") {
+        if !(top_level && !crate::php::safe_keep(range)) {
+            check_range(range)?;
+        }
+    }
+    match options.get("effect") {
+        Some(Value::Map(m)) if !m.is_empty() => {
+            // An associative array as a text (PHP's array-to-string conversion).
+            out.insert("effect", "Array");
+        }
+        _ => {}
+    }
+    if let Some(Value::List(items)) = options.get("radius") {
+        if items
+            .iter()
+            .any(|i| matches!(i, Value::Int(_) | Value::Float(_)))
+        {
+            let texts = items
+                .iter()
+                .map(|i| match i {
+                    Value::Int(_) | Value::Float(_) => {
+                        Value::Str(crate::php::string(i).unwrap_or_default())
+                    }
+                    other => other.clone(),
+                })
+                .collect();
+            out.insert("radius", Value::List(texts));
+        }
+    }
+    if let Some(Value::Map(codec)) = options.get("video_codec") {
+        // `VideoCodec::fromParams`: codec, profile and level (as text); no b-frames.
+        let mut kept = Map::new();
+        for key in ["codec", "profile", "level"] {
+            if let Some(v) = codec.get(key).filter(|v| !v.is_null()) {
+                kept.insert(key, crate::php::string(v).unwrap_or_default());
+            }
+        }
+        out.insert("video_codec", Value::Map(kept));
+    }
+    if let Some(v @ (Value::Int(_) | Value::Float(_))) = options.get("keyframe_interval") {
+        // A `float` qualifier: always written with a fraction.
+        let f = crate::php::number(v, "keyframe_interval")?;
+        let text = crate::php::float_string(f);
+        let text = if text.contains(['.', 'E', 'N', 'I']) {
+            text
+        } else {
+            format!("{text}.0")
+        };
+        out.insert("keyframe_interval", text);
+    }
     for key in ["overlay", "underlay"] {
         if let Some(layer) = options.get(key) {
             if top_level && !crate::php::safe_keep(layer) {
@@ -671,16 +756,30 @@ fn rehost(client: &crate::Client, source: &str, options: &Map, url: String) -> S
         }
     }
     // `AssetDescriptor::publicId()`: the source with its extension replaced by `format`.
-    let public_id = match get("format").map(text).filter(|f| !f.is_empty()) {
-        Some(format) => {
-            let dir_end = source.rfind('/').map_or(0, |i| i + 1);
-            let base = match source[dir_end..].rfind('.') {
-                Some(dot) => &source[..dir_end + dot],
-                None => source,
-            };
-            format!("{base}.{format}")
+    // `AssetDescriptor::publicId()`: location, file name and extension (a format
+    // replaces the extension).
+    let public_id = {
+        let (location, filename, own_ext) = split_path(source);
+        let ext = match get("format").map(text).filter(|f| !f.is_empty()) {
+            Some(f) => Some(f),
+            None => own_ext.map(str::to_owned),
+        };
+        let mut id = String::with_capacity(source.len() + 8);
+        for part in [location.unwrap_or(""), filename] {
+            if !part.is_empty() {
+                if !id.is_empty() {
+                    id.push('/');
+                }
+                id.push_str(part);
+            }
         }
-        None => source.to_owned(),
+        if let Some(e) = ext.filter(|e| !e.is_empty()) {
+            if !id.is_empty() {
+                id.push('.');
+            }
+            id.push_str(&e);
+        }
+        id
     };
     let shard = (crc32fast::hash(public_id.as_bytes()) % 5 + 1).to_string();
     let mut shared = !private_cdn;
