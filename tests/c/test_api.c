@@ -1,6 +1,7 @@
 /*
  * C tests of the HTTP functions of libcldkit (uploads, Upload API calls, the Admin
- * API, pages) against the local emulator, with their error paths, a shared handle
+ * API, pages, any catalogue row through cldkit_call, the account client) against the
+ * local emulator, with their error paths, a shared handle
  * used by several threads and a fork() whose child makes its own calls.
  *
  *   CLDKIT_TEST_URL=<CLOUDINARY_URL of `cldkit serve`>
@@ -718,6 +719,86 @@ static void test_fork(void) {
     EXPECT_OK(cldkit_admin(client, "resource", "{\"public_id\":\"c/forked\"}", "{}", out, error), "\"c/forked\"");
 }
 
+/* ---- any row by name: cldkit_call, the account client ------------------------ */
+
+/* The CLOUDINARY_ACCOUNT_URL of the emulator behind `url`: the same key and secret,
+ * the emulator's account id and its upload_prefix (tests/calls/README.md). */
+static int account_url_of(const char *url, char *buf, size_t size) {
+    const char *creds = strstr(url, "://");
+    const char *at = strchr(url, '@');
+    const char *prefix = strstr(url, "upload_prefix=");
+    if (!creds || !at || !prefix) return 0;
+    creds += 3;
+    prefix += strlen("upload_prefix=");
+    int n = snprintf(buf, size, "account://%.*s@emulator-account?upload_prefix=%.*s", (int)(at - creds), creds,
+                     (int)strcspn(prefix, "&"), prefix);
+    return n > 0 && (size_t)n < size;
+}
+
+static void test_calls(const char *url) {
+    /* Local rows answer JSON text without a request. */
+    EXPECT_OK(cldkit_call(client, "url", "{\"source\":\"sample.jpg\"}", "{\"width\":10}", out, error),
+              "\"http", "/w_10/sample.jpg");
+    EXPECT_OK(cldkit_call(client, "verify_api_response",
+                          "{\"public_id\":\"a\",\"version\":1,\"signature\":\"nope\"}", "null", out, error),
+              "false");
+    /* Network rows: the Upload API (a data URI), the Admin API, Search. */
+    EXPECT_OK(cldkit_call(client, "upload", "{\"file\":\"data:image/png;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==\"}",
+                          "{\"public_id\":\"c/call\",\"tags\":[\"c_call\"]}", out, error),
+              "\"public_id\":\"c/call\"", "\"request_id\":");
+    EXPECT_OK(cldkit_call(client, "add_tag", "{\"tag\":\"c_call2\",\"public_ids\":[\"c/call\"]}", "{}", out, error),
+              "\"public_ids\":[\"c/call\"]");
+    EXPECT_OK(cldkit_call(client, "resources_by_tag", "{\"tag\":\"c_call2\"}", "[]", out, error),
+              "\"public_id\":\"c/call\"", "\"rate_limit_remaining\":");
+    EXPECT_OK(cldkit_call(client, "create_folder", "{\"path\":\"c_calls/sub\"}", "{}", out, error),
+              "\"path\":\"c_calls/sub\"");
+    EXPECT_OK(cldkit_call(client, "subfolders", "{\"of_folder_path\":\"c_calls\"}", "{}", out, error),
+              "\"path\":\"c_calls/sub\"");
+    EXPECT_OK(cldkit_call(client, "search", "{\"expression\":\"tags=c_call\"}", "{\"max_results\":5}", out, error),
+              "\"total_count\":1");
+    EXPECT_FAIL(cldkit_call(client, "resource", "{\"public_id\":\"c/none\"}", "{}", out, error), CLDKIT_NOT_FOUND,
+                "\"http_status\":404", "\"request_id\":\"");
+    EXPECT_FAIL(cldkit_call(client, "resource", "{}", "{}", out, error), CLDKIT_INVALID_OPTION, "public_id");
+    EXPECT_FAIL(cldkit_call(client, "frobnicate", "{}", "{}", out, error), CLDKIT_INVALID_OPTION, "frobnicate");
+    EXPECT_FAIL(cldkit_call(client, "ping", "[1]", "{}", out, error), CLDKIT_INVALID_ARGUMENT, "args_json");
+    EXPECT_FAIL(cldkit_call(client, "ping", "{", "{}", out, error), CLDKIT_INVALID_ARGUMENT, "args_json");
+    EXPECT_FAIL(cldkit_call(client, BAD_UTF8, "{}", "{}", out, error), CLDKIT_INVALID_ARGUMENT, "UTF-8");
+    EXPECT_FAIL(cldkit_call(NULL, "ping", "{}", "{}", out, error), CLDKIT_INVALID_ARGUMENT, "client");
+    CHECK(cldkit_call(client, "ping", "{}", "{}", NULL, NULL) == CLDKIT_INVALID_ARGUMENT);
+
+    /* The catalogue lists the rows. */
+    EXPECT_OK(cldkit_calls_json(out, error), "\"version\":1", "\"name\":\"resources_by_tag\"", "\"name\":\"create_user\"");
+
+    /* The account client: Provisioning rows only. */
+    char account_url[1024];
+    CHECK(account_url_of(url, account_url, sizeof account_url));
+    CldkitAccount *account = NULL;
+    char *err = NULL;
+    CHECK(cldkit_account_new(account_url, &account, &err) == CLDKIT_OK && account != NULL && err == NULL);
+    if (account != NULL) {
+        EXPECT_OK(cldkit_account_call(account, "create_user_group", "{\"name\":\"C group\"}", "{}", out, error),
+                  "\"name\":\"C group\"", "\"id\":\"");
+        EXPECT_OK(cldkit_account_call(account, "user_groups", "{}", "{}", out, error), "\"name\":\"C group\"");
+        EXPECT_OK(cldkit_account_call(account, "sub_accounts", "{}", "{}", out, error), "\"sub_accounts\":[");
+        EXPECT_FAIL(cldkit_account_call(account, "user", "{\"user_id\":\"nobody\"}", "{}", out, error),
+                    CLDKIT_NOT_FOUND, "\"http_status\":404");
+        EXPECT_FAIL(cldkit_account_call(account, "ping", "{}", "{}", out, error), CLDKIT_INVALID_OPTION,
+                    "not a Provisioning API call");
+    }
+    cldkit_account_free(account);
+    cldkit_account_free(NULL);
+    EXPECT_FAIL(cldkit_account_call(NULL, "users", "{}", "{}", out, error), CLDKIT_INVALID_ARGUMENT, "account");
+    /* No URL and no CLOUDINARY_ACCOUNT_URL: a configuration error, no handle. */
+    unsetenv("CLOUDINARY_ACCOUNT_URL");
+    account = NULL;
+    CHECK(cldkit_account_new(NULL, &account, &err) == CLDKIT_CONFIG && account == NULL && err != NULL);
+    cldkit_string_free(err);
+    err = NULL;
+    CHECK(cldkit_account_new("cloudinary://key:SECRET@demo", &account, &err) == CLDKIT_CONFIG && account == NULL);
+    CHECK(err != NULL && strstr(err, "SECRET") == NULL);
+    cldkit_string_free(err);
+}
+
 int main(int argc, char **argv) {
     const char *url = getenv("CLDKIT_TEST_URL");
     const char *limited = getenv("CLDKIT_TEST_URL_LIMITED");
@@ -739,6 +820,7 @@ int main(int argc, char **argv) {
     test_uploads();
     test_upload_api();
     test_admin();
+    test_calls(url);
     test_credentials(url);
     test_secrets_in_errors();
     test_rate_limit(limited);
