@@ -29,7 +29,7 @@ pub type Clock = Arc<dyn Fn() -> i64 + Send + Sync>;
 #[derive(Clone)]
 pub struct Client {
     pub(crate) config: Arc<Config>,
-    clock: Option<Clock>,
+    pub(crate) clock: Option<Clock>,
     /// The configuration-level analytics token, computed on first use.
     pub(crate) analytics_base: Arc<OnceLock<String>>,
     /// The HTTP transport (connection pool, runtime), created on first use.
@@ -72,6 +72,11 @@ impl Client {
     /// The same client with another clock (Unix seconds).
     pub fn with_clock(mut self, clock: impl Fn() -> i64 + Send + Sync + 'static) -> Self {
         self.clock = Some(Arc::new(clock));
+        // A new transport reads it (clones made before keep theirs).
+        #[cfg(feature = "http")]
+        {
+            self.http = Arc::default();
+        }
         self
     }
 

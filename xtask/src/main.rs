@@ -7,6 +7,7 @@
 //!   from what the tables give (CI runs it).
 
 mod gen;
+mod layers;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,6 +17,7 @@ fn main() -> ExitCode {
     let root = repo_root();
     let result = match args.first().map(String::as_str) {
         Some("gen") => gen::run(&root, args.iter().any(|a| a == "--check")),
+        Some("layers") => layers::run(&root),
         Some("help") | None => {
             println!("{}", usage());
             Ok(())

@@ -9,94 +9,22 @@ use std::sync::Arc;
 use bytes::{Bytes, BytesMut};
 use futures_util::{StreamExt, TryStreamExt};
 use reqwest::header::{HeaderName, HeaderValue};
-use serde::{Deserialize, Serialize};
 
 use super::errors::{ApiError, ApiErrorKind};
 use super::progress::Progress;
 use super::response::ApiResponse;
+use super::resume::ResumeToken;
 use super::retry::{random_id, RetryPolicy};
-use super::transport::{Body, FileData, FilePayload, MultipartBody, Request, Transport};
-use super::upload::{Pull, UploadSettings};
+use super::settings::{Pull, UploadSettings};
+use super::transport::{
+    auth_headers, Body, FileData, FilePayload, MultipartBody, Request, Transport,
+};
 use crate::{Client, Map, Value};
 
 /// Default chunk size (bytes), as in the SDKs.
 pub const DEFAULT_CHUNK_SIZE: u64 = 20_000_000;
 /// Smallest chunk size accepted (Cloudinary's documented minimum).
 pub const MIN_CHUNK_SIZE: u64 = 5 * 1024 * 1024;
-
-/// What a restarted process needs to continue a chunked upload: the upload id, the
-/// chunk layout and the byte ranges the server confirmed. Serialise it with
-/// [`ResumeToken::to_json`].
-///
-/// ```
-/// use cldkit::api::ResumeToken;
-/// let t = ResumeToken::from_json(
-///     r#"{"upload_id":"abc","total":30,"chunk_size":10,"confirmed":[[0,9]]}"#).unwrap();
-/// assert_eq!(t.confirmed_bytes(), 10);
-/// assert_eq!(ResumeToken::from_json(&t.to_json()).unwrap(), t);
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ResumeToken {
-    /// The `X-Unique-Upload-Id` shared by every chunk.
-    pub upload_id: String,
-    /// The file size when known (always for files).
-    pub total: Option<u64>,
-    /// The chunk size the ranges were cut with.
-    pub chunk_size: u64,
-    /// Confirmed inclusive byte ranges `[first, last]`, in order.
-    pub confirmed: Vec<(u64, u64)>,
-    /// The `public_id` the server reported (sent with later chunks, as pycloudinary
-    /// does).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub public_id: Option<String>,
-}
-
-impl ResumeToken {
-    fn new(total: Option<u64>, chunk_size: u64) -> Self {
-        ResumeToken {
-            upload_id: random_id(16),
-            total,
-            chunk_size,
-            confirmed: Vec::new(),
-            public_id: None,
-        }
-    }
-
-    /// The token as compact JSON.
-    pub fn to_json(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
-    }
-
-    /// A token from its JSON form.
-    pub fn from_json(text: &str) -> Result<Self, ApiError> {
-        serde_json::from_str(text).map_err(|e| {
-            crate::Error::invalid_option("resume", format!("not a resume token: {e}")).into()
-        })
-    }
-
-    /// Bytes the server has confirmed.
-    pub fn confirmed_bytes(&self) -> u64 {
-        self.confirmed.iter().map(|(a, b)| b - a + 1).sum()
-    }
-
-    /// Whether the range `[a, b]` was confirmed.
-    pub fn has(&self, a: u64, b: u64) -> bool {
-        self.confirmed.iter().any(|&(x, y)| x <= a && b <= y)
-    }
-
-    fn add(&mut self, a: u64, b: u64) {
-        self.confirmed.push((a, b));
-        self.confirmed.sort_unstable();
-        let mut merged: Vec<(u64, u64)> = Vec::with_capacity(self.confirmed.len());
-        for (a, b) in self.confirmed.drain(..) {
-            match merged.last_mut() {
-                Some(last) if a <= last.1 + 1 => last.1 = last.1.max(b),
-                _ => merged.push((a, b)),
-            }
-        }
-        self.confirmed = merged;
-    }
-}
 
 /// Shared state of one chunked upload.
 struct Job<'a> {
@@ -139,7 +67,7 @@ impl Job<'_> {
             Some(t) => format!("bytes {a}-{b}/{t}"),
             None => format!("bytes {a}-{b}/-1"),
         };
-        let mut headers = super::upload::auth_headers(&form)?;
+        let mut headers = auth_headers(&form)?;
         headers.push((
             HeaderName::from_static("x-unique-upload-id"),
             HeaderValue::from_str(&upload_id)
@@ -266,7 +194,7 @@ fn starting_token(
         }
     }
     match given {
-        None => Ok(ResumeToken::new(total, chunk_size)),
+        None => Ok(ResumeToken::new(random_id(16), total, chunk_size)),
         Some(t) if t.chunk_size != chunk_size || (total.is_some() && t.total != total) => {
             Err(crate::Error::invalid_option(
                 "resume",
@@ -434,7 +362,7 @@ mod tests {
     #[test]
     fn resume_files_are_read_back_within_a_bound() {
         let dir = scratch("read");
-        let token = ResumeToken::new(Some(30), 10);
+        let token = ResumeToken::new(random_id(16), Some(30), 10);
         let path = dir.join("ok.resume");
         write_atomically(&path, token.to_json().as_bytes()).unwrap();
         assert_eq!(read_resume_file(&path), Some(token.clone()));

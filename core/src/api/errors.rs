@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use super::chunked::ResumeToken;
+use super::resume::ResumeToken;
 
 /// What went wrong with an API call, as a stable category.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -210,8 +210,8 @@ impl From<crate::Error> for ApiError {
     }
 }
 
-/// Until `crate::ErrorKind` has API variants, API errors become configuration or
-/// option errors whose message keeps the category, status and request id.
+/// An API error as an engine error: the same category (an `Invalid` error becomes an
+/// option or configuration error), message, status, request id and reset time.
 impl From<ApiError> for crate::Error {
     fn from(e: ApiError) -> Self {
         use crate::ErrorKind as K;
@@ -313,4 +313,14 @@ fn strip_urls(msg: &str) -> String {
     }
     out.push_str(rest);
     out
+}
+
+impl ResumeToken {
+    /// A token from its JSON form (here, beside the error it fails with, so that the
+    /// token stays below the errors in the module layers).
+    pub fn from_json(text: &str) -> Result<Self, ApiError> {
+        serde_json::from_str(text).map_err(|e| {
+            crate::Error::invalid_option("resume", format!("not a resume token: {e}")).into()
+        })
+    }
 }

@@ -47,6 +47,18 @@
 //! }
 //! ```
 
+// The modules form layers: each imports only modules of the layers below it
+// (checked by `cargo test -p xtask`, xtask/src/layers.rs).
+//
+// 1. resume, progress       the resume token, progress counting
+// 2. errors                 typed errors (they carry a resume token)
+// 3. response               answers, rate-limit headers
+// 4. runtime                the runtime of blocking callers
+// 5. transport              connections, requests, reading answers, the client's clock
+// 6. retry                  backoff and rate-limit waits around the transport
+// 7. settings               upload settings and sources
+// 8. chunked                chunked uploads
+// 9. upload, admin, account, calls   the calls
 mod account;
 mod admin;
 mod calls;
@@ -54,22 +66,25 @@ mod chunked;
 mod errors;
 mod progress;
 mod response;
+mod resume;
 mod retry;
 mod runtime;
+mod settings;
 mod transport;
 mod upload;
 
 pub use account::AccountClient;
 pub use admin::{admin_request, query_string, AdminRequest, Pages, Search, ADMIN_CALLS};
 pub use calls::CallRequest;
-pub use chunked::{ResumeToken, DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE};
+pub use chunked::{DEFAULT_CHUNK_SIZE, MIN_CHUNK_SIZE};
 pub use errors::{ApiError, ApiErrorKind};
 pub use progress::ProgressFn;
 pub use response::{ApiResponse, RateLimit};
+pub use resume::ResumeToken;
 pub use retry::RetryPolicy;
 pub use runtime::{InterruptFn, INTERRUPT_POLL};
+pub use settings::{ByteStream, CheckpointFn, Source, UploadSettings};
 pub use transport::{
     HttpSettings, OAuthRefreshFn, Transport, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
     DEFAULT_READ_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_UPLOAD_RATE,
 };
-pub use upload::{ByteStream, CheckpointFn, Source, UploadSettings};

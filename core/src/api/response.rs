@@ -2,7 +2,6 @@
 
 use reqwest::header::HeaderMap;
 
-use super::transport::header_str;
 use crate::Value;
 
 /// The `X-FeatureRateLimit-*` headers of an answer.
@@ -94,4 +93,12 @@ impl ApiResponse {
         }
         body
     }
+}
+
+/// The trimmed, non-empty text of header `name`.
+pub(crate) fn header_str(h: &HeaderMap, name: &str) -> Option<String> {
+    h.get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(|s| s.trim().to_owned())
+        .filter(|s| !s.is_empty())
 }

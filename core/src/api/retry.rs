@@ -8,7 +8,7 @@ use std::time::Duration;
 use super::errors::{ApiError, ApiErrorKind};
 use super::progress::Progress;
 use super::response::ApiResponse;
-use super::transport::{seconds, Request, Transport};
+use super::transport::{seconds, system_now, Request, Transport};
 use crate::{Client, Map, Value};
 
 /// When and how often a failed request is sent again.
@@ -68,8 +68,13 @@ impl RetryPolicy {
     }
 
     /// The delay before retry number `attempt` (1-based) after `err`, or `None` when
-    /// the error is final.
+    /// the error is final (rate-limit resets are measured from the system clock).
     pub fn delay(&self, attempt: u32, err: &ApiError) -> Option<Duration> {
+        self.delay_at(attempt, err, system_now())
+    }
+
+    /// [`RetryPolicy::delay`] at the Unix time `now` (the client's clock).
+    pub(crate) fn delay_at(&self, attempt: u32, err: &ApiError, now: i64) -> Option<Duration> {
         if attempt > self.max_retries || !err.kind().is_transient() {
             return None;
         }
@@ -82,7 +87,7 @@ impl RetryPolicy {
         let backoff = half + half.mul_f64(random_unit());
         if err.kind() == ApiErrorKind::RateLimited {
             if let Some(reset) = err.reset_at() {
-                let wait = reset - unix_now();
+                let wait = reset - now;
                 if wait as f64 > self.max_rate_limit_wait.as_secs_f64() {
                     return None;
                 }
@@ -94,14 +99,6 @@ impl RetryPolicy {
         }
         Some(backoff)
     }
-}
-
-/// The current Unix time in seconds.
-pub(crate) fn unix_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
 }
 
 /// A uniform number in `[0, 1)` (splitmix64 over time and a counter: jitter only).
@@ -161,7 +158,7 @@ impl Transport {
                         None => return Err(e.with_attempts(attempt)),
                     }
                 }
-                Err(e) => match policy.delay(attempt, &e) {
+                Err(e) => match policy.delay_at(attempt, &e, self.now()) {
                     Some(d) => tokio::time::sleep(d).await,
                     None => return Err(e.with_attempts(attempt)),
                 },
@@ -192,11 +189,26 @@ mod tests {
     #[test]
     fn rate_limit_waits_for_the_reset() {
         let p = RetryPolicy::default();
-        let e = ApiError::http(420, "slow down", None).with_reset_at(Some(unix_now() + 3));
+        let e = ApiError::http(420, "slow down", None).with_reset_at(Some(system_now() + 3));
         let d = p.delay(1, &e).unwrap();
         assert!(d >= Duration::from_secs(2), "{d:?}");
-        let far = ApiError::http(429, "later", None).with_reset_at(Some(unix_now() + 3600));
+        let far = ApiError::http(429, "later", None).with_reset_at(Some(system_now() + 3600));
         assert!(p.delay(1, &far).is_none());
+    }
+
+    #[test]
+    fn rate_limit_waits_are_measured_on_the_clients_clock() {
+        let p = RetryPolicy::default();
+        // A reset far in the system clock's past is 3 s ahead of the client's clock.
+        let e = ApiError::http(420, "slow down", None).with_reset_at(Some(1_000_003));
+        let d = p.delay_at(1, &e, 1_000_000).unwrap();
+        assert!(d >= Duration::from_secs(3), "{d:?}");
+        assert!(p.delay_at(1, &e, 1_000_003 - 3600).is_none());
+        let client = Client::from_url("cloudinary://k:s@demo")
+            .unwrap()
+            .with_clock(|| 1_000_000);
+        let t = super::super::transport::transport(&client).unwrap();
+        assert_eq!(t.now(), 1_000_000);
     }
 
     #[test]

@@ -13,8 +13,10 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::errors::{transport_error, ApiError, ApiErrorKind};
 use super::progress::Progress;
-use super::response::{parse_reset, ApiResponse, RateLimit};
+use super::response::{header_str, parse_reset, ApiResponse, RateLimit};
 use super::runtime::BlockingRuntime;
+use crate::client::Clock;
+use crate::upload::UploadRequest;
 use crate::{Client, Map, Value};
 
 /// Default connect timeout (seconds) when `connect_timeout` is not configured.
@@ -275,6 +277,8 @@ pub struct Transport {
     pool: Mutex<Option<(u32, reqwest::Client)>>,
     pub(crate) runtime: BlockingRuntime,
     pub(crate) oauth: OAuthTokens,
+    /// The client's clock ([`Client::with_clock`]); the system clock when `None`.
+    clock: Option<Clock>,
 }
 
 /// A client's OAuth refresh hook (see [`Client::with_oauth_refresh`]): given the token
@@ -360,6 +364,21 @@ impl Transport {
             pool: Mutex::new(None),
             runtime: BlockingRuntime::default(),
             oauth: OAuthTokens::default(),
+            clock: None,
+        }
+    }
+
+    /// The same transport reading `clock` (Unix seconds) for rate-limit waits.
+    pub(crate) fn with_clock(mut self, clock: Option<Clock>) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// The current Unix time in seconds, from the client's clock if it has one.
+    pub(crate) fn now(&self) -> i64 {
+        match &self.clock {
+            Some(c) => c(),
+            None => system_now(),
         }
     }
 
@@ -440,19 +459,24 @@ impl Transport {
     }
 }
 
-/// The transport of `client`: one per configuration object, so clones of a client
-/// share one connection pool.
-///
-/// Seam until `Client` carries the slot itself (a field
-/// `pub(crate) http: Arc<OnceLock<Arc<Transport>>>`): entries are keyed by the
-/// configuration's address and dropped with their configuration.
+/// The current Unix time in seconds from the system clock.
+pub(crate) fn system_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
+}
+
+/// The transport of `client`, kept in the client (clones of a client share one
+/// connection pool; `with_clock` and `with_oauth_refresh` start a new one).
 pub(crate) fn transport(client: &Client) -> Result<Arc<Transport>, ApiError> {
     if let Some(t) = client.http.get() {
         return Ok(t.clone());
     }
     let t = Arc::new(
         Transport::new(HttpSettings::from_client(client)?)
-            .with_oauth_refresh(client.oauth_refresh.clone()),
+            .with_oauth_refresh(client.oauth_refresh.clone())
+            .with_clock(client.clock.clone()),
     );
     Ok(client.http.get_or_init(|| t).clone())
 }
@@ -745,7 +769,10 @@ impl Transport {
                 .send()
                 .await
                 .map_err(|e| self.explain_timeout(&e, transport_error(&e)))?;
-            read_response(resp, cap, |e| self.explain_timeout(e, transport_error(e))).await
+            read_response(resp, cap, self.now(), |e| {
+                self.explain_timeout(e, transport_error(e))
+            })
+            .await
         };
         let result = match tokio::time::timeout(deadline, exchange).await {
             Ok(r) => r,
@@ -881,6 +908,7 @@ fn bytes_pieces(b: Bytes) -> Vec<Bytes> {
 async fn read_response(
     resp: reqwest::Response,
     cap: (u64, LimitSource),
+    now: i64,
     on_error: impl Fn(&reqwest::Error) -> ApiError,
 ) -> Result<ApiResponse, ApiError> {
     let status = resp.status().as_u16();
@@ -890,7 +918,7 @@ async fn read_response(
     let reset_at = rate_limit
         .as_ref()
         .and_then(|r| r.reset_at)
-        .or_else(|| retry_after(&headers));
+        .or_else(|| retry_after(&headers, now));
     let body = read_capped(resp, cap, &request_id, on_error).await?;
     let parsed: Result<Value, _> = serde_json::from_slice(&body);
     match parsed {
@@ -955,18 +983,11 @@ fn error_message(err: &Value) -> String {
     }
 }
 
-pub(crate) fn header_str(h: &HeaderMap, name: &str) -> Option<String> {
-    h.get(name)
-        .and_then(|v| v.to_str().ok())
-        .map(|s| s.trim().to_owned())
-        .filter(|s| !s.is_empty())
-}
-
-/// `Retry-After` as an absolute Unix time (seconds form or HTTP date).
-fn retry_after(h: &HeaderMap) -> Option<i64> {
+/// `Retry-After` as an absolute Unix time (seconds form, from `now`, or HTTP date).
+fn retry_after(h: &HeaderMap, now: i64) -> Option<i64> {
     let v = header_str(h, "retry-after")?;
     if let Ok(secs) = v.parse::<i64>() {
-        return Some(super::retry::unix_now() + secs.max(0));
+        return Some(now + secs.max(0));
     }
     parse_reset(&v)
 }
@@ -979,4 +1000,22 @@ pub(crate) fn call_timeout(options: &Map) -> Result<Option<Duration>, ApiError> 
 /// Per-call option overrides of `max_response_bytes`.
 pub(crate) fn call_max_response_bytes(options: &Map) -> Result<Option<u64>, ApiError> {
     byte_count(options.get("max_response_bytes"), "max_response_bytes")
+}
+
+/// The `Authorization` header of an upload form (OAuth), if any.
+pub(crate) fn auth_headers(
+    form: &UploadRequest,
+) -> Result<Vec<(HeaderName, HeaderValue)>, ApiError> {
+    let mut out = Vec::new();
+    if let Some(a) = &form.authorization {
+        let mut v = HeaderValue::from_str(a).map_err(|_| {
+            ApiError::from(crate::Error::config_option(
+                "oauth_token",
+                "contains characters not allowed in a header",
+            ))
+        })?;
+        v.set_sensitive(true);
+        out.push((reqwest::header::AUTHORIZATION, v));
+    }
+    Ok(out)
 }

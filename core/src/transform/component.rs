@@ -208,20 +208,13 @@ impl<'o, 'b> Component<'o, 'b> {
     /// Writes this component after the chained ones: `if`, variables, the keyed
     /// parameters in key order, then `raw_transformation`. The separator is removed
     /// again if the component stays empty.
-    pub fn write(self) -> (Flags, &'b mut String) {
-        let Component {
-            out,
-            start_len,
-            condition,
-            variables,
-            raw,
-            scratch,
-            vals,
-            mut filled,
-            flags,
-            ..
-        } = self;
-        let had_content = out.len() > start_len;
+    #[inline]
+    pub fn write(&mut self) {
+        let out = &mut *self.out;
+        let scratch = &self.scratch;
+        let vals = &self.vals;
+        let mut filled = self.filled;
+        let had_content = out.len() > self.start_len;
         if had_content {
             out.push('/');
         }
@@ -231,11 +224,11 @@ impl<'o, 'b> Component<'o, 'b> {
                 out.push(',');
             }
         };
-        if let Some(c) = &condition {
+        if let Some(c) = &self.condition {
             out.push_str("if_");
             out.push_str(c);
         }
-        for v in &variables {
+        for v in &self.variables {
             sep(out);
             out.push_str(v);
         }
@@ -261,13 +254,12 @@ impl<'o, 'b> Component<'o, 'b> {
                 out.push_str(text);
             }
         }
-        if let Some(r) = raw {
+        if let Some(r) = self.raw {
             sep(out);
             out.push_str(r);
         }
         if out.len() == comp_start && had_content {
             out.pop();
         }
-        (flags, out)
     }
 }

@@ -119,8 +119,10 @@ pub(crate) fn generate<'o>(
         let row = &PARAMS[i];
         (row.apply)(&mut c, row)?;
     }
+    c.write();
+    let mut flags = c.flags;
     let start_len = c.start_len;
-    let (mut flags, out) = c.write();
+    drop(c);
 
     if responsive_width {
         let default_rw;
