@@ -4,13 +4,16 @@
 # wall time, the peak RSS of the sync process and the Admin API calls it spent.
 #
 # Usage: scripts/sync-scale.sh [N]   (default 100000; release build of the CLI)
-# Env:   CARGO_TARGET_DIR (default target/), WORK (default a temporary directory)
+# Env:   CARGO_TARGET_DIR (default target/), WORK (default a temporary directory),
+#        CLDKIT_BIN (a release `cldkit` to use as it is, instead of building one)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 N="${1:-100000}"
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-$PWD/target}"
-cargo build --quiet --release -p cldkit-cli
-BIN="$CARGO_TARGET_DIR/release/cldkit"
+if [ -z "${CLDKIT_BIN:-}" ]; then
+    cargo build --quiet --release -p cldkit-cli
+fi
+BIN="${CLDKIT_BIN:-$CARGO_TARGET_DIR/release/cldkit}"
 WORK="${WORK:-$(mktemp -d /tmp/cldkit-sync-scale.XXXXXX)}"
 DIR="$WORK/files"
 mkdir -p "$DIR" "$WORK/emulator"
@@ -30,8 +33,14 @@ PY
 "$BIN" serve --data "$WORK/emulator" --hourly-budget 100000 > "$WORK/serve.out" 2>&1 &
 SERVE=$!
 trap 'kill $SERVE 2>/dev/null || true' EXIT
-for _ in $(seq 100); do grep -q '^cloudinary://' "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
-export CLOUDINARY_URL="$(grep -m1 '^cloudinary://' "$WORK/serve.out")"
+for _ in $(seq 600); do grep -q 'cloudinary://' "$WORK/serve.out" 2>/dev/null && break; sleep 0.1; done
+CLOUDINARY_URL="$(grep -m1 -o 'cloudinary://.*' "$WORK/serve.out" || true)"
+if [ -z "$CLOUDINARY_URL" ]; then
+    echo "the emulator did not start:" >&2
+    cat "$WORK/serve.out" >&2
+    exit 1
+fi
+export CLOUDINARY_URL
 
 run() {
     local label="$1"
