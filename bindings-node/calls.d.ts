@@ -574,7 +574,7 @@ export interface ClientCalls {
   /** Finds images similar to an image URL, asset, file or text description. (pycloudinary `api.visual_search`) */
   visualSearch(imageUrl?: string | null, imageAssetId?: string | null, text?: string | null, imageFile?: string | Uint8Array | ArrayBuffer | null, options?: CallOptions, callOptions?: CallControl): Promise<ApiResponse>;
   /** Syncs an inventory (a directory path, or a list of items with id, public_id and path, url or data) with a folder; returns the report. */
-  sync(inventory: OptionValue, options?: CallOptions, callOptions?: CallControl): { [key: string]: unknown };
+  sync(inventory: OptionValue, options?: CallOptions, callOptions?: CallControl): Promise<{ [key: string]: unknown }>;
 }
 
 /** The generated methods of `AccountClient`, one per row of the call catalogue. */

@@ -1,6 +1,7 @@
 // Type-checked with `tsc --noEmit --strict` by types.test.js: uses the public API.
 import cldkit, { Client, CldkitError, float, apiSignRequest, UploadRequest, Options, UploadResponse, ApiResponse, ApiError, NotFoundError, RateLimitedError, adminCalls } from "cldkit";
 import compat, { v2, utils } from "cldkit/compat";
+import { AccountClient, TransformationOptions, InvalidOptionError, LocalCallName } from "cldkit";
 
 const client: Client = new Client({ cloud_name: "demo", api_key: "1234", api_secret: "abcd" }, { profile: "python" });
 const fromUrl: Client = Client.fromUrl("cloudinary://1234:abcd@demo");
@@ -61,3 +62,43 @@ async function network(c: Client, stream: AsyncIterable<Uint8Array>): Promise<vo
   console.log(res.rate_limit_remaining, found.total_count, adminCalls.length);
 }
 console.log(typeof network);
+
+// The generated surface (calls.d.ts, errors.d.ts): typed transformation options, one
+// method per catalogue row, the account client, the error table's statics.
+const typed: TransformationOptions = {
+  width: 300,
+  height: "ih_div_2",
+  crop: "fill",
+  gravity: "face",
+  border: { width: 2, color: "red" },
+  transformation: [{ effect: "sepia", crop: "scale" }],
+  $size: 10,
+  secure: true,
+};
+const poster: string = client.videoThumbnailUrl("dog", typed);
+const lazy: string = client.lazyImageTag("x", "blur", { width: 10 }) + client.lazyImageTag("x", { width: 10 }, "pixelate");
+const attributes: { [key: string]: unknown } = client.imageAttributes("x", { width: 1 });
+const signedSearch: string = client.searchUrl("tags=a", 300);
+const localName: LocalCallName = "download_zip_url";
+const viaLocal: unknown = client.callLocal(localName, {}, { tags: "a" });
+const notFound: "not_found" = NotFoundError.code;
+const notFoundStatus: 404 = NotFoundError.httpStatus;
+const invalidStatus: null = InvalidOptionError.httpStatus;
+console.log(poster, lazy, attributes, signedSearch, viaLocal, notFound, notFoundStatus, invalidStatus);
+
+async function generated(c: Client, account: AccountClient): Promise<void> {
+  const signal = new AbortController().signal;
+  const page: ApiResponse = await c.resourcesByTag("kitten", { max_results: 5 }, { signal });
+  await c.updateResourcesAccessModeByIds("public", ["a", "b"]);
+  await c.createUploadMapping("folder", { template: "https://example.com/" });
+  await c.uploadLarge(Buffer.from("abc"), { resource_type: "raw" });
+  await c.deleteDerivedByTransformation(["a"], [{ width: 100 }], null, null, true);
+  const any: unknown = await c.call("ping", {}, {}, signal);
+  const searched: ApiResponse = await c.search("tags=a", { max_results: 1 });
+  const users: ApiResponse = await account.users(null, null, "active");
+  await account.createUserGroup("editors", {}, { signal });
+  await account.call("sub_accounts", {}, {});
+  const fromEnv: AccountClient = new AccountClient();
+  console.log(page.next_cursor, any, searched.total_count, users.users, fromEnv.settings());
+}
+console.log(typeof generated);

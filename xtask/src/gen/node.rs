@@ -252,13 +252,18 @@ fn ts_param_type(t: ParamType) -> &'static str {
     }
 }
 
-/// The TypeScript result type of a row.
-fn ts_return(r: Returns) -> &'static str {
-    match r {
+/// The TypeScript result type of a row: a Promise of it for network rows.
+fn ts_return(c: &Call) -> String {
+    let value = match c.returns {
         Returns::Url | Returns::Html | Returns::Text => "string",
         Returns::Bool => "boolean",
         Returns::Map => "{ [key: string]: unknown }",
-        Returns::Response => "Promise<ApiResponse>",
+        Returns::Response => "ApiResponse",
+    };
+    if c.is_network() {
+        format!("Promise<{value}>")
+    } else {
+        value.to_owned()
     }
 }
 
@@ -301,7 +306,7 @@ fn method_dts(c: &Call) -> String {
         origin,
         camel_case(c.name),
         params.join(", "),
-        ts_return(c.returns)
+        ts_return(c)
     )
 }
 
