@@ -210,8 +210,8 @@ impl Client {
         combined.insert("type", "upload");
         combined.insert("resource_type", "video");
         combined.update(options);
-        if !options.contains_key("format") {
-            combined.insert("format", "jpg");
+        if !options.contains_key("format") || self.profile() == Profile::Php {
+            php::thumbnail_format(&mut combined, self.profile())?;
         }
         let source = match combined.get("public_id") {
             Some(v) if v.truthy() => v.clone(),

@@ -1005,3 +1005,16 @@ pub(super) fn asset_type_segments<'a>(
     }
     Ok(segs)
 }
+
+/// The poster format of a video thumbnail: `jpg`. In the `php` profile
+/// (`VideoThumbnailTag`) it replaces any `format`, and a URL suffix is an error.
+pub(super) fn thumbnail_format(options: &mut Map, profile: crate::Profile) -> Result<()> {
+    if profile == crate::Profile::Php && has_suffix(options.get("url_suffix")) {
+        return Err(Error::invalid_option(
+            "url_suffix",
+            "URL Suffix only supported for image/upload and raw/upload",
+        ));
+    }
+    options.insert("format", "jpg");
+    Ok(())
+}
