@@ -31,6 +31,8 @@
 const fs = require('fs');
 const { PassThrough } = require('stream');
 const cldkit = require('./index.js');
+const fastpath = require('./fastpath.js');
+const native = require('./native.js');
 
 const PROFILE = { profile: 'node' };
 
@@ -274,9 +276,11 @@ function signer(secret, algorithm, signatureVersion) {
  * signature_version)`: algorithm and version default to the configured ones.
  */
 function api_sign_request(params_to_sign, api_secret, signature_algorithm = null, signature_version = null) {
-  const c = config();
+  const c = settings === null ? config() : settings;
   const algorithm = signature_algorithm || c.signature_algorithm || null;
   const sigVersion = signature_version == null ? c.signature_version || null : signature_version;
+  const encoded = fastpath.encode(params_to_sign);
+  if (encoded !== null) return native.apiSignRequestNodeEncoded(encoded, api_secret, algorithm, sigVersion);
   return signer(api_secret, algorithm, sigVersion).callLocal('sign_request', { params: params_to_sign }, {});
 }
 

@@ -1,15 +1,28 @@
-//! `client._urlLeftovers(source, options)`: the delivery URL and the options the URL did
-//! not consume, for `cldkit/compat`'s `utils.url` (the npm SDK deletes the consumed keys
-//! from the caller's options; what is left becomes HTML attributes).
+//! Native entry points of `cldkit/compat` (the npm SDK drop-in) that the generic
+//! `call`/`callLocal` cannot serve:
+//!
+//! - `client._urlLeftovers(source, options)`: the delivery URL and the options the URL
+//!   did not consume (the npm SDK's `utils.url` deletes the consumed keys from the
+//!   caller's options; what is left becomes HTML attributes);
+//! - `apiSignRequestNodeEncoded(encoded, secret, algorithm, version)`: the npm SDK's
+//!   `api_sign_request` (`cldkit::sign::api_sign_request_node`) over parameters encoded
+//!   by `fastpath.js`, the hot path of `utils.api_sign_request`.
 
+use cldkit::Value;
 use napi::{Env, JsUnknown, NapiRaw, NapiValue};
 use napi_derive::napi;
 
 use crate::client::Client;
 use crate::convert::{from_map, from_value, new_object, set, to_map, to_value_opt};
-use crate::errors::guard;
+use crate::encoded::{decode_map, with_utf16};
+use crate::errors::{guard, Failure, Outcome};
 
 type Arg = Option<JsUnknown>;
+
+fn raw(v: &Arg) -> Option<napi::sys::napi_value> {
+    // SAFETY: the handle is live for the current call.
+    v.as_ref().map(|v| unsafe { v.raw() })
+}
 
 #[napi]
 impl Client {
@@ -22,9 +35,8 @@ impl Client {
     pub fn url_leftovers(&self, env: Env, source: Arg, options: Arg) -> napi::Result<JsUnknown> {
         guard(&env, || {
             let e = env.raw();
-            // SAFETY: the handles are live for the current call.
-            let source = to_value_opt(e, source.as_ref().map(|v| unsafe { v.raw() }), "source")?;
-            let options = to_map(e, options.as_ref().map(|v| unsafe { v.raw() }), "options")?;
+            let source = to_value_opt(e, raw(&source), "source")?;
+            let options = to_map(e, raw(&options), "options")?;
             let out = self.inner.url_with_leftovers(&source, &options)?;
             let obj = new_object(e)?;
             set(e, obj, "url", from_value(e, &out.url)?)?;
@@ -33,4 +45,38 @@ impl Client {
             Ok(unsafe { JsUnknown::from_raw_unchecked(e, obj) })
         })
     }
+}
+
+/// The npm SDK's `api_sign_request(params, api_secret, signature_algorithm,
+/// signature_version)` with `params` encoded by `fastpath.js`: the secret printed as
+/// JavaScript prints it, `false` and `0` signed, keys in `localeCompare` order.
+#[napi]
+pub fn api_sign_request_node_encoded(
+    env: Env,
+    encoded: Arg,
+    api_secret: Arg,
+    algorithm: Arg,
+    signature_version: Arg,
+) -> napi::Result<String> {
+    guard(&env, || {
+        let e = env.raw();
+        let encoded = raw(&encoded)
+            .ok_or_else(|| Failure::Core(cldkit::Error::invalid_option("params", "is required")))?;
+        let params = with_utf16(e, encoded, decode_map)?;
+        let arg = |v: &Arg, what: &str| -> Outcome<Option<Value>> {
+            Ok(match raw(v) {
+                Some(v) => Some(to_value_opt(e, Some(v), what)?),
+                None => None,
+            })
+        };
+        let secret = arg(&api_secret, "api_secret")?;
+        let algorithm = arg(&algorithm, "signature_algorithm")?;
+        let version = arg(&signature_version, "signature_version")?;
+        Ok(cldkit::sign::api_sign_request_node(
+            &params,
+            secret.as_ref(),
+            algorithm.as_ref(),
+            version.as_ref(),
+        )?)
+    })
 }

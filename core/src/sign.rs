@@ -446,8 +446,9 @@ pub fn string_to_sign_node(params: &Map, signature_version: u32) -> String {
                 .then_some((k.as_str(), text))
         })
         .collect();
-    // `Array.prototype.sort` is stable: keys that compare equal keep their order.
-    pairs.sort_by(|a, b| js::locale_compare(a.0, b.0));
+    // `Array.prototype.sort` is stable: keys that compare equal keep their order (as
+    // `sort_by_cached_key` keeps them); each key's collation key is made once.
+    pairs.sort_by_cached_key(|p| js::locale_key(p.0));
     let mut out = String::new();
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
