@@ -4,7 +4,11 @@
  * cldkit vs the cloudinary npm SDK (2.11.0), one interleaved run.
  *
  *   (cd bindings-node && npm install && npm run build)   # the release module users get
- *   node bench/node_vs_cloudinary.js [--rounds 15] [--iters 20000]
+ *   node bench/node_vs_cloudinary.js [--rounds 15] [--iters 20000] [--profile node]
+ *
+ * `--profile node` (or CLDKIT_BENCH_PROFILE=node): cldkit's side is the drop-in
+ * `cldkit/compat` (`compat.url`, `compat.utils.api_sign_request`, the `node` profile:
+ * the npm SDK's output byte for byte, W3's booleans signed as it signs them).
  *
  * W1: `sample.jpg` {width 300, height 200, crop fill}, vs `cloudinary.url` with
  *     `urlAnalytics: false` (and, for reference, with its default analytics).
@@ -28,10 +32,21 @@ const arg = (name, dflt) => {
 };
 const ROUNDS = arg('--rounds', 15);
 const ITERS = arg('--iters', 20000);
+const profileAt = args.indexOf('--profile');
+const PROFILE = profileAt >= 0 ? args[profileAt + 1] : process.env.CLDKIT_BENCH_PROFILE || 'default';
+if (PROFILE !== 'default' && PROFILE !== 'node') throw new Error(`--profile: default or node, not ${PROFILE}`);
 
 const CONFIG = { cloud_name: 'demo', api_key: '1234567890', api_secret: 'abcd', secure: true };
 cloudinary.config({ ...CONFIG, urlAnalytics: false, analytics: false });
 const client = new cldkit.Client({ ...CONFIG, analytics: false });
+// The node profile: the drop-in, configured as the SDK is.
+const compat = require(path.join(BINDING, 'compat.js')).v2;
+compat.config({ ...CONFIG, urlAnalytics: false, analytics: false });
+const ours =
+  PROFILE === 'node'
+    ? { url: (id, o) => compat.url(id, o), sign: (p, s) => compat.utils.api_sign_request(p, s) }
+    : { url: (id, o) => client.url(id, o), sign: (p, s) => cldkit.apiSignRequest(p, s) };
+console.log(`profile: ${PROFILE}${PROFILE === 'node' ? ' (cldkit/compat)' : ''}`);
 
 const W1 = { width: 300, height: 200, crop: 'fill' };
 const W2 = {
@@ -60,19 +75,19 @@ const workloads = [
   {
     name: 'W1 url (urlAnalytics: false)',
     target: 5,
-    ours: () => client.url('sample.jpg', W1),
+    ours: () => ours.url('sample.jpg', W1),
     theirs: () => cloudinary.url('sample.jpg', W1),
   },
   {
     name: 'W2 chain + overlay + sign_url',
     target: 5,
-    ours: () => client.url('sample.jpg', W2),
+    ours: () => ours.url('sample.jpg', W2),
     theirs: () => cloudinary.url('sample.jpg', W2),
   },
   {
     name: 'W3 api_sign_request, 10 params',
     target: 1.5,
-    ours: () => cldkit.apiSignRequest(W3, 'abcd'),
+    ours: () => ours.sign(W3, 'abcd'),
     theirs: () => cloudinary.utils.api_sign_request(W3, 'abcd'),
   },
 ];
@@ -81,7 +96,7 @@ const workloads = [
 const defaultAnalytics = {
   name: 'W1 url (SDK default analytics, for reference)',
   target: null,
-  ours: () => client.url('sample.jpg', W1),
+  ours: () => ours.url('sample.jpg', W1),
   theirs: () => cloudinary.url('sample.jpg', { ...W1, urlAnalytics: true }),
 };
 
