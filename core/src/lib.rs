@@ -31,6 +31,7 @@ pub mod auth_token;
 pub mod calls;
 mod client;
 pub mod config;
+#[cfg(feature = "conformance")]
 pub mod conformance;
 pub mod download;
 mod error;
