@@ -93,4 +93,21 @@ cat "$corpus"/*.jsonl | CLDKIT_LIBRARY="$prefix/lib/libcldkit.so" \
     php -n -d extension=ffi -d ffi.enable=1 bindings-c/php/conformance.php --ffi --profile node > "$tmp/ffi-node.jsonl"
 cat "$corpus"/*.jsonl | "$CLDKIT_BIN" conformance --score --profile node --results "$tmp/ffi-node.jsonl"
 
+# The corpus in the php profile (issue 16): each binding's result must be the CLI's for
+# every case, and the score against the PHP SDK's results (expected_php where present)
+# no worse than the core's ratchet, read from core/tests/conformance_php.rs (none left:
+# every case must pass).
+step "conformance in the php profile: the CLI, the extension and FFI"
+php_ratchet=$(sed -n 's/^const MAX_MISMATCHES: usize = \([0-9_]*\);.*/\1/p' core/tests/conformance_php.rs | tr -d _)
+cat "$corpus"/*.jsonl | "$CLDKIT_BIN" conformance --profile php > "$tmp/cli-php.jsonl"
+cat "$corpus"/*.jsonl | php -n -d "extension=$module" bindings-c/php/conformance.php --profile php > "$tmp/ext-php.jsonl"
+cat "$corpus"/*.jsonl | CLDKIT_LIBRARY="$prefix/lib/libcldkit.so" \
+    php -n -d extension=ffi -d ffi.enable=1 bindings-c/php/conformance.php --ffi --profile php > "$tmp/ffi-php.jsonl"
+php bindings-c/php/tests/compat/same_as_cli.php "$tmp/cli-php.jsonl" "$tmp/ext-php.jsonl" extension
+php bindings-c/php/tests/compat/same_as_cli.php "$tmp/cli-php.jsonl" "$tmp/ffi-php.jsonl" FFI
+for impl in ext ffi; do
+    cat "$corpus"/*.jsonl | "$CLDKIT_BIN" conformance --score --profile php --results "$tmp/$impl-php.jsonl" \
+        --max-failures "${php_ratchet:-0}" | tail -n1
+done
+
 step "bindings-c: all passed"

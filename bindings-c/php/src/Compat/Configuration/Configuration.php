@@ -53,6 +53,8 @@ class Configuration implements \JsonSerializable
 
     private ?Client $client = null;
 
+    private ?int $fixedTime = null;
+
     /**
      * @param Configuration|array<string, mixed>|string|null $config null reads CLOUDINARY_URL when it is set
      */
@@ -76,6 +78,8 @@ class Configuration implements \JsonSerializable
     public function init(#[\SensitiveParameter] Configuration|array|string|null $config = null, bool $includeSensitive = true): void
     {
         $this->values = array_fill_keys(array_keys(self::SECTIONS), []);
+        $this->client = null;
+        $this->fixedTime = null;
         $this->initSections();
         $this->import($config);
         if (!$includeSensitive) {
@@ -181,6 +185,7 @@ class Configuration implements \JsonSerializable
 
     public function importConfig(Configuration $otherConfig): static
     {
+        $this->fixedTime = $otherConfig->fixedTime;
         foreach ($otherConfig->values as $section => $values) {
             foreach ($values as $k => $v) {
                 $this->set($section, $k, $v);
@@ -226,10 +231,25 @@ class Configuration implements \JsonSerializable
         return $flat;
     }
 
+    /**
+     * cldkit's addition, for tests and reproducible output: signatures, download URLs
+     * and webhook checks use $unixSeconds as the current time (null: the clock).
+     */
+    public function fixTime(?int $unixSeconds): static
+    {
+        $this->fixedTime = $unixSeconds;
+        $this->client = null;
+        return $this;
+    }
+
     /** The cldkit client of these settings (kept until a setting changes). */
     public function client(): Client
     {
-        return $this->client ??= new Client($this->settings());
+        if ($this->client === null) {
+            $client = new Client($this->settings());
+            $this->client = $this->fixedTime === null ? $client : $client->withFixedTime($this->fixedTime);
+        }
+        return $this->client;
     }
 
     /** Whether the section's setting was given (as cloudinary_php's isExplicitlySet). */
