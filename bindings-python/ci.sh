@@ -22,9 +22,10 @@ PROFILE="${CLDKIT_PY_PROFILE:-dev}"
 # The emulator (debug build) for tests/python/test_http.py.
 cargo build --quiet -p cldkit-emulator --bin cldkit-emulator
 export CLDKIT_EMULATOR="$CARGO_TARGET_DIR/debug/cldkit-emulator"
-# The CLI scores the node-profile corpus run below.
+# The CLI scores the node-profile corpus run below and prints the call catalogue.
 cargo build --quiet -p cldkit-cli
-CLDKIT_BIN="$CARGO_TARGET_DIR/debug/cldkit"
+# tests/python/test_calls_parity.py reads its catalogue (`cldkit calls --json`).
+export CLDKIT_BIN="$CARGO_TARGET_DIR/debug/cldkit"
 
 if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"

@@ -13,13 +13,13 @@
 use std::cell::RefCell;
 use std::sync::Arc;
 
-use cldkit::api::{ApiError, ApiResponse, ResumeToken, UploadSettings};
-use cldkit::{Client, Map};
+use cldkit::api::{AccountClient, ApiError, ApiResponse, ResumeToken, UploadSettings};
+use cldkit::{Client, Map, Value};
 use pyo3::prelude::*;
 use pyo3::types::PyString;
 
 use crate::convert::{text, to_py};
-use crate::errors::{http_error, invalid_option};
+use crate::errors::{check, http_error, invalid_option};
 use crate::source::{to_source, ReadFailure};
 
 /// The keyword arguments of `Client.upload` that steer the transfer (everything else
@@ -158,6 +158,47 @@ pub fn finish<'py>(
         Ok(resp) => answer(py, resp),
         Err(e) => Err(http_error(py, &e)),
     }
+}
+
+/// The result of a blocking catalogue call as Python (a signal handler's exception
+/// first).
+fn finish_value<'py>(py: Python<'py>, r: Result<Value, ApiError>) -> PyResult<Bound<'py, PyAny>> {
+    if let Some(e) = PENDING_SIGNAL.with(|p| p.borrow_mut().take()) {
+        return Err(e);
+    }
+    match r {
+        Ok(v) => to_py(py, &v),
+        Err(e) => Err(http_error(py, &e)),
+    }
+}
+
+/// `Client.call`: a row of the catalogue by name. Local rows run here (their errors
+/// keep their own kind); network rows block with the GIL released.
+pub fn call<'py>(
+    py: Python<'py>,
+    client: &Client,
+    name: &str,
+    args: &Map,
+    options: &Map,
+) -> PyResult<Bound<'py, PyAny>> {
+    if cldkit::calls::find(name).is_some_and(|row| !row.is_network()) {
+        let v = check(py, client.call_local(name, args, options))?;
+        return to_py(py, &v);
+    }
+    let r = py.detach(|| client.call_blocking(name, args, options));
+    finish_value(py, r)
+}
+
+/// `AccountClient.call`: a Provisioning API row by name, with the GIL released.
+pub fn account_call<'py>(
+    py: Python<'py>,
+    account: &AccountClient,
+    name: &str,
+    args: &Map,
+    options: &Map,
+) -> PyResult<Bound<'py, PyAny>> {
+    let r = py.detach(|| account.call_blocking(name, args, options));
+    finish_value(py, r)
 }
 
 /// `Client.upload`: converts, uploads with the GIL released, converts back.

@@ -873,7 +873,7 @@ impl PyClient {
 
     /// An `<img>` tag that loads lazily, with an optional low-quality `placeholder`
     /// (`"blur"`, `"pixelate"`, `"vectorize"`, `"predominant_color"`) in `src`.
-    #[pyo3(signature = (public_id, *, placeholder = None, **options))]
+    #[pyo3(signature = (public_id, placeholder = None, **options))]
     fn lazy_image_tag(
         &self,
         py: Python<'_>,
@@ -961,7 +961,7 @@ impl PyClient {
         args: &Bound<'py, PyTuple>,
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        aio(slf, "upload", args, kwargs)
+        aio(slf.as_any(), "upload", args, kwargs)
     }
 
     /// Sends any Upload API call by its SDK name (`upload`, `explicit`, `destroy`,
@@ -989,143 +989,7 @@ impl PyClient {
         args: &Bound<'py, PyTuple>,
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        aio(slf, "call_upload_api", args, kwargs)
-    }
-
-    /// Updates an uploaded asset (the `explicit` call: eager transformations, tags,
-    /// context, ...).
-    #[pyo3(signature = (public_id, **options))]
-    fn explicit<'py>(
-        &self,
-        py: Python<'py>,
-        public_id: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.upload_named(py, "explicit", &[("public_id", Some(public_id))], options)
-    }
-
-    /// Deletes an asset (the `destroy` call).
-    #[pyo3(signature = (public_id, **options))]
-    fn destroy<'py>(
-        &self,
-        py: Python<'py>,
-        public_id: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.upload_named(py, "destroy", &[("public_id", Some(public_id))], options)
-    }
-
-    /// Renames an asset.
-    #[pyo3(signature = (from_public_id, to_public_id, **options))]
-    fn rename<'py>(
-        &self,
-        py: Python<'py>,
-        from_public_id: &Bound<'py, PyAny>,
-        to_public_id: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let args = [
-            ("from_public_id", Some(from_public_id)),
-            ("to_public_id", Some(to_public_id)),
-        ];
-        self.upload_named(py, "rename", &args, options)
-    }
-
-    /// Adds `tag` to `public_ids`.
-    #[pyo3(signature = (tag, public_ids = None, **options))]
-    fn add_tag<'py>(
-        &self,
-        py: Python<'py>,
-        tag: &Bound<'py, PyAny>,
-        public_ids: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let args = [("tag", Some(tag)), ("public_ids", public_ids)];
-        self.upload_named(py, "add_tag", &args, options)
-    }
-
-    /// Removes `tag` from `public_ids`.
-    #[pyo3(signature = (tag, public_ids = None, **options))]
-    fn remove_tag<'py>(
-        &self,
-        py: Python<'py>,
-        tag: &Bound<'py, PyAny>,
-        public_ids: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let args = [("tag", Some(tag)), ("public_ids", public_ids)];
-        self.upload_named(py, "remove_tag", &args, options)
-    }
-
-    /// Replaces every tag of `public_ids` with `tag`.
-    #[pyo3(signature = (tag, public_ids = None, **options))]
-    fn replace_tag<'py>(
-        &self,
-        py: Python<'py>,
-        tag: &Bound<'py, PyAny>,
-        public_ids: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let args = [("tag", Some(tag)), ("public_ids", public_ids)];
-        self.upload_named(py, "replace_tag", &args, options)
-    }
-
-    /// Removes every tag of `public_ids`.
-    #[pyo3(signature = (public_ids = None, **options))]
-    fn remove_all_tags<'py>(
-        &self,
-        py: Python<'py>,
-        public_ids: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.upload_named(
-            py,
-            "remove_all_tags",
-            &[("public_ids", public_ids)],
-            options,
-        )
-    }
-
-    /// Adds `context` (a dict or an encoded string) to `public_ids`.
-    #[pyo3(signature = (context, public_ids = None, **options))]
-    fn add_context<'py>(
-        &self,
-        py: Python<'py>,
-        context: &Bound<'py, PyAny>,
-        public_ids: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let args = [("context", Some(context)), ("public_ids", public_ids)];
-        self.upload_named(py, "add_context", &args, options)
-    }
-
-    /// Removes all context of `public_ids`.
-    #[pyo3(signature = (public_ids = None, **options))]
-    fn remove_all_context<'py>(
-        &self,
-        py: Python<'py>,
-        public_ids: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.upload_named(
-            py,
-            "remove_all_context",
-            &[("public_ids", public_ids)],
-            options,
-        )
-    }
-
-    /// Sets structured metadata on `public_ids`.
-    #[pyo3(signature = (metadata, public_ids = None, **options))]
-    fn update_metadata<'py>(
-        &self,
-        py: Python<'py>,
-        metadata: &Bound<'py, PyAny>,
-        public_ids: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let args = [("metadata", Some(metadata)), ("public_ids", public_ids)];
-        self.upload_named(py, "update_metadata", &args, options)
+        aio(slf.as_any(), "call_upload_api", args, kwargs)
     }
 
     // ----- the Admin API (HTTP) -----
@@ -1155,7 +1019,38 @@ impl PyClient {
         args: &Bound<'py, PyTuple>,
         kwargs: Option<&Bound<'py, PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
-        aio(slf, "admin", args, kwargs)
+        aio(slf.as_any(), "admin", args, kwargs)
+    }
+
+    /// Runs any call of the catalogue (`cldkit calls --json`) by its SDK name, its
+    /// positional arguments by name in `args` (`{"tag": "kitten"}`) and its keyword
+    /// options in `options`. Local calls (URLs, tags, signatures) return their value;
+    /// network calls block with the GIL released and return the answer as a `dict`
+    /// (with `request_id` and the `rate_limit_*` fields). The generated methods
+    /// (`client.resources_by_tag(tag, **options)`, ...) go through here.
+    #[pyo3(signature = (name, args = None, options = None))]
+    fn call<'py>(
+        &self,
+        py: Python<'py>,
+        name: &str,
+        args: Option<&Bound<'py, PyAny>>,
+        options: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let a = map_arg(args, "args")?;
+            let opts = map_arg(options, "options")?;
+            api::call(py, &self.inner, name, &a, &opts)
+        })
+    }
+
+    /// `call` in a worker thread, for asyncio: `await client.call_async(name, ...)`.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, name, args=None, options=None)")]
+    fn call_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        aio(slf.as_any(), "call", args, kwargs)
     }
 
     /// The pages of an Admin list call (`resources`, `tags`, `search`, ...), following
@@ -1174,227 +1069,11 @@ impl PyClient {
             Ok(PyPages::new(self.inner.pages(name, &a, &opts)))
         })
     }
-
-    /// Tests the connection and the credentials.
-    #[pyo3(signature = (**options))]
-    fn ping<'py>(
-        &self,
-        py: Python<'py>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "ping", &[], options)
-    }
-
-    /// The account's usage (`date=` for a past day).
-    #[pyo3(signature = (**options))]
-    fn usage<'py>(
-        &self,
-        py: Python<'py>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "usage", &[], options)
-    }
-
-    /// One page of assets (`resource_type`, `type`, `prefix`, `max_results`,
-    /// `next_cursor`, ...).
-    #[pyo3(signature = (**options))]
-    fn resources<'py>(
-        &self,
-        py: Python<'py>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "resources", &[], options)
-    }
-
-    /// The details of one asset.
-    #[pyo3(signature = (public_id, **options))]
-    fn resource<'py>(
-        &self,
-        py: Python<'py>,
-        public_id: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "resource", &[("public_id", Some(public_id))], options)
-    }
-
-    /// Updates one asset (tags, context, metadata, moderation, ...).
-    #[pyo3(signature = (public_id, **options))]
-    fn update<'py>(
-        &self,
-        py: Python<'py>,
-        public_id: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "update", &[("public_id", Some(public_id))], options)
-    }
-
-    /// Deletes assets by public id.
-    #[pyo3(signature = (public_ids, **options))]
-    fn delete_resources<'py>(
-        &self,
-        py: Python<'py>,
-        public_ids: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        let args = [("public_ids", Some(public_ids))];
-        self.admin_named(py, "delete_resources", &args, options)
-    }
-
-    /// One page of the tags in use (`prefix`, `max_results`, `next_cursor`).
-    #[pyo3(signature = (**options))]
-    fn tags<'py>(
-        &self,
-        py: Python<'py>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "tags", &[], options)
-    }
-
-    /// The root folders.
-    #[pyo3(signature = (**options))]
-    fn root_folders<'py>(
-        &self,
-        py: Python<'py>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "root_folders", &[], options)
-    }
-
-    /// The subfolders of `path`.
-    #[pyo3(signature = (path, **options))]
-    fn subfolders<'py>(
-        &self,
-        py: Python<'py>,
-        path: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "subfolders", &[("path", Some(path))], options)
-    }
-
-    /// Creates the folder `path`.
-    #[pyo3(signature = (path, **options))]
-    fn create_folder<'py>(
-        &self,
-        py: Python<'py>,
-        path: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "create_folder", &[("path", Some(path))], options)
-    }
-
-    /// Deletes the (empty) folder `path`.
-    #[pyo3(signature = (path, **options))]
-    fn delete_folder<'py>(
-        &self,
-        py: Python<'py>,
-        path: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "delete_folder", &[("path", Some(path))], options)
-    }
-
-    /// One page of the upload presets.
-    #[pyo3(signature = (**options))]
-    fn upload_presets<'py>(
-        &self,
-        py: Python<'py>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "upload_presets", &[], options)
-    }
-
-    /// One upload preset.
-    #[pyo3(signature = (name, **options))]
-    fn upload_preset<'py>(
-        &self,
-        py: Python<'py>,
-        name: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "upload_preset", &[("name", Some(name))], options)
-    }
-
-    /// Creates an upload preset (`name`, `unsigned`, and upload parameters).
-    #[pyo3(signature = (**options))]
-    fn create_upload_preset<'py>(
-        &self,
-        py: Python<'py>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "create_upload_preset", &[], options)
-    }
-
-    /// Updates the upload preset `name`.
-    #[pyo3(signature = (name, **options))]
-    fn update_upload_preset<'py>(
-        &self,
-        py: Python<'py>,
-        name: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "update_upload_preset", &[("name", Some(name))], options)
-    }
-
-    /// Deletes the upload preset `name`.
-    #[pyo3(signature = (name, **options))]
-    fn delete_upload_preset<'py>(
-        &self,
-        py: Python<'py>,
-        name: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "delete_upload_preset", &[("name", Some(name))], options)
-    }
-
-    /// Searches assets: `expression`, and `sort_by` (`[{"public_id": "desc"}]`),
-    /// `max_results`, `next_cursor`, `aggregate`, `with_field`, `fields`. For every
-    /// page use `pages("search", expression=...)`.
-    #[pyo3(signature = (expression = None, **options))]
-    fn search<'py>(
-        &self,
-        py: Python<'py>,
-        expression: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "search", &[("expression", expression)], options)
-    }
-
-    /// `search` in a worker thread, for asyncio.
-    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, expression=None, **options)")]
-    fn search_async<'py>(
-        slf: &Bound<'py, Self>,
-        args: &Bound<'py, PyTuple>,
-        kwargs: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        aio(slf, "search", args, kwargs)
-    }
-
-    /// Searches folders (same parameters as `search`).
-    #[pyo3(signature = (expression = None, **options))]
-    fn search_folders<'py>(
-        &self,
-        py: Python<'py>,
-        expression: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        self.admin_named(py, "search_folders", &[("expression", expression)], options)
-    }
-}
-
-/// Positional arguments of a named call, by name (absent ones left out).
-fn named_args(args: &[(&str, Option<&Bound<'_, PyAny>>)]) -> PyResult<Map> {
-    let mut m = Map::with_capacity(args.len());
-    for (name, value) in args {
-        if let Some(v) = value.filter(|v| !v.is_none()) {
-            m.insert(*name, to_value(v, name)?);
-        }
-    }
-    Ok(m)
 }
 
 /// Calls the method `name` of `slf` in a worker thread: a coroutine for asyncio.
-fn aio<'py>(
-    slf: &Bound<'py, PyClient>,
+pub(crate) fn aio<'py>(
+    slf: &Bound<'py, PyAny>,
     name: &str,
     args: &Bound<'py, PyTuple>,
     kwargs: Option<&Bound<'py, PyDict>>,
@@ -1412,36 +1091,6 @@ fn aio<'py>(
 static TO_THREAD: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
 
 impl PyClient {
-    /// An Upload API call by name with its positional arguments.
-    fn upload_named<'py>(
-        &self,
-        py: Python<'py>,
-        method: &str,
-        args: &[(&str, Option<&Bound<'py, PyAny>>)],
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let a = named_args(args)?;
-            let opts = crate::convert::options(options)?;
-            api::upload_call(py, &self.inner, method, a, opts)
-        })
-    }
-
-    /// An Admin API call by name with its positional arguments.
-    fn admin_named<'py>(
-        &self,
-        py: Python<'py>,
-        name: &str,
-        args: &[(&str, Option<&Bound<'py, PyAny>>)],
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let a = named_args(args)?;
-            let opts = crate::convert::options(options)?;
-            api::admin(py, &self.inner, name, a, opts)
-        })
-    }
-
     fn tags_request<'py>(
         &self,
         py: Python<'py>,

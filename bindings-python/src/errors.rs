@@ -14,6 +14,7 @@ use cldkit::ErrorKind;
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
+use pyo3::types::PyType;
 
 create_exception!(
     cldkit,
@@ -21,96 +22,26 @@ create_exception!(
     PyException,
     "Base class of every cldkit error.\n\nAttributes: `kind` (e.g. \"InvalidOption\"), `code` (stable: \"invalid_option\", \"config\", \"signature\", \"internal\"), `option` (the option or setting concerned, or None) and `message`."
 );
-create_exception!(
-    cldkit,
-    InvalidOptionError,
-    Error,
-    "An option has a value the SDK rules reject (or a type cldkit cannot convert)."
-);
-create_exception!(
-    cldkit,
-    ConfigError,
-    Error,
-    "The configuration is missing something or cannot be parsed."
-);
-create_exception!(
-    cldkit,
-    SignatureError,
-    Error,
-    "A signature could not be computed (missing secret, unknown algorithm)."
-);
+create_exception!(cldkit, InvalidOptionError, Error);
+create_exception!(cldkit, ConfigError, Error);
+create_exception!(cldkit, SignatureError, Error);
 create_exception!(
     cldkit,
     HttpError,
     Error,
     "An Upload or Admin API call failed.\n\nBesides `kind`, `code`, `option` and `message`: `status` (the HTTP status, or None when the server never answered), `request_id` (the `X-Request-Id`, for Cloudinary support), `reset_at` (when rate limited: Unix seconds the limit resets, if known), `attempts` (how many attempts were made) and `resume_token` (a failed chunked upload: the JSON token that continues it, else None). Each `code` has its own subclass."
 );
-create_exception!(
-    cldkit,
-    BadRequestError,
-    HttpError,
-    "HTTP 400 (`code` \"bad_request\"): the API rejected the request."
-);
-create_exception!(
-    cldkit,
-    AuthorizationError,
-    HttpError,
-    "HTTP 401 (`code` \"authorization\"): missing or wrong credentials, invalid signature."
-);
-create_exception!(
-    cldkit,
-    NotAllowedError,
-    HttpError,
-    "HTTP 403 (`code` \"not_allowed\"): valid credentials without permission."
-);
-create_exception!(
-    cldkit,
-    NotFoundError,
-    HttpError,
-    "HTTP 404 (`code` \"not_found\"): no such resource."
-);
-create_exception!(
-    cldkit,
-    AlreadyExistsError,
-    HttpError,
-    "HTTP 409 (`code` \"already_exists\"): the resource already exists."
-);
-create_exception!(
-    cldkit,
-    RateLimitedError,
-    HttpError,
-    "HTTP 420 or 429 (`code` \"rate_limited\"): see `reset_at`."
-);
-create_exception!(
-    cldkit,
-    ServerError,
-    HttpError,
-    "HTTP 5xx (`code` \"server_error\"): the server failed."
-);
-create_exception!(
-    cldkit,
-    RequestTimeoutError,
-    HttpError,
-    "`code` \"timeout\": a connect, read or total timeout fired."
-);
-create_exception!(
-    cldkit,
-    NetworkError,
-    HttpError,
-    "`code` \"network\": the connection failed or was reset, or the proxy refused."
-);
-create_exception!(
-    cldkit,
-    ResponseError,
-    HttpError,
-    "`code` \"response\": another status, or a body that is not the JSON the API returns."
-);
-create_exception!(
-    cldkit,
-    SourceError,
-    HttpError,
-    "`code` \"io\": the file or stream to upload could not be read (a Python exception raised by a file-like object is the `__cause__`)."
-);
+create_exception!(cldkit, BadRequestError, HttpError);
+create_exception!(cldkit, AuthorizationError, HttpError);
+create_exception!(cldkit, NotAllowedError, HttpError);
+create_exception!(cldkit, NotFoundError, HttpError);
+create_exception!(cldkit, AlreadyExistsError, HttpError);
+create_exception!(cldkit, RateLimitedError, HttpError);
+create_exception!(cldkit, ServerError, HttpError);
+create_exception!(cldkit, RequestTimeoutError, HttpError);
+create_exception!(cldkit, NetworkError, HttpError);
+create_exception!(cldkit, ResponseError, HttpError);
+create_exception!(cldkit, SourceError, HttpError);
 
 /// Builds an exception of class `E` with the cldkit attributes set.
 fn build<E: pyo3::PyTypeInfo>(
@@ -261,24 +192,58 @@ pub fn guard<T>(py: Python<'_>, f: impl FnOnce() -> PyResult<T>) -> PyResult<T> 
     }
 }
 
-/// Registers the exception classes on the module.
+/// The class of an error kind of the core's table.
+fn kind_type(py: Python<'_>, kind: ErrorKind) -> Bound<'_, PyType> {
+    match kind {
+        ErrorKind::InvalidOption => py.get_type::<InvalidOptionError>(),
+        ErrorKind::Config => py.get_type::<ConfigError>(),
+        ErrorKind::Signature => py.get_type::<SignatureError>(),
+        ErrorKind::BadRequest => py.get_type::<BadRequestError>(),
+        ErrorKind::Authorization => py.get_type::<AuthorizationError>(),
+        ErrorKind::NotAllowed => py.get_type::<NotAllowedError>(),
+        ErrorKind::NotFound => py.get_type::<NotFoundError>(),
+        ErrorKind::AlreadyExists => py.get_type::<AlreadyExistsError>(),
+        ErrorKind::RateLimited => py.get_type::<RateLimitedError>(),
+        ErrorKind::Server => py.get_type::<ServerError>(),
+        ErrorKind::Timeout => py.get_type::<RequestTimeoutError>(),
+        ErrorKind::Network => py.get_type::<NetworkError>(),
+        ErrorKind::Response => py.get_type::<ResponseError>(),
+        ErrorKind::Io => py.get_type::<SourceError>(),
+        _ => py.get_type::<Error>(),
+    }
+}
+
+/// The name Python gives a kind's class: the table's `class_name`, except
+/// `RequestTimeoutError` (`TimeoutError` is a Python builtin) and `SourceError` (the
+/// name of `io` errors before the table; `IoError` is registered as an alias).
+pub fn python_class_name(kind: ErrorKind) -> &'static str {
+    match kind {
+        ErrorKind::Timeout => "RequestTimeoutError",
+        ErrorKind::Io => "SourceError",
+        k => k.class_name(),
+    }
+}
+
+/// Registers the exception classes on the module: one per kind of
+/// `ErrorKind::ALL`, named and documented from the table.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     let py = m.py();
     m.add("Error", py.get_type::<Error>())?;
-    m.add("InvalidOptionError", py.get_type::<InvalidOptionError>())?;
-    m.add("ConfigError", py.get_type::<ConfigError>())?;
-    m.add("SignatureError", py.get_type::<SignatureError>())?;
     m.add("HttpError", py.get_type::<HttpError>())?;
-    m.add("BadRequestError", py.get_type::<BadRequestError>())?;
-    m.add("AuthorizationError", py.get_type::<AuthorizationError>())?;
-    m.add("NotAllowedError", py.get_type::<NotAllowedError>())?;
-    m.add("NotFoundError", py.get_type::<NotFoundError>())?;
-    m.add("AlreadyExistsError", py.get_type::<AlreadyExistsError>())?;
-    m.add("RateLimitedError", py.get_type::<RateLimitedError>())?;
-    m.add("ServerError", py.get_type::<ServerError>())?;
-    m.add("RequestTimeoutError", py.get_type::<RequestTimeoutError>())?;
-    m.add("NetworkError", py.get_type::<NetworkError>())?;
-    m.add("ResponseError", py.get_type::<ResponseError>())?;
-    m.add("SourceError", py.get_type::<SourceError>())?;
+    for kind in ErrorKind::ALL {
+        let ty = kind_type(py, kind);
+        let doc = format!(
+            "{} (`code` \"{}\").",
+            kind.doc().trim_end_matches('.'),
+            kind.code()
+        );
+        ty.setattr("__doc__", doc)?;
+        let name = python_class_name(kind);
+        m.add(name, &ty)?;
+        // The table's own name too, unless it would shadow a Python builtin.
+        if name != kind.class_name() && kind != ErrorKind::Timeout {
+            m.add(kind.class_name(), &ty)?;
+        }
+    }
     Ok(())
 }

@@ -10,6 +10,7 @@
 // The crate docs are for maintainers: they point at the (private) modules.
 #![allow(rustdoc::private_intra_doc_links)]
 
+mod account;
 mod api;
 mod client;
 mod convert;
@@ -28,6 +29,7 @@ fn _native(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("USER_AGENT", cldkit::analytics::USER_AGENT)?;
     m.add_class::<client::PyClient>()?;
     fastcall::install(&m.py().get_type::<client::PyClient>())?;
+    m.add_class::<account::PyAccountClient>()?;
     m.add_class::<pages::PyPages>()?;
     m.add(
         "ADMIN_CALLS",

@@ -9,18 +9,23 @@ profile).
 'https://res.cloudinary.com/demo/image/upload/c_fill,h_200,w_300/sample.jpg'
 
 Everything hangs off :class:`Client`; options are the snake_case keywords the
-official SDKs take, results are ``str``, ``bool`` and ``dict``. Uploads and API calls
-(``upload``, ``call_upload_api``, ``admin`` and the named calls) release the GIL while
-they run; ``*_async`` variants await them from asyncio. Errors are :class:`Error`
+official SDKs take, results are ``str``, ``bool`` and ``dict``. Every call of the
+catalogue (``cldkit calls --json``) is a method with pycloudinary's name and
+positional parameters (``client.resources_by_tag("kitten", max_results=10)``), or
+``client.call(name, args, options)``; the Provisioning API's calls are methods of
+:class:`AccountClient`. Uploads and API calls release the GIL while they run;
+``*_async`` variants await them from asyncio. Errors are :class:`Error`
 subclasses carrying the engine's ``kind``, ``code``, ``option`` and ``message``;
 failed API calls raise :class:`HttpError` subclasses (one per ``code``) that add
 ``status``, ``request_id`` and ``reset_at``. For drop-in replacements of
 pycloudinary's helper functions see :mod:`cldkit.compat`.
 """
 
+from cldkit import _calls
 from cldkit._native import (
     ADMIN_CALLS,
     USER_AGENT,
+    AccountClient,
     AlreadyExistsError,
     AuthorizationError,
     BadRequestError,
@@ -29,6 +34,7 @@ from cldkit._native import (
     Error,
     HttpError,
     InvalidOptionError,
+    IoError,
     NetworkError,
     NotAllowedError,
     NotFoundError,
@@ -46,9 +52,12 @@ from cldkit._native import (
     string_to_sign,
 )
 
+_calls.install()
+
 __all__ = [
     "ADMIN_CALLS",
     "USER_AGENT",
+    "AccountClient",
     "AlreadyExistsError",
     "AuthorizationError",
     "BadRequestError",
@@ -57,6 +66,7 @@ __all__ = [
     "Error",
     "HttpError",
     "InvalidOptionError",
+    "IoError",
     "NetworkError",
     "NotAllowedError",
     "NotFoundError",
