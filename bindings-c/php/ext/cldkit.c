@@ -38,13 +38,14 @@ static zend_class_entry *cldkit_pages_ce;
 static zend_class_entry *cldkit_account_ce;
 static zend_object_handlers cldkit_client_handlers;
 static zend_object_handlers cldkit_pages_handlers;
-static zend_object_handlers cldkit_account_handlers;
 /* The exception class of each status: the core's error kinds (cldkit_error_kinds),
  * CldKit\Exception for the C ABI's own statuses. */
 static zend_class_entry *cldkit_status_ce[CLDKIT_IO + 1];
 
+/* A CldKit\Client (`client`) or CldKit\AccountClient (`account`) object. */
 typedef struct {
     CldkitClient *client;
+    CldkitAccount *account;
     zend_object std;
 } cldkit_client_object;
 
@@ -53,12 +54,14 @@ static inline cldkit_client_object *client_from_obj(zend_object *obj)
     return (cldkit_client_object *)((char *)obj - XtOffsetOf(cldkit_client_object, std));
 }
 
-#define THIS_CLIENT() (client_from_obj(Z_OBJ_P(ZEND_THIS))->client)
+#define THIS_OBJECT() client_from_obj(Z_OBJ_P(ZEND_THIS))
+#define THIS_CLIENT() (THIS_OBJECT()->client)
 
 static zend_object *cldkit_client_create(zend_class_entry *ce)
 {
     cldkit_client_object *o = zend_object_alloc(sizeof(cldkit_client_object), ce);
     o->client = NULL;
+    o->account = NULL;
     zend_object_std_init(&o->std, ce);
     object_properties_init(&o->std, ce);
     o->std.handlers = &cldkit_client_handlers;
@@ -69,7 +72,9 @@ static void cldkit_client_free_obj(zend_object *obj)
 {
     cldkit_client_object *o = client_from_obj(obj);
     cldkit_client_free(o->client);
+    cldkit_account_free(o->account);
     o->client = NULL;
+    o->account = NULL;
     zend_object_std_dtor(obj);
 }
 
@@ -929,17 +934,23 @@ PHP_METHOD(CldKit_Client, uploadBytes)
 
 typedef CldkitStatus (*api_fn)(const CldkitClient *, const char *, const char *, const char *, char **, char **);
 
-/* Sends `call` with encoded args and options through `fn`. */
-static void send_call(zval *return_value, CldkitClient *client, api_fn fn, const char *call,
+/* Sends `call` with encoded args and options through `fn` (cldkit_account_call on
+ * an account client); returns the decoded result or throws. */
+static void send_call(zval *return_value, const cldkit_client_object *self, api_fn fn, const char *call,
                       const char *args, HashTable *options)
 {
     smart_str buf = {0};
     char *out = NULL, *error = NULL;
+    CldkitStatus status;
     if (!encode_options(&buf, options)) {
         smart_str_free(&buf);
         return;
     }
-    CldkitStatus status = fn(client, call, args, ZSTR_VAL(buf.s), &out, &error);
+    if (self->account != NULL) {
+        status = cldkit_account_call(self->account, call, args, ZSTR_VAL(buf.s), &out, &error);
+    } else {
+        status = fn(self->client, call, args, ZSTR_VAL(buf.s), &out, &error);
+    }
     smart_str_free(&buf);
     return_api(return_value, status, out, error);
 }
@@ -962,7 +973,7 @@ static void call_by_name(INTERNAL_FUNCTION_PARAMETERS, api_fn fn, const char *wh
         smart_str_free(&a);
         RETURN_THROWS();
     }
-    send_call(return_value, THIS_CLIENT(), fn, ZSTR_VAL(call), ZSTR_VAL(a.s), options);
+    send_call(return_value, THIS_OBJECT(), fn, ZSTR_VAL(call), ZSTR_VAL(a.s), options);
     smart_str_free(&a);
 }
 
@@ -978,83 +989,10 @@ PHP_METHOD(CldKit_Client, admin)
 
 /* ---- calls by name: Client::call(), CldKit\AccountClient, the generated methods -- */
 
-typedef struct {
-    CldkitAccount *account;
-    zend_object std;
-} cldkit_account_object;
-
-static inline cldkit_account_object *account_from_obj(zend_object *obj)
-{
-    return (cldkit_account_object *)((char *)obj - XtOffsetOf(cldkit_account_object, std));
-}
-
-#define THIS_ACCOUNT() (account_from_obj(Z_OBJ_P(ZEND_THIS))->account)
-
-static zend_object *cldkit_account_create(zend_class_entry *ce)
-{
-    cldkit_account_object *o = zend_object_alloc(sizeof(cldkit_account_object), ce);
-    o->account = NULL;
-    zend_object_std_init(&o->std, ce);
-    object_properties_init(&o->std, ce);
-    o->std.handlers = &cldkit_account_handlers;
-    return &o->std;
-}
-
-static void cldkit_account_free_obj(zend_object *obj)
-{
-    cldkit_account_object *o = account_from_obj(obj);
-    cldkit_account_free(o->account);
-    o->account = NULL;
-    zend_object_std_dtor(obj);
-}
-
-/* Runs the row `name` with the encoded `args` and the `options`, on the client or
- * (when `account` is not NULL) on the account client; returns the decoded result or
- * throws. */
-static void send_row(zval *return_value, const CldkitClient *client, const CldkitAccount *account,
-                     const char *name, const char *args, HashTable *options)
-{
-    smart_str o = {0};
-    char *out = NULL, *error = NULL;
-    CldkitStatus status;
-    if (!encode_options(&o, options)) {
-        smart_str_free(&o);
-        return;
-    }
-    if (account != NULL) {
-        status = cldkit_account_call(account, name, args, ZSTR_VAL(o.s), &out, &error);
-    } else {
-        status = cldkit_call(client, name, args, ZSTR_VAL(o.s), &out, &error);
-    }
-    smart_str_free(&o);
-    return_api(return_value, status, out, error);
-}
-
-/* call(string $name, array $args = [], array $options = []): mixed */
-static void call_named(INTERNAL_FUNCTION_PARAMETERS, const CldkitClient *client, const CldkitAccount *account)
-{
-    zend_string *name;
-    HashTable *args = NULL, *options = NULL;
-    smart_str a = {0};
-
-    ZEND_PARSE_PARAMETERS_START(1, 3)
-        Z_PARAM_STR(name)
-        Z_PARAM_OPTIONAL
-        Z_PARAM_ARRAY_HT(args)
-        Z_PARAM_ARRAY_HT(options)
-    ZEND_PARSE_PARAMETERS_END();
-
-    if (!check_c_string(name, "name") || !encode_options(&a, args)) {
-        smart_str_free(&a);
-        RETURN_THROWS();
-    }
-    send_row(return_value, client, account, ZSTR_VAL(name), ZSTR_VAL(a.s), options);
-    smart_str_free(&a);
-}
-
+/* Client::call() and AccountClient::call(): any row by name. */
 PHP_METHOD(CldKit_Client, call)
 {
-    call_named(INTERNAL_FUNCTION_PARAM_PASSTHRU, THIS_CLIENT(), NULL);
+    call_by_name(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_call, "name");
 }
 
 /* {{{ AccountClient::__construct(?string $url = null): from the account URL, else
@@ -1070,7 +1008,7 @@ PHP_METHOD(CldKit_AccountClient, __construct)
         Z_PARAM_STR_OR_NULL(url)
     ZEND_PARSE_PARAMETERS_END();
 
-    cldkit_account_object *self = account_from_obj(Z_OBJ_P(ZEND_THIS));
+    cldkit_client_object *self = THIS_OBJECT();
     if (self->account != NULL) {
         throw_argument("%s is already constructed: create a new client instead", "CldKit\\AccountClient");
         RETURN_THROWS();
@@ -1086,11 +1024,6 @@ PHP_METHOD(CldKit_AccountClient, __construct)
     self->account = account;
 }
 /* }}} */
-
-PHP_METHOD(CldKit_AccountClient, call)
-{
-    call_named(INTERNAL_FUNCTION_PARAM_PASSTHRU, NULL, THIS_ACCOUNT());
-}
 
 static int compare_row(const void *key, const void *row)
 {
@@ -1162,8 +1095,7 @@ static bool encode_row_arg(smart_str *buf, bool *first, zval *arg, uint32_t i, c
 /* The one handler of every generated method: finds the called method's row in
  * `rows` (EX(func) names it), checks and encodes its arguments by the row's
  * parameter names, and runs it. */
-static void call_row(INTERNAL_FUNCTION_PARAMETERS, const cldkit_row *rows, size_t count,
-                     const CldkitClient *client, const CldkitAccount *account)
+static void call_row(INTERNAL_FUNCTION_PARAMETERS, const cldkit_row *rows, size_t count)
 {
     const char *method = ZSTR_VAL(EX(func)->common.function_name);
     const cldkit_row *row = bsearch(method, rows, count, sizeof(cldkit_row), compare_row);
@@ -1198,20 +1130,20 @@ static void call_row(INTERNAL_FUNCTION_PARAMETERS, const cldkit_row *rows, size_
     }
     smart_str_appends(&a, first ? "{}" : "}");
     smart_str_0(&a);
-    send_row(return_value, client, account, row->row, ZSTR_VAL(a.s), options);
+    send_call(return_value, THIS_OBJECT(), cldkit_call, row->row, ZSTR_VAL(a.s), options);
     smart_str_free(&a);
 }
 
 static ZEND_NAMED_FUNCTION(cldkit_client_row)
 {
     call_row(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_client_rows,
-             sizeof(cldkit_client_rows) / sizeof(cldkit_client_rows[0]), THIS_CLIENT(), NULL);
+             sizeof(cldkit_client_rows) / sizeof(cldkit_client_rows[0]));
 }
 
 static ZEND_NAMED_FUNCTION(cldkit_account_row)
 {
     call_row(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_account_rows,
-             sizeof(cldkit_account_rows) / sizeof(cldkit_account_rows[0]), NULL, THIS_ACCOUNT());
+             sizeof(cldkit_account_rows) / sizeof(cldkit_account_rows[0]));
 }
 
 /* ---- CldKit\Pages: the pages of an Admin list call (an Iterator) --------------- */
@@ -1589,7 +1521,7 @@ static const zend_function_entry cldkit_client_methods[] = {
 
 static const zend_function_entry cldkit_account_methods[] = {
     PHP_ME(CldKit_AccountClient, __construct, arginfo_account_construct, ZEND_ACC_PUBLIC)
-    PHP_ME(CldKit_AccountClient, call, arginfo_call, ZEND_ACC_PUBLIC)
+    PHP_ME(CldKit_Client, call, arginfo_call, ZEND_ACC_PUBLIC)
     CLDKIT_ACCOUNT_ROW_METHODS(cldkit_account_row)
     PHP_FE_END
 };
@@ -1655,11 +1587,7 @@ PHP_MINIT_FUNCTION(cldkit)
     INIT_NS_CLASS_ENTRY(ce, "CldKit", "AccountClient", cldkit_account_methods);
     cldkit_account_ce = zend_register_internal_class(&ce);
     cldkit_account_ce->ce_flags |= ZEND_ACC_FINAL | ZEND_ACC_NOT_SERIALIZABLE;
-    cldkit_account_ce->create_object = cldkit_account_create;
-    memcpy(&cldkit_account_handlers, zend_get_std_object_handlers(), sizeof(zend_object_handlers));
-    cldkit_account_handlers.offset = XtOffsetOf(cldkit_account_object, std);
-    cldkit_account_handlers.free_obj = cldkit_account_free_obj;
-    cldkit_account_handlers.clone_obj = NULL;
+    cldkit_account_ce->create_object = cldkit_client_create; /* the client's handlers too */
 
     INIT_NS_CLASS_ENTRY(ce, "CldKit", "Pages", cldkit_pages_methods);
     cldkit_pages_ce = zend_register_internal_class(&ce);
