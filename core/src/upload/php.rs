@@ -32,9 +32,15 @@ pub(crate) fn upload_api_call(
         "update_metadata" => &["notification_url", "batch_id", "clear_invalid"],
         _ => &[],
     };
+    // The API client takes the cloud and credentials from the configuration only.
+    const CONFIG_ONLY: &[&str] = &["api_key", "api_secret", "cloud_name", "oauth_token"];
     let trimmed;
-    let options = if dropped.iter().any(|k| options.contains_key(k)) {
-        trimmed = options.filtered(|k| !dropped.contains(&k));
+    let options = if dropped
+        .iter()
+        .chain(CONFIG_ONLY)
+        .any(|k| options.contains_key(k))
+    {
+        trimmed = options.filtered(|k| !dropped.contains(&k) && !CONFIG_ONLY.contains(&k));
         &trimmed
     } else {
         options
@@ -92,6 +98,55 @@ fn authorization(client: &Client) -> String {
     )
 }
 
+/// `buildUploadParams`'s simple parameters (sent as they are).
+const SIMPLE_PARAMS: &[&str] = &[
+    "accessibility_analysis",
+    "asset_folder",
+    "async",
+    "auto_tagging",
+    "background_removal",
+    "backup",
+    "callback",
+    "categorization",
+    "cinemagraph_analysis",
+    "colors",
+    "detection",
+    "discard_original_filename",
+    "display_name",
+    "eager_async",
+    "eager_notification_url",
+    "eval",
+    "on_success",
+    "exif",
+    "faces",
+    "filename_override",
+    "folder",
+    "format",
+    "image_metadata",
+    "media_metadata",
+    "invalidate",
+    "moderation",
+    "notification_url",
+    "ocr",
+    "overwrite",
+    "phash",
+    "proxy",
+    "public_id",
+    "public_id_prefix",
+    "quality_analysis",
+    "quality_override",
+    "raw_convert",
+    "return_delete_token",
+    "similarity_search",
+    "visual_search",
+    "type",
+    "unique_filename",
+    "upload_preset",
+    "use_asset_folder_as_public_id_prefix",
+    "use_filename",
+    "use_filename_as_display_name",
+];
+
 /// Parameters cloudinary_php 3.1.2 does not send.
 const NOT_SENT: &[&str] = &[
     "auto_chaptering",
@@ -110,6 +165,15 @@ pub(crate) fn adjust_upload_params(params: &mut Map, options: &Map) {
     for key in NOT_SENT {
         params.remove(key);
     }
+    // `finalizeUploadApiParams` keeps a zero (`safeFilter`), which pycloudinary drops.
+    for key in SIMPLE_PARAMS {
+        if let Some(v @ (Value::Int(0) | Value::Float(_) | Value::Str(_))) = options.get(key) {
+            if !params.contains_key(key) && crate::php::string(v).as_deref() == Some("0") {
+                params.insert(*key, "0");
+            }
+        }
+    }
+    serialize_like_php(params, options);
     let keys: Vec<String> = params.iter().map(|(k, _)| k.clone()).collect();
     for key in keys {
         let Some(value) = params.get(&key).cloned() else {
@@ -119,14 +183,25 @@ pub(crate) fn adjust_upload_params(params: &mut Map, options: &Map) {
             (_, Value::Float(f)) => Value::Str(crate::php::float_string(f)),
             (_, Value::List(l)) if l.is_empty() => Value::Null,
             ("responsive_breakpoints", Value::Str(s)) => Value::Str(compact_json(&s)),
+            // `serializeJson`: a text is sent as it is, a map as its own JSON.
+            ("access_control", Value::Str(_))
+                if matches!(options.get("access_control"), Some(Value::Str(_))) =>
+            {
+                options.get("access_control").cloned().unwrap_or_default()
+            }
             ("access_control", Value::Str(s))
-                if matches!(
-                    options.get("access_control"),
-                    Some(Value::Map(_) | Value::Str(_))
-                ) && s.starts_with('[')
+                if matches!(options.get("access_control"), Some(Value::Map(_)))
+                    && s.starts_with('[')
                     && s.ends_with(']') =>
             {
                 Value::Str(s[1..s.len() - 1].to_owned())
+            }
+            // `serializeContext`: each value through `serializeJson` (`true`/`false`).
+            ("context", Value::Str(s))
+                if matches!(options.get("context"), Some(Value::Map(m))
+                    if m.iter().any(|(_, v)| matches!(v, Value::Bool(_)))) =>
+            {
+                Value::Str(json_booleans(&s))
             }
             ("tags", Value::Str(_)) => match options.get("tags") {
                 Some(Value::List(items)) => Value::Str(
@@ -142,6 +217,31 @@ pub(crate) fn adjust_upload_params(params: &mut Map, options: &Map) {
         };
         params.insert(key, adjusted);
     }
+}
+
+/// pycloudinary's `k=True`/`k=False` context values as `serializeJson` writes them
+/// (an escaped `\\=` inside a key or value is left alone).
+fn json_booleans(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find('=') {
+        let escaped = rest[..i].ends_with('\\');
+        out.push_str(&rest[..=i]);
+        rest = &rest[i + 1..];
+        if escaped {
+            continue;
+        }
+        for (py, php) in [("True", "true"), ("False", "false")] {
+            if let Some(after) = rest.strip_prefix(py) {
+                if after.is_empty() || after.starts_with('|') {
+                    out.push_str(php);
+                    rest = after;
+                }
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// JSON text without the spaces after `,` and `:` outside strings.
@@ -174,7 +274,14 @@ fn compact_json(s: &str) -> String {
 /// `UploadApi::buildUploadParams` as the `upload_params` call returns it (the form an
 /// upload sends keeps pycloudinary's text for these): headers as `name:value`, commas
 /// inside list coordinates escaped.
-pub(crate) fn adjust_upload_params_view(params: &mut Map, options: &Map) {
+pub(crate) fn adjust_upload_params_view(_params: &mut Map, _options: &Map) {
+    // The form an upload sends carries the same text ([`adjust_upload_params`]).
+}
+
+/// `buildUploadParams`'s serializers where they differ from pycloudinary's: headers
+/// as `name:value`, coordinate texts escaped, no upload preset from the
+/// configuration, an eager map of only a format as `/<format>`.
+fn serialize_like_php(params: &mut Map, options: &Map) {
     let keys: Vec<String> = params.iter().map(|(k, _)| k.clone()).collect();
     for key in keys {
         let Some(value) = params.get(&key).cloned() else {
@@ -189,15 +296,32 @@ pub(crate) fn adjust_upload_params_view(params: &mut Map, options: &Map) {
                         .join("\n"),
                 )
             }
+            // `serializeArrayOfArrays`: a text, or a list of texts, is one coordinate
+            // set whose items are escaped (`serializeSimpleApiParam`).
             ("custom_coordinates" | "face_coordinates", Value::Str(s))
-                if matches!(options.get(key.as_str()), Some(Value::List(items))
+                if matches!(options.get(key.as_str()), Some(Value::Str(_)))
+                    || matches!(options.get(key.as_str()), Some(Value::List(items))
                     if items.iter().all(|i| matches!(i, Value::Str(_)))) =>
             {
                 Value::Str(s.replace(',', "\\,"))
             }
+            // `buildUploadParams` reads the options only, not the configuration.
+            ("upload_preset", _) if !options.contains_key("upload_preset") => Value::Null,
             _ => continue,
         };
-        params.insert(key, adjusted);
+        if adjusted.is_null() {
+            params.remove(&key);
+        } else {
+            params.insert(key, adjusted);
+        }
+    }
+    // `AssetTransformation` of a map with only a format: `/<format>`.
+    if let Some(Value::Map(eager)) = options.get("eager") {
+        if let (1, Some(format)) = (eager.len(), eager.get("format")) {
+            if let Some(f) = crate::php::string(format).filter(|f| !f.is_empty()) {
+                params.insert("eager", format!("/{f}"));
+            }
+        }
     }
 }
 
