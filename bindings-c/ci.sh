@@ -110,4 +110,16 @@ for impl in ext ffi; do
         --max-failures "${php_ratchet:-0}" | tail -n1
 done
 
+# Issue 16 item 5: the WordPress-style media handler's cldkit copy (its `use` lines
+# swapped from Cloudinary\ to CldKit\Compat\), against the corpus's cloudinary_php
+# answers and an emulator, through the extension and through FFI.
+step "examples/wordpress-media: the extension, then FFI"
+tests/c/with-emulators.sh php -n -d "extension=$module" examples/wordpress-media/test.php >"$tmp/wp.log" \
+    || { cat "$tmp/wp.log"; exit 1; }
+tail -n1 "$tmp/wp.log"
+CLDKIT_LIBRARY="$prefix/lib/libcldkit.so" tests/c/with-emulators.sh \
+    php -n -d extension=ffi -d ffi.enable=1 examples/wordpress-media/test.php >"$tmp/wp.log" \
+    || { cat "$tmp/wp.log"; exit 1; }
+tail -n1 "$tmp/wp.log"
+
 step "bindings-c: all passed"
