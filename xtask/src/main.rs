@@ -5,9 +5,14 @@
 //!   and the error kinds ([`cldkit::ErrorKind::ALL`]).
 //! - `cargo xtask gen --check` writes nothing and fails when a checked-in file differs
 //!   from what the tables give (CI runs it).
+//! - `cargo xtask layers` checks the module layers of `core/src/api` and `emulator/src`
+//!   ([`layers`]).
+//! - `cargo xtask test`, `test-core`, `test-python`, `test-node`, `test-c`, `test-php`,
+//!   `test-emulator`, `lint`, `bench` and the `build-*` steps run the tests ([`tasks`]).
 
 mod gen;
 mod layers;
+mod tasks;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -22,7 +27,8 @@ fn main() -> ExitCode {
             println!("{}", usage());
             Ok(())
         }
-        Some(other) => Err(format!("unknown command {other:?}\n\n{}", usage())),
+        Some(name) => tasks::run(&root, name, &args[1..])
+            .unwrap_or_else(|| Err(format!("unknown command {name:?}\n\n{}", usage()))),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -33,11 +39,18 @@ fn main() -> ExitCode {
     }
 }
 
-fn usage() -> &'static str {
-    "usage: cargo xtask <command>\n\n\
-     commands:\n  \
-     gen [--check]   write the generated binding surfaces (--check: fail when stale)\n  \
-     help            this text"
+fn usage() -> String {
+    let mut out = String::from(
+        "usage: cargo xtask <command> [args]\n\n\
+         commands:\n  \
+         gen [--check]   write the generated binding surfaces (--check: fail when stale)\n  \
+         layers          check that no module imports one of its layer or above\n",
+    );
+    for t in tasks::TASKS {
+        out.push_str(&format!("  {:<15} {}\n", t.name, t.about));
+    }
+    out.push_str("  help            this text");
+    out
 }
 
 /// The repository root (the parent of `xtask/`).
