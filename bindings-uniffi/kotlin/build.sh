@@ -58,10 +58,13 @@ key="$( (echo "$KOTLIN_VERSION"; cat "${sources[@]}" "${tests[@]}") | sha256sum 
 OUT="/tmp/cldkit-uniffi-kotlin/$key"
 if [ ! -f "$OUT/cldkit-tests.jar" ]; then
     echo "compiling the Kotlin binding ($OUT)" >&2
-    mkdir -p "$OUT"
-    "$KOTLINC" -nowarn -module-name cldkit -cp "$DEPS" "${sources[@]}" -d "$OUT/cldkit.jar.tmp" >&2
-    mv "$OUT/cldkit.jar.tmp" "$OUT/cldkit.jar"
-    "$KOTLINC" -nowarn -module-name cldkit-tests -cp "$DEPS:$OUT/cldkit.jar" "${tests[@]}" -d "$OUT/cldkit-tests.jar.tmp" >&2
-    mv "$OUT/cldkit-tests.jar.tmp" "$OUT/cldkit-tests.jar"
+    rm -rf "$OUT" && mkdir -p "$OUT/build"
+    # kotlinc writes a jar when -d names a *.jar; moved into place once complete.
+    "$KOTLINC" -nowarn -module-name cldkit -cp "$DEPS" "${sources[@]}" -d "$OUT/build/cldkit.jar" >&2
+    "$KOTLINC" -nowarn -module-name cldkit-tests -cp "$DEPS:$OUT/build/cldkit.jar" "${tests[@]}" \
+        -d "$OUT/build/cldkit-tests.jar" >&2
+    mv "$OUT/build/cldkit.jar" "$OUT/cldkit.jar"
+    mv "$OUT/build/cldkit-tests.jar" "$OUT/cldkit-tests.jar"
+    rmdir "$OUT/build"
 fi
 echo "$OUT/cldkit.jar:$OUT/cldkit-tests.jar:$KOTLIN_LIB/kotlin-stdlib.jar:$KOTLIN_LIB/kotlin-reflect.jar:$DEPS $LIBDIR"

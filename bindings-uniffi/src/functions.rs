@@ -20,8 +20,6 @@ pub fn api_sign_request(
 ) -> Result<String> {
     let params = to_map(params);
     let version = version_from_value(&to_core(signature_version))?;
-    // The string is built (and can fail) before the algorithm is looked up.
-    cldkit::sign::string_to_sign(&params, version)?;
     let algorithm = Algorithm::from_value(&to_core(algorithm))?;
     Ok(cldkit::sign::api_sign_request(
         &params,
