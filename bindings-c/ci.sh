@@ -109,6 +109,14 @@ for impl in ext ffi; do
     cat "$corpus"/*.jsonl | "$CLDKIT_BIN" conformance --score --profile php --results "$tmp/$impl-php.jsonl" \
         --max-failures "${php_ratchet:-0}" | tail -n1
 done
+# The same corpus through the CldKit\Compat drop-ins (Media::fromParams, ImageTag,
+# VideoTag, SignatureVerifier, UploadApi's download URLs) as a plugin calls them: the
+# CLI's results again (an error where the CLI has one, in PHP's words at typed arguments).
+cat "$corpus"/*.jsonl | php -n -d "extension=$module" bindings-c/php/conformance.php --profile php --compat > "$tmp/ext-compat.jsonl"
+php bindings-c/php/tests/compat/same_as_cli.php --any-error "$tmp/cli-php.jsonl" "$tmp/ext-compat.jsonl" "CldKit\Compat (extension)"
+cat "$corpus"/*.jsonl | CLDKIT_LIBRARY="$prefix/lib/libcldkit.so" \
+    php -n -d extension=ffi -d ffi.enable=1 bindings-c/php/conformance.php --ffi --profile php --compat > "$tmp/ffi-compat.jsonl"
+php bindings-c/php/tests/compat/same_as_cli.php --any-error "$tmp/cli-php.jsonl" "$tmp/ffi-compat.jsonl" "CldKit\Compat (FFI)"
 
 # Issue 16 item 5: the WordPress-style media handler's cldkit copy (its `use` lines
 # swapped from Cloudinary\ to CldKit\Compat\), against the corpus's cloudinary_php

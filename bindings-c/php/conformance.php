@@ -27,13 +27,16 @@ const CORPUS_NODE_VERSION = '20.20.2';
 
 $profile = 'default';
 $ffi = false;
+$compat = false;
 for ($i = 1; $i < $argc; $i++) {
     if ($argv[$i] === '--profile' && isset($argv[$i + 1])) {
         $profile = $argv[++$i];
     } elseif ($argv[$i] === '--ffi') {
         $ffi = true;
+    } elseif ($argv[$i] === '--compat') {
+        $compat = true;
     } else {
-        fwrite(STDERR, "usage: conformance.php [--profile default|python|node|php] [--ffi]\n");
+        fwrite(STDERR, "usage: conformance.php [--profile default|python|node|php] [--ffi] [--compat]\n");
         exit(2);
     }
 }
@@ -48,6 +51,13 @@ if ($ffi) {
 }
 // The FFI classes (only read when the extension is not loaded) and CldKit\Compat\.
 require __DIR__ . '/src/autoload.php';
+if ($compat) {
+    if ($profile !== 'php') {
+        fwrite(STDERR, "--compat: the drop-ins run in the php profile (--profile php)\n");
+        exit(2);
+    }
+    require __DIR__ . '/tests/compat/evaluate.php';
+}
 
 /** A decoded JSON object as an array (to_php() keeps list-like objects as stdClass). */
 function map_of(mixed $v): mixed
@@ -211,8 +221,12 @@ while (($line = fgets(STDIN)) !== false) {
         if ($profile === 'node' && !array_key_exists('tech_version', $config)) {
             $config['tech_version'] = CORPUS_NODE_VERSION;
         }
-        $client = (new Client($config + ['profile' => $profile]))->withFixedTime(CORPUS_CLOCK);
-        $result = run_case($client, (string) ($case['kind'] ?? ''), map_of($case['input'] ?? []), $config, $profile);
+        $kind = (string) ($case['kind'] ?? '');
+        $result = $compat ? compat_case($kind, map_of($case['input'] ?? []), $config, CORPUS_CLOCK) : null;
+        if ($result === null) {
+            $client = (new Client($config + ['profile' => $profile]))->withFixedTime(CORPUS_CLOCK);
+            $result = run_case($client, $kind, map_of($case['input'] ?? []), $config, $profile);
+        }
     } catch (CldKit\Exception $e) {
         $result = ['error' => $e->getKind() . ': ' . $e->getMessage()];
     } catch (TypeError | ValueError | InvalidArgumentException $e) {

@@ -2,19 +2,26 @@
 /**
  * Requires a binding's conformance results to be the CLI's, case for case:
  *
- *   php bindings-c/php/tests/compat/same_as_cli.php <cli.jsonl> <binding.jsonl> [label]
+ *   php bindings-c/php/tests/compat/same_as_cli.php [--any-error] <cli.jsonl> <binding.jsonl> [label]
  *
  * Both files are {"id", "result"} lines (`cldkit conformance --profile P` and
  * bindings-c/php/conformance.php --profile P over the same cases). Every id must be in
  * both, once, with the same result (decoded JSON compared with ===, so 2 and 2.0,
- * key order and list order all count). Prints the count and the first differences;
- * exits 1 on any.
+ * key order and list order all count). With --any-error, where the CLI answers an
+ * error the binding must answer one too, in its own words (CldKit\Compat's typed
+ * signatures raise PHP's TypeError where the CLI reports the core's). Prints the count
+ * and the first differences; exits 1 on any.
  */
 
 declare(strict_types=1);
 
-if ($argc < 3) {
-    fwrite(STDERR, "usage: same_as_cli.php <cli.jsonl> <binding.jsonl> [label]\n");
+$args = array_slice($argv, 1);
+$anyError = ($args[0] ?? '') === '--any-error';
+if ($anyError) {
+    array_shift($args);
+}
+if (count($args) < 2) {
+    fwrite(STDERR, "usage: same_as_cli.php [--any-error] <cli.jsonl> <binding.jsonl> [label]\n");
     exit(2);
 }
 
@@ -39,14 +46,15 @@ function results(string $path): array
     return $out;
 }
 
-$cli = results($argv[1]);
-$binding = results($argv[2]);
-$label = $argv[3] ?? basename($argv[2]);
+$cli = results($args[0]);
+$binding = results($args[1]);
+$label = $args[2] ?? basename($args[1]);
+$isError = static fn (mixed $r): bool => is_array($r) && array_keys($r) === ['error'];
 $diffs = [];
 foreach ($cli as $id => $want) {
     if (!array_key_exists($id, $binding)) {
         $diffs[] = "$id: missing";
-    } elseif ($binding[$id] !== $want) {
+    } elseif ($binding[$id] !== $want && !($anyError && $isError($want) && $isError($binding[$id]))) {
         $flags = JSON_UNESCAPED_SLASHES | JSON_UNESCAPED_UNICODE | JSON_PRESERVE_ZERO_FRACTION;
         $diffs[] = "$id:\n  cli:     " . json_encode($want, $flags) . "\n  binding: " . json_encode($binding[$id], $flags);
     }

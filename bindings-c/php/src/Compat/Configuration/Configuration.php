@@ -213,14 +213,15 @@ class Configuration implements \JsonSerializable
     }
 
     /**
-     * The settings as one flat array of the option names the core reads
-     * (`secure_cname` as `secure_distribution`, `auth_token` as a map), in the `php` profile.
+     * The settings as one flat array of the option names the core reads (the cloud,
+     * api, tag and url sections' keys, `secure_cname` as `secure_distribution`,
+     * `auth_token` as a map), in the `php` profile.
      *
      * @return array<string, mixed>
      */
     public function settings(): array
     {
-        $flat = $this->values['cloud'] + $this->values['api'];
+        $flat = $this->values['cloud'] + $this->values['api'] + $this->values['tag'];
         foreach ($this->values['url'] as $k => $v) {
             $flat[$k === 'secure_cname' ? 'secure_distribution' : $k] = $v;
         }
