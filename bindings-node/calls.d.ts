@@ -109,8 +109,8 @@ export type TransformationOptions = {
   [option: string]: OptionValue;
 };
 
-/** The SDK name of every row of the call catalogue. */
-export type CallName =
+/** The rows `callLocal` runs (no network). */
+export type LocalCallName =
   | "url"
   | "video_thumbnail_url"
   | "placeholder_url"
@@ -136,6 +136,10 @@ export type CallName =
   | "download_backedup_asset"
   | "download_generated_sprite"
   | "download_multi"
+  | "search_url";
+
+/** The network rows of `Client` (Upload, Admin and Search APIs, sync). */
+export type NetworkCallName =
   | "upload"
   | "unsigned_upload"
   | "upload_large"
@@ -241,63 +245,11 @@ export type CallName =
   | "call_api"
   | "search"
   | "search_folders"
-  | "search_url"
   | "visual_search"
-  | "sub_accounts"
-  | "sub_account"
-  | "create_sub_account"
-  | "update_sub_account"
-  | "delete_sub_account"
-  | "users"
-  | "user"
-  | "create_user"
-  | "update_user"
-  | "delete_user"
-  | "user_groups"
-  | "user_group"
-  | "create_user_group"
-  | "update_user_group"
-  | "delete_user_group"
-  | "add_user_to_group"
-  | "remove_user_from_group"
-  | "user_group_users"
-  | "user_in_user_groups"
-  | "access_keys"
-  | "generate_access_key"
-  | "update_access_key"
-  | "delete_access_key"
-  | "create_agent_account"
-  | "create_cloud"
   | "sync";
 
-/** The rows `callLocal` runs (no network). */
-export type LocalCallName =
-  | "url"
-  | "video_thumbnail_url"
-  | "placeholder_url"
-  | "api_url"
-  | "image_tag"
-  | "image_attributes"
-  | "video_tag"
-  | "picture_tag"
-  | "source_tag"
-  | "lazy_image_tag"
-  | "sign_request"
-  | "explain_signature"
-  | "verify_api_response"
-  | "verify_notification"
-  | "auth_token"
-  | "sign_upload_widget"
-  | "upload_params"
-  | "private_download_url"
-  | "zip_download_url"
-  | "download_archive_url"
-  | "download_zip_url"
-  | "download_folder"
-  | "download_backedup_asset"
-  | "download_generated_sprite"
-  | "download_multi"
-  | "search_url";
+/** The rows `Client.call` runs. */
+export type CallName = LocalCallName | NetworkCallName;
 
 /** The rows of `AccountClient` (the Provisioning API). */
 export type AccountCallName =

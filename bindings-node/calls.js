@@ -16,620 +16,202 @@ function fileArg(file) {
   return file;
 }
 
-/** The `signal` of a network method's last argument (`{ signal }`). */
-function signalOf(callOptions) {
-  return callOptions == null ? undefined : callOptions.signal;
-}
-
-const clientCalls = {
-  /** The URL of a video's poster image (resource type video, format jpg unless given). */
-  videoThumbnailUrl(publicId, options) {
-    return this.callLocal('video_thumbnail_url', { public_id: publicId }, options);
-  },
-  /** The URL of a low-cost placeholder (blur, pixelate, vectorize, predominant-color) for lazy loading. */
-  placeholderUrl(publicId, placeholder, options) {
-    return this.callLocal('placeholder_url', { public_id: publicId, placeholder: placeholder }, options);
-  },
-  /** The Upload/Admin API endpoint URL of an action ({upload_prefix}/v1_1/{cloud}/{resource_type}/{action}). */
-  apiUrl(action, options) {
-    return this.callLocal('api_url', { action: action }, options);
-  },
-  /** An <img> tag, with responsive srcset and sizes when asked for. */
-  imageTag(publicId, options) {
-    return this.callLocal('image_tag', { public_id: publicId }, options);
-  },
-  /** The attributes image_tag would render, as a map. */
-  imageAttributes(publicId, options) {
-    return this.callLocal('image_attributes', { public_id: publicId }, options);
-  },
-  /** A <video> tag with its poster and one <source> per source type. */
-  videoTag(publicId, options) {
-    return this.callLocal('video_tag', { public_id: publicId }, options);
-  },
-  /** A <picture> tag with one <source> per media query. */
-  pictureTag(publicId, options) {
-    return this.callLocal('picture_tag', { public_id: publicId }, options);
-  },
-  /** A <source> tag for a <picture> element. */
-  sourceTag(publicId, options) {
-    return this.callLocal('source_tag', { public_id: publicId }, options);
-  },
-  /** The signature of request parameters with the configured secret, algorithm and version. */
-  signRequest(params, options) {
-    return this.callLocal('sign_request', { params: params }, options);
-  },
-  /** Whether an upload response's signature matches its public id and version. */
-  verifyApiResponse(publicId, version, signature, options) {
-    return this.callLocal('verify_api_response', { public_id: publicId, version: version, signature: signature }, options);
-  },
-  /** A token-based authentication token (key, duration or expiration, acl or url). */
-  authToken(options) {
-    return this.callLocal('auth_token', {}, options);
-  },
-  /** The signed URL that downloads a private or authenticated asset. */
-  privateDownloadUrl(publicId, format, options) {
-    return this.callLocal('private_download_url', { public_id: publicId, format: format }, options);
-  },
-  /** The signed URL that downloads every asset with a tag as a ZIP. */
-  zipDownloadUrl(tag, options) {
-    return this.callLocal('zip_download_url', { tag: tag }, options);
-  },
-  /** The signed URL that generates and downloads an archive. */
-  downloadArchiveUrl(options) {
-    return this.callLocal('download_archive_url', {}, options);
-  },
-  /** The signed URL that generates and downloads a ZIP archive. */
-  downloadZipUrl(options) {
-    return this.callLocal('download_zip_url', {}, options);
-  },
-  /** The signed URL that downloads a folder as an archive. */
-  downloadFolder(folderPath, options) {
-    return this.callLocal('download_folder', { folder_path: folderPath }, options);
-  },
-  /** The signed URL that downloads a backed-up version of an asset. */
-  downloadBackedupAsset(assetId, versionId, options) {
-    return this.callLocal('download_backedup_asset', { asset_id: assetId, version_id: versionId }, options);
-  },
-  /** The signed URL that generates and downloads a sprite from a tag or URLs. */
-  downloadGeneratedSprite(tag, urls, options) {
-    return this.callLocal('download_generated_sprite', { tag: tag, urls: urls }, options);
-  },
-  /** The signed URL that generates and downloads an animated or multi-page file. */
-  downloadMulti(tag, urls, options) {
-    return this.callLocal('download_multi', { tag: tag, urls: urls }, options);
-  },
-  /** Uploads a large file in chunks (every upload above the chunk size is chunked). */
-  uploadLarge(file, options, callOptions) {
-    return this.call('upload_large', { file: fileArg(file) }, options, signalOf(callOptions));
-  },
-  /** Applies upload parameters (eager, tags, context, ...) to an existing asset. */
-  explicit(publicId, options, callOptions) {
-    return this.call('explicit', { public_id: publicId }, options, signalOf(callOptions));
-  },
-  /** Renames an asset. */
-  rename(fromPublicId, toPublicId, options, callOptions) {
-    return this.call('rename', { from_public_id: fromPublicId, to_public_id: toPublicId }, options, signalOf(callOptions));
-  },
-  /** Deletes an asset. */
-  destroy(publicId, options, callOptions) {
-    return this.call('destroy', { public_id: publicId }, options, signalOf(callOptions));
-  },
-  /** Adds a tag to assets (exclusive: true removes it from all others). */
-  addTag(tag, publicIds, options, callOptions) {
-    return this.call('add_tag', { tag: tag, public_ids: publicIds }, options, signalOf(callOptions));
-  },
-  /** Removes a tag from assets. */
-  removeTag(tag, publicIds, options, callOptions) {
-    return this.call('remove_tag', { tag: tag, public_ids: publicIds }, options, signalOf(callOptions));
-  },
-  /** Replaces all tags of assets with one tag. */
-  replaceTag(tag, publicIds, options, callOptions) {
-    return this.call('replace_tag', { tag: tag, public_ids: publicIds }, options, signalOf(callOptions));
-  },
-  /** Removes every tag from assets. */
-  removeAllTags(publicIds, options, callOptions) {
-    return this.call('remove_all_tags', { public_ids: publicIds }, options, signalOf(callOptions));
-  },
-  /** Adds contextual metadata to assets. */
-  addContext(context, publicIds, options, callOptions) {
-    return this.call('add_context', { context: context, public_ids: publicIds }, options, signalOf(callOptions));
-  },
-  /** Removes all contextual metadata from assets. */
-  removeAllContext(publicIds, options, callOptions) {
-    return this.call('remove_all_context', { public_ids: publicIds }, options, signalOf(callOptions));
-  },
-  /** Sets structured metadata on assets. */
-  updateMetadata(metadata, publicIds, options, callOptions) {
-    return this.call('update_metadata', { metadata: metadata, public_ids: publicIds }, options, signalOf(callOptions));
-  },
-  /** Creates an image of a text with font options. */
-  text(text, options, callOptions) {
-    return this.call('text', { text: text }, options, signalOf(callOptions));
-  },
-  /** Generates a sprite from the images with a tag or from URLs. */
-  generateSprite(tag, urls, options, callOptions) {
-    return this.call('generate_sprite', { tag: tag, urls: urls }, options, signalOf(callOptions));
-  },
-  /** Creates an animated image, video or PDF from a tag or URLs. */
-  multi(tag, urls, options, callOptions) {
-    return this.call('multi', { tag: tag, urls: urls }, options, signalOf(callOptions));
-  },
-  /** Creates an image per page of a multi-page file (page: all). */
-  explode(publicId, options, callOptions) {
-    return this.call('explode', { public_id: publicId }, options, signalOf(callOptions));
-  },
-  /** Creates an archive (ZIP by default, or TGZ) of assets and stores it as a raw asset. */
-  createArchive(options, callOptions) {
-    return this.call('create_archive', {}, options, signalOf(callOptions));
-  },
-  /** Creates a ZIP archive of assets and stores it as a raw asset. */
-  createZip(options, callOptions) {
-    return this.call('create_zip', {}, options, signalOf(callOptions));
-  },
-  /** Creates a slideshow video from a manifest (manifest_json or manifest_transformation). */
-  createSlideshow(options, callOptions) {
-    return this.call('create_slideshow', {}, options, signalOf(callOptions));
-  },
-  /** Tests the reachability of the Admin API. */
-  ping(options, callOptions) {
-    return this.call('ping', {}, options, signalOf(callOptions));
-  },
-  /** The product environment's usage (storage, bandwidth, credits, ...), of a date if given. */
-  usage(options, callOptions) {
-    return this.call('usage', {}, options, signalOf(callOptions));
-  },
-  /** The product environment's configuration (settings: true adds folder_mode and more). */
-  config(options, callOptions) {
-    return this.call('config', {}, options, signalOf(callOptions));
-  },
-  /** The resource types in use. */
-  resourceTypes(options, callOptions) {
-    return this.call('resource_types', {}, options, signalOf(callOptions));
-  },
-  /** Lists assets of a resource type (and delivery type, prefix, start_at, ...). */
-  resources(options, callOptions) {
-    return this.call('resources', {}, options, signalOf(callOptions));
-  },
-  /** Lists assets with a tag. */
-  resourcesByTag(tag, options, callOptions) {
-    return this.call('resources_by_tag', { tag: tag }, options, signalOf(callOptions));
-  },
-  /** Lists assets with a context key (and value). */
-  resourcesByContext(key, value, options, callOptions) {
-    return this.call('resources_by_context', { key: key, value: value }, options, signalOf(callOptions));
-  },
-  /** Lists assets in a moderation queue with a moderation status. */
-  resourcesByModeration(kind, status, options, callOptions) {
-    return this.call('resources_by_moderation', { kind: kind, status: status }, options, signalOf(callOptions));
-  },
-  /** Lists the assets with these public ids. */
-  resourcesByIds(publicIds, options, callOptions) {
-    return this.call('resources_by_ids', { public_ids: publicIds }, options, signalOf(callOptions));
-  },
-  /** Lists the assets with these asset ids. */
-  resourcesByAssetIds(assetIds, options, callOptions) {
-    return this.call('resources_by_asset_ids', { asset_ids: assetIds }, options, signalOf(callOptions));
-  },
-  /** Lists the assets in an asset folder (dynamic folders). */
-  resourcesByAssetFolder(assetFolder, options, callOptions) {
-    return this.call('resources_by_asset_folder', { asset_folder: assetFolder }, options, signalOf(callOptions));
-  },
-  /** The details of an asset by public id (derived assets, versions, related assets, analysis). */
-  resource(publicId, options, callOptions) {
-    return this.call('resource', { public_id: publicId }, options, signalOf(callOptions));
-  },
-  /** The details of an asset by asset id. */
-  resourceByAssetId(assetId, options, callOptions) {
-    return this.call('resource_by_asset_id', { asset_id: assetId }, options, signalOf(callOptions));
-  },
-  /** Updates an asset's tags, context, metadata, folder, display name, moderation, ... */
-  update(publicId, options, callOptions) {
-    return this.call('update', { public_id: publicId }, options, signalOf(callOptions));
-  },
-  /** Restores deleted assets from their backups (latest, or the given versions). */
-  restore(publicIds, options, callOptions) {
-    return this.call('restore', { public_ids: publicIds }, options, signalOf(callOptions));
-  },
-  /** Restores deleted assets by asset id from their backups. */
-  restoreByAssetIds(assetIds, options, callOptions) {
-    return this.call('restore_by_asset_ids', { asset_ids: assetIds }, options, signalOf(callOptions));
-  },
-  /** Deletes assets by public id. */
-  deleteResources(publicIds, options, callOptions) {
-    return this.call('delete_resources', { public_ids: publicIds }, options, signalOf(callOptions));
-  },
-  /** Deletes the assets whose public ids start with a prefix. */
-  deleteResourcesByPrefix(prefix, options, callOptions) {
-    return this.call('delete_resources_by_prefix', { prefix: prefix }, options, signalOf(callOptions));
-  },
-  /** Deletes every asset of a resource and delivery type. */
-  deleteAllResources(options, callOptions) {
-    return this.call('delete_all_resources', {}, options, signalOf(callOptions));
-  },
-  /** Deletes the assets with a tag. */
-  deleteResourcesByTag(tag, options, callOptions) {
-    return this.call('delete_resources_by_tag', { tag: tag }, options, signalOf(callOptions));
-  },
-  /** Deletes assets by asset id. */
-  deleteResourcesByAssetIds(assetIds, options, callOptions) {
-    return this.call('delete_resources_by_asset_ids', { asset_ids: assetIds }, options, signalOf(callOptions));
-  },
-  /** Deletes derived assets by derived resource id. */
-  deleteDerivedResources(derivedResourceIds, options, callOptions) {
-    return this.call('delete_derived_resources', { derived_resource_ids: derivedResourceIds }, options, signalOf(callOptions));
-  },
-  /** Deletes the derived assets of public ids made with the given transformations. */
-  deleteDerivedByTransformation(publicIds, transformations, resourceType, type, invalidate, options, callOptions) {
-    return this.call('delete_derived_by_transformation', { public_ids: publicIds, transformations: transformations, resource_type: resourceType, type: type, invalidate: invalidate }, options, signalOf(callOptions));
-  },
-  /** Deletes backed-up versions of an asset. */
-  deleteBackedUpAssets(assetId, versionIds, options, callOptions) {
-    return this.call('delete_backed_up_assets', { asset_id: assetId, version_ids: versionIds }, options, signalOf(callOptions));
-  },
-  /** Relates an asset to other assets (resource_type/type/public_id each). */
-  addRelatedAssets(publicId, assetsToRelate, resourceType, type, options, callOptions) {
-    return this.call('add_related_assets', { public_id: publicId, assets_to_relate: assetsToRelate, resource_type: resourceType, type: type }, options, signalOf(callOptions));
-  },
-  /** Relates an asset to other assets by asset id. */
-  addRelatedAssetsByAssetIds(assetId, assetsToRelate, options, callOptions) {
-    return this.call('add_related_assets_by_asset_ids', { asset_id: assetId, assets_to_relate: assetsToRelate }, options, signalOf(callOptions));
-  },
-  /** Unrelates an asset from other assets. */
-  deleteRelatedAssets(publicId, assetsToUnrelate, resourceType, type, options, callOptions) {
-    return this.call('delete_related_assets', { public_id: publicId, assets_to_unrelate: assetsToUnrelate, resource_type: resourceType, type: type }, options, signalOf(callOptions));
-  },
-  /** Unrelates an asset from other assets by asset id. */
-  deleteRelatedAssetsByAssetIds(assetId, assetsToUnrelate, options, callOptions) {
-    return this.call('delete_related_assets_by_asset_ids', { asset_id: assetId, assets_to_unrelate: assetsToUnrelate }, options, signalOf(callOptions));
-  },
-  /** Publishes assets (access_mode public) by public id. */
-  publishByIds(publicIds, options, callOptions) {
-    return this.call('publish_by_ids', { public_ids: publicIds }, options, signalOf(callOptions));
-  },
-  /** Publishes the assets whose public ids start with a prefix. */
-  publishByPrefix(prefix, options, callOptions) {
-    return this.call('publish_by_prefix', { prefix: prefix }, options, signalOf(callOptions));
-  },
-  /** Publishes the assets with a tag. */
-  publishByTag(tag, options, callOptions) {
-    return this.call('publish_by_tag', { tag: tag }, options, signalOf(callOptions));
-  },
-  /** Sets the access mode (public or authenticated) of assets by public id (Node SDK). */
-  updateResourcesAccessModeByIds(accessMode, ids, options, callOptions) {
-    return this.call('update_resources_access_mode_by_ids', { access_mode: accessMode, ids: ids }, options, signalOf(callOptions));
-  },
-  /** Sets the access mode of the assets with a tag (Node SDK). */
-  updateResourcesAccessModeByTag(accessMode, tag, options, callOptions) {
-    return this.call('update_resources_access_mode_by_tag', { access_mode: accessMode, tag: tag }, options, signalOf(callOptions));
-  },
-  /** Sets the access mode of the assets whose public ids start with a prefix (Node SDK). */
-  updateResourcesAccessModeByPrefix(accessMode, prefix, options, callOptions) {
-    return this.call('update_resources_access_mode_by_prefix', { access_mode: accessMode, prefix: prefix }, options, signalOf(callOptions));
-  },
-  /** Lists the tags of a resource type. */
-  tags(options, callOptions) {
-    return this.call('tags', {}, options, signalOf(callOptions));
-  },
-  /** Lists the root folders. */
-  rootFolders(options, callOptions) {
-    return this.call('root_folders', {}, options, signalOf(callOptions));
-  },
-  /** Lists the subfolders of a folder. */
-  subfolders(ofFolderPath, options, callOptions) {
-    return this.call('subfolders', { of_folder_path: ofFolderPath }, options, signalOf(callOptions));
-  },
-  /** Creates a folder (and its parents). */
-  createFolder(path, options, callOptions) {
-    return this.call('create_folder', { path: path }, options, signalOf(callOptions));
-  },
-  /** Renames or moves a folder. */
-  renameFolder(fromPath, toPath, options, callOptions) {
-    return this.call('rename_folder', { from_path: fromPath, to_path: toPath }, options, signalOf(callOptions));
-  },
-  /** Deletes an empty folder. */
-  deleteFolder(path, options, callOptions) {
-    return this.call('delete_folder', { path: path }, options, signalOf(callOptions));
-  },
-  /** Lists the upload presets. */
-  uploadPresets(options, callOptions) {
-    return this.call('upload_presets', {}, options, signalOf(callOptions));
-  },
-  /** The settings of an upload preset. */
-  uploadPreset(name, options, callOptions) {
-    return this.call('upload_preset', { name: name }, options, signalOf(callOptions));
-  },
-  /** Creates an upload preset from upload parameters (name, unsigned, disallow_public_id, live). */
-  createUploadPreset(options, callOptions) {
-    return this.call('create_upload_preset', {}, options, signalOf(callOptions));
-  },
-  /** Updates an upload preset's settings. */
-  updateUploadPreset(name, options, callOptions) {
-    return this.call('update_upload_preset', { name: name }, options, signalOf(callOptions));
-  },
-  /** Deletes an upload preset. */
-  deleteUploadPreset(name, options, callOptions) {
-    return this.call('delete_upload_preset', { name: name }, options, signalOf(callOptions));
-  },
-  /** Lists the upload mappings (folder and URL template). */
-  uploadMappings(options, callOptions) {
-    return this.call('upload_mappings', {}, options, signalOf(callOptions));
-  },
-  /** The URL template of an upload mapping's folder. */
-  uploadMapping(name, options, callOptions) {
-    return this.call('upload_mapping', { name: name }, options, signalOf(callOptions));
-  },
-  /** Maps a folder to a URL template (auto-upload). */
-  createUploadMapping(name, options, callOptions) {
-    return this.call('create_upload_mapping', { name: name }, options, signalOf(callOptions));
-  },
-  /** Changes the URL template of an upload mapping. */
-  updateUploadMapping(name, options, callOptions) {
-    return this.call('update_upload_mapping', { name: name }, options, signalOf(callOptions));
-  },
-  /** Deletes an upload mapping. */
-  deleteUploadMapping(name, options, callOptions) {
-    return this.call('delete_upload_mapping', { name: name }, options, signalOf(callOptions));
-  },
-  /** Lists the transformations (named: true for named ones only). */
-  transformations(options, callOptions) {
-    return this.call('transformations', {}, options, signalOf(callOptions));
-  },
-  /** The details of a transformation (its derived assets). */
-  transformation(transformation, options, callOptions) {
-    return this.call('transformation', { transformation: transformation }, options, signalOf(callOptions));
-  },
-  /** Creates a named transformation. */
-  createTransformation(name, definition, options, callOptions) {
-    return this.call('create_transformation', { name: name, definition: definition }, options, signalOf(callOptions));
-  },
-  /** Updates a transformation (allowed_for_strict, unsafe_update). */
-  updateTransformation(transformation, options, callOptions) {
-    return this.call('update_transformation', { transformation: transformation }, options, signalOf(callOptions));
-  },
-  /** Deletes a transformation. */
-  deleteTransformation(transformation, options, callOptions) {
-    return this.call('delete_transformation', { transformation: transformation }, options, signalOf(callOptions));
-  },
-  /** Lists the built-in and custom adaptive streaming profiles. */
-  listStreamingProfiles(options, callOptions) {
-    return this.call('list_streaming_profiles', {}, options, signalOf(callOptions));
-  },
-  /** The representations of a streaming profile. */
-  getStreamingProfile(name, options, callOptions) {
-    return this.call('get_streaming_profile', { name: name }, options, signalOf(callOptions));
-  },
-  /** Creates a custom streaming profile (display_name, representations). */
-  createStreamingProfile(name, options, callOptions) {
-    return this.call('create_streaming_profile', { name: name }, options, signalOf(callOptions));
-  },
-  /** Replaces a streaming profile's representations or display name. */
-  updateStreamingProfile(name, options, callOptions) {
-    return this.call('update_streaming_profile', { name: name }, options, signalOf(callOptions));
-  },
-  /** Deletes a custom streaming profile (or reverts a modified built-in one). */
-  deleteStreamingProfile(name, options, callOptions) {
-    return this.call('delete_streaming_profile', { name: name }, options, signalOf(callOptions));
-  },
-  /** Lists the structured metadata fields. */
-  listMetadataFields(options, callOptions) {
-    return this.call('list_metadata_fields', {}, options, signalOf(callOptions));
-  },
-  /** A structured metadata field by external id. */
-  metadataFieldByFieldId(fieldExternalId, options, callOptions) {
-    return this.call('metadata_field_by_field_id', { field_external_id: fieldExternalId }, options, signalOf(callOptions));
-  },
-  /** Creates a structured metadata field. */
-  addMetadataField(field, options, callOptions) {
-    return this.call('add_metadata_field', { field: field }, options, signalOf(callOptions));
-  },
-  /** Updates a structured metadata field. */
-  updateMetadataField(fieldExternalId, field, options, callOptions) {
-    return this.call('update_metadata_field', { field_external_id: fieldExternalId, field: field }, options, signalOf(callOptions));
-  },
-  /** Deletes a structured metadata field. */
-  deleteMetadataField(fieldExternalId, options, callOptions) {
-    return this.call('delete_metadata_field', { field_external_id: fieldExternalId }, options, signalOf(callOptions));
-  },
-  /** Adds or updates entries of a field's datasource ({external_id, value} each). */
-  updateMetadataFieldDatasource(fieldExternalId, entriesExternalId, options, callOptions) {
-    return this.call('update_metadata_field_datasource', { field_external_id: fieldExternalId, entries_external_id: entriesExternalId }, options, signalOf(callOptions));
-  },
-  /** Deactivates entries of a field's datasource. */
-  deleteDatasourceEntries(fieldExternalId, entriesExternalId, options, callOptions) {
-    return this.call('delete_datasource_entries', { field_external_id: fieldExternalId, entries_external_id: entriesExternalId }, options, signalOf(callOptions));
-  },
-  /** Restores deactivated entries of a field's datasource. */
-  restoreMetadataFieldDatasource(fieldExternalId, entriesExternalIds, options, callOptions) {
-    return this.call('restore_metadata_field_datasource', { field_external_id: fieldExternalId, entries_external_ids: entriesExternalIds }, options, signalOf(callOptions));
-  },
-  /** Orders a field's datasource entries (order_by value, direction asc or desc). */
-  reorderMetadataFieldDatasource(fieldExternalId, orderBy, direction, options, callOptions) {
-    return this.call('reorder_metadata_field_datasource', { field_external_id: fieldExternalId, order_by: orderBy, direction: direction }, options, signalOf(callOptions));
-  },
-  /** Orders the metadata fields (order_by label, external_id or created_at). */
-  reorderMetadataFields(orderBy, direction, options, callOptions) {
-    return this.call('reorder_metadata_fields', { order_by: orderBy, direction: direction }, options, signalOf(callOptions));
-  },
-  /** Lists the conditional metadata rules. */
-  listMetadataRules(options, callOptions) {
-    return this.call('list_metadata_rules', {}, options, signalOf(callOptions));
-  },
-  /** Creates a conditional metadata rule. */
-  addMetadataRule(rule, options, callOptions) {
-    return this.call('add_metadata_rule', { rule: rule }, options, signalOf(callOptions));
-  },
-  /** Updates a conditional metadata rule. */
-  updateMetadataRule(ruleExternalId, rule, options, callOptions) {
-    return this.call('update_metadata_rule', { rule_external_id: ruleExternalId, rule: rule }, options, signalOf(callOptions));
-  },
-  /** Deletes a conditional metadata rule. */
-  deleteMetadataRule(ruleExternalId, options, callOptions) {
-    return this.call('delete_metadata_rule', { rule_external_id: ruleExternalId }, options, signalOf(callOptions));
-  },
-  /** Lists the notification triggers (of an event_type). */
-  triggers(options, callOptions) {
-    return this.call('triggers', {}, options, signalOf(callOptions));
-  },
-  /** Creates a notification trigger (webhook, flow or poll destination). */
-  createTrigger(uri, eventType, uriType, options, callOptions) {
-    return this.call('create_trigger', { uri: uri, event_type: eventType, uri_type: uriType }, options, signalOf(callOptions));
-  },
-  /** Changes a trigger's destination URI. */
-  updateTrigger(triggerId, newUri, options, callOptions) {
-    return this.call('update_trigger', { trigger_id: triggerId, new_uri: newUri }, options, signalOf(callOptions));
-  },
-  /** Deletes a notification trigger. */
-  deleteTrigger(triggerId, options, callOptions) {
-    return this.call('delete_trigger', { trigger_id: triggerId }, options, signalOf(callOptions));
-  },
-  /** Evaluates a trigger's filter against sample data. */
-  testTrigger(triggerId, sampleData, options, callOptions) {
-    return this.call('test_trigger', { trigger_id: triggerId, sample_data: sampleData }, options, signalOf(callOptions));
-  },
-  /** Claims notifications buffered for a poll destination (a channel or a batch_id). */
-  notifications(channel, batchId, maxMessages, waitSeconds, visibilityTimeout, options, callOptions) {
-    return this.call('notifications', { channel: channel, batch_id: batchId, max_messages: maxMessages, wait_seconds: waitSeconds, visibility_timeout: visibilityTimeout }, options, signalOf(callOptions));
-  },
-  /** Acknowledges claimed notifications, deleting them from the buffer. */
-  ackNotifications(receiptHandles, options, callOptions) {
-    return this.call('ack_notifications', { receipt_handles: receiptHandles }, options, signalOf(callOptions));
-  },
-  /** Analyzes an asset (captioning, tagging, ...) from a URI. */
-  analyze(inputType, analysisType, uri, options, callOptions) {
-    return this.call('analyze', { input_type: inputType, analysis_type: analysisType, uri: uri }, options, signalOf(callOptions));
-  },
-  /** Calls any Admin API endpoint (for endpoints added after this release). */
-  callApi(method, path, params, options, callOptions) {
-    return this.call('call_api', { method: method, path: path, params: params }, options, signalOf(callOptions));
-  },
-  /** The signed, cacheable search URL on the delivery host (ttl 300 s by default). */
-  searchUrl(expression, ttl, nextCursor, options) {
-    return this.callLocal('search_url', { expression: expression, ttl: ttl, next_cursor: nextCursor }, options);
-  },
-  /** Finds images similar to an image URL, asset, file or text description. */
-  visualSearch(imageUrl, imageAssetId, text, imageFile, options, callOptions) {
-    return this.call('visual_search', { image_url: imageUrl, image_asset_id: imageAssetId, text: text, image_file: fileArg(imageFile) }, options, signalOf(callOptions));
-  },
-  /** Syncs an inventory (a directory path, or a list of items with id, public_id and path, url or data) with a folder; returns the report. */
-  sync(inventory, options, callOptions) {
-    return this.call('sync', { inventory: inventory }, options, signalOf(callOptions));
-  },
-};
-
-const accountCalls = {
-  /** Lists the product environments (sub-accounts). */
-  subAccounts(enabled, ids, prefix, options, callOptions) {
-    return this.call('sub_accounts', { enabled: enabled, ids: ids, prefix: prefix }, options, signalOf(callOptions));
-  },
-  /** A product environment. */
-  subAccount(subAccountId, options, callOptions) {
-    return this.call('sub_account', { sub_account_id: subAccountId }, options, signalOf(callOptions));
-  },
-  /** Creates a product environment (optionally copying a base one). */
-  createSubAccount(name, cloudName, customAttributes, enabled, baseAccount, options, callOptions) {
-    return this.call('create_sub_account', { name: name, cloud_name: cloudName, custom_attributes: customAttributes, enabled: enabled, base_account: baseAccount }, options, signalOf(callOptions));
-  },
-  /** Updates a product environment. */
-  updateSubAccount(subAccountId, name, cloudName, customAttributes, enabled, options, callOptions) {
-    return this.call('update_sub_account', { sub_account_id: subAccountId, name: name, cloud_name: cloudName, custom_attributes: customAttributes, enabled: enabled }, options, signalOf(callOptions));
-  },
-  /** Deletes a product environment. */
-  deleteSubAccount(subAccountId, options, callOptions) {
-    return this.call('delete_sub_account', { sub_account_id: subAccountId }, options, signalOf(callOptions));
-  },
-  /** Lists the account's users. */
-  users(userIds, subAccountId, status, prefix, lastLogin, fromDate, toDate, options, callOptions) {
-    return this.call('users', { user_ids: userIds, sub_account_id: subAccountId, status: status, prefix: prefix, last_login: lastLogin, from_date: fromDate, to_date: toDate }, options, signalOf(callOptions));
-  },
-  /** A user. */
-  user(userId, options, callOptions) {
-    return this.call('user', { user_id: userId }, options, signalOf(callOptions));
-  },
-  /** Creates a user with a role (and product environments). */
-  createUser(name, email, role, subAccountIds, options, callOptions) {
-    return this.call('create_user', { name: name, email: email, role: role, sub_account_ids: subAccountIds }, options, signalOf(callOptions));
-  },
-  /** Updates a user. */
-  updateUser(userId, name, email, role, subAccountIds, options, callOptions) {
-    return this.call('update_user', { user_id: userId, name: name, email: email, role: role, sub_account_ids: subAccountIds }, options, signalOf(callOptions));
-  },
-  /** Deletes a user. */
-  deleteUser(userId, options, callOptions) {
-    return this.call('delete_user', { user_id: userId }, options, signalOf(callOptions));
-  },
-  /** Lists the user groups. */
-  userGroups(options, callOptions) {
-    return this.call('user_groups', {}, options, signalOf(callOptions));
-  },
-  /** A user group. */
-  userGroup(userGroupId, options, callOptions) {
-    return this.call('user_group', { user_group_id: userGroupId }, options, signalOf(callOptions));
-  },
-  /** Creates a user group. */
-  createUserGroup(name, options, callOptions) {
-    return this.call('create_user_group', { name: name }, options, signalOf(callOptions));
-  },
-  /** Renames a user group. */
-  updateUserGroup(userGroupId, name, options, callOptions) {
-    return this.call('update_user_group', { user_group_id: userGroupId, name: name }, options, signalOf(callOptions));
-  },
-  /** Deletes a user group. */
-  deleteUserGroup(userGroupId, options, callOptions) {
-    return this.call('delete_user_group', { user_group_id: userGroupId }, options, signalOf(callOptions));
-  },
-  /** Adds a user to a user group. */
-  addUserToGroup(userGroupId, userId, options, callOptions) {
-    return this.call('add_user_to_group', { user_group_id: userGroupId, user_id: userId }, options, signalOf(callOptions));
-  },
-  /** Removes a user from a user group. */
-  removeUserFromGroup(userGroupId, userId, options, callOptions) {
-    return this.call('remove_user_from_group', { user_group_id: userGroupId, user_id: userId }, options, signalOf(callOptions));
-  },
-  /** Lists the users of a user group. */
-  userGroupUsers(userGroupId, options, callOptions) {
-    return this.call('user_group_users', { user_group_id: userGroupId }, options, signalOf(callOptions));
-  },
-  /** Lists the user groups of a user. */
-  userInUserGroups(userId, options, callOptions) {
-    return this.call('user_in_user_groups', { user_id: userId }, options, signalOf(callOptions));
-  },
-  /** Lists a product environment's access keys. */
-  accessKeys(subAccountId, pageSize, page, sortBy, sortOrder, options, callOptions) {
-    return this.call('access_keys', { sub_account_id: subAccountId, page_size: pageSize, page: page, sort_by: sortBy, sort_order: sortOrder }, options, signalOf(callOptions));
-  },
-  /** Generates an access key (API key and secret). */
-  generateAccessKey(subAccountId, name, enabled, options, callOptions) {
-    return this.call('generate_access_key', { sub_account_id: subAccountId, name: name, enabled: enabled }, options, signalOf(callOptions));
-  },
-  /** Renames, enables or disables an access key (dedicated_for: webhooks). */
-  updateAccessKey(subAccountId, apiKey, name, enabled, dedicatedFor, options, callOptions) {
-    return this.call('update_access_key', { sub_account_id: subAccountId, api_key: apiKey, name: name, enabled: enabled, dedicated_for: dedicatedFor }, options, signalOf(callOptions));
-  },
-  /** Deletes an access key by API key or by name. */
-  deleteAccessKey(subAccountId, apiKey, name, options, callOptions) {
-    return this.call('delete_access_key', { sub_account_id: subAccountId, api_key: apiKey, name: name }, options, signalOf(callOptions));
-  },
-  /** Creates a Free-plan account for a person, on behalf of an AI agent (public endpoint). */
-  createAgentAccount(email, agentFramework, agentLlmModel, agentGoal, sdkFramework, options, callOptions) {
-    return this.call('create_agent_account', { email: email, agent_framework: agentFramework, agent_llm_model: agentLlmModel, agent_goal: agentGoal, sdk_framework: sdkFramework }, options, signalOf(callOptions));
-  },
-  /** Creates a claimable cloud with delivery restricted to IP addresses (public endpoint). */
-  createCloud(deliveryIps, email, agentFramework, agentLlmModel, agentGoal, sdkFramework, options, callOptions) {
-    return this.call('create_cloud', { delivery_ips: deliveryIps, email: email, agent_framework: agentFramework, agent_llm_model: agentLlmModel, agent_goal: agentGoal, sdk_framework: sdkFramework }, options, signalOf(callOptions));
-  },
-};
-
-/** Defines `methods` on `proto` (writable and configurable, not enumerable). */
-function define(proto, methods) {
-  for (const [name, fn] of Object.entries(methods)) {
-    Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true });
+/** The argument map of a row: its parameters' values by name (`undefined` left out). */
+function bind(params, files, values) {
+  const args = {};
+  for (let i = 0; i < params.length; i++) {
+    const v = values[i];
+    if (v !== undefined) args[params[i]] = files.includes(i) ? fileArg(v) : v;
   }
+  return args;
 }
 
-/** Installs the generated methods on the two classes. */
+/**
+ * The method of a row: `(...params, options)` over `callLocal`, or for a network row
+ * `(...params, options, { signal })` over `call`; its `length` counts them all.
+ */
+function method(name, row, params, files, network) {
+  const n = params.length;
+  const fn = network
+    ? function (...values) {
+        const control = values[n + 1];
+        return this.call(row, bind(params, files, values), values[n], control == null ? undefined : control.signal);
+      }
+    : function (...values) {
+        return this.callLocal(row, bind(params, files, values), values[n]);
+      };
+  Object.defineProperty(fn, 'name', { value: name });
+  Object.defineProperty(fn, 'length', { value: n + (network ? 2 : 1) });
+  return fn;
+}
+
+const LOCAL = false;
+const NETWORK = true;
+
+/** The rows of `Client`: `[method, row, [parameters], [file parameter indexes], network]`. */
+const CLIENT = [
+  ['videoThumbnailUrl', 'video_thumbnail_url', ['public_id'], [], LOCAL],
+  ['placeholderUrl', 'placeholder_url', ['public_id', 'placeholder'], [], LOCAL],
+  ['apiUrl', 'api_url', ['action'], [], LOCAL],
+  ['imageTag', 'image_tag', ['public_id'], [], LOCAL],
+  ['imageAttributes', 'image_attributes', ['public_id'], [], LOCAL],
+  ['videoTag', 'video_tag', ['public_id'], [], LOCAL],
+  ['pictureTag', 'picture_tag', ['public_id'], [], LOCAL],
+  ['sourceTag', 'source_tag', ['public_id'], [], LOCAL],
+  ['signRequest', 'sign_request', ['params'], [], LOCAL],
+  ['verifyApiResponse', 'verify_api_response', ['public_id', 'version', 'signature'], [], LOCAL],
+  ['authToken', 'auth_token', [], [], LOCAL],
+  ['privateDownloadUrl', 'private_download_url', ['public_id', 'format'], [], LOCAL],
+  ['zipDownloadUrl', 'zip_download_url', ['tag'], [], LOCAL],
+  ['downloadArchiveUrl', 'download_archive_url', [], [], LOCAL],
+  ['downloadZipUrl', 'download_zip_url', [], [], LOCAL],
+  ['downloadFolder', 'download_folder', ['folder_path'], [], LOCAL],
+  ['downloadBackedupAsset', 'download_backedup_asset', ['asset_id', 'version_id'], [], LOCAL],
+  ['downloadGeneratedSprite', 'download_generated_sprite', ['tag', 'urls'], [], LOCAL],
+  ['downloadMulti', 'download_multi', ['tag', 'urls'], [], LOCAL],
+  ['uploadLarge', 'upload_large', ['file'], [0], NETWORK],
+  ['explicit', 'explicit', ['public_id'], [], NETWORK],
+  ['rename', 'rename', ['from_public_id', 'to_public_id'], [], NETWORK],
+  ['destroy', 'destroy', ['public_id'], [], NETWORK],
+  ['addTag', 'add_tag', ['tag', 'public_ids'], [], NETWORK],
+  ['removeTag', 'remove_tag', ['tag', 'public_ids'], [], NETWORK],
+  ['replaceTag', 'replace_tag', ['tag', 'public_ids'], [], NETWORK],
+  ['removeAllTags', 'remove_all_tags', ['public_ids'], [], NETWORK],
+  ['addContext', 'add_context', ['context', 'public_ids'], [], NETWORK],
+  ['removeAllContext', 'remove_all_context', ['public_ids'], [], NETWORK],
+  ['updateMetadata', 'update_metadata', ['metadata', 'public_ids'], [], NETWORK],
+  ['text', 'text', ['text'], [], NETWORK],
+  ['generateSprite', 'generate_sprite', ['tag', 'urls'], [], NETWORK],
+  ['multi', 'multi', ['tag', 'urls'], [], NETWORK],
+  ['explode', 'explode', ['public_id'], [], NETWORK],
+  ['createArchive', 'create_archive', [], [], NETWORK],
+  ['createZip', 'create_zip', [], [], NETWORK],
+  ['createSlideshow', 'create_slideshow', [], [], NETWORK],
+  ['ping', 'ping', [], [], NETWORK],
+  ['usage', 'usage', [], [], NETWORK],
+  ['config', 'config', [], [], NETWORK],
+  ['resourceTypes', 'resource_types', [], [], NETWORK],
+  ['resources', 'resources', [], [], NETWORK],
+  ['resourcesByTag', 'resources_by_tag', ['tag'], [], NETWORK],
+  ['resourcesByContext', 'resources_by_context', ['key', 'value'], [], NETWORK],
+  ['resourcesByModeration', 'resources_by_moderation', ['kind', 'status'], [], NETWORK],
+  ['resourcesByIds', 'resources_by_ids', ['public_ids'], [], NETWORK],
+  ['resourcesByAssetIds', 'resources_by_asset_ids', ['asset_ids'], [], NETWORK],
+  ['resourcesByAssetFolder', 'resources_by_asset_folder', ['asset_folder'], [], NETWORK],
+  ['resource', 'resource', ['public_id'], [], NETWORK],
+  ['resourceByAssetId', 'resource_by_asset_id', ['asset_id'], [], NETWORK],
+  ['update', 'update', ['public_id'], [], NETWORK],
+  ['restore', 'restore', ['public_ids'], [], NETWORK],
+  ['restoreByAssetIds', 'restore_by_asset_ids', ['asset_ids'], [], NETWORK],
+  ['deleteResources', 'delete_resources', ['public_ids'], [], NETWORK],
+  ['deleteResourcesByPrefix', 'delete_resources_by_prefix', ['prefix'], [], NETWORK],
+  ['deleteAllResources', 'delete_all_resources', [], [], NETWORK],
+  ['deleteResourcesByTag', 'delete_resources_by_tag', ['tag'], [], NETWORK],
+  ['deleteResourcesByAssetIds', 'delete_resources_by_asset_ids', ['asset_ids'], [], NETWORK],
+  ['deleteDerivedResources', 'delete_derived_resources', ['derived_resource_ids'], [], NETWORK],
+  ['deleteDerivedByTransformation', 'delete_derived_by_transformation', ['public_ids', 'transformations', 'resource_type', 'type', 'invalidate'], [], NETWORK],
+  ['deleteBackedUpAssets', 'delete_backed_up_assets', ['asset_id', 'version_ids'], [], NETWORK],
+  ['addRelatedAssets', 'add_related_assets', ['public_id', 'assets_to_relate', 'resource_type', 'type'], [], NETWORK],
+  ['addRelatedAssetsByAssetIds', 'add_related_assets_by_asset_ids', ['asset_id', 'assets_to_relate'], [], NETWORK],
+  ['deleteRelatedAssets', 'delete_related_assets', ['public_id', 'assets_to_unrelate', 'resource_type', 'type'], [], NETWORK],
+  ['deleteRelatedAssetsByAssetIds', 'delete_related_assets_by_asset_ids', ['asset_id', 'assets_to_unrelate'], [], NETWORK],
+  ['publishByIds', 'publish_by_ids', ['public_ids'], [], NETWORK],
+  ['publishByPrefix', 'publish_by_prefix', ['prefix'], [], NETWORK],
+  ['publishByTag', 'publish_by_tag', ['tag'], [], NETWORK],
+  ['updateResourcesAccessModeByIds', 'update_resources_access_mode_by_ids', ['access_mode', 'ids'], [], NETWORK],
+  ['updateResourcesAccessModeByTag', 'update_resources_access_mode_by_tag', ['access_mode', 'tag'], [], NETWORK],
+  ['updateResourcesAccessModeByPrefix', 'update_resources_access_mode_by_prefix', ['access_mode', 'prefix'], [], NETWORK],
+  ['tags', 'tags', [], [], NETWORK],
+  ['rootFolders', 'root_folders', [], [], NETWORK],
+  ['subfolders', 'subfolders', ['of_folder_path'], [], NETWORK],
+  ['createFolder', 'create_folder', ['path'], [], NETWORK],
+  ['renameFolder', 'rename_folder', ['from_path', 'to_path'], [], NETWORK],
+  ['deleteFolder', 'delete_folder', ['path'], [], NETWORK],
+  ['uploadPresets', 'upload_presets', [], [], NETWORK],
+  ['uploadPreset', 'upload_preset', ['name'], [], NETWORK],
+  ['createUploadPreset', 'create_upload_preset', [], [], NETWORK],
+  ['updateUploadPreset', 'update_upload_preset', ['name'], [], NETWORK],
+  ['deleteUploadPreset', 'delete_upload_preset', ['name'], [], NETWORK],
+  ['uploadMappings', 'upload_mappings', [], [], NETWORK],
+  ['uploadMapping', 'upload_mapping', ['name'], [], NETWORK],
+  ['createUploadMapping', 'create_upload_mapping', ['name'], [], NETWORK],
+  ['updateUploadMapping', 'update_upload_mapping', ['name'], [], NETWORK],
+  ['deleteUploadMapping', 'delete_upload_mapping', ['name'], [], NETWORK],
+  ['transformations', 'transformations', [], [], NETWORK],
+  ['transformation', 'transformation', ['transformation'], [], NETWORK],
+  ['createTransformation', 'create_transformation', ['name', 'definition'], [], NETWORK],
+  ['updateTransformation', 'update_transformation', ['transformation'], [], NETWORK],
+  ['deleteTransformation', 'delete_transformation', ['transformation'], [], NETWORK],
+  ['listStreamingProfiles', 'list_streaming_profiles', [], [], NETWORK],
+  ['getStreamingProfile', 'get_streaming_profile', ['name'], [], NETWORK],
+  ['createStreamingProfile', 'create_streaming_profile', ['name'], [], NETWORK],
+  ['updateStreamingProfile', 'update_streaming_profile', ['name'], [], NETWORK],
+  ['deleteStreamingProfile', 'delete_streaming_profile', ['name'], [], NETWORK],
+  ['listMetadataFields', 'list_metadata_fields', [], [], NETWORK],
+  ['metadataFieldByFieldId', 'metadata_field_by_field_id', ['field_external_id'], [], NETWORK],
+  ['addMetadataField', 'add_metadata_field', ['field'], [], NETWORK],
+  ['updateMetadataField', 'update_metadata_field', ['field_external_id', 'field'], [], NETWORK],
+  ['deleteMetadataField', 'delete_metadata_field', ['field_external_id'], [], NETWORK],
+  ['updateMetadataFieldDatasource', 'update_metadata_field_datasource', ['field_external_id', 'entries_external_id'], [], NETWORK],
+  ['deleteDatasourceEntries', 'delete_datasource_entries', ['field_external_id', 'entries_external_id'], [], NETWORK],
+  ['restoreMetadataFieldDatasource', 'restore_metadata_field_datasource', ['field_external_id', 'entries_external_ids'], [], NETWORK],
+  ['reorderMetadataFieldDatasource', 'reorder_metadata_field_datasource', ['field_external_id', 'order_by', 'direction'], [], NETWORK],
+  ['reorderMetadataFields', 'reorder_metadata_fields', ['order_by', 'direction'], [], NETWORK],
+  ['listMetadataRules', 'list_metadata_rules', [], [], NETWORK],
+  ['addMetadataRule', 'add_metadata_rule', ['rule'], [], NETWORK],
+  ['updateMetadataRule', 'update_metadata_rule', ['rule_external_id', 'rule'], [], NETWORK],
+  ['deleteMetadataRule', 'delete_metadata_rule', ['rule_external_id'], [], NETWORK],
+  ['triggers', 'triggers', [], [], NETWORK],
+  ['createTrigger', 'create_trigger', ['uri', 'event_type', 'uri_type'], [], NETWORK],
+  ['updateTrigger', 'update_trigger', ['trigger_id', 'new_uri'], [], NETWORK],
+  ['deleteTrigger', 'delete_trigger', ['trigger_id'], [], NETWORK],
+  ['testTrigger', 'test_trigger', ['trigger_id', 'sample_data'], [], NETWORK],
+  ['notifications', 'notifications', ['channel', 'batch_id', 'max_messages', 'wait_seconds', 'visibility_timeout'], [], NETWORK],
+  ['ackNotifications', 'ack_notifications', ['receipt_handles'], [], NETWORK],
+  ['analyze', 'analyze', ['input_type', 'analysis_type', 'uri'], [], NETWORK],
+  ['callApi', 'call_api', ['method', 'path', 'params'], [], NETWORK],
+  ['searchUrl', 'search_url', ['expression', 'ttl', 'next_cursor'], [], LOCAL],
+  ['visualSearch', 'visual_search', ['image_url', 'image_asset_id', 'text', 'image_file'], [3], NETWORK],
+  ['sync', 'sync', ['inventory'], [], NETWORK],
+];
+
+/** The rows of `AccountClient`: `[method, row, [parameters], [file parameter indexes], network]`. */
+const ACCOUNT = [
+  ['subAccounts', 'sub_accounts', ['enabled', 'ids', 'prefix'], [], NETWORK],
+  ['subAccount', 'sub_account', ['sub_account_id'], [], NETWORK],
+  ['createSubAccount', 'create_sub_account', ['name', 'cloud_name', 'custom_attributes', 'enabled', 'base_account'], [], NETWORK],
+  ['updateSubAccount', 'update_sub_account', ['sub_account_id', 'name', 'cloud_name', 'custom_attributes', 'enabled'], [], NETWORK],
+  ['deleteSubAccount', 'delete_sub_account', ['sub_account_id'], [], NETWORK],
+  ['users', 'users', ['user_ids', 'sub_account_id', 'status', 'prefix', 'last_login', 'from_date', 'to_date'], [], NETWORK],
+  ['user', 'user', ['user_id'], [], NETWORK],
+  ['createUser', 'create_user', ['name', 'email', 'role', 'sub_account_ids'], [], NETWORK],
+  ['updateUser', 'update_user', ['user_id', 'name', 'email', 'role', 'sub_account_ids'], [], NETWORK],
+  ['deleteUser', 'delete_user', ['user_id'], [], NETWORK],
+  ['userGroups', 'user_groups', [], [], NETWORK],
+  ['userGroup', 'user_group', ['user_group_id'], [], NETWORK],
+  ['createUserGroup', 'create_user_group', ['name'], [], NETWORK],
+  ['updateUserGroup', 'update_user_group', ['user_group_id', 'name'], [], NETWORK],
+  ['deleteUserGroup', 'delete_user_group', ['user_group_id'], [], NETWORK],
+  ['addUserToGroup', 'add_user_to_group', ['user_group_id', 'user_id'], [], NETWORK],
+  ['removeUserFromGroup', 'remove_user_from_group', ['user_group_id', 'user_id'], [], NETWORK],
+  ['userGroupUsers', 'user_group_users', ['user_group_id'], [], NETWORK],
+  ['userInUserGroups', 'user_in_user_groups', ['user_id'], [], NETWORK],
+  ['accessKeys', 'access_keys', ['sub_account_id', 'page_size', 'page', 'sort_by', 'sort_order'], [], NETWORK],
+  ['generateAccessKey', 'generate_access_key', ['sub_account_id', 'name', 'enabled'], [], NETWORK],
+  ['updateAccessKey', 'update_access_key', ['sub_account_id', 'api_key', 'name', 'enabled', 'dedicated_for'], [], NETWORK],
+  ['deleteAccessKey', 'delete_access_key', ['sub_account_id', 'api_key', 'name'], [], NETWORK],
+  ['createAgentAccount', 'create_agent_account', ['email', 'agent_framework', 'agent_llm_model', 'agent_goal', 'sdk_framework'], [], NETWORK],
+  ['createCloud', 'create_cloud', ['delivery_ips', 'email', 'agent_framework', 'agent_llm_model', 'agent_goal', 'sdk_framework'], [], NETWORK],
+];
+
+/** Installs the generated methods (writable, configurable, not enumerable). */
 function install(Client, AccountClient) {
-  define(Client.prototype, clientCalls);
-  define(AccountClient.prototype, accountCalls);
+  for (const [cls, table] of [[Client, CLIENT], [AccountClient, ACCOUNT]]) {
+    for (const [name, row, params, files, network] of table) {
+      const value = method(name, row, params, files, network);
+      Object.defineProperty(cls.prototype, name, { value, writable: true, configurable: true });
+    }
+  }
 }
 
 module.exports = { install };

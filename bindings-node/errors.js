@@ -3,7 +3,7 @@
 //
 // The error classes: `CldkitError`, `InternalError` (a caught panic), `ApiError` (a
 // failed network call) and one class per kind of the core's error table, with its
-// `code`, `httpStatus` and doc.
+// static `code` and `httpStatus` (docs in errors.d.ts).
 
 /** Base class of every error cldkit throws; `code` is stable, `option` names the culprit. */
 class CldkitError extends Error {
@@ -12,14 +12,6 @@ class CldkitError extends Error {
     this.name = 'CldkitError';
     this.code = code;
     this.option = option;
-  }
-}
-
-/** A bug inside cldkit (a Rust panic caught at the boundary; code `internal`). */
-class InternalError extends CldkitError {
-  constructor(message, code = 'internal', option = null) {
-    super(message, code, option);
-    this.name = 'InternalError';
   }
 }
 
@@ -43,219 +35,49 @@ class ApiError extends CldkitError {
   }
 }
 
-/** Sets a class's static `code` and `httpStatus` (read-only). */
-function kind(cls, code, httpStatus) {
+/** The class `name` of error `code` under `Base`, with static `code` and `httpStatus`. */
+function kindClass(name, code, httpStatus, Base) {
+  const cls = {
+    [name]: class extends Base {
+      constructor(message, c = code, option = null, details = null) {
+        super(message, c, option, details);
+        this.name = name;
+      }
+    },
+  }[name];
   Object.defineProperty(cls, 'code', { value: code, enumerable: true });
   Object.defineProperty(cls, 'httpStatus', { value: httpStatus, enumerable: true });
   return cls;
 }
 
-/** An option has a value the SDK rules reject. Code `invalid_option`. */
-const InvalidOptionError = kind(
-  class InvalidOptionError extends CldkitError {
-    constructor(message, code = 'invalid_option', option = null) {
-      super(message, code, option);
-      this.name = 'InvalidOptionError';
-    }
-  },
-  'invalid_option',
-  null,
-);
+/** A bug inside cldkit (a Rust panic caught at the boundary; code `internal`). */
+const InternalError = kindClass('InternalError', 'internal', null, CldkitError);
 
-/** The configuration is missing something or cannot be parsed. Code `config`. */
-const ConfigError = kind(
-  class ConfigError extends CldkitError {
-    constructor(message, code = 'config', option = null) {
-      super(message, code, option);
-      this.name = 'ConfigError';
-    }
-  },
-  'config',
-  null,
-);
-
-/** A signature could not be computed (missing secret, unknown algorithm, bad key). Code `signature`. */
-const SignatureError = kind(
-  class SignatureError extends CldkitError {
-    constructor(message, code = 'signature', option = null) {
-      super(message, code, option);
-      this.name = 'SignatureError';
-    }
-  },
-  'signature',
-  null,
-);
-
-/** HTTP 400: the API rejected the request. Code `bad_request`. */
-const BadRequestError = kind(
-  class BadRequestError extends ApiError {
-    constructor(message, code = 'bad_request', option = null, details = null) {
-      super(message, code, option, details);
-      this.name = 'BadRequestError';
-    }
-  },
-  'bad_request',
-  400,
-);
-
-/** HTTP 401: missing or wrong credentials, or an invalid signature. Code `authorization`. */
-const AuthorizationError = kind(
-  class AuthorizationError extends ApiError {
-    constructor(message, code = 'authorization', option = null, details = null) {
-      super(message, code, option, details);
-      this.name = 'AuthorizationError';
-    }
-  },
-  'authorization',
-  401,
-);
-
-/** HTTP 403: valid credentials without permission. Code `not_allowed`. */
-const NotAllowedError = kind(
-  class NotAllowedError extends ApiError {
-    constructor(message, code = 'not_allowed', option = null, details = null) {
-      super(message, code, option, details);
-      this.name = 'NotAllowedError';
-    }
-  },
-  'not_allowed',
-  403,
-);
-
-/** HTTP 404: no such resource. Code `not_found`. */
-const NotFoundError = kind(
-  class NotFoundError extends ApiError {
-    constructor(message, code = 'not_found', option = null, details = null) {
-      super(message, code, option, details);
-      this.name = 'NotFoundError';
-    }
-  },
-  'not_found',
-  404,
-);
-
-/** HTTP 409: the resource already exists. Code `already_exists`. */
-const AlreadyExistsError = kind(
-  class AlreadyExistsError extends ApiError {
-    constructor(message, code = 'already_exists', option = null, details = null) {
-      super(message, code, option, details);
-      this.name = 'AlreadyExistsError';
-    }
-  },
-  'already_exists',
-  409,
-);
-
-/** HTTP 420 or 429: rate limited until the reset time. Code `rate_limited`. */
-const RateLimitedError = kind(
-  class RateLimitedError extends ApiError {
-    constructor(message, code = 'rate_limited', option = null, details = null) {
-      super(message, code, option, details);
-      this.name = 'RateLimitedError';
-    }
-  },
-  'rate_limited',
-  null,
-);
-
-/** HTTP 5xx: the server failed. Code `server_error`. */
-const ServerError = kind(
-  class ServerError extends ApiError {
-    constructor(message, code = 'server_error', option = null, details = null) {
-      super(message, code, option, details);
-      this.name = 'ServerError';
-    }
-  },
-  'server_error',
-  null,
-);
-
-/** A connect, read or total timeout fired. Code `timeout`. */
-const TimeoutError = kind(
-  class TimeoutError extends ApiError {
-    constructor(message, code = 'timeout', option = null, details = null) {
-      super(message, code, option, details);
-      this.name = 'TimeoutError';
-    }
-  },
-  'timeout',
-  null,
-);
-
-/** The connection failed or was reset, or the proxy refused. Code `network`. */
-const NetworkError = kind(
-  class NetworkError extends ApiError {
-    constructor(message, code = 'network', option = null, details = null) {
-      super(message, code, option, details);
-      this.name = 'NetworkError';
-    }
-  },
-  'network',
-  null,
-);
-
-/** Another HTTP status, or a body that is not the JSON the API returns. Code `response`. */
-const ResponseError = kind(
-  class ResponseError extends ApiError {
-    constructor(message, code = 'response', option = null, details = null) {
-      super(message, code, option, details);
-      this.name = 'ResponseError';
-    }
-  },
-  'response',
-  null,
-);
-
-/** A local file or stream could not be read. Code `io`. */
-const IoError = kind(
-  class IoError extends ApiError {
-    constructor(message, code = 'io', option = null, details = null) {
-      super(message, code, option, details);
-      this.name = 'IoError';
-    }
-  },
-  'io',
-  null,
-);
+// The core's error table (cldkit::ErrorKind::ALL): [class, code, HTTP status, a
+// failed network call (an ApiError)].
+const KINDS = [
+  ['InvalidOptionError', 'invalid_option', null, false],
+  ['ConfigError', 'config', null, false],
+  ['SignatureError', 'signature', null, false],
+  ['BadRequestError', 'bad_request', 400, true],
+  ['AuthorizationError', 'authorization', 401, true],
+  ['NotAllowedError', 'not_allowed', 403, true],
+  ['NotFoundError', 'not_found', 404, true],
+  ['AlreadyExistsError', 'already_exists', 409, true],
+  ['RateLimitedError', 'rate_limited', null, true],
+  ['ServerError', 'server_error', null, true],
+  ['TimeoutError', 'timeout', null, true],
+  ['NetworkError', 'network', null, true],
+  ['ResponseError', 'response', null, true],
+  ['IoError', 'io', null, true],
+];
 
 /** Every error class, by name (what the package exports). */
-const classes = {
-  CldkitError,
-  InternalError,
-  ApiError,
-  InvalidOptionError,
-  ConfigError,
-  SignatureError,
-  BadRequestError,
-  AuthorizationError,
-  NotAllowedError,
-  NotFoundError,
-  AlreadyExistsError,
-  RateLimitedError,
-  ServerError,
-  TimeoutError,
-  NetworkError,
-  ResponseError,
-  IoError,
-};
-
+const classes = { CldkitError, InternalError, ApiError };
 /** The class of each error code. */
-const byCode = {
-  internal: InternalError,
-  invalid_option: InvalidOptionError,
-  config: ConfigError,
-  signature: SignatureError,
-  bad_request: BadRequestError,
-  authorization: AuthorizationError,
-  not_allowed: NotAllowedError,
-  not_found: NotFoundError,
-  already_exists: AlreadyExistsError,
-  rate_limited: RateLimitedError,
-  server_error: ServerError,
-  timeout: TimeoutError,
-  network: NetworkError,
-  response: ResponseError,
-  io: IoError,
-};
+const byCode = { internal: InternalError };
+for (const [name, code, httpStatus, api] of KINDS) {
+  classes[name] = byCode[code] = kindClass(name, code, httpStatus, api ? ApiError : CldkitError);
+}
 
 module.exports = { classes, byCode };

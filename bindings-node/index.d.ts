@@ -17,15 +17,7 @@ import type {
 import * as errors from "./errors";
 
 export * from "./errors";
-export type {
-  ClientCalls,
-  AccountClientCalls,
-  CallControl,
-  CallName,
-  LocalCallName,
-  AccountCallName,
-  TransformationOptions,
-} from "./calls";
+export * from "./calls";
 
 /** A value inside an option object: what the Cloudinary SDKs accept. */
 export type OptionValue =

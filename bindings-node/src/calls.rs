@@ -40,21 +40,29 @@ fn call_parts(
     Ok((name, args, options))
 }
 
-/// Starts the network (or local) call `name` on `client` and returns its Promise.
+/// What runs a call: a client, or an account client (Provisioning rows only).
+enum Target {
+    Client(cldkit::Client),
+    Account(cldkit::api::AccountClient),
+}
+
+/// Starts the call `name` on `target` and returns its Promise (rejected at once for a
+/// name, arguments or options that cannot be converted).
 fn start(
     env: &Env,
-    client: cldkit::Client,
-    account: Option<cldkit::api::AccountClient>,
-    parts: (String, Map, Map),
+    target: Target,
+    name: &Arg,
+    args: &Arg,
+    options: &Arg,
     cancel: &Cancel,
 ) -> napi::Result<JsObject> {
-    let (name, args, options) = parts;
+    let (name, args, options) = guard(env, || call_parts(env.raw(), name, args, options))?;
     spawn(
         env,
         cancel.wrap(async move {
-            match account {
-                Some(a) => a.call(&name, &args, &options).await,
-                None => client.call(&name, &args, &options).await,
+            match target {
+                Target::Client(c) => c.call(&name, &args, &options).await,
+                Target::Account(a) => a.call(&name, &args, &options).await,
             }
         }),
         settle_value,
@@ -94,10 +102,8 @@ impl Client {
         options: Arg,
         cancel: &Cancel,
     ) -> napi::Result<JsObject> {
-        guard(&env, || {
-            let parts = call_parts(env.raw(), &name, &args, &options)?;
-            Ok(start(&env, self.inner.clone(), None, parts, cancel))
-        })?
+        let target = Target::Client(self.inner.clone());
+        start(&env, target, &name, &args, &options, cancel)
     }
 }
 
@@ -159,10 +165,7 @@ impl AccountClient {
         options: Arg,
         cancel: &Cancel,
     ) -> napi::Result<JsObject> {
-        guard(&env, || {
-            let parts = call_parts(env.raw(), &name, &args, &options)?;
-            let client = self.inner.client().clone();
-            Ok(start(&env, client, Some(self.inner.clone()), parts, cancel))
-        })?
+        let target = Target::Account(self.inner.clone());
+        start(&env, target, &name, &args, &options, cancel)
     }
 }

@@ -150,39 +150,23 @@ fn doc_text(s: &str) -> String {
 
 // ---- calls.js ---------------------------------------------------------------------
 
-fn method_js(c: &Call) -> String {
-    let mut params: Vec<String> = c.params.iter().map(|p| js_name(p.name)).collect();
-    let mut args = String::new();
-    for (i, p) in c.params.iter().enumerate() {
-        if i > 0 {
-            args.push_str(", ");
-        }
-        let value = if p.ty == ParamType::File {
-            format!("fileArg({})", params[i])
-        } else {
-            params[i].clone()
-        };
-        let _ = write!(args, "{}: {}", p.name, value);
-    }
-    let args = if args.is_empty() {
-        "{}".to_owned()
-    } else {
-        format!("{{ {args} }}")
-    };
-    params.push("options".into());
-    let name = js_string(c.name);
-    let body = if c.is_network() {
-        params.push("callOptions".into());
-        format!("return this.call({name}, {args}, options, signalOf(callOptions));")
-    } else {
-        format!("return this.callLocal({name}, {args}, options);")
-    };
+/// A row's entry in `calls.js`: `[method, row, [parameters], [file indexes], network]`.
+fn row_js(c: &Call) -> String {
+    let params: Vec<String> = c.params.iter().map(|p| js_string(p.name)).collect();
+    let files: Vec<String> = c
+        .params
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.ty == ParamType::File)
+        .map(|(i, _)| i.to_string())
+        .collect();
     format!(
-        "  /** {} */\n  {}({}) {{\n    {}\n  }},\n",
-        doc_text(c.doc),
-        camel_case(c.name),
+        "  [{}, {}, [{}], [{}], {}],\n",
+        js_string(&camel_case(c.name)),
+        js_string(c.name),
         params.join(", "),
-        body
+        files.join(", "),
+        if c.is_network() { "NETWORK" } else { "LOCAL" }
     )
 }
 
@@ -206,29 +190,58 @@ fn calls_js() -> String {
          \x20 }\n\
          \x20 return file;\n\
          }\n\n\
-         /** The `signal` of a network method's last argument (`{ signal }`). */\n\
-         function signalOf(callOptions) {\n\
-         \x20 return callOptions == null ? undefined : callOptions.signal;\n\
-         }\n\n",
+         /** The argument map of a row: its parameters' values by name (`undefined` left out). */\n\
+         function bind(params, files, values) {\n\
+         \x20 const args = {};\n\
+         \x20 for (let i = 0; i < params.length; i++) {\n\
+         \x20   const v = values[i];\n\
+         \x20   if (v !== undefined) args[params[i]] = files.includes(i) ? fileArg(v) : v;\n\
+         \x20 }\n\
+         \x20 return args;\n\
+         }\n\n\
+         /**\n\
+         \x20* The method of a row: `(...params, options)` over `callLocal`, or for a network row\n\
+         \x20* `(...params, options, { signal })` over `call`; its `length` counts them all.\n\
+         \x20*/\n\
+         function method(name, row, params, files, network) {\n\
+         \x20 const n = params.length;\n\
+         \x20 const fn = network\n\
+         \x20   ? function (...values) {\n\
+         \x20       const control = values[n + 1];\n\
+         \x20       return this.call(row, bind(params, files, values), values[n], control == null ? undefined : control.signal);\n\
+         \x20     }\n\
+         \x20   : function (...values) {\n\
+         \x20       return this.callLocal(row, bind(params, files, values), values[n]);\n\
+         \x20     };\n\
+         \x20 Object.defineProperty(fn, 'name', { value: name });\n\
+         \x20 Object.defineProperty(fn, 'length', { value: n + (network ? 2 : 1) });\n\
+         \x20 return fn;\n\
+         }\n\n\
+         const LOCAL = false;\n\
+         const NETWORK = true;\n\n",
     );
-    for (name, account) in [("clientCalls", false), ("accountCalls", true)] {
-        let _ = writeln!(s, "const {name} = {{");
+    for (name, account, what) in [
+        ("CLIENT", false, "`Client`"),
+        ("ACCOUNT", true, "`AccountClient`"),
+    ] {
+        let _ = writeln!(
+            s,
+            "/** The rows of {what}: `[method, row, [parameters], [file parameter indexes], network]`. */\nconst {name} = ["
+        );
         for c in rows(account, false) {
-            s.push_str(&method_js(c));
+            s.push_str(&row_js(c));
         }
-        s.push_str("};\n\n");
+        s.push_str("];\n\n");
     }
     s.push_str(
-        "/** Defines `methods` on `proto` (writable and configurable, not enumerable). */\n\
-         function define(proto, methods) {\n\
-         \x20 for (const [name, fn] of Object.entries(methods)) {\n\
-         \x20   Object.defineProperty(proto, name, { value: fn, writable: true, configurable: true });\n\
-         \x20 }\n\
-         }\n\n\
-         /** Installs the generated methods on the two classes. */\n\
+        "/** Installs the generated methods (writable, configurable, not enumerable). */\n\
          function install(Client, AccountClient) {\n\
-         \x20 define(Client.prototype, clientCalls);\n\
-         \x20 define(AccountClient.prototype, accountCalls);\n\
+         \x20 for (const [cls, table] of [[Client, CLIENT], [AccountClient, ACCOUNT]]) {\n\
+         \x20   for (const [name, row, params, files, network] of table) {\n\
+         \x20     const value = method(name, row, params, files, network);\n\
+         \x20     Object.defineProperty(cls.prototype, name, { value, writable: true, configurable: true });\n\
+         \x20   }\n\
+         \x20 }\n\
          }\n\n\
          module.exports = { install };\n",
     );
@@ -387,13 +400,22 @@ fn calls_dts() -> String {
     s.push_str(&transformation_options());
     let _ = writeln!(
         s,
-        "/** The SDK name of every row of the call catalogue. */\nexport type CallName ={};\n",
-        names_union(CALLS.iter().map(|c| c.name))
+        "/** The rows `callLocal` runs (no network). */\nexport type LocalCallName ={};\n",
+        names_union(CALLS.iter().filter(|c| !c.is_network()).map(|c| c.name))
     );
     let _ = writeln!(
         s,
-        "/** The rows `callLocal` runs (no network). */\nexport type LocalCallName ={};\n",
-        names_union(CALLS.iter().filter(|c| !c.is_network()).map(|c| c.name))
+        "/** The network rows of `Client` (Upload, Admin and Search APIs, sync). */\nexport type NetworkCallName ={};\n",
+        names_union(
+            CALLS
+                .iter()
+                .filter(|c| c.is_network() && c.family != Family::Provisioning)
+                .map(|c| c.name)
+        )
+    );
+    let _ = writeln!(
+        s,
+        "/** The rows `Client.call` runs. */\nexport type CallName = LocalCallName | NetworkCallName;\n"
     );
     let _ = writeln!(
         s,
@@ -436,7 +458,7 @@ fn errors_js() -> String {
         "'use strict';\n// {WARNING}\n//\n\
          // The error classes: `CldkitError`, `InternalError` (a caught panic), `ApiError` (a\n\
          // failed network call) and one class per kind of the core's error table, with its\n\
-         // `code`, `httpStatus` and doc.\n\n"
+         // static `code` and `httpStatus` (docs in errors.d.ts).\n\n"
     );
     s.push_str(
         "/** Base class of every error cldkit throws; `code` is stable, `option` names the culprit. */\n\
@@ -446,13 +468,6 @@ fn errors_js() -> String {
          \x20   this.name = 'CldkitError';\n\
          \x20   this.code = code;\n\
          \x20   this.option = option;\n\
-         \x20 }\n\
-         }\n\n\
-         /** A bug inside cldkit (a Rust panic caught at the boundary; code `internal`). */\n\
-         class InternalError extends CldkitError {\n\
-         \x20 constructor(message, code = 'internal', option = null) {\n\
-         \x20   super(message, code, option);\n\
-         \x20   this.name = 'InternalError';\n\
          \x20 }\n\
          }\n\n\
          /**\n\
@@ -474,49 +489,47 @@ fn errors_js() -> String {
          \x20   this.resumeToken = d.resumeToken == null ? null : d.resumeToken;\n\
          \x20 }\n\
          }\n\n\
-         /** Sets a class's static `code` and `httpStatus` (read-only). */\n\
-         function kind(cls, code, httpStatus) {\n\
+         /** The class `name` of error `code` under `Base`, with static `code` and `httpStatus`. */\n\
+         function kindClass(name, code, httpStatus, Base) {\n\
+         \x20 const cls = {\n\
+         \x20   [name]: class extends Base {\n\
+         \x20     constructor(message, c = code, option = null, details = null) {\n\
+         \x20       super(message, c, option, details);\n\
+         \x20       this.name = name;\n\
+         \x20     }\n\
+         \x20   },\n\
+         \x20 }[name];\n\
          \x20 Object.defineProperty(cls, 'code', { value: code, enumerable: true });\n\
          \x20 Object.defineProperty(cls, 'httpStatus', { value: httpStatus, enumerable: true });\n\
          \x20 return cls;\n\
-         }\n\n",
+         }\n\n\
+         /** A bug inside cldkit (a Rust panic caught at the boundary; code `internal`). */\n\
+         const InternalError = kindClass('InternalError', 'internal', null, CldkitError);\n\n\
+         // The core's error table (cldkit::ErrorKind::ALL): [class, code, HTTP status, a\n\
+         // failed network call (an ApiError)].\n\
+         const KINDS = [\n",
     );
     for k in ErrorKind::ALL {
-        let (base, extra_param, extra_arg) = if k.is_api() {
-            ("ApiError", ", details = null", ", details")
-        } else {
-            ("CldkitError", "", "")
-        };
-        let _ = write!(
+        let _ = writeln!(
             s,
-            "/** {doc} Code `{code}`. */\n\
-             const {cls} = kind(\n\
-             \x20 class {cls} extends {base} {{\n\
-             \x20   constructor(message, code = {code_js}, option = null{extra_param}) {{\n\
-             \x20     super(message, code, option{extra_arg});\n\
-             \x20     this.name = {cls_js};\n\
-             \x20   }}\n\
-             \x20 }},\n\
-             \x20 {code_js},\n\
-             \x20 {status},\n\
-             );\n\n",
-            doc = doc_text(k.doc()),
-            code = k.code(),
-            cls = k.class_name(),
-            code_js = js_string(k.code()),
-            cls_js = js_string(k.class_name()),
-            status = status_js(k),
+            "  [{}, {}, {}, {}],",
+            js_string(k.class_name()),
+            js_string(k.code()),
+            status_js(k),
+            k.is_api()
         );
     }
-    s.push_str("/** Every error class, by name (what the package exports). */\nconst classes = {\n  CldkitError,\n  InternalError,\n  ApiError,\n");
-    for k in ErrorKind::ALL {
-        let _ = writeln!(s, "  {},", k.class_name());
-    }
-    s.push_str("};\n\n/** The class of each error code. */\nconst byCode = {\n  internal: InternalError,\n");
-    for k in ErrorKind::ALL {
-        let _ = writeln!(s, "  {}: {},", k.code(), k.class_name());
-    }
-    s.push_str("};\n\nmodule.exports = { classes, byCode };\n");
+    s.push_str(
+        "];\n\n\
+         /** Every error class, by name (what the package exports). */\n\
+         const classes = { CldkitError, InternalError, ApiError };\n\
+         /** The class of each error code. */\n\
+         const byCode = { internal: InternalError };\n\
+         for (const [name, code, httpStatus, api] of KINDS) {\n\
+         \x20 classes[name] = byCode[code] = kindClass(name, code, httpStatus, api ? ApiError : CldkitError);\n\
+         }\n\n\
+         module.exports = { classes, byCode };\n",
+    );
     s
 }
 
@@ -636,7 +649,8 @@ mod tests {
         let dts = calls_dts();
         for c in CALLS.iter().filter(|c| !HAND_WRITTEN.contains(&c.name)) {
             let m = format!("  {}(", camel_case(c.name));
-            assert!(js.contains(&m), "{} missing from calls.js", c.name);
+            let entry = format!("  ['{}', '{}',", camel_case(c.name), c.name);
+            assert!(js.contains(&entry), "{} missing from calls.js", c.name);
             assert!(dts.contains(&m), "{} missing from calls.d.ts", c.name);
         }
         for name in HAND_WRITTEN {
@@ -645,20 +659,16 @@ mod tests {
     }
 
     #[test]
-    fn network_methods_take_a_signal() {
+    fn rows_are_listed_with_their_parameters() {
         let row = cldkit::calls::find("resources_by_tag").unwrap();
-        let js = method_js(row);
-        assert!(
-            js.contains("resourcesByTag(tag, options, callOptions)"),
-            "{js}"
+        assert_eq!(
+            row_js(row),
+            "  ['resourcesByTag', 'resources_by_tag', ['tag'], [], NETWORK],\n"
         );
-        assert!(
-            js.contains("this.call('resources_by_tag', { tag: tag }"),
-            "{js}"
-        );
+        let row = cldkit::calls::find("upload_large").unwrap();
+        assert!(row_js(row).contains("['file'], [0], NETWORK]"));
         let row = cldkit::calls::find("image_tag").unwrap();
-        assert!(method_js(row)
-            .contains("this.callLocal('image_tag', { public_id: publicId }, options)"));
+        assert!(row_js(row).ends_with("['public_id'], [], LOCAL],\n"));
     }
 
     #[test]
@@ -674,10 +684,13 @@ mod tests {
     #[test]
     fn error_classes_follow_the_table() {
         let js = errors_js();
+        let dts = errors_dts();
         for k in ErrorKind::ALL {
-            assert!(js.contains(&format!("class {} extends", k.class_name())));
-            assert!(js.contains(&format!("  {}: {},", k.code(), k.class_name())));
+            let entry = format!("  ['{}', '{}', ", k.class_name(), k.code());
+            assert!(js.contains(&entry), "{entry}");
+            assert!(dts.contains(&format!("export declare class {} extends", k.class_name())));
         }
-        assert!(js.contains("'not_found',\n  404,"));
+        assert!(js.contains("  ['NotFoundError', 'not_found', 404, true],"));
+        assert!(js.contains("  ['InvalidOptionError', 'invalid_option', null, false],"));
     }
 }
