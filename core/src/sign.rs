@@ -434,13 +434,14 @@ pub struct SignatureExplanation {
 /// ```
 pub fn string_to_sign_node(params: &Map, signature_version: u32) -> String {
     use crate::transform::js;
-    let mut pairs: Vec<(&str, String)> = params
+    use std::borrow::Cow;
+    let mut pairs: Vec<(&str, Cow<'_, str>)> = params
         .iter()
         .filter_map(|(k, v)| {
             let text = match v {
                 Value::Null => return None,
-                Value::List(items) => js::join(items, ","),
-                other => js::string(other).into_owned(),
+                Value::List(items) => Cow::Owned(js::join(items, ",")),
+                other => js::string(other),
             };
             (!(text.is_empty() && matches!(v, Value::Str(_) | Value::List(_))))
                 .then_some((k.as_str(), text))
@@ -449,17 +450,23 @@ pub fn string_to_sign_node(params: &Map, signature_version: u32) -> String {
     // `Array.prototype.sort` is stable: keys that compare equal keep their order (as
     // `sort_by_cached_key` keeps them); each key's collation key is made once.
     pairs.sort_by_cached_key(|p| js::locale_key(p.0));
-    let mut out = String::new();
+    let size: usize = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
+    let mut out = String::with_capacity(size + 16);
+    // Version 2 escapes `&` in each `key=value` pair.
+    let push = |out: &mut String, text: &str| {
+        if signature_version >= 2 && text.contains('&') {
+            out.push_str(&text.replace('&', "%26"));
+        } else {
+            out.push_str(text);
+        }
+    };
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
             out.push('&');
         }
-        let pair = format!("{k}={v}");
-        if signature_version >= 2 {
-            out.push_str(&pair.replace('&', "%26"));
-        } else {
-            out.push_str(&pair);
-        }
+        push(&mut out, k);
+        out.push('=');
+        push(&mut out, v);
     }
     out
 }

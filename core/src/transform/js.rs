@@ -611,19 +611,25 @@ fn collation_elements(c: char) -> Option<((u32, u8, u8), Option<u8>)> {
 /// then secondary (accents), then tertiary (lower case first) differences. Exact for
 /// ASCII and the Latin-1 letters; other characters sort after the Latin letters by
 /// code point (an approximation).
-pub(crate) fn locale_key(s: &str) -> (Vec<u32>, Vec<u8>, Vec<u8>) {
-    let (mut p, mut sec, mut t) = (Vec::new(), Vec::new(), Vec::new());
-    for c in s.chars() {
-        if let Some(((pw, sw, tw), accent)) = collation_elements(c) {
-            p.push(pw);
-            sec.push(sw);
-            t.push(tw);
-            if let Some(a) = accent {
-                sec.push(a);
-            }
+///
+/// The three levels are one vector, `primary.. 0 secondary.. 0 tertiary..` with every
+/// weight raised by one: comparing it compares the levels in turn (a level that is a
+/// prefix of the other's meets the `0` first and sorts first, as a shorter level does).
+pub(crate) fn locale_key(s: &str) -> Vec<u32> {
+    // One pass per level: one allocation per key.
+    let mut key = Vec::with_capacity(4 * s.len() + 2);
+    let elements = || s.chars().filter_map(collation_elements);
+    key.extend(elements().map(|((p, _, _), _)| p + 1));
+    key.push(0);
+    for ((_, sw, _), accent) in elements() {
+        key.push(u32::from(sw) + 1);
+        if let Some(a) = accent {
+            key.push(u32::from(a) + 1);
         }
     }
-    (p, sec, t)
+    key.push(0);
+    key.extend(elements().map(|((_, _, t), _)| u32::from(t) + 1));
+    key
 }
 
 #[cfg(test)]
