@@ -180,8 +180,11 @@ function settle(promise, callback, failure, style) {
     shaped.then(
       (r) => (style === 'single' ? callback(r) : callback(undefined, r)),
       (e) => {
-        if (style !== 'single') return callback(e && e.error && failure === apiFailure ? e.error : e);
-        return callback(e && e.error ? e : { error: e });
+        // The SDK's callbacks get the failure's `error` part (`{ message, http_code }`,
+        // a read error), provisioning ones the whole `{ error }`.
+        const wrapped = e !== null && typeof e === 'object' && !(e instanceof Error) && e.error != null;
+        if (style !== 'single') return callback(wrapped ? e.error : e);
+        return callback(wrapped ? e : { error: e });
       },
     );
   }
@@ -512,15 +515,20 @@ const ADMIN = [
   ['delete_metadata_rule', 1, 'delete_metadata_rule', ['rule_external_id']],
 ];
 
-/** The row's arguments from the positional ones; a `null` name merges into the options. */
+/**
+ * The row's arguments from the positional ones: a `null` name merges the argument (an
+ * object) into the options, an `=name` name passes it as the option `name`.
+ */
 function bindArgs(names, values, options) {
   const args = {};
   let opts = options;
   names.forEach((name, i) => {
-    if (name !== null) {
+    if (name === null) {
+      if (values[i] != null && typeof values[i] === 'object') opts = { ...values[i], ...opts };
+    } else if (name.startsWith('=')) {
+      if (values[i] !== undefined) opts = { ...opts, [name.slice(1)]: values[i] };
+    } else {
       args[name] = values[i];
-    } else if (values[i] != null && typeof values[i] === 'object') {
-      opts = { ...values[i], ...opts };
     }
   });
   return [args, opts];
@@ -727,7 +735,7 @@ const provisioning = {
       'enabled',
     ]),
     user: accountCall('user', 1, 'user', ['user_id']),
-    users: accountCall('users', 4, 'users', ['pending', 'user_ids', 'prefix', 'sub_account_id'], (o) => ({
+    users: accountCall('users', 4, 'users', ['=pending', 'user_ids', 'prefix', 'sub_account_id'], (o) => ({
       last_login: o.lastLogin,
       from_date: o.fromDate,
       to_date: o.toDate,

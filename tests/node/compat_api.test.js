@@ -175,6 +175,9 @@ describe('compat against the emulator, step by step with the npm SDK', { skip },
     await agree('upload with a callback and no options', (l, f, base) =>
       viaCallback((cb) => l.uploader.upload(f('pixel.gif'), cb), base).then((r) => typeof r[1]),
     );
+    await agree('a missing file with a callback', (l, f, base) =>
+      viaCallback((cb) => l.uploader.upload(f('missing.gif'), {}, cb), base),
+    );
     await agree('a failing call with a callback', (l, f, base) =>
       viaCallback((cb) => l.uploader.explicit('c/none', { type: 'upload' }, cb), base),
     );
@@ -265,6 +268,7 @@ describe('compat against the emulator, step by step with the npm SDK', { skip },
       ['users', p((l) => a(l).users())],
       ['create_user', p((l) => a(l).create_user('Ann', 'ann@example.com', 'admin'))],
       ['users by prefix', p((l) => a(l).users(undefined, undefined, 'Ann'))],
+      ['users not pending, by ids', p((l) => a(l).users(false, ['nobody']))],
       ['a missing user', p((l) => a(l).user('no-such-user'))],
       ['a missing sub account', p((l) => a(l).sub_account('no-such-env'))],
       ['a missing group, callback form', (l, f, base) =>
