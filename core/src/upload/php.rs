@@ -71,6 +71,9 @@ pub(crate) fn upload_api_call(
         ));
     }
     let mut req = client.python_upload_api_call(method, args, options)?;
+    if php_fields(client, method, options, &mut req.fields)? {
+        resign(client, &mut req.fields)?;
+    }
     req.authorization = Some(authorization(client));
     for (name, value) in req.fields.iter_mut() {
         if name == "file" && (value.starts_with("http://") || value.starts_with("https://")) {
@@ -78,6 +81,113 @@ pub(crate) fn upload_api_call(
         }
     }
     Ok(req)
+}
+
+/// The fields cloudinary_php's `generateSprite`, `multi`, `explode` and archive calls
+/// send where they differ from pycloudinary's: a `format` field beside a transformation
+/// that ends with its own `f_<format>` component (sprite, multi), no `public_id` on
+/// sprites, the explode transformation with `/<format>` appended, no `batch_id` on
+/// archives or sprites, `add` for every `add_tag`. Returns whether a field changed.
+fn php_fields(
+    client: &Client,
+    method: &str,
+    options: &Map,
+    fields: &mut Vec<(String, String)>,
+) -> Result<bool> {
+    let format = options
+        .get("format")
+        .and_then(crate::php::string)
+        .filter(|f| !f.is_empty());
+    let before = fields.clone();
+    let set = |fields: &mut Vec<(String, String)>, name: &str, value: String| match fields
+        .iter_mut()
+        .find(|(k, _)| k == name)
+    {
+        Some(field) => field.1 = value,
+        None => fields.push((name.to_owned(), value)),
+    };
+    match method {
+        "generate_sprite" | "multi" => {
+            let mut t_opts = options.clone();
+            t_opts.remove("format");
+            let mut transformation = crate::transform::transformation_string(client, &t_opts)?;
+            if let Some(f) = &format {
+                if !transformation.is_empty() {
+                    transformation.push('/');
+                }
+                transformation.push_str("f_");
+                transformation.push_str(f);
+                set(fields, "format", f.clone());
+            }
+            if transformation.is_empty() {
+                fields.retain(|(k, _)| k != "transformation");
+            } else {
+                set(fields, "transformation", transformation);
+            }
+            fields.retain(|(k, _)| k != "batch_id");
+            if method == "generate_sprite" {
+                fields.retain(|(k, _)| k != "public_id");
+            }
+        }
+        "explode" => {
+            if let Some(f) = &format {
+                let current = fields
+                    .iter()
+                    .find(|(k, _)| k == "transformation")
+                    .map(|(_, v)| v.clone())
+                    .unwrap_or_default();
+                set(fields, "transformation", format!("{current}/{f}"));
+            }
+        }
+        "create_archive" | "create_zip" => fields.retain(|(k, _)| k != "batch_id"),
+        // `UploadApi::addTag` has no `exclusive` option.
+        "add_tag" => {
+            for (k, v) in fields.iter_mut() {
+                if k == "command" && v == "set_exclusive" {
+                    *v = "add".to_owned();
+                }
+            }
+        }
+        _ => {}
+    }
+    fields.sort_by(|a, b| a.0.cmp(&b.0));
+    Ok(*fields != before)
+}
+
+/// Signs the fields again (after [`php_fields`] changed them), when they are signed.
+fn resign(client: &Client, fields: &mut [(String, String)]) -> Result<()> {
+    if !fields.iter().any(|(k, _)| k == "signature") {
+        return Ok(());
+    }
+    let mut params = Map::new();
+    for (k, v) in fields.iter() {
+        if matches!(
+            k.as_str(),
+            "signature" | "api_key" | "file" | "resource_type"
+        ) {
+            continue;
+        }
+        match k.strip_suffix("[]") {
+            Some(name) => {
+                let mut list = match params.get(name) {
+                    Some(Value::List(l)) => l.clone(),
+                    _ => Vec::new(),
+                };
+                list.push(Value::from(v.as_str()));
+                params.insert(name, Value::List(list));
+            }
+            None => {
+                params.insert(k.as_str(), v.as_str());
+            }
+        }
+    }
+    let signature = client.sign_request(&params)?;
+    for (k, v) in fields.iter_mut() {
+        if k == "signature" {
+            *v = signature.clone();
+        }
+    }
+    Ok(())
 }
 
 /// The `Authorization` header cloudinary_php's API client sends.
