@@ -97,12 +97,6 @@ fn settings(py: Python<'_>, t: &TransferArgs<'_, '_>) -> PyResult<UploadSettings
     Ok(s)
 }
 
-/// An answer as Python: the body (a `dict`) with `request_id` and the rate-limit
-/// fields merged in, as pycloudinary returns it.
-fn answer<'py>(py: Python<'py>, r: ApiResponse) -> PyResult<Bound<'py, PyAny>> {
-    to_py(py, &r.into_value())
-}
-
 thread_local! {
     /// The exception a signal handler raised while this thread was blocked in a call.
     static PENDING_SIGNAL: RefCell<Option<PyErr>> = const { RefCell::new(None) };
@@ -151,13 +145,7 @@ pub fn finish<'py>(
     py: Python<'py>,
     r: Result<ApiResponse, ApiError>,
 ) -> PyResult<Bound<'py, PyAny>> {
-    if let Some(e) = PENDING_SIGNAL.with(|p| p.borrow_mut().take()) {
-        return Err(e);
-    }
-    match r {
-        Ok(resp) => answer(py, resp),
-        Err(e) => Err(http_error(py, &e)),
-    }
+    finish_value(py, r.map(ApiResponse::into_value))
 }
 
 /// The result of a blocking catalogue call as Python (a signal handler's exception

@@ -5,9 +5,14 @@ parameters, keyword options, and an ``*_async`` twin for every network call. Eac
 goes through the native ``call`` / ``call_async``; :func:`install` puts them on the
 classes (``import cldkit`` does)."""
 
-from typing import Any, Dict, Mapping, Optional, Sequence, Union
+from __future__ import annotations
 
 from cldkit._native import AccountClient, Client
+
+# `typing` costs more to import than the rest of the package: annotations only.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Mapping, Optional, Sequence, Union
 
 
 def _args(**named: Any) -> Dict[str, Any]:
@@ -21,7 +26,7 @@ def placeholder_url(self: Client, public_id: str, placeholder: Optional[str] = N
     return result
 
 
-def unsigned_upload(self: Client, file: Union[str, bytes], upload_preset: str, **options: Any) -> Dict[str, Any]:
+def unsigned_upload(self: Client, file: str, upload_preset: str, **options: Any) -> Dict[str, Any]:
     """Uploads without a signature through an unsigned upload preset.
 
     pycloudinary: ``cloudinary.uploader.unsigned_upload``."""
@@ -29,13 +34,13 @@ def unsigned_upload(self: Client, file: Union[str, bytes], upload_preset: str, *
     return result
 
 
-async def unsigned_upload_async(self: Client, file: Union[str, bytes], upload_preset: str, **options: Any) -> Dict[str, Any]:
+async def unsigned_upload_async(self: Client, file: str, upload_preset: str, **options: Any) -> Dict[str, Any]:
     """``unsigned_upload`` for asyncio: runs in a worker thread of the event loop."""
     result: Dict[str, Any] = await self.call_async("unsigned_upload", {"file": file, "upload_preset": upload_preset}, options)
     return result
 
 
-def upload_large(self: Client, file: Union[str, bytes], **options: Any) -> Dict[str, Any]:
+def upload_large(self: Client, file: str, **options: Any) -> Dict[str, Any]:
     """Uploads a large file in chunks (every upload above the chunk size is chunked).
 
     pycloudinary: ``cloudinary.uploader.upload_large``."""
@@ -43,7 +48,7 @@ def upload_large(self: Client, file: Union[str, bytes], **options: Any) -> Dict[
     return result
 
 
-async def upload_large_async(self: Client, file: Union[str, bytes], **options: Any) -> Dict[str, Any]:
+async def upload_large_async(self: Client, file: str, **options: Any) -> Dict[str, Any]:
     """``upload_large`` for asyncio: runs in a worker thread of the event loop."""
     result: Dict[str, Any] = await self.call_async("upload_large", {"file": file}, options)
     return result
@@ -1477,7 +1482,7 @@ def search_url(self: Client, expression: Optional[str] = None, ttl: Optional[int
     return result
 
 
-def visual_search(self: Client, image_url: Optional[str] = None, image_asset_id: Optional[str] = None, text: Optional[str] = None, image_file: Optional[Union[str, bytes]] = None, **options: Any) -> Dict[str, Any]:
+def visual_search(self: Client, image_url: Optional[str] = None, image_asset_id: Optional[str] = None, text: Optional[str] = None, image_file: Optional[str] = None, **options: Any) -> Dict[str, Any]:
     """Finds images similar to an image URL, asset, file or text description.
 
     pycloudinary: ``cloudinary.api.visual_search``."""
@@ -1485,7 +1490,7 @@ def visual_search(self: Client, image_url: Optional[str] = None, image_asset_id:
     return result
 
 
-async def visual_search_async(self: Client, image_url: Optional[str] = None, image_asset_id: Optional[str] = None, text: Optional[str] = None, image_file: Optional[Union[str, bytes]] = None, **options: Any) -> Dict[str, Any]:
+async def visual_search_async(self: Client, image_url: Optional[str] = None, image_asset_id: Optional[str] = None, text: Optional[str] = None, image_file: Optional[str] = None, **options: Any) -> Dict[str, Any]:
     """``visual_search`` for asyncio: runs in a worker thread of the event loop."""
     result: Dict[str, Any] = await self.call_async("visual_search", _args(image_url=image_url, image_asset_id=image_asset_id, text=text, image_file=image_file), options)
     return result

@@ -90,7 +90,8 @@ fn py_type(t: ParamType) -> &'static str {
         ParamType::List => "Sequence[Any]",
         ParamType::Map => "Mapping[str, Any]",
         ParamType::Transformation => "Union[str, Mapping[str, Any], Sequence[Any]]",
-        ParamType::File => "Union[str, bytes]",
+        // A local path, remote URL or data URI (bytes and file objects: `upload`).
+        ParamType::File => "str",
         ParamType::Any => "Any",
     }
 }
@@ -155,9 +156,14 @@ parameters, keyword options, and an ``*_async`` twin for every network call. Eac
 goes through the native ``call`` / ``call_async``; :func:`install` puts them on the
 classes (``import cldkit`` does)."""
 
-from typing import Any, Dict, Mapping, Optional, Sequence, Union
+from __future__ import annotations
 
 from cldkit._native import AccountClient, Client
+
+# `typing` costs more to import than the rest of the package: annotations only.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from typing import Any, Dict, Mapping, Optional, Sequence, Union
 
 
 def _args(**named: Any) -> Dict[str, Any]:
