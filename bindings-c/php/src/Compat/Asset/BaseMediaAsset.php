@@ -60,13 +60,4 @@ abstract class BaseMediaAsset implements \Stringable
     {
         return (string) $this->toUrl();
     }
-
-    /** The public id given (with its extension unless $omitExtension). */
-    public function getPublicId(bool $omitExtension = false): string
-    {
-        if ($omitExtension && ($dot = strrpos($this->source, '.')) !== false && !str_contains(substr($this->source, $dot), '/')) {
-            return substr($this->source, 0, $dot);
-        }
-        return $this->source;
-    }
 }
