@@ -270,11 +270,11 @@ fn the_scenario_against_the_emulator() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 
-    // Every HTTP row: the Upload, Admin, Search and Provisioning APIs (`call_api`
-    // included); a sync (many requests per call) has its own tests.
+    // Every network row: the Upload, Admin, Search and Provisioning APIs (`call_api`
+    // included) and `sync` (many requests in one call).
     let missing: Vec<&str> = CALLS
         .iter()
-        .filter(|c| c.http.is_some() && !run.contains(c.name))
+        .filter(|c| c.is_network() && !run.contains(c.name))
         .map(|c| c.name)
         .collect();
     assert!(

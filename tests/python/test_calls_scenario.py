@@ -148,8 +148,8 @@ def test_the_scenario_through_the_generated_methods(fresh: Any) -> None:
     failures = run(list(enumerate(all_steps)), client, account, blocking)
     assert not failures, "\n".join(failures)
     done = {s["call"] for s in all_steps}
-    missing = [r["name"] for r in rows() if r.get("http") is not None and r["name"] not in done]
-    assert not missing, f"HTTP rows with no step in the scenario: {missing}"
+    missing = [r["name"] for r in rows() if is_network(r) and r["name"] not in done]
+    assert not missing, f"network rows with no step in the scenario: {missing}"
 
 
 def test_a_step_set_through_the_async_twins(fresh: Any) -> None:
