@@ -22,6 +22,12 @@ fn raw(v: &Arg) -> Option<sys::napi_value> {
     v.as_ref().map(|v| unsafe { v.raw() })
 }
 
+/// A value just created in `env` as a `JsUnknown`.
+fn js_value(env: &Env, v: sys::napi_value) -> Outcome<JsUnknown> {
+    // SAFETY: `v` was just created in `env`, the environment of the current call.
+    Ok(unsafe { JsUnknown::from_raw_unchecked(env.raw(), v) })
+}
+
 /// The row name, the arguments (an omitted one, `undefined` or `null`, is left out, as
 /// the core's `Call::bind` leaves it out) and the options of a call.
 fn call_parts(
@@ -85,25 +91,8 @@ impl Client {
             let e = env.raw();
             let (name, args, options) = call_parts(e, &name, &args, &options)?;
             let out: Value = self.inner.call_local(&name, &args, &options)?;
-            let v = from_value(e, &out)?;
-            // SAFETY: `v` was just created in `env`.
-            Ok(unsafe { JsUnknown::from_raw_unchecked(e, v) })
+            js_value(&env, from_value(e, &out)?)
         })
-    }
-
-    /// Runs any row of the catalogue by name (network rows over HTTP); resolves with
-    /// the decoded answer (`api.js` adds the public `call`).
-    #[napi(js_name = "_call", ts_return_type = "Promise<unknown>")]
-    pub fn call_native(
-        &self,
-        env: Env,
-        name: Arg,
-        args: Arg,
-        options: Arg,
-        cancel: &Cancel,
-    ) -> napi::Result<JsObject> {
-        let target = Target::Client(self.inner.clone());
-        start(&env, target, &name, &args, &options, cancel)
     }
 }
 
@@ -148,24 +137,44 @@ impl AccountClient {
     pub fn settings(&self, env: Env) -> napi::Result<JsUnknown> {
         guard(&env, || {
             let shown = self.inner.client().config().printable_values();
-            let v = crate::convert::from_map(env.raw(), &shown)?;
-            // SAFETY: `v` was just created in `env`.
-            Ok(unsafe { JsUnknown::from_raw_unchecked(env.raw(), v) })
+            js_value(&env, crate::convert::from_map(env.raw(), &shown)?)
         })
     }
+}
 
-    /// Runs a Provisioning row by name; resolves with the decoded answer (`api.js` adds
-    /// the public `call`).
-    #[napi(js_name = "_call", ts_return_type = "Promise<unknown>")]
-    pub fn call_native(
-        &self,
-        env: Env,
-        name: Arg,
-        args: Arg,
-        options: Arg,
-        cancel: &Cancel,
-    ) -> napi::Result<JsObject> {
-        let target = Target::Account(self.inner.clone());
-        start(&env, target, &name, &args, &options, cancel)
+/// The native `_call(name, args, options, cancel)` of a class whose `target()` runs
+/// the calls: resolves with the decoded answer (`api.js` adds the public `call`).
+macro_rules! native_call {
+    ($class:ident) => {
+        #[napi]
+        impl $class {
+            /// Runs a row of the catalogue by name; resolves with the decoded answer.
+            #[napi(js_name = "_call", ts_return_type = "Promise<unknown>")]
+            pub fn call_native(
+                &self,
+                env: Env,
+                name: Arg,
+                args: Arg,
+                options: Arg,
+                cancel: &Cancel,
+            ) -> napi::Result<JsObject> {
+                start(&env, self.target(), &name, &args, &options, cancel)
+            }
+        }
+    };
+}
+
+native_call!(Client);
+native_call!(AccountClient);
+
+impl Client {
+    fn target(&self) -> Target {
+        Target::Client(self.inner.clone())
+    }
+}
+
+impl AccountClient {
+    fn target(&self) -> Target {
+        Target::Account(self.inner.clone())
     }
 }
