@@ -62,6 +62,56 @@ fn serialize_sorted(attrs: &Map, src_first: bool) -> String {
     out
 }
 
+/// `TagUtils::handleSpecialAttributes`: the `width` and `height` attributes (from
+/// `html_width`/`html_height` or the qualifiers), left out when empty, below 1 as a
+/// number (so any expression), a width starting with `auto`, or when the image has a
+/// layer, an angle, a `fit`/`limit` crop, a responsive width or a srcset.
+fn html_sizes(client: &Client, options: &Map, attrs: &mut Map) {
+    attrs.remove("width");
+    attrs.remove("height");
+    let responsive = match options.get("responsive_width") {
+        Some(v) => v.truthy(),
+        None => client
+            .config()
+            .get("responsive_width")
+            .is_some_and(Value::truthy),
+    };
+    let crop = options.get("crop").and_then(Value::as_str);
+    let no_html_sizes = options.contains_key("overlay")
+        || options.contains_key("underlay")
+        || options
+            .get("angle")
+            .is_some_and(|a| !crate::php::is_empty(a))
+        || matches!(crop, Some("fit" | "limit"))
+        || responsive
+        || matches!(options.get("srcset"), Some(Value::Map(m)) if !m.is_empty());
+    let as_float = |v: &Value| crate::php::number(v, "width").unwrap_or(0.0);
+    for (name, html) in [("width", "html_width"), ("height", "html_height")] {
+        let value = match options.get(html).filter(|v| !crate::php::is_empty(v)) {
+            Some(v) => v,
+            None => match options.get(name) {
+                Some(v) => v,
+                None => continue,
+            },
+        };
+        let Some(text) = crate::php::string(value) else {
+            continue;
+        };
+        if text.is_empty() {
+            continue;
+        }
+        let skip = if name == "width" {
+            !crate::php::is_empty(value)
+                && (text.starts_with("auto") || as_float(value) < 1.0 || no_html_sizes)
+        } else {
+            as_float(value) < 1.0 || no_html_sizes
+        };
+        if !skip && !value.is_null() {
+            attrs.insert(name, value.clone());
+        }
+    }
+}
+
 /// `<img .../>` in the `php` profile.
 pub(crate) fn image(client: &Client, public_id: &Value, options: &Map) -> Result<String> {
     let mut attrs = client.image_attributes(public_id, options)?;
@@ -74,6 +124,21 @@ pub(crate) fn image(client: &Client, public_id: &Value, options: &Map) -> Result
         if attrs.contains_key("data-src") {
             attrs.insert("responsive_placeholder", ph.clone());
         }
+    }
+    html_sizes(client, options, &mut attrs);
+    // Options that are neither asset keys nor qualifiers stay as attributes
+    // (`collectAttributesFromParams`); these are the ones pycloudinary consumes.
+    for key in ["force_version", "signature_algorithm", "use_fetch_format"] {
+        if let Some(v) = options.get(key) {
+            if !attrs.contains_key(key) {
+                attrs.insert(key, v.clone());
+            }
+        }
+    }
+    if !options.contains_key("srcset") {
+        // The configuration's srcset is not read by `fromParams`.
+        attrs.remove("srcset");
+        attrs.remove("sizes");
     }
     if let Some(Value::Map(srcset)) = options.get("srcset") {
         if !srcset.contains_key("breakpoints") {
