@@ -27,9 +27,21 @@
  *    {"url": endpoint, "fields": [[name, value], ...] in sending order,
  *     "file": {"path", "filename"} or null, "authorization": header or null}.
  *  - No panic crosses this boundary: an internal bug is CLDKIT_INTERNAL.
+ *  - CldkitStatus follows the core's error table (ErrorKind::ALL): each kind's status
+ *    carries its doc line; 4 (invalid_argument) and 5 (internal) are the C ABI's own.
  *
- * UPLOADS AND THE ADMIN API (cldkit_upload, cldkit_upload_bytes,
- * cldkit_call_upload_api, cldkit_admin, cldkit_admin_pages, cldkit_pages_next)
+ * ANY CALL BY NAME (cldkit_call, cldkit_account_call, cldkit_calls_json)
+ *  - cldkit_call runs any row of the call catalogue (`cldkit calls --json`, or
+ *    cldkit_calls_json()): URLs, tags, signatures, the Upload, Admin and Search APIs,
+ *    with the row's parameters by name in `args_json` and the SDK's keyword options;
+ *    its `*out_json` is the JSON result (a JSON string for URL/HTML/text rows).
+ *  - The Provisioning (account) API runs on a CldkitAccount (cldkit_account_new from a
+ *    CLOUDINARY_ACCOUNT_URL, or NULL for the environment's) with cldkit_account_call.
+ *  - The typed functions below stay the fast paths for URLs, tags and signing.
+ *
+ * UPLOADS AND THE ADMIN API (cldkit_upload, cldkit_upload_bytes, cldkit_call,
+ * cldkit_account_call, cldkit_call_upload_api, cldkit_admin, cldkit_admin_pages,
+ * cldkit_pages_next)
  *  - Blocking HTTP calls. Results are the API's JSON answer plus "request_id" and,
  *    for the Admin API, "rate_limit_allowed", "rate_limit_remaining",
  *    "rate_limit_reset_at".

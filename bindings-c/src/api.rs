@@ -627,15 +627,19 @@ pub unsafe extern "C" fn cldkit_call_upload_api(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard_json(error_json, || {
-            let out_json = out(out_json)?;
-            let (c, method, args, options) =
-                named_call(client, method, "method", args_json, options_json)?;
-            put_response(
-                out_json,
-                c.call_upload_api_blocking(method, &args, &options)?,
-            )
-        })
+        crate::call::by_name(
+            || crate::abi::client(client),
+            method,
+            "method",
+            args_json,
+            options_json,
+            out_json,
+            error_json,
+            |c, method, args, options| {
+                Ok(c.call_upload_api_blocking(method, args, options)?
+                    .into_value())
+            },
+        )
     }
 }
 
@@ -660,12 +664,16 @@ pub unsafe extern "C" fn cldkit_admin(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard_json(error_json, || {
-            let out_json = out(out_json)?;
-            let (c, name, args, options) =
-                named_call(client, name, "name", args_json, options_json)?;
-            put_response(out_json, c.admin_blocking(name, &args, &options)?)
-        })
+        crate::call::by_name(
+            || crate::abi::client(client),
+            name,
+            "name",
+            args_json,
+            options_json,
+            out_json,
+            error_json,
+            |c, name, args, options| Ok(c.admin_blocking(name, args, options)?.into_value()),
+        )
     }
 }
 

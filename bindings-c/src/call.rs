@@ -23,33 +23,37 @@ pub struct CldkitAccount {
     inner: AccountClient,
 }
 
-/// The call's name and its argument and option maps.
+/// What every function that runs a call by its SDK name does: resolves the handle,
+/// decodes the name (`what` names it in errors) and the JSON arguments and options,
+/// runs the call and stores its result as JSON text in `*out_json`, reporting any
+/// failure (a panic too) through `error_json`.
 ///
 /// # Safety
-/// Strings NUL-terminated (the JSON arguments may be NULL only if documented so: here
-/// they are required).
-unsafe fn decode<'a>(
+/// Strings NUL-terminated; `out_json` writable; `error_json` NULL or writable; `handle`
+/// only dereferences live handles.
+#[allow(clippy::too_many_arguments)]
+pub(crate) unsafe fn by_name<'a, T: 'a>(
+    handle: impl FnOnce() -> Result<&'a T, Failure>,
     name: *const c_char,
+    what: &str,
     args_json: *const c_char,
     options_json: *const c_char,
-) -> Result<(&'a str, Map, Map), Failure> {
-    // SAFETY: forwarded contract.
+    out_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+    run: impl FnOnce(&T, &str, &Map, &Map) -> Result<Value, Failure>,
+) -> CldkitStatus {
+    // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        Ok((
-            text(name, "name")?,
-            json_map(args_json, "args_json")?,
-            json_map(options_json, "options_json")?,
-        ))
+        guard_json(error_json, || {
+            let out_json = out(out_json)?;
+            let target = handle()?;
+            let name = text(name, what)?;
+            let args = json_map(args_json, "args_json")?;
+            let options = json_map(options_json, "options_json")?;
+            let value = run(target, name, &args, &options)?;
+            put_string(out_json, to_json(&value)?)
+        })
     }
-}
-
-/// Stores a call's result as JSON text in `*out_json`.
-///
-/// # Safety
-/// `out_json` was checked by [`out`].
-unsafe fn put_value(out_json: *mut *mut c_char, value: &Value) -> Result<(), Failure> {
-    // SAFETY: forwarded contract.
-    unsafe { put_string(out_json, to_json(value)?) }
 }
 
 /// Runs the catalogue row `name` (`cldkit calls --json` lists them: `url`,
@@ -78,12 +82,16 @@ pub unsafe extern "C" fn cldkit_call(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard_json(error_json, || {
-            let out_json = out(out_json)?;
-            let c = crate::abi::client(client)?;
-            let (name, args, options) = decode(name, args_json, options_json)?;
-            put_value(out_json, &c.call_blocking(name, &args, &options)?)
-        })
+        by_name(
+            || crate::abi::client(client),
+            name,
+            "name",
+            args_json,
+            options_json,
+            out_json,
+            error_json,
+            |c, name, args, options| Ok(c.call_blocking(name, args, options)?),
+        )
     }
 }
 
@@ -148,15 +156,19 @@ pub unsafe extern "C" fn cldkit_account_call(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard_json(error_json, || {
-            let out_json = out(out_json)?;
-            if account.is_null() {
-                return Err(Failure::argument("`account` is NULL"));
-            }
-            let (name, args, options) = decode(name, args_json, options_json)?;
-            let value = (*account).inner.call_blocking(name, &args, &options)?;
-            put_value(out_json, &value)
-        })
+        by_name(
+            || match account.as_ref() {
+                Some(a) => Ok(&a.inner),
+                None => Err(Failure::argument("`account` is NULL")),
+            },
+            name,
+            "name",
+            args_json,
+            options_json,
+            out_json,
+            error_json,
+            |a, name, args, options| Ok(a.call_blocking(name, args, options)?),
+        )
     }
 }
 
