@@ -112,6 +112,28 @@ fn html_sizes(client: &Client, options: &Map, attrs: &mut Map) {
     }
 }
 
+/// The srcset as `SrcSet` writes it: each entry is the image's own URL (its host,
+/// transformation and signature) with a `c_scale,w_<width>` component added after the
+/// transformation (a `transformation` of the srcset options is not used).
+fn srcset_from_src(src: &str, srcset: &str) -> String {
+    let mut out = Vec::new();
+    for entry in srcset.split(", ") {
+        let Some((url, width)) = entry.rsplit_once(' ') else {
+            return srcset.to_owned();
+        };
+        let w = width.trim_end_matches('w');
+        let marker = format!("/c_scale,w_{w}/");
+        let Some(tail) = url.find(&marker).map(|i| &url[i + marker.len()..]) else {
+            return srcset.to_owned();
+        };
+        let Some(head) = src.strip_suffix(tail).and_then(|h| h.strip_suffix('/')) else {
+            return srcset.to_owned();
+        };
+        out.push(format!("{head}{marker}{tail} {width}"));
+    }
+    out.join(", ")
+}
+
 /// `<img .../>` in the `php` profile.
 pub(crate) fn image(client: &Client, public_id: &Value, options: &Map) -> Result<String> {
     let mut attrs = client.image_attributes(public_id, options)?;
@@ -146,8 +168,17 @@ pub(crate) fn image(client: &Client, public_id: &Value, options: &Map) -> Result
             attrs.remove("srcset");
             attrs.remove("sizes");
         } else if attrs.contains_key("sizes") {
-            attrs.insert("sizes", "100vw");
+            let given = match options.get("attributes") {
+                Some(Value::Map(a)) => a.get("sizes").cloned(),
+                _ => None,
+            };
+            attrs.insert("sizes", given.unwrap_or_else(|| Value::from("100vw")));
         }
+    }
+    let src = attrs.get("src").and_then(Value::as_str).map(str::to_owned);
+    if let (Some(src), Some(Value::Str(srcset))) = (src, attrs.get("srcset")) {
+        let rebuilt = srcset_from_src(&src, srcset);
+        attrs.insert("srcset", rebuilt);
     }
     let body = serialize_attributes(&attrs);
     Ok(if body.is_empty() {
