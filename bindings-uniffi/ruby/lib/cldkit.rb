@@ -28,6 +28,8 @@ module Cldkit
   end
 end
 
+# The generated async support calls IO#wait_readable, a method of io/wait before Ruby 3.2.
+require "io/wait"
 require_relative "cldkit/cldkit_uniffi"
 
 module Cldkit
@@ -100,6 +102,12 @@ module Cldkit
 
     # Runs any call of the catalogue, waiting for a network call's answer (a Hash).
     def call_blocking(name, args = {}, options = {})
+      Cldkit.ruby(super(name, Cldkit.entries(args), Cldkit.entries(options)))
+    end
+
+    # The async call: polls the engine's future, yielding to a Fiber scheduler when
+    # one runs (else waiting like call_blocking).
+    def call(name, args = {}, options = {})
       Cldkit.ruby(super(name, Cldkit.entries(args), Cldkit.entries(options)))
     end
   end

@@ -54,6 +54,8 @@ class TestCldkit < Minitest::Test
       end
       listed = client.call_blocking("resources_by_tag", { tag: "uniffi-rb" })
       assert_equal ["rb/pixel"], listed["resources"].map { |r| r["public_id"] }
+      # The same listing through the async call.
+      assert_equal ["rb/pixel"], client.call("resources_by_tag", { tag: "uniffi-rb" })["resources"].map { |r| r["public_id"] }
 
       err = assert_raises(Cldkit::CldkitError::NotFoundError) do
         client.call_blocking("resource", { public_id: "rb/missing" })
