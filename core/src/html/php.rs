@@ -194,6 +194,14 @@ pub(crate) fn image(client: &Client, public_id: &Value, options: &Map) -> Result
 /// `htmlspecialchars`); the video tag does not move `src` first.
 pub(crate) fn video(client: &Client, public_id: &Value, options: &Map) -> Result<String> {
     let mut opts = options.clone();
+    // A poster map is an image (jpg unless it names a format).
+    if let Some(Value::Map(poster)) = options.get("poster") {
+        if poster.contains_key("public_id") && !poster.contains_key("format") {
+            let mut p = poster.clone();
+            p.insert("format", "jpg");
+            opts.insert("poster", Value::Map(p));
+        }
+    }
     if let Some(Value::List(types)) = options.get("source_types") {
         if types.len() == 1 {
             opts.insert("source_types", types[0].clone());
@@ -207,6 +215,8 @@ pub(crate) fn video(client: &Client, public_id: &Value, options: &Map) -> Result
     }
     // `fromParams` splits the public id's extension off (the formats replace it).
     let stripped = match public_id {
+        // pycloudinary's tag strips a video extension itself (once).
+        Value::Str(id) if [".webm", ".mp4", ".ogv"].iter().any(|e| id.ends_with(e)) => None,
         Value::Str(id) => {
             let dir_end = id.rfind('/').map_or(0, |i| i + 1);
             id[dir_end..]
@@ -216,16 +226,20 @@ pub(crate) fn video(client: &Client, public_id: &Value, options: &Map) -> Result
         _ => None,
     };
     let public_id = stripped.as_ref().unwrap_or(public_id);
-    let html = client
-        .clone()
-        .with_profile(crate::Profile::Python)
-        .video_tag_value(public_id, &opts)?;
-    Ok(reserialize(&html))
+    let html = client.video_tag_py(public_id, &opts)?;
+    // The video element's own attributes: width/height as `handleSpecialAttributes`
+    // sets them, options that are not asset keys or qualifiers kept.
+    let mut own = Map::new();
+    html_sizes(client, options, &mut own);
+    if let Some(v) = options.get("use_fetch_format") {
+        own.insert("use_fetch_format", v.clone());
+    }
+    Ok(reserialize(&html, &own))
 }
 
 /// Rewrites every start tag of pycloudinary's HTML (`name="raw value"` attributes)
 /// with [`serialize_attributes`]-style rules, keeping the key order PHP sorts in.
-fn reserialize(html: &str) -> String {
+fn reserialize(html: &str, video_attrs: &Map) -> String {
     let mut out = String::with_capacity(html.len() + 16);
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
@@ -258,6 +272,11 @@ fn reserialize(html: &str) -> String {
             } else {
                 attrs.insert(key, Value::Bool(true));
             }
+        }
+        if name == "video" {
+            attrs.remove("width");
+            attrs.remove("height");
+            attrs.update(video_attrs);
         }
         let body = serialize_sorted(&attrs, false);
         out.push('<');

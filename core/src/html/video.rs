@@ -40,6 +40,12 @@ impl Client {
             crate::Profile::Php => return super::php::video(self, public_id, options),
             crate::Profile::Python | crate::Profile::Default => {}
         }
+        self.video_tag_py(public_id, options)
+    }
+
+    /// pycloudinary's video tag with this client's URL rules (the `php` profile builds
+    /// on it).
+    pub(crate) fn video_tag_py(&self, public_id: &Value, options: &Map) -> Result<String> {
         pyops::reject_keywords(options, &["self"], "video")?;
         let own_id = if public_id.truthy() {
             public_id
