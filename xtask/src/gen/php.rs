@@ -504,24 +504,99 @@ typedef struct {
 
 // ---- the stub -----------------------------------------------------------------------
 
+/// The public methods of a hand-written class of `bindings-c/php/src/` (the FFI
+/// implementation, whose API the extension shares), as stub declarations: each
+/// method's docblock and signature with an empty body. Magic methods of the FFI
+/// plumbing (`__destruct`, `__clone`, `__debugInfo`) and the `skip`ped are left out.
+fn hand_written(file: &str, skip: &[&str]) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../bindings-c/php/src")
+        .join(file);
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut out = String::new();
+    let mut doc: Vec<&str> = Vec::new();
+    let mut in_doc = false;
+    let mut lines = text.lines();
+    while let Some(line) = lines.next() {
+        let t = line.trim();
+        if in_doc {
+            doc.push(line);
+            in_doc = !t.ends_with("*/");
+            continue;
+        }
+        if t.starts_with("/**") {
+            doc = vec![line];
+            in_doc = !t.ends_with("*/");
+            continue;
+        }
+        if !(line.starts_with("    public function ")
+            || line.starts_with("    public static function "))
+        {
+            if !t.is_empty() && !t.starts_with("#[") {
+                doc.clear();
+            }
+            continue;
+        }
+        // The signature, up to the body's opening brace (alone on its line, or after
+        // `): type` of a signature spread over several lines).
+        let mut signature: Vec<&str> = Vec::new();
+        let mut next = Some(line);
+        while let Some(l) = next {
+            if l.trim() == "{" {
+                break;
+            }
+            if let Some(head) = l.trim_end().strip_suffix('{') {
+                signature.push(head.trim_end());
+                break;
+            }
+            signature.push(l);
+            next = lines.next();
+        }
+        // Skip the body: up to the method's closing brace at four spaces.
+        for next in lines.by_ref() {
+            if next == "    }" {
+                break;
+            }
+        }
+        let name = line
+            .split("function ")
+            .nth(1)
+            .and_then(|r| r.split('(').next())
+            .unwrap_or("");
+        if ["__destruct", "__clone", "__debugInfo"].contains(&name) || skip.contains(&name) {
+            doc.clear();
+            continue;
+        }
+        for l in doc.drain(..).chain(signature) {
+            let _ = writeln!(out, "{l}");
+        }
+        let _ = writeln!(out, "    {{\n    }}\n");
+    }
+    out
+}
+
 fn stub() -> String {
     let mut s = String::new();
     let _ = writeln!(s, "<?php\n\n// {WARNING}");
     s.push_str(
         r#"//
-// Declarations of the cldkit extension's generated surface for IDEs and static
-// analysers (PHPStan `stubFiles`, Psalm `<stubs>`, PhpStorm): every catalogue row as a
-// method of CldKit\Client or CldKit\AccountClient, call(), and the exception classes
-// of the core's error table. The hand-written methods of CldKit\Client (url(),
-// upload(), withProfile(), ...) are declared with the same types in src/Client.php,
-// the FFI implementation. Never loaded at run time.
+// Declarations of the cldkit extension's classes for IDEs and static analysers (PHPStan
+// `stubFiles`, Psalm `<stubs>`, PhpStorm): CldKit\Client and CldKit\AccountClient with
+// every catalogue row as a method, the exception classes of the core's error table and
+// CldKit\Pages. The hand-written methods are copied from src/ (the FFI implementation,
+// which has the same API). Never loaded at run time.
 
 declare(strict_types=1);
 
 namespace CldKit;
 
+/** A failed cldkit call: getCode() is the CldkitStatus, getKind() its code. */
+class Exception extends \RuntimeException
+{
 "#,
     );
+    s.push_str(&hand_written("Exception.php", &["__construct"]));
+    s.push_str("}\n\n/** A failed upload or API call, with its HTTP details. */\nclass ApiException extends Exception\n{\n}\n\n");
     for kind in ErrorKind::ALL {
         let parent = if kind.is_api() {
             "ApiException"
@@ -537,20 +612,17 @@ namespace CldKit;
             kind.class_name()
         );
     }
+    s.push_str("/** The pages of an Admin list call (from Client::adminPages()). */\nfinal class Pages implements \\Iterator\n{\n");
+    s.push_str(&hand_written("Pages.php", &["__construct"]));
+    s.push_str("}\n\n");
     for account in [false, true] {
-        let class = if account { "AccountClient" } else { "Client" };
         if account {
-            s.push_str(
-                "/** A client of the Provisioning (account) API, from CLOUDINARY_ACCOUNT_URL. */\nfinal class AccountClient\n{\n    /** From an account URL (account://key:secret@account_id), else CLOUDINARY_ACCOUNT_URL. */\n    public function __construct(#[\\SensitiveParameter] ?string $url = null)\n    {\n    }\n\n",
-            );
+            s.push_str("/** A client of the Provisioning (account) API. */\nfinal class AccountClient\n{\n");
+            s.push_str(&hand_written("AccountClient.php", &[]));
         } else {
-            s.push_str("/** A Cloudinary client (see src/Client.php for the hand-written methods). */\nfinal class Client\n{\n");
+            s.push_str("/** A Cloudinary client: URLs, tags, signatures, uploads, the Admin and Search APIs. */\nfinal class Client\n{\n");
+            s.push_str(&hand_written("Client.php", &[]));
         }
-        let _ = writeln!(
-            s,
-            "    /**\n     * Runs any {} row of the catalogue (`cldkit calls --json`) by its SDK name.\n     *\n     * @param array<string, mixed> $args the row's parameters by name\n     * @param array<string, mixed> $options the SDK's keyword options\n     * @throws Exception on failure (a subclass per error kind)\n     */\n    public function call(string $name, array $args = [], array $options = []): mixed\n    {{\n    }}\n",
-            if account { "Provisioning API" } else { "non-Provisioning" }
-        );
         for (method, c) in rows(account) {
             s.push_str(&docblock(c));
             let _ = writeln!(
@@ -559,8 +631,10 @@ namespace CldKit;
                 signature(c)
             );
         }
+        while s.ends_with("\n\n") {
+            s.pop();
+        }
         let _ = writeln!(s, "}}\n");
-        let _ = class;
     }
     while s.ends_with("\n\n") {
         s.pop();
