@@ -47,7 +47,7 @@ step "differential test against pycloudinary 1.46.3 (unseen cases)"
 # tests/dist: the release artifacts (scripts/dist.sh), installed with no Rust on PATH.
 # A short fuzz pass in CI (long runs: FUZZ_SECONDS=3600 fuzz/ci.sh).
 export FUZZ_SECONDS="${FUZZ_SECONDS:-15}"
-for suite in emulator bindings-python bindings-node bindings-c tests/dist fuzz; do
+for suite in emulator bindings-python bindings-node bindings-c bindings-uniffi tests/dist fuzz; do
   if [ -f "$suite/ci.sh" ]; then
     step "$suite/ci.sh"
     start=$(date +%s)
