@@ -67,7 +67,7 @@ fn render_map(m: &Map, param: &str) -> Result<Option<String>> {
     let rt = resource_type.as_deref();
     if text.is_some_and(|t| !crate::php::is_empty(t)) || rt == Some("text") {
         let style = text_style(m, param)?;
-        if public_id.is_some() == !style.is_empty() {
+        if public_id.is_some() != style.is_empty() {
             return Err(Error::invalid_option(
                 param,
                 "Must supply either style qualifiers or a public_id when providing text qualifier in a text layer",

@@ -517,7 +517,7 @@ fn php_border(v: &Value) -> Result<Option<Value>> {
 fn typed_qualifiers(options: &Map, top_level: bool) -> Result<Map> {
     let mut out = options.clone();
     if let Some(range) = options.get("offset") {
-        if !(top_level && !crate::php::safe_keep(range)) {
+        if !top_level || crate::php::safe_keep(range) {
             check_range(range)?;
         }
     }
