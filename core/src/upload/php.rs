@@ -448,3 +448,37 @@ fn encode_remote_url(url: &str) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn context_booleans_are_json() {
+        assert_eq!(
+            json_booleans("a=True|b=False|c=x\\=True"),
+            "a=true|b=false|c=x\\=True"
+        );
+    }
+
+    #[test]
+    fn upload_params_follow_build_upload_params() {
+        let options: Map = serde_json::from_str(
+            r#"{"face_coordinates": "1,2,3,4", "headers": {"A": "1"}, "unique_filename": 0, "eager": {"format": "png"}}"#,
+        )
+        .unwrap();
+        let mut params: Map = serde_json::from_str(
+            r#"{"face_coordinates": "1,2,3,4", "headers": "A: 1", "upload_preset": "cfg"}"#,
+        )
+        .unwrap();
+        adjust_upload_params(&mut params, &options);
+        assert_eq!(
+            params.get("face_coordinates"),
+            Some(&Value::from("1\\,2\\,3\\,4"))
+        );
+        assert_eq!(params.get("headers"), Some(&Value::from("A:1")));
+        assert_eq!(params.get("unique_filename"), Some(&Value::from("0")));
+        assert_eq!(params.get("eager"), Some(&Value::from("/png")));
+        assert_eq!(params.get("upload_preset"), None);
+    }
+}

@@ -1018,3 +1018,78 @@ pub(super) fn thumbnail_format(options: &mut Map, profile: crate::Profile) -> Re
     options.insert("format", "jpg");
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn borders_follow_border_qualifier() {
+        let b = |json: &str| php_border(&serde_json::from_str(json).unwrap()).unwrap();
+        assert_eq!(b(r#"{}"#), Some(Value::from("2px_solid_black")));
+        assert_eq!(
+            b(r#"{"width": 0, "color": "red"}"#),
+            Some(Value::from("0_solid_red"))
+        );
+        assert_eq!(
+            b(r##"{"width": "$bw", "color": "#00f"}"##),
+            Some(Value::from("$bw_solid_rgb:00f"))
+        );
+        assert_eq!(b(r##""#a#b""##), Some(Value::from("rgb:a#b")));
+    }
+
+    #[test]
+    fn ranges_follow_range() {
+        for ok in [r#""2..5""#, r#""2.5..10p""#, r#"[1, 2]"#] {
+            assert!(
+                check_range(&serde_json::from_str(ok).unwrap()).is_ok(),
+                "{ok}"
+            );
+        }
+        for bad in [r#""auto..5""#, r#""2..""#, r#""5""#, "5", r#"[1, 2, 3]"#] {
+            assert!(
+                check_range(&serde_json::from_str(bad).unwrap()).is_err(),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn paths_split_as_file_utils_does() {
+        assert_eq!(
+            split_path("folder/sample.jpg"),
+            (Some("folder"), "sample", Some("jpg"))
+        );
+        assert_eq!(split_path("trailing/"), (None, "trailing", None));
+        assert_eq!(split_path("/leading"), (Some("/"), "leading", None));
+        assert_eq!(
+            split_path("https://x.com//a//b.png"),
+            (Some("https://x.com//a"), "b", Some("png"))
+        );
+        assert_eq!(split_path("a.toolong"), (None, "a.toolong", None));
+    }
+
+    #[test]
+    fn suffix_and_extension() {
+        let mut buf = String::new();
+        let f = finalize_source(&mut buf, "sample.jpg", None, Some(&Value::from("seo"))).unwrap();
+        assert_eq!(&buf[f.source.clone()], "sample/seo.jpg");
+        assert_eq!(&buf[f.to_sign.clone()], "sample.jpg");
+        let mut buf = String::new();
+        let f = finalize_source(&mut buf, "a%20b", None, None).unwrap();
+        assert_eq!(&buf[f.source.clone()], "a%20b");
+        assert_eq!(&buf[f.to_sign.clone()], "a%20b");
+    }
+
+    #[test]
+    fn guzzle_encodes_what_a_uri_path_cannot_hold() {
+        assert_eq!(
+            guzzle_filter("https://h/a/l_text:Times New Roman_12:x%20y/ü?q=a b".to_owned()),
+            "https://h/a/l_text:Times%20New%20Roman_12:x%20y/%C3%BC?q=a%20b"
+        );
+        assert_eq!(
+            guzzle_filter("https://h/a%zz".to_owned()),
+            "https://h/a%25zz"
+        );
+    }
+}
