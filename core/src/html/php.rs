@@ -136,6 +136,32 @@ fn srcset_from_src(src: &str, srcset: &str) -> String {
 
 /// `<img .../>` in the `php` profile.
 pub(crate) fn image(client: &Client, public_id: &Value, options: &Map) -> Result<String> {
+    // A configured `responsive_width` applies once, as the option would (pycloudinary
+    // recurses on it).
+    let responsive_client;
+    let with_responsive;
+    let (client, options) = if !options.contains_key("responsive_width")
+        && client
+            .config()
+            .get("responsive_width")
+            .is_some_and(Value::truthy)
+    {
+        let mut c = client.clone();
+        c.config = std::sync::Arc::new(
+            client
+                .config()
+                .clone()
+                .with("responsive_width", Value::Null),
+        );
+        c.analytics_base = std::sync::Arc::default();
+        responsive_client = c;
+        let mut o = options.clone();
+        o.insert("responsive_width", true);
+        with_responsive = o;
+        (&responsive_client, &with_responsive)
+    } else {
+        (client, options)
+    };
     let mut attrs = client.image_attributes(public_id, options)?;
     if let Some(user_class) = options.get("class").filter(|c| c.truthy()) {
         if attrs.contains_key("data-src") {
