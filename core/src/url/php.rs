@@ -545,6 +545,30 @@ fn typed_qualifiers(options: &Map, top_level: bool) -> Result<Map> {
             out.insert("radius", Value::List(texts));
         }
     }
+    // `ColorValue` and the flags take numbers as their text; a number is a raw
+    // transformation's text too.
+    for key in ["background", "color", "raw_transformation"] {
+        if let Some(v @ (Value::Int(_) | Value::Float(_))) = options.get(key) {
+            out.insert(key, crate::php::string(v).unwrap_or_default());
+        }
+    }
+    if let Some(Value::List(flags)) = options.get("flags") {
+        if flags
+            .iter()
+            .any(|f| matches!(f, Value::Int(_) | Value::Float(_)))
+        {
+            let texts = flags
+                .iter()
+                .map(|f| match f {
+                    Value::Int(_) | Value::Float(_) => {
+                        Value::Str(crate::php::string(f).unwrap_or_default())
+                    }
+                    other => other.clone(),
+                })
+                .collect();
+            out.insert("flags", Value::List(texts));
+        }
+    }
     if let Some(Value::Map(codec)) = options.get("video_codec") {
         // `VideoCodec::fromParams`: codec, profile and level (as text); no b-frames.
         let mut kept = Map::new();
@@ -558,6 +582,12 @@ fn typed_qualifiers(options: &Map, top_level: bool) -> Result<Map> {
     if let Some(v @ (Value::Int(_) | Value::Float(_))) = options.get("keyframe_interval") {
         // A `float` qualifier: always written with a fraction.
         let f = crate::php::number(v, "keyframe_interval")?;
+        if f < 0.0 {
+            return Err(Error::invalid_option(
+                "keyframe_interval",
+                "Keyframe interval should be greater than zero",
+            ));
+        }
         let text = crate::php::float_string(f);
         let text = if text.contains(['.', 'E', 'N', 'I']) {
             text
