@@ -593,3 +593,32 @@ fn the_catalogue_row_syncs_a_list_inventory_and_types_its_errors() {
         assert_eq!(e.option(), Some(option), "{args} {opts}: {e}");
     }
 }
+
+#[test]
+fn sync_blocking_reports_progress_to_a_binding_callback() {
+    let (_emu, client, _rt) = start();
+    let d = dir("blocking");
+    for i in 0..3 {
+        write(&d, &format!("b{i}.txt"), &format!("b {i}"));
+    }
+    let seen: Arc<Mutex<Vec<(usize, usize)>>> = Arc::default();
+    let sink = seen.clone();
+    let progress: cldkit::sync::ProgressFn =
+        Arc::new(move |p: &Progress| sink.lock().unwrap().push((p.done, p.total)));
+    let args = Map::from_iter([("inventory", d.to_str().unwrap())]);
+    let opts = Map::from_iter([("folder", "blocking")]);
+    let r = client.sync_blocking(&args, &opts, Some(progress)).unwrap();
+    assert_eq!(
+        r.as_map()
+            .unwrap()
+            .get("uploaded")
+            .unwrap()
+            .as_list()
+            .unwrap()
+            .len(),
+        3
+    );
+    let mut seen = seen.lock().unwrap().clone();
+    seen.sort();
+    assert_eq!(seen, vec![(1, 3), (2, 3), (3, 3)]);
+}

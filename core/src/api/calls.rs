@@ -103,6 +103,21 @@ impl Client {
             .block_on(self.call(name, args, options), self.interrupt.as_ref())?
     }
 
+    /// [`crate::sync::sync_call`] for synchronous callers (C, PHP): the sync runs on
+    /// the client's runtime and `progress` is called from its threads.
+    #[cfg(feature = "sync")]
+    pub fn sync_blocking(
+        &self,
+        args: &Map,
+        options: &Map,
+        progress: Option<crate::sync::ProgressFn>,
+    ) -> Result<Value, ApiError> {
+        transport(self)?.runtime.block_on(
+            crate::sync::sync_call(self, args, options, progress),
+            self.interrupt.as_ref(),
+        )?
+    }
+
     /// Sends a network row of the catalogue and returns the answer with its status,
     /// request id and rate-limit information. Upload API rows go through
     /// [`Client::call_upload_api`] (a local file is streamed, chunked when large).

@@ -217,7 +217,31 @@ pub(crate) async fn run_call(
     args: &Map,
     options_map: &Map,
 ) -> Result<Value, ApiError> {
+    sync_call(client, args, options_map, None).await
+}
+
+/// The `sync` row with a progress callback: what `Client::call("sync", ...)` runs,
+/// plus `progress`, told of each finished action (bindings pass their language's
+/// callable here). The report is returned as a map.
+///
+/// ```no_run
+/// # async fn f() -> Result<(), cldkit::api::ApiError> {
+/// let client = cldkit::Client::from_env()?;
+/// let args = cldkit::Map::from_iter([("inventory", "wp-content/uploads")]);
+/// let options = cldkit::Map::from_iter([("folder", "wp")]);
+/// let progress: cldkit::sync::ProgressFn =
+///     std::sync::Arc::new(|p| eprintln!("{}/{} {}", p.done, p.total, p.public_id));
+/// let report = cldkit::sync::sync_call(&client, &args, &options, Some(progress)).await?;
+/// # Ok(()) }
+/// ```
+pub async fn sync_call(
+    client: &Client,
+    args: &Map,
+    options_map: &Map,
+    progress: Option<super::ProgressFn>,
+) -> Result<Value, ApiError> {
     let mut o = options(options_map)?;
+    o.progress = progress;
     let folder = o.folder.trim_matches('/').to_owned();
     let items = match args.get("inventory") {
         Some(Value::Str(dir)) => {
