@@ -220,6 +220,16 @@ pub(crate) fn image(client: &Client, public_id: &Value, options: &Map) -> Result
 /// `htmlspecialchars`); the video tag does not move `src` first.
 pub(crate) fn video(client: &Client, public_id: &Value, options: &Map) -> Result<String> {
     let mut opts = options.clone();
+    // One source is written as the video's `src` (its own transformation and codecs
+    // are not used).
+    if let Some(Value::List(sources)) = options.get("sources") {
+        if let [Value::Map(only)] = sources.as_slice() {
+            if let Some(t @ Value::Str(_)) = only.get("type") {
+                opts.remove("sources");
+                opts.insert("source_types", t.clone());
+            }
+        }
+    }
     // A poster map is an image (jpg unless it names a format).
     if let Some(Value::Map(poster)) = options.get("poster") {
         if poster.contains_key("public_id") && !poster.contains_key("format") {
