@@ -256,3 +256,60 @@ pub fn parallel(py: Python<'_>, v: Option<i64>) -> PyResult<Option<usize>> {
         Some(_) => Err(invalid_option(py, "parallel", "expected a positive number")),
     }
 }
+
+/// `Client.sync_call`: the catalogue's `sync` row with a progress callable, which gets
+/// a `dict` (`done`, `total`, `public_id`, `action`, `ok`) after each finished action.
+/// It is called from the engine's threads with the GIL taken for the call, one call at
+/// a time (a lock keeps them apart); an exception it raises is reported through
+/// `sys.unraisablehook` and does not stop the sync.
+pub fn sync_call<'py>(
+    py: Python<'py>,
+    client: &Client,
+    args: &Map,
+    options: &Map,
+    progress: Option<&Bound<'py, PyAny>>,
+) -> PyResult<Bound<'py, PyAny>> {
+    let cb = progress
+        .map(|p| callable(p, "progress"))
+        .transpose()?
+        .flatten();
+    let progress = cb.map(|cb| {
+        let one_at_a_time = std::sync::Mutex::new(());
+        let f: cldkit::sync::ProgressFn = Arc::new(move |p: &cldkit::sync::Progress| {
+            let _turn = one_at_a_time.lock().unwrap_or_else(|e| e.into_inner());
+            Python::attach(|py| {
+                let event = progress_dict(py, p);
+                report(py, &cb, event.and_then(|d| cb.bind(py).call1((d,))));
+            });
+        });
+        f
+    });
+    let r = py.detach(|| client.sync_blocking(args, options, progress));
+    finish_value(py, r)
+}
+
+/// A progress event as a `dict`.
+fn progress_dict<'py>(
+    py: Python<'py>,
+    p: &cldkit::sync::Progress,
+) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
+    let d = pyo3::types::PyDict::new(py);
+    d.set_item("done", p.done)?;
+    d.set_item("total", p.total)?;
+    d.set_item("public_id", &p.public_id)?;
+    d.set_item("action", action_name(p.action))?;
+    d.set_item("ok", p.ok)?;
+    Ok(d)
+}
+
+/// The action's name (`ActionKind`'s serde name).
+fn action_name(a: cldkit::sync::ActionKind) -> &'static str {
+    use cldkit::sync::ActionKind;
+    match a {
+        ActionKind::Upload => "upload",
+        ActionKind::Replace => "replace",
+        ActionKind::Delete => "delete",
+        ActionKind::Download => "download",
+        ActionKind::Unchanged => "unchanged",
+    }
+}

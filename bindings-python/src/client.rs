@@ -1043,6 +1043,36 @@ impl PyClient {
         })
     }
 
+    /// The catalogue's `sync` row with a `progress` callable (what the generated
+    /// `sync(inventory, *, progress=None, **options)` calls): `progress` gets a `dict`
+    /// (`done`, `total`, `public_id`, `action`, `ok`) after each finished action, with
+    /// the GIL taken, one call at a time; an exception it raises goes to
+    /// `sys.unraisablehook` and the sync goes on.
+    #[pyo3(signature = (args, options = None, progress = None))]
+    fn sync_call<'py>(
+        &self,
+        py: Python<'py>,
+        args: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, PyAny>>,
+        progress: Option<&Bound<'py, PyAny>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        guard(py, || {
+            let a = map_arg(Some(args), "args")?;
+            let opts = map_arg(options, "options")?;
+            api::sync_call(py, &self.inner, &a, &opts, progress)
+        })
+    }
+
+    /// `sync_call` in a worker thread, for asyncio.
+    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, args, options=None, progress=None)")]
+    fn sync_call_async<'py>(
+        slf: &Bound<'py, Self>,
+        args: &Bound<'py, PyTuple>,
+        kwargs: Option<&Bound<'py, PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        aio(slf.as_any(), "sync_call", args, kwargs)
+    }
+
     /// `call` in a worker thread, for asyncio: `await client.call_async(name, ...)`.
     #[pyo3(signature = (*args, **kwargs), text_signature = "($self, name, args=None, options=None)")]
     fn call_async<'py>(

@@ -12,7 +12,7 @@ from cldkit._native import AccountClient, Client
 # `typing` costs more to import than the rest of the package: annotations only.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, Mapping, Optional, Sequence, Union
+    from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Union
 
 
 def _args(**named: Any) -> Dict[str, Any]:
@@ -1846,15 +1846,19 @@ async def create_cloud_async(self: AccountClient, delivery_ips: Optional[Union[s
     return result
 
 
-def sync(self: Client, inventory: Any, **options: Any) -> Dict[str, Any]:
-    """Syncs an inventory (a directory path, or a list of items with id, public_id and path, url or data) with a folder; returns the report."""
-    result: Dict[str, Any] = self.call("sync", {"inventory": inventory}, options)
+def sync(self: Client, inventory: Any, *, progress: Optional[Callable[[Dict[str, Any]], None]] = None, **options: Any) -> Dict[str, Any]:
+    """Syncs an inventory (a directory path, or a list of items with id, public_id and path, url or data) with a folder; returns the report.
+
+    ``progress``, when given, is called with a dict (``done``, ``total``, ``public_id``, ``action``, ``ok``)
+    after each finished action, one call at a time; an exception it raises goes to
+    ``sys.unraisablehook`` and the sync goes on."""
+    result: Dict[str, Any] = self.sync_call({"inventory": inventory}, options, progress)
     return result
 
 
-async def sync_async(self: Client, inventory: Any, **options: Any) -> Dict[str, Any]:
+async def sync_async(self: Client, inventory: Any, *, progress: Optional[Callable[[Dict[str, Any]], None]] = None, **options: Any) -> Dict[str, Any]:
     """``sync`` for asyncio: runs in a worker thread of the event loop."""
-    result: Dict[str, Any] = await self.call_async("sync", {"inventory": inventory}, options)
+    result: Dict[str, Any] = await self.sync_call_async({"inventory": inventory}, options, progress)
     return result
 
 

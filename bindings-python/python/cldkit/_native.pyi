@@ -268,6 +268,19 @@ class Client:
     def call_async(
         self, name: str, args: Optional[Mapping[str, Any]] = None, options: Optional[Mapping[str, Any]] = None
     ) -> Coroutine[Any, Any, Any]: ...
+    # the `sync` row with a progress callable (what the generated `sync` calls)
+    def sync_call(
+        self,
+        args: Mapping[str, Any],
+        options: Optional[Mapping[str, Any]] = None,
+        progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+    ) -> Dict[str, Any]: ...
+    def sync_call_async(
+        self,
+        args: Mapping[str, Any],
+        options: Optional[Mapping[str, Any]] = None,
+        progress: Optional[Callable[[Dict[str, Any]], None]] = None,
+    ) -> Coroutine[Any, Any, Dict[str, Any]]: ...
     # the calls of the catalogue (generated)
     # >>> generated: Client
     def placeholder_url(self, public_id: str, placeholder: Optional[str] = None, **options: Any) -> str:
@@ -589,9 +602,9 @@ class Client:
     def visual_search(self, image_url: Optional[str] = None, image_asset_id: Optional[str] = None, text: Optional[str] = None, image_file: Optional[str] = None, **options: Any) -> Dict[str, Any]:
         """Finds images similar to an image URL, asset, file or text description."""
     async def visual_search_async(self, image_url: Optional[str] = None, image_asset_id: Optional[str] = None, text: Optional[str] = None, image_file: Optional[str] = None, **options: Any) -> Dict[str, Any]: ...
-    def sync(self, inventory: Any, **options: Any) -> Dict[str, Any]:
+    def sync(self, inventory: Any, *, progress: Optional[Callable[[Dict[str, Any]], None]] = None, **options: Any) -> Dict[str, Any]:
         """Syncs an inventory (a directory path, or a list of items with id, public_id and path, url or data) with a folder; returns the report."""
-    async def sync_async(self, inventory: Any, **options: Any) -> Dict[str, Any]: ...
+    async def sync_async(self, inventory: Any, *, progress: Optional[Callable[[Dict[str, Any]], None]] = None, **options: Any) -> Dict[str, Any]: ...
     # <<< generated: Client
 
 # >>> generated: AccountClient

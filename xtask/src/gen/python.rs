@@ -105,18 +105,38 @@ fn py_return(r: Returns) -> &'static str {
     }
 }
 
-/// `tag: str, public_ids: Optional[...] = None, **options: Any` (after `self`).
-fn params_text(params: &[Param]) -> String {
+/// `tag: str, public_ids: Optional[...] = None, **options: Any` (after `self`); rows
+/// with a progress callback ([`has_progress`]) take it as a keyword-only `progress`.
+fn params_text(c: &Call) -> String {
     let mut out = String::new();
-    for p in params {
+    for p in c.params {
         if p.required {
             let _ = write!(out, ", {}: {}", p.name, py_type(p.ty));
         } else {
             let _ = write!(out, ", {}: Optional[{}] = None", p.name, py_type(p.ty));
         }
     }
+    if has_progress(c) {
+        out.push_str(", *, progress: Optional[Callable[[Dict[str, Any]], None]] = None");
+    }
     out.push_str(", **options: Any");
     out
+}
+
+/// Rows whose method takes a `progress` callable: the `sync` family, which goes
+/// through the native `sync_call` / `sync_call_async` instead of `call`.
+fn has_progress(c: &Call) -> bool {
+    c.family == Family::Sync
+}
+
+/// The native method a row's generated method calls, and the arguments after the
+/// row's argument dict.
+fn native_of(c: &Call) -> (&'static str, &'static str) {
+    if has_progress(c) {
+        ("sync_call", "options, progress")
+    } else {
+        ("call", "options")
+    }
 }
 
 /// The docstring of a row's method.
@@ -124,6 +144,13 @@ fn doc_of(c: &Call) -> String {
     let mut doc = c.doc.to_owned();
     if !c.python.is_empty() {
         let _ = write!(doc, "\n\n    pycloudinary: ``cloudinary.{}``.", c.python);
+    }
+    if has_progress(c) {
+        doc.push_str(
+            "\n\n    ``progress``, when given, is called with a dict (``done``, ``total``, \
+             ``public_id``, ``action``, ``ok``)\n    after each finished action, one call at a \
+             time; an exception it raises goes to\n    ``sys.unraisablehook`` and the sync goes on.",
+        );
     }
     doc
 }
@@ -163,7 +190,7 @@ from cldkit._native import AccountClient, Client
 # `typing` costs more to import than the rest of the package: annotations only.
 TYPE_CHECKING = False
 if TYPE_CHECKING:
-    from typing import Any, Dict, Mapping, Optional, Sequence, Union
+    from typing import Any, Callable, Dict, Mapping, Optional, Sequence, Union
 
 
 def _args(**named: Any) -> Dict[str, Any]:
@@ -175,13 +202,19 @@ fn calls_py() -> String {
     let mut out = String::from(HEADER);
     let mut installs: Vec<(&str, String)> = Vec::new();
     for (c, class) in generated_rows() {
-        let params = params_text(c.params);
+        let params = params_text(c);
         let ret = py_return(c.returns);
         let args = args_expr(c.params);
+        let (native, rest) = native_of(c);
+        let by_name = if has_progress(c) {
+            args.clone()
+        } else {
+            format!("{:?}, {args}", c.name)
+        };
         let _ = write!(
             out,
             "\n\ndef {name}(self: {class}{params}) -> {ret}:\n    \"\"\"{doc}\"\"\"\n    \
-             result: {ret} = self.call({name:?}, {args}, options)\n    return result\n",
+             result: {ret} = self.{native}({by_name}, {rest})\n    return result\n",
             name = c.name,
             doc = doc_of(c),
         );
@@ -191,7 +224,7 @@ fn calls_py() -> String {
                 out,
                 "\n\nasync def {name}_async(self: {class}{params}) -> {ret}:\n    \
                  \"\"\"``{name}`` for asyncio: runs in a worker thread of the event loop.\"\"\"\n    \
-                 result: {ret} = await self.call_async({name:?}, {args}, options)\n    return result\n",
+                 result: {ret} = await self.{native}_async({by_name}, {rest})\n    return result\n",
                 name = c.name,
             );
             installs.push((class, format!("{}_async", c.name)));
@@ -254,7 +287,7 @@ fn python_class_name(kind: ErrorKind) -> &'static str {
 fn methods_block(class: &str) -> String {
     let mut out = String::new();
     for (c, _) in generated_rows().filter(|(_, k)| *k == class) {
-        let params = params_text(c.params);
+        let params = params_text(c);
         let ret = py_return(c.returns);
         let _ = writeln!(
             out,
