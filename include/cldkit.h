@@ -223,6 +223,19 @@ typedef struct CldkitUpload CldkitUpload;
  */
 typedef int (*CldkitProgressFn)(uint64_t done, uint64_t total, void *user);
 
+/**
+ * A sync's progress callback: `event_json` is a JSON object
+ * `{"done": 1, "total": 3, "public_id": "media/a", "action": "upload", "ok": true}`
+ * (`action`: `upload`, `replace`, `delete`, `download` or `unchanged`), valid only
+ * during the call; `user` is the pointer given to [`cldkit_sync`].
+ *
+ * It is called from the engine's worker threads, not from the thread that called
+ * [`cldkit_sync`], and always before `cldkit_sync` returns. The calls are made one at
+ * a time (never concurrently with each other), but successive calls may come from
+ * different threads: whatever it touches must be safe to use from any thread.
+ */
+typedef void (*CldkitSyncProgressFn)(const char *event_json, void *user);
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -807,6 +820,32 @@ const char *cldkit_status_name(int32_t status);
  * The library version (`"0.1.0"`). The string is static: never free it.
  */
 const char *cldkit_version(void);
+
+/**
+ * Syncs an inventory with a Cloudinary folder and blocks until it is done (see the
+ * `sync` row of `cldkit calls --json` and docs/sync.md). `args_json` is
+ * `{"inventory": ...}`: a directory path, or an array of items (`id`, `public_id`,
+ * `path` | `url` | `data`, `hash`, `size`, `mtime`); `options_json` holds the sync
+ * options (`folder`, `tag`, `mode`, `delete`, `dry_run`, `concurrency`, `journal`,
+ * `partition`, ...). `*out_json` receives the report (`uploaded`, `updated`,
+ * `deleted`, `downloaded`, `unchanged`, `failed`, `skipped`, `admin_calls`,
+ * `budget_waits`); a failed item is in `failed`, not an error of the call.
+ *
+ * `progress` may be NULL; otherwise it is called after each finished action, from the
+ * engine's threads, one call at a time (see [`CldkitSyncProgressFn`]).
+ *
+ * # Safety
+ * `client` is a live handle; strings NUL-terminated; `progress` NULL or a function
+ * safe to call with `user` from any thread until this call returns; `out_json`
+ * writable; `error_json` NULL or writable.
+ */
+CldkitStatus cldkit_sync(const CldkitClient *client,
+                         const char *args_json,
+                         const char *options_json,
+                         CldkitSyncProgressFn progress,
+                         void *user,
+                         char **out_json,
+                         char **error_json);
 
 /**
  * The `<img>` tag of `public_id` (URL options plus HTML attributes, `srcset`,

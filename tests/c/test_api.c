@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -799,6 +800,65 @@ static void test_calls(const char *url) {
     cldkit_string_free(err);
 }
 
+/* ---- sync ------------------------------------------------------------------- */
+
+typedef struct {
+    pthread_mutex_t lock;
+    int events;
+    int uploads;
+    int done_seen; /* bit i set when an event had done == i + 1 */
+    int bad_total;
+    int not_ok;
+} sync_log;
+
+static void on_sync(const char *event_json, void *user) {
+    sync_log *s = user;
+    pthread_mutex_lock(&s->lock);
+    s->events++;
+    if (strstr(event_json, "\"action\":\"upload\"")) s->uploads++;
+    if (!strstr(event_json, "\"total\":3,")) s->bad_total++;
+    if (!strstr(event_json, "\"ok\":true")) s->not_ok++;
+    for (int i = 1; i <= 3; i++) {
+        char key[32];
+        snprintf(key, sizeof key, "\"done\":%d,", i);
+        if (strstr(event_json, key)) s->done_seen |= 1 << (i - 1);
+    }
+    pthread_mutex_unlock(&s->lock);
+}
+
+static void test_sync(void) {
+    size_t n = strlen(scratch) + 16;
+    char *dir = malloc(n);
+    snprintf(dir, n, "%s/syncdir", scratch);
+    mkdir(dir, 0700);
+    free(write_file("syncdir/a.png", PNG, sizeof PNG));
+    free(write_file("syncdir/b.txt", (const unsigned char *)"bravo", 5));
+    free(write_file("syncdir/c.txt", (const unsigned char *)"charlie", 7));
+    char args[4096];
+    snprintf(args, sizeof args, "{\"inventory\":\"%s\"}", dir);
+
+    sync_log log;
+    memset(&log, 0, sizeof log);
+    pthread_mutex_init(&log.lock, NULL);
+    EXPECT_OK(cldkit_sync(client, args, "{\"folder\":\"csync\"}", on_sync, &log, out, error),
+              "\"uploaded\":[", "\"csync/a\"", "\"csync/b\"", "\"csync/c\"", "\"failed\":[]");
+    CHECK(log.events == 3 && log.uploads == 3 && log.done_seen == 7);
+    CHECK(log.bad_total == 0 && log.not_ok == 0);
+
+    /* Again: nothing to do, no event. */
+    log.events = 0;
+    EXPECT_OK(cldkit_sync(client, args, "{\"folder\":\"csync\"}", on_sync, &log, out, error),
+              "\"uploaded\":[]", "\"unchanged\":[");
+    CHECK(log.events == 0);
+    /* Without a callback; a bad option; no client. */
+    EXPECT_OK(cldkit_sync(client, args, "{\"folder\":\"csync\"}", NULL, NULL, out, error), "\"updated\":[]");
+    EXPECT_FAIL(cldkit_sync(client, args, "{\"mode\":\"both\"}", on_sync, &log, out, error), CLDKIT_INVALID_OPTION,
+                "mode");
+    EXPECT_FAIL(cldkit_sync(NULL, args, "{}", NULL, NULL, out, error), CLDKIT_INVALID_ARGUMENT, "client");
+    pthread_mutex_destroy(&log.lock);
+    free(dir);
+}
+
 int main(int argc, char **argv) {
     const char *url = getenv("CLDKIT_TEST_URL");
     const char *limited = getenv("CLDKIT_TEST_URL_LIMITED");
@@ -821,6 +881,7 @@ int main(int argc, char **argv) {
     test_upload_api();
     test_admin();
     test_calls(url);
+    test_sync();
     test_credentials(url);
     test_secrets_in_errors();
     test_rate_limit(limited);
