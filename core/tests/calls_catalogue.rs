@@ -94,10 +94,17 @@ fn the_json_catalogue_describes_every_row() {
         for p in row["params"].as_array().unwrap() {
             assert!(p["name"].is_string() && p["type"].is_string() && p["required"].is_boolean());
         }
+        // `network`: an HTTP row, or the sync (many requests, no one path).
+        let network = row["network"].as_bool().unwrap();
+        assert_eq!(
+            network,
+            !row["http"].is_null() || row["family"] == "sync",
+            "{name}"
+        );
         match &row["http"] {
             serde_json::Value::Null => assert!(matches!(
                 row["family"].as_str(),
-                Some("delivery" | "tag" | "signing" | "download_url" | "search")
+                Some("delivery" | "tag" | "signing" | "download_url" | "search" | "sync")
             )),
             h => {
                 let path = h["path"].as_str().unwrap();
