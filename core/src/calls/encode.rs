@@ -2,7 +2,7 @@
 //! `encode_list`, `encode_double_array`, `json_encode`, `build_list_of_dicts`,
 //! `build_eager`), and Python's `json.dumps` text.
 
-use crate::upload::pyjson::{self, Spacing};
+use crate::upload::json_text::{self, Spacing};
 use crate::{Client, Error, Map, Result, Value};
 
 /// Python's `json.dumps(value)`: ASCII-only output (`\uXXXX` escapes, surrogate pairs
@@ -21,7 +21,7 @@ pub fn python_json(value: &Value, compact: bool, sort_keys: bool) -> String {
     } else {
         Spacing::Spaced
     };
-    pyjson::dumps_with(value, spacing, sort_keys)
+    json_text::dumps_with(value, spacing, sort_keys)
 }
 
 /// `build_array`: a list as it is, `None` as `[]`, anything else wrapped.

@@ -3,8 +3,8 @@
 use std::borrow::Cow;
 
 use super::attributes::open_tag;
-use super::pyops::{self, setting};
 use super::srcset;
+use super::tag_options::{self, setting};
 use crate::{Client, Error, Map, Result, Value};
 
 /// The 1×1 transparent GIF a `responsive_placeholder` of `"blank"` stands for.
@@ -54,7 +54,7 @@ impl Client {
     /// The attributes of the `<img>` tag [`Client::image_tag`] renders, before rendering
     /// (for integrations that add or move attributes, e.g. lazy loading).
     pub fn image_attributes(&self, public_id: &Value, options: &Map) -> Result<Map> {
-        pyops::reject_keywords(options, &["self"], "image")?;
+        tag_options::reject_keywords(options, &["self"], "image")?;
         let own_id = if public_id.truthy() {
             public_id
         } else {
@@ -85,15 +85,16 @@ impl Client {
             None => srcset::srcset_data(self, &no_option)?,
             Some(option @ Value::Map(_)) => srcset::srcset_data(self, option)?,
             Some(option) => {
-                if !pyops::contains(&custom, "srcset", "attributes")? {
-                    pyops::set_item(&mut custom, "srcset", option.clone(), "attributes")?;
+                if !tag_options::contains(&custom, "srcset", "attributes")? {
+                    tag_options::set_item(&mut custom, "srcset", option.clone(), "attributes")?;
                 }
                 Cow::Owned(Map::new())
             }
         };
 
-        pyops::reject_keywords(&opts, &["self"], "__build_url")?;
-        let out = pyops::cloudinary_url(self, pyops::resource_source(&opts, own_id), &opts)?;
+        tag_options::reject_keywords(&opts, &["self"], "__build_url")?;
+        let out =
+            tag_options::cloudinary_url(self, tag_options::resource_source(&opts, own_id), &opts)?;
         let mut src = out.url;
         let mut attrs = out.leftovers;
 
@@ -142,7 +143,7 @@ impl Client {
         for (k, v) in generated {
             attrs.insert(k, v);
         }
-        pyops::update(&mut attrs, &custom, "attributes")?;
+        tag_options::update(&mut attrs, &custom, "attributes")?;
         if src.truthy() {
             attrs.insert("src", src);
         }

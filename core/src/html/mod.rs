@@ -36,7 +36,7 @@ mod node;
 mod php;
 mod picture;
 mod placeholder;
-mod pyops;
+mod tag_options;
 mod srcset;
 mod video;
 

@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 
 use super::attributes::open_tag;
-use super::pyops;
 use super::srcset;
+use super::tag_options;
 use crate::{Client, Error, Map, Result, Value};
 
 impl Client {
@@ -45,27 +45,27 @@ impl Client {
             }
             crate::Profile::Python | crate::Profile::Default => {}
         }
-        pyops::reject_keywords(options, &["self"], "picture")?;
+        tag_options::reject_keywords(options, &["self"], "picture")?;
         let mut opts = options.clone();
         let sources = opts
             .remove("sources")
             .ok_or_else(|| Error::invalid_option("sources", "the `sources` option is required"))?;
         let sources = if sources.truthy() {
-            pyops::iterate(&sources, "sources")?
+            tag_options::iterate(&sources, "sources")?
         } else {
             Vec::new()
         };
         let mut html = String::from("<picture>");
         for entry in &sources {
             let mut current = opts.clone();
-            if pyops::contains(entry, "transformation", "sources")? {
-                let t = pyops::get_item(entry, "transformation", "sources")?;
-                current = pyops::chain_transformations(current, t);
+            if tag_options::contains(entry, "transformation", "sources")? {
+                let t = tag_options::get_item(entry, "transformation", "sources")?;
+                current = tag_options::chain_transformations(current, t);
             }
             let mut media = Map::new();
             for key in ["min_width", "max_width"] {
-                if pyops::contains(entry, key, "sources")? {
-                    media.insert(key, pyops::get_item(entry, key, "sources")?);
+                if tag_options::contains(entry, key, "sources")? {
+                    media.insert(key, tag_options::get_item(entry, key, "sources")?);
                 }
             }
             current.insert("media", media);
@@ -95,7 +95,7 @@ impl Client {
     }
 
     fn source_tag_owned(&self, public_id: &Value, mut opts: Map) -> Result<String> {
-        pyops::reject_keywords(&opts, &["self"], "source")?;
+        tag_options::reject_keywords(&opts, &["self"], "source")?;
         let own_id = if public_id.truthy() {
             public_id
         } else {
@@ -123,9 +123,13 @@ impl Client {
             attrs_map.insert(k, v);
         }
         if !attrs_map.contains_key("srcset") {
-            pyops::reject_keywords(&opts, &["self"], "__build_url")?;
-            let url =
-                pyops::cloudinary_url(self, pyops::resource_source(&opts, own_id), &opts)?.url;
+            tag_options::reject_keywords(&opts, &["self"], "__build_url")?;
+            let url = tag_options::cloudinary_url(
+                self,
+                tag_options::resource_source(&opts, own_id),
+                &opts,
+            )?
+            .url;
             attrs_map.insert("srcset", url);
         }
         if !attrs_map.contains_key("media") {

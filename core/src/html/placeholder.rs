@@ -22,7 +22,7 @@
 //! ```
 
 use super::attributes::open_tag;
-use super::pyops;
+use super::tag_options;
 use crate::{Client, Error, Map, Result, Value};
 
 /// A low-quality placeholder style, as `@cloudinary/html`'s `placeholder({mode})`.
@@ -131,12 +131,13 @@ impl Client {
             .iter()
             .map(|c| Value::Map(Map::from_iter([("raw_transformation", *c)])))
             .collect();
-        let mut chained = pyops::chain_transformations(options.clone(), Value::List(components));
+        let mut chained =
+            tag_options::chain_transformations(options.clone(), Value::List(components));
         // Marks the URL as a placeholder for the analytics token of the default profile,
         // as `@cloudinary/html` does; the URL builder otherwise ignores it.
         chained.insert("placeholder", true);
         let source = Value::Str(public_id.to_owned());
-        url_string(pyops::cloudinary_url(self, &source, &chained)?.url)
+        url_string(tag_options::cloudinary_url(self, &source, &chained)?.url)
     }
 
     /// Both the placeholder URL and the final URL of `public_id`, so an integration can
@@ -149,7 +150,7 @@ impl Client {
         options: &Map,
     ) -> Result<PlaceholderUrls> {
         let source = Value::Str(public_id.to_owned());
-        let url = url_string(pyops::cloudinary_url(self, &source, options)?.url)?;
+        let url = url_string(tag_options::cloudinary_url(self, &source, options)?.url)?;
         Ok(PlaceholderUrls {
             placeholder: self.placeholder_url(public_id, mode, options)?,
             url,

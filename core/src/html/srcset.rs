@@ -15,7 +15,7 @@ use std::borrow::Cow;
 use std::fmt::Write as _;
 use std::sync::LazyLock;
 
-use super::pyops::{self, setting};
+use super::tag_options::{self, setting};
 use crate::{Client, Error, Map, Result, Value};
 
 /// The most breakpoints a computed srcset may have (a guard against runaway input).
@@ -77,7 +77,7 @@ pub fn breakpoints(srcset: &Map) -> Result<Option<Vec<Value>>> {
     let given = srcset.get("breakpoints");
     if let Some(bp) = given {
         if bp.truthy() {
-            return pyops::iterate(bp, "srcset.breakpoints").map(Some);
+            return tag_options::iterate(bp, "srcset.breakpoints").map(Some);
         }
     }
     let (Some(min_v), Some(max_v), Some(count_v)) = (
@@ -192,22 +192,22 @@ impl<'a> ScaledUrls<'a> {
         options: Map,
     ) -> Result<Self> {
         let mut base = if transformation.truthy() {
-            let mut base = pyops::url_options_of(&options);
+            let mut base = tag_options::url_options_of(&options);
             match transformation {
                 Value::Str(s) => {
                     base.insert("raw_transformation", s.as_str());
                 }
-                other => pyops::update(&mut base, other, "srcset.transformation")?,
+                other => tag_options::update(&mut base, other, "srcset.transformation")?,
             }
             base
         } else {
             options
         };
-        pyops::patch_fetch_format(client, &mut base);
+        tag_options::patch_fetch_format(client, &mut base);
         let mut scale = Map::with_capacity(2);
         scale.insert("crop", "scale");
         scale.insert("width", Value::Null);
-        let options = pyops::chain_transformations(base, Value::Map(scale));
+        let options = tag_options::chain_transformations(base, Value::Map(scale));
         Ok(ScaledUrls {
             client,
             source,
@@ -239,7 +239,7 @@ impl<'a> ScaledUrls<'a> {
             }
         }
         self.set_width(width);
-        pyops::cloudinary_url(self.client, self.source, &self.options)?
+        tag_options::cloudinary_url(self.client, self.source, &self.options)?
             .url
             .push_py_str(out);
         Ok(())
@@ -312,13 +312,13 @@ pub(crate) fn srcset_data<'a>(client: &Client, option: &'a Value) -> Result<Cow<
     if let (None | Some(Value::Null), Value::Map(m)) = (configured, option) {
         return Ok(Cow::Borrowed(m));
     }
-    let mut data = pyops::dict_or_empty(&setting(client, "srcset"), "srcset")?;
-    pyops::update(&mut data, option, "srcset")?;
+    let mut data = tag_options::dict_or_empty(&setting(client, "srcset"), "srcset")?;
+    tag_options::update(&mut data, option, "srcset")?;
     Ok(Cow::Owned(data))
 }
 
 fn breakpoints_for(srcset: &Map, options: &Map) -> Result<Option<Vec<Value>>> {
-    pyops::reject_keywords(
+    tag_options::reject_keywords(
         options,
         &["self", "srcset_data"],
         "_get_or_generate_breakpoints",
@@ -338,7 +338,7 @@ pub(crate) fn responsive_attributes(
     srcset: &Map,
     options: Cow<'_, Map>,
 ) -> Result<Map> {
-    pyops::reject_keywords(
+    tag_options::reject_keywords(
         &options,
         &["self", "attributes", "srcset_data"],
         "_generate_image_responsive_attributes",
@@ -349,9 +349,9 @@ pub(crate) fn responsive_attributes(
     }
     let want_sizes = srcset.get("sizes") == Some(&Value::Bool(true));
     let mut bps: Option<Vec<Value>> = None;
-    if !pyops::contains(attributes, "srcset", "attributes")? {
+    if !tag_options::contains(attributes, "srcset", "attributes")? {
         bps = breakpoints_for(srcset, &options)?;
-        pyops::reject_keywords(
+        tag_options::reject_keywords(
             &options,
             &["self", "breakpoints", "transformation"],
             "_generate_srcset_attribute",
@@ -363,13 +363,13 @@ pub(crate) fn responsive_attributes(
             if !value.is_empty() {
                 out.insert("srcset", value);
             }
-            if want_sizes && !pyops::contains(attributes, "sizes", "attributes")? {
+            if want_sizes && !tag_options::contains(attributes, "sizes", "attributes")? {
                 out.insert("sizes", sizes_attribute(list));
             }
             return Ok(out);
         }
     }
-    if want_sizes && !pyops::contains(attributes, "sizes", "attributes")? {
+    if want_sizes && !tag_options::contains(attributes, "sizes", "attributes")? {
         if bps.is_none() {
             bps = breakpoints_for(srcset, &options)?;
         }

@@ -1,4 +1,5 @@
-//! The handful of Python data-model operations the tag helpers depend on.
+//! Operations on the tag helpers' option maps: the handful of Python data-model
+//! operations they depend on, and the URL keys an option map keeps.
 //!
 //! pycloudinary's tag code leans on `in`, `dict.update`, `dict.get` and keyword-argument
 //! passing; the exact outcome (including the cases where Python raises) follows from

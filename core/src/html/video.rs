@@ -2,7 +2,7 @@
 //! children per source type or per `sources` entry (with codecs), fallback content.
 
 use super::attributes::open_tag;
-use super::pyops::{self, setting};
+use super::tag_options::{self, setting};
 use crate::{Client, Error, Map, Result, Value};
 
 /// The source types a `<video>` tag lists when none are given.
@@ -46,7 +46,7 @@ impl Client {
     /// pycloudinary's video tag with this client's URL rules (the `php` profile builds
     /// on it).
     pub(crate) fn video_tag_py(&self, public_id: &Value, options: &Map) -> Result<String> {
-        pyops::reject_keywords(options, &["self"], "video")?;
+        tag_options::reject_keywords(options, &["self"], "video")?;
         let own_id = if public_id.truthy() {
             public_id
         } else {
@@ -81,7 +81,7 @@ impl Client {
             .get("source_types")
             .cloned()
             .unwrap_or_else(|| Value::Str(String::new()));
-        if !pyops::contains(&custom, "poster", "attributes")? {
+        if !tag_options::contains(&custom, "poster", "attributes")? {
             let poster = self.poster_attribute(own_id, &source, &opts)?;
             opts.insert("poster", poster);
         }
@@ -90,15 +90,15 @@ impl Client {
         }
         let source_tags = self.video_source_tags(&source, &mut opts)?;
         if source_tags.is_empty() {
-            let first = pyops::build_array(source_types)
+            let first = tag_options::build_array(source_types)
                 .into_iter()
                 .next()
                 .ok_or_else(|| Error::invalid_option("source_types", "list index out of range"))?;
-            source = pyops::concat(&source, ".", &first, "source_types")?;
+            source = tag_options::concat(&source, ".", &first, "source_types")?;
         }
-        let out = pyops::cloudinary_url(self, &source, &opts)?;
+        let out = tag_options::cloudinary_url(self, &source, &opts)?;
         if source_tags.is_empty() {
-            pyops::set_item(&mut custom, "src", out.url, "attributes")?;
+            tag_options::set_item(&mut custom, "src", out.url, "attributes")?;
         }
         let mut attrs = out.leftovers;
         if let Some(w) = attrs.remove("html_width") {
@@ -110,7 +110,7 @@ impl Client {
         if attrs.get("poster").is_some_and(|p| !p.truthy()) {
             attrs.remove("poster");
         }
-        pyops::update(&mut attrs, &custom, "attributes")?;
+        tag_options::update(&mut attrs, &custom, "attributes")?;
 
         let mut html = open_tag("video", &attrs, ">", self.profile())?;
         for tag in &source_tags {
@@ -125,7 +125,7 @@ impl Client {
     /// with the given source): the same id as a `jpg` video frame unless `format` says
     /// otherwise.
     fn video_thumbnail_of(&self, own_id: &Value, source: &Value, options: &Map) -> Result<Value> {
-        pyops::reject_keywords(options, &["self", "public_id"], "video_thumbnail")?;
+        tag_options::reject_keywords(options, &["self", "public_id"], "video_thumbnail")?;
         let mut m = options.clone();
         if !m.contains_key("format") {
             m.insert("format", "jpg");
@@ -134,7 +134,7 @@ impl Client {
             m.insert("resource_type", "video");
         }
         let id = if source.truthy() { source } else { own_id };
-        Ok(pyops::cloudinary_url(self, id, &m)?.url)
+        Ok(tag_options::cloudinary_url(self, id, &m)?.url)
     }
 
     fn poster_attribute(&self, own_id: &Value, source: &Value, options: &Map) -> Result<Value> {
@@ -146,7 +146,7 @@ impl Client {
         };
         match poster.get("public_id") {
             None => self.video_thumbnail_of(own_id, source, poster),
-            Some(id) => Ok(pyops::cloudinary_url(self, id, poster)?.url),
+            Some(id) => Ok(tag_options::cloudinary_url(self, id, poster)?.url),
         }
     }
 
@@ -175,7 +175,7 @@ impl Client {
                         .get("transformations")
                         .cloned()
                         .unwrap_or_else(|| Value::Map(Map::new()));
-                    pyops::update(&mut t, &extra, "sources.transformations")?;
+                    tag_options::update(&mut t, &extra, "sources.transformations")?;
                     let kind = entry
                         .get("type")
                         .cloned()
@@ -213,7 +213,7 @@ impl Client {
             match kind {
                 Value::Str(k) => {
                     if let Some(extra) = per_type.get(k) {
-                        pyops::update(&mut t, extra, "source_transformation")?;
+                        tag_options::update(&mut t, extra, "source_transformation")?;
                     }
                 }
                 Value::List(_) | Value::Map(_) => {
@@ -236,9 +236,9 @@ impl Client {
         kind: &Value,
         codecs: &Value,
     ) -> Result<String> {
-        pyops::reject_keywords(&t, &["source", "format"], "cloudinary_url")?;
+        tag_options::reject_keywords(&t, &["source", "format"], "cloudinary_url")?;
         t.insert("format", kind.clone());
-        let src = pyops::cloudinary_url(self, source, &t)?.url;
+        let src = tag_options::cloudinary_url(self, source, &t)?.url;
         let mut attrs = Map::with_capacity(2);
         attrs.insert("src", src);
         attrs.insert("type", video_mime_type(kind, codecs)?);

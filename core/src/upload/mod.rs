@@ -25,7 +25,7 @@ mod form;
 pub(crate) mod node;
 mod params;
 mod php;
-pub(crate) mod pyjson;
+pub(crate) mod json_text;
 mod widget;
 
 pub use calls::TagCommand;

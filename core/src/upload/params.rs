@@ -5,7 +5,7 @@
 //! that the SDK leaves as they are (numbers, booleans, lists) stay [`Value`]s here and
 //! are turned into wire text by [`cleanup`] and the form builder.
 
-use super::pyjson::{self, Spacing};
+use super::json_text::{self, Spacing};
 use crate::sign::{join_type_error, py_type_name};
 use crate::transform::transformation_string;
 use crate::{Client, Error, Map, Result, Value};
@@ -125,7 +125,7 @@ pub fn encode_context(value: &Value) -> Result<Value> {
         out.push_str(k);
         out.push('=');
         let text = match v {
-            Value::List(_) => pyjson::dumps(v, Spacing::Compact)?,
+            Value::List(_) => json_text::dumps(v, Spacing::Compact)?,
             other => other.py_str().into_owned(),
         };
         for c in text.chars() {
@@ -239,7 +239,7 @@ pub(crate) fn build_eager(client: &Client, value: &Value, option: &str) -> Resul
 fn json_encode(value: &Value) -> Result<Value> {
     match value {
         Value::Str(_) | Value::Null => Ok(value.clone()),
-        other => Ok(Value::Str(pyjson::dumps(other, Spacing::Compact)?)),
+        other => Ok(Value::Str(json_text::dumps(other, Spacing::Compact)?)),
     }
 }
 
@@ -265,7 +265,7 @@ fn responsive_breakpoints(client: &Client, value: &Value) -> Result<Value> {
         }
         out.push(Value::Map(settings));
     }
-    Ok(Value::Str(pyjson::dumps(
+    Ok(Value::Str(json_text::dumps(
         &Value::List(out),
         Spacing::Spaced,
     )?))
@@ -277,7 +277,7 @@ fn access_control(value: &Value) -> Result<Value> {
         let parsed;
         let v = match v {
             Value::Str(s) => {
-                parsed = pyjson::loads(s, "access_control")?;
+                parsed = json_text::loads(s, "access_control")?;
                 &parsed
             }
             other => other,
@@ -295,7 +295,7 @@ fn access_control(value: &Value) -> Result<Value> {
         let mut list = Vec::with_capacity(items.len());
         for item in items {
             let item = match item {
-                Value::Str(s) => pyjson::loads(&s, "access_control")?,
+                Value::Str(s) => json_text::loads(&s, "access_control")?,
                 other => other,
             };
             if !matches!(item, Value::Map(_)) {

@@ -59,7 +59,7 @@ impl Client {
             return Ok(node_text(url));
         }
         if self.profile() == Profile::Php {
-            return match self.url_with_leftovers(&Value::from(source), options)?.url {
+            return match self.url_output(&Value::from(source), options, false)?.url {
                 Value::Str(s) => Ok(s),
                 _ => Ok(String::new()),
             };
@@ -75,6 +75,12 @@ impl Client {
     /// Builds the delivery URL like pycloudinary's `cloudinary_url(source, **options)`
     /// and also returns the leftover options (for HTML attributes).
     pub fn url_with_leftovers(&self, source: &Value, options: &Map) -> Result<UrlOutput> {
+        self.url_output(source, options, true)
+    }
+
+    /// [`Client::url_with_leftovers`], with the leftover map left empty (not built)
+    /// unless `want_leftovers`.
+    fn url_output(&self, source: &Value, options: &Map, want_leftovers: bool) -> Result<UrlOutput> {
         if self.profile() == Profile::Node {
             let mut leftovers = options.clone();
             let url = node::url(self, source, &mut leftovers)?;
@@ -94,7 +100,7 @@ impl Client {
                 // `fromParams(string $source)`: weak typing turns a number into text.
                 php_source = crate::php::string(source);
             }
-            &prepared
+            &*prepared
         } else {
             options
         };
@@ -128,7 +134,7 @@ impl Client {
                 ))
             }
         };
-        match build(self, text, options, true)? {
+        match build(self, text, options, want_leftovers)? {
             Built::Url(u, left) => Ok(UrlOutput {
                 url: Value::Str(if self.profile() == Profile::Php {
                     php::finish_url(self, text, options, u)
@@ -307,8 +313,9 @@ struct UrlOpts<'a> {
     secure_cdn_subdomain: Option<Option<&'a Value>>,
 }
 
-/// Option names the URL builder consumes before its early return.
-const URL_KEYS: &[&str] = &[
+/// Option names the URL builder consumes before its early return (not the tag
+/// helpers' `URL_KEYS`, pycloudinary's list of the options a URL reads).
+const CONSUMED_KEYS: &[&str] = &[
     "type",
     "resource_type",
     "version",
@@ -441,7 +448,7 @@ fn url_leftovers(options: &Map, flags: &transform::Flags, host_consumed: bool) -
         None
     };
     let mut left = transform::leftovers(options, flags, size.as_ref().map(|(w, h)| (w, h)));
-    left.retain(|k, _| !(URL_KEYS.contains(&k) || (host_consumed && HOST_KEYS.contains(&k))));
+    left.retain(|k, _| !(CONSUMED_KEYS.contains(&k) || (host_consumed && HOST_KEYS.contains(&k))));
     left
 }
 
@@ -1015,7 +1022,7 @@ mod tests {
 
     #[test]
     fn url_options_are_read_by_name() {
-        let mut names: Vec<&str> = URL_KEYS.iter().chain(HOST_KEYS).copied().collect();
+        let mut names: Vec<&str> = CONSUMED_KEYS.iter().chain(HOST_KEYS).copied().collect();
         names.push("fetch_format");
         let options: Map = names
             .iter()
