@@ -160,3 +160,63 @@ impl Client {
         Ok(from_core(out))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every row of the catalogue is reachable by name: local rows run through
+    /// `call_local` (an argument error at most), network rows are sent to `call`.
+    #[test]
+    fn every_catalogue_row_is_reachable() {
+        let client = Client::from_url("cloudinary://k:s@demo".into(), None).unwrap();
+        let rows = crate::calls();
+        assert_eq!(rows.len(), cldkit::calls::CALLS.len());
+        for row in rows {
+            let out = client.call_local(row.name.clone(), vec![], vec![]);
+            if let Err(e) = out {
+                let detail = &e.info().detail;
+                assert!(!detail.contains("unknown call"), "{}: {detail}", row.name);
+                assert_eq!(
+                    detail.contains("is a network call"),
+                    row.network,
+                    "{}: {detail}",
+                    row.name
+                );
+            } else {
+                assert!(!row.network, "{} ran locally", row.name);
+            }
+        }
+    }
+
+    #[test]
+    fn typed_methods_match_the_generic_call() {
+        let client =
+            Client::from_url("cloudinary://k:s@demo?analytics=false".into(), None).unwrap();
+        let opts = || {
+            vec![
+                crate::Entry {
+                    key: "width".into(),
+                    value: Value::Int { v: 300 },
+                },
+                crate::Entry {
+                    key: "crop".into(),
+                    value: Value::Str { v: "fill".into() },
+                },
+            ]
+        };
+        let typed = client.url("sample.jpg".into(), opts()).unwrap();
+        let source = vec![crate::Entry {
+            key: "source".into(),
+            value: Value::Str {
+                v: "sample.jpg".into(),
+            },
+        }];
+        let generic = client.call_local("url".into(), source, opts()).unwrap();
+        assert_eq!(generic, Value::Str { v: typed.clone() });
+        assert_eq!(
+            typed,
+            "https://res.cloudinary.com/demo/image/upload/c_fill,w_300/sample.jpg"
+        );
+    }
+}
