@@ -1337,7 +1337,7 @@ trait ClientCalls
     /**
      * Syncs an inventory (a directory path, or a list of items with id, public_id and path, url or data) with a folder; returns the report.
      *
-     * Catalogue row `sync` (local, no request).
+     * Catalogue row `sync` (many requests).
      *
      * @param mixed $inventory
      * @param array<string, mixed> $options the SDK's keyword options

@@ -200,6 +200,7 @@ fn signature(c: &Call) -> String {
 fn origin(c: &Call) -> String {
     let what = match c.http {
         Some(h) => format!("{} {}", h.method, h.template()),
+        None if c.is_network() => "many requests".into(),
         None => "local, no request".into(),
     };
     if c.python.is_empty() {
