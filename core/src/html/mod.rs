@@ -36,8 +36,8 @@ mod node;
 mod php;
 mod picture;
 mod placeholder;
-mod tag_options;
 mod srcset;
+mod tag_options;
 mod video;
 
 pub use attributes::{escape_attribute, render_attributes};

@@ -49,8 +49,8 @@ pub use plan::{plan, Action, ActionKind, Orphans};
 pub use remote::{RemoteAsset, PLATFORM_ID_KEY};
 pub use report::{Failure, Progress, Report};
 
-pub use call::{parse_partition, sync_call};
 pub(crate) use call::run_call;
+pub use call::{parse_partition, sync_call};
 
 use crate::api::ApiError;
 use crate::Client;

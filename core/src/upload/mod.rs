@@ -22,10 +22,10 @@
 
 mod calls;
 mod form;
+pub(crate) mod json_text;
 pub(crate) mod node;
 mod params;
 mod php;
-pub(crate) mod json_text;
 mod widget;
 
 pub use calls::TagCommand;
