@@ -46,6 +46,11 @@ fn main() {
             .expect("valid URL")
             .with_profile(Profile::Python),
     );
+    let php_client = Client::new(
+        Config::from_cloudinary_url("cloudinary://1234567890:abcd@demo?secure=true")
+            .expect("valid URL")
+            .with_profile(Profile::Php),
+    );
     let w1: Map = serde_json::from_str(r#"{"width": 300, "height": 200, "crop": "fill"}"#).unwrap();
     let w2: Map = serde_json::from_str(
         r#"{"transformation": [
@@ -84,6 +89,28 @@ fn main() {
     measure("W2 url: signed chain with text overlay", iterations, || {
         black_box(client.url(black_box("sample.jpg"), black_box(&w2)).unwrap());
     });
+    measure(
+        "W1 php: the same URL in the php profile",
+        iterations,
+        || {
+            black_box(
+                php_client
+                    .url(black_box("sample.jpg"), black_box(&w1))
+                    .unwrap(),
+            );
+        },
+    );
+    measure(
+        "W2 php: the same chain in the php profile",
+        iterations,
+        || {
+            black_box(
+                php_client
+                    .url(black_box("sample.jpg"), black_box(&w2))
+                    .unwrap(),
+            );
+        },
+    );
     measure("W3 sign_request: 10 parameters", iterations, || {
         black_box(client.sign_request(black_box(&w3)).unwrap());
     });

@@ -210,7 +210,9 @@ pub(crate) fn safe_keep(v: &Value) -> bool {
         Value::Str(s) => !s.is_empty(),
         Value::List(items) => items.iter().any(safe_keep),
         Value::Map(m) => m.iter().any(|(_, v)| safe_keep(v)),
-        other => string(other).is_some_and(|s| !s.is_empty()),
+        // `(string)` of a number is never empty; of a boolean, `"1"` or `""`.
+        Value::Int(_) | Value::Float(_) => true,
+        Value::Bool(b) => *b,
     }
 }
 

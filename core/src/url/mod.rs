@@ -59,7 +59,7 @@ impl Client {
             return Ok(node_text(url));
         }
         if self.profile() == Profile::Php {
-            return match self.url_with_leftovers(&Value::from(source), options)?.url {
+            return match self.url_output(&Value::from(source), options, false)?.url {
                 Value::Str(s) => Ok(s),
                 _ => Ok(String::new()),
             };
@@ -75,6 +75,12 @@ impl Client {
     /// Builds the delivery URL like pycloudinary's `cloudinary_url(source, **options)`
     /// and also returns the leftover options (for HTML attributes).
     pub fn url_with_leftovers(&self, source: &Value, options: &Map) -> Result<UrlOutput> {
+        self.url_output(source, options, true)
+    }
+
+    /// [`Client::url_with_leftovers`], with the leftover map left empty (not built)
+    /// unless `want_leftovers`.
+    fn url_output(&self, source: &Value, options: &Map, want_leftovers: bool) -> Result<UrlOutput> {
         if self.profile() == Profile::Node {
             let mut leftovers = options.clone();
             let url = node::url(self, source, &mut leftovers)?;
@@ -94,7 +100,7 @@ impl Client {
                 // `fromParams(string $source)`: weak typing turns a number into text.
                 php_source = crate::php::string(source);
             }
-            &prepared
+            &*prepared
         } else {
             options
         };
@@ -128,7 +134,7 @@ impl Client {
                 ))
             }
         };
-        match build(self, text, options, true)? {
+        match build(self, text, options, want_leftovers)? {
             Built::Url(u, left) => Ok(UrlOutput {
                 url: Value::Str(if self.profile() == Profile::Php {
                     php::finish_url(self, text, options, u)

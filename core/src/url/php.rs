@@ -3,6 +3,7 @@
 
 use crate::config::percent_decode_lossy;
 use crate::{Error, Map, Result, Value};
+use std::borrow::Cow;
 
 /// `ConfigUtils::parseCloudinaryUrl` with its sections flattened as the PHP SDK's
 /// configuration reads them: the query's parameters (`parse_str`: the last repeated
@@ -209,11 +210,13 @@ fn put(map: &mut Map, key: &str, path: &[String], value: Value) {
 /// auth token's duration) and an `auth_token` that is neither a map nor null a
 /// `TypeError`. With an auth token (`config_token`: the configuration's, or an empty
 /// one when only the options carry it), the options' token is merged over it.
-pub(crate) fn prepare_options(
+///
+/// The options are copied only when one of these rules changes them.
+pub(crate) fn prepare_options<'a>(
     source: &Value,
-    options: &Map,
+    options: &'a Map,
     config_token: Option<&Value>,
-) -> Result<Map> {
+) -> Result<Cow<'a, Map>> {
     let has_token = config_token.is_some();
     if matches!(source, Value::Null | Value::List(_) | Value::Map(_)) {
         return Err(type_error(
@@ -227,7 +230,7 @@ pub(crate) fn prepare_options(
     // array with nothing kept in it are dropped (nested transformations are not).
     for key in QUALIFIERS {
         if options.get(key).is_some_and(|v| !crate::php::safe_keep(v)) {
-            out.remove(key);
+            out.to_mut().remove(key);
         }
     }
     if let Some(Value::List(vars)) = options.get("variables") {
@@ -241,7 +244,7 @@ pub(crate) fn prepare_options(
     // Values the PHP SDK takes where pycloudinary raises: a number as the raw
     // transformation, nulls inside a radius list, a size without `x` as the width.
     if let Some(v @ (Value::Int(_) | Value::Float(_))) = options.get("raw_transformation") {
-        out.insert(
+        out.to_mut().insert(
             "raw_transformation",
             crate::php::string(v).unwrap_or_default(),
         );
@@ -249,16 +252,16 @@ pub(crate) fn prepare_options(
     if let Some(Value::List(items)) = options.get("radius") {
         if items.iter().any(Value::is_null) {
             let kept: Vec<Value> = items.iter().filter(|v| !v.is_null()).cloned().collect();
-            out.insert("radius", Value::List(kept));
+            out.to_mut().insert("radius", Value::List(kept));
         }
     }
     if let Some(Value::Str(size)) = options.get("size") {
         // `[$width, $height] = explode('x', $size)`: without an `x` the size is the
         // width and the height is unset.
         if !size.contains('x') && !size.is_empty() && size != "0" {
-            out.remove("size");
-            out.remove("height");
-            out.insert("width", size.clone());
+            out.to_mut().remove("size");
+            out.to_mut().remove("height");
+            out.to_mut().insert("width", size.clone());
         }
     }
     // A URL suffix is checked against the asset and delivery types given (before the
@@ -280,7 +283,7 @@ pub(crate) fn prepare_options(
                 ));
             }
         } else {
-            out.remove("url_suffix");
+            out.to_mut().remove("url_suffix");
         }
     }
     // `getSignatureAlgorithm()`: an unsupported algorithm signs with SHA-1.
@@ -289,31 +292,36 @@ pub(crate) fn prepare_options(
             .unwrap_or_default()
             .to_ascii_lowercase();
         let alg = if text == "sha256" { "sha256" } else { "sha1" };
-        out.insert("signature_algorithm", alg);
+        out.to_mut().insert("signature_algorithm", alg);
     }
     // `use_root_path` applies whatever the asset and delivery types are.
     if options.get("use_root_path").is_some_and(Value::truthy) {
-        out.remove("resource_type");
-        out.remove("type");
+        out.to_mut().remove("resource_type");
+        out.to_mut().remove("type");
     }
     // A version is typed `int`: floats are truncated.
     if let Some(Value::Float(v)) = options.get("version") {
         if v.is_finite() {
-            out.insert("version", Value::Int(v.trunc() as i64));
+            out.to_mut().insert("version", Value::Int(v.trunc() as i64));
         }
     }
     // An empty format adds no extension (pycloudinary writes a trailing dot).
     if matches!(options.get("format"), Some(Value::Str(f)) if f.is_empty()) {
-        out.remove("format");
+        out.to_mut().remove("format");
     }
     if let Some(Value::List(items)) = options.get("transformation") {
         // A list of names alone is a chain of named transformations; mixed with maps,
         // each text is a TypeError.
         let mixed = items.iter().any(|i| matches!(i, Value::Map(_)));
         let mut list = Vec::with_capacity(items.len());
+        let mut changed = false;
         for item in items {
             match item {
-                Value::Map(m) => list.push(Value::Map(typed_qualifiers(m, false)?)),
+                Value::Map(m) => {
+                    let typed = typed_qualifiers(m, false)?;
+                    changed |= matches!(typed, Cow::Owned(_));
+                    list.push(Value::Map(typed.into_owned()));
+                }
                 Value::Str(_) if mixed => {
                     return Err(type_error(
                         "QualifiersAction::generateTransformationAction(): Argument #1 ($transformationAction) must be of type Cloudinary\\Transformation\\BaseComponent|array",
@@ -323,7 +331,9 @@ pub(crate) fn prepare_options(
                 other => list.push(other.clone()),
             }
         }
-        out.insert("transformation", Value::List(list));
+        if changed {
+            out.to_mut().insert("transformation", Value::List(list));
+        }
     }
     match options.get("duration") {
         Some(Value::Str(s)) if !has_token && !crate::php::is_numeric_str(s) => {
@@ -360,7 +370,7 @@ pub(crate) fn prepare_options(
         token.remove("token_name");
         // With an auth token the URL is never signed (`finalizeSimpleSignature`).
         token.remove("set_url_signature");
-        out.insert("auth_token", Value::Map(token));
+        out.to_mut().insert("auth_token", Value::Map(token));
     }
     Ok(out)
 }
@@ -514,8 +524,9 @@ fn php_border(v: &Value) -> Result<Option<Value>> {
 }
 
 /// One qualifier map with PHP's typed-argument conversions applied.
-fn typed_qualifiers(options: &Map, top_level: bool) -> Result<Map> {
-    let mut out = options.clone();
+/// (copied only when a conversion changes it).
+fn typed_qualifiers(options: &Map, top_level: bool) -> Result<Cow<'_, Map>> {
+    let mut out = Cow::Borrowed(options);
     if let Some(range) = options.get("offset") {
         if !top_level || crate::php::safe_keep(range) {
             check_range(range)?;
@@ -524,7 +535,7 @@ fn typed_qualifiers(options: &Map, top_level: bool) -> Result<Map> {
     match options.get("effect") {
         Some(Value::Map(m)) if !m.is_empty() => {
             // An associative array as a text (PHP's array-to-string conversion).
-            out.insert("effect", "Array");
+            out.to_mut().insert("effect", "Array");
         }
         _ => {}
     }
@@ -542,14 +553,15 @@ fn typed_qualifiers(options: &Map, top_level: bool) -> Result<Map> {
                     other => other.clone(),
                 })
                 .collect();
-            out.insert("radius", Value::List(texts));
+            out.to_mut().insert("radius", Value::List(texts));
         }
     }
     // `ColorValue` and the flags take numbers as their text; a number is a raw
     // transformation's text too.
     for key in ["background", "color", "raw_transformation"] {
         if let Some(v @ (Value::Int(_) | Value::Float(_))) = options.get(key) {
-            out.insert(key, crate::php::string(v).unwrap_or_default());
+            out.to_mut()
+                .insert(key, crate::php::string(v).unwrap_or_default());
         }
     }
     if let Some(Value::List(flags)) = options.get("flags") {
@@ -566,7 +578,7 @@ fn typed_qualifiers(options: &Map, top_level: bool) -> Result<Map> {
                     other => other.clone(),
                 })
                 .collect();
-            out.insert("flags", Value::List(texts));
+            out.to_mut().insert("flags", Value::List(texts));
         }
     }
     if let Some(Value::Map(codec)) = options.get("video_codec") {
@@ -577,7 +589,7 @@ fn typed_qualifiers(options: &Map, top_level: bool) -> Result<Map> {
                 kept.insert(key, crate::php::string(v).unwrap_or_default());
             }
         }
-        out.insert("video_codec", Value::Map(kept));
+        out.to_mut().insert("video_codec", Value::Map(kept));
     }
     if let Some(v @ (Value::Int(_) | Value::Float(_))) = options.get("keyframe_interval") {
         // A `float` qualifier: always written with a fraction.
@@ -594,7 +606,7 @@ fn typed_qualifiers(options: &Map, top_level: bool) -> Result<Map> {
         } else {
             format!("{text}.0")
         };
-        out.insert("keyframe_interval", text);
+        out.to_mut().insert("keyframe_interval", text);
     }
     for key in ["overlay", "underlay"] {
         if let Some(layer) = options.get(key) {
@@ -602,13 +614,13 @@ fn typed_qualifiers(options: &Map, top_level: bool) -> Result<Map> {
                 continue;
             }
             if let Some(rendered) = crate::php::layer::render(layer, key)? {
-                out.insert(key, Value::Str(rendered));
+                out.to_mut().insert(key, Value::Str(rendered));
             }
         }
     }
     if let Some(b) = options.get("border") {
         if let Some(rendered) = php_border(b)? {
-            out.insert("border", rendered);
+            out.to_mut().insert("border", rendered);
         }
     }
     for key in ["x", "y", "opacity", "delay"] {
@@ -628,7 +640,7 @@ fn typed_qualifiers(options: &Map, top_level: bool) -> Result<Map> {
                     ))
                 }
             };
-            out.insert(key, converted);
+            out.to_mut().insert(key, converted);
         }
     }
     if let Some(v) = options.get("zoom") {
@@ -646,7 +658,7 @@ fn typed_qualifiers(options: &Map, top_level: bool) -> Result<Map> {
             _ => None,
         };
         if let Some(c) = converted {
-            out.insert("zoom", c);
+            out.to_mut().insert("zoom", c);
         }
     }
     if let Some(w @ (Value::List(_) | Value::Map(_))) = options.get("width") {
@@ -671,6 +683,10 @@ pub(crate) fn finish_url(
     url: String,
 ) -> String {
     let mut url = rehost(client, source, options, url);
+    if is_plain(&url) {
+        // One pass: no escape to touch, no token and nothing Guzzle's filter changes.
+        return url;
+    }
     // PHP's `rawurlencode` leaves `~` as it is.
     let path_end = url.find('?').unwrap_or(url.len());
     if url[..path_end].contains("%7E") {
@@ -689,6 +705,21 @@ pub(crate) fn finish_url(
         url = format!("{}{}{}", &url[..start], acl, &url[end..]);
     }
     guzzle_filter(url)
+}
+
+/// Whether every byte of `url`'s path, query and fragment is one that
+/// [`finish_url`]'s rewrites leave as it is: no `%` (an escape), no `~` (an auth
+/// token) and only bytes Guzzle's filter keeps anywhere.
+fn is_plain(url: &str) -> bool {
+    let Some(path_start) = url
+        .find("://")
+        .and_then(|i| url[i + 3..].find('/').map(|j| i + 3 + j))
+    else {
+        return false;
+    };
+    url.as_bytes()[path_start..]
+        .iter()
+        .all(|&b| b.is_ascii_alphanumeric() || b"-._!$&'()*+,;=:@/?#".contains(&b))
 }
 
 /// `Uri::fromParts(parse_url($url))` (Guzzle): in the path, every byte that is not
@@ -771,24 +802,25 @@ fn rehost(client: &crate::Client, source: &str, options: &Map, url: String) -> S
         .map(text)
         .filter(|d| !d.is_empty());
     // pycloudinary's shared-domain decision, to find where its prefix ends.
-    let py_dist = match dist.as_deref() {
-        Some(d) if d != super::host::OLD_AKAMAI_SHARED_CDN => d.to_owned(),
-        _ if private_cdn => format!("{cloud}-res.cloudinary.com"),
-        _ => super::host::SHARED_CDN.to_owned(),
+    // (With a private CDN its own host is never the shared one.)
+    let py_dist_shared = match dist.as_deref() {
+        Some(d) if d != super::host::OLD_AKAMAI_SHARED_CDN => d == super::host::SHARED_CDN,
+        _ => !private_cdn,
     };
-    let py_shared = !private_cdn || (secure && py_dist == super::host::SHARED_CDN);
+    let py_shared = !private_cdn || (secure && py_dist_shared);
     let mut rest = &url[path_start..];
     if py_shared {
-        let cloud_seg = format!("/{cloud}");
-        match rest.strip_prefix(cloud_seg.as_str()) {
+        match rest
+            .strip_prefix('/')
+            .and_then(|r| r.strip_prefix(cloud.as_str()))
+        {
             Some(r) if r.is_empty() || r.starts_with('/') => rest = r,
             _ => return url,
         }
     }
-    // `AssetDescriptor::publicId()`: the source with its extension replaced by `format`.
-    // `AssetDescriptor::publicId()`: location, file name and extension (a format
+    // The shard: the CRC-32 of `AssetDescriptor::publicId()`: location, file name and extension (a format
     // replaces the extension).
-    let public_id = {
+    let shard = || {
         let (location, filename, own_ext) = split_path(source);
         let ext = match get("format").map(text).filter(|f| !f.is_empty()) {
             Some(f) => Some(f),
@@ -809,9 +841,8 @@ fn rehost(client: &crate::Client, source: &str, options: &Map, url: String) -> S
             }
             id.push_str(&e);
         }
-        id
+        (crc32fast::hash(id.as_bytes()) % 5 + 1).to_string()
     };
-    let shard = (crc32fast::hash(public_id.as_bytes()) % 5 + 1).to_string();
     let mut shared = !private_cdn;
     let host = if secure {
         let mut host = match dist {
@@ -829,13 +860,13 @@ fn rehost(client: &crate::Client, source: &str, options: &Map, url: String) -> S
         if sub {
             host = host.replace(
                 super::host::SHARED_CDN,
-                &format!("res-{shard}.cloudinary.com"),
+                &format!("res-{}.cloudinary.com", shard()),
             );
         }
         host
     } else if let Some(cname) = get("cname").filter(|v| v.truthy()).map(text) {
         if truthy("cdn_subdomain") {
-            format!("a{shard}.{cname}")
+            format!("a{}.{cname}", shard())
         } else {
             cname
         }
@@ -848,11 +879,14 @@ fn rehost(client: &crate::Client, source: &str, options: &Map, url: String) -> S
         host.push_str("res");
         if truthy("cdn_subdomain") {
             host.push('-');
-            host.push_str(&shard);
+            host.push_str(&shard());
         }
         host.push_str(".cloudinary.com");
         host
     };
+    if shared == py_shared && host == url[after_scheme..path_start] {
+        return url;
+    }
     let mut out = String::with_capacity(url.len() + 16);
     out.push_str(&url[..after_scheme]);
     out.push_str(&host);
