@@ -224,6 +224,9 @@ pub(crate) fn prepare_options<'a>(
             source,
         ));
     }
+    if config_token.is_none() && untouched(options) {
+        return Ok(Cow::Borrowed(options));
+    }
     let mut out = typed_qualifiers(options, true)?;
     // `QualifiersAction` takes the top-level options through
     // `ArrayUtils::mergeNonEmpty`: qualifiers whose value is null, `""`, `false` or an
@@ -373,6 +376,48 @@ pub(crate) fn prepare_options<'a>(
         out.to_mut().insert("auth_token", Value::Map(token));
     }
     Ok(out)
+}
+
+/// The options that [`prepare_options`] reads even as an integer or a non-empty text.
+const TYPED_KEYS: &[&str] = &[
+    "acl",
+    "auth_token",
+    "background",
+    "border",
+    "color",
+    "delay",
+    "duration",
+    "expiration",
+    "ip",
+    "key",
+    "keyframe_interval",
+    "offset",
+    "opacity",
+    "overlay",
+    "raw_transformation",
+    "signature_algorithm",
+    "size",
+    "start_time",
+    "underlay",
+    "url_suffix",
+    "use_root_path",
+    "x",
+    "y",
+    "zoom",
+];
+
+/// Whether no rule of [`prepare_options`] changes or refuses `options`: every value
+/// an integer or a non-empty text (kept by `mergeNonEmpty`, never retyped) under a
+/// name outside [`TYPED_KEYS`].
+fn untouched(options: &Map) -> bool {
+    options.iter().all(|(k, v)| {
+        let simple = match v {
+            Value::Int(_) => true,
+            Value::Str(s) => !s.is_empty(),
+            _ => false,
+        };
+        simple && !TYPED_KEYS.contains(&k.as_str())
+    })
 }
 
 fn type_error(what: &str, given: &Value) -> Error {
@@ -1085,6 +1130,22 @@ pub(super) fn thumbnail_format(options: &mut Map, profile: crate::Profile) -> Re
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn plain_options_are_not_copied() {
+        use super::{prepare_options, Cow};
+        let plain: crate::Map =
+            serde_json::from_str(r#"{"width": 300, "height": 200, "crop": "fill"}"#).unwrap();
+        let source = crate::Value::from("sample.jpg");
+        let prepared = prepare_options(&source, &plain, None).unwrap();
+        assert!(matches!(prepared, Cow::Borrowed(_)));
+        // A float `x` is typed `int`; an empty format is dropped.
+        for typed in [r#"{"width": 300, "x": 1.5}"#, r#"{"format": ""}"#] {
+            let options: crate::Map = serde_json::from_str(typed).unwrap();
+            let prepared = prepare_options(&source, &options, None).unwrap();
+            assert!(matches!(prepared, Cow::Owned(_)), "{typed}");
+        }
+    }
+
     use super::*;
 
     #[test]
