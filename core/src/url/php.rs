@@ -756,15 +756,48 @@ pub(crate) fn finish_url(
 /// [`finish_url`]'s rewrites leave as it is: no `%` (an escape), no `~` (an auth
 /// token) and only bytes Guzzle's filter keeps anywhere.
 fn is_plain(url: &str) -> bool {
-    let Some(path_start) = url
-        .find("://")
-        .and_then(|i| url[i + 3..].find('/').map(|j| i + 3 + j))
-    else {
+    let Some(path_start) = scheme_end(url).and_then(|i| url[i..].find('/').map(|j| i + j)) else {
         return false;
     };
-    url.as_bytes()[path_start..]
-        .iter()
-        .all(|&b| b.is_ascii_alphanumeric() || b"-._!$&'()*+,;=:@/?#".contains(&b))
+    url.as_bytes()[path_start..].iter().all(|&b| {
+        b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'.'
+                    | b'_'
+                    | b'!'
+                    | b'$'
+                    | b'&'
+                    | b'\''
+                    | b'('
+                    | b')'
+                    | b'*'
+                    | b'+'
+                    | b','
+                    | b';'
+                    | b'='
+                    | b':'
+                    | b'@'
+                    | b'/'
+                    | b'?'
+                    | b'#'
+            )
+    })
+}
+
+/// Where the text after the first `://` of `url` starts (`strpos($url, '://') + 3`),
+/// found without a substring searcher's set-up.
+fn scheme_end(url: &str) -> Option<usize> {
+    let bytes = url.as_bytes();
+    let mut from = 0;
+    while let Some(i) = bytes[from..].iter().position(|&b| b == b':') {
+        let colon = from + i;
+        if bytes[colon + 1..].starts_with(b"//") {
+            return Some(colon + 3);
+        }
+        from = colon + 1;
+    }
+    None
 }
 
 /// `Uri::fromParts(parse_url($url))` (Guzzle): in the path, every byte that is not
@@ -832,11 +865,13 @@ fn rehost(client: &crate::Client, source: &str, options: &Map, url: String) -> S
     };
     let truthy = |name: &str| get(name).is_some_and(Value::truthy);
     let text = |v: &Value| crate::php::string(v).unwrap_or_default();
-    let Some(cloud) = get("cloud_name").map(text) else {
-        return url;
+    let cloud: Cow<'_, str> = match get("cloud_name") {
+        Some(Value::Str(s)) => Cow::Borrowed(s),
+        Some(v) => Cow::Owned(text(v)),
+        None => return url,
     };
     let secure = url.starts_with("https://");
-    let Some(after_scheme) = url.find("://").map(|i| i + 3) else {
+    let Some(after_scheme) = scheme_end(&url) else {
         return url;
     };
     let Some(path_start) = url[after_scheme..].find('/').map(|i| after_scheme + i) else {
@@ -855,10 +890,7 @@ fn rehost(client: &crate::Client, source: &str, options: &Map, url: String) -> S
     let py_shared = !private_cdn || (secure && py_dist_shared);
     let mut rest = &url[path_start..];
     if py_shared {
-        match rest
-            .strip_prefix('/')
-            .and_then(|r| r.strip_prefix(cloud.as_str()))
-        {
+        match rest.strip_prefix('/').and_then(|r| r.strip_prefix(&*cloud)) {
             Some(r) if r.is_empty() || r.starts_with('/') => rest = r,
             _ => return url,
         }
@@ -1130,6 +1162,29 @@ pub(super) fn thumbnail_format(options: &mut Map, profile: crate::Profile) -> Re
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn scheme_end_is_strpos_of_the_separator() {
+        for url in ["https://a/b", "a:b://c", "x:y", "", "s:/", "s:", "::://"] {
+            assert_eq!(
+                super::scheme_end(url),
+                url.find("://").map(|i| i + 3),
+                "{url}"
+            );
+        }
+        assert!(super::is_plain(
+            "https://res.cloudinary.com/d/image/upload/a.jpg?_a=B"
+        ));
+        for url in [
+            "https://h/a%20b",
+            "https://h/a~b",
+            "https://h/a b",
+            "https://h/é",
+            "h/a",
+        ] {
+            assert!(!super::is_plain(url), "{url}");
+        }
+    }
+
     #[test]
     fn plain_options_are_not_copied() {
         use super::{prepare_options, Cow};
