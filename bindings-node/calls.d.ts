@@ -91,9 +91,9 @@ export type TransformationOptions = {
   /** raw */
   density?: number | string;
   /** raw */
-  fetch_format?: "auto" | "jpg" | "png" | "webp" | "avif" | "gif" | "mp4" | "webm";
+  fetch_format?: "auto" | "jpg" | "png" | "webp" | "avif" | "gif" | "mp4" | "webm" | (string & {});
   /** raw */
-  gravity?: "north_west" | "north" | "north_east" | "west" | "center" | "east" | "south_west" | "south" | "south_east" | "face" | "faces" | "auto" | "custom";
+  gravity?: "north_west" | "north" | "north_east" | "west" | "center" | "east" | "south_west" | "south" | "south_east" | "face" | "faces" | "auto" | "custom" | (string & {});
   /** raw */
   prefix?: string;
   /** raw */

@@ -44,8 +44,12 @@ pub enum Kind {
 pub struct ValueType {
     /// The JSON kinds accepted, the usual one first.
     pub kinds: &'static [Kind],
-    /// Well-known text values (empty when the text is open).
+    /// Well-known text values (empty when nothing is listed).
     pub known: &'static [&'static str],
+    /// Whether [`ValueType::known`] is the whole set of texts the API takes (`crop`),
+    /// rather than the common ones of an open set (`gravity: "auto:faces"`,
+    /// `fetch_format: "jpeg"` are valid too): typed interfaces close only these.
+    pub closed: bool,
     /// The keys of the map form, when [`Kind::Map`] is accepted and they are fixed.
     pub map_keys: &'static [&'static str],
 }
@@ -55,6 +59,7 @@ impl ValueType {
         ValueType {
             kinds,
             known: &[],
+            closed: false,
             map_keys: &[],
         }
     }
@@ -224,11 +229,11 @@ params! {
         rules::transformation, "names joined with `.`; maps chain components before this one";
     Effect "effect" ["e"] ByKey ValueType::of(&[Text, List, Map]),
         rules::effect, "list joined with `:`, map's first entry `k:v`, then expression";
-    Border "border" ["bo"] ByKey ValueType { kinds: &[Text, Map], known: &[], map_keys: &["width", "color"] },
+    Border "border" ["bo"] ByKey ValueType { kinds: &[Text, Map], known: &[], closed: false, map_keys: &["width", "color"] },
         rules::border, "map `{width, color}` → `<w>px_solid_<color>`, else raw";
     Flags "flags" ["fl"] ByKey TEXT_OR_LIST,
         rules::flags, "list joined with `.`";
-    Dpr "dpr" ["dpr"] ByKey ValueType { kinds: &[Number, Text], known: &["auto"], map_keys: &[] },
+    Dpr "dpr" ["dpr"] ByKey ValueType { kinds: &[Number, Text], known: &["auto"], closed: false, map_keys: &[] },
         rules::dpr, "expression (configuration fallback)";
     Duration "duration" ["du"] ByKey NUM_OR_TEXT,
         rules::duration, "range value, dropped when not one";
@@ -238,7 +243,7 @@ params! {
         rules::offsets, "range value or raw, then expression";
     Offset "offset" ["so", "eo"] ByKey ValueType::of(&[Text, List]),
         rules::offsets, "`A..B` or a list: first and last";
-    VideoCodec "video_codec" ["vc"] ByKey ValueType { kinds: &[Text, Map], known: &[], map_keys: &["codec", "profile", "level", "b_frames"] },
+    VideoCodec "video_codec" ["vc"] ByKey ValueType { kinds: &[Text, Map], known: &[], closed: false, map_keys: &["codec", "profile", "level", "b_frames"] },
         rules::video_codec, "map `{codec, profile, level, b_frames}`, else raw";
     Overlay "overlay" ["l"] ByKey ValueType::of(&[Text, Map]),
         rules::layer, "layer";
@@ -246,9 +251,9 @@ params! {
         rules::layer, "layer";
     If "if" ["if"] First TEXT,
         rules::condition, "expression, first in the component";
-    CustomFunction "custom_function" ["fn"] ByKey ValueType { kinds: &[Map, Text], known: &[], map_keys: &["function_type", "source"] },
+    CustomFunction "custom_function" ["fn"] ByKey ValueType { kinds: &[Map, Text], known: &[], closed: false, map_keys: &["function_type", "source"] },
         rules::custom_function, "map `{function_type, source}`; `remote` sources base64url";
-    CustomPreFunction "custom_pre_function" ["fn"] ByKey ValueType { kinds: &[Map, Text], known: &[], map_keys: &["function_type", "source"] },
+    CustomPreFunction "custom_pre_function" ["fn"] ByKey ValueType { kinds: &[Map, Text], known: &[], closed: false, map_keys: &["function_type", "source"] },
         rules::custom_function, "as `custom_function`, prefixed `pre:` (used when `custom_function` is not)";
     Fps "fps" ["fps"] ByKey ValueType::of(&[Number, Text, List]),
         rules::fps, "list of expressions joined with `-`, else raw";
@@ -266,7 +271,7 @@ params! {
         rules::expression, "expression";
     Opacity "opacity" ["o"] ByKey NUM_OR_TEXT,
         rules::expression, "expression";
-    Quality "quality" ["q"] ByKey ValueType { kinds: &[Number, Text], known: &["auto", "auto:best", "auto:good", "auto:eco", "auto:low"], map_keys: &[] },
+    Quality "quality" ["q"] ByKey ValueType { kinds: &[Number, Text], known: &["auto", "auto:best", "auto:good", "auto:eco", "auto:low"], closed: false, map_keys: &[] },
         rules::expression, "expression";
     X "x" ["x"] ByKey NUM_OR_TEXT,
         rules::expression, "expression";
@@ -280,7 +285,7 @@ params! {
         rules::raw, "raw";
     BitRate "bit_rate" ["br"] ByKey NUM_OR_TEXT,
         rules::raw, "raw";
-    Crop "crop" ["c"] ByKey ValueType { kinds: &[Text], known: &["scale", "fit", "limit", "mfit", "fill", "lfill", "pad", "lpad", "mpad", "fill_pad", "crop", "thumb", "auto", "imagga_crop", "imagga_scale"], map_keys: &[] },
+    Crop "crop" ["c"] ByKey ValueType { kinds: &[Text], known: &["scale", "fit", "limit", "mfit", "fill", "lfill", "pad", "lpad", "mpad", "fill_pad", "crop", "thumb", "auto", "imagga_crop", "imagga_scale"], closed: true, map_keys: &[] },
         rules::raw, "raw";
     ColorSpace "color_space" ["cs"] ByKey TEXT,
         rules::raw, "raw";
@@ -290,9 +295,9 @@ params! {
         rules::raw, "raw";
     Density "density" ["dn"] ByKey NUM_OR_TEXT,
         rules::raw, "raw";
-    FetchFormat "fetch_format" ["f"] ByKey ValueType { kinds: &[Text], known: &["auto", "jpg", "png", "webp", "avif", "gif", "mp4", "webm"], map_keys: &[] },
+    FetchFormat "fetch_format" ["f"] ByKey ValueType { kinds: &[Text], known: &["auto", "jpg", "png", "webp", "avif", "gif", "mp4", "webm"], closed: false, map_keys: &[] },
         rules::raw, "raw";
-    Gravity "gravity" ["g"] ByKey ValueType { kinds: &[Text], known: &["north_west", "north", "north_east", "west", "center", "east", "south_west", "south", "south_east", "face", "faces", "auto", "custom"], map_keys: &[] },
+    Gravity "gravity" ["g"] ByKey ValueType { kinds: &[Text], known: &["north_west", "north", "north_east", "west", "center", "east", "south_west", "south", "south_east", "face", "faces", "auto", "custom"], closed: false, map_keys: &[] },
         rules::raw, "raw";
     Prefix "prefix" ["p"] ByKey TEXT,
         rules::raw, "raw";

@@ -150,7 +150,19 @@ fn doc_text(s: &str) -> String {
 
 // ---- calls.js ---------------------------------------------------------------------
 
-/// A row's entry in `calls.js`: `[method, row, [parameters], [file indexes], network]`.
+/// How `calls.js` runs a row: `LOCAL` (`callLocal`), `NETWORK` (`call`) or `SYNC` (the
+/// sync family: `_syncCall`, which adds progress events to the control argument).
+fn row_kind(c: &Call) -> &'static str {
+    if c.family == Family::Sync {
+        "SYNC"
+    } else if c.is_network() {
+        "NETWORK"
+    } else {
+        "LOCAL"
+    }
+}
+
+/// A row's entry in `calls.js`: `[method, row, [parameters], [file indexes], kind]`.
 fn row_js(c: &Call) -> String {
     let params: Vec<String> = c.params.iter().map(|p| js_string(p.name)).collect();
     let files: Vec<String> = c
@@ -166,7 +178,7 @@ fn row_js(c: &Call) -> String {
         js_string(c.name),
         params.join(", "),
         files.join(", "),
-        if c.is_network() { "NETWORK" } else { "LOCAL" }
+        row_kind(c)
     )
 }
 
@@ -201,11 +213,16 @@ fn calls_js() -> String {
          }\n\n\
          /**\n\
          \x20* The method of a row: `(...params, options)` over `callLocal`, or for a network row\n\
-         \x20* `(...params, options, { signal })` over `call`; its `length` counts them all.\n\
+         \x20* `(...params, options, { signal })` over `call` (a sync row: `(...params, options,\n\
+         \x20* { signal, onProgress })` over `_syncCall`); its `length` counts them all.\n\
          \x20*/\n\
          function method(name, row, params, files, network) {\n\
          \x20 const n = params.length;\n\
-         \x20 const fn = network\n\
+         \x20 const fn = network === SYNC\n\
+         \x20   ? function (...values) {\n\
+         \x20       return this._syncCall(bind(params, files, values), values[n], values[n + 1]);\n\
+         \x20     }\n\
+         \x20   : network\n\
          \x20   ? function (...values) {\n\
          \x20       const control = values[n + 1];\n\
          \x20       return this.call(row, bind(params, files, values), values[n], control == null ? undefined : control.signal);\n\
@@ -218,7 +235,8 @@ fn calls_js() -> String {
          \x20 return fn;\n\
          }\n\n\
          const LOCAL = false;\n\
-         const NETWORK = true;\n\n",
+         const NETWORK = true;\n\
+         const SYNC = 'sync';\n\n",
     );
     for (name, account, what) in [
         ("CLIENT", false, "`Client`"),
@@ -226,7 +244,7 @@ fn calls_js() -> String {
     ] {
         let _ = writeln!(
             s,
-            "/** The rows of {what}: `[method, row, [parameters], [file parameter indexes], network]`. */\nconst {name} = ["
+            "/** The rows of {what}: `[method, row, [parameters], [file parameter indexes], kind]`. */\nconst {name} = ["
         );
         for c in rows(account, false) {
             s.push_str(&row_js(c));
@@ -305,7 +323,9 @@ fn method_dts(c: &Call) -> String {
         });
     }
     params.push(format!("options?: {}", ts_options(c)));
-    if c.is_network() {
+    if c.family == Family::Sync {
+        params.push("callOptions?: SyncControl".into());
+    } else if c.is_network() {
         params.push("callOptions?: CallControl".into());
     }
     let origin = if c.python.is_empty() {
@@ -335,6 +355,10 @@ fn ts_transform_type(p: &cldkit::transform::Param) -> String {
             Kind::Number => parts.push("number".into()),
             Kind::Text if !v.known.is_empty() && v.kinds == [Kind::Text] => {
                 parts.extend(v.known.iter().map(|t| format!("\"{t}\"")));
+                if !v.closed {
+                    // An open set: the known texts complete in editors, any text passes.
+                    parts.push("(string & {})".into());
+                }
             }
             Kind::Text => parts.push("string".into()),
             Kind::Bool => parts.push("boolean".into()),
@@ -395,7 +419,20 @@ fn calls_dts() -> String {
         "// {WARNING}\n\
          import type {{ OptionValue, Options, CallOptions, AbortSignalLike, ApiResponse }} from \"./index\";\n\n\
          /** The last argument of a network method: an `AbortSignal` that stops the call. */\n\
-         export interface CallControl {{\n  signal?: AbortSignalLike;\n}}\n\n"
+         export interface CallControl {{\n  signal?: AbortSignalLike;\n}}\n\n\
+         /** One finished action of a sync, as `onProgress` receives it. */\n\
+         export interface SyncProgress {{\n\
+         \x20 /** Actions finished so far (this one included). */\n  done: number;\n\
+         \x20 /** Actions to carry out in all (unchanged items not counted). */\n  total: number;\n\
+         \x20 /** The public id concerned. */\n  public_id: string;\n\
+         \x20 /** What was done. */\n  action: \"upload\" | \"replace\" | \"delete\" | \"download\";\n\
+         \x20 /** Whether it succeeded (failures are in the report with their reasons). */\n  ok: boolean;\n}}\n\n\
+         /**\n\
+         \x20* The last argument of a sync method: an `AbortSignal`, and `onProgress`, called on the\n\
+         \x20* JavaScript thread once per finished action, before the Promise settles (an exception\n\
+         \x20* it throws is reported as a process warning; the sync goes on).\n\
+         \x20*/\n\
+         export interface SyncControl extends CallControl {{\n  onProgress?: (event: SyncProgress) => void;\n}}\n\n"
     );
     s.push_str(&transformation_options());
     let _ = writeln!(
