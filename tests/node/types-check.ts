@@ -75,7 +75,9 @@ const typed: TransformationOptions = {
   $size: 10,
   secure: true,
 };
-const poster: string = client.videoThumbnailUrl("dog", typed);
+// Open sets: the known texts complete, other valid texts pass too.
+const openSets: TransformationOptions = { gravity: "auto:faces", fetch_format: "jpeg", crop: "thumb" };
+const poster: string = client.videoThumbnailUrl("dog", typed) + client.url("x", openSets);
 const lazy: string = client.lazyImageTag("x", "blur", { width: 10 }) + client.lazyImageTag("x", { width: 10 }, "pixelate");
 const attributes: { [key: string]: unknown } = client.imageAttributes("x", { width: 1 });
 const signedSearch: string = client.searchUrl("tags=a", 300);
