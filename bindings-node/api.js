@@ -240,6 +240,38 @@ async function runCall(target, name, args, options, signal) {
   return withSignal(signal ?? optionsSignal, (cancel) => target._call(name, args, rest, cancel));
 }
 
+/**
+ * Runs the `sync` row with `control`, `{ signal, onProgress }`: `onProgress(event)`
+ * receives `{done, total, public_id, action, ok}` once per finished action, on the
+ * JavaScript thread, before the Promise settles. An exception thrown by `onProgress`
+ * does not stop the sync: the first one is reported as a process warning (an `Error`
+ * named `CldkitProgressError` with the exception as `cause`) and the sync goes on; the
+ * Promise still resolves with the report.
+ */
+async function runSync(client, args, options, control) {
+  const { signal: controlSignal, onProgress } = control || {};
+  const [rest, optionsSignal] = splitSignal(options);
+  if (onProgress != null && typeof onProgress !== 'function') {
+    throw new TypeError('onProgress must be a function');
+  }
+  let warned = false;
+  const progress =
+    onProgress == null
+      ? undefined
+      : (event) => {
+          try {
+            onProgress(event);
+          } catch (e) {
+            if (warned) return;
+            warned = true;
+            const warning = new Error(`onProgress threw: ${e && e.message ? e.message : e}`, { cause: e });
+            warning.name = 'CldkitProgressError';
+            process.emitWarning(warning);
+          }
+        };
+  return withSignal(controlSignal ?? optionsSignal, (cancel) => client._sync(args, rest, progress, cancel));
+}
+
 /** Installs `call` on `AccountClient.prototype` (the Provisioning rows by name). */
 function installAccount(AccountClient) {
   Object.defineProperty(AccountClient.prototype, 'call', {
@@ -271,6 +303,10 @@ function install(Client) {
     },
     unsignedUpload(file, uploadPreset, options, settings) {
       return upload(this, file, { ...(options || {}), upload_preset: uploadPreset, unsigned: true }, settings);
+    },
+    /** The sync row with `{ signal, onProgress }` (what the generated `sync` calls). */
+    _syncCall(args, options, control) {
+      return runSync(this, args, options, control);
     },
     /** Any Upload API call by SDK name (the catalogue's `upload_api` rows). */
     callUploadApi(method, args, options) {

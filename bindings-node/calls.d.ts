@@ -6,6 +6,29 @@ export interface CallControl {
   signal?: AbortSignalLike;
 }
 
+/** One finished action of a sync, as `onProgress` receives it. */
+export interface SyncProgress {
+  /** Actions finished so far (this one included). */
+  done: number;
+  /** Actions to carry out in all (unchanged items not counted). */
+  total: number;
+  /** The public id concerned. */
+  public_id: string;
+  /** What was done. */
+  action: "upload" | "replace" | "delete" | "download";
+  /** Whether it succeeded (failures are in the report with their reasons). */
+  ok: boolean;
+}
+
+/**
+ * The last argument of a sync method: an `AbortSignal`, and `onProgress`, called on the
+ * JavaScript thread once per finished action, before the Promise settles (an exception
+ * it throws is reported as a process warning; the sync goes on).
+ */
+export interface SyncControl extends CallControl {
+  onProgress?: (event: SyncProgress) => void;
+}
+
 /**
  * The transformation parameters of URLs and tags (the core's parameter table),
 * typed from their value hints; other options (delivery settings, tag attributes,
@@ -526,7 +549,7 @@ export interface ClientCalls {
   /** Finds images similar to an image URL, asset, file or text description. (pycloudinary `api.visual_search`) */
   visualSearch(imageUrl?: string | null, imageAssetId?: string | null, text?: string | null, imageFile?: string | Uint8Array | ArrayBuffer | null, options?: CallOptions, callOptions?: CallControl): Promise<ApiResponse>;
   /** Syncs an inventory (a directory path, or a list of items with id, public_id and path, url or data) with a folder; returns the report. */
-  sync(inventory: OptionValue, options?: CallOptions, callOptions?: CallControl): Promise<{ [key: string]: unknown }>;
+  sync(inventory: OptionValue, options?: CallOptions, callOptions?: SyncControl): Promise<{ [key: string]: unknown }>;
 }
 
 /** The generated methods of `AccountClient`, one per row of the call catalogue. */

@@ -28,11 +28,16 @@ function bind(params, files, values) {
 
 /**
  * The method of a row: `(...params, options)` over `callLocal`, or for a network row
- * `(...params, options, { signal })` over `call`; its `length` counts them all.
+ * `(...params, options, { signal })` over `call` (a sync row: `(...params, options,
+ * { signal, onProgress })` over `_syncCall`); its `length` counts them all.
  */
 function method(name, row, params, files, network) {
   const n = params.length;
-  const fn = network
+  const fn = network === SYNC
+    ? function (...values) {
+        return this._syncCall(bind(params, files, values), values[n], values[n + 1]);
+      }
+    : network
     ? function (...values) {
         const control = values[n + 1];
         return this.call(row, bind(params, files, values), values[n], control == null ? undefined : control.signal);
@@ -47,8 +52,9 @@ function method(name, row, params, files, network) {
 
 const LOCAL = false;
 const NETWORK = true;
+const SYNC = 'sync';
 
-/** The rows of `Client`: `[method, row, [parameters], [file parameter indexes], network]`. */
+/** The rows of `Client`: `[method, row, [parameters], [file parameter indexes], kind]`. */
 const CLIENT = [
   ['videoThumbnailUrl', 'video_thumbnail_url', ['public_id'], [], LOCAL],
   ['placeholderUrl', 'placeholder_url', ['public_id', 'placeholder'], [], LOCAL],
@@ -172,10 +178,10 @@ const CLIENT = [
   ['callApi', 'call_api', ['method', 'path', 'params'], [], NETWORK],
   ['searchUrl', 'search_url', ['expression', 'ttl', 'next_cursor'], [], LOCAL],
   ['visualSearch', 'visual_search', ['image_url', 'image_asset_id', 'text', 'image_file'], [3], NETWORK],
-  ['sync', 'sync', ['inventory'], [], NETWORK],
+  ['sync', 'sync', ['inventory'], [], SYNC],
 ];
 
-/** The rows of `AccountClient`: `[method, row, [parameters], [file parameter indexes], network]`. */
+/** The rows of `AccountClient`: `[method, row, [parameters], [file parameter indexes], kind]`. */
 const ACCOUNT = [
   ['subAccounts', 'sub_accounts', ['enabled', 'ids', 'prefix'], [], NETWORK],
   ['subAccount', 'sub_account', ['sub_account_id'], [], NETWORK],

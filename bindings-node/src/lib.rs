@@ -33,4 +33,5 @@ mod oauth;
 mod progress;
 mod promise;
 mod stream;
+mod sync;
 mod tsfn;
