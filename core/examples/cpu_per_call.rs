@@ -51,6 +51,11 @@ fn main() {
             .expect("valid URL")
             .with_profile(Profile::Php),
     );
+    let node_client = Client::new(
+        Config::from_cloudinary_url("cloudinary://1234567890:abcd@demo?secure=true")
+            .expect("valid URL")
+            .with_profile(Profile::Node),
+    );
     let w1: Map = serde_json::from_str(r#"{"width": 300, "height": 200, "crop": "fill"}"#).unwrap();
     let w2: Map = serde_json::from_str(
         r#"{"transformation": [
@@ -111,9 +116,27 @@ fn main() {
             );
         },
     );
+    measure(
+        "W1 node: the same URL in the node profile",
+        iterations,
+        || {
+            black_box(
+                node_client
+                    .url(black_box("sample.jpg"), black_box(&w1))
+                    .unwrap(),
+            );
+        },
+    );
     measure("W3 sign_request: 10 parameters", iterations, || {
         black_box(client.sign_request(black_box(&w3)).unwrap());
     });
+    measure(
+        "W3 node: the same signature in the node profile",
+        iterations,
+        || {
+            black_box(node_client.sign_request(black_box(&w3)).unwrap());
+        },
+    );
     measure("img: <img> with a 6-width srcset", iterations / 4, || {
         black_box(
             html_client
