@@ -12,14 +12,7 @@ use cldkit::{Client, Map, Value};
 use cldkit_emulator::{Emulator, EmulatorConfig};
 
 fn start() -> (Emulator, Client, tokio::runtime::Runtime) {
-    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
-    let client = Client::from_url(&format!("{}&analytics=false", emu.cloudinary_url())).unwrap();
-    let rt = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(2)
-        .enable_all()
-        .build()
-        .unwrap();
-    (emu, client, rt)
+    start_with(EmulatorConfig::default())
 }
 
 fn dir(name: &str) -> PathBuf {
