@@ -604,6 +604,36 @@ fn analytics_token(client: &Client, options: &Map) -> Option<String> {
     if !enabled {
         return None;
     }
+    const OVERRIDES: [&str; 7] = [
+        "sdkCode",
+        "sdk_code",
+        "sdkSemver",
+        "sdk_semver",
+        "techVersion",
+        "tech_version",
+        "product",
+    ];
+    let feature = analytics_feature(options);
+    if OVERRIDES.iter().all(|n| ensure(n).is_none()) {
+        // The common case: every part is the default, so the token is a fixed
+        // prefix (computed once) and the feature letter.
+        static DEFAULT_PREFIX: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+        let prefix = DEFAULT_PREFIX.get_or_init(|| {
+            let mut token = analytics::node_signature(
+                &"A".into(),
+                &NODE_SDK_CODE.into(),
+                &NODE_SDK_VERSION.into(),
+                &analytics::DEFAULT_TECH_VERSION.into(),
+                '0',
+            );
+            token.pop();
+            token
+        });
+        let mut token = String::with_capacity(prefix.len() + 1);
+        token.push_str(prefix);
+        token.push(feature);
+        return Some(token);
+    }
     let pick = |names: &[&str], default: Value| -> Value {
         names
             .iter()
@@ -617,6 +647,17 @@ fn analytics_token(client: &Client, options: &Map) -> Option<String> {
         analytics::DEFAULT_TECH_VERSION.into(),
     );
     let product = pick(&["product"], "A".into());
+    Some(analytics::node_signature(
+        &product,
+        &sdk_code,
+        &sdk_semver,
+        &tech_version,
+        feature,
+    ))
+}
+
+/// The feature letter of the `_a` token: the tag options in use.
+fn analytics_feature(options: &Map) -> char {
     let t = |k: &str| js::truthy(options.get(k));
     let mut feature = '0';
     if t("accessibility") {
@@ -631,13 +672,7 @@ fn analytics_token(client: &Client, options: &Map) -> Option<String> {
     if t("placeholder") {
         feature = 'B';
     }
-    Some(analytics::node_signature(
-        &product,
-        &sdk_code,
-        &sdk_semver,
-        &tech_version,
-        feature,
-    ))
+    feature
 }
 
 #[cfg(test)]
