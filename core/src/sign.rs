@@ -449,7 +449,13 @@ pub fn string_to_sign_node(params: &Map, signature_version: u32) -> String {
         .collect();
     // `Array.prototype.sort` is stable: keys that compare equal keep their order (as
     // `sort_by_cached_key` keeps them); each key's collation key is made once.
-    pairs.sort_by_cached_key(|p| js::locale_key(p.0));
+    if pairs.iter().all(|(k, _)| is_plain_key(k)) {
+        // Keys of `a`-`z` and `_` only (every upload parameter name): their
+        // `localeCompare` order is their byte order, so no collation keys are built.
+        pairs.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    } else {
+        pairs.sort_by_cached_key(|p| js::locale_key(p.0));
+    }
     let size: usize = pairs.iter().map(|(k, v)| k.len() + v.len() + 2).sum();
     let mut out = String::with_capacity(size + 16);
     // Version 2 escapes `&` in each `key=value` pair.
@@ -469,6 +475,12 @@ pub fn string_to_sign_node(params: &Map, signature_version: u32) -> String {
         push(&mut out, v);
     }
     out
+}
+
+/// A key of lowercase ASCII letters and `_` only, whose `localeCompare` order is its
+/// byte order (`_` sorts before the letters in both).
+fn is_plain_key(key: &str) -> bool {
+    key.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')
 }
 
 /// The npm SDK's `api_sign_request(params, api_secret, algorithm, version)`: the
@@ -740,6 +752,41 @@ mod tests {
 
     fn map(json: &str) -> Map {
         serde_json::from_str(json).unwrap()
+    }
+
+    #[test]
+    fn plain_keys_sort_by_bytes_as_locale_compare_does() {
+        // The node signing fast path sorts plain keys by bytes; the collation keys
+        // (the `localeCompare` model) must agree on every pair of such keys.
+        let alphabet: Vec<char> = std::iter::once('_').chain('a'..='z').collect();
+        let mut keys: Vec<String> = alphabet.iter().map(|c| c.to_string()).collect();
+        for a in &alphabet {
+            for b in &alphabet {
+                keys.push(format!("{a}{b}"));
+                keys.push(format!("x{a}{b}y"));
+            }
+        }
+        keys.extend(
+            [
+                "public_id",
+                "publicid",
+                "public",
+                "tag",
+                "tags",
+                "a_b",
+                "ab",
+            ]
+            .map(String::from),
+        );
+        for a in &keys {
+            assert!(is_plain_key(a));
+            for b in &keys {
+                let by_locale =
+                    crate::transform::js::locale_key(a).cmp(&crate::transform::js::locale_key(b));
+                assert_eq!(a.cmp(b), by_locale, "{a} vs {b}");
+            }
+        }
+        assert!(!is_plain_key("B") && !is_plain_key("a1"));
     }
 
     /// The php profile's `sign_request` is cloudinary_php's `ApiUtils::signParameters`
