@@ -573,8 +573,12 @@ fn str_arg<'a>(args: &'a Map, name: &str) -> Result<&'a str> {
 }
 
 fn map_arg<'a>(args: &'a Map, name: &str) -> Result<&'a Map> {
+    // An empty list is an empty map: PHP's `[]` (and JSON encoders of other languages
+    // without a separate map type) cannot tell the two apart.
+    static EMPTY: std::sync::OnceLock<Map> = std::sync::OnceLock::new();
     match args.get(name) {
         Some(Value::Map(m)) => Ok(m),
+        Some(Value::List(l)) if l.is_empty() => Ok(EMPTY.get_or_init(Map::new)),
         Some(other) => Err(Error::invalid_option(
             name,
             format!("expected a map, found {}", other.type_name()),
@@ -767,4 +771,28 @@ pub(crate) fn search_url_row(c: &Client, a: &Map, o: &Map) -> Result<Value> {
         query.remove("next_cursor");
     }
     text(search_url(c, &query, a.get("ttl"), next_cursor, o))
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Client, Map, Value};
+
+    #[test]
+    fn an_empty_list_is_an_empty_map_argument() {
+        // PHP's `[]` reaches the engine as an empty JSON list.
+        let client = Client::from_url("cloudinary://k:s@demo").unwrap();
+        let as_map = Map::from_iter([("params", Value::Map(Map::new()))]);
+        let as_list = Map::from_iter([("params", Value::List(vec![]))]);
+        let a = client
+            .call_local("sign_request", &as_map, &Map::new())
+            .unwrap();
+        let b = client
+            .call_local("sign_request", &as_list, &Map::new())
+            .unwrap();
+        assert_eq!(a, b);
+        let one = Map::from_iter([("params", Value::List(vec![Value::Int(1)]))]);
+        assert!(client
+            .call_local("sign_request", &one, &Map::new())
+            .is_err());
+    }
 }
