@@ -59,7 +59,7 @@ step "the version check (negative test: a copy with one disagreeing manifest)"
 scripts/dist.sh check-version >/dev/null || fail "check-version on the checkout"
 copy="$tmp/version-tree"
 mkdir -p "$copy"
-cp --parents -r -t "$copy" Cargo.toml core/Cargo.toml cli/Cargo.toml emulator/Cargo.toml bindings-*/Cargo.toml \
+cp --parents -r -t "$copy" Cargo.toml core/Cargo.toml cli/Cargo.toml emulator/Cargo.toml xtask/Cargo.toml bindings-*/Cargo.toml \
   bindings-python/pyproject.toml bindings-node/package.json bindings-node/package-lock.json bindings-node/npm
 sed -i "s/\"version\": \"$version\"/\"version\": \"$version-stale\"/" "$copy/bindings-node/npm/linux-x64-gnu/package.json"
 if CLDKIT_DIST_ROOT="$copy" scripts/dist.sh check-version 2>"$tmp/check.err"; then
