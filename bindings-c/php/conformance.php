@@ -49,8 +49,12 @@ if ($ffi) {
     fwrite(STDERR, "the cldkit extension is not loaded (or pass --ffi)\n");
     exit(2);
 }
-// The FFI classes (only read when the extension is not loaded) and CldKit\Compat\.
-require __DIR__ . '/src/autoload.php';
+// The FFI classes (--ffi) and CldKit\Compat\ (--compat, and the php profile's
+// sign_request through ApiUtils). With the extension otherwise, no file of src/ is
+// read (tests/dist/check_composer.php checks it).
+if ($ffi || $compat || $profile === 'php') {
+    require __DIR__ . '/src/autoload.php';
+}
 if ($compat) {
     if ($profile !== 'php') {
         fwrite(STDERR, "--compat: the drop-ins run in the php profile (--profile php)\n");
