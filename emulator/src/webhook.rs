@@ -1,47 +1,16 @@
 //! Webhooks: notification payloads POSTed with `X-Cld-Timestamp` and
-//! `X-Cld-Signature`, retried with exponential backoff when the receiver fails.
+//! `X-Cld-Signature` (signed with the core's [`cldkit::verify::notification_signature`]),
+//! retried with exponential backoff when the receiver fails.
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use cldkit::sign::Algorithm;
 use serde_json::Value as Json;
-use sha1::Digest;
 
 use crate::account::Account;
 use crate::ids;
 use crate::server::State;
 use crate::store::Asset;
-
-/// The `X-Cld-Signature` of a notification: hex SHA over body + timestamp + secret.
-///
-/// SEAM: the core exposes verification (`Client::verify_notification`) but no signing
-/// function for notifications yet; this is the one place that computes it. Replace with
-/// the core's function once it exists.
-pub fn notification_signature(
-    body: &[u8],
-    timestamp: i64,
-    secret: &str,
-    algorithm: Algorithm,
-) -> String {
-    let ts = timestamp.to_string();
-    match algorithm {
-        Algorithm::Sha256 => {
-            let mut h = sha2::Sha256::new();
-            h.update(body);
-            h.update(ts.as_bytes());
-            h.update(secret.as_bytes());
-            hex::encode(h.finalize())
-        }
-        _ => {
-            let mut h = sha1::Sha1::new();
-            h.update(body);
-            h.update(ts.as_bytes());
-            h.update(secret.as_bytes());
-            hex::encode(h.finalize())
-        }
-    }
-}
 
 /// One delivery attempt's outcome (kept for inspection by tests and the control API,
 /// `GET /_emulator/notifications`).
@@ -262,7 +231,7 @@ impl Webhooks {
                     delay = delay.saturating_mul(2);
                 }
                 let ts = ids::now();
-                let sig = notification_signature(
+                let sig = cldkit::verify::notification_signature(
                     body.as_bytes(),
                     ts,
                     &account.api_secret,
@@ -299,22 +268,5 @@ impl Webhooks {
                 }
             }
         });
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    #[test]
-    fn spec_vector() {
-        let body = br#"{"notification_type":"upload","public_id":"sample","version":1312461204}"#;
-        assert_eq!(
-            notification_signature(body, 1_700_000_000, "abcd1234SECRETxyz", Algorithm::Sha1),
-            "c0110afc4fba9067e0c7b73d0432ff5f5be67ae8"
-        );
-        assert_eq!(
-            notification_signature(body, 1_700_000_000, "abcd1234SECRETxyz", Algorithm::Sha256),
-            "6640322e5107765f6a807b4319b05879ca0b1b7363163c9af03c15d5bd429627"
-        );
     }
 }
