@@ -16,7 +16,7 @@ use crate::ids;
 use crate::params::Params;
 use crate::resource::{asset_json, parse_pairs, Shape};
 use crate::search;
-use crate::server::State;
+use crate::state::State;
 use crate::store::Asset;
 
 const RESOURCE_TYPES: &[&str] = &["image", "video", "raw"];
@@ -133,7 +133,7 @@ pub async fn handle(
         }
         params
     } else {
-        crate::server::read_params(req, 16 * 1024 * 1024).await?
+        crate::state::read_params(req, 16 * 1024 * 1024).await?
     };
     let cloud = account.cloud_name.as_str();
     let store = &state.store;

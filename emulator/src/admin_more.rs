@@ -30,7 +30,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::params::Params;
 use crate::resource::{asset_json, Shape};
-use crate::server::State;
+use crate::state::State;
 use crate::store::Asset;
 
 const RESOURCE_TYPES: &[&str] = &["image", "video", "raw"];

@@ -38,7 +38,7 @@ use crate::account::Account;
 use crate::error::{ApiError, ApiResult};
 use crate::params::Params;
 use crate::render;
-use crate::server::State;
+use crate::state::State;
 use crate::store::Asset;
 
 /// The most settings objects in one request.

@@ -15,9 +15,10 @@ use axum::http::{HeaderValue, Method, StatusCode};
 use axum::response::Response;
 use md5::{Digest, Md5};
 
+use crate::error::error_response;
 use crate::error::ApiError;
 use crate::render;
-use crate::server::{error_response, State};
+use crate::state::State;
 use crate::store::Asset;
 
 /// Transformation parameter keys of the URL API (to tell transformation segments from
@@ -724,7 +725,7 @@ mod tests {
 
     #[test]
     fn paths_split_into_their_parts() {
-        let segs = |p: &str| crate::server::segments(p);
+        let segs = |p: &str| crate::state::segments(p);
         let p = parse_path(&segs(
             "/demo/image/upload/s--abcdefgh--/w_10,c_fill/e_x/v12/a/b.png",
         ))

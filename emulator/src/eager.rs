@@ -19,7 +19,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::params::Params;
 use crate::render;
-use crate::server::State;
+use crate::state::State;
 use crate::store::Asset;
 
 /// One requested eager transformation.

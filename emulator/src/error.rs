@@ -1,6 +1,8 @@
-//! Errors in Cloudinary's wire shape: `{"error": {"message": "..."}}` with a status.
+//! Errors in Cloudinary's wire shape: `{"error": {"message": "..."}}` with a status,
+//! and the JSON answers of every handler.
 
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
 
 /// An API error answered as `{"error": {"message": ...}}` with `status`.
 #[derive(Debug, Clone)]
@@ -59,3 +61,19 @@ impl From<std::io::Error> for ApiError {
 
 /// Result alias of the request handlers.
 pub type ApiResult<T> = Result<T, ApiError>;
+
+/// A JSON response with Cloudinary's headers.
+pub fn json_response(status: StatusCode, body: &serde_json::Value) -> Response {
+    let mut resp = (status, body.to_string()).into_response();
+    let h = resp.headers_mut();
+    h.insert(
+        "content-type",
+        HeaderValue::from_static("application/json; charset=utf-8"),
+    );
+    resp
+}
+
+/// An error response.
+pub fn error_response(e: &ApiError) -> Response {
+    json_response(e.status, &e.body())
+}

@@ -32,8 +32,8 @@ use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use serde::{Deserialize, Serialize};
 
+use crate::error::error_response;
 use crate::error::ApiError;
-use crate::server::error_response;
 
 /// One fault rule.
 #[derive(Clone, Debug, Default, Serialize, Deserialize, PartialEq)]

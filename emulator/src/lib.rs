@@ -28,12 +28,14 @@ pub mod error;
 pub mod extras;
 pub mod faults;
 pub mod ids;
+pub mod loopback;
 pub mod params;
 pub mod provisioning;
 pub mod render;
 pub mod resource;
+pub mod router;
 pub mod search;
-pub mod server;
+pub mod state;
 pub mod store;
 pub mod upload;
 pub mod upload_more;
@@ -119,7 +121,7 @@ pub struct Emulator {
     addr: SocketAddr,
     base_url: String,
     accounts: Vec<Account>,
-    state: Arc<server::State>,
+    state: Arc<state::State>,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     thread: Option<JoinHandle<()>>,
     temp_dir: Option<PathBuf>,
@@ -135,7 +137,7 @@ impl Emulator {
         if config.accounts.is_empty() {
             return Err("at least one account is needed".into());
         }
-        if !server::is_loopback(config.bind.ip()) {
+        if !loopback::is_loopback(config.bind.ip()) {
             let builtin = Account::default_test();
             if config
                 .accounts
@@ -178,7 +180,7 @@ impl Emulator {
             .enable_all()
             .build()
             .map_err(|e| e.to_string())?;
-        let state = Arc::new(server::State::new(&config, store, base_url.clone()));
+        let state = Arc::new(state::State::new(&config, store, base_url.clone()));
         let (stop_tx, stop_rx) = tokio::sync::oneshot::channel::<()>();
         let st = state.clone();
         let thread = std::thread::Builder::new()
@@ -192,7 +194,7 @@ impl Emulator {
                             return;
                         }
                     };
-                    let app = server::router(st);
+                    let app = router::router(st);
                     let _ = axum::serve(listener, app)
                         .with_graceful_shutdown(async move {
                             let _ = stop_rx.await;

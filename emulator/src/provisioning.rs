@@ -30,7 +30,7 @@ use serde_json::{json, Map as JsonMap, Value as Json};
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::params::Params;
-use crate::server::State;
+use crate::state::State;
 
 /// The emulator's account id (the `{account_id}` of provisioning paths).
 pub const ACCOUNT_ID: &str = "emulator-account";
@@ -80,8 +80,8 @@ fn flag(params: &Params, name: &str) -> ApiResult<Option<bool>> {
 /// Handles `/v1_1/provisioning/...` (`rest` = segments after `provisioning`).
 pub async fn handle(state: &Arc<State>, req: Request, rest: &[String]) -> ApiResult<Json> {
     let method = req.method().as_str().to_owned();
-    let auth = crate::server::authorization(req.headers());
-    let params = crate::server::read_params(req, crate::params::MAX_FORM_BODY).await?;
+    let auth = crate::state::authorization(req.headers());
+    let params = crate::state::read_params(req, crate::params::MAX_FORM_BODY).await?;
     let r: Vec<&str> = rest.iter().map(String::as_str).collect();
     match (method.as_str(), r.as_slice()) {
         ("POST", ["agents", "accounts"]) => {

@@ -21,7 +21,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::params::{too_large, Params, MAX_FIELDS, MAX_TEXT_BYTES};
 use crate::resource::{asset_json, parse_pairs, Shape};
-use crate::server::{authorization, State};
+use crate::state::{authorization, State};
 use crate::store::{sync_dir, Asset, ChunkSession};
 
 /// Largest single request body (the real per-request ceiling is 100 MB).
@@ -415,7 +415,7 @@ pub async fn handle(
             return Err(e);
         }
     } else {
-        params = crate::server::read_params(req, crate::params::MAX_FORM_BODY).await?;
+        params = crate::state::read_params(req, crate::params::MAX_FORM_BODY).await?;
     }
 
     let auth = match check(&params) {
@@ -781,7 +781,7 @@ pub fn fetchable(url: &url::Url) -> bool {
         && match url.host() {
             Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
             Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-            Some(url::Host::Ipv6(ip)) => crate::server::is_loopback(ip.into()),
+            Some(url::Host::Ipv6(ip)) => crate::loopback::is_loopback(ip.into()),
             None => false,
         }
 }

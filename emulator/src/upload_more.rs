@@ -20,7 +20,7 @@ use crate::account::Account;
 use crate::error::{ApiError, ApiResult};
 use crate::ids;
 use crate::params::Params;
-use crate::server::State;
+use crate::state::State;
 use crate::store::Asset;
 
 /// The actions handled here.
@@ -44,8 +44,8 @@ pub async fn handle(
     action: &str,
     req: Request,
 ) -> ApiResult<Json> {
-    let auth = crate::server::authorization(req.headers());
-    let params = crate::server::read_params(req, crate::params::MAX_FORM_BODY).await?;
+    let auth = crate::state::authorization(req.headers());
+    let params = crate::state::read_params(req, crate::params::MAX_FORM_BODY).await?;
     crate::auth::check_upload(
         account,
         action,

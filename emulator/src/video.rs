@@ -31,7 +31,7 @@ use serde_json::{json, Map as JsonMap, Value as Json};
 
 use crate::delivery::delivery_error;
 use crate::render;
-use crate::server::State;
+use crate::state::State;
 use crate::store::Asset;
 
 /// The largest `moov` box read into memory (a two-hour film's index is a few MB).

@@ -9,7 +9,7 @@ use serde_json::Value as Json;
 
 use crate::account::Account;
 use crate::ids;
-use crate::server::State;
+use crate::state::State;
 use crate::store::Asset;
 
 /// One delivery attempt's outcome (kept for inspection by tests and the control API,
@@ -58,7 +58,7 @@ pub fn loopback_target(url: &str) -> bool {
             d.eq_ignore_ascii_case("localhost") || d.eq_ignore_ascii_case("localhost.")
         }
         Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => crate::server::is_loopback(std::net::IpAddr::V6(ip)),
+        Some(url::Host::Ipv6(ip)) => crate::loopback::is_loopback(std::net::IpAddr::V6(ip)),
         None => false,
     }
 }

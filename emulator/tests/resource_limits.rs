@@ -8,8 +8,9 @@ mod common;
 use std::sync::Arc;
 
 use cldkit_emulator::render::{self, RenderError, MAX_PIXELS};
+use cldkit_emulator::router::router;
 use cldkit_emulator::search::{MAX_DEPTH, MAX_TERMS};
-use cldkit_emulator::server::{router, State};
+use cldkit_emulator::state::State;
 use cldkit_emulator::store::{DerivedLimits, Store};
 use cldkit_emulator::{Emulator, EmulatorConfig};
 use common::*;
