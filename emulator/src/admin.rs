@@ -331,8 +331,7 @@ pub async fn handle(
                 let mut fields = crate::webhook::resource_ref(&a);
                 fields["moderation_status"] = json!(status);
                 fields["moderation_kind"] = json!("manual");
-                crate::webhook::notify(
-                    state,
+                state.notify(
                     account,
                     "moderation",
                     crate::webhook::event_payload(account, "moderation", fields),

@@ -1185,7 +1185,7 @@ fn admin_event_fields(event: &str, a: &Asset) -> Json {
     }
 }
 
-/// Sends `event` about `a` to the webhook targets ([`crate::webhook::notify`]) and
+/// Sends `event` about `a` to the webhook targets ([`crate::state::State::notify`]) and
 /// buffers a notification of it for every poll trigger of the event
 /// (or of `all`), signed like a webhook with the account's secret and algorithm.
 pub(crate) fn emit(
@@ -1196,8 +1196,7 @@ pub(crate) fn emit(
     batch_id: Option<&str>,
 ) -> ApiResult<()> {
     let cloud = &account.cloud_name;
-    crate::webhook::notify(
-        state,
+    state.notify(
         account,
         event,
         crate::webhook::event_payload(account, event, admin_event_fields(event, a)),
@@ -1216,12 +1215,14 @@ pub(crate) fn emit(
             "type": a.delivery_type, "version": a.version, "batch_id": batch_id,
         });
         let raw = payload.to_string();
-        let ts = ids::now().to_string();
-        let signature = account.algorithm.hex_digest(&[
+        let now = ids::now();
+        let ts = now.to_string();
+        let signature = cldkit::verify::notification_signature(
             raw.as_bytes(),
-            ts.as_bytes(),
-            account.api_secret.as_bytes(),
-        ]);
+            now,
+            &account.api_secret,
+            account.algorithm,
+        );
         let handle = ids::hex32();
         let message = json!({
             "message_id": ids::hex32(), "receipt_handle": handle,

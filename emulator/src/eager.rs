@@ -212,7 +212,7 @@ pub async fn apply(
                     "triggered_by": {"source": "api", "id": account.api_key}},
                 "signature_key": account.api_key,
             });
-            crate::webhook::notify(&state, &account, "eager", payload, notify);
+            state.notify(&account, "eager", payload, notify);
         });
         return Ok(Some(Json::Array(pending)));
     }

@@ -10,6 +10,7 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
+use serde_json::Value as Json;
 
 use crate::account::Account;
 use crate::error::{ApiError, ApiResult};
@@ -89,6 +90,20 @@ impl State {
         self.accounts
             .get(cloud)
             .ok_or_else(|| ApiError::unauthorized(format!("Invalid cloud_name {cloud}")))
+    }
+
+    /// Sends a notification of `event_type` about `account` to its targets (the
+    /// per-call URL, else the account's notification URL, and the matching webhook
+    /// triggers): [`Webhooks::notify`].
+    pub fn notify(
+        &self,
+        account: &Account,
+        event_type: &str,
+        payload: Json,
+        per_call_url: Option<String>,
+    ) {
+        self.webhooks
+            .notify(&self.extras, account, event_type, payload, per_call_url);
     }
 
     /// Spends one Admin request; returns (limit, remaining, reset) or a 420.

@@ -1032,8 +1032,7 @@ pub async fn create_asset(
         body["responsive_breakpoints"] = rb;
     }
     let is_async = params.flag("async").unwrap_or(false);
-    crate::webhook::notify(
-        state,
+    state.notify(
         account,
         "upload",
         crate::webhook::event_payload(account, "upload", body.clone()),
@@ -1403,8 +1402,7 @@ fn destroy(state: &State, account: &Account, rt: &str, params: &Params) -> ApiRe
     let result = match find(state, account, rt, params, &public_id)? {
         Some(a) if state.store.delete(&a)? => {
             let fields = json!({"resources": [crate::webhook::resource_ref(&a)]});
-            crate::webhook::notify(
-                state,
+            state.notify(
                 account,
                 "delete",
                 crate::webhook::event_payload(account, "delete", fields),
@@ -1454,8 +1452,7 @@ fn rename(state: &State, account: &Account, rt: &str, params: &Params) -> ApiRes
     fields["to_public_id"] = json!(to);
     fields["from_type"] = json!(asset.delivery_type);
     fields["to_type"] = json!(to_type);
-    crate::webhook::notify(
-        state,
+    state.notify(
         account,
         "rename",
         crate::webhook::event_payload(account, "rename", fields),
@@ -1526,8 +1523,7 @@ fn notify_changes(
         return;
     }
     let fields = json!({"source": "api", "resources": resources});
-    crate::webhook::notify(
-        state,
+    state.notify(
         account,
         event_type,
         crate::webhook::event_payload(account, event_type, fields),

@@ -8,8 +8,8 @@ use std::time::Duration;
 use serde_json::Value as Json;
 
 use crate::account::Account;
+use crate::extras::Extras;
 use crate::ids;
-use crate::state::State;
 use crate::store::Asset;
 
 /// One delivery attempt's outcome (kept for inspection by tests and the control API,
@@ -128,43 +128,6 @@ pub fn map_diff(
     Some(serde_json::json!({"added": added, "updated": updated, "removed": removed}))
 }
 
-/// Sends a notification of `event_type` to every target: the per-call URL (else the
-/// account's notification URL) and every webhook trigger of the account whose
-/// `event_type` is `event_type` (or `all`). A URL named twice gets it once. Each
-/// target is tried, signed and retried by [`Webhooks::send`]; a non-loopback target
-/// is refused and recorded. `notification_type` is set on the payload when absent.
-pub fn notify(
-    state: &State,
-    account: &Account,
-    event_type: &str,
-    mut payload: Json,
-    per_call_url: Option<String>,
-) {
-    if let Json::Object(m) = &mut payload {
-        m.entry("notification_type")
-            .or_insert_with(|| Json::from(event_type));
-    }
-    let mut targets: Vec<String> = Vec::new();
-    if let Some(u) = per_call_url.or_else(|| account.notification_url.clone()) {
-        targets.push(u);
-    }
-    if let Ok(triggers) = state.extras.list(&account.cloud_name, "trigger") {
-        for (_, t) in triggers {
-            let wants = t["event_type"] == event_type || t["event_type"] == "all";
-            let uri = t["uri"].as_str().unwrap_or_default();
-            if wants && t["uri_type"] != "poll" && !uri.starts_with("poll://") {
-                targets.push(uri.to_owned());
-            }
-        }
-    }
-    let mut seen = std::collections::HashSet::new();
-    for url in targets {
-        if seen.insert(url.clone()) {
-            state.webhooks.send(account.clone(), url, payload.clone());
-        }
-    }
-}
-
 /// Webhook sender.
 pub struct Webhooks {
     attempts: u32,
@@ -196,6 +159,45 @@ impl Webhooks {
     pub fn describe(&self) -> Json {
         let list: Vec<Json> = self.attempts().iter().map(Attempt::to_json).collect();
         serde_json::json!({ "deliveries": list })
+    }
+
+    /// Sends a notification of `event_type` to every target: the per-call URL (else the
+    /// account's notification URL) and every webhook trigger of the account whose
+    /// `event_type` is `event_type` (or `all`). A URL named twice gets it once. Each
+    /// target is tried, signed and retried by [`Webhooks::send`]; a non-loopback target
+    /// is refused and recorded. `notification_type` is set on the payload when absent.
+    /// (The handlers call it through [`crate::state::State::notify`].)
+    pub fn notify(
+        &self,
+        extras: &Extras,
+        account: &Account,
+        event_type: &str,
+        mut payload: Json,
+        per_call_url: Option<String>,
+    ) {
+        if let Json::Object(m) = &mut payload {
+            m.entry("notification_type")
+                .or_insert_with(|| Json::from(event_type));
+        }
+        let mut targets: Vec<String> = Vec::new();
+        if let Some(u) = per_call_url.or_else(|| account.notification_url.clone()) {
+            targets.push(u);
+        }
+        if let Ok(triggers) = extras.list(&account.cloud_name, "trigger") {
+            for (_, t) in triggers {
+                let wants = t["event_type"] == event_type || t["event_type"] == "all";
+                let uri = t["uri"].as_str().unwrap_or_default();
+                if wants && t["uri_type"] != "poll" && !uri.starts_with("poll://") {
+                    targets.push(uri.to_owned());
+                }
+            }
+        }
+        let mut seen = std::collections::HashSet::new();
+        for url in targets {
+            if seen.insert(url.clone()) {
+                self.send(account.clone(), url, payload.clone());
+            }
+        }
     }
 
     /// Sends `payload` to `url` in the background; a non-loopback `url` is refused

@@ -74,7 +74,6 @@ pub const CHECKED: &[Layers] = &[
             ("state", "upload"),
             ("video", "delivery"),
             ("video", "state"),
-            ("webhook", "state"),
         ],
     },
 ];
