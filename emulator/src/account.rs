@@ -109,12 +109,12 @@ impl Account {
     }
 
     /// The `CLOUDINARY_URL` a client uses to reach this account on `base_url`, with the
-    /// delivery settings of [`crate::resource::delivery_settings`] when the account has
+    /// delivery settings of [`delivery_settings`] when the account has
     /// a [`Account::delivery_host`].
     pub fn cloudinary_url(&self, base_url: &str) -> String {
         // upload_prefix stays last, so that the text after it is the base URL.
         let settings = match &self.delivery_host {
-            Some(host) => crate::resource::delivery_settings(host) + "&",
+            Some(host) => delivery_settings(host) + "&",
             None => String::new(),
         };
         format!(
@@ -139,4 +139,27 @@ impl Account {
         }
         Client::new(config)
     }
+}
+
+/// The delivery settings a `CLOUDINARY_URL` carries (as `key=value&…` query text)
+/// so that the official SDKs and cldkit build delivery URLs on `host` (`host:port`, the
+/// emulator's plain-http address) with the shared-domain path `/<cloud>/…` the emulator
+/// serves:
+///
+/// * `cname=HOST`: the host of http URLs (pycloudinary, whose `secure` is unset by
+///   default; the npm SDK and cldkit with `secure: false`);
+/// * `secure_distribution=HOST`: the host of https URLs, so that an SDK that builds
+///   https URLs (the npm SDK and cldkit's default profile by default) still names the
+///   emulator rather than `res.cloudinary.com` — the emulator does not speak TLS, so
+///   such URLs need `secure: false` to be fetched;
+/// * `url[secure]=false&url[cname]=HOST&url[secure_cname]=HOST`: the PHP SDK (v2/v3)
+///   reads a nested `url` section (and, having one, ignores the flat keys above) and
+///   parses `false` as a boolean, so it builds http URLs on `HOST` by default. The other
+///   SDKs keep `url[…]` as an unused nested setting; `secure=false` itself cannot be
+///   given flat, since pycloudinary, the npm SDK and cldkit read the *string* `"false"`
+///   as true.
+pub fn delivery_settings(host: &str) -> String {
+    format!(
+        "cname={host}&secure_distribution={host}&url[secure]=false&url[cname]={host}&url[secure_cname]={host}"
+    )
 }

@@ -469,7 +469,7 @@ fn moderated(
         .into_iter()
         .filter(|a| a.resource_type == rt && wanted.contains(a.asset_id.as_str()))
         .collect();
-    crate::admin::list_response(account, assets, params)
+    crate::listing::list_response(account, assets, params)
 }
 
 fn publish(state: &State, account: &Account, rt: &str, params: &Params) -> ApiResult<Json> {
@@ -572,7 +572,7 @@ fn upload_mappings(state: &State, cloud: &str, method: &str, params: &Params) ->
                 .into_iter()
                 .map(|(_, d)| d)
                 .collect();
-            let (page, next) = crate::admin::paginate(all, params, 10, 500)?;
+            let (page, next) = crate::listing::paginate(all, params, 10, 500)?;
             let mut o = json!({"mappings": page});
             if let Some(n) = next {
                 o["next_cursor"] = json!(n);
@@ -814,7 +814,7 @@ fn transformations(state: &State, cloud: &str, method: &str, params: &Params) ->
                                 "used": false, "named": d["named"]})
                 })
                 .collect();
-            let (page, next) = crate::admin::paginate(all, params, 10, 500)?;
+            let (page, next) = crate::listing::paginate(all, params, 10, 500)?;
             let mut o = json!({"transformations": page});
             if let Some(n) = next {
                 o["next_cursor"] = json!(n);

@@ -21,6 +21,8 @@ use crate::render;
 use crate::state::State;
 use crate::store::Asset;
 
+mod still;
+
 /// Transformation parameter keys of the URL API (to tell transformation segments from
 /// folders of the public id).
 const KEYS: &[&str] = &[
@@ -218,9 +220,7 @@ pub async fn handle(state: &Arc<State>, req: Request, segs: &[String]) -> Respon
     if asset.resource_type == "video" {
         let head = req.method() == Method::HEAD;
         let ext = requested_ext.as_deref();
-        if let Some(r) =
-            crate::video::deliver_still(state, &asset, &transformation, ext, head).await
-        {
+        if let Some(r) = still::deliver_still(state, &asset, &transformation, ext, head).await {
             return r;
         }
     }
@@ -326,31 +326,6 @@ fn named_transformation(state: &State, cloud: &str, name: &str) -> Option<String
         .get(cloud, "transformation", &format!("t_{name}"))
         .ok()??;
     doc["transformation"].as_str().map(str::to_owned)
-}
-
-/// The `derived` array of an asset's Admin API details: its renderings still in the
-/// derived cache, with the URLs that deliver them.
-pub fn derived_listing(
-    state: &State,
-    account: &crate::account::Account,
-    asset: &Asset,
-) -> Result<serde_json::Value, ApiError> {
-    let list = state
-        .store
-        .derived_of(&asset.blob)?
-        .into_iter()
-        .map(|d| {
-            let e = crate::eager::Eager {
-                entry: d.transformation.clone(),
-                transformation: d.transformation.clone(),
-                format: Some(d.format.clone()),
-            };
-            let (url, secure_url) = crate::eager::urls(account, asset, &e);
-            serde_json::json!({"transformation": d.transformation, "format": d.format,
-                "bytes": d.bytes, "id": d.id, "url": url, "secure_url": secure_url})
-        })
-        .collect();
-    Ok(serde_json::Value::Array(list))
 }
 
 /// The asset `source` names: the whole path (raw ids keep extensions), else the path

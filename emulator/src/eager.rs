@@ -139,7 +139,7 @@ fn render_facts(state: &State, asset: &Asset, e: &Eager) -> Option<(u32, u32, u6
     }
     let t = segments.join("/");
     let r = delivery::open_rendering(state, &asset.blob, &t, &plan, &format).ok()?;
-    let (_, w, h) = crate::upload::probe_image(&r.path)?;
+    let (_, w, h) = render::probe_image(&r.path)?;
     Some((w, h, r.len))
 }
 
@@ -236,6 +236,31 @@ async fn finish_all(
     })
     .await
     .map_err(|e| ApiError::internal(format!("eager rendering failed: {e}")))
+}
+
+/// The `derived` array of an asset's Admin API details: its renderings still in the
+/// derived cache, with the URLs that deliver them.
+pub fn derived_listing(
+    state: &State,
+    account: &Account,
+    asset: &Asset,
+) -> Result<serde_json::Value, ApiError> {
+    let list = state
+        .store
+        .derived_of(&asset.blob)?
+        .into_iter()
+        .map(|d| {
+            let e = Eager {
+                entry: d.transformation.clone(),
+                transformation: d.transformation.clone(),
+                format: Some(d.format.clone()),
+            };
+            let (url, secure_url) = urls(account, asset, &e);
+            serde_json::json!({"transformation": d.transformation, "format": d.format,
+                "bytes": d.bytes, "id": d.id, "url": url, "secure_url": secure_url})
+        })
+        .collect();
+    Ok(serde_json::Value::Array(list))
 }
 
 #[cfg(test)]

@@ -28,6 +28,7 @@ pub mod error;
 pub mod extras;
 pub mod faults;
 pub mod ids;
+pub mod listing;
 pub mod loopback;
 pub mod params;
 pub mod provisioning;
@@ -227,7 +228,7 @@ impl Emulator {
 
     /// The `CLOUDINARY_URL` of the first account, with `upload_prefix` pointing here and,
     /// unless [`DeliveryHost::Cloudinary`], the delivery settings that make the SDKs build
-    /// URLs on the emulator (see [`resource::delivery_settings`]).
+    /// URLs on the emulator (see [`account::delivery_settings`]).
     pub fn cloudinary_url(&self) -> String {
         self.accounts[0].cloudinary_url(&self.base_url)
     }

@@ -28,6 +28,7 @@ pub mod overlay;
 pub mod parse;
 pub mod pixels;
 pub mod plan;
+pub mod probe;
 pub mod run;
 pub mod text;
 
@@ -37,6 +38,7 @@ pub use parse::{
     PNG_STANDINS,
 };
 pub use plan::{compile, Op, Program};
+pub use probe::probe_image;
 pub use text::{text_image, text_size, TextStyle, MAX_TEXT_PIXELS};
 
 /// The most pixels an image may have at any step of a transformation, the original

@@ -103,29 +103,6 @@ pub fn response_signature(account: &Account, public_id: &str, version: i64) -> S
     api_sign_request(&m, &account.api_secret, account.algorithm, 1).unwrap_or_default()
 }
 
-/// The delivery settings a `CLOUDINARY_URL` carries (as `key=value&…` query text)
-/// so that the official SDKs and cldkit build delivery URLs on `host` (`host:port`, the
-/// emulator's plain-http address) with the shared-domain path `/<cloud>/…` the emulator
-/// serves:
-///
-/// * `cname=HOST`: the host of http URLs (pycloudinary, whose `secure` is unset by
-///   default; the npm SDK and cldkit with `secure: false`);
-/// * `secure_distribution=HOST`: the host of https URLs, so that an SDK that builds
-///   https URLs (the npm SDK and cldkit's default profile by default) still names the
-///   emulator rather than `res.cloudinary.com` — the emulator does not speak TLS, so
-///   such URLs need `secure: false` to be fetched;
-/// * `url[secure]=false&url[cname]=HOST&url[secure_cname]=HOST`: the PHP SDK (v2/v3)
-///   reads a nested `url` section (and, having one, ignores the flat keys above) and
-///   parses `false` as a boolean, so it builds http URLs on `HOST` by default. The other
-///   SDKs keep `url[…]` as an unused nested setting; `secure=false` itself cannot be
-///   given flat, since pycloudinary, the npm SDK and cldkit read the *string* `"false"`
-///   as true.
-pub fn delivery_settings(host: &str) -> String {
-    format!(
-        "cname={host}&secure_distribution={host}&url[secure]=false&url[cname]={host}&url[secure_cname]={host}"
-    )
-}
-
 /// Whether a URL the emulator announces as `secure` (a `secure_url`) is built with
 /// https: not when the account's delivery host is the emulator, which serves plain
 /// http only, so that a stored `secure_url` is fetchable.

@@ -960,18 +960,6 @@ fn add_video_fields(state: &State, account: &Account, asset: &Asset, body: &mut 
     crate::resource::add_video_fields(account, asset, info.as_ref(), body);
 }
 
-/// Image format and dimensions read from the file header, if it is an image.
-pub fn probe_image(path: &std::path::Path) -> Option<(String, u32, u32)> {
-    let reader = image::ImageReader::open(path)
-        .ok()?
-        .with_guessed_format()
-        .ok()?;
-    let format = reader.format()?;
-    let ext = format.extensions_str().first()?.to_string();
-    let (w, h) = reader.into_dimensions().ok()?;
-    Some((ext, w, h))
-}
-
 const VIDEO_EXTENSIONS: &[&str] = &[
     "mp4", "mov", "webm", "avi", "mkv", "m4v", "ogv", "mp3", "wav", "ogg", "flv", "3gp",
 ];
@@ -1060,7 +1048,7 @@ fn store_asset(
         .nonempty("filename_override")
         .or_else(|| received.filename.clone());
     let (stem, ext) = filename.as_deref().map(split_filename).unwrap_or_default();
-    let image = probe_image(&received.path);
+    let image = crate::render::probe_image(&received.path);
     let video = if image.is_none() && matches!(rt_path, "auto" | "video") {
         crate::video::probe(&received.path).ok()
     } else {
