@@ -894,6 +894,8 @@ mod php {
             .remove("format")
             .and_then(|f| php::string(&f))
             .filter(|f| !f.is_empty());
+        // The qualifiers are read as a delivery URL's are (typed, empty ones dropped).
+        let t_opts = crate::php::qualifiers::qualifiers(&t_opts)?;
         let mut transformation = crate::transform::transformation_string(client, &t_opts)?;
         if let Some(format) = format {
             // `Transformation::format()` adds its own component.

@@ -5,6 +5,7 @@
 use crate::{Error, Result, Value};
 
 pub(crate) mod layer;
+pub(crate) mod qualifiers;
 
 /// PHP's `empty()`: null, `false`, `0`, `0.0`, `""`, `"0"` and empty arrays.
 pub(crate) fn is_empty(v: &Value) -> bool {

@@ -221,13 +221,34 @@ pub(crate) fn image(client: &Client, public_id: &Value, options: &Map) -> Result
 pub(crate) fn video(client: &Client, public_id: &Value, options: &Map) -> Result<String> {
     let mut opts = options.clone();
     // One source is written as the video's `src` (its own transformation and codecs
-    // are not used).
+    // are not used); several each add their transformation as a component of its own
+    // after the video's (`toUrl($additionalTransformation)`).
     if let Some(Value::List(sources)) = options.get("sources") {
         if let [Value::Map(only)] = sources.as_slice() {
             if let Some(t @ Value::Str(_)) = only.get("type") {
                 opts.remove("sources");
                 opts.insert("source_types", t.clone());
             }
+        } else if sources.len() > 1 {
+            let chained = sources
+                .iter()
+                .map(|source| match source {
+                    Value::Map(m) => {
+                        let mut m = m.clone();
+                        let own = m
+                            .get("transformation")
+                            .or_else(|| m.get("transformations"))
+                            .cloned();
+                        m.remove("transformation");
+                        if let Some(own) = own {
+                            m.insert("transformations", chained_after(options, own));
+                        }
+                        Value::Map(m)
+                    }
+                    other => other.clone(),
+                })
+                .collect();
+            opts.insert("sources", Value::List(chained));
         }
     }
     // A poster map is an image (jpg unless it names a format).
@@ -250,14 +271,30 @@ pub(crate) fn video(client: &Client, public_id: &Value, options: &Map) -> Result
         }
     }
     // `fromParams` splits the public id's extension off (the formats replace it).
+    // The URL builder splits an extension off again (a format replaces it), so a
+    // file name that still has one after the split (`dog.mp4.mp4`: `dog.mp4`) is
+    // given one more, which pycloudinary's tag strips (a video extension, once) or the
+    // builder's split takes.
     let stripped = match public_id {
-        // pycloudinary's tag strips a video extension itself (once).
-        Value::Str(id) if [".webm", ".mp4", ".ogv"].iter().any(|e| id.ends_with(e)) => None,
         Value::Str(id) => {
             let dir_end = id.rfind('/').map_or(0, |i| i + 1);
-            id[dir_end..]
-                .rfind('.')
-                .map(|dot| Value::from(&id[..dir_end + dot]))
+            let stem = match id[dir_end..].rfind('.') {
+                Some(dot) => &id[..dir_end + dot],
+                None => id.as_str(),
+            };
+            let video_ext = [".webm", ".mp4", ".ogv"].iter().any(|e| id.ends_with(e));
+            let stem_has_ext = stem[dir_end..].contains('.');
+            let fetch_format = opts.get("use_fetch_format").is_some_and(Value::truthy);
+            if stem_has_ext && !fetch_format && multi_source(&opts) {
+                Some(Value::Str(format!("{stem}.mp4.mp4")))
+            } else if video_ext {
+                // pycloudinary's tag strips a video extension itself (once).
+                None
+            } else if stem.len() == id.len() {
+                None
+            } else {
+                Some(Value::from(stem))
+            }
         }
         _ => None,
     };
@@ -270,12 +307,58 @@ pub(crate) fn video(client: &Client, public_id: &Value, options: &Map) -> Result
     if let Some(v) = options.get("use_fetch_format") {
         own.insert("use_fetch_format", v.clone());
     }
-    Ok(reserialize(&html, &own))
+    // pycloudinary's `responsive` attribute (an `auto` width) is not an attribute of
+    // the PHP SDK's tag.
+    let drop_responsive = !options.contains_key("responsive");
+    Ok(reserialize(&html, &own, drop_responsive))
+}
+
+/// Whether the tag has source elements whose URLs take a format (not a single
+/// source, which is the video's `src`).
+fn multi_source(opts: &Map) -> bool {
+    match (opts.get("sources"), opts.get("source_types")) {
+        (Some(Value::List(s)), _) if !s.is_empty() => true,
+        (_, Some(Value::List(t))) => t.len() != 1,
+        (_, Some(Value::Str(_))) => false,
+        _ => true,
+    }
+}
+
+/// The options a video source's own transformation `own` is merged into (as
+/// pycloudinary merges it) so that the URL has the video's transformation first and
+/// `own` as a component of its own after it: every transformation option of the video
+/// nulled at the top level and moved into a chained `transformation` list.
+fn chained_after(video: &Map, own: Value) -> Value {
+    let Value::Map(own) = own else {
+        return own;
+    };
+    if own.is_empty() {
+        return Value::Map(own);
+    }
+    let mut main = Map::new();
+    let mut merged = Map::new();
+    if video.keys().any(|k| k.starts_with('$')) {
+        // User variables stay in the video's component (pycloudinary's merge).
+        return Value::Map(own);
+    }
+    for (k, v) in video.iter() {
+        if crate::transform::param(k).is_some() {
+            main.insert(k.as_str(), v.clone());
+            merged.insert(k.as_str(), Value::Null);
+        }
+    }
+    let mut chain = Vec::with_capacity(2);
+    if !main.is_empty() {
+        chain.push(Value::Map(main));
+    }
+    chain.push(Value::Map(own));
+    merged.insert("transformation", Value::List(chain));
+    Value::Map(merged)
 }
 
 /// Rewrites every start tag of pycloudinary's HTML (`name="raw value"` attributes)
 /// with [`serialize_attributes`]-style rules, keeping the key order PHP sorts in.
-fn reserialize(html: &str, video_attrs: &Map) -> String {
+fn reserialize(html: &str, video_attrs: &Map, drop_responsive: bool) -> String {
     let mut out = String::with_capacity(html.len() + 16);
     let mut rest = html;
     while let Some(lt) = rest.find('<') {
@@ -312,6 +395,9 @@ fn reserialize(html: &str, video_attrs: &Map) -> String {
         if name == "video" {
             attrs.remove("width");
             attrs.remove("height");
+            if drop_responsive {
+                attrs.remove("responsive");
+            }
             attrs.update(video_attrs);
         }
         let body = serialize_sorted(&attrs, false);

@@ -110,6 +110,8 @@ fn php_fields(
         "generate_sprite" | "multi" => {
             let mut t_opts = options.clone();
             t_opts.remove("format");
+            // The qualifiers are read as a delivery URL's are (typed, empty ones dropped).
+            let t_opts = crate::php::qualifiers::qualifiers(&t_opts)?;
             let mut transformation = crate::transform::transformation_string(client, &t_opts)?;
             if let Some(f) = &format {
                 if !transformation.is_empty() {
@@ -278,7 +280,11 @@ pub(crate) fn adjust_upload_params(params: &mut Map, options: &Map) {
     // `finalizeUploadApiParams` keeps a zero (`safeFilter`), which pycloudinary drops.
     for key in SIMPLE_PARAMS {
         if let Some(v @ (Value::Int(0) | Value::Float(_) | Value::Str(_))) = options.get(key) {
-            if !params.contains_key(key) && crate::php::string(v).as_deref() == Some("0") {
+            // pycloudinary keeps a zero number in its parameters but leaves it out of
+            // the form (falsy), so the text is set whatever was kept.
+            if params.get(key).map_or(true, |p| !p.truthy())
+                && crate::php::string(v).as_deref() == Some("0")
+            {
                 params.insert(*key, "0");
             }
         }
