@@ -71,6 +71,14 @@
 #include <stdint.h>
 
 /**
+ * The most progress events a running sync keeps for [`cldkit_sync_wait`]: when
+ * that many are waiting, the engine's next event waits for room (the sync pauses
+ * until the host takes one, or stops it), so a host that never waits holds at most
+ * this many events in memory.
+ */
+#define CLDKIT_SYNC_QUEUE 64
+
+/**
  * The result of every cldkit function.
  */
 typedef enum {
@@ -181,6 +189,26 @@ typedef enum {
 } CldkitUploadEvent;
 
 /**
+ * What [`cldkit_sync_wait`] found.
+ */
+typedef enum {
+  /**
+   * Nothing new before the timeout: the sync is still running.
+   */
+  CLDKIT_SYNC_RUNNING = 0,
+  /**
+   * A progress event: `*event_json` holds it (see [`CldkitSyncProgressFn`] for its
+   * fields), released with `cldkit_string_free()`.
+   */
+  CLDKIT_SYNC_PROGRESS = 1,
+  /**
+   * The sync has ended (done, failed or stopped) and every event was taken:
+   * [`cldkit_sync_finish`] returns at once.
+   */
+  CLDKIT_SYNC_FINISHED = 2,
+} CldkitSyncEvent;
+
+/**
  * An opaque, immutable client of the Provisioning (account) API, from
  * [`cldkit_account_new`]; release with [`cldkit_account_free`]. Safe to share across
  * threads.
@@ -198,6 +226,19 @@ typedef struct CldkitClient CldkitClient;
  * [`cldkit_pages_free`]. Use from one thread at a time.
  */
 typedef struct CldkitPages CldkitPages;
+
+/**
+ * A sync running in the background, from [`cldkit_sync_start`]: take its progress
+ * events with [`cldkit_sync_wait`], stop it with [`cldkit_sync_stop`], take its
+ * report with [`cldkit_sync_finish`] and release it with [`cldkit_sync_free`]. Its
+ * thread owns copies of everything it uses: the client handle and the argument
+ * texts may be released once it has started.
+ *
+ * This is the form for hosts whose code must run on their own thread (PHP): no
+ * callback of the host is ever called; the host's loop waits for events and acts
+ * on them between the calls.
+ */
+typedef struct CldkitSync CldkitSync;
 
 /**
  * An upload running in the background, from [`cldkit_upload_start`] or
@@ -846,6 +887,79 @@ CldkitStatus cldkit_sync(const CldkitClient *client,
                          void *user,
                          char **out_json,
                          char **error_json);
+
+/**
+ * Starts a sync (as [`cldkit_sync`]: same arguments, options and engine) on a
+ * thread of the library and returns at once: `*out` receives the running sync,
+ * released with [`cldkit_sync_free`]. A NULL handle, text that is not UTF-8 and JSON
+ * that cannot be read fail here (`CLDKIT_INVALID_ARGUMENT`); everything else (bad
+ * options, a missing directory, API failures) is reported by
+ * [`cldkit_sync_finish`] with the errors of [`cldkit_sync`].
+ *
+ * Progress events queue up for [`cldkit_sync_wait`], at most
+ * [`CLDKIT_SYNC_QUEUE`] of them: with a full queue the sync pauses until one is
+ * taken, so a host that does not wait uses bounded memory.
+ *
+ * # Safety
+ * `client` is a live handle; strings NUL-terminated; `out` writable; `error_json`
+ * NULL or writable.
+ */
+CldkitStatus cldkit_sync_start(const CldkitClient *client,
+                               const char *args_json,
+                               const char *options_json,
+                               CldkitSync **out,
+                               char **error_json);
+
+/**
+ * Waits at most `timeout_ms` milliseconds for news of `sync`: `*event` receives
+ * `CLDKIT_SYNC_PROGRESS` with the oldest event not yet taken in `*event_json` (a
+ * JSON object `{"done", "total", "public_id", "action", "ok"}`, released with
+ * `cldkit_string_free()`; events come one per call, in the engine's order),
+ * `CLDKIT_SYNC_FINISHED` once the sync has ended and every event was taken, or
+ * `CLDKIT_SYNC_RUNNING` when the time ran out. `*event_json` is NULL unless there
+ * is an event. No event is reported after [`cldkit_sync_stop`].
+ *
+ * # Safety
+ * `sync` is a live handle; `event` and `event_json` writable.
+ */
+CldkitStatus cldkit_sync_wait(CldkitSync *sync,
+                              uint32_t timeout_ms,
+                              CldkitSyncEvent *event,
+                              char **event_json);
+
+/**
+ * Asks `sync` to stop and returns at once: events not yet taken are dropped and no
+ * more are reported, the action in flight is abandoned within about 100 ms, and
+ * [`cldkit_sync_finish`] fails with `CLDKIT_IO` (the actions already done stay
+ * done, and are in the journal when there is one). May be called from any thread,
+ * also while another one waits.
+ *
+ * # Safety
+ * `sync` is a live handle.
+ */
+CldkitStatus cldkit_sync_stop(CldkitSync *sync);
+
+/**
+ * Waits for `sync` to end (dropping the events not taken) and gives its outcome as
+ * [`cldkit_sync`] does: `*out_json` receives the report, or `*error_json` the error
+ * JSON. The outcome can be taken once (a second call is
+ * `CLDKIT_INVALID_ARGUMENT`). The handle stays to be released with
+ * [`cldkit_sync_free`].
+ *
+ * # Safety
+ * `sync` is a live handle; `out_json` writable; `error_json` NULL or writable.
+ */
+CldkitStatus cldkit_sync_finish(CldkitSync *sync, char **out_json, char **error_json);
+
+/**
+ * Releases a sync handle: a sync still running is stopped first, and this returns
+ * once its thread has ended (about 100 ms after the stop, or once the action in
+ * flight ends), so no work of it outlives the call. NULL is accepted and ignored.
+ *
+ * # Safety
+ * `sync` is NULL or a live handle not yet freed, not in use by another thread.
+ */
+void cldkit_sync_free(CldkitSync *sync);
 
 /**
  * The `<img>` tag of `public_id` (URL options plus HTML attributes, `srcset`,

@@ -40,4 +40,4 @@ pub use api::{CldkitPages, CldkitProgressFn, CldkitUpload, CldkitUploadEvent};
 pub use call::CldkitAccount;
 pub use client::CldkitClient;
 pub use status::CldkitStatus;
-pub use sync::CldkitSyncProgressFn;
+pub use sync::{CldkitSync, CldkitSyncEvent, CldkitSyncProgressFn};

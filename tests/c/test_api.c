@@ -859,6 +859,139 @@ static void test_sync(void) {
     free(dir);
 }
 
+/* An inventory of `n` data-URI items `<prefix>00.png` ... under `folder` (malloc'ed). */
+static char *sync_inventory(const char *prefix, int n) {
+    size_t cap = 64 + (size_t)n * (strlen(PNG_DATA_URI) + strlen(prefix) + 40);
+    char *s = malloc(cap);
+    size_t len = (size_t)snprintf(s, cap, "{\"inventory\":[");
+    for (int i = 0; i < n; i++) {
+        len += (size_t)snprintf(s + len, cap - len, "%s{\"id\":\"%s%02d.png\",\"data\":\"%s\"}", i ? "," : "", prefix,
+                                i, PNG_DATA_URI);
+    }
+    snprintf(s + len, cap - len, "]}");
+    return s;
+}
+
+/* Whether the image `public_id` exists. */
+static int image_exists(const char *public_id) {
+    char args[256], *out = NULL, *err = NULL;
+    snprintf(args, sizeof args, "{\"public_id\":\"%s\"}", public_id);
+    CldkitStatus st = cldkit_admin(client, "resource", args, "{}", &out, &err);
+    CHECK(st == CLDKIT_OK || st == CLDKIT_NOT_FOUND);
+    cldkit_string_free(out);
+    cldkit_string_free(err);
+    return st == CLDKIT_OK;
+}
+
+/* Takes the events of a started sync on this thread until it has finished; checks
+ * each one's `done` follows the previous one and its `total`. Returns the count. */
+static int drain_sync(CldkitSync *s, int total, int *out_of_order) {
+    CldkitSyncEvent ev = CLDKIT_SYNC_RUNNING;
+    char *json = NULL, want[64];
+    int events = 0, waits = 0;
+    do {
+        CHECK(cldkit_sync_wait(s, 250, &ev, &json) == CLDKIT_OK);
+        if (ev == CLDKIT_SYNC_PROGRESS) {
+            events++;
+            snprintf(want, sizeof want, "{\"done\":%d,\"total\":%d,", events, total);
+            if (json == NULL || strncmp(json, want, strlen(want)) != 0 || !strstr(json, "\"ok\":true")) {
+                (*out_of_order)++;
+                fprintf(stderr, "event %d: %s\n", events, json ? json : "(null)");
+            }
+            cldkit_string_free(json);
+        } else {
+            CHECK(json == NULL);
+        }
+    } while (ev != CLDKIT_SYNC_FINISHED && ++waits < 4000);
+    CHECK(ev == CLDKIT_SYNC_FINISHED);
+    return events;
+}
+
+/* The polling form (cldkit_sync_start / _wait / _stop / _finish / _free), as PHP uses it. */
+static void test_sync_polling(const char *url) {
+    /* More items than the event queue holds, none taken for a while: the sync waits
+     * for room, then every event arrives, in order (one action at a time). */
+    int n = 70;
+    char *args = sync_inventory("p", n);
+    CldkitSync *s = NULL;
+    char *err = NULL;
+    CHECK(cldkit_sync_start(client, args, "{\"folder\":\"cpoll\",\"concurrency\":1}", &s, &err) == CLDKIT_OK);
+    CHECK(s != NULL && err == NULL);
+    struct timespec pause = {0, 500 * 1000 * 1000};
+    nanosleep(&pause, NULL);
+    int bad = 0;
+    CHECK(drain_sync(s, n, &bad) == n);
+    CHECK(bad == 0);
+    EXPECT_OK(cldkit_sync_finish(s, out, error), "\"uploaded\":[\"cpoll/p00\"", "\"cpoll/p69\"", "\"failed\":[]");
+    EXPECT_FAIL(cldkit_sync_finish(s, out, error), CLDKIT_INVALID_ARGUMENT, "already taken");
+    cldkit_sync_free(s);
+    /* Again: nothing to do, no event; with several actions at once. */
+    s = NULL;
+    CHECK(cldkit_sync_start(client, args, "{\"folder\":\"cpoll\",\"concurrency\":4}", &s, NULL) == CLDKIT_OK);
+    CHECK(drain_sync(s, n, &bad) == 0);
+    EXPECT_OK(cldkit_sync_finish(s, out, error), "\"uploaded\":[]", "\"unchanged\":[", "\"cpoll/p69\"");
+    cldkit_sync_free(s);
+    free(args);
+
+    /* Bad options fail at finish, with cldkit_sync's error; bad arguments at start. */
+    s = NULL;
+    CHECK(cldkit_sync_start(client, "{\"inventory\":[]}", "{\"mode\":\"both\"}", &s, NULL) == CLDKIT_OK);
+    EXPECT_FAIL(cldkit_sync_finish(s, out, error), CLDKIT_INVALID_OPTION, "mode");
+    cldkit_sync_free(s);
+    s = NULL;
+    EXPECT_FAIL(cldkit_sync_start(NULL, "{}", "{}", &s, error), CLDKIT_INVALID_ARGUMENT, "client");
+    CHECK(s == NULL);
+    EXPECT_FAIL(cldkit_sync_start(client, "{", "{}", &s, error), CLDKIT_INVALID_ARGUMENT, "args_json");
+    CHECK(s == NULL);
+    CldkitSyncEvent ev = CLDKIT_SYNC_RUNNING;
+    char *json = NULL;
+    CHECK(cldkit_sync_wait(NULL, 0, &ev, &json) == CLDKIT_INVALID_ARGUMENT);
+    CHECK(cldkit_sync_stop(NULL) == CLDKIT_INVALID_ARGUMENT);
+    cldkit_sync_free(NULL);
+
+    /* Every upload answers after 300 ms. Stopped after the first event: no event
+     * after it, CLDKIT_IO, and the remaining items are not uploaded. */
+    CHECK(set_faults(url, "[{\"method\":\"POST\",\"path\":\"/upload\",\"action\":\"delay\",\"delay_ms\":300}]") ==
+          200);
+    args = sync_inventory("s", 5);
+    s = NULL;
+    CHECK(cldkit_sync_start(client, args, "{\"folder\":\"cstop\",\"concurrency\":1}", &s, NULL) == CLDKIT_OK);
+    int waits = 0;
+    do {
+        CHECK(cldkit_sync_wait(s, 100, &ev, &json) == CLDKIT_OK);
+    } while (ev == CLDKIT_SYNC_RUNNING && ++waits < 200);
+    CHECK(ev == CLDKIT_SYNC_PROGRESS && json != NULL && strstr(json, "{\"done\":1,\"total\":5,") == json);
+    cldkit_string_free(json);
+    CHECK(cldkit_sync_stop(s) == CLDKIT_OK);
+    CHECK(cldkit_sync_wait(s, 5000, &ev, &json) == CLDKIT_OK);
+    CHECK(ev == CLDKIT_SYNC_FINISHED && json == NULL);
+    EXPECT_FAIL(cldkit_sync_finish(s, out, error), CLDKIT_IO, "stopped");
+    cldkit_sync_free(s);
+    struct timespec later = {1, 500 * 1000 * 1000}; /* longer than the rest would take */
+    nanosleep(&later, NULL);
+    CHECK(image_exists("cstop/s00"));
+    CHECK(!image_exists("cstop/s04"));
+
+    /* Released without finish: at once, and after an event (the sync is stopped,
+     * its thread joined; valgrind: nothing leaks). */
+    s = NULL;
+    CHECK(cldkit_sync_start(client, args, "{\"folder\":\"cfree\",\"concurrency\":1}", &s, NULL) == CLDKIT_OK);
+    cldkit_sync_free(s);
+    s = NULL;
+    CHECK(cldkit_sync_start(client, args, "{\"folder\":\"cfree\",\"concurrency\":1}", &s, NULL) == CLDKIT_OK);
+    waits = 0;
+    do {
+        CHECK(cldkit_sync_wait(s, 100, &ev, &json) == CLDKIT_OK);
+    } while (ev == CLDKIT_SYNC_RUNNING && ++waits < 200);
+    CHECK(ev == CLDKIT_SYNC_PROGRESS);
+    cldkit_string_free(json);
+    cldkit_sync_free(s);
+    nanosleep(&later, NULL);
+    CHECK(!image_exists("cfree/s04"));
+    free(args);
+    CHECK(set_faults(url, "[]") == 200);
+}
+
 int main(int argc, char **argv) {
     const char *url = getenv("CLDKIT_TEST_URL");
     const char *limited = getenv("CLDKIT_TEST_URL_LIMITED");
@@ -882,6 +1015,7 @@ int main(int argc, char **argv) {
     test_admin();
     test_calls(url);
     test_sync();
+    test_sync_polling(url);
     test_credentials(url);
     test_secrets_in_errors();
     test_rate_limit(limited);
