@@ -37,7 +37,7 @@ pub async fn handle(
     let visual_search = method == Method::POST && rest.len() == 2 && rest[1] == "visual_search";
     let params = if visual_search && is_multipart(&req) {
         // `visual_search` may carry its image as a file part.
-        let (mut params, files) = crate::upload::read_multipart_text(req).await?;
+        let (mut params, files) = crate::multipart::read_multipart_text(req).await?;
         if files > 0 {
             params.push_text("image_file", "file".into());
         }

@@ -13,7 +13,7 @@ pub const MAX_FIELDS: usize = 10_000;
 
 /// At most this many bytes of text fields (names and values) per multipart request,
 /// all fields together except an upload's `file` given as text (see
-/// [`crate::upload::MAX_DATA_URI`]). `context`, `metadata`, `eager` and tag lists are
+/// [`crate::multipart::MAX_DATA_URI`]). `context`, `metadata`, `eager` and tag lists are
 /// far smaller.
 pub const MAX_TEXT_BYTES: usize = 8 << 20;
 

@@ -50,7 +50,7 @@ pub struct State {
     pub chunk_hashers: Mutex<HashMap<(String, String), (md5::Md5, u64)>>,
     /// Serialises chunk-session bookkeeping.
     pub chunk_lock: tokio::sync::Mutex<()>,
-    /// The HTTP client of remote `file` URLs (see [`crate::upload::fetch_client`]);
+    /// The HTTP client of remote `file` URLs (see [`crate::remote::fetch_client`]);
     /// `None` when it could not be built.
     pub fetcher: Option<reqwest::Client>,
     /// Whether the emulator listens on a non-loopback address (`--listen`, which needs
@@ -79,7 +79,7 @@ impl State {
             webhooks: Webhooks::new(config.webhook_attempts, config.webhook_retry_ms),
             chunk_hashers: Mutex::new(HashMap::new()),
             chunk_lock: tokio::sync::Mutex::new(()),
-            fetcher: crate::upload::fetch_client(config.remote_fetch_timeout).ok(),
+            fetcher: crate::remote::fetch_client(config.remote_fetch_timeout).ok(),
             public_bind: !config.bind.ip().is_loopback(),
             windows: Mutex::new(HashMap::new()),
         }
@@ -243,7 +243,7 @@ pub async fn read_params(req: Request, limit: usize) -> ApiResult<crate::params:
         .unwrap_or("")
         .to_ascii_lowercase();
     if ctype.starts_with("multipart/") {
-        let (text, _) = crate::upload::read_multipart_text(req).await?;
+        let (text, _) = crate::multipart::read_multipart_text(req).await?;
         if params.entries().len() + text.entries().len() > crate::params::MAX_FIELDS {
             return Err(crate::params::too_large(format!(
                 "more than {} fields",

@@ -136,7 +136,7 @@ fn loopback_redirects_are_followed_a_few_times() {
     port.store(looping.port as usize, Ordering::SeqCst);
     let (status, r) = upload_url(&client, &format!("http://127.0.0.1:{}/a.png", looping.port));
     assert_eq!(status, 400, "{r}");
-    assert!(looping.accepted() <= 1 + cldkit_emulator::upload::MAX_REDIRECTS);
+    assert!(looping.accepted() <= 1 + cldkit_emulator::remote::MAX_REDIRECTS);
 }
 
 #[test]
