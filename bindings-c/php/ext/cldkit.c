@@ -987,6 +987,122 @@ PHP_METHOD(CldKit_Client, admin)
     call_by_name(INTERNAL_FUNCTION_PARAM_PASSTHRU, cldkit_admin, "call");
 }
 
+/* Calls a sync's progress callable with one event (its JSON decoded to an array),
+ * inside zend_try: returns false when it threw or hit a fatal error (`*bailout`). */
+static bool sync_event(zend_fcall_info *fci, zend_fcall_info_cache *fcc, char *json, volatile bool *bailout)
+{
+    zval arg, retval;
+    ZVAL_UNDEF(&arg);
+    if (php_json_decode_ex(&arg, json, strlen(json), PHP_JSON_OBJECT_AS_ARRAY, 8) == FAILURE) {
+        throw_argument("cldkit returned JSON PHP cannot decode: %s", json);
+        cldkit_string_free(json);
+        return false;
+    }
+    cldkit_string_free(json);
+    ZVAL_UNDEF(&retval);
+    fci->params = &arg;
+    fci->param_count = 1;
+    fci->retval = &retval;
+    zend_try {
+        if (zend_call_function(fci, fcc) == SUCCESS) {
+            zval_ptr_dtor(&retval);
+        }
+    } zend_catch {
+        *bailout = true;
+    } zend_end_try();
+    fci->params = NULL;
+    fci->param_count = 0;
+    zval_ptr_dtor(&arg);
+    return !*bailout && !EG(exception);
+}
+
+/* {{{ sync(mixed $inventory, array $options = [], ?callable $progress = null): array
+ * Without a callable: the `sync` row through cldkit_call. With one: the sync runs on
+ * a thread of libcldkit (cldkit_sync_start) while this thread takes its events one by
+ * one (cldkit_sync_wait) and calls the callable with each, between calls into the
+ * library: no PHP code runs on another thread or inside a libcldkit frame. What the
+ * callable throws (exit() too) stops and releases the sync, then propagates; a fatal
+ * error in it stops and releases the sync, then is re-raised. */
+PHP_METHOD(CldKit_Client, sync)
+{
+    zval *inventory;
+    HashTable *options = NULL;
+    zend_fcall_info fci = empty_fcall_info;
+    zend_fcall_info_cache fcc = empty_fcall_info_cache;
+    smart_str a = {0}, o = {0};
+    char *out = NULL, *error = NULL;
+
+    ZEND_PARSE_PARAMETERS_START(1, 3)
+        Z_PARAM_ZVAL(inventory)
+        Z_PARAM_OPTIONAL
+        Z_PARAM_ARRAY_HT(options)
+        Z_PARAM_FUNC_OR_NULL(fci, fcc)
+    ZEND_PARSE_PARAMETERS_END();
+
+    /* The arguments as the generated row encodes them: a null inventory is left out. */
+    ZVAL_DEREF(inventory);
+    if (Z_TYPE_P(inventory) == IS_NULL) {
+        smart_str_appendl(&a, "{}", 2);
+    } else {
+        smart_str_appends(&a, "{\"inventory\":");
+        if (!encode_zval(&a, inventory, 1)) {
+            smart_str_free(&a);
+            RETURN_THROWS();
+        }
+        smart_str_appendc(&a, '}');
+    }
+    smart_str_0(&a);
+    if (!ZEND_FCI_INITIALIZED(fci)) {
+        send_call(return_value, THIS_OBJECT(), cldkit_call, "sync", ZSTR_VAL(a.s), options);
+        smart_str_free(&a);
+        return;
+    }
+    if (!encode_options(&o, options)) {
+        smart_str_free(&a);
+        smart_str_free(&o);
+        RETURN_THROWS();
+    }
+    CldkitSync *sync = NULL;
+    CldkitStatus status = cldkit_sync_start(THIS_CLIENT(), ZSTR_VAL(a.s), ZSTR_VAL(o.s), &sync, &error);
+    smart_str_free(&a);
+    smart_str_free(&o);
+    if (status != CLDKIT_OK) {
+        throw_api(status, error);
+        RETURN_THROWS();
+    }
+    volatile bool bailout = false;
+    bool stopped = false;
+    for (;;) {
+        CldkitSyncEvent event = CLDKIT_SYNC_RUNNING;
+        char *json = NULL;
+        status = cldkit_sync_wait(sync, 250, &event, &json);
+        if (status != CLDKIT_OK) {
+            throw_status(status, NULL);
+            stopped = true;
+            break;
+        }
+        if (event == CLDKIT_SYNC_FINISHED) {
+            break;
+        }
+        if (event == CLDKIT_SYNC_PROGRESS && !sync_event(&fci, &fcc, json, &bailout)) {
+            stopped = true;
+            break;
+        }
+    }
+    if (stopped) {
+        /* Stops the sync and waits for its thread: nothing of it outlives this call. */
+        cldkit_sync_free(sync);
+        if (bailout) {
+            zend_bailout();
+        }
+        RETURN_THROWS();
+    }
+    status = cldkit_sync_finish(sync, &out, &error);
+    cldkit_sync_free(sync);
+    return_api(return_value, status, out, error);
+}
+/* }}} */
+
 /* ---- calls by name: Client::call(), CldKit\AccountClient, the generated methods -- */
 
 /* Client::call() and AccountClient::call(): any row by name. */
@@ -1429,6 +1545,12 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_upload, 0, 1, IS_ARRAY, 0)
     ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, progress, IS_CALLABLE, 1, "null")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_sync, 0, 1, IS_ARRAY, 0)
+    ZEND_ARG_TYPE_INFO(0, inventory, IS_MIXED, 0)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, progress, IS_CALLABLE, 1, "null")
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_upload_bytes, 0, 1, IS_ARRAY, 0)
     ZEND_ARG_TYPE_INFO(0, data, IS_STRING, 0)
     ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
@@ -1511,6 +1633,7 @@ static const zend_function_entry cldkit_client_methods[] = {
     S(parseCloudinaryUrl, arginfo_parse_url)
     M(upload, arginfo_upload)
     M(uploadBytes, arginfo_upload_bytes)
+    M(sync, arginfo_sync)
     M(callUploadApi, arginfo_call_upload_api)
     M(admin, arginfo_admin)
     M(adminPages, arginfo_admin_pages)

@@ -516,11 +516,6 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_cldkit_client_subfolders, 0, 1, 
     ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
 
-ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_cldkit_client_sync, 0, 1, IS_ARRAY, 0)
-    ZEND_ARG_TYPE_INFO(0, inventory, IS_MIXED, 0)
-    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
-ZEND_END_ARG_INFO()
-
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_cldkit_client_tags, 0, 0, IS_ARRAY, 0)
     ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
@@ -749,7 +744,6 @@ static const char *const cldkit_params_sign_request[] = {"params"};
 static const char *const cldkit_params_sign_upload_widget[] = {"params"};
 static const char *const cldkit_params_source_tag[] = {"public_id"};
 static const char *const cldkit_params_subfolders[] = {"of_folder_path"};
-static const char *const cldkit_params_sync[] = {"inventory"};
 static const char *const cldkit_params_tags[] = {NULL};
 static const char *const cldkit_params_test_trigger[] = {"trigger_id", "sample_data"};
 static const char *const cldkit_params_text[] = {"text"};
@@ -865,7 +859,6 @@ static const cldkit_row cldkit_client_rows[] = {
     {"signUploadWidget", "sign_upload_widget", cldkit_params_sign_upload_widget, "a", 1, 1},
     {"sourceTag", "source_tag", cldkit_params_source_tag, "s", 1, 1},
     {"subfolders", "subfolders", cldkit_params_subfolders, "s", 1, 1},
-    {"sync", "sync", cldkit_params_sync, "m", 1, 1},
     {"tags", "tags", cldkit_params_tags, "", 0, 0},
     {"testTrigger", "test_trigger", cldkit_params_test_trigger, "sa", 2, 1},
     {"text", "text", cldkit_params_text, "s", 1, 1},
@@ -983,7 +976,6 @@ static const cldkit_row cldkit_client_rows[] = {
     ZEND_FENTRY(signUploadWidget, handler, arginfo_cldkit_client_signUploadWidget, ZEND_ACC_PUBLIC) \
     ZEND_FENTRY(sourceTag, handler, arginfo_cldkit_client_sourceTag, ZEND_ACC_PUBLIC) \
     ZEND_FENTRY(subfolders, handler, arginfo_cldkit_client_subfolders, ZEND_ACC_PUBLIC) \
-    ZEND_FENTRY(sync, handler, arginfo_cldkit_client_sync, ZEND_ACC_PUBLIC) \
     ZEND_FENTRY(tags, handler, arginfo_cldkit_client_tags, ZEND_ACC_PUBLIC) \
     ZEND_FENTRY(testTrigger, handler, arginfo_cldkit_client_testTrigger, ZEND_ACC_PUBLIC) \
     ZEND_FENTRY(text, handler, arginfo_cldkit_client_text, ZEND_ACC_PUBLIC) \

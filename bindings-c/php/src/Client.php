@@ -32,10 +32,11 @@ final class Client
     private static ?FFI $ffi = null;
 
     /**
-     * Uploads under way (CldkitUpload*), by number: what a fatal error or exit() in a
-     * progress callable leaves running is stopped and released at shutdown.
+     * Uploads (CldkitUpload*) and syncs (CldkitSync*) under way, by number, with the
+     * function that releases each: what a fatal error or exit() in a progress callable
+     * leaves running is stopped and released at shutdown.
      *
-     * @var array<int, CData>
+     * @var array<int, array{string, CData}>
      */
     private static array $running = [];
 
@@ -355,6 +356,63 @@ final class Client
         }
     }
 
+    /**
+     * Syncs an inventory with a Cloudinary folder and returns the report (the `sync`
+     * row; see docs/sync.md): $inventory is a directory path or a list of items (`id`,
+     * `public_id`, `path` | `url` | `data`, `hash`, `size`, `mtime`), $options the sync
+     * options (`folder`, `tag`, `mode`, `delete`, `dry_run`, `concurrency`, `journal`,
+     * `partition`, ...). $progress is called as fn(array $event) after each finished
+     * action, with `done`, `total`, `public_id`, `action` and `ok`, in order, on this
+     * thread, all before sync() returns; what it throws stops the sync and is rethrown.
+     *
+     * @param array<string, mixed> $options
+     * @return array<string, mixed> the report
+     * @throws Exception on failure (a subclass per error kind)
+     */
+    public function sync(mixed $inventory, array $options = [], ?callable $progress = null): array
+    {
+        if ($progress === null) {
+            return $this->call('sync', ['inventory' => $inventory], $options);
+        }
+        $a = self::encode(['inventory' => $inventory]);
+        $o = self::encode($options);
+        $f = self::ffi();
+        $sync = $f->new('CldkitSync*');
+        $err = $f->new('char*');
+        self::checkApi($f->cldkit_sync_start($this->handle, $a, $o, FFI::addr($sync), FFI::addr($err)), $err);
+        $id = ++self::$uploads;
+        self::$running[$id] = ['cldkit_sync_free', $sync];
+        try {
+            $event = $f->new('CldkitSyncEvent');
+            $json = $f->new('char*');
+            do {
+                $status = $f->cldkit_sync_wait($sync, 250, FFI::addr($event), FFI::addr($json));
+                if ($status !== 0) {
+                    throw new Exception('cldkit_sync_wait failed', $status, (string) $f->cldkit_status_name($status));
+                }
+                if ($event->cdata === $f->CLDKIT_SYNC_PROGRESS) {
+                    $text = FFI::string($json);
+                    self::release($json);
+                    try {
+                        $progress(json_decode($text, true, 512, JSON_THROW_ON_ERROR));
+                    } catch (\Throwable $t) {
+                        // Stopped: the report is not taken; the handle is released below.
+                        $f->cldkit_sync_stop($sync);
+                        throw $t;
+                    }
+                }
+            } while ($event->cdata !== $f->CLDKIT_SYNC_FINISHED);
+            $out = $f->new('char*');
+            self::checkApi($f->cldkit_sync_finish($sync, FFI::addr($out), FFI::addr($err)), $err);
+            $text = FFI::string($out);
+            self::release($out);
+            return json_decode($text, true, 512, JSON_THROW_ON_ERROR);
+        } finally {
+            unset(self::$running[$id]);
+            $f->cldkit_sync_free($sync);
+        }
+    }
+
     /** Sends any Upload API call by its SDK name, positional arguments by name in $args. */
     public function callUploadApi(string $method, array $args = [], array $options = []): array
     {
@@ -417,7 +475,7 @@ final class Client
         $err = $f->new('char*');
         self::checkApi($start($f, $upload, $err), $err);
         $id = ++self::$uploads;
-        self::$running[$id] = $upload;
+        self::$running[$id] = ['cldkit_upload_free', $upload];
         try {
             $event = $f->new('CldkitUploadEvent');
             $done = $f->new('uint64_t');
@@ -530,9 +588,9 @@ final class Client
             // After a fatal error or exit() in a progress callable (no finally block
             // runs), stop the uploads left running and wait for their threads.
             register_shutdown_function(static function (): void {
-                foreach (self::$running as $id => $upload) {
+                foreach (self::$running as $id => [$free, $handle]) {
                     unset(self::$running[$id]);
-                    self::$ffi?->cldkit_upload_free($upload);
+                    self::$ffi?->$free($handle);
                 }
             });
         }

@@ -1335,21 +1335,6 @@ trait ClientCalls
     }
 
     /**
-     * Syncs an inventory (a directory path, or a list of items with id, public_id and path, url or data) with a folder; returns the report.
-     *
-     * Catalogue row `sync` (many requests).
-     *
-     * @param mixed $inventory
-     * @param array<string, mixed> $options the SDK's keyword options
-     * @return array<string, mixed>
-     * @throws Exception on failure (a subclass per error kind)
-     */
-    public function sync(mixed $inventory, array $options = []): array
-    {
-        return $this->call('sync', ['inventory' => $inventory], $options);
-    }
-
-    /**
      * Lists the tags of a resource type.
      *
      * Catalogue row `tags`: pycloudinary's `api.tags` (GET v1_1/{cloud_name}/tags/{resource_type=image}).

@@ -305,6 +305,23 @@ final class Client
     {
     }
 
+    /**
+     * Syncs an inventory with a Cloudinary folder and returns the report (the `sync`
+     * row; see docs/sync.md): $inventory is a directory path or a list of items (`id`,
+     * `public_id`, `path` | `url` | `data`, `hash`, `size`, `mtime`), $options the sync
+     * options (`folder`, `tag`, `mode`, `delete`, `dry_run`, `concurrency`, `journal`,
+     * `partition`, ...). $progress is called as fn(array $event) after each finished
+     * action, with `done`, `total`, `public_id`, `action` and `ok`, in order, on this
+     * thread, all before sync() returns; what it throws stops the sync and is rethrown.
+     *
+     * @param array<string, mixed> $options
+     * @return array<string, mixed> the report
+     * @throws Exception on failure (a subclass per error kind)
+     */
+    public function sync(mixed $inventory, array $options = [], ?callable $progress = null): array
+    {
+    }
+
     /** Sends any Upload API call by its SDK name, positional arguments by name in $args. */
     public function callUploadApi(string $method, array $args = [], array $options = []): array
     {
@@ -1564,20 +1581,6 @@ final class Client
      * @throws Exception on failure (a subclass per error kind)
      */
     public function subfolders(string $ofFolderPath, array $options = []): array
-    {
-    }
-
-    /**
-     * Syncs an inventory (a directory path, or a list of items with id, public_id and path, url or data) with a folder; returns the report.
-     *
-     * Catalogue row `sync` (many requests).
-     *
-     * @param mixed $inventory
-     * @param array<string, mixed> $options the SDK's keyword options
-     * @return array<string, mixed>
-     * @throws Exception on failure (a subclass per error kind)
-     */
-    public function sync(mixed $inventory, array $options = []): array
     {
     }
 
