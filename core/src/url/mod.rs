@@ -72,6 +72,17 @@ impl Client {
         }
     }
 
+    /// [`Client::url`] for a caller that owns its option map and has no further use
+    /// for it: the `node` profile consumes the map in place instead of copying it
+    /// (the binding's fast path). Same output as [`Client::url`] in every profile.
+    pub fn url_owned(&self, source: &str, mut options: Map) -> Result<String> {
+        if self.profile() == Profile::Node {
+            let url = node::url(self, &Value::from(source), &mut options)?;
+            return Ok(node_text(url));
+        }
+        self.url(source, &options)
+    }
+
     /// Builds the delivery URL like pycloudinary's `cloudinary_url(source, **options)`
     /// and also returns the leftover options (for HTML attributes).
     pub fn url_with_leftovers(&self, source: &Value, options: &Map) -> Result<UrlOutput> {
@@ -943,6 +954,24 @@ fn finalize_source(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn url_owned_equals_url_in_every_profile() {
+        let options: Map = serde_json::from_str(
+            r#"{"width": 300, "height": 200, "crop": "fill", "secure": false, "alt": "x"}"#,
+        )
+        .unwrap();
+        for profile in [Profile::Python, Profile::Node, Profile::Php, Profile::Default] {
+            let config = crate::Config::new()
+                .with("cloud_name", "demo")
+                .with("analytics", false);
+            let client = Client::new(config).with_profile(profile);
+            let by_ref = client.url("sample.jpg", &options).unwrap();
+            let owned = client.url_owned("sample.jpg", options.clone()).unwrap();
+            assert_eq!(owned, by_ref, "{profile:?}");
+            assert!(by_ref.contains("c_fill,h_200,w_300"), "{profile:?}: {by_ref}");
+        }
+    }
 
     #[test]
     fn width_and_height_given_as_none_stay_options() {
