@@ -961,7 +961,12 @@ mod tests {
             r#"{"width": 300, "height": 200, "crop": "fill", "secure": false, "alt": "x"}"#,
         )
         .unwrap();
-        for profile in [Profile::Python, Profile::Node, Profile::Php, Profile::Default] {
+        for profile in [
+            Profile::Python,
+            Profile::Node,
+            Profile::Php,
+            Profile::Default,
+        ] {
             let config = crate::Config::new()
                 .with("cloud_name", "demo")
                 .with("analytics", false);
@@ -969,7 +974,10 @@ mod tests {
             let by_ref = client.url("sample.jpg", &options).unwrap();
             let owned = client.url_owned("sample.jpg", options.clone()).unwrap();
             assert_eq!(owned, by_ref, "{profile:?}");
-            assert!(by_ref.contains("c_fill,h_200,w_300"), "{profile:?}: {by_ref}");
+            assert!(
+                by_ref.contains("c_fill,h_200,w_300"),
+                "{profile:?}: {by_ref}"
+            );
         }
     }
 
