@@ -140,6 +140,17 @@ pub(crate) fn image(client: &Client, public_id: &Value, options: &Map) -> Result
     // recurses on it).
     let responsive_client;
     let with_responsive;
+    // `fromParams` reads no `dpr` from the configuration.
+    let without_dpr;
+    let client = if client.config().get("dpr").is_some_and(|d| !d.is_null()) {
+        let mut c = client.clone();
+        c.config = std::sync::Arc::new(client.config().clone().with("dpr", Value::Null));
+        c.analytics_base = std::sync::Arc::default();
+        without_dpr = c;
+        &without_dpr
+    } else {
+        client
+    };
     let (client, options) = if !options.contains_key("responsive_width")
         && client
             .config()
@@ -162,7 +173,25 @@ pub(crate) fn image(client: &Client, public_id: &Value, options: &Map) -> Result
     } else {
         (client, options)
     };
-    let mut attrs = client.image_attributes(public_id, options)?;
+    // A srcset map without breakpoints is not read (pycloudinary computes them).
+    // A video's image has no `jpg` format added (pycloudinary adds it); an empty
+    // format is none.
+    let srcset_unread =
+        matches!(options.get("srcset"), Some(Value::Map(m)) if !m.contains_key("breakpoints"));
+    let video_image = options.get("resource_type").and_then(Value::as_str) == Some("video")
+        && !options.contains_key("format");
+    let adjusted;
+    let tag_options = if srcset_unread || video_image {
+        let mut o = options.filtered(|k| !(srcset_unread && k == "srcset"));
+        if video_image {
+            o.insert("format", "");
+        }
+        adjusted = o;
+        &adjusted
+    } else {
+        options
+    };
+    let mut attrs = client.image_attributes(public_id, tag_options)?;
     if let Some(user_class) = options.get("class").filter(|c| c.truthy()) {
         if attrs.contains_key("data-src") {
             attrs.insert("class", user_class.clone());

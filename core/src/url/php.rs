@@ -298,13 +298,14 @@ pub(crate) fn prepare_options<'a>(
             Value::Map(m) => m.clone(),
             _ => Map::new(),
         };
-        if let Some(Value::Map(m)) = options.get("auth_token") {
-            token.update(m);
-        }
         for key in ["key", "ip", "acl", "start_time", "expiration", "duration"] {
             if let Some(v) = options.get(key).filter(|v| !v.is_null()) {
                 token.insert(key, v.clone());
             }
+        }
+        // The `auth_token` option is imported after them.
+        if let Some(Value::Map(m)) = options.get("auth_token") {
+            token.update(m);
         }
         token.remove("token_name");
         // With an auth token the URL is never signed (`finalizeSimpleSignature`).
@@ -361,7 +362,7 @@ fn untouched(options: &Map) -> bool {
 /// Akamai host included, is used as it is; shards are the CRC-32 of the raw public id,
 /// not of the escaped path; PHP's `str_replace` of the shared host), and the `acl` of
 /// an auth token in the query shown percent-decoded (the token is signed over the
-/// escaped text, as in the other SDKs).
+/// escaped text, as in the other SDKs); no `_a` analytics parameter beside a token.
 pub(crate) fn finish_url(
     client: &crate::Client,
     source: &str,
@@ -369,6 +370,12 @@ pub(crate) fn finish_url(
     url: String,
 ) -> String {
     let mut url = rehost(client, source, options, url);
+    // `finalizeUrlWithAuthToken`: a URL with a token has no analytics parameter.
+    if let Some(a) = url.find("&_a=") {
+        if url.contains("?__cld_token__=") {
+            url.truncate(a);
+        }
+    }
     if is_plain(&url) {
         // One pass: no escape to touch, no token and nothing Guzzle's filter changes.
         return url;
@@ -539,6 +546,8 @@ fn rehost(client: &crate::Client, source: &str, options: &Map, url: String) -> S
     // The shard: the CRC-32 of `AssetDescriptor::publicId()`: location, file name and extension (a format
     // replaces the extension).
     let shard = || {
+        // An empty public id is built with a stand-in (its CRC-32 is that of "").
+        let source = if source == EMPTY_MARK { "" } else { source };
         let (location, filename, own_ext) = split_path(source);
         let ext = match get("format").map(text).filter(|f| !f.is_empty()) {
             Some(f) => Some(f),
@@ -620,7 +629,7 @@ fn rehost(client: &crate::Client, source: &str, options: &Map, url: String) -> S
 /// no trailing slash), built like any other and then cut before the id; `None` when
 /// the options sign, suffix or format the id (left to the python answer).
 pub(crate) fn empty_source_url(client: &crate::Client, options: &Map) -> Result<Option<String>> {
-    const MARK: &str = "cldkitphpempty";
+    const MARK: &str = EMPTY_MARK;
     for key in ["sign_url", "url_suffix", "format", "auth_token"] {
         if options.get(key).is_some_and(Value::truthy)
             || client.config().get(key).is_some_and(Value::truthy)
@@ -634,6 +643,9 @@ pub(crate) fn empty_source_url(client: &crate::Client, options: &Map) -> Result<
         _ => None,
     })
 }
+
+/// The public id [`empty_source_url`] builds in place of an empty one.
+const EMPTY_MARK: &str = "cldkitphpempty";
 
 /// PHP's `pathinfo()` parts of a path: `(dirname, basename)`, with `dirname` as
 /// `FileUtils::dirName` gives it (`None` for `.` or an empty path).
@@ -789,7 +801,8 @@ pub(super) fn asset_type_segments<'a>(
 }
 
 /// The poster format of a video thumbnail: `jpg`. In the `php` profile
-/// (`VideoThumbnailTag`) it replaces any `format`, and a URL suffix is an error.
+/// (`VideoThumbnailTag`) it replaces any `format`, and a URL suffix is an error; for
+/// a fetch or with `use_fetch_format` the transformation ends with one more `f_jpg`.
 pub(super) fn thumbnail_format(options: &mut Map, profile: crate::Profile) -> Result<()> {
     if profile == crate::Profile::Php && has_suffix(options.get("url_suffix")) {
         return Err(Error::invalid_option(
@@ -798,6 +811,27 @@ pub(super) fn thumbnail_format(options: &mut Map, profile: crate::Profile) -> Re
         ));
     }
     options.insert("format", "jpg");
+    // For a fetch or with `use_fetch_format`, `fromParams` makes the format the
+    // transformation's `f_jpg`, and `setFormat` adds one more `f_jpg` component.
+    let fetch = options.get("type").and_then(crate::php::string).as_deref() == Some("fetch")
+        || options.get("use_fetch_format").is_some_and(Value::truthy);
+    if profile == crate::Profile::Php && fetch && !options.keys().any(|k| k.starts_with('$')) {
+        let mut main = Map::new();
+        let keys: Vec<String> = options
+            .keys()
+            .filter(|k| crate::transform::param(k).is_some())
+            .map(str::to_owned)
+            .collect();
+        for k in keys {
+            if let Some(v) = options.remove(&k) {
+                main.insert(k.as_str(), v);
+            }
+        }
+        if !main.contains_key("fetch_format") {
+            main.insert("fetch_format", "jpg");
+        }
+        options.insert("transformation", Value::List(vec![Value::Map(main)]));
+    }
     Ok(())
 }
 
