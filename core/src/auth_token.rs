@@ -51,9 +51,35 @@ impl Client {
         if self.profile() == crate::Profile::Php {
             // cloudinary_php's AuthToken has no token name: always `__cld_token__`.
             merged.remove("token_name");
+            php_adjust(&mut merged)?;
         }
         generate(&merged, self.now())
     }
+}
+
+/// cloudinary_php's `AuthToken::generate` where it differs: an empty (PHP `empty()`)
+/// `url` and `acl` are an error, and the key is read by `pack('H*', $key)`, which
+/// takes an illegal hex digit as 0 (with a warning) and pads an odd length with 0.
+fn php_adjust(options: &mut Map) -> Result<()> {
+    let empty = |k: &str| options.get(k).map_or(true, crate::php::is_empty);
+    if empty("url") && empty("acl") {
+        return Err(err(
+            "UnexpectedValueException: AuthToken must contain either acl or url property",
+        ));
+    }
+    if let Some(Value::Str(key)) = options.get("key") {
+        if hex::decode(key).is_err() {
+            let mut packed: String = key
+                .chars()
+                .map(|c| if c.is_ascii_hexdigit() { c } else { '0' })
+                .collect();
+            if packed.len() % 2 == 1 {
+                packed.push('0');
+            }
+            options.insert("key", packed);
+        }
+    }
+    Ok(())
 }
 
 fn err(message: impl Into<String>) -> Error {

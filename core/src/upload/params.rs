@@ -375,7 +375,7 @@ pub fn build_upload_params(client: &Client, options: &Map) -> Result<Map> {
         json_encode(get(options, "auto_transcription"))?,
     );
     if client.profile() == crate::Profile::Php {
-        super::php::adjust_upload_params(&mut params, options);
+        super::php::adjust_upload_params(&mut params, options)?;
     }
     Ok(params)
 }

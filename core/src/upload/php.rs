@@ -273,7 +273,16 @@ const NOT_SENT: &[&str] = &[
 /// `access_control` map not wrapped in a list, commas inside tags escaped with a
 /// backslash (`escapeUnsafeChars`), empty lists dropped, floats as PHP prints them
 /// (`0.0` is `0`).
-pub(crate) fn adjust_upload_params(params: &mut Map, options: &Map) {
+pub(crate) fn adjust_upload_params(params: &mut Map, options: &Map) -> Result<()> {
+    // `encode_context` escapes each value with a typed `string` argument.
+    if let Some(Value::Map(context)) = options.get("context") {
+        if context.iter().any(|(_, v)| v.is_null()) {
+            return Err(crate::Error::invalid_option(
+                "context",
+                "TypeError: StringUtils::escapeUnsafeChars(): Argument #1 ($string) must be of type string, null given",
+            ));
+        }
+    }
     for key in NOT_SENT {
         params.remove(key);
     }
@@ -333,6 +342,7 @@ pub(crate) fn adjust_upload_params(params: &mut Map, options: &Map) {
         };
         params.insert(key, adjusted);
     }
+    Ok(())
 }
 
 /// pycloudinary's `k=True`/`k=False` context values as `serializeJson` writes them
@@ -477,7 +487,7 @@ mod tests {
             r#"{"face_coordinates": "1,2,3,4", "headers": "A: 1", "upload_preset": "cfg"}"#,
         )
         .unwrap();
-        adjust_upload_params(&mut params, &options);
+        adjust_upload_params(&mut params, &options).unwrap();
         assert_eq!(
             params.get("face_coordinates"),
             Some(&Value::from("1\\,2\\,3\\,4"))
