@@ -127,8 +127,8 @@ fn place<'a>(scratch: &mut String, v: Option<Piece<'a>>) -> Option<Slot<'a>> {
 
 /// The component being built from one option map, handed to each row's rule.
 pub(crate) struct Component<'o, 'b> {
-    /// The options of this component.
-    pub s: Slots<'o>,
+    /// The options of this component (borrowed: the slot table is not copied).
+    pub s: &'b Slots<'o>,
     pub config: &'o Config,
     /// The whole transformation so far: chained components are written here first.
     pub out: &'b mut String,
@@ -154,8 +154,9 @@ pub(crate) struct Component<'o, 'b> {
 }
 
 impl<'o, 'b> Component<'o, 'b> {
+    #[inline]
     pub fn new(
-        s: Slots<'o>,
+        s: &'b Slots<'o>,
         config: &'o Config,
         out: &'b mut String,
         depth: usize,

@@ -30,7 +30,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::value::{Map, Value};
 use component::{Component, Slots};
-use params::{classify, Opt, ALWAYS};
+use params::{classify, Opt, CONFIG_FALLBACK};
 use rules::as_list;
 
 pub use params::{list_params, param, Kind, Param, Place, ValueType, PARAMS};
@@ -107,17 +107,20 @@ pub(crate) fn generate<'o>(
     };
     let (flags, size) = html_sizes(&s, responsive_width)?;
 
-    let mut pending = s.set_bits() | ALWAYS;
+    let mut pending = s.set_bits();
+    if config.known.dpr.as_ref().is_some_and(|v| !v.is_null()) {
+        pending |= CONFIG_FALLBACK;
+    }
     if !s.vars.is_empty() {
         pending |= 1 << Opt::Variables as u32;
     }
-    let mut c = Component::new(s, config, out, depth, flags, size);
+    let mut c = Component::new(&s, config, out, depth, flags, size);
     c.pending = pending;
     while c.pending != 0 {
         let i = c.pending.trailing_zeros() as usize;
         c.pending &= c.pending - 1;
         let row = &PARAMS[i];
-        (row.apply)(&mut c, row)?;
+        row.apply.run(&mut c, row)?;
     }
     c.write();
     let mut flags = c.flags;
@@ -266,4 +269,37 @@ pub(crate) fn size_parts(options: &Map) -> Option<(Value, Value)> {
     let size = options.get("size")?.as_str()?;
     let (w, h) = size.split_once('x')?;
     Some((Value::Str(w.to_owned()), Value::Str(h.to_owned())))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(config: &Config, json: &str) -> (String, Flags) {
+        let options: Map = serde_json::from_str(json).unwrap();
+        let mut out = String::new();
+        let flags = generate(config, &options, None, 0, &mut out).unwrap();
+        (out, flags)
+    }
+
+    /// The `dpr` row runs without its option only when the configuration gives a
+    /// fallback; an explicit null still suppresses that fallback.
+    #[test]
+    fn dpr_falls_back_to_the_configuration_only() {
+        let plain = Config::new();
+        assert_eq!(run(&plain, r#"{"width": 10}"#).0, "w_10");
+        let (text, flags) = run(&plain, r#"{"width": 10, "dpr": "auto"}"#);
+        assert_eq!(text, "dpr_auto,w_10");
+        assert!(flags.hidpi);
+
+        let with_dpr = Config::new().with("dpr", "auto");
+        let (text, flags) = run(&with_dpr, r#"{"width": 10}"#);
+        assert_eq!(text, "dpr_auto,w_10");
+        assert!(flags.hidpi);
+        let (text, flags) = run(&with_dpr, r#"{"width": 10, "dpr": null}"#);
+        assert_eq!(text, "w_10");
+        assert!(!flags.hidpi);
+        assert_eq!(run(&with_dpr, r#"{"dpr": 2.0}"#).0, "dpr_2.0");
+        assert_eq!(run(&Config::new().with("dpr", Value::Null), "{}").0, "");
+    }
 }

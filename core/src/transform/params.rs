@@ -2,8 +2,8 @@
 //!
 //! This is the one place to read (or add) a parameter. Each row of the `params!` call
 //! below names the option, its URL keys, its place in the component, a hint of the
-//! values it takes (for generated typed interfaces) and its value rule (a function of
-//! [`super::rules`]). The [`Opt`] enum, the classifier ([`classify`]), the public
+//! values it takes (for generated typed interfaces) and its value rule (a [`Rule`],
+//! one function of [`super::rules`]). The [`Opt`] enum, the classifier ([`classify`]), the public
 //! [`PARAMS`] table and its documentation all come from those rows.
 //!
 //! Rows are in evaluation order: when two options are invalid, the first row's error
@@ -13,12 +13,11 @@
 //! Options not listed here are not transformation parameters: the URL builder leaves
 //! them to the tag helpers.
 //!
-//! Adding a parameter is one row, plus its rule when none of the shared ones
-//! ([`rules::raw`](super::rules::raw), [`rules::expression`](super::rules::expression),
-//! [`rules::color`](super::rules::color)) fits; a new URL key also goes into the sorted
-//! `keys!` list.
+//! Adding a parameter is one row, plus its rule (a function of [`super::rules`] and its
+//! [`Rule`] variant) when none of the shared ones (`Raw`, `Expression`, `Color`) fits;
+//! a new URL key also goes into the sorted `keys!` list.
 
-use super::rules::{self, Rule};
+use super::rules::Rule;
 
 /// What kind of JSON value an option takes (one of [`ValueType::kinds`]).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -179,7 +178,7 @@ const fn str_eq(a: &str, b: &str) -> bool {
 macro_rules! params {
     ($(
         $variant:ident $name:literal [$($key:literal),*] $place:ident $value:expr,
-            $apply:path, $doc:literal;
+            $apply:ident, $doc:literal;
     )*) => {
         /// A transformation option recognised by the builder: the index of its row in
         /// [`PARAMS`] (and its bit in the builder's masks).
@@ -210,7 +209,7 @@ macro_rules! params {
                 rule: $doc,
                 opt: Opt::$variant,
                 key: key_index(&[$($key),*]),
-                apply: $apply,
+                apply: Rule::$apply,
             }
         ),*];
     };
@@ -218,99 +217,99 @@ macro_rules! params {
 
 params! {
     ResponsiveWidth "responsive_width" [] ComponentAfter ValueType::of(&[Bool]),
-        rules::after_component, "appends the configured responsive component (default `c_limit,w_auto`)";
+        AfterComponent, "appends the configured responsive component (default `c_limit,w_auto`)";
     Size "size" ["w", "h"] ByKey TEXT,
-        rules::size, "`\"<w>x<h>\"` → `w`, `h` (overrides `width` / `height`)";
+        Size, "`\"<w>x<h>\"` → `w`, `h` (overrides `width` / `height`)";
     Background "background" ["b"] ByKey TEXT,
-        rules::color, "`#` → `rgb:`";
+        Color, "`#` → `rgb:`";
     Color "color" ["co"] ByKey TEXT,
-        rules::color, "`#` → `rgb:`";
+        Color, "`#` → `rgb:`";
     Transformation "transformation" ["t"] ByKey ValueType::of(&[Text, List, Map]),
-        rules::transformation, "names joined with `.`; maps chain components before this one";
+        Transformation, "names joined with `.`; maps chain components before this one";
     Effect "effect" ["e"] ByKey ValueType::of(&[Text, List, Map]),
-        rules::effect, "list joined with `:`, map's first entry `k:v`, then expression";
+        Effect, "list joined with `:`, map's first entry `k:v`, then expression";
     Border "border" ["bo"] ByKey ValueType { kinds: &[Text, Map], known: &[], closed: false, map_keys: &["width", "color"] },
-        rules::border, "map `{width, color}` → `<w>px_solid_<color>`, else raw";
+        Border, "map `{width, color}` → `<w>px_solid_<color>`, else raw";
     Flags "flags" ["fl"] ByKey TEXT_OR_LIST,
-        rules::flags, "list joined with `.`";
+        Flags, "list joined with `.`";
     Dpr "dpr" ["dpr"] ByKey ValueType { kinds: &[Number, Text], known: &["auto"], closed: false, map_keys: &[] },
-        rules::dpr, "expression (configuration fallback)";
+        Dpr, "expression (configuration fallback)";
     Duration "duration" ["du"] ByKey NUM_OR_TEXT,
-        rules::duration, "range value, dropped when not one";
+        Duration, "range value, dropped when not one";
     StartOffset "start_offset" ["so"] ByKey NUM_OR_TEXT,
-        rules::offsets, "`auto`, range value or raw, then expression";
+        Offsets, "`auto`, range value or raw, then expression";
     EndOffset "end_offset" ["eo"] ByKey NUM_OR_TEXT,
-        rules::offsets, "range value or raw, then expression";
+        Offsets, "range value or raw, then expression";
     Offset "offset" ["so", "eo"] ByKey ValueType::of(&[Text, List]),
-        rules::offsets, "`A..B` or a list: first and last";
+        Offsets, "`A..B` or a list: first and last";
     VideoCodec "video_codec" ["vc"] ByKey ValueType { kinds: &[Text, Map], known: &[], closed: false, map_keys: &["codec", "profile", "level", "b_frames"] },
-        rules::video_codec, "map `{codec, profile, level, b_frames}`, else raw";
+        VideoCodec, "map `{codec, profile, level, b_frames}`, else raw";
     Overlay "overlay" ["l"] ByKey ValueType::of(&[Text, Map]),
-        rules::layer, "layer";
+        Layer, "layer";
     Underlay "underlay" ["u"] ByKey ValueType::of(&[Text, Map]),
-        rules::layer, "layer";
+        Layer, "layer";
     If "if" ["if"] First TEXT,
-        rules::condition, "expression, first in the component";
+        Condition, "expression, first in the component";
     CustomFunction "custom_function" ["fn"] ByKey ValueType { kinds: &[Map, Text], known: &[], closed: false, map_keys: &["function_type", "source"] },
-        rules::custom_function, "map `{function_type, source}`; `remote` sources base64url";
+        CustomFunction, "map `{function_type, source}`; `remote` sources base64url";
     CustomPreFunction "custom_pre_function" ["fn"] ByKey ValueType { kinds: &[Map, Text], known: &[], closed: false, map_keys: &["function_type", "source"] },
-        rules::custom_function, "as `custom_function`, prefixed `pre:` (used when `custom_function` is not)";
+        CustomFunction, "as `custom_function`, prefixed `pre:` (used when `custom_function` is not)";
     Fps "fps" ["fps"] ByKey ValueType::of(&[Number, Text, List]),
-        rules::fps, "list of expressions joined with `-`, else raw";
+        Fps, "list of expressions joined with `-`, else raw";
     KeyframeInterval "keyframe_interval" ["ki"] ByKey NUM_OR_TEXT,
-        rules::keyframe_interval, "string raw; number > 0 printed as float";
+        KeyframeInterval, "string raw; number > 0 printed as float";
     Radius "radius" ["r"] ByKey ValueType::of(&[Number, Text, List]),
-        rules::radius, "list of 1–4 expressions joined with `:`, else expression";
+        Radius, "list of 1–4 expressions joined with `:`, else expression";
     Angle "angle" ["a"] ByKey ValueType::of(&[Number, Text, List]),
-        rules::angle, "list joined with `.`, then expression";
+        Angle, "list joined with `.`, then expression";
     Height "height" ["h"] ByKey NUM_OR_TEXT,
-        rules::dimension, "expression";
+        Dimension, "expression";
     Width "width" ["w"] ByKey NUM_OR_TEXT,
-        rules::dimension, "expression";
+        Dimension, "expression";
     AspectRatio "aspect_ratio" ["ar"] ByKey NUM_OR_TEXT,
-        rules::expression, "expression";
+        Expression, "expression";
     Opacity "opacity" ["o"] ByKey NUM_OR_TEXT,
-        rules::expression, "expression";
+        Expression, "expression";
     Quality "quality" ["q"] ByKey ValueType { kinds: &[Number, Text], known: &["auto", "auto:best", "auto:good", "auto:eco", "auto:low"], closed: false, map_keys: &[] },
-        rules::expression, "expression";
+        Expression, "expression";
     X "x" ["x"] ByKey NUM_OR_TEXT,
-        rules::expression, "expression";
+        Expression, "expression";
     Y "y" ["y"] ByKey NUM_OR_TEXT,
-        rules::expression, "expression";
+        Expression, "expression";
     Zoom "zoom" ["z"] ByKey NUM_OR_TEXT,
-        rules::expression, "expression";
+        Expression, "expression";
     AudioCodec "audio_codec" ["ac"] ByKey TEXT,
-        rules::raw, "raw";
+        Raw, "raw";
     AudioFrequency "audio_frequency" ["af"] ByKey NUM_OR_TEXT,
-        rules::raw, "raw";
+        Raw, "raw";
     BitRate "bit_rate" ["br"] ByKey NUM_OR_TEXT,
-        rules::raw, "raw";
+        Raw, "raw";
     Crop "crop" ["c"] ByKey ValueType { kinds: &[Text], known: &["scale", "fit", "limit", "mfit", "fill", "lfill", "pad", "lpad", "mpad", "fill_pad", "crop", "thumb", "auto", "imagga_crop", "imagga_scale"], closed: true, map_keys: &[] },
-        rules::raw, "raw";
+        Raw, "raw";
     ColorSpace "color_space" ["cs"] ByKey TEXT,
-        rules::raw, "raw";
+        Raw, "raw";
     DefaultImage "default_image" ["d"] ByKey TEXT,
-        rules::raw, "raw";
+        Raw, "raw";
     Delay "delay" ["dl"] ByKey NUM_OR_TEXT,
-        rules::raw, "raw";
+        Raw, "raw";
     Density "density" ["dn"] ByKey NUM_OR_TEXT,
-        rules::raw, "raw";
+        Raw, "raw";
     FetchFormat "fetch_format" ["f"] ByKey ValueType { kinds: &[Text], known: &["auto", "jpg", "png", "webp", "avif", "gif", "mp4", "webm"], closed: false, map_keys: &[] },
-        rules::raw, "raw";
+        Raw, "raw";
     Gravity "gravity" ["g"] ByKey ValueType { kinds: &[Text], known: &["north_west", "north", "north_east", "west", "center", "east", "south_west", "south", "south_east", "face", "faces", "auto", "custom"], closed: false, map_keys: &[] },
-        rules::raw, "raw";
+        Raw, "raw";
     Prefix "prefix" ["p"] ByKey TEXT,
-        rules::raw, "raw";
+        Raw, "raw";
     Page "page" ["pg"] ByKey NUM_OR_TEXT,
-        rules::raw, "raw";
+        Raw, "raw";
     StreamingProfile "streaming_profile" ["sp"] ByKey TEXT,
-        rules::raw, "raw";
+        Raw, "raw";
     VideoSampling "video_sampling" ["vs"] ByKey NUM_OR_TEXT,
-        rules::raw, "raw";
+        Raw, "raw";
     Variables "variables" [] Variables ValueType::of(&[List]),
-        rules::variables, "`[name, value]` pairs after the `$name` options, after `if`";
+        Variables, "`[name, value]` pairs after the `$name` options, after `if`";
     RawTransformation "raw_transformation" [] Last TEXT,
-        rules::raw_transformation, "appended verbatim";
+        RawTransformation, "appended verbatim";
 }
 
 /// Number of [`Opt`] variants (the slot table size).
@@ -319,9 +318,9 @@ pub(crate) const OPT_COUNT: usize = NAMES.len();
 // The builder keeps one bit per option in a `u64`.
 const _: () = assert!(OPT_COUNT <= 64);
 
-/// Bits of the rows whose rule runs even when the option is absent (`dpr` falls back
-/// to the configuration).
-pub(crate) const ALWAYS: u64 = 1 << Opt::Dpr as u32;
+/// Bits of the rows whose rule also runs when the option is absent, if the
+/// configuration gives a fallback (`dpr`); without one an absent option costs nothing.
+pub(crate) const CONFIG_FALLBACK: u64 = 1 << Opt::Dpr as u32;
 
 /// Size of the classifier's open-addressing table (a power of two).
 const INDEX_SIZE: usize = 128;

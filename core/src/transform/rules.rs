@@ -4,8 +4,9 @@
 //! A rule reads its option from [`Component::s`] and stores its URL value with
 //! [`Component::set`]; the shared rules ([`raw`], [`expression`], [`color`]) serve
 //! every row whose value needs nothing else. A rule runs only when its option is
-//! present with a non-null value (or always, for the rows in
-//! [`ALWAYS`](super::params::ALWAYS)).
+//! present with a non-null value (or, for the rows in
+//! [`CONFIG_FALLBACK`](super::params::CONFIG_FALLBACK), when the configuration gives
+//! a fallback).
 
 use std::borrow::Cow;
 
@@ -18,10 +19,94 @@ use super::params::{Key, Opt, Param};
 use crate::error::{Error, Result};
 use crate::value::{Map, Value};
 
-/// A row's value rule.
-pub(crate) type Rule = fn(&mut Component<'_, '_>, &Param) -> Result<()>;
+/// A row's value rule: one variant per rule function of this module.
+///
+/// A small enum rather than a function pointer, so that [`Rule::run`]'s `match` inlines
+/// the shared rules (raw values, expressions, dimensions) into the builder's loop.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Rule {
+    /// [`raw`].
+    Raw,
+    /// [`expression`].
+    Expression,
+    /// [`color`].
+    Color,
+    /// [`dimension`].
+    Dimension,
+    /// [`size`].
+    Size,
+    /// [`after_component`].
+    AfterComponent,
+    /// [`transformation`].
+    Transformation,
+    /// [`effect`].
+    Effect,
+    /// [`border`].
+    Border,
+    /// [`flags`].
+    Flags,
+    /// [`dpr`].
+    Dpr,
+    /// [`duration`].
+    Duration,
+    /// [`offsets`].
+    Offsets,
+    /// [`video_codec`].
+    VideoCodec,
+    /// [`layer()`].
+    Layer,
+    /// [`condition`].
+    Condition,
+    /// [`custom_function`].
+    CustomFunction,
+    /// [`fps`].
+    Fps,
+    /// [`keyframe_interval`].
+    KeyframeInterval,
+    /// [`radius`].
+    Radius,
+    /// [`angle`].
+    Angle,
+    /// [`variables`].
+    Variables,
+    /// [`raw_transformation`].
+    RawTransformation,
+}
+
+impl Rule {
+    /// Runs this rule for row `p` of the component `c`.
+    #[inline(always)]
+    pub(crate) fn run(self, c: &mut Component<'_, '_>, p: &Param) -> Result<()> {
+        match self {
+            Rule::Raw => raw(c, p),
+            Rule::Expression => expression(c, p),
+            Rule::Color => color(c, p),
+            Rule::Dimension => dimension(c, p),
+            Rule::Size => size(c, p),
+            Rule::AfterComponent => after_component(c, p),
+            Rule::Transformation => transformation(c, p),
+            Rule::Effect => effect(c, p),
+            Rule::Border => border(c, p),
+            Rule::Flags => flags(c, p),
+            Rule::Dpr => dpr(c, p),
+            Rule::Duration => duration(c, p),
+            Rule::Offsets => offsets(c, p),
+            Rule::VideoCodec => video_codec(c, p),
+            Rule::Layer => layer(c, p),
+            Rule::Condition => condition(c, p),
+            Rule::CustomFunction => custom_function(c, p),
+            Rule::Fps => fps(c, p),
+            Rule::KeyframeInterval => keyframe_interval(c, p),
+            Rule::Radius => radius(c, p),
+            Rule::Angle => angle(c, p),
+            Rule::Variables => variables(c, p),
+            Rule::RawTransformation => raw_transformation(c, p),
+        }
+    }
+}
 
 /// The value as it is (`crop`, `gravity`, `fetch_format`, …).
+#[inline(always)]
 pub(crate) fn raw(c: &mut Component<'_, '_>, p: &Param) -> Result<()> {
     let v = c.s.get(p.opt);
     c.set(p.key(), raw_piece(v));
@@ -29,6 +114,7 @@ pub(crate) fn raw(c: &mut Component<'_, '_>, p: &Param) -> Result<()> {
 }
 
 /// The value normalised as an expression (`quality`, `x`, `opacity`, …).
+#[inline(always)]
 pub(crate) fn expression(c: &mut Component<'_, '_>, p: &Param) -> Result<()> {
     let v = c.s.get(p.opt);
     c.set(p.key(), expr_piece(v));
@@ -43,6 +129,7 @@ pub(crate) fn color(c: &mut Component<'_, '_>, p: &Param) -> Result<()> {
 }
 
 /// `width` / `height`: an expression, unless `size` gives both.
+#[inline(always)]
 pub(crate) fn dimension(c: &mut Component<'_, '_>, p: &Param) -> Result<()> {
     if c.size.is_none() {
         let v = c.s.get(p.opt);
