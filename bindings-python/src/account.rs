@@ -3,12 +3,10 @@
 //! (`cldkit/_calls.py`) and go through `call`.
 
 use pyo3::prelude::*;
-use pyo3::types::{PyDict, PyTuple};
 
 use crate::api;
-use crate::client::aio;
-use crate::convert::map_arg;
 use crate::errors::{check, guard};
+use crate::methods::{py_methods, Obj};
 
 /// A client of the Provisioning API (sub-accounts, users, user groups, access keys),
 /// configured from a `CLOUDINARY_ACCOUNT_URL`
@@ -21,8 +19,21 @@ pub struct PyAccountClient {
     inner: cldkit::api::AccountClient,
 }
 
+py_methods! {
 #[pymethods]
 impl PyAccountClient {
+convert {
+    /// Runs a Provisioning API call of the catalogue by its SDK name, its positional
+    /// arguments by name in `args` and keyword options in `options`; blocks with the
+    /// GIL released and returns the answer as a `dict`.
+    #[pyo3(signature = (name, args = None, options = None))]
+    fn call<'py>(name: keep(&str), args: opt_dict(Option<&Obj<'py>>), options: opt_dict(Option<&Obj<'py>>),) -> Obj<'py>
+        => |py, c| api::call(py, c, name, &args, &options);
+}
+to_thread {
+    /// `call` in a worker thread, for asyncio.
+    fn call_async(*args, **kwargs) = "call", "($self, name, args=None, options=None)";
+}
     /// Creates an account client from `url`, or from the environment when `None`.
     #[new]
     #[pyo3(signature = (url = None))]
@@ -36,36 +47,9 @@ impl PyAccountClient {
         })
     }
 
-    /// Runs a Provisioning API call of the catalogue by its SDK name, its positional
-    /// arguments by name in `args` and keyword options in `options`; blocks with the
-    /// GIL released and returns the answer as a `dict`.
-    #[pyo3(signature = (name, args = None, options = None))]
-    fn call<'py>(
-        &self,
-        py: Python<'py>,
-        name: &str,
-        args: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let a = map_arg(args, "args")?;
-            let opts = map_arg(options, "options")?;
-            api::account_call(py, &self.inner, name, &a, &opts)
-        })
-    }
-
-    /// `call` in a worker thread, for asyncio.
-    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, name, args=None, options=None)")]
-    fn call_async<'py>(
-        slf: &Bound<'py, Self>,
-        args: &Bound<'py, PyTuple>,
-        kwargs: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        aio(slf.as_any(), "call", args, kwargs)
-    }
-
     /// `cldkit.AccountClient(...)` with the settings, secrets hidden.
     fn __repr__(&self) -> String {
         format!("cldkit.AccountClient({:?})", self.inner.client().config())
     }
+}
 }

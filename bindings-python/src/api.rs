@@ -160,32 +160,52 @@ fn finish_value<'py>(py: Python<'py>, r: Result<Value, ApiError>) -> PyResult<Bo
     }
 }
 
-/// `Client.call`: a row of the catalogue by name. Local rows run here (their errors
-/// keep their own kind); network rows block with the GIL released.
-pub fn call<'py>(
-    py: Python<'py>,
-    client: &Client,
-    name: &str,
-    args: &Map,
-    options: &Map,
-) -> PyResult<Bound<'py, PyAny>> {
-    if cldkit::calls::find(name).is_some_and(|row| !row.is_network()) {
-        let v = check(py, client.call_local(name, args, options))?;
-        return to_py(py, &v);
-    }
-    let r = py.detach(|| client.call_blocking(name, args, options));
-    finish_value(py, r)
+/// What `call` runs a catalogue row on: a product environment's [`Client`] or the
+/// Provisioning API's [`AccountClient`].
+pub trait CallTarget: Sync {
+    /// Runs the row `name` here when it is local (URLs, tags, signatures: its errors
+    /// keep their own kind); `None` for a network row.
+    fn call_local(&self, name: &str, args: &Map, options: &Map) -> Option<cldkit::Result<Value>>;
+
+    /// Runs the network row `name`, blocking.
+    fn call_blocking(&self, name: &str, args: &Map, options: &Map) -> Result<Value, ApiError>;
 }
 
-/// `AccountClient.call`: a Provisioning API row by name, with the GIL released.
-pub fn account_call<'py>(
+impl CallTarget for Client {
+    fn call_local(&self, name: &str, args: &Map, options: &Map) -> Option<cldkit::Result<Value>> {
+        cldkit::calls::find(name)
+            .is_some_and(|row| !row.is_network())
+            .then(|| Client::call_local(self, name, args, options))
+    }
+
+    fn call_blocking(&self, name: &str, args: &Map, options: &Map) -> Result<Value, ApiError> {
+        Client::call_blocking(self, name, args, options)
+    }
+}
+
+impl CallTarget for AccountClient {
+    fn call_local(&self, _: &str, _: &Map, _: &Map) -> Option<cldkit::Result<Value>> {
+        None
+    }
+
+    fn call_blocking(&self, name: &str, args: &Map, options: &Map) -> Result<Value, ApiError> {
+        AccountClient::call_blocking(self, name, args, options)
+    }
+}
+
+/// `Client.call` and `AccountClient.call`: a row of the catalogue by name. Local rows
+/// run here; network rows block with the GIL released.
+pub fn call<'py>(
     py: Python<'py>,
-    account: &AccountClient,
+    target: &impl CallTarget,
     name: &str,
     args: &Map,
     options: &Map,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let r = py.detach(|| account.call_blocking(name, args, options));
+    if let Some(r) = target.call_local(name, args, options) {
+        return to_py(py, &check(py, r)?);
+    }
+    let r = py.detach(|| target.call_blocking(name, args, options));
     finish_value(py, r)
 }
 
@@ -211,28 +231,13 @@ pub fn upload<'py>(
     }
 }
 
-/// `Client.call_upload_api`: any Upload API call by its SDK name.
-pub fn upload_call<'py>(
+/// `Client.call_upload_api` and `Client.admin`: runs `call` (an Upload or Admin API
+/// call) with the GIL released and converts its answer.
+pub fn blocking<'py>(
     py: Python<'py>,
-    client: &Client,
-    method: &str,
-    args: Map,
-    options: Map,
+    call: impl FnOnce() -> Result<ApiResponse, ApiError> + Send,
 ) -> PyResult<Bound<'py, PyAny>> {
-    let r = py.detach(|| client.call_upload_api_blocking(method, &args, &options));
-    finish(py, r)
-}
-
-/// `Client.admin`: any Admin API call by its SDK name.
-pub fn admin<'py>(
-    py: Python<'py>,
-    client: &Client,
-    name: &str,
-    args: Map,
-    options: Map,
-) -> PyResult<Bound<'py, PyAny>> {
-    let r = py.detach(|| client.admin_blocking(name, &args, &options));
-    finish(py, r)
+    finish(py, py.detach(call))
 }
 
 /// A chunk size given in Python (a positive int).

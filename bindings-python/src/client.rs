@@ -2,18 +2,18 @@
 //! capability as a method. Arguments and results are converted, nothing else: the
 //! behaviour is the engine's.
 
-use cldkit::html::PlaceholderMode;
-use cldkit::upload::{Integration, TagCommand, UploadRequest};
-use cldkit::{Config, Map, Profile, Value};
+use cldkit::upload::TagCommand;
+use cldkit::{Config, Profile, Value};
 use std::sync::Arc;
 
 use pyo3::prelude::*;
 use pyo3::sync::PyOnceLock;
-use pyo3::types::{PyDict, PyList, PyTuple};
+use pyo3::types::{PyDict, PyTuple};
 
 use crate::api;
-use crate::convert::{body_bytes, map_arg, map_to_py, options, seconds, to_py, to_value};
+use crate::convert::{options, to_py, to_value};
 use crate::errors::{check, guard, invalid_option};
+use crate::methods::{dict_out, py_methods, request_out, Dict, Obj};
 use crate::pages::PyPages;
 
 /// `major.minor` of the running Python, reported as the analytics `tech_version`.
@@ -42,37 +42,6 @@ fn make_client(py: Python<'_>, mut config: Config, profile: Profile) -> PyResult
         config.set("tech_version", python_version(py)?.as_str());
     }
     Ok(cldkit::Client::new(config.with_profile(profile)))
-}
-
-/// An Upload API request as a `dict`: `url`, `fields` (a list of `(name, value)`
-/// pairs in sending order), `file` (`None`, or `{"path", "filename"}` for a local file
-/// to attach) and `authorization` (the `Authorization` header, or `None`).
-fn request_to_py<'py>(py: Python<'py>, req: &UploadRequest) -> PyResult<Bound<'py, PyDict>> {
-    let d = PyDict::new(py);
-    d.set_item("url", &req.url)?;
-    let fields = PyList::empty(py);
-    for (k, v) in &req.fields {
-        fields.append(PyTuple::new(py, [k, v])?)?;
-    }
-    d.set_item("fields", fields)?;
-    match &req.file {
-        Some(f) => {
-            let file = PyDict::new(py);
-            file.set_item("path", &f.path)?;
-            file.set_item("filename", &f.filename)?;
-            d.set_item("file", file)?;
-        }
-        None => d.set_item("file", py.None())?,
-    }
-    d.set_item("authorization", req.authorization.as_deref())?;
-    Ok(d)
-}
-
-fn opt_value(obj: Option<&Bound<'_, PyAny>>, name: &str) -> PyResult<Value> {
-    match obj {
-        Some(o) => to_value(o, name),
-        None => Ok(Value::Null),
-    }
 }
 
 /// The settings of one Cloudinary product environment and every local computation
@@ -127,8 +96,314 @@ impl PyClient {
     }
 }
 
+py_methods! {
 #[pymethods]
 impl PyClient {
+convert {
+    // ----- delivery URLs -----
+
+    // `url(source, **options)` and `cloudinary_url(source, **options)` are installed
+    // on the type by `crate::fastcall`.
+
+    /// The Upload/Admin API endpoint for `action` (`cloudinary_api_url`).
+    #[pyo3(signature = (action = "upload", **options))]
+    fn api_url<'py>(action: keep(&str), **options) -> String
+        => |py, c| check(py, c.api_url(action, &options));
+
+    /// The poster image URL of a video (`CloudinaryVideo(id).video_thumbnail(**options)`).
+    #[pyo3(signature = (public_id, **options))]
+    fn video_thumbnail_url<'py>(public_id: keep(&str), **options) -> String
+        => |py, c| check(py, c.video_thumbnail_url(public_id, &options));
+
+    /// A `__cld_token__=...` auth token (`generate_auth_token`), options merged over the
+    /// `auth_token` setting: `key`, `start_time`, `duration`, `expiration`, `acl`, `url`,
+    /// `ip`, `token_name`. Times may be `datetime`s.
+    #[pyo3(signature = (**options))]
+    fn auth_token<'py>(**options) -> String => |py, c| check(py, c.auth_token(&options));
+
+    // ----- signing and verification -----
+
+    /// Signs `params` with this client's `api_secret`, `signature_algorithm` and
+    /// `signature_version` (the default profile leaves out `file`, `cloud_name`,
+    /// `resource_type` and `api_key`, as the server does).
+    fn sign_request<'py>(params: dict(&Obj<'py>),) -> String
+        => |py, c| check(py, c.sign_request(&params));
+
+    /// Like `sign_request`, also returning the exact string signed (without the
+    /// secret): `{"string_to_sign", "algorithm", "signature_version", "signature"}`.
+    fn explain_signature<'py>(params: dict(&Obj<'py>),) -> Dict<'py>
+        => |py, c| {
+            let e = check(py, c.explain_signature(&params))?;
+            let d = PyDict::new(py);
+            d.set_item("string_to_sign", e.string_to_sign)?;
+            d.set_item("algorithm", e.algorithm.name())?;
+            d.set_item("signature_version", e.signature_version)?;
+            d.set_item("signature", e.signature)?;
+            Ok(d)
+        };
+
+    /// Verifies a webhook: `body` is the raw request body (`bytes`, or `str`),
+    /// `timestamp` the `X-Cld-Timestamp` header (int, str or datetime), `signature` the
+    /// `X-Cld-Signature` header. Stale after `valid_for` seconds (default 7200; a
+    /// `timedelta` works too). Compares in constant time.
+    #[pyo3(signature = (body, timestamp, signature, valid_for = None))]
+    fn verify_notification<'py>(
+        body: bytes(&Obj<'py>),
+        timestamp: value(&Obj<'py>),
+        signature: keep(&str),
+        valid_for: opt_seconds(Option<&Obj<'py>>),
+    ) -> bool
+        => |py, c| check(py, c.verify_notification(&body, timestamp, signature, valid_for));
+
+    /// Verifies the `signature` of an upload result against its `public_id` and
+    /// `version`.
+    fn verify_api_response<'py>(public_id: value(&Obj<'py>), version: value(&Obj<'py>), signature: keep(&str),) -> bool
+        => |py, c| check(py, c.verify_api_response(public_id, version, signature));
+
+    /// Signs the Upload widget's parameters: `{"timestamp", "signature", "api_key"}`.
+    fn sign_upload_widget<'py>(params: dict(&Obj<'py>),) -> Dict<'py>
+        => |py, c| {
+            let s = check(py, c.sign_upload_widget(&params))?;
+            let d = PyDict::new(py);
+            d.set_item("timestamp", s.timestamp)?;
+            d.set_item("signature", s.signature)?;
+            d.set_item("api_key", s.api_key)?;
+            Ok(d)
+        };
+
+    /// The signed Media Library widget configuration. `integration` is
+    /// `{"name", "version", "platform"?, "platform_version"?}`.
+    #[pyo3(signature = (username = None, integration = None))]
+    fn media_library_config<'py>(username: keep(Option<&str>), integration: integration(Option<&Obj<'py>>),) -> Dict<'py>
+        => |py, c| dict_out(py, c.media_library_config(username, integration.as_ref()));
+
+    // ----- upload requests -----
+
+    /// The upload parameters `options` produce (`cleanup_params(build_upload_params(...))`).
+    #[pyo3(signature = (**options))]
+    fn upload_params<'py>(**options) -> Dict<'py>
+        => |py, c| dict_out(py, c.upload_params(&options));
+
+    /// The signed `upload` request for `file` (remote URL, data URI or local path).
+    #[pyo3(signature = (file, **options))]
+    fn upload_form<'py>(file: keep(&str), **options) -> Dict<'py>
+        => |py, c| request_out(py, c.upload_form(file, &options));
+
+    /// The unsigned `upload` request with an unsigned `upload_preset`.
+    #[pyo3(signature = (file, upload_preset, **options))]
+    fn unsigned_upload_form<'py>(file: keep(&str), upload_preset: keep(&str), **options) -> Dict<'py>
+        => |py, c| request_out(py, c.unsigned_upload_form(file, upload_preset, &options));
+
+    /// Any Upload API request by pycloudinary's function name (`upload`, `explicit`,
+    /// `destroy`, `rename`, `add_tag`, `remove_tag`, `replace_tag`, `remove_all_tags`,
+    /// `add_context`, `remove_all_context`, `update_metadata`, `text`, `explode`,
+    /// `generate_sprite`, `multi`, `create_archive`, `create_zip`, `create_slideshow`,
+    /// `unsigned_upload`), positional arguments given by name in `args`.
+    #[pyo3(signature = (method, args = None, **options))]
+    fn upload_api_call<'py>(method: keep(&str), args: opt_dict(Option<&Obj<'py>>), **options) -> Dict<'py>
+        => |py, c| request_out(py, c.upload_api_call(method, &args, &options));
+
+    /// The `explicit` request for an existing asset.
+    #[pyo3(signature = (public_id, **options))]
+    fn explicit_form<'py>(public_id: value(&Obj<'py>), **options) -> Dict<'py>
+        => |py, c| request_out(py, c.explicit_form(public_id, &options));
+
+    /// The `destroy` request.
+    #[pyo3(signature = (public_id, **options))]
+    fn destroy_form<'py>(public_id: value(&Obj<'py>), **options) -> Dict<'py>
+        => |py, c| request_out(py, c.destroy_form(public_id, &options));
+
+    /// The `rename` request.
+    #[pyo3(signature = (from_public_id, to_public_id, **options))]
+    fn rename_form<'py>(from_public_id: value(&Obj<'py>), to_public_id: value(&Obj<'py>), **options) -> Dict<'py>
+        => |py, c| request_out(py, c.rename_form(from_public_id, to_public_id, &options));
+
+    /// The `tags` request adding `tag` to `public_ids` (`exclusive=True` for
+    /// `set_exclusive`).
+    #[pyo3(signature = (tag, public_ids = None, **options))]
+    fn add_tag_form<'py>(tag: value(&Obj<'py>), public_ids: opt_value(Option<&Obj<'py>>), **options) -> Dict<'py>
+        => |py, c| request_out(py, c.tags_form(TagCommand::Add, tag, public_ids, &options));
+
+    /// The `tags` request removing `tag` from `public_ids`.
+    #[pyo3(signature = (tag, public_ids = None, **options))]
+    fn remove_tag_form<'py>(tag: value(&Obj<'py>), public_ids: opt_value(Option<&Obj<'py>>), **options) -> Dict<'py>
+        => |py, c| request_out(py, c.tags_form(TagCommand::Remove, tag, public_ids, &options));
+
+    /// The `tags` request replacing every tag of `public_ids` with `tag`.
+    #[pyo3(signature = (tag, public_ids = None, **options))]
+    fn replace_tag_form<'py>(tag: value(&Obj<'py>), public_ids: opt_value(Option<&Obj<'py>>), **options) -> Dict<'py>
+        => |py, c| request_out(py, c.tags_form(TagCommand::Replace, tag, public_ids, &options));
+
+    /// The `tags` request removing every tag of `public_ids`.
+    #[pyo3(signature = (public_ids = None, **options))]
+    fn remove_all_tags_form<'py>(public_ids: opt_value(Option<&Obj<'py>>), **options) -> Dict<'py>
+        => |py, c| request_out(py, c.tags_form(TagCommand::RemoveAll, Value::Null, public_ids, &options));
+
+    /// The `context` request adding `context` (a dict or an encoded string).
+    #[pyo3(signature = (context, public_ids = None, **options))]
+    fn add_context_form<'py>(context: value(&Obj<'py>), public_ids: opt_value(Option<&Obj<'py>>), **options) -> Dict<'py>
+        => |py, c| request_out(py, c.add_context_form(context, public_ids, &options));
+
+    /// The `context` request removing all context of `public_ids`.
+    #[pyo3(signature = (public_ids = None, **options))]
+    fn remove_all_context_form<'py>(public_ids: opt_value(Option<&Obj<'py>>), **options) -> Dict<'py>
+        => |py, c| request_out(py, c.remove_all_context_form(public_ids, &options));
+
+    /// The `metadata` request setting structured metadata on `public_ids`.
+    #[pyo3(signature = (metadata, public_ids = None, **options))]
+    fn update_metadata_form<'py>(metadata: value(&Obj<'py>), public_ids: opt_value(Option<&Obj<'py>>), **options) -> Dict<'py>
+        => |py, c| request_out(py, c.update_metadata_form(metadata, public_ids, &options));
+
+    /// The `create_archive` (`generate_archive`) request.
+    #[pyo3(signature = (**options))]
+    fn create_archive_form<'py>(**options) -> Dict<'py>
+        => |py, c| request_out(py, c.create_archive_form(&options));
+
+    // ----- download URLs -----
+
+    /// The signed URL downloading a private or authenticated asset.
+    #[pyo3(signature = (public_id, format, **options))]
+    fn private_download_url<'py>(public_id: value(&Obj<'py>), format: value(&Obj<'py>), **options) -> String
+        => |py, c| check(py, c.private_download_url(public_id, format, &options));
+
+    /// The legacy signed URL downloading every asset with `tag` as a ZIP.
+    #[pyo3(signature = (tag, **options))]
+    fn zip_download_url<'py>(tag: value(&Obj<'py>), **options) -> String
+        => |py, c| check(py, c.zip_download_url(tag, &options));
+
+    /// The signed URL generating and downloading an archive.
+    #[pyo3(signature = (**options))]
+    fn download_archive_url<'py>(**options) -> String
+        => |py, c| check(py, c.download_archive_url(&options));
+
+    /// `download_archive_url` with `target_format="zip"`.
+    #[pyo3(signature = (**options))]
+    fn download_zip_url<'py>(**options) -> String
+        => |py, c| check(py, c.download_zip_url(&options));
+
+    /// The signed URL downloading a folder as an archive.
+    #[pyo3(signature = (folder_path, **options))]
+    fn download_folder<'py>(folder_path: value(&Obj<'py>), **options) -> String
+        => |py, c| check(py, c.download_folder(folder_path, &options));
+
+    /// The signed URL downloading a backed-up version of an asset.
+    #[pyo3(signature = (asset_id, version_id, **options))]
+    fn download_backedup_asset<'py>(asset_id: value(&Obj<'py>), version_id: value(&Obj<'py>), **options) -> String
+        => |py, c| check(py, c.download_backedup_asset(asset_id, version_id, &options));
+
+    /// The signed URL generating and downloading a sprite from `tag` or `urls`.
+    #[pyo3(signature = (tag = None, urls = None, **options))]
+    fn download_generated_sprite<'py>(tag: opt_value(Option<&Obj<'py>>), urls: opt_value(Option<&Obj<'py>>), **options) -> String
+        => |py, c| check(py, c.download_generated_sprite(tag, urls, &options));
+
+    /// The signed URL generating and downloading a multi-page file from `tag` or `urls`.
+    #[pyo3(signature = (tag = None, urls = None, **options))]
+    fn download_multi<'py>(tag: opt_value(Option<&Obj<'py>>), urls: opt_value(Option<&Obj<'py>>), **options) -> String
+        => |py, c| check(py, c.download_multi(tag, urls, &options));
+
+    // ----- HTML tags -----
+
+    /// An `<img>` tag (`CloudinaryImage(public_id).image(**options)`).
+    #[pyo3(signature = (public_id, **options))]
+    fn image_tag<'py>(public_id: value(&Obj<'py>), **options) -> String
+        => |py, c| check(py, c.image_tag_value(&public_id, &options));
+
+    /// The attributes of the `<img>` tag `image_tag` renders, as a dict.
+    #[pyo3(signature = (public_id, **options))]
+    fn image_attributes<'py>(public_id: value(&Obj<'py>), **options) -> Dict<'py>
+        => |py, c| dict_out(py, c.image_attributes(&public_id, &options));
+
+    /// A `<video>` tag (`CloudinaryVideo(public_id).video(**options)`).
+    #[pyo3(signature = (public_id, **options))]
+    fn video_tag<'py>(public_id: value(&Obj<'py>), **options) -> String
+        => |py, c| check(py, c.video_tag_value(&public_id, &options));
+
+    /// A `<picture>` tag (`CloudinaryImage(public_id).picture(**options)`).
+    #[pyo3(signature = (public_id, **options))]
+    fn picture_tag<'py>(public_id: value(&Obj<'py>), **options) -> String
+        => |py, c| check(py, c.picture_tag_value(&public_id, &options));
+
+    /// A `<source>` tag for a `<picture>` (`CloudinaryImage(public_id).source(**options)`).
+    #[pyo3(signature = (public_id, **options))]
+    fn source_tag<'py>(public_id: keep(&str), **options) -> String
+        => |py, c| check(py, c.source_tag(public_id, &options));
+
+    /// An `<img>` tag that loads lazily, with an optional low-quality `placeholder`
+    /// (`"blur"`, `"pixelate"`, `"vectorize"`, `"predominant_color"`) in `src`.
+    #[pyo3(signature = (public_id, placeholder = None, **options))]
+    fn lazy_image_tag<'py>(public_id: keep(&str), placeholder: opt_mode(Option<&str>), **options) -> String
+        => |py, c| check(py, c.lazy_image_tag(public_id, &options, placeholder));
+
+    /// The placeholder URL and the final URL of an image:
+    /// `{"placeholder": ..., "url": ...}`.
+    #[pyo3(signature = (public_id, mode, **options))]
+    fn placeholder_urls<'py>(public_id: keep(&str), mode: mode(&str), **options) -> Dict<'py>
+        => |py, c| {
+            let urls = check(py, c.placeholder_urls(public_id, mode, &options))?;
+            let d = PyDict::new(py);
+            d.set_item("placeholder", urls.placeholder)?;
+            d.set_item("url", urls.url)?;
+            Ok(d)
+        };
+
+    // ----- the Upload API and the Admin API (HTTP) -----
+
+    /// Sends any Upload API call by its SDK name (`upload`, `explicit`, `destroy`,
+    /// `rename`, `add_tag`, `text`, `create_archive`, ...), its positional arguments
+    /// by name in `args` (`{"public_id": ...}`), and returns the answer as a `dict`.
+    #[pyo3(signature = (method, args = None, **options))]
+    fn call_upload_api<'py>(method: keep(&str), args: opt_dict(Option<&Obj<'py>>), **options) -> Obj<'py>
+        => |py, c| api::blocking(py, || c.call_upload_api_blocking(method, &args, &options));
+
+    /// Calls the Admin API `name` (see `ADMIN_CALLS`), its positional arguments by
+    /// name in `args` (`{"public_id": ...}`, `{"path": ...}`), and returns the answer
+    /// as a `dict` (with `request_id` and the `rate_limit_*` fields).
+    #[pyo3(signature = (name, args = None, **options))]
+    fn admin<'py>(name: keep(&str), args: opt_dict(Option<&Obj<'py>>), **options) -> Obj<'py>
+        => |py, c| api::blocking(py, || c.admin_blocking(name, &args, &options));
+
+    /// Runs any call of the catalogue (`cldkit calls --json`) by its SDK name, its
+    /// positional arguments by name in `args` (`{"tag": "kitten"}`) and its keyword
+    /// options in `options`. Local calls (URLs, tags, signatures) return their value;
+    /// network calls block with the GIL released and return the answer as a `dict`
+    /// (with `request_id` and the `rate_limit_*` fields). The generated methods
+    /// (`client.resources_by_tag(tag, **options)`, ...) go through here.
+    #[pyo3(signature = (name, args = None, options = None))]
+    fn call<'py>(name: keep(&str), args: opt_dict(Option<&Obj<'py>>), options: opt_dict(Option<&Obj<'py>>),) -> Obj<'py>
+        => |py, c| api::call(py, c, name, &args, &options);
+
+    /// The catalogue's `sync` row with a `progress` callable (what the generated
+    /// `sync(inventory, *, progress=None, **options)` calls): `progress` gets a `dict`
+    /// (`done`, `total`, `public_id`, `action`, `ok`) after each finished action, with
+    /// the GIL taken, one call at a time; an exception it raises goes to
+    /// `sys.unraisablehook` and the sync goes on.
+    #[pyo3(signature = (args, options = None, progress = None))]
+    fn sync_call<'py>(args: dict(&Obj<'py>), options: opt_dict(Option<&Obj<'py>>), progress: keep(Option<&Obj<'py>>),) -> Obj<'py>
+        => |py, c| api::sync_call(py, c, &args, &options, progress);
+
+    /// The pages of an Admin list call (`resources`, `tags`, `search`, ...), following
+    /// `next_cursor`: iterate it, or `async for` it.
+    #[pyo3(signature = (name, args = None, **options))]
+    fn pages<'py>(name: keep(&str), args: opt_dict(Option<&Obj<'py>>), **options) -> PyPages
+        => |_py, c| Ok(PyPages::new(c.pages(name, &args, &options)));
+}
+to_thread {
+    /// `upload` in a worker thread, for asyncio: `await client.upload_async(...)`.
+    fn upload_async(*args, **kwargs) = "upload", "($self, file, *, chunk_size=None, parallel=None, progress=None, resume=None, checkpoint=None, resume_file=None, **options)";
+
+    /// `call_upload_api` in a worker thread, for asyncio.
+    fn call_upload_api_async(*args, **kwargs) = "call_upload_api", "($self, method, args=None, **options)";
+
+    /// `admin` in a worker thread, for asyncio.
+    fn admin_async(*args, **kwargs) = "admin", "($self, name, args=None, **options)";
+
+    /// `sync_call` in a worker thread, for asyncio.
+    fn sync_call_async(*args, **kwargs) = "sync_call", "($self, args, options=None, progress=None)";
+
+    /// `call` in a worker thread, for asyncio: `await client.call_async(name, ...)`.
+    fn call_async(*args, **kwargs) = "call", "($self, name, args=None, options=None)";
+}
+
     /// Creates a client from settings given as keywords.
     #[new]
     #[pyo3(signature = (*, profile = None, **config))]
@@ -272,647 +547,11 @@ impl PyClient {
         format!("cldkit.Client({:?})", self.inner.config())
     }
 
-    // ----- delivery URLs -----
-
-    // `url(source, **options)` and `cloudinary_url(source, **options)` are installed
-    // on the type by `crate::fastcall`.
-
-    /// The Upload/Admin API endpoint for `action` (`cloudinary_api_url`).
-    #[pyo3(signature = (action = "upload", **options))]
-    fn api_url(
-        &self,
-        py: Python<'_>,
-        action: &str,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.api_url(action, &opts))
-        })
-    }
-
-    /// The poster image URL of a video (`CloudinaryVideo(id).video_thumbnail(**options)`).
-    #[pyo3(signature = (public_id, **options))]
-    fn video_thumbnail_url(
-        &self,
-        py: Python<'_>,
-        public_id: &str,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.video_thumbnail_url(public_id, &opts))
-        })
-    }
-
-    /// A `__cld_token__=...` auth token (`generate_auth_token`), options merged over the
-    /// `auth_token` setting: `key`, `start_time`, `duration`, `expiration`, `acl`, `url`,
-    /// `ip`, `token_name`. Times may be `datetime`s.
-    #[pyo3(signature = (**options))]
-    fn auth_token(&self, py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<String> {
-        guard(py, || {
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.auth_token(&opts))
-        })
-    }
-
-    // ----- signing and verification -----
-
-    /// Signs `params` with this client's `api_secret`, `signature_algorithm` and
-    /// `signature_version` (the default profile leaves out `file`, `cloud_name`,
-    /// `resource_type` and `api_key`, as the server does).
-    fn sign_request(&self, py: Python<'_>, params: &Bound<'_, PyAny>) -> PyResult<String> {
-        guard(py, || {
-            let p = map_arg(Some(params), "params")?;
-            check(py, self.inner.sign_request(&p))
-        })
-    }
-
-    /// Like `sign_request`, also returning the exact string signed (without the
-    /// secret): `{"string_to_sign", "algorithm", "signature_version", "signature"}`.
-    fn explain_signature<'py>(
-        &self,
-        py: Python<'py>,
-        params: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let p = map_arg(Some(params), "params")?;
-            let e = check(py, self.inner.explain_signature(&p))?;
-            let d = PyDict::new(py);
-            d.set_item("string_to_sign", e.string_to_sign)?;
-            d.set_item("algorithm", e.algorithm.name())?;
-            d.set_item("signature_version", e.signature_version)?;
-            d.set_item("signature", e.signature)?;
-            Ok(d)
-        })
-    }
-
-    /// Verifies a webhook: `body` is the raw request body (`bytes`, or `str`),
-    /// `timestamp` the `X-Cld-Timestamp` header (int, str or datetime), `signature` the
-    /// `X-Cld-Signature` header. Stale after `valid_for` seconds (default 7200; a
-    /// `timedelta` works too). Compares in constant time.
-    #[pyo3(signature = (body, timestamp, signature, valid_for = None))]
-    fn verify_notification(
-        &self,
-        py: Python<'_>,
-        body: &Bound<'_, PyAny>,
-        timestamp: &Bound<'_, PyAny>,
-        signature: &str,
-        valid_for: Option<&Bound<'_, PyAny>>,
-    ) -> PyResult<bool> {
-        guard(py, || {
-            let body = body_bytes(body)?;
-            let ts = to_value(timestamp, "timestamp")?;
-            let valid_for = match valid_for {
-                Some(v) if !v.is_none() => Some(seconds(v, "valid_for")?),
-                _ => None,
-            };
-            check(
-                py,
-                self.inner
-                    .verify_notification(&body, ts, signature, valid_for),
-            )
-        })
-    }
-
-    /// Verifies the `signature` of an upload result against its `public_id` and
-    /// `version`.
-    fn verify_api_response(
-        &self,
-        py: Python<'_>,
-        public_id: &Bound<'_, PyAny>,
-        version: &Bound<'_, PyAny>,
-        signature: &str,
-    ) -> PyResult<bool> {
-        guard(py, || {
-            let id = to_value(public_id, "public_id")?;
-            let v = to_value(version, "version")?;
-            check(py, self.inner.verify_api_response(id, v, signature))
-        })
-    }
-
-    /// Signs the Upload widget's parameters: `{"timestamp", "signature", "api_key"}`.
-    fn sign_upload_widget<'py>(
-        &self,
-        py: Python<'py>,
-        params: &Bound<'py, PyAny>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let p = map_arg(Some(params), "params")?;
-            let s = check(py, self.inner.sign_upload_widget(&p))?;
-            let d = PyDict::new(py);
-            d.set_item("timestamp", s.timestamp)?;
-            d.set_item("signature", s.signature)?;
-            d.set_item("api_key", s.api_key)?;
-            Ok(d)
-        })
-    }
-
-    /// The signed Media Library widget configuration. `integration` is
-    /// `{"name", "version", "platform"?, "platform_version"?}`.
-    #[pyo3(signature = (username = None, integration = None))]
-    fn media_library_config<'py>(
-        &self,
-        py: Python<'py>,
-        username: Option<&str>,
-        integration: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let integ = match integration {
-                Some(o) if !o.is_none() => {
-                    Some(integration_arg(py, &map_arg(Some(o), "integration")?)?)
-                }
-                _ => None,
-            };
-            let cfg = check(
-                py,
-                self.inner.media_library_config(username, integ.as_ref()),
-            )?;
-            map_to_py(py, &cfg)
-        })
-    }
-
     /// The `User-Agent` for API requests, led by the `user_platform` setting (the
     /// integration identity, e.g. `"PluginName/1.2 (Django 5.0)"`).
     fn user_agent(&self) -> String {
         self.inner.user_agent()
     }
-
-    // ----- upload requests -----
-
-    /// The upload parameters `options` produce (`cleanup_params(build_upload_params(...))`).
-    #[pyo3(signature = (**options))]
-    fn upload_params<'py>(
-        &self,
-        py: Python<'py>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let opts = crate::convert::options(options)?;
-            map_to_py(py, &check(py, self.inner.upload_params(&opts))?)
-        })
-    }
-
-    /// The signed `upload` request for `file` (remote URL, data URI or local path).
-    #[pyo3(signature = (file, **options))]
-    fn upload_form<'py>(
-        &self,
-        py: Python<'py>,
-        file: &str,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let opts = crate::convert::options(options)?;
-            request_to_py(py, &check(py, self.inner.upload_form(file, &opts))?)
-        })
-    }
-
-    /// The unsigned `upload` request with an unsigned `upload_preset`.
-    #[pyo3(signature = (file, upload_preset, **options))]
-    fn unsigned_upload_form<'py>(
-        &self,
-        py: Python<'py>,
-        file: &str,
-        upload_preset: &str,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let opts = crate::convert::options(options)?;
-            let r = self.inner.unsigned_upload_form(file, upload_preset, &opts);
-            request_to_py(py, &check(py, r)?)
-        })
-    }
-
-    /// Any Upload API request by pycloudinary's function name (`upload`, `explicit`,
-    /// `destroy`, `rename`, `add_tag`, `remove_tag`, `replace_tag`, `remove_all_tags`,
-    /// `add_context`, `remove_all_context`, `update_metadata`, `text`, `explode`,
-    /// `generate_sprite`, `multi`, `create_archive`, `create_zip`, `create_slideshow`,
-    /// `unsigned_upload`), positional arguments given by name in `args`.
-    #[pyo3(signature = (method, args = None, **options))]
-    fn upload_api_call<'py>(
-        &self,
-        py: Python<'py>,
-        method: &str,
-        args: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let a = map_arg(args, "args")?;
-            let opts = crate::convert::options(options)?;
-            request_to_py(
-                py,
-                &check(py, self.inner.upload_api_call(method, &a, &opts))?,
-            )
-        })
-    }
-
-    /// The `explicit` request for an existing asset.
-    #[pyo3(signature = (public_id, **options))]
-    fn explicit_form<'py>(
-        &self,
-        py: Python<'py>,
-        public_id: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let id = to_value(public_id, "public_id")?;
-            let opts = crate::convert::options(options)?;
-            request_to_py(py, &check(py, self.inner.explicit_form(id, &opts))?)
-        })
-    }
-
-    /// The `destroy` request.
-    #[pyo3(signature = (public_id, **options))]
-    fn destroy_form<'py>(
-        &self,
-        py: Python<'py>,
-        public_id: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let id = to_value(public_id, "public_id")?;
-            let opts = crate::convert::options(options)?;
-            request_to_py(py, &check(py, self.inner.destroy_form(id, &opts))?)
-        })
-    }
-
-    /// The `rename` request.
-    #[pyo3(signature = (from_public_id, to_public_id, **options))]
-    fn rename_form<'py>(
-        &self,
-        py: Python<'py>,
-        from_public_id: &Bound<'py, PyAny>,
-        to_public_id: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let from = to_value(from_public_id, "from_public_id")?;
-            let to = to_value(to_public_id, "to_public_id")?;
-            let opts = crate::convert::options(options)?;
-            request_to_py(py, &check(py, self.inner.rename_form(from, to, &opts))?)
-        })
-    }
-
-    /// The `tags` request adding `tag` to `public_ids` (`exclusive=True` for
-    /// `set_exclusive`).
-    #[pyo3(signature = (tag, public_ids = None, **options))]
-    fn add_tag_form<'py>(
-        &self,
-        py: Python<'py>,
-        tag: &Bound<'py, PyAny>,
-        public_ids: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        self.tags_request(py, TagCommand::Add, Some(tag), public_ids, options)
-    }
-
-    /// The `tags` request removing `tag` from `public_ids`.
-    #[pyo3(signature = (tag, public_ids = None, **options))]
-    fn remove_tag_form<'py>(
-        &self,
-        py: Python<'py>,
-        tag: &Bound<'py, PyAny>,
-        public_ids: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        self.tags_request(py, TagCommand::Remove, Some(tag), public_ids, options)
-    }
-
-    /// The `tags` request replacing every tag of `public_ids` with `tag`.
-    #[pyo3(signature = (tag, public_ids = None, **options))]
-    fn replace_tag_form<'py>(
-        &self,
-        py: Python<'py>,
-        tag: &Bound<'py, PyAny>,
-        public_ids: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        self.tags_request(py, TagCommand::Replace, Some(tag), public_ids, options)
-    }
-
-    /// The `tags` request removing every tag of `public_ids`.
-    #[pyo3(signature = (public_ids = None, **options))]
-    fn remove_all_tags_form<'py>(
-        &self,
-        py: Python<'py>,
-        public_ids: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        self.tags_request(py, TagCommand::RemoveAll, None, public_ids, options)
-    }
-
-    /// The `context` request adding `context` (a dict or an encoded string).
-    #[pyo3(signature = (context, public_ids = None, **options))]
-    fn add_context_form<'py>(
-        &self,
-        py: Python<'py>,
-        context: &Bound<'py, PyAny>,
-        public_ids: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let c = to_value(context, "context")?;
-            let ids = opt_value(public_ids, "public_ids")?;
-            let opts = crate::convert::options(options)?;
-            request_to_py(py, &check(py, self.inner.add_context_form(c, ids, &opts))?)
-        })
-    }
-
-    /// The `context` request removing all context of `public_ids`.
-    #[pyo3(signature = (public_ids = None, **options))]
-    fn remove_all_context_form<'py>(
-        &self,
-        py: Python<'py>,
-        public_ids: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let ids = opt_value(public_ids, "public_ids")?;
-            let opts = crate::convert::options(options)?;
-            request_to_py(
-                py,
-                &check(py, self.inner.remove_all_context_form(ids, &opts))?,
-            )
-        })
-    }
-
-    /// The `metadata` request setting structured metadata on `public_ids`.
-    #[pyo3(signature = (metadata, public_ids = None, **options))]
-    fn update_metadata_form<'py>(
-        &self,
-        py: Python<'py>,
-        metadata: &Bound<'py, PyAny>,
-        public_ids: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let m = to_value(metadata, "metadata")?;
-            let ids = opt_value(public_ids, "public_ids")?;
-            let opts = crate::convert::options(options)?;
-            request_to_py(
-                py,
-                &check(py, self.inner.update_metadata_form(m, ids, &opts))?,
-            )
-        })
-    }
-
-    /// The `create_archive` (`generate_archive`) request.
-    #[pyo3(signature = (**options))]
-    fn create_archive_form<'py>(
-        &self,
-        py: Python<'py>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let opts = crate::convert::options(options)?;
-            request_to_py(py, &check(py, self.inner.create_archive_form(&opts))?)
-        })
-    }
-
-    // ----- download URLs -----
-
-    /// The signed URL downloading a private or authenticated asset.
-    #[pyo3(signature = (public_id, format, **options))]
-    fn private_download_url(
-        &self,
-        py: Python<'_>,
-        public_id: &Bound<'_, PyAny>,
-        format: &Bound<'_, PyAny>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let id = to_value(public_id, "public_id")?;
-            let f = to_value(format, "format")?;
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.private_download_url(id, f, &opts))
-        })
-    }
-
-    /// The legacy signed URL downloading every asset with `tag` as a ZIP.
-    #[pyo3(signature = (tag, **options))]
-    fn zip_download_url(
-        &self,
-        py: Python<'_>,
-        tag: &Bound<'_, PyAny>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let t = to_value(tag, "tag")?;
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.zip_download_url(t, &opts))
-        })
-    }
-
-    /// The signed URL generating and downloading an archive.
-    #[pyo3(signature = (**options))]
-    fn download_archive_url(
-        &self,
-        py: Python<'_>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.download_archive_url(&opts))
-        })
-    }
-
-    /// `download_archive_url` with `target_format="zip"`.
-    #[pyo3(signature = (**options))]
-    fn download_zip_url(
-        &self,
-        py: Python<'_>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.download_zip_url(&opts))
-        })
-    }
-
-    /// The signed URL downloading a folder as an archive.
-    #[pyo3(signature = (folder_path, **options))]
-    fn download_folder(
-        &self,
-        py: Python<'_>,
-        folder_path: &Bound<'_, PyAny>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let p = to_value(folder_path, "folder_path")?;
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.download_folder(p, &opts))
-        })
-    }
-
-    /// The signed URL downloading a backed-up version of an asset.
-    #[pyo3(signature = (asset_id, version_id, **options))]
-    fn download_backedup_asset(
-        &self,
-        py: Python<'_>,
-        asset_id: &Bound<'_, PyAny>,
-        version_id: &Bound<'_, PyAny>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let a = to_value(asset_id, "asset_id")?;
-            let v = to_value(version_id, "version_id")?;
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.download_backedup_asset(a, v, &opts))
-        })
-    }
-
-    /// The signed URL generating and downloading a sprite from `tag` or `urls`.
-    #[pyo3(signature = (tag = None, urls = None, **options))]
-    fn download_generated_sprite(
-        &self,
-        py: Python<'_>,
-        tag: Option<&Bound<'_, PyAny>>,
-        urls: Option<&Bound<'_, PyAny>>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let t = opt_value(tag, "tag")?;
-            let u = opt_value(urls, "urls")?;
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.download_generated_sprite(t, u, &opts))
-        })
-    }
-
-    /// The signed URL generating and downloading a multi-page file from `tag` or `urls`.
-    #[pyo3(signature = (tag = None, urls = None, **options))]
-    fn download_multi(
-        &self,
-        py: Python<'_>,
-        tag: Option<&Bound<'_, PyAny>>,
-        urls: Option<&Bound<'_, PyAny>>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let t = opt_value(tag, "tag")?;
-            let u = opt_value(urls, "urls")?;
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.download_multi(t, u, &opts))
-        })
-    }
-
-    // ----- HTML tags -----
-
-    /// An `<img>` tag (`CloudinaryImage(public_id).image(**options)`).
-    #[pyo3(signature = (public_id, **options))]
-    fn image_tag(
-        &self,
-        py: Python<'_>,
-        public_id: &Bound<'_, PyAny>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let id = to_value(public_id, "public_id")?;
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.image_tag_value(&id, &opts))
-        })
-    }
-
-    /// The attributes of the `<img>` tag `image_tag` renders, as a dict.
-    #[pyo3(signature = (public_id, **options))]
-    fn image_attributes<'py>(
-        &self,
-        py: Python<'py>,
-        public_id: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let id = to_value(public_id, "public_id")?;
-            let opts = crate::convert::options(options)?;
-            map_to_py(py, &check(py, self.inner.image_attributes(&id, &opts))?)
-        })
-    }
-
-    /// A `<video>` tag (`CloudinaryVideo(public_id).video(**options)`).
-    #[pyo3(signature = (public_id, **options))]
-    fn video_tag(
-        &self,
-        py: Python<'_>,
-        public_id: &Bound<'_, PyAny>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let id = to_value(public_id, "public_id")?;
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.video_tag_value(&id, &opts))
-        })
-    }
-
-    /// A `<picture>` tag (`CloudinaryImage(public_id).picture(**options)`).
-    #[pyo3(signature = (public_id, **options))]
-    fn picture_tag(
-        &self,
-        py: Python<'_>,
-        public_id: &Bound<'_, PyAny>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let id = to_value(public_id, "public_id")?;
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.picture_tag_value(&id, &opts))
-        })
-    }
-
-    /// A `<source>` tag for a `<picture>` (`CloudinaryImage(public_id).source(**options)`).
-    #[pyo3(signature = (public_id, **options))]
-    fn source_tag(
-        &self,
-        py: Python<'_>,
-        public_id: &str,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.source_tag(public_id, &opts))
-        })
-    }
-
-    /// An `<img>` tag that loads lazily, with an optional low-quality `placeholder`
-    /// (`"blur"`, `"pixelate"`, `"vectorize"`, `"predominant_color"`) in `src`.
-    #[pyo3(signature = (public_id, placeholder = None, **options))]
-    fn lazy_image_tag(
-        &self,
-        py: Python<'_>,
-        public_id: &str,
-        placeholder: Option<&str>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<String> {
-        guard(py, || {
-            let mode = match placeholder {
-                Some(name) => Some(placeholder_mode(py, name)?),
-                None => None,
-            };
-            let opts = crate::convert::options(options)?;
-            check(py, self.inner.lazy_image_tag(public_id, &opts, mode))
-        })
-    }
-
-    /// The placeholder URL and the final URL of an image:
-    /// `{"placeholder": ..., "url": ...}`.
-    #[pyo3(signature = (public_id, mode, **options))]
-    fn placeholder_urls<'py>(
-        &self,
-        py: Python<'py>,
-        public_id: &str,
-        mode: &str,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let m = placeholder_mode(py, mode)?;
-            let opts = crate::convert::options(options)?;
-            let urls = check(py, self.inner.placeholder_urls(public_id, m, &opts))?;
-            let d = PyDict::new(py);
-            d.set_item("placeholder", urls.placeholder)?;
-            d.set_item("url", urls.url)?;
-            Ok(d)
-        })
-    }
-
-    // ----- uploads and the Upload API (HTTP) -----
 
     /// Uploads `file` and returns Cloudinary's answer as a `dict` (with `request_id`).
     ///
@@ -953,152 +592,7 @@ impl PyClient {
             api::upload(&self.inner, file, &transfer, opts)
         })
     }
-
-    /// `upload` in a worker thread, for asyncio: `await client.upload_async(...)`.
-    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, file, *, chunk_size=None, parallel=None, progress=None, resume=None, checkpoint=None, resume_file=None, **options)")]
-    fn upload_async<'py>(
-        slf: &Bound<'py, Self>,
-        args: &Bound<'py, PyTuple>,
-        kwargs: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        aio(slf.as_any(), "upload", args, kwargs)
-    }
-
-    /// Sends any Upload API call by its SDK name (`upload`, `explicit`, `destroy`,
-    /// `rename`, `add_tag`, `text`, `create_archive`, ...), its positional arguments
-    /// by name in `args` (`{"public_id": ...}`), and returns the answer as a `dict`.
-    #[pyo3(signature = (method, args = None, **options))]
-    fn call_upload_api<'py>(
-        &self,
-        py: Python<'py>,
-        method: &str,
-        args: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let a = map_arg(args, "args")?;
-            let opts = crate::convert::options(options)?;
-            api::upload_call(py, &self.inner, method, a, opts)
-        })
-    }
-
-    /// `call_upload_api` in a worker thread, for asyncio.
-    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, method, args=None, **options)")]
-    fn call_upload_api_async<'py>(
-        slf: &Bound<'py, Self>,
-        args: &Bound<'py, PyTuple>,
-        kwargs: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        aio(slf.as_any(), "call_upload_api", args, kwargs)
-    }
-
-    // ----- the Admin API (HTTP) -----
-
-    /// Calls the Admin API `name` (see `ADMIN_CALLS`), its positional arguments by
-    /// name in `args` (`{"public_id": ...}`, `{"path": ...}`), and returns the answer
-    /// as a `dict` (with `request_id` and the `rate_limit_*` fields).
-    #[pyo3(signature = (name, args = None, **options))]
-    fn admin<'py>(
-        &self,
-        py: Python<'py>,
-        name: &str,
-        args: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let a = map_arg(args, "args")?;
-            let opts = crate::convert::options(options)?;
-            api::admin(py, &self.inner, name, a, opts)
-        })
-    }
-
-    /// `admin` in a worker thread, for asyncio.
-    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, name, args=None, **options)")]
-    fn admin_async<'py>(
-        slf: &Bound<'py, Self>,
-        args: &Bound<'py, PyTuple>,
-        kwargs: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        aio(slf.as_any(), "admin", args, kwargs)
-    }
-
-    /// Runs any call of the catalogue (`cldkit calls --json`) by its SDK name, its
-    /// positional arguments by name in `args` (`{"tag": "kitten"}`) and its keyword
-    /// options in `options`. Local calls (URLs, tags, signatures) return their value;
-    /// network calls block with the GIL released and return the answer as a `dict`
-    /// (with `request_id` and the `rate_limit_*` fields). The generated methods
-    /// (`client.resources_by_tag(tag, **options)`, ...) go through here.
-    #[pyo3(signature = (name, args = None, options = None))]
-    fn call<'py>(
-        &self,
-        py: Python<'py>,
-        name: &str,
-        args: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let a = map_arg(args, "args")?;
-            let opts = map_arg(options, "options")?;
-            api::call(py, &self.inner, name, &a, &opts)
-        })
-    }
-
-    /// The catalogue's `sync` row with a `progress` callable (what the generated
-    /// `sync(inventory, *, progress=None, **options)` calls): `progress` gets a `dict`
-    /// (`done`, `total`, `public_id`, `action`, `ok`) after each finished action, with
-    /// the GIL taken, one call at a time; an exception it raises goes to
-    /// `sys.unraisablehook` and the sync goes on.
-    #[pyo3(signature = (args, options = None, progress = None))]
-    fn sync_call<'py>(
-        &self,
-        py: Python<'py>,
-        args: &Bound<'py, PyAny>,
-        options: Option<&Bound<'py, PyAny>>,
-        progress: Option<&Bound<'py, PyAny>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        guard(py, || {
-            let a = map_arg(Some(args), "args")?;
-            let opts = map_arg(options, "options")?;
-            api::sync_call(py, &self.inner, &a, &opts, progress)
-        })
-    }
-
-    /// `sync_call` in a worker thread, for asyncio.
-    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, args, options=None, progress=None)")]
-    fn sync_call_async<'py>(
-        slf: &Bound<'py, Self>,
-        args: &Bound<'py, PyTuple>,
-        kwargs: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        aio(slf.as_any(), "sync_call", args, kwargs)
-    }
-
-    /// `call` in a worker thread, for asyncio: `await client.call_async(name, ...)`.
-    #[pyo3(signature = (*args, **kwargs), text_signature = "($self, name, args=None, options=None)")]
-    fn call_async<'py>(
-        slf: &Bound<'py, Self>,
-        args: &Bound<'py, PyTuple>,
-        kwargs: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyAny>> {
-        aio(slf.as_any(), "call", args, kwargs)
-    }
-
-    /// The pages of an Admin list call (`resources`, `tags`, `search`, ...), following
-    /// `next_cursor`: iterate it, or `async for` it.
-    #[pyo3(signature = (name, args = None, **options))]
-    fn pages(
-        &self,
-        py: Python<'_>,
-        name: &str,
-        args: Option<&Bound<'_, PyAny>>,
-        options: Option<&Bound<'_, PyDict>>,
-    ) -> PyResult<PyPages> {
-        guard(py, || {
-            let a = map_arg(args, "args")?;
-            let opts = crate::convert::options(options)?;
-            Ok(PyPages::new(self.inner.pages(name, &a, &opts)))
-        })
-    }
+}
 }
 
 /// Calls the method `name` of `slf` in a worker thread: a coroutine for asyncio.
@@ -1119,53 +613,3 @@ pub(crate) fn aio<'py>(
 
 /// `cldkit._aio.to_thread`, imported on first use.
 static TO_THREAD: PyOnceLock<Py<PyAny>> = PyOnceLock::new();
-
-impl PyClient {
-    fn tags_request<'py>(
-        &self,
-        py: Python<'py>,
-        command: TagCommand,
-        tag: Option<&Bound<'py, PyAny>>,
-        public_ids: Option<&Bound<'py, PyAny>>,
-        options: Option<&Bound<'py, PyDict>>,
-    ) -> PyResult<Bound<'py, PyDict>> {
-        guard(py, || {
-            let t = opt_value(tag, "tag")?;
-            let ids = opt_value(public_ids, "public_ids")?;
-            let opts = crate::convert::options(options)?;
-            request_to_py(
-                py,
-                &check(py, self.inner.tags_form(command, t, ids, &opts))?,
-            )
-        })
-    }
-}
-
-fn placeholder_mode(py: Python<'_>, name: &str) -> PyResult<PlaceholderMode> {
-    PlaceholderMode::parse(name).ok_or_else(|| {
-        invalid_option(
-            py,
-            "placeholder",
-            &format!(
-                "unknown placeholder mode {name:?} (blur, pixelate, vectorize, predominant_color)"
-            ),
-        )
-    })
-}
-
-fn integration_arg(py: Python<'_>, m: &Map) -> PyResult<Integration> {
-    let field = |k: &str| -> Option<String> {
-        m.get(k)
-            .filter(|v| !v.is_null())
-            .map(|v| v.py_str().into_owned())
-    };
-    let required = |k: &str| {
-        field(k).ok_or_else(|| invalid_option(py, "integration", &format!("missing `{k}`")))
-    };
-    Ok(Integration {
-        name: required("name")?,
-        version: required("version")?,
-        platform: field("platform"),
-        platform_version: field("platform_version"),
-    })
-}

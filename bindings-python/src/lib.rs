@@ -17,6 +17,7 @@ mod convert;
 mod errors;
 mod fastcall;
 mod functions;
+mod methods;
 mod pages;
 mod source;
 
