@@ -327,8 +327,52 @@ pub(crate) fn video(client: &Client, public_id: &Value, options: &Map) -> Result
         }
         _ => None,
     };
+    let given_id = public_id;
     let public_id = stripped.as_ref().unwrap_or(public_id);
-    let html = client.video_tag_py(public_id, &opts)?;
+    // An empty `source_types` list and no sources: no source elements, the video's
+    // own URL (no format) is its `src` (pycloudinary falls back to its default types).
+    let no_types = matches!(options.get("source_types"), Some(Value::List(t)) if t.is_empty())
+        && !matches!(options.get("sources"), Some(Value::List(s)) if !s.is_empty());
+    if no_types {
+        opts.insert("source_types", "mp4");
+    }
+    let mut html = client.video_tag_py(public_id, &opts)?;
+    if no_types {
+        let url = client
+            .url_with_leftovers(given_id, &source_url_options(&opts, None))?
+            .url;
+        if let Value::Str(url) = url {
+            html = replace_nth_src(&html, "<video", 0, &url);
+        }
+    } else if html.contains("/s--") {
+        // A source's URL is signed without its own transformation
+        // (`finalizeSimpleSignature` signs the video's).
+        if let Some(Value::List(sources)) = opts.get("sources") {
+            let fetch_format = opts.get("use_fetch_format").is_some_and(Value::truthy);
+            let id = match public_id {
+                Value::Str(s) if !fetch_format => Value::from(
+                    [".webm", ".mp4", ".ogv"]
+                        .iter()
+                        .find_map(|e| s.strip_suffix(e))
+                        .unwrap_or(s),
+                ),
+                other => other.clone(),
+            };
+            for (i, source) in sources.iter().enumerate() {
+                let Value::Map(source) = source else { continue };
+                let Some(kind) = source.get("type") else {
+                    continue;
+                };
+                let url = client
+                    .url_with_leftovers(&id, &source_url_options(&opts, Some(kind)))?
+                    .url;
+                if let Some(sig) = url.as_str().and_then(signature_segment) {
+                    let sig = sig.to_owned();
+                    html = replace_nth_signature(&html, i, &sig);
+                }
+            }
+        }
+    }
     // The video element's own attributes: width/height as `handleSpecialAttributes`
     // sets them, options that are not asset keys or qualifiers kept.
     let mut own = Map::new();
@@ -340,6 +384,76 @@ pub(crate) fn video(client: &Client, public_id: &Value, options: &Map) -> Result
     // the PHP SDK's tag.
     let drop_responsive = !options.contains_key("responsive");
     Ok(reserialize(&html, &own, drop_responsive))
+}
+
+/// The options of a video tag's own URL (or of one source's, with its `format`):
+/// the tag's options without the tag-only keys, resource type `video` by default.
+fn source_url_options(opts: &Map, format: Option<&Value>) -> Map {
+    let mut m = opts.filtered(|k| {
+        !matches!(
+            k,
+            "sources"
+                | "source_types"
+                | "source_transformation"
+                | "poster"
+                | "fallback_content"
+                | "attributes"
+        )
+    });
+    if !m.contains_key("resource_type") {
+        m.insert("resource_type", "video");
+    }
+    if let Some(f) = format {
+        m.insert("format", f.clone());
+    }
+    m
+}
+
+/// The `s--…--` segment of a signed URL.
+fn signature_segment(url: &str) -> Option<&str> {
+    let start = url.find("/s--")? + 1;
+    let end = url[start + 3..].find("--/")? + start + 3 + 2;
+    Some(&url[start..end])
+}
+
+/// pycloudinary's HTML with the `src` of the `n`-th `tag` element (`<video`,
+/// `<source`) replaced by `url`.
+fn replace_nth_src(html: &str, tag: &str, n: usize, url: &str) -> String {
+    let Some(tag_start) = html.match_indices(tag).nth(n).map(|(i, _)| i) else {
+        return html.to_owned();
+    };
+    let tag_end = html[tag_start..]
+        .find('>')
+        .map_or(html.len(), |e| tag_start + e);
+    let Some(attr) = html[tag_start..tag_end].find(" src=\"") else {
+        return html.to_owned();
+    };
+    let value_start = tag_start + attr + " src=\"".len();
+    let Some(value_len) = html[value_start..].find('"') else {
+        return html.to_owned();
+    };
+    format!(
+        "{}{}{}",
+        &html[..value_start],
+        url,
+        &html[value_start + value_len..]
+    )
+}
+
+/// pycloudinary's HTML with the signature of the `n`-th source element's `src`
+/// replaced by `sig`.
+fn replace_nth_signature(html: &str, n: usize, sig: &str) -> String {
+    let Some(tag_start) = html.match_indices("<source").nth(n).map(|(i, _)| i) else {
+        return html.to_owned();
+    };
+    let tag_end = html[tag_start..]
+        .find('>')
+        .map_or(html.len(), |e| tag_start + e);
+    let Some(old) = signature_segment(&html[tag_start..tag_end]) else {
+        return html.to_owned();
+    };
+    let start = tag_start + html[tag_start..tag_end].find(old).unwrap_or(0);
+    format!("{}{}{}", &html[..start], sig, &html[start + old.len()..])
 }
 
 /// Whether the tag has source elements whose URLs take a format (not a single
@@ -440,4 +554,28 @@ fn reserialize(html: &str, video_attrs: &Map, drop_responsive: bool) -> String {
     }
     out.push_str(rest);
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signatures_and_sources_are_replaced_in_place() {
+        assert_eq!(
+            signature_segment("https://h/v/upload/s--ab-c----/vc_h265/x.mp4"),
+            Some("s--ab-c----")
+        );
+        assert_eq!(signature_segment("https://h/v/upload/vc_h265/x.mp4"), None);
+        let html = r#"<video poster="p"><source src="https://h/s--aaaa--/x.mp4" type="video/mp4"><source src="https://h/s--bbbb--/x.webm" type="video/webm"></video>"#;
+        assert_eq!(
+            replace_nth_signature(html, 1, "s--cccc--"),
+            html.replace("s--bbbb--", "s--cccc--")
+        );
+        let one = r#"<video poster="p" src="https://h/x.mp4"></video>"#;
+        assert_eq!(
+            replace_nth_src(one, "<video", 0, "https://h/x"),
+            r#"<video poster="p" src="https://h/x"></video>"#
+        );
+    }
 }
