@@ -57,8 +57,9 @@ impl Part {
 ///
 /// Before the request is authenticated it costs bounded memory: a wrong
 /// `Authorization` header is refused before the body is read; multipart text fields
-/// are limited together ([`MAX_TEXT_BYTES`], [`MAX_FIELDS`]) while file parts and a
-/// text `file` are streamed to disk; a signed form whose `api_key` or `timestamp` is
+/// are limited together ([`crate::params::MAX_TEXT_BYTES`],
+/// [`crate::params::MAX_FIELDS`]) while file parts and a text `file` are streamed to
+/// disk; a signed form whose `api_key` or `timestamp` is
 /// already known to be wrong is refused as soon as those fields have arrived; form and
 /// JSON bodies are limited to [`crate::params::MAX_FORM_BODY`].
 pub async fn handle(
