@@ -14,7 +14,7 @@
 #![no_main]
 
 use cldkit_emulator::render::{self, MAX_PIXELS, MAX_WORK_PIXELS};
-use cldkit_emulator::{delivery, server};
+use cldkit_emulator::{delivery, state};
 use libfuzzer_sys::fuzz_target;
 
 /// Original sizes to plan for: small, ordinary, at the limit and far past it.
@@ -35,7 +35,7 @@ fuzz_target!(|data: &[u8]| {
     let Ok(path) = std::str::from_utf8(&data[2..]) else {
         return;
     };
-    let segs = server::segments(path);
+    let segs = state::segments(path);
     let Some(parts) = delivery::parse_path(&segs) else {
         return;
     };

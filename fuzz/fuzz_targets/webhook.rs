@@ -138,13 +138,6 @@ fuzz_target!(|input: Input| {
             Algorithm::Sha1
         };
         let core = cldkit::verify::notification_signature(&input.body, t, &input.secret, algorithm);
-        let emu = cldkit_emulator::webhook::notification_signature(
-            &input.body,
-            t,
-            &input.secret,
-            algorithm,
-        );
-        assert_eq!(core, emu);
         assert_eq!(
             core,
             digest(
