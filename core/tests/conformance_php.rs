@@ -376,3 +376,21 @@ fn php_image_tags_ignore_the_configured_dpr() {
         "<img src='https://res.cloudinary.com/demo/video/upload/s'/>"
     );
 }
+
+/// cloudinary_php's `finalizeUrlWithAuthToken` reads a `#` in the transformation as
+/// the start of a fragment: the token is generated for the path before it and its
+/// query goes there (HMAC-SHA256 of `exp=1111111411~url=/demo/image/upload/b_rgb%3aabc`).
+#[test]
+fn php_tokens_stop_at_a_hash_in_the_transformation() {
+    let case = serde_json::json!({
+        "id": "x", "kind": "url",
+        "config": {"cloud_name": "demo", "api_key": "k", "api_secret": "abcd",
+                   "secure": true, "analytics": false},
+        "input": {"source": "s", "options": {"raw_transformation": "b_rgb:abc#def",
+            "sign_url": true, "auth_token": {"key": "00112233FF99", "expiration": 1111111411}}}
+    });
+    assert_eq!(
+        cldkit::conformance::run_case(&case, Profile::Php)["url"],
+        "https://res.cloudinary.com/demo/image/upload/b_rgb:abc?__cld_token__=exp=1111111411~hmac=181c49a08bf1ea18f1e837ccf30c4bab81f046304fdfece7e89bb6ead0d25f32#def/s"
+    );
+}

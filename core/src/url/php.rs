@@ -376,6 +376,9 @@ pub(crate) fn finish_url(
             url.truncate(a);
         }
     }
+    if let Some(fixed) = token_before_fragment(client, options, &url) {
+        url = fixed;
+    }
     if is_plain(&url) {
         // One pass: no escape to touch, no token and nothing Guzzle's filter changes.
         return url;
@@ -398,6 +401,34 @@ pub(crate) fn finish_url(
         url = format!("{}{}{}", &url[..start], acl, &url[end..]);
     }
     guzzle_filter(url)
+}
+
+/// `finalizeUrlWithAuthToken` on a URL whose transformation holds a `#` (a colour's
+/// inner `#`): `parse_url` makes the rest a fragment, so the token is generated for
+/// the path before the `#` and its query goes there, the fragment after it.
+fn token_before_fragment(client: &crate::Client, options: &Map, url: &str) -> Option<String> {
+    let query = url.find("?__cld_token__=")?;
+    let hash = url[..query].find('#')?;
+    let Some(Value::Map(token)) = options.get("auth_token") else {
+        return None;
+    };
+    let path_start = scheme_end(url).and_then(|i| url[i..].find('/').map(|j| i + j))?;
+    if path_start > hash {
+        return None;
+    }
+    let mut token = token.clone();
+    token.insert("url", &url[path_start..hash]);
+    let generated = crate::auth_token::generate(&token, client.now()).ok()?;
+    let after_query = url[query..]
+        .find(['&', '#'])
+        .map_or("", |i| &url[query + i..]);
+    Some(format!(
+        "{}?{}{}{}",
+        &url[..hash],
+        generated,
+        &url[hash..query],
+        after_query
+    ))
 }
 
 /// Whether every byte of `url`'s path, query and fragment is one that
