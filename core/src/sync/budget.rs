@@ -74,12 +74,12 @@ impl Budget {
         }
     }
 
-    /// How long to wait before the next call: until the reset when the last answer
-    /// left no more than the reserve.
-    fn pause(&self) -> Option<Duration> {
+    /// How long to wait, at the Unix time `now` (the client's clock), before the next
+    /// call: until the reset when the last answer left no more than the reserve.
+    fn pause(&self, now: i64) -> Option<Duration> {
         let s = self.seen();
         match (s.remaining, s.reset_at) {
-            (Some(left), Some(reset)) if left <= self.reserve => Some(until(reset)),
+            (Some(left), Some(reset)) if left <= self.reserve => Some(until(reset, now)),
             _ => None,
         }
     }
@@ -98,7 +98,7 @@ impl Budget {
         options.insert("rate_limit_max_wait", Value::Int(1));
         let started = Instant::now();
         loop {
-            if let Some(d) = self.pause() {
+            if let Some(d) = self.pause(client.now()) {
                 self.wait(d, started)?;
                 tokio::time::sleep(d).await;
                 // The window starts afresh: forget the count until the next answer.
@@ -117,7 +117,7 @@ impl Budget {
                     let d = e
                         .reset_at()
                         .or(self.seen().reset_at)
-                        .map_or(UNKNOWN_RESET_WAIT, until);
+                        .map_or(UNKNOWN_RESET_WAIT, |r| until(r, client.now()));
                     if self.wait(d, started).is_err() {
                         return Err(e);
                     }
@@ -145,11 +145,54 @@ impl Budget {
     }
 }
 
-/// The time from now until just after the Unix time `reset`.
-fn until(reset: i64) -> Duration {
-    let now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap_or_default();
-    let reset = Duration::from_secs(reset.max(0) as u64);
-    reset.saturating_sub(now) + RESET_MARGIN
+/// The time from the Unix time `now` until just after the Unix time `reset` (both
+/// on the client's clock, [`Client::now`]).
+fn until(reset: i64, now: i64) -> Duration {
+    Duration::from_secs(reset.saturating_sub(now).max(0) as u64) + RESET_MARGIN
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn limit(remaining: u64, reset_at: i64) -> RateLimit {
+        RateLimit {
+            remaining: Some(remaining),
+            reset_at: Some(reset_at),
+            ..RateLimit::default()
+        }
+    }
+
+    #[test]
+    fn waits_are_measured_on_the_given_clock() {
+        assert_eq!(until(1_000_030, 1_000_000), Duration::from_millis(31_100));
+        // A reset in the past (by the clock) waits only the margin.
+        assert_eq!(until(5, 1_000_000), RESET_MARGIN);
+        assert_eq!(until(i64::MIN, i64::MAX), RESET_MARGIN);
+    }
+
+    #[test]
+    fn the_budget_pauses_at_the_reserve_until_the_reset_by_the_clients_clock() {
+        let b = Budget::new(2, Duration::from_secs(3600));
+        assert_eq!(b.pause(1_000_000), None, "nothing seen yet");
+        b.observe(Some(&limit(3, 1_000_100)));
+        assert_eq!(b.pause(1_000_000), None, "above the reserve");
+        b.observe(Some(&limit(2, 1_000_100)));
+        assert_eq!(
+            b.pause(1_000_000),
+            Some(Duration::from_secs(100) + RESET_MARGIN)
+        );
+        assert_eq!(
+            b.pause(1_000_090),
+            Some(Duration::from_secs(10) + RESET_MARGIN)
+        );
+        // A client whose clock is far from the system's still paces by its own clock.
+        let client = Client::from_url("cloudinary://k:s@demo")
+            .unwrap()
+            .with_clock(|| 1_000_040);
+        assert_eq!(
+            b.pause(client.now()),
+            Some(Duration::from_secs(60) + RESET_MARGIN)
+        );
+    }
 }

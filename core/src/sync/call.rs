@@ -147,9 +147,11 @@ fn item(v: &Value, folder: &str) -> Result<Item, ApiError> {
     let source = match sources {
         [Some(p), None, None] => {
             if hash.is_none() {
-                let bytes =
-                    std::fs::read(p).map_err(|e| invalid("inventory", format!("{p}: {e}")))?;
-                hash = Some(hex::encode(Md5::digest(&bytes)));
+                // Hashed in blocks: a large file is never held whole.
+                hash = Some(
+                    super::inventory::md5_file(p.as_ref())
+                        .map_err(|e| invalid("inventory", format!("{p}: {e}")))?,
+                );
             }
             ItemSource::Path(PathBuf::from(p))
         }

@@ -164,7 +164,7 @@ pub fn scan_dir(dir: &Path, folder: &str, skip: &[PathBuf]) -> Result<Vec<Item>,
 }
 
 /// Hex MD5 of a file, read in 64 KiB blocks.
-fn md5_file(path: &Path) -> std::io::Result<String> {
+pub(super) fn md5_file(path: &Path) -> std::io::Result<String> {
     let mut f = std::fs::File::open(path)?;
     let mut h = Md5::new();
     let mut buf = vec![0u8; 64 * 1024];
