@@ -353,7 +353,17 @@ fn a_run_killed_with_sigkill_resumes_without_duplicates() {
     let status = child.wait().unwrap();
     assert!(!status.success());
 
-    let before = remote(&rt, &client, "killed");
+    // The emulator may still be storing the upload the child had in flight: list
+    // until two listings a moment apart agree.
+    let mut before = remote(&rt, &client, "killed");
+    for _ in 0..20 {
+        std::thread::sleep(std::time::Duration::from_millis(250));
+        let again = remote(&rt, &client, "killed");
+        if again == before {
+            break;
+        }
+        before = again;
+    }
     assert!(before.len() >= 10 && before.len() < N, "{}", before.len());
     let mut o = options("killed");
     o.journal = Some(journal);
@@ -614,4 +624,59 @@ fn sync_blocking_reports_progress_to_a_binding_callback() {
     let mut seen = seen.lock().unwrap().clone();
     seen.sort();
     assert_eq!(seen, vec![(1, 3), (2, 3), (3, 3)]);
+}
+
+/// Orphan deletions page through the listing in batches of 100, and `max_actions`
+/// stops them part-way in public-id order (the transfers get what deletions leave);
+/// the next run finishes the rest.
+#[test]
+fn many_orphans_are_deleted_in_batches_and_max_actions_cuts_them_in_order() {
+    const N: usize = 230;
+    const KEPT: usize = 5;
+    const LIMIT: usize = 210;
+    let (_emu, client, rt) = start();
+    let d = dir("many-orphans");
+    for i in 0..N {
+        write(&d, &format!("f{i:03}.txt"), &format!("file {i}"));
+    }
+    let mut o = options("orph");
+    o.concurrency = 8;
+    let first = run(&rt, &client, &d, &o);
+    assert_eq!(first.uploaded.len(), N);
+    assert!(first.failed.is_empty(), "{:?}", first.failed);
+    for i in KEPT..N {
+        std::fs::remove_file(d.join(format!("f{i:03}.txt"))).unwrap();
+    }
+    write(&d, "new.txt", "new");
+    let orphans: Vec<String> = (KEPT..N).map(|i| format!("orph/f{i:03}")).collect();
+
+    o.delete_orphans = true;
+    o.max_actions = Some(LIMIT);
+    let second = run(&rt, &client, &d, &o);
+    assert!(second.failed.is_empty(), "{:?}", second.failed);
+    assert_eq!(second.deleted, orphans[..LIMIT].to_vec());
+    let mut skipped = orphans[LIMIT..].to_vec();
+    skipped.push("orph/new".into());
+    skipped.sort();
+    assert_eq!(second.skipped, skipped);
+    assert!(second.uploaded.is_empty());
+    assert_eq!(second.unchanged.len(), KEPT);
+    // Three listing pages (one per resource type) and three delete batches.
+    assert_eq!(second.admin_calls, 3 + 3);
+    assert_eq!(remote(&rt, &client, "orph").len(), N - LIMIT);
+
+    o.max_actions = None;
+    let third = run(&rt, &client, &d, &o);
+    assert!(third.failed.is_empty(), "{:?}", third.failed);
+    assert_eq!(third.deleted, orphans[LIMIT..].to_vec());
+    assert_eq!(third.uploaded, ids(&["orph/new"]));
+    assert!(third.skipped.is_empty());
+    let left: Vec<String> = remote(&rt, &client, "orph")
+        .into_iter()
+        .map(|(id, _)| id)
+        .collect();
+    let mut want: Vec<String> = (0..KEPT).map(|i| format!("orph/f{i:03}")).collect();
+    want.push("orph/new".into());
+    want.sort();
+    assert_eq!(left, want);
 }

@@ -2,7 +2,6 @@
 //! platform's download directory, streamed to a temporary file and renamed into
 //! place, so a killed run never leaves a half-written file under the final name.
 
-use std::collections::HashMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -12,14 +11,14 @@ use super::execute::Outcome;
 use super::{Action, ActionKind, Mode, RemoteAsset, SyncOptions};
 use crate::Client;
 
-/// Downloads the remote asset of `a` (see the module docs).
+/// Downloads `asset`, the remote asset of `a` (see the module docs).
 pub(crate) async fn fetch(
     client: &Client,
-    remote: &HashMap<String, RemoteAsset>,
+    asset: Option<&RemoteAsset>,
     a: Action,
     options: &SyncOptions,
 ) -> Outcome {
-    match fetch_inner(client, remote, &a, options).await {
+    match fetch_inner(client, asset, options).await {
         Ok(()) => Outcome::Done(ActionKind::Download, a.public_id),
         Err(reason) => Outcome::Failed(a.public_id, reason),
     }
@@ -27,13 +26,10 @@ pub(crate) async fn fetch(
 
 async fn fetch_inner(
     client: &Client,
-    remote: &HashMap<String, RemoteAsset>,
-    a: &Action,
+    asset: Option<&RemoteAsset>,
     options: &SyncOptions,
 ) -> Result<(), String> {
-    let asset = remote
-        .get(&a.public_id)
-        .ok_or("the listing did not hold the asset")?;
+    let asset = asset.ok_or("the listing did not hold the asset")?;
     let url = asset
         .secure_url
         .as_deref()

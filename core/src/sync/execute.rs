@@ -2,15 +2,18 @@
 //! batches (within the Admin API budget), the journal kept as items finish, and a
 //! progress event per finished action.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 use futures_util::stream::{self, StreamExt};
 
 use super::budget::Budget;
+use super::plan::{self, Decision};
+use super::remote::RemoteStore;
 use super::{
-    download, Action, ActionKind, Failure, Item, ItemSource, Journal, Progress, RemoteAsset,
-    Report, SyncOptions, PLATFORM_ID_KEY,
+    download, Action, ActionKind, Failure, Item, ItemSource, Journal, Orphans, Progress,
+    RemoteAsset, Report, SyncError, SyncOptions, PLATFORM_ID_KEY,
 };
 use crate::api::{Source, UploadSettings};
 use crate::{Client, Map, Value};
@@ -46,62 +49,117 @@ impl Tally<'_> {
     }
 }
 
-/// Carries out `actions` (from [`super::plan()`]) for `items`: uploads,
-/// replacements and downloads at most [`SyncOptions::concurrency`] at a time, then
-/// deletions. Per-item failures are collected in the report, never fatal.
+/// The uploads, replacements and downloads to carry out, made one at a time as the
+/// executor asks for them: the items' actions from their decisions, then (dual
+/// modes) the orphans, read from the listing's store a page at a time.
+struct Jobs<'a> {
+    items: &'a [Item],
+    decisions: &'a [Decision],
+    next_item: usize,
+    store: &'a RemoteStore,
+    /// The orphans' action (downloads only; deletions go in batches).
+    orphans: Option<(ActionKind, &'static str)>,
+    page: VecDeque<RemoteAsset>,
+    after: Option<String>,
+    /// A failure of the store, reported after the executor stops.
+    error: &'a Mutex<Option<SyncError>>,
+}
+
+impl Iterator for Jobs<'_> {
+    type Item = (Action, Option<RemoteAsset>);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        while let Some(d) = self.decisions.get(self.next_item) {
+            let i = self.next_item;
+            self.next_item += 1;
+            if d.kind != ActionKind::Unchanged {
+                return Some((d.action(self.items, i), None));
+            }
+        }
+        let (kind, reason) = self.orphans?;
+        if self.page.is_empty() {
+            match self
+                .store
+                .orphans(self.after.as_deref(), None, plan::ORPHAN_PAGE)
+            {
+                Ok(page) => self.page = page.into(),
+                Err(e) => {
+                    *self.error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                    self.orphans = None;
+                    return None;
+                }
+            }
+            self.after = self.page.back().map(|r| r.public_id.clone());
+        }
+        let r = self.page.pop_front()?;
+        Some((plan::orphan(kind, reason, &r), Some(r)))
+    }
+}
+
+/// Carries out the plan of `items` (their `decisions`, and the orphans left
+/// unmarked in `store`): uploads, replacements and downloads at most
+/// [`SyncOptions::concurrency`] at a time, then deletions in batches. Memory holds
+/// the decisions (three bytes an item), the transfers in flight and the report, not
+/// the listing. Per-item failures are collected in the report, never fatal.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn run(
     client: &Client,
     items: &[Item],
-    remote: &HashMap<String, RemoteAsset>,
-    actions: Vec<Action>,
+    decisions: &[Decision],
+    store: &RemoteStore,
+    orphans: Orphans,
     journal: Option<&Journal>,
     options: &SyncOptions,
     budget: &Budget,
-) -> Report {
+) -> Result<Report, SyncError> {
     let mut report = Report::default();
+    let limit = options.max_actions.unwrap_or(usize::MAX);
+    let mut item_actions = 0usize;
+    for (d, item) in decisions.iter().zip(items) {
+        if d.kind != ActionKind::Unchanged {
+            item_actions += 1;
+            continue;
+        }
+        if let Some(j) = journal {
+            let key = item.marker.key();
+            if j.marker(&item.public_id).ok().flatten().as_deref() != Some(key.as_str()) {
+                // Best effort: the journal only speeds up later runs here.
+                let _ = j.record(&item.public_id, &key, None);
+            }
+        }
+        report.unchanged.push(item.public_id.clone());
+    }
+    let orphan = plan::orphan_action(orphans);
+    let orphan_count = if orphan.is_some() {
+        store.orphan_count()?
+    } else {
+        0
+    };
     let tally = Tally {
         done: AtomicUsize::new(0),
-        total: actions
-            .iter()
-            .filter(|a| a.kind != ActionKind::Unchanged)
-            .count()
-            .min(options.max_actions.unwrap_or(usize::MAX)),
+        total: (item_actions + orphan_count).min(limit),
         options,
     };
-    let mut started = 0usize;
-    let limit = options.max_actions.unwrap_or(usize::MAX);
-    let mut deletes: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let mut uploads = Vec::new();
-    for a in actions {
-        match a.kind {
-            ActionKind::Unchanged => {
-                if let (Some(j), Some(i)) = (journal, a.item) {
-                    let key = items[i].marker.key();
-                    if j.marker(&a.public_id).ok().flatten().as_deref() != Some(key.as_str()) {
-                        // Best effort: the journal only speeds up later runs here.
-                        let _ = j.record(&a.public_id, &key, None);
-                    }
-                }
-                report.unchanged.push(a.public_id);
-            }
-            ActionKind::Delete => {
-                if started >= limit {
-                    report.skipped.push(a.public_id);
-                    continue;
-                }
-                started += 1;
-                let rt = a.resource_type.unwrap_or_else(|| "image".into());
-                deletes.entry(rt).or_default().push(a.public_id);
-            }
-            ActionKind::Upload | ActionKind::Replace | ActionKind::Download => uploads.push(a),
-        }
-    }
-    let upload_limit = limit.saturating_sub(started);
+    // Deletions are started first: the transfers get what `max_actions` leaves.
+    let deleting = orphans == Orphans::Delete;
+    let deletes = if deleting { orphan_count.min(limit) } else { 0 };
+    let upload_limit = limit.saturating_sub(deletes);
+    let error = Mutex::new(None);
+    let jobs = Jobs {
+        items,
+        decisions,
+        next_item: 0,
+        store,
+        orphans: orphan.filter(|_| !deleting),
+        page: VecDeque::new(),
+        after: None,
+        error: &error,
+    };
     let tally_ref = &tally;
     let mut count = 0usize;
     let tag = options.tag.as_deref();
-    let outcomes: Vec<Outcome> = stream::iter(uploads)
-        .map(|a| {
+    stream::iter(jobs)
+        .map(|(a, asset)| {
             count += 1;
             let go = count <= upload_limit;
             async move {
@@ -110,7 +168,7 @@ pub(crate) async fn run(
                 }
                 let kind = a.kind;
                 let outcome = if kind == ActionKind::Download {
-                    download::fetch(client, remote, a, options).await
+                    download::fetch(client, asset.as_ref(), a, options).await
                 } else {
                     upload_one(client, items, a, journal, tag).await
                 };
@@ -123,21 +181,24 @@ pub(crate) async fn run(
             }
         })
         .buffer_unordered(options.concurrency.max(1))
-        .collect()
+        .for_each(|o| {
+            match o {
+                Outcome::Done(ActionKind::Upload, p) => report.uploaded.push(p),
+                Outcome::Done(ActionKind::Download, p) => report.downloaded.push(p),
+                Outcome::Done(_, p) => report.updated.push(p),
+                Outcome::Failed(public_id, reason) => {
+                    report.failed.push(Failure { public_id, reason })
+                }
+                Outcome::Skipped(p) => report.skipped.push(p),
+            }
+            std::future::ready(())
+        })
         .await;
-    for o in outcomes {
-        match o {
-            Outcome::Done(ActionKind::Upload, p) => report.uploaded.push(p),
-            Outcome::Done(ActionKind::Download, p) => report.downloaded.push(p),
-            Outcome::Done(_, p) => report.updated.push(p),
-            Outcome::Failed(public_id, reason) => report.failed.push(Failure { public_id, reason }),
-            Outcome::Skipped(p) => report.skipped.push(p),
-        }
+    if let Some(e) = error.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        return Err(e);
     }
-    for (rt, ids) in deletes {
-        for batch in ids.chunks(DELETE_BATCH) {
-            delete_batch(client, budget, &rt, batch, journal, &mut report, &tally).await;
-        }
+    if deleting {
+        delete_orphans(client, budget, store, deletes, journal, &mut report, &tally).await?;
     }
     report.uploaded.sort();
     report.downloaded.sort();
@@ -145,7 +206,55 @@ pub(crate) async fn run(
     report.updated.sort();
     report.skipped.sort();
     report.failed.sort_by(|a, b| a.public_id.cmp(&b.public_id));
-    report
+    Ok(report)
+}
+
+/// Deletes the first `deletes` orphans (by public id) in batches of each resource
+/// type, types in sorted order; the orphans past them are reported as skipped.
+async fn delete_orphans(
+    client: &Client,
+    budget: &Budget,
+    store: &RemoteStore,
+    deletes: usize,
+    journal: Option<&Journal>,
+    report: &mut Report,
+    tally: &Tally<'_>,
+) -> Result<(), SyncError> {
+    // The last orphan deleted: `max_actions` may stop the deletions part-way.
+    let last = match deletes.checked_sub(1) {
+        Some(n) => store.nth_orphan(n)?,
+        None => None,
+    };
+    if let Some(last) = &last {
+        for rt in store.orphan_types()? {
+            let mut after: Option<String> = None;
+            loop {
+                let mut ids: Vec<String> = store
+                    .orphans(after.as_deref(), Some(&rt), DELETE_BATCH)?
+                    .into_iter()
+                    .map(|r| r.public_id)
+                    .collect();
+                let full = ids.len() == DELETE_BATCH;
+                ids.retain(|p| p <= last);
+                let Some(tail) = ids.last() else { break };
+                after = Some(tail.clone());
+                let more = full && ids.len() == DELETE_BATCH;
+                delete_batch(client, budget, &rt, &ids, journal, report, tally).await;
+                if !more {
+                    break;
+                }
+            }
+        }
+    }
+    // Past the last one deleted (all of them when none is): skipped.
+    let mut after = last;
+    loop {
+        let page = store.orphans(after.as_deref(), None, plan::ORPHAN_PAGE)?;
+        let Some(tail) = page.last() else { break };
+        after = Some(tail.public_id.clone());
+        report.skipped.extend(page.into_iter().map(|r| r.public_id));
+    }
+    Ok(())
 }
 
 async fn upload_one(

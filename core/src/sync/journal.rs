@@ -6,12 +6,15 @@ use std::sync::Mutex;
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::SyncError;
+use crate::Clock;
 
 /// A journal file: one row per public id with the marker of its last finished upload.
 /// Every record is its own committed transaction (WAL mode), so a process killed at
 /// any point leaves every finished item recorded.
 pub struct Journal {
     conn: Mutex<Connection>,
+    /// The clock of the records' times: the sync's client's, else the system's.
+    clock: Option<Clock>,
 }
 
 impl std::fmt::Debug for Journal {
@@ -43,7 +46,25 @@ impl Journal {
         .map_err(err)?;
         Ok(Journal {
             conn: Mutex::new(conn),
+            clock: None,
         })
+    }
+
+    /// The same journal timing its records by `clock` (Unix seconds; the sync passes
+    /// its client's, see [`crate::Client::with_clock`]), the system clock when `None`.
+    pub(crate) fn with_clock(mut self, clock: Option<Clock>) -> Journal {
+        self.clock = clock;
+        self
+    }
+
+    fn now(&self) -> i64 {
+        match &self.clock {
+            Some(c) => c(),
+            None => std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0),
+        }
     }
 
     fn lock(&self) -> Result<std::sync::MutexGuard<'_, Connection>, SyncError> {
@@ -64,17 +85,15 @@ impl Journal {
             .map_err(err)
     }
 
-    /// Records a finished upload of `public_id` with `marker`.
+    /// Records a finished upload of `public_id` with `marker`, at the journal's
+    /// clock's time.
     pub fn record(
         &self,
         public_id: &str,
         marker: &str,
         version: Option<i64>,
     ) -> Result<(), SyncError> {
-        let now = std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or(0);
+        let now = self.now();
         self.lock()?
             .execute(
                 "INSERT INTO done (public_id, marker, version, at) VALUES (?1, ?2, ?3, ?4)
@@ -103,5 +122,43 @@ impl Journal {
     /// Whether nothing is recorded.
     pub fn is_empty(&self) -> Result<bool, SyncError> {
         Ok(self.len()? == 0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(j: &Journal, public_id: &str) -> i64 {
+        j.lock()
+            .unwrap()
+            .query_row(
+                "SELECT at FROM done WHERE public_id = ?1",
+                params![public_id],
+                |r| r.get(0),
+            )
+            .unwrap()
+    }
+
+    #[test]
+    fn records_are_timed_by_the_injected_clock() {
+        let dir = tempfile::tempdir().unwrap();
+        let t = std::sync::Arc::new(std::sync::atomic::AtomicI64::new(1_234));
+        let t2 = t.clone();
+        let clock: Clock =
+            std::sync::Arc::new(move || t2.load(std::sync::atomic::Ordering::Relaxed));
+        let j = Journal::open(&dir.path().join("j.sqlite"))
+            .unwrap()
+            .with_clock(Some(clock));
+        j.record("a", "m1", Some(1)).unwrap();
+        assert_eq!(at(&j, "a"), 1_234);
+        t.store(5_678, std::sync::atomic::Ordering::Relaxed);
+        j.record("a", "m2", None).unwrap();
+        assert_eq!(at(&j, "a"), 5_678);
+        assert_eq!(j.marker("a").unwrap().as_deref(), Some("m2"));
+        // Without a clock, the system's.
+        let j = Journal::open(&dir.path().join("k.sqlite")).unwrap();
+        j.record("b", "m", None).unwrap();
+        assert!(at(&j, "b") > 1_600_000_000);
     }
 }

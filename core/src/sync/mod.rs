@@ -244,14 +244,21 @@ pub async fn sync(
         None => items,
     };
     let journal = match &options.journal {
-        Some(p) => Some(Journal::open(p)?),
+        Some(p) => Some(Journal::open(p)?.with_clock(client.clock.clone())),
         None => None,
     };
     let budget = Budget::new(options.budget_reserve, options.max_budget_wait);
     let partition = options.partition;
-    let remote = remote::list_remote(client, folder, &budget, |pid| {
-        partition.map_or(true, |p| in_partition(pid, p))
-    })
+    // The listing goes to a scratch SQLite file a page at a time, and the plan is
+    // made against it: memory does not hold the listing (see docs/sync.md).
+    let store = remote::RemoteStore::new()?;
+    remote::list_remote(
+        client,
+        folder,
+        &budget,
+        |pid| partition.map_or(true, |p| in_partition(pid, p)),
+        &store,
+    )
     .await?;
     let orphans = if options.mode != Mode::CloudinaryOnly {
         Orphans::Download
@@ -260,20 +267,21 @@ pub async fn sync(
     } else {
         Orphans::Keep
     };
-    let actions = plan(&items, &remote, journal.as_ref(), orphans);
+    let decisions = plan::decide_items(&items, &store, journal.as_ref())?;
     let mut report = if options.dry_run {
-        Report::dry_run(actions)
+        Report::dry_run(plan::full_plan(&items, &decisions, &store, orphans)?)
     } else {
         execute::run(
             client,
             &items,
-            &remote,
-            actions,
+            &decisions,
+            &store,
+            orphans,
             journal.as_ref(),
             options,
             &budget,
         )
-        .await
+        .await?
     };
     report.admin_calls = budget.calls();
     report.budget_waits = budget.waits();
