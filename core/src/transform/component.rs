@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use super::params::{classify, Opt, KEY_COUNT, KEY_TEXT, OPT_COUNT};
+use super::params::{classify, Opt, KEY_COUNT, KEY_PREFIX, OPT_COUNT};
 use super::Flags;
 use crate::config::Config;
 use crate::value::{Map, Value};
@@ -241,8 +241,7 @@ impl<'o, 'b> Component<'o, 'b> {
                 Slot::Scratch(a, b) => &scratch[a as usize..b as usize],
                 Slot::Py(v) => {
                     sep(out);
-                    out.push_str(KEY_TEXT[i]);
-                    out.push('_');
+                    out.push_str(KEY_PREFIX[i]);
                     v.push_py_str(out);
                     continue;
                 }
@@ -250,8 +249,7 @@ impl<'o, 'b> Component<'o, 'b> {
             // An empty text is never emitted (it is falsy and not zero).
             if !text.is_empty() {
                 sep(out);
-                out.push_str(KEY_TEXT[i]);
-                out.push('_');
+                out.push_str(KEY_PREFIX[i]);
                 out.push_str(text);
             }
         }

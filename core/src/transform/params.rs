@@ -383,6 +383,10 @@ macro_rules! keys {
 
         /// The URL text of each key, indexed by [`Key`].
         pub(crate) const KEY_TEXT: &[&str] = &[$($text),*];
+
+        /// Each key followed by `_`, as a parameter starts (`w_`): one copy per
+        /// parameter written.
+        pub(crate) const KEY_PREFIX: &[&str] = &[$(concat!($text, "_")),*];
     };
 }
 
