@@ -62,10 +62,14 @@ pub(crate) struct Flags {
     pub size_used: bool,
 }
 
+/// Whether `v` prints as a fraction below one (`0.5`): integers, booleans and null never
+/// do, and are decided here without a call.
+#[inline(always)]
 fn is_fraction(v: &Value) -> bool {
-    if matches!(v, Value::Int(_) | Value::Bool(_) | Value::Null) {
-        return false;
-    }
+    !matches!(v, Value::Int(_) | Value::Bool(_) | Value::Null) && is_fraction_text(v)
+}
+
+fn is_fraction_text(v: &Value) -> bool {
     let s = v.py_str();
     let Some((int, frac)) = s.split_once('.') else {
         return false;
