@@ -17,9 +17,9 @@ use std::time::Duration;
 use cldkit::api::{ApiError, ApiResponse, Pages, Source, UploadSettings};
 use cldkit::{Client, Map};
 
-use crate::abi::{json_map, out, text, to_json};
+use crate::abi::{json_map, text, to_json, with_out};
 use crate::client::CldkitClient;
-use crate::status::{guard, guard_json, put_string, CldkitStatus, Failure};
+use crate::status::{guard, put_string, CldkitStatus, Failure, Report};
 
 /// A progress callback: `done` bytes sent of `total` (`UINT64_MAX` when the total is
 /// not known), and the `user` pointer given with it. It is called on the thread that
@@ -276,17 +276,18 @@ unsafe fn upload(
     unsafe { follow(running, callback, user) }
 }
 
-/// The source of [`cldkit_upload_bytes`]: `len` bytes at `data` (copied), under
-/// `filename`.
+/// The source and options of [`cldkit_upload_bytes`]: `len` bytes at `data`
+/// (copied), under `filename`.
 ///
 /// # Safety
-/// `data` is valid for reading `len` bytes (or NULL with `len` 0); `filename` NULL or
-/// NUL-terminated.
-unsafe fn bytes_source(
+/// `data` is valid for reading `len` bytes (or NULL with `len` 0); `filename` and
+/// `options_json` NULL or NUL-terminated.
+unsafe fn bytes_args(
     data: *const u8,
     len: usize,
     filename: *const c_char,
-) -> Result<Source, Failure> {
+    options_json: *const c_char,
+) -> Result<(Source, Map), Failure> {
     let bytes: &[u8] = if len == 0 {
         &[]
     } else if data.is_null() {
@@ -301,7 +302,69 @@ unsafe fn bytes_source(
         // SAFETY: forwarded contract.
         Some(unsafe { text(filename, "filename") }?.to_owned())
     };
-    Ok(Source::bytes(bytes.to_vec(), filename))
+    let source = Source::bytes(bytes.to_vec(), filename);
+    // SAFETY: forwarded contract.
+    Ok((source, unsafe { json_map(options_json, "options_json") }?))
+}
+
+/// The source and options of an upload of `file` (a path, URL or data URI).
+///
+/// # Safety
+/// `file` and `options_json` NULL or NUL-terminated.
+unsafe fn file_args(
+    file: *const c_char,
+    options_json: *const c_char,
+) -> Result<(Source, Map), Failure> {
+    // SAFETY: forwarded contract.
+    unsafe {
+        let file = text(file, "file")?;
+        Ok((
+            Source::from_str_arg(file),
+            json_map(options_json, "options_json")?,
+        ))
+    }
+}
+
+/// The plumbing of a function answering with an API response: checks and clears
+/// `*out_json`, runs `f` with the panic guard and stores its answer as JSON; a
+/// failure goes to `*error_json` as JSON.
+///
+/// # Safety
+/// `out_json` NULL or writable; `error_json` NULL or writable; `f` holds the
+/// contracts of the pointers it reads.
+unsafe fn respond(
+    out_json: *mut *mut c_char,
+    error_json: *mut *mut c_char,
+    f: impl FnOnce() -> Result<ApiResponse, Failure>,
+) -> CldkitStatus {
+    // SAFETY: forwarded contract.
+    unsafe {
+        with_out(Report::Json, out_json, error_json, |out| {
+            put_response(out, f()?)
+        })
+    }
+}
+
+/// The plumbing of the functions starting an upload: checks and clears `*out`,
+/// reads the source and options with `args`, starts the upload on the client and
+/// stores its handle in `*out`; a failure goes to `*error_json` as JSON.
+///
+/// # Safety
+/// `client` NULL or a live handle; `out` NULL or writable; `error_json` NULL or
+/// writable; `args` holds the contracts of the pointers it reads.
+unsafe fn start(
+    client: *const CldkitClient,
+    out: *mut *mut CldkitUpload,
+    error_json: *mut *mut c_char,
+    args: impl FnOnce() -> Result<(Source, Map), Failure>,
+) -> CldkitStatus {
+    // SAFETY: forwarded contract.
+    unsafe {
+        with_out(Report::Json, out, error_json, |out| {
+            let (source, options) = args()?;
+            put_upload(out, client, source, options)
+        })
+    }
 }
 
 /// Uploads `file` — a local path (streamed from disk, sent in chunks above the
@@ -332,12 +395,9 @@ pub unsafe extern "C" fn cldkit_upload(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard_json(error_json, || {
-            let out_json = out(out_json)?;
-            let file = text(file, "file")?;
-            let options = json_map(options_json, "options_json")?;
-            let r = upload(client, Source::from_str_arg(file), options, progress, user)?;
-            put_response(out_json, r)
+        respond(out_json, error_json, || {
+            let (source, options) = file_args(file, options_json)?;
+            upload(client, source, options, progress, user)
         })
     }
 }
@@ -365,11 +425,9 @@ pub unsafe extern "C" fn cldkit_upload_bytes(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard_json(error_json, || {
-            let out_json = out(out_json)?;
-            let source = bytes_source(data, len, filename)?;
-            let options = json_map(options_json, "options_json")?;
-            put_response(out_json, upload(client, source, options, progress, user)?)
+        respond(out_json, error_json, || {
+            let (source, options) = bytes_args(data, len, filename, options_json)?;
+            upload(client, source, options, progress, user)
         })
     }
 }
@@ -438,14 +496,7 @@ pub unsafe extern "C" fn cldkit_upload_start(
     error_json: *mut *mut c_char,
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
-    unsafe {
-        guard_json(error_json, || {
-            let out = crate::abi::out(out)?;
-            let file = text(file, "file")?;
-            let options = json_map(options_json, "options_json")?;
-            put_upload(out, client, Source::from_str_arg(file), options)
-        })
-    }
+    unsafe { start(client, out, error_json, || file_args(file, options_json)) }
 }
 
 /// Starts uploading `len` bytes at `data` (copied before this returns) as
@@ -467,11 +518,8 @@ pub unsafe extern "C" fn cldkit_upload_bytes_start(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard_json(error_json, || {
-            let out = crate::abi::out(out)?;
-            let source = bytes_source(data, len, filename)?;
-            let options = json_map(options_json, "options_json")?;
-            put_upload(out, client, source, options)
+        start(client, out, error_json, || {
+            bytes_args(data, len, filename, options_json)
         })
     }
 }
@@ -559,12 +607,7 @@ pub unsafe extern "C" fn cldkit_upload_finish(
     error_json: *mut *mut c_char,
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
-    unsafe {
-        guard_json(error_json, || {
-            let out_json = out(out_json)?;
-            put_response(out_json, running(upload)?.finish()?)
-        })
-    }
+    unsafe { respond(out_json, error_json, || running(upload)?.finish()) }
 }
 
 /// Releases an upload handle: an upload still running is stopped first, and this
@@ -696,8 +739,7 @@ pub unsafe extern "C" fn cldkit_admin_pages(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard_json(error_json, || {
-            let out = crate::abi::out(out)?;
+        with_out(Report::Json, out, error_json, |out| {
             let (c, name, args, options) =
                 named_call(client, name, "name", args_json, options_json)?;
             let inner = c.pages(name, &args, &options);
@@ -721,8 +763,7 @@ pub unsafe extern "C" fn cldkit_pages_next(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard_json(error_json, || {
-            let out_json = out(out_json)?;
+        with_out(Report::Json, out_json, error_json, |out_json| {
             if pages.is_null() {
                 return Err(Failure::argument("`pages` is NULL"));
             }

@@ -12,9 +12,9 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use cldkit::api::AccountClient;
 use cldkit::{Map, Value};
 
-use crate::abi::{json_map, out, text, to_json};
+use crate::abi::{json_map, text, to_json, with_out};
 use crate::client::CldkitClient;
-use crate::status::{guard, guard_json, put_string, CldkitStatus, Failure};
+use crate::status::{put_string, CldkitStatus, Failure, Report};
 
 /// An opaque, immutable client of the Provisioning (account) API, from
 /// [`cldkit_account_new`]; release with [`cldkit_account_free`]. Safe to share across
@@ -44,8 +44,7 @@ pub(crate) unsafe fn by_name<'a, T: 'a>(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard_json(error_json, || {
-            let out_json = out(out_json)?;
+        with_out(Report::Json, out_json, error_json, |out_json| {
             let target = handle()?;
             let name = text(name, what)?;
             let args = json_map(args_json, "args_json")?;
@@ -112,8 +111,7 @@ pub unsafe extern "C" fn cldkit_account_new(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out = crate::abi::out(out)?;
+        with_out(Report::Message, out, error, |out| {
             let inner = if account_url.is_null() {
                 AccountClient::from_env()?
             } else {
@@ -186,9 +184,8 @@ pub unsafe extern "C" fn cldkit_calls_json(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out_json = out(out_json)?;
-            put_string(out_json, cldkit::calls::catalogue_json().to_string())
+        with_out(Report::Message, out_json, error, |out| {
+            put_string(out, cldkit::calls::catalogue_json().to_string())
         })
     }
 }

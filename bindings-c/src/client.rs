@@ -3,10 +3,11 @@
 
 use std::ffi::c_char;
 
-use cldkit::{Client, Config, Profile};
+use cldkit::config::UrlKind;
+use cldkit::{Client, Config, Map, Profile};
 
-use crate::abi::{json_map, out, text};
-use crate::status::{guard, CldkitStatus, Failure};
+use crate::abi::{json_map, text, to_json, with_out};
+use crate::status::{put_string, CldkitStatus, Failure, Report};
 
 /// An opaque, immutable client: one product environment's configuration, a profile
 /// and a clock. Safe to share across threads; release with [`cldkit_client_free`].
@@ -21,6 +22,54 @@ pub struct CldkitClient {
 unsafe fn put_client(out: *mut *mut CldkitClient, inner: Client) {
     // SAFETY: see the function contract.
     unsafe { *out = Box::into_raw(Box::new(CldkitClient { inner })) };
+}
+
+/// The plumbing of a function that makes a client: checks and clears `*out`, runs
+/// `f` with the panic guard and stores the client it makes in `*out`.
+///
+/// # Safety
+/// `out` NULL or writable; `error` NULL or writable; `f` holds the contracts of the
+/// pointers it reads.
+unsafe fn make_client(
+    out: *mut *mut CldkitClient,
+    error: *mut *mut c_char,
+    f: impl FnOnce() -> Result<Client, Failure>,
+) -> CldkitStatus {
+    // SAFETY: forwarded contract.
+    unsafe {
+        with_out(Report::Message, out, error, |out| {
+            put_client(out, f()?);
+            Ok(())
+        })
+    }
+}
+
+/// The plumbing of the functions that parse a settings URL: checks and clears
+/// `*out_json`, reads `url`, runs `f` with the panic guard and stores its settings
+/// as JSON.
+///
+/// # Safety
+/// `url` NULL or NUL-terminated; `out_json` NULL or writable; `error` NULL or
+/// writable; `f` holds the contracts of the pointers it reads.
+unsafe fn url_settings(
+    url: *const c_char,
+    account: bool,
+    out_json: *mut *mut c_char,
+    error: *mut *mut c_char,
+    f: impl FnOnce(&str, UrlKind) -> Result<Map, Failure>,
+) -> CldkitStatus {
+    let kind = if account {
+        UrlKind::Account
+    } else {
+        UrlKind::Cloudinary
+    };
+    // SAFETY: forwarded contract.
+    unsafe {
+        with_out(Report::Message, out_json, error, |out| {
+            let url = text(url, "url")?;
+            put_string(out, to_json(&f(url, kind)?)?)
+        })
+    }
 }
 
 /// Creates a client from a JSON object of configuration settings (`cloud_name`,
@@ -41,8 +90,7 @@ pub unsafe extern "C" fn cldkit_client_new(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out = crate::abi::out(out)?;
+        make_client(out, error, || {
             let mut settings = json_map(config_json, "config_json")?;
             let profile = match settings.remove("profile") {
                 None | Some(cldkit::Value::Null) => Profile::Default,
@@ -54,11 +102,9 @@ pub unsafe extern "C" fn cldkit_client_new(
                     )))
                 }
             };
-            put_client(
-                out,
-                Client::new(Config::from_map(settings).with_profile(profile)),
-            );
-            Ok(())
+            Ok(Client::new(
+                Config::from_map(settings).with_profile(profile),
+            ))
         })
     }
 }
@@ -76,11 +122,8 @@ pub unsafe extern "C" fn cldkit_client_from_url(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out = crate::abi::out(out)?;
-            let url = text(cloudinary_url, "cloudinary_url")?;
-            put_client(out, Client::from_url(url)?);
-            Ok(())
+        make_client(out, error, || {
+            Ok(Client::from_url(text(cloudinary_url, "cloudinary_url")?)?)
         })
     }
 }
@@ -96,13 +139,7 @@ pub unsafe extern "C" fn cldkit_client_from_env(
     error: *mut *mut c_char,
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
-    unsafe {
-        guard(error, || {
-            let out = crate::abi::out(out)?;
-            put_client(out, Client::from_env()?);
-            Ok(())
-        })
-    }
+    unsafe { make_client(out, error, || Ok(Client::from_env()?)) }
 }
 
 /// Creates a new handle: `client` in another compatibility profile (`"default"`,
@@ -120,12 +157,10 @@ pub unsafe extern "C" fn cldkit_client_with_profile(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out = crate::abi::out(out)?;
+        make_client(out, error, || {
             let c = crate::abi::client(client)?;
             let profile = Profile::parse(text(profile, "profile")?)?;
-            put_client(out, c.clone().with_profile(profile));
-            Ok(())
+            Ok(c.clone().with_profile(profile))
         })
     }
 }
@@ -145,11 +180,9 @@ pub unsafe extern "C" fn cldkit_client_with_fixed_time(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out = crate::abi::out(out)?;
+        make_client(out, error, || {
             let c = crate::abi::client(client)?;
-            put_client(out, c.clone().with_clock(move || unix_seconds));
-            Ok(())
+            Ok(c.clone().with_clock(move || unix_seconds))
         })
     }
 }
@@ -182,19 +215,10 @@ pub unsafe extern "C" fn cldkit_parse_cloudinary_url(
     out_json: *mut *mut c_char,
     error: *mut *mut c_char,
 ) -> CldkitStatus {
-    use cldkit::config::{parse_url_settings, UrlKind};
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out_json = out(out_json)?;
-            let url = text(url, "url")?;
-            let kind = if account {
-                UrlKind::Account
-            } else {
-                UrlKind::Cloudinary
-            };
-            let settings = parse_url_settings(url, kind)?;
-            crate::status::put_string(out_json, crate::abi::to_json(&settings)?)
+        url_settings(url, account, out_json, error, |url, kind| {
+            Ok(cldkit::config::parse_url_settings(url, kind)?)
         })
     }
 }
@@ -214,24 +238,15 @@ pub unsafe extern "C" fn cldkit_parse_settings_url(
     out_json: *mut *mut c_char,
     error: *mut *mut c_char,
 ) -> CldkitStatus {
-    use cldkit::config::UrlKind;
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out_json = out(out_json)?;
-            let url = text(url, "url")?;
+        url_settings(url, account, out_json, error, |url, kind| {
             let profile = if profile.is_null() {
                 Profile::Default
             } else {
                 Profile::parse(text(profile, "profile")?)?
             };
-            let kind = if account {
-                UrlKind::Account
-            } else {
-                UrlKind::Cloudinary
-            };
-            let settings = cldkit::url::parse_settings_url(url, kind, profile)?;
-            crate::status::put_string(out_json, crate::abi::to_json(&settings)?)
+            Ok(cldkit::url::parse_settings_url(url, kind, profile)?)
         })
     }
 }

@@ -8,9 +8,9 @@ use std::ffi::c_char;
 
 use cldkit::{Client, Map, Result, Value};
 
-use crate::abi::{json_map, json_value, out};
+use crate::abi::{client_text, json_map, json_value};
 use crate::client::CldkitClient;
-use crate::status::{guard, put_string, CldkitStatus};
+use crate::status::CldkitStatus;
 
 /// Shared body: reads the client, the JSON arguments and the options, then calls
 /// `f`.
@@ -24,26 +24,29 @@ unsafe fn download(
     options_json: *const c_char,
     out_url: *mut *mut c_char,
     error: *mut *mut c_char,
-    f: impl FnOnce(&Client, Vec<Value>, &Map) -> Result<String>,
+    f: impl FnOnce(&Client, &mut Args, &Map) -> Result<String>,
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out_url = out(out_url)?;
-            let c = crate::abi::client(client)?;
+        client_text(client, out_url, error, |c| {
             let mut values = Vec::with_capacity(args.len());
             for (p, name) in args {
                 values.push(json_value(*p, name)?);
             }
             let options = json_map(options_json, "options_json")?;
-            put_string(out_url, f(c, values, &options)?)
+            Ok(f(c, &mut Args(values.into_iter()), &options)?)
         })
     }
 }
 
-/// Takes the next argument.
-fn next(values: &mut std::vec::IntoIter<Value>) -> Value {
-    values.next().unwrap_or_default()
+/// The JSON arguments of a download function, in order.
+struct Args(std::vec::IntoIter<Value>);
+
+impl Args {
+    /// Takes the next argument.
+    fn take(&mut self) -> Value {
+        self.0.next().unwrap_or_default()
+    }
 }
 
 /// The signed URL that downloads a private or authenticated asset (options `type`,
@@ -67,9 +70,8 @@ pub unsafe extern "C" fn cldkit_private_download_url(
     ];
     // SAFETY: forwarded contract.
     unsafe {
-        download(client, &args, options_json, out_url, error, |c, v, o| {
-            let mut v = v.into_iter();
-            c.private_download_url(next(&mut v), next(&mut v), o)
+        download(client, &args, options_json, out_url, error, |c, a, o| {
+            c.private_download_url(a.take(), a.take(), o)
         })
     }
 }
@@ -128,9 +130,8 @@ pub unsafe extern "C" fn cldkit_download_folder(
     let args = [(folder_path_json, "folder_path_json")];
     // SAFETY: forwarded contract.
     unsafe {
-        download(client, &args, options_json, out_url, error, |c, v, o| {
-            let mut v = v.into_iter();
-            c.download_folder(next(&mut v), o)
+        download(client, &args, options_json, out_url, error, |c, a, o| {
+            c.download_folder(a.take(), o)
         })
     }
 }
@@ -154,9 +155,8 @@ pub unsafe extern "C" fn cldkit_download_backedup_asset(
     ];
     // SAFETY: forwarded contract.
     unsafe {
-        download(client, &args, options_json, out_url, error, |c, v, o| {
-            let mut v = v.into_iter();
-            c.download_backedup_asset(next(&mut v), next(&mut v), o)
+        download(client, &args, options_json, out_url, error, |c, a, o| {
+            c.download_backedup_asset(a.take(), a.take(), o)
         })
     }
 }
@@ -176,9 +176,8 @@ pub unsafe extern "C" fn cldkit_zip_download_url(
     let args = [(tag_json, "tag_json")];
     // SAFETY: forwarded contract.
     unsafe {
-        download(client, &args, options_json, out_url, error, |c, v, o| {
-            let mut v = v.into_iter();
-            c.zip_download_url(next(&mut v), o)
+        download(client, &args, options_json, out_url, error, |c, a, o| {
+            c.zip_download_url(a.take(), o)
         })
     }
 }
@@ -200,9 +199,8 @@ pub unsafe extern "C" fn cldkit_download_generated_sprite(
     let args = [(tag_json, "tag_json"), (urls_json, "urls_json")];
     // SAFETY: forwarded contract.
     unsafe {
-        download(client, &args, options_json, out_url, error, |c, v, o| {
-            let mut v = v.into_iter();
-            c.download_generated_sprite(next(&mut v), next(&mut v), o)
+        download(client, &args, options_json, out_url, error, |c, a, o| {
+            c.download_generated_sprite(a.take(), a.take(), o)
         })
     }
 }
@@ -224,9 +222,8 @@ pub unsafe extern "C" fn cldkit_download_multi(
     let args = [(tag_json, "tag_json"), (urls_json, "urls_json")];
     // SAFETY: forwarded contract.
     unsafe {
-        download(client, &args, options_json, out_url, error, |c, v, o| {
-            let mut v = v.into_iter();
-            c.download_multi(next(&mut v), next(&mut v), o)
+        download(client, &args, options_json, out_url, error, |c, a, o| {
+            c.download_multi(a.take(), a.take(), o)
         })
     }
 }

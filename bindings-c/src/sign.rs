@@ -5,9 +5,9 @@ use std::ffi::c_char;
 
 use cldkit::sign::{api_sign_request, Algorithm};
 
-use crate::abi::{json_map, json_value, out, text, to_json};
+use crate::abi::{client_flag, client_json, client_text, json_map, json_value, text, with_out};
 use crate::client::CldkitClient;
-use crate::status::{guard, put_string, CldkitStatus, Failure};
+use crate::status::{put_string, CldkitStatus, Failure, Report};
 
 /// Signs a parameter set (a JSON object) with `api_secret` using `algorithm`
 /// (`"sha1"` or `"sha256"`) and `signature_version` (1, or 2 which escapes `&` in
@@ -27,8 +27,7 @@ pub unsafe extern "C" fn cldkit_api_sign_request(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out = crate::abi::out(out)?;
+        with_out(Report::Message, out, error, |out| {
             let params = json_map(params_json, "params_json")?;
             let secret = text(api_secret, "api_secret")?;
             let algorithm = Algorithm::from_name(text(algorithm, "algorithm")?)?;
@@ -56,11 +55,8 @@ pub unsafe extern "C" fn cldkit_sign_request(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out = crate::abi::out(out)?;
-            let c = crate::abi::client(client)?;
-            let params = json_map(params_json, "params_json")?;
-            put_string(out, c.sign_request(&params)?)
+        client_text(client, out, error, |c| {
+            Ok(c.sign_request(&json_map(params_json, "params_json")?)?)
         })
     }
 }
@@ -80,18 +76,14 @@ pub unsafe extern "C" fn cldkit_explain_signature(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out_json = out(out_json)?;
-            let c = crate::abi::client(client)?;
-            let params = json_map(params_json, "params_json")?;
-            let e = c.explain_signature(&params)?;
-            let json = serde_json::json!({
+        client_json(client, out_json, error, |c| {
+            let e = c.explain_signature(&json_map(params_json, "params_json")?)?;
+            Ok(serde_json::json!({
                 "string_to_sign": e.string_to_sign,
                 "algorithm": e.algorithm.name(),
                 "signature_version": e.signature_version,
                 "signature": e.signature,
-            });
-            put_string(out_json, to_json(&json)?)
+            }))
         })
     }
 }
@@ -120,12 +112,7 @@ pub unsafe extern "C" fn cldkit_verify_notification(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            if out_valid.is_null() {
-                return Err(Failure::argument("`out_valid` is NULL"));
-            }
-            *out_valid = false;
-            let c = crate::abi::client(client)?;
+        client_flag(client, out_valid, error, |c| {
             let body: &[u8] = match (body.is_null(), body_len) {
                 (_, 0) => &[],
                 (true, _) => return Err(Failure::argument("`body` is NULL")),
@@ -134,8 +121,7 @@ pub unsafe extern "C" fn cldkit_verify_notification(
             let timestamp = json_value(timestamp_json, "timestamp_json")?;
             let signature = text(signature, "signature")?;
             let valid_for = has_valid_for.then_some(valid_for);
-            *out_valid = c.verify_notification(body, timestamp, signature, valid_for)?;
-            Ok(())
+            Ok(c.verify_notification(body, timestamp, signature, valid_for)?)
         })
     }
 }
@@ -158,17 +144,10 @@ pub unsafe extern "C" fn cldkit_verify_api_response(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            if out_valid.is_null() {
-                return Err(Failure::argument("`out_valid` is NULL"));
-            }
-            *out_valid = false;
-            let c = crate::abi::client(client)?;
+        client_flag(client, out_valid, error, |c| {
             let public_id = json_value(public_id_json, "public_id_json")?;
             let version = json_value(version_json, "version_json")?;
-            let signature = text(signature, "signature")?;
-            *out_valid = c.verify_api_response(public_id, version, signature)?;
-            Ok(())
+            Ok(c.verify_api_response(public_id, version, text(signature, "signature")?)?)
         })
     }
 }

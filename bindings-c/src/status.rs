@@ -190,12 +190,23 @@ unsafe fn report(error: *mut *mut c_char, text: &str) {
     }
 }
 
-/// Runs `body` with panics caught, and reports its failure through `error` as JSON
-/// text: `{"code", "status", "message", "http_status", "request_id", "reset_at"}`.
+/// How a function reports its failure through `error`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Report {
+    /// As the message.
+    Message,
+    /// As JSON text: `{"code", "status", "message", "http_status", "request_id",
+    /// "reset_at"}`.
+    Json,
+}
+
+/// Runs `body` with panics caught, and reports its failure through `error` as
+/// `how` says.
 ///
 /// # Safety
 /// `error` is NULL or valid for writing one pointer.
-pub(crate) unsafe fn guard_json(
+pub(crate) unsafe fn guard_as(
+    how: Report,
     error: *mut *mut c_char,
     body: impl FnOnce() -> Result<(), Failure>,
 ) -> CldkitStatus {
@@ -206,11 +217,28 @@ pub(crate) unsafe fn guard_json(
     match catch(body) {
         Ok(()) => CldkitStatus::CLDKIT_OK,
         Err(f) => {
+            let text = match how {
+                Report::Message => std::borrow::Cow::Borrowed(f.message.as_str()),
+                Report::Json => std::borrow::Cow::Owned(f.to_json()),
+            };
             // SAFETY: forwarded contract.
-            unsafe { report(error, &f.to_json()) };
+            unsafe { report(error, &text) };
             f.status
         }
     }
+}
+
+/// Runs `body` with panics caught, and reports its failure through `error` as JSON
+/// text ([`Report::Json`]).
+///
+/// # Safety
+/// `error` is NULL or valid for writing one pointer.
+pub(crate) unsafe fn guard_json(
+    error: *mut *mut c_char,
+    body: impl FnOnce() -> Result<(), Failure>,
+) -> CldkitStatus {
+    // SAFETY: forwarded contract.
+    unsafe { guard_as(Report::Json, error, body) }
 }
 
 /// Runs `body` with panics caught, and reports its failure through `error` as a
@@ -222,18 +250,8 @@ pub(crate) unsafe fn guard(
     error: *mut *mut c_char,
     body: impl FnOnce() -> Result<(), Failure>,
 ) -> CldkitStatus {
-    if !error.is_null() {
-        // SAFETY: the caller passes NULL or a writable pointer.
-        unsafe { *error = std::ptr::null_mut() };
-    }
-    match catch(body) {
-        Ok(()) => CldkitStatus::CLDKIT_OK,
-        Err(f) => {
-            // SAFETY: forwarded contract.
-            unsafe { report(error, &f.message) };
-            f.status
-        }
-    }
+    // SAFETY: forwarded contract.
+    unsafe { guard_as(Report::Message, error, body) }
 }
 
 /// Stores `text` in `*out` as a caller-owned C string.

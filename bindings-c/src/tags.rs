@@ -2,33 +2,36 @@
 
 use std::ffi::c_char;
 
-use crate::abi::{client, json_map, out, text};
+use cldkit::Client;
+
+use crate::abi::{client_text, json_map, text};
 use crate::client::CldkitClient;
-use crate::status::{guard, put_string, CldkitStatus};
+use crate::status::CldkitStatus;
 
 /// Which tag to render.
-type Render = fn(&cldkit::Client, &str, &cldkit::Map) -> cldkit::Result<String>;
+type Render = fn(&Client, &str, &cldkit::Map) -> cldkit::Result<String>;
 
 /// Shared body of the tag functions.
 ///
 /// # Safety
 /// As for [`cldkit_image_tag`].
 unsafe fn tag(
-    render: Render,
-    client_ptr: *const CldkitClient,
+    client: *const CldkitClient,
     public_id: *const c_char,
     options_json: *const c_char,
     out_html: *mut *mut c_char,
     error: *mut *mut c_char,
+    render: Render,
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out_html = out(out_html)?;
-            let c = client(client_ptr)?;
+        client_text(client, out_html, error, |c| {
             let public_id = text(public_id, "public_id")?;
-            let options = json_map(options_json, "options_json")?;
-            put_string(out_html, render(c, public_id, &options)?)
+            Ok(render(
+                c,
+                public_id,
+                &json_map(options_json, "options_json")?,
+            )?)
         })
     }
 }
@@ -50,12 +53,12 @@ pub unsafe extern "C" fn cldkit_image_tag(
     // SAFETY: forwarded contract.
     unsafe {
         tag(
-            cldkit::Client::image_tag,
             client,
             public_id,
             options_json,
             out_html,
             error,
+            Client::image_tag,
         )
     }
 }
@@ -75,12 +78,12 @@ pub unsafe extern "C" fn cldkit_video_tag(
     // SAFETY: forwarded contract.
     unsafe {
         tag(
-            cldkit::Client::video_tag,
             client,
             public_id,
             options_json,
             out_html,
             error,
+            Client::video_tag,
         )
     }
 }
@@ -101,12 +104,12 @@ pub unsafe extern "C" fn cldkit_picture_tag(
     // SAFETY: forwarded contract.
     unsafe {
         tag(
-            cldkit::Client::picture_tag,
             client,
             public_id,
             options_json,
             out_html,
             error,
+            Client::picture_tag,
         )
     }
 }

@@ -5,9 +5,9 @@ use std::ffi::c_char;
 use cldkit::upload::UploadRequest;
 use cldkit::{Map, Value};
 
-use crate::abi::{json_map, out, text, to_json};
+use crate::abi::{client_json, json_map, text};
 use crate::client::CldkitClient;
-use crate::status::{guard, put_string, CldkitStatus};
+use crate::status::CldkitStatus;
 
 /// The JSON form of a request: `{"url", "fields": [[name, value], ...], "file":
 /// {"path", "filename"} or null, "authorization": header or null}`; fields are in
@@ -52,11 +52,10 @@ pub unsafe extern "C" fn cldkit_upload_params(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out_json = out(out_json)?;
-            let c = crate::abi::client(client)?;
-            let options = json_map(options_json, "options_json")?;
-            put_string(out_json, to_json(&wire_text(&c.upload_params(&options)?))?)
+        client_json(client, out_json, error, |c| {
+            Ok(wire_text(
+                &c.upload_params(&json_map(options_json, "options_json")?)?,
+            ))
         })
     }
 }
@@ -78,15 +77,10 @@ pub unsafe extern "C" fn cldkit_upload_form(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out_json = out(out_json)?;
-            let c = crate::abi::client(client)?;
+        client_json(client, out_json, error, |c| {
             let file = text(file, "file")?;
             let options = json_map(options_json, "options_json")?;
-            put_string(
-                out_json,
-                to_json(&request_json(&c.upload_form(file, &options)?))?,
-            )
+            Ok(request_json(&c.upload_form(file, &options)?))
         })
     }
 }
@@ -111,14 +105,11 @@ pub unsafe extern "C" fn cldkit_upload_api_call(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out_json = out(out_json)?;
-            let c = crate::abi::client(client)?;
+        client_json(client, out_json, error, |c| {
             let method = text(method, "method")?;
             let args = json_map(args_json, "args_json")?;
             let options = json_map(options_json, "options_json")?;
-            let req = c.upload_api_call(method, &args, &options)?;
-            put_string(out_json, to_json(&request_json(&req))?)
+            Ok(request_json(&c.upload_api_call(method, &args, &options)?))
         })
     }
 }
@@ -139,17 +130,13 @@ pub unsafe extern "C" fn cldkit_sign_upload_widget(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out_json = out(out_json)?;
-            let c = crate::abi::client(client)?;
-            let params = json_map(params_json, "params_json")?;
-            let w = c.sign_upload_widget(&params)?;
-            let json = serde_json::json!({
+        client_json(client, out_json, error, |c| {
+            let w = c.sign_upload_widget(&json_map(params_json, "params_json")?)?;
+            Ok(serde_json::json!({
                 "timestamp": w.timestamp,
                 "signature": w.signature,
                 "api_key": w.api_key,
-            });
-            put_string(out_json, to_json(&json)?)
+            }))
         })
     }
 }

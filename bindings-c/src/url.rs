@@ -2,9 +2,9 @@
 
 use std::ffi::c_char;
 
-use crate::abi::{json_map, json_value, out, text, to_json};
+use crate::abi::{client_json, client_text, json_map, json_value, text};
 use crate::client::CldkitClient;
-use crate::status::{guard, put_string, CldkitStatus};
+use crate::status::CldkitStatus;
 
 /// Builds the delivery URL of `source` (a public id or a remote URL) with
 /// `options_json` (a JSON object of the SDKs' URL and transformation options, e.g.
@@ -26,12 +26,9 @@ pub unsafe extern "C" fn cldkit_url(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out = crate::abi::out(out)?;
-            let c = crate::abi::client(client)?;
+        client_text(client, out, error, |c| {
             let source = text(source, "source")?;
-            let options = json_map(options_json, "options_json")?;
-            put_string(out, c.url(source, &options)?)
+            Ok(c.url(source, &json_map(options_json, "options_json")?)?)
         })
     }
 }
@@ -52,13 +49,10 @@ pub unsafe extern "C" fn cldkit_url_value(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out_json = out(out_json)?;
-            let c = crate::abi::client(client)?;
+        client_json(client, out_json, error, |c| {
             let source = json_value(source_json, "source_json")?;
             let options = json_map(options_json, "options_json")?;
-            let built = c.url_with_leftovers(&source, &options)?;
-            put_string(out_json, to_json(&built.url)?)
+            Ok(c.url_with_leftovers(&source, &options)?.url)
         })
     }
 }
@@ -78,12 +72,9 @@ pub unsafe extern "C" fn cldkit_video_thumbnail_url(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out = crate::abi::out(out)?;
-            let c = crate::abi::client(client)?;
+        client_text(client, out, error, |c| {
             let public_id = text(public_id, "public_id")?;
-            let options = json_map(options_json, "options_json")?;
-            put_string(out, c.video_thumbnail_url(public_id, &options)?)
+            Ok(c.video_thumbnail_url(public_id, &json_map(options_json, "options_json")?)?)
         })
     }
 }
@@ -103,12 +94,9 @@ pub unsafe extern "C" fn cldkit_api_url(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out = crate::abi::out(out)?;
-            let c = crate::abi::client(client)?;
+        client_text(client, out, error, |c| {
             let action = text(action, "action")?;
-            let options = json_map(options_json, "options_json")?;
-            put_string(out, c.api_url(action, &options)?)
+            Ok(c.api_url(action, &json_map(options_json, "options_json")?)?)
         })
     }
 }
@@ -129,11 +117,8 @@ pub unsafe extern "C" fn cldkit_auth_token(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        guard(error, || {
-            let out = crate::abi::out(out)?;
-            let c = crate::abi::client(client)?;
-            let options = json_map(options_json, "options_json")?;
-            put_string(out, c.auth_token(&options)?)
+        client_text(client, out, error, |c| {
+            Ok(c.auth_token(&json_map(options_json, "options_json")?)?)
         })
     }
 }
