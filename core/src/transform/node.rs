@@ -166,6 +166,24 @@ pub(crate) fn generate_value(config: &Config, value: &Value, depth: usize) -> Re
             Ok(parts.join("/"))
         }
         Value::Map(m) => generate(config, &mut m.clone(), depth),
+        _ => generate_owned(config, value.clone(), depth),
+    }
+}
+
+/// [`generate_value`] of a value the caller gives up: maps are consumed in place
+/// instead of being copied first.
+fn generate_owned(config: &Config, value: Value, depth: usize) -> Result<String> {
+    match value {
+        Value::Str(s) => Ok(s),
+        Value::List(items) => {
+            let mut out = String::new();
+            for item in items {
+                let part = generate_owned(config, item, depth + 1)?;
+                push_component(&mut out, &part);
+            }
+            Ok(out)
+        }
+        Value::Map(mut m) => generate(config, &mut m, depth),
         Value::Null => Err(Error::invalid_option(
             "transformation",
             "TypeError: Cannot read properties of null (the npm SDK fails)",
@@ -184,11 +202,21 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
             "transformations nest too deeply (the npm SDK overflows its stack)",
         ));
     }
-    let responsive_width = js::consume(options, "responsive_width")
+    // Most option names read below are absent: they are ruled out by a summary of
+    // the keys instead of a search. The offsets are always let through (the `offset`
+    // option sets them before they are read).
+    let mut keys = KeyBits::of(options);
+    keys.add("start_offset");
+    keys.add("end_offset");
+    let responsive_width = keys
+        .consume(options, "responsive_width")
         .or_else(|| config_value(config, "responsive_width"));
     let mut width = options.get("width").cloned();
     let mut height = options.get("height").cloned();
-    if let Some(size) = js::consume(options, "size").filter(|v| js::truthy(Some(v))) {
+    if let Some(size) = keys
+        .consume(options, "size")
+        .filter(|v| js::truthy(Some(v)))
+    {
         let Value::Str(text) = &size else {
             return Err(js::type_error(
                 "size",
@@ -203,8 +231,8 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
         set_or_remove(options, "height", height.clone());
     }
     let has_layer = js::truthy(options.get("overlay")) || js::truthy(options.get("underlay"));
-    let crop = js::consume(options, "crop");
-    let angle = js::join(&js::to_array(js::consume(options, "angle")), ".");
+    let crop = keys.consume(options, "crop");
+    let angle = js::join(&js::to_array(keys.consume(options, "angle")), ".");
     let crop_is = |name: &str| matches!(&crop, Some(Value::Str(c)) if c == name);
     let no_html_sizes = has_layer
         || !angle.is_empty()
@@ -222,19 +250,19 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
             options.remove("height");
         }
     }
-    let background = color(js::consume(options, "background"), "background")?;
-    let color_value = color(js::consume(options, "color"), "color")?;
+    let background = color(keys.consume(options, "background"), "background")?;
+    let color_value = color(keys.consume(options, "color"), "color")?;
 
-    let base = js::to_array(js::consume(options, "transformation"));
+    let base = js::to_array(keys.consume(options, "transformation"));
     let mut components: Vec<String> = Vec::new();
     let mut named: Option<String> = None;
     if base.iter().any(|b| js::is_object(Some(b))) {
-        for item in &base {
+        for item in base {
             let part = match item {
-                Value::Map(_) | Value::List(_) => generate_value(config, item, depth + 1)?,
+                Value::Map(_) | Value::List(_) => generate_owned(config, item, depth + 1)?,
                 other => {
                     let mut m = Map::with_capacity(1);
-                    m.insert("transformation", other.clone());
+                    m.insert("transformation", other);
                     generate(config, &mut m, depth + 1)?
                 }
             };
@@ -244,7 +272,7 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
         named = Some(js::join(&base, "."));
     }
 
-    let effect = match js::consume(options, "effect") {
+    let effect = match keys.consume(options, "effect") {
         Some(Value::List(items)) => Some(Value::Str(js::join(&items, ":"))),
         // A map gives every entry, as a list that prints joined with commas.
         Some(Value::Map(m)) => Some(Value::List(
@@ -254,7 +282,7 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
         )),
         other => other,
     };
-    let border = match js::consume(options, "border") {
+    let border = match keys.consume(options, "border") {
         Some(Value::Map(m)) => Some(Value::Str(border_text(m.get("width"), m.get("color"))?)),
         Some(Value::List(_)) => Some(Value::Str(border_text(None, None)?)),
         Some(b) if is_digits(&js::string(&b)) => {
@@ -264,10 +292,12 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
         }
         other => other,
     };
-    let flags = js::join(&js::to_array(js::consume(options, "flags")), ".");
-    let dpr = js::consume(options, "dpr").or_else(|| config_value(config, "dpr"));
+    let flags = js::join(&js::to_array(keys.consume(options, "flags")), ".");
+    let dpr = keys
+        .consume(options, "dpr")
+        .or_else(|| config_value(config, "dpr"));
     if js::not_null(options.get("offset")) {
-        let (start, end) = split_range(js::consume(options, "offset"));
+        let (start, end) = split_range(keys.consume(options, "offset"));
         set_or_remove(options, "start_offset", start);
         set_or_remove(options, "end_offset", end);
     }
@@ -277,31 +307,34 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
             options.insert(name, v);
         }
     }
-    let overlay = layer(js::consume(options, "overlay"))?;
-    let radius = radius(js::consume(options, "radius"))?;
-    let underlay = layer(js::consume(options, "underlay"))?;
-    let if_value = match js::consume(options, "if") {
+    let overlay = layer(keys.consume(options, "overlay"))?;
+    let radius = radius(keys.consume(options, "radius"))?;
+    let underlay = layer(keys.consume(options, "underlay"))?;
+    let if_value = match keys.consume(options, "if") {
         Some(v) if js::truthy(Some(&v)) => {
             Some(Value::Str(format!("if_{}", js::string(&normalize(&v)))))
         }
         other => other,
     };
-    let custom_function = custom_function(js::consume(options, "custom_function"))?;
+    let custom_function = custom_function(keys.consume(options, "custom_function"))?;
     let custom_pre_function =
-        match custom_function_value(js::consume(options, "custom_pre_function"))? {
+        match custom_function_value(keys.consume(options, "custom_pre_function"))? {
             Some(Value::Str(s)) => Some(Value::Str(format!("pre:{s}"))),
             _ => None,
         };
-    let fps = match js::consume(options, "fps") {
+    let fps = match keys.consume(options, "fps") {
         Some(Value::List(items)) => Some(Value::Str(js::join(&items, "-"))),
         other => other,
     };
 
-    let mut params: Vec<(&str, Option<Value>)> = Vec::with_capacity(40);
-    params.push(("a", Some(normalize(&Value::Str(angle)).into_owned())));
+    let mut params = Present::default();
+    if !angle.is_empty() {
+        params.push(("a", Some(normalize(&Value::Str(angle)).into_owned())));
+    }
     params.push((
         "ar",
-        js::consume(options, "aspect_ratio").map(|v| normalize(&v).into_owned()),
+        keys.consume(options, "aspect_ratio")
+            .map(|v| normalize(&v).into_owned()),
     ));
     params.push(("b", background));
     params.push(("bo", border));
@@ -310,7 +343,9 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
     let hidpi = matches!(&dpr, Some(Value::Str(d)) if d == "auto");
     params.push(("dpr", dpr.map(|v| normalize(&v).into_owned())));
     params.push(("e", effect.map(|v| normalize(&v).into_owned())));
-    params.push(("fl", Some(Value::Str(flags))));
+    if !flags.is_empty() {
+        params.push(("fl", Some(Value::Str(flags))));
+    }
     let fn_value = if js::truthy(custom_function.as_ref()) {
         custom_function
     } else {
@@ -321,16 +356,19 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
     params.push(("h", height.map(|v| normalize(&v).into_owned())));
     params.push((
         "ki",
-        js::consume(options, "keyframe_interval").map(|v| normalize(&v).into_owned()),
+        keys.consume(options, "keyframe_interval")
+            .map(|v| normalize(&v).into_owned()),
     ));
     params.push(("l", overlay));
     params.push((
         "o",
-        js::consume(options, "opacity").map(|v| normalize(&v).into_owned()),
+        keys.consume(options, "opacity")
+            .map(|v| normalize(&v).into_owned()),
     ));
     params.push((
         "q",
-        js::consume(options, "quality").map(|v| normalize(&v).into_owned()),
+        keys.consume(options, "quality")
+            .map(|v| normalize(&v).into_owned()),
     ));
     params.push(("r", radius));
     params.push(("t", named.map(Value::Str)));
@@ -338,18 +376,21 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
     params.push(("w", width.clone().map(|v| normalize(&v).into_owned())));
     params.push((
         "x",
-        js::consume(options, "x").map(|v| normalize(&v).into_owned()),
+        keys.consume(options, "x")
+            .map(|v| normalize(&v).into_owned()),
     ));
     params.push((
         "y",
-        js::consume(options, "y").map(|v| normalize(&v).into_owned()),
+        keys.consume(options, "y")
+            .map(|v| normalize(&v).into_owned()),
     ));
     params.push((
         "z",
-        js::consume(options, "zoom").map(|v| normalize(&v).into_owned()),
+        keys.consume(options, "zoom")
+            .map(|v| normalize(&v).into_owned()),
     ));
     for &(name, key) in SIMPLE_PARAMS {
-        if let Some(mut v) = js::consume(options, name) {
+        if let Some(mut v) = keys.consume(options, name) {
             match key {
                 "vc" => v = video_codec(v),
                 "so" | "eo" | "du" => v = norm_range_value(v),
@@ -359,7 +400,7 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
         }
     }
 
-    let variables_param = js::consume(options, "variables");
+    let variables_param = keys.consume(options, "variables");
     let mut variables: Vec<String> = Vec::new();
     let dollar_keys: Vec<String> = options
         .keys()
@@ -390,38 +431,55 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
     }
     let variables = variables.join(",");
 
-    let mut rendered: Vec<String> = params
-        .iter()
-        .filter(|(_, v)| js::present(v.as_ref()))
-        .map(|(k, v)| {
-            let mut s = String::with_capacity(16);
-            s.push_str(k);
-            s.push('_');
-            if let Some(v) = v {
-                js::push_string(&mut s, v);
-            }
-            s
-        })
-        .collect();
-    rendered.sort_by(|a, b| utf16_cmp(a, b));
-    let joined = rendered.join(",");
+    // Each parameter renders as `key_value`; the SDK sorts those texts. The keys are
+    // distinct ASCII letters, so the order is that of `key_` alone: the values never
+    // decide it, and the few present parameters are sorted by key without rendering.
+    let mut params = params.0;
+    params.sort_unstable_by(|a, b| param_key_cmp(a.0, b.0));
 
-    let raw = js::consume(options, "raw_transformation");
-    let mut parts: Vec<Cow<'_, str>> = Vec::with_capacity(4);
-    for v in [
-        if_value.as_ref(),
-        Some(&Value::Str(variables)),
-        Some(&Value::Str(joined)),
-        raw.as_ref(),
-    ]
-    .into_iter()
-    .flatten()
-    {
-        if js::truthy(Some(v)) {
-            parts.push(js::string(v).into_owned().into());
-        }
+    let raw = keys.consume(options, "raw_transformation");
+    // The components joined with `/` (empty ones left out), written into one string.
+    let mut out = String::with_capacity(64);
+    for c in &components {
+        push_component(&mut out, c);
     }
-    components.push(parts.join(","));
+    // This map's own component: `if`, variables, parameters and raw transformation,
+    // the truthy ones joined with `,`.
+    let mark = out.len();
+    if !out.is_empty() {
+        out.push('/');
+    }
+    let start = out.len();
+    // Pieces written so far (a piece may print as nothing: `raw_transformation: []`).
+    let mut pieces = 0usize;
+    let mut sep = |out: &mut String| {
+        if pieces > 0 {
+            out.push(',');
+        }
+        pieces += 1;
+    };
+    if let Some(v) = if_value.as_ref().filter(|v| js::truthy(Some(v))) {
+        sep(&mut out);
+        js::push_string(&mut out, v);
+    }
+    if !variables.is_empty() {
+        sep(&mut out);
+        out.push_str(&variables);
+    }
+    for (k, v) in &params {
+        sep(&mut out);
+        out.push_str(k);
+        out.push('_');
+        js::push_string(&mut out, v);
+    }
+    if let Some(v) = raw.as_ref().filter(|v| js::truthy(Some(v))) {
+        sep(&mut out);
+        js::push_string(&mut out, v);
+    }
+    if out.len() == start {
+        // Nothing printed: no component (and no `/` before it).
+        out.truncate(mark);
+    }
 
     let responsive = js::truthy(responsive_width.as_ref());
     if responsive {
@@ -430,7 +488,7 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
             .filter(|v| js::truthy(Some(v)))
             .cloned()
             .unwrap_or_else(|| Value::Map(Map::from_iter([("width", "auto"), ("crop", "limit")])));
-        components.push(generate_value(config, &rwt, depth + 1)?);
+        push_component(&mut out, &generate_value(config, &rwt, depth + 1)?);
     }
     if js::string_opt(width.as_ref()).starts_with("auto") || responsive {
         options.insert("responsive", true);
@@ -438,8 +496,81 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
     if hidpi {
         options.insert("hidpi", true);
     }
-    let kept: Vec<String> = components.into_iter().filter(|c| !c.is_empty()).collect();
-    Ok(kept.join("/"))
+    Ok(out)
+}
+
+/// A 64-bit summary of the keys of an option map: a key can only be in the map when
+/// its bit is set (false positives only, which the search then rules out). Keys added
+/// to the map later must be [`KeyBits::add`]ed.
+#[derive(Clone, Copy)]
+pub(crate) struct KeyBits(u64);
+
+impl KeyBits {
+    fn bit(name: &str) -> u64 {
+        let b = name.as_bytes();
+        let Some(&last) = b.last() else {
+            return 1;
+        };
+        let x = (b.len() as u32).wrapping_mul(0x9E37_79B1)
+            ^ u32::from(b[0]).wrapping_mul(0x85EB_CA77)
+            ^ u32::from(last).wrapping_mul(0xC2B2_AE3D)
+            ^ u32::from(b[b.len() / 2]).wrapping_mul(0x27D4_EB2F);
+        1 << (x.wrapping_mul(0x9E37_79B1) >> 26)
+    }
+
+    /// The summary of `options`' keys.
+    pub(crate) fn of(options: &Map) -> Self {
+        KeyBits(options.keys().fold(0, |acc, k| acc | Self::bit(k)))
+    }
+
+    /// Lets `name` through from now on.
+    pub(crate) fn add(&mut self, name: &str) {
+        self.0 |= Self::bit(name);
+    }
+
+    /// [`js::consume`], skipping the search when `name` cannot be in `options`.
+    #[inline]
+    pub(crate) fn consume(self, options: &mut Map, name: &str) -> Option<Value> {
+        if self.0 & Self::bit(name) == 0 {
+            None
+        } else {
+            js::consume(options, name)
+        }
+    }
+}
+
+/// The parameters of a transformation that print (the SDK's `present`), by key, in
+/// the order they are given (the few that are set: a small allocation).
+#[derive(Default)]
+struct Present(Vec<(&'static str, Value)>);
+
+impl Present {
+    /// Keeps `value` under `key` when it is present.
+    #[inline(always)]
+    fn push(&mut self, (key, value): (&'static str, Option<Value>)) {
+        if let Some(v) = value.filter(|v| js::present(Some(v))) {
+            self.0.push((key, v));
+        }
+    }
+}
+
+/// Appends a non-empty transformation component, after a `/` unless it is the first.
+fn push_component(out: &mut String, component: &str) {
+    if component.is_empty() {
+        return;
+    }
+    if !out.is_empty() {
+        out.push('/');
+    }
+    out.push_str(component);
+}
+
+/// The order of rendered parameters `key_value` by their keys: `key_` compared byte by
+/// byte (the keys are ASCII, so this is also JavaScript's UTF-16 order, and since they
+/// differ within `key_`, the values never take part).
+fn param_key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    let end = std::iter::once(b'_');
+    a.bytes().chain(end.clone()).cmp(b.bytes().chain(end))
 }
 
 /// A configuration setting, unless absent or null.
@@ -970,6 +1101,43 @@ fn text_style(layer: &Map) -> Result<Option<Value>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn parameter_key_order_is_the_rendered_text_order() {
+        // Every key the builder renders, with values that would sort differently.
+        let mut keys: Vec<&str> = vec![
+            "a", "ar", "b", "bo", "c", "co", "dpr", "e", "fl", "fn", "fps", "h", "ki", "l", "o",
+            "q", "r", "t", "u", "w", "x", "y", "z",
+        ];
+        keys.extend(SIMPLE_PARAMS.iter().map(|(_, k)| *k));
+        for a in &keys {
+            for b in &keys {
+                for (va, vb) in [("0", "z"), ("z", "0"), ("", "~")] {
+                    let (ta, tb) = (format!("{a}_{va}"), format!("{b}_{vb}"));
+                    if a != b {
+                        assert_eq!(param_key_cmp(a, b), utf16_cmp(&ta, &tb), "{ta} vs {tb}");
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn key_bits_never_rule_out_a_present_key() {
+        let mut m = Map::new();
+        for k in TRANSFORMATION_PARAMS {
+            m.insert(*k, 1);
+        }
+        let bits = KeyBits::of(&m);
+        for k in TRANSFORMATION_PARAMS {
+            assert_eq!(bits.consume(&mut m.clone(), k), Some(Value::Int(1)), "{k}");
+        }
+        let mut one = Map::new();
+        one.insert("width", 1);
+        let bits = KeyBits::of(&one);
+        assert_eq!(bits.consume(&mut one.clone(), "crop"), None);
+        assert_eq!(bits.consume(&mut one, "width"), Some(Value::Int(1)));
+    }
 
     fn gen(json: &str) -> String {
         let mut m: Map = serde_json::from_str(json).unwrap();

@@ -15,14 +15,18 @@
 //! Like the npm SDK, [`url`] consumes the options it reads: what is left is what the
 //! tag helpers turn into HTML attributes.
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
 use crate::analytics;
+use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::transform::js;
 use crate::transform::node as transform;
+use crate::transform::node::KeyBits;
 use crate::value::{Map, Value};
 use crate::Client;
 
@@ -39,9 +43,9 @@ pub(crate) const NODE_SDK_VERSION: &str = "2.11.0";
 /// URL without a `type`).
 pub(crate) fn url(client: &Client, public_id: &Value, options: &mut Map) -> Result<Value> {
     let config = client.config();
-    let cfg = |name: &str| config.get(name).filter(|v| !v.is_null()).cloned();
-    let consume_or =
-        |options: &mut Map, name: &str| js::consume(options, name).or_else(|| cfg(name));
+    // Settings are read where they are, not copied: `Cow::Borrowed` from the
+    // configuration, `Cow::Owned` for what was consumed from the options.
+    let cfg = |name: &str| config.get(name).filter(|v| !v.is_null());
 
     // patchFetchFormat: type fetch only.
     if matches!(options.get("type"), Some(Value::Str(t)) if t == "fetch")
@@ -56,53 +60,59 @@ pub(crate) fn url(client: &Client, public_id: &Value, options: &mut Map) -> Resu
             }
         }
     }
-    let mut kind = js::consume(options, "type");
+    let mut kind = js::consume(options, "type").map(Segment::Value);
     let transformation = transform::generate(config, options, 0)?;
-    let mut resource_type = js::consume(options, "resource_type").unwrap_or_else(|| "image".into());
-    let mut version = js::consume(options, "version");
-    let force_version = match consume_or(options, "force_version") {
+    let keys = KeyBits::of(options);
+    let mut resource_type = keys
+        .consume(options, "resource_type")
+        .map_or(Segment::Text("image"), Segment::Value);
+    let mut version = keys.consume(options, "version");
+    let force_version = match consume_or(options, keys, config, "force_version") {
         None => true,
-        v => js::truthy(v.as_ref()),
+        v => js::truthy(v.as_deref()),
     };
-    let long_url_signature = js::truthy(consume_or(options, "long_url_signature").as_ref());
-    let format = js::consume(options, "format");
-    let shorten = consume_or(options, "shorten");
-    let sign_url = consume_or(options, "sign_url");
-    let api_secret = consume_or(options, "api_secret");
-    let url_suffix = js::consume(options, "url_suffix");
-    let use_root_path = consume_or(options, "use_root_path");
-    let mut signature_algorithm = js::consume(options, "signature_algorithm")
-        .or_else(|| cfg("signature_algorithm").filter(|v| js::truthy(Some(v))))
-        .unwrap_or_else(|| "sha1".into());
-    if long_url_signature {
-        signature_algorithm = "sha256".into();
-    }
+    let long_url_signature =
+        js::truthy(consume_or(options, keys, config, "long_url_signature").as_deref());
+    let format = keys.consume(options, "format");
+    let shorten = consume_or(options, keys, config, "shorten");
+    let sign_url = js::truthy(consume_or(options, keys, config, "sign_url").as_deref());
+    let api_secret = consume_or(options, keys, config, "api_secret");
+    let url_suffix = keys.consume(options, "url_suffix");
+    let use_root_path = consume_or(options, keys, config, "use_root_path");
+    // `None`: the default, sha1.
+    let signature_algorithm: Option<Cow<'_, Value>> =
+        match keys.consume(options, "signature_algorithm") {
+            Some(v) => Some(Cow::Owned(v)),
+            None => cfg("signature_algorithm")
+                .filter(|v| js::truthy(Some(v)))
+                .map(Cow::Borrowed),
+        };
     let auth_token = match options.remove("auth_token") {
         Some(Value::Bool(false)) => None,
         option => Some(spread_merge(config.get("auth_token"), option.as_ref())),
     };
     let auth_token = auth_token.filter(|m| !m.is_empty());
 
-    let mut public_id = public_id.clone();
+    let mut public_id = Cow::Borrowed(public_id);
     if let Some((rt, t, v, rest)) = preloaded(&public_id) {
-        resource_type = Value::Str(rt);
-        kind = Some(Value::Str(t));
+        resource_type = Segment::Value(Value::Str(rt));
+        kind = Some(Segment::Value(Value::Str(t)));
         version = Some(Value::Str(v));
-        public_id = Value::Str(rest);
+        public_id = Cow::Owned(Value::Str(rest));
     }
     if public_id.is_null() {
         return Ok(Value::Null);
     }
-    let source_text = js::string(&public_id).into_owned();
+    let source_text = js::string(&public_id);
     if kind.is_none() && is_http(&source_text, true) {
-        return Ok(public_id);
+        return Ok(public_id.into_owned());
     }
     let (rt_seg, type_seg) = finalize_resource_type(
         resource_type,
-        kind.unwrap_or_else(|| "upload".into()),
+        kind.unwrap_or(Segment::Text("upload")),
         url_suffix.as_ref(),
-        js::truthy(use_root_path.as_ref()),
-        js::truthy(shorten.as_ref()),
+        js::truthy(use_root_path.as_deref()),
+        js::truthy(shorten.as_deref()),
     )?;
     let (source, source_to_sign) =
         finalize_source(&source_text, format.as_ref(), url_suffix.as_ref())?;
@@ -115,12 +125,15 @@ pub(crate) fn url(client: &Client, public_id: &Value, options: &mut Map) -> Resu
     {
         version = Some(Value::Int(1));
     }
-    let version = version.map(|v| format!("v{}", js::string(&v)));
-    let transformation = collapse_slashes(&transformation);
+    let transformation = if transformation.contains("//") {
+        collapse_slashes(&transformation)
+    } else {
+        transformation
+    };
 
     let mut signature = None;
-    if js::truthy(sign_url.as_ref()) && auth_token.is_none() {
-        let mut to_sign = String::new();
+    if sign_url && auth_token.is_none() {
+        let mut to_sign = String::with_capacity(transformation.len() + source_to_sign.len() + 48);
         for part in [transformation.as_str(), source_to_sign.as_str()] {
             if !part.is_empty() {
                 if !to_sign.is_empty() {
@@ -130,36 +143,54 @@ pub(crate) fn url(client: &Client, public_id: &Value, options: &mut Map) -> Resu
             }
         }
         // `to_sign + api_secret`: a missing secret signs the text "undefined".
-        to_sign.push_str(&js::string_opt(api_secret.as_ref()));
+        to_sign.push_str(&js::string_opt(api_secret.as_deref()));
         let len = if long_url_signature { 32 } else { 8 };
-        let algorithm = js::string(&signature_algorithm).into_owned();
+        let algorithm = if long_url_signature {
+            Cow::Borrowed("sha256")
+        } else {
+            signature_algorithm
+                .as_deref()
+                .map_or(Cow::Borrowed("sha1"), js::string)
+        };
         let b64 = base64_digest(&algorithm, to_sign.as_bytes())?;
         let cut: String = b64.chars().take(len).collect();
         signature = Some(format!("s--{}--", cut.replace('/', "_").replace('+', "-")));
     }
 
-    let prefix = distribution_prefix(client, &source, options)?;
-    let mut url = String::with_capacity(prefix.len() + transformation.len() + source.len() + 32);
-    let parts = [
-        Some(prefix),
-        rt_seg.map(|v| js::string(&v).into_owned()),
-        type_seg.map(|v| js::string(&v).into_owned()),
-        signature,
-        Some(transformation),
-        version,
-        Some(source),
-    ];
-    for part in parts.into_iter().flatten() {
+    let mut url = distribution_prefix(client, &source, options)?;
+    url.reserve(transformation.len() + source.len() + 48);
+    let mut push = |part: &str| {
         if part.is_empty() {
-            continue;
+            return;
         }
         if !url.is_empty() {
             url.push('/');
         }
-        url.push_str(&part);
+        url.push_str(part);
+    };
+    if let Some(rt) = &rt_seg {
+        push(&rt.text());
     }
-    let mut url = url.replace(' ', "%20");
-    if js::truthy(sign_url.as_ref()) {
+    if let Some(t) = &type_seg {
+        push(&t.text());
+    }
+    if let Some(s) = &signature {
+        push(s);
+    }
+    push(&transformation);
+    if let Some(v) = &version {
+        let mut text = String::with_capacity(12);
+        text.push('v');
+        js::push_string(&mut text, v);
+        push(&text);
+    }
+    push(&source);
+    let mut url = if url.contains(' ') {
+        url.replace(' ', "%20")
+    } else {
+        url
+    };
+    if sign_url {
         if let Some(mut token) = auth_token {
             token.insert("url", path_and_query(&url)?);
             let t = crate::auth_token::generate_node(&token, client.now())?;
@@ -173,6 +204,45 @@ pub(crate) fn url(client: &Client, public_id: &Value, options: &mut Map) -> Resu
         url.push_str(&a);
     }
     Ok(Value::Str(url))
+}
+
+/// A resource type or type segment: a value from the options, or a fixed text.
+enum Segment {
+    Value(Value),
+    Text(&'static str),
+}
+
+impl Segment {
+    /// Whether it is the string `s`.
+    fn is(&self, s: &str) -> bool {
+        match self {
+            Segment::Value(Value::Str(t)) => t == s,
+            Segment::Value(_) => false,
+            Segment::Text(t) => *t == s,
+        }
+    }
+
+    /// `String(segment)`.
+    fn text(&self) -> Cow<'_, str> {
+        match self {
+            Segment::Value(v) => js::string(v),
+            Segment::Text(t) => Cow::Borrowed(t),
+        }
+    }
+}
+
+/// The SDK's `consumeOption(options, name, config[name])` with a null setting counting
+/// as absent: the option's value (removed from `options`), else the setting, borrowed.
+fn consume_or<'c>(
+    options: &mut Map,
+    keys: KeyBits,
+    config: &'c Config,
+    name: &str,
+) -> Option<Cow<'c, Value>> {
+    match keys.consume(options, name) {
+        Some(v) => Some(Cow::Owned(v)),
+        None => config.get(name).filter(|v| !v.is_null()).map(Cow::Borrowed),
+    }
 }
 
 /// The npm SDK's `api_url(action, options)`: `upload_prefix` and `cloud_name` from
@@ -373,13 +443,13 @@ fn collapse_slashes(s: &str) -> String {
 }
 
 fn finalize_resource_type(
-    resource_type: Value,
-    kind: Value,
+    resource_type: Segment,
+    kind: Segment,
     url_suffix: Option<&Value>,
     use_root_path: bool,
     shorten: bool,
-) -> Result<(Option<Value>, Option<Value>)> {
-    let is = |v: &Option<Value>, s: &str| matches!(v, Some(Value::Str(t)) if t == s);
+) -> Result<(Option<Segment>, Option<Segment>)> {
+    let is = |v: &Option<Segment>, s: &str| v.as_ref().is_some_and(|v| v.is(s));
     let mut rt = Some(resource_type);
     let mut kind = Some(kind);
     if url_suffix.is_some() {
@@ -400,7 +470,7 @@ fn finalize_resource_type(
                  video/upload and raw/upload",
             ));
         };
-        rt = Some(new_rt.into());
+        rt = Some(Segment::Text(new_rt));
         kind = None;
     }
     if use_root_path {
@@ -415,7 +485,7 @@ fn finalize_resource_type(
         }
     }
     if shorten && is(&rt, "image") && is(&kind, "upload") {
-        rt = Some("iu".into());
+        rt = Some(Segment::Text("iu"));
         kind = None;
     }
     Ok((rt, kind))
@@ -427,19 +497,34 @@ fn finalize_source(
     format: Option<&Value>,
     url_suffix: Option<&Value>,
 ) -> Result<(String, String)> {
-    let source = collapse_slashes(source);
+    let source: Cow<'_, str> = if source.contains("//") {
+        Cow::Owned(collapse_slashes(source))
+    } else {
+        Cow::Borrowed(source)
+    };
     if is_http(&source, true) {
         let escaped = js::smart_escape(&source, js::default_unsafe);
         return Ok((escaped.clone(), escaped));
     }
-    let decoded = js::decode_uri_component(&source).ok_or_else(|| {
-        Error::invalid_option("public_id", "URIError: URI malformed (the npm SDK fails)")
-    })?;
-    let escaped = js::encode_uri_component(&decoded)
-        .replace("%3A", ":")
-        .replace("%2F", "/");
-    let mut out = escaped.clone();
-    let mut to_sign = escaped;
+    let escaped: Cow<'_, str> = if source.bytes().all(plain_id_byte) {
+        // No `%` to decode, nothing `encodeURIComponent` changes but `/` and `:`, which
+        // are put back: the id as it is.
+        source
+    } else {
+        let decoded = js::decode_uri_component(&source).ok_or_else(|| {
+            Error::invalid_option("public_id", "URIError: URI malformed (the npm SDK fails)")
+        })?;
+        Cow::Owned(
+            js::encode_uri_component(&decoded)
+                .replace("%3A", ":")
+                .replace("%2F", "/"),
+        )
+    };
+    let extra = format.map_or(0, |_| 16) + url_suffix.map_or(0, |_| 16);
+    let mut out = String::with_capacity(escaped.len() + extra);
+    out.push_str(&escaped);
+    let mut to_sign = String::with_capacity(escaped.len() + extra);
+    to_sign.push_str(&escaped);
     if let Some(suffix) = url_suffix.filter(|s| js::truthy(Some(s))) {
         let Value::Str(suffix) = suffix else {
             return Err(js::type_error(
@@ -467,6 +552,16 @@ fn finalize_source(
     Ok((out, to_sign))
 }
 
+/// A byte `encodeURIComponent(decodeURIComponent(..))` plus the SDK's `%3A`/`%2F`
+/// restoring leave as it is: unreserved characters, `/` and `:`.
+fn plain_id_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric()
+        || matches!(
+            b,
+            b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')' | b'/' | b':'
+        )
+}
+
 fn base64_digest(algorithm: &str, data: &[u8]) -> Result<String> {
     let std = &base64::engine::general_purpose::STANDARD;
     Ok(match algorithm {
@@ -489,9 +584,8 @@ fn distribution_prefix(client: &Client, source: &str, options: &mut Map) -> Resu
     // `consumeOption(options, 'secure', true)`: the configuration is not read.
     let secure = options.remove("secure").filter(|v| !v.is_null());
     let secure = secure.map_or(true, |v| js::truthy(Some(&v)));
-    let mut take = |name: &str| {
-        js::consume(options, name).or_else(|| config.get(name).filter(|v| !v.is_null()).cloned())
-    };
+    let keys = KeyBits::of(options);
+    let mut take = |name: &str| consume_or(options, keys, config, name);
     let cloud_name = take("cloud_name")
         .filter(|v| js::truthy(Some(v)))
         .ok_or_else(|| {
@@ -500,7 +594,6 @@ fn distribution_prefix(client: &Client, source: &str, options: &mut Map) -> Resu
                 "Must supply cloud_name in tag or in configuration",
             )
         })?;
-    // `consumeOption(options, 'secure', true)`: the configuration is not read.
     let _ssl_detected = take("ssl_detected");
     let private_cdn = take("private_cdn");
     let cname = take("cname");
@@ -508,7 +601,7 @@ fn distribution_prefix(client: &Client, source: &str, options: &mut Map) -> Resu
     let cdn_subdomain = take("cdn_subdomain");
     let secure_cdn_subdomain = take("secure_cdn_subdomain");
 
-    let Value::Str(cloud) = &cloud_name else {
+    let Value::Str(cloud) = &*cloud_name else {
         return Err(js::type_error(
             "cloud_name",
             "cloud_name.indexOf is not a function",
@@ -518,63 +611,77 @@ fn distribution_prefix(client: &Client, source: &str, options: &mut Map) -> Resu
     if cloud.starts_with('/') {
         return Ok(format!("/res{cloud}"));
     }
-    let private = js::truthy(private_cdn.as_ref());
+    let private = js::truthy(private_cdn.as_deref());
     let shared_domain = !private;
     let shard = || crc32fast::hash(&js::utf8_encode_units(source)) % 5 + 1;
-    let mut prefix = if secure {
-        let mut dist = match &secure_distribution {
+    let mut prefix = String::with_capacity(64);
+    if secure {
+        let given = match secure_distribution.as_deref() {
             None => None,
             Some(Value::Str(d)) if d == OLD_AKAMAI_SHARED_CDN => None,
-            Some(d) => Some(d.clone()),
-        }
-        .unwrap_or_else(|| {
-            Value::Str(if private {
-                format!("{cloud}-res.cloudinary.com")
-            } else {
-                SHARED_CDN.to_owned()
-            })
-        });
+            Some(d) => Some(d),
+        };
         let secure_cdn = match secure_cdn_subdomain {
-            None if shared_domain => cdn_subdomain.clone(),
+            None if shared_domain => cdn_subdomain,
             other => other,
         };
-        if js::truthy(secure_cdn.as_ref()) {
-            let Value::Str(d) = &dist else {
+        prefix.push_str("https://");
+        if js::truthy(secure_cdn.as_deref()) {
+            let default;
+            let dist = match given {
+                Some(d) => d,
+                None => {
+                    default = Value::Str(default_distribution(cloud, private));
+                    &default
+                }
+            };
+            let Value::Str(d) = dist else {
                 return Err(js::type_error(
                     "secure_distribution",
                     "secure_distribution.replace is not a function",
-                    &dist,
+                    dist,
                 ));
             };
-            dist =
-                Value::Str(d.replacen(SHARED_CDN, &format!("res-{}.cloudinary.com", shard()), 1));
+            prefix.push_str(&d.replacen(SHARED_CDN, &format!("res-{}.cloudinary.com", shard()), 1));
+        } else {
+            match given {
+                Some(d) => js::push_string(&mut prefix, d),
+                None => prefix.push_str(&default_distribution(cloud, private)),
+            }
         }
-        format!("https://{}", js::string(&dist))
-    } else if js::truthy(cname.as_ref()) {
-        let sub = if js::truthy(cdn_subdomain.as_ref()) {
-            format!("a{}.", shard())
-        } else {
-            String::new()
-        };
-        format!("http://{sub}{}", js::string_opt(cname.as_ref()))
+    } else if js::truthy(cname.as_deref()) {
+        prefix.push_str("http://");
+        if js::truthy(cdn_subdomain.as_deref()) {
+            prefix.push_str(&format!("a{}.", shard()));
+        }
+        prefix.push_str(&js::string_opt(cname.as_deref()));
     } else {
-        let cdn_part = if private {
-            format!("{cloud}-")
-        } else {
-            String::new()
-        };
-        let sub = if js::truthy(cdn_subdomain.as_ref()) {
-            format!("-{}", shard())
-        } else {
-            String::new()
-        };
-        format!("http://{cdn_part}res{sub}.cloudinary.com")
-    };
+        prefix.push_str("http://");
+        if private {
+            prefix.push_str(cloud);
+            prefix.push('-');
+        }
+        prefix.push_str("res");
+        if js::truthy(cdn_subdomain.as_deref()) {
+            prefix.push_str(&format!("-{}", shard()));
+        }
+        prefix.push_str(".cloudinary.com");
+    }
     if shared_domain {
         prefix.push('/');
         prefix.push_str(cloud);
     }
     Ok(prefix)
+}
+
+/// The secure host when no `secure_distribution` is given: the shared CDN, or
+/// `<cloud>-res.cloudinary.com` for a private CDN.
+fn default_distribution(cloud: &str, private: bool) -> String {
+    if private {
+        format!("{cloud}-res.cloudinary.com")
+    } else {
+        SHARED_CDN.to_owned()
+    }
 }
 
 /// `new URL(url, 'http://dummy')`: its `pathname + search`.
@@ -678,6 +785,25 @@ fn analytics_feature(options: &Map) -> char {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn plain_ids_are_left_as_the_escaping_would_leave_them() {
+        for id in [
+            "sample",
+            "a/b:c.jpg",
+            "x-_.!~*'()y",
+            "folder/sub/v1x",
+            "a%20b",
+            "é/ü",
+            "a b",
+        ] {
+            let (out, _) = finalize_source(id, None, None).unwrap();
+            let slow = js::encode_uri_component(&js::decode_uri_component(id).unwrap())
+                .replace("%3A", ":")
+                .replace("%2F", "/");
+            assert_eq!(out, slow, "{id}");
+        }
+    }
 
     #[test]
     fn collapse_is_one_pass() {
