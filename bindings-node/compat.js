@@ -274,14 +274,33 @@ function signer(secret, algorithm, signatureVersion) {
   return c;
 }
 
+let signDefaults = null;
+let signDefaultsVersion = -1;
+
+/**
+ * The configured `signature_algorithm` and `signature_version` (`null` when unset), read
+ * once per configuration change rather than through the settings proxy on every call.
+ */
+function signingDefaults() {
+  if (settings === null) config();
+  if (signDefaultsVersion !== version) {
+    signDefaults = {
+      algorithm: settings.signature_algorithm || null,
+      version: settings.signature_version || null,
+    };
+    signDefaultsVersion = version;
+  }
+  return signDefaults;
+}
+
 /**
  * The SDK's `api_sign_request(params_to_sign, api_secret, signature_algorithm,
  * signature_version)`: algorithm and version default to the configured ones.
  */
 function api_sign_request(params_to_sign, api_secret, signature_algorithm = null, signature_version = null) {
-  const c = settings === null ? config() : settings;
-  const algorithm = signature_algorithm || c.signature_algorithm || null;
-  const sigVersion = signature_version == null ? c.signature_version || null : signature_version;
+  const c = signingDefaults();
+  const algorithm = signature_algorithm || c.algorithm;
+  const sigVersion = signature_version == null ? c.version : signature_version;
   const encoded = fastpath.encode(params_to_sign);
   if (encoded !== null) return native.apiSignRequestNodeEncoded(encoded, api_secret, algorithm, sigVersion);
   return signer(api_secret, algorithm, sigVersion).callLocal('sign_request', { params: params_to_sign }, {});
