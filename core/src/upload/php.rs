@@ -70,6 +70,13 @@ pub(crate) fn upload_api_call(
             "TypeError: UploadApi::addTag(): Argument #1 ($tag) must be of type string, array given",
         ));
     }
+    // The API client needs a configured cloud (`api_url` alone builds `v1_1//`).
+    if !client.config().get("cloud_name").is_some_and(Value::truthy) {
+        return Err(crate::Error::config_option(
+            "cloud_name",
+            "Must supply cloud_name",
+        ));
+    }
     let mut req = client.python_upload_api_call(method, args, options)?;
     if php_fields(client, method, options, &mut req.fields)? {
         resign(client, &mut req.fields)?;

@@ -148,7 +148,7 @@ impl Client {
         match build(self, text, options, want_leftovers)? {
             Built::Url(u, left) => Ok(UrlOutput {
                 url: Value::Str(if self.profile() == Profile::Php {
-                    php::finish_url(self, text, options, u)
+                    php::finish_url(self, text, options, u)?
                 } else {
                     u
                 }),
@@ -199,9 +199,14 @@ impl Client {
         let cloud_name = options
             .get("cloud_name")
             .or(config.known.cloud_name.as_ref())
-            .filter(|v| v.truthy())
-            .ok_or_else(|| Error::config_option("cloud_name", "Must supply cloud_name"))?;
-        let mut out = format!("{prefix}/v1_1/{}", cloud_name.str_for("cloud_name")?);
+            .filter(|v| v.truthy());
+        let cloud_name = match cloud_name {
+            Some(c) => c.str_for("cloud_name")?,
+            // cloudinary_php builds the URL with an empty cloud name.
+            None if self.profile() == Profile::Php => "",
+            None => return Err(Error::config_option("cloud_name", "Must supply cloud_name")),
+        };
+        let mut out = format!("{prefix}/v1_1/{cloud_name}");
         for p in path {
             out.push('/');
             out.push_str(p.str_for("resource_type")?);
@@ -618,7 +623,12 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
     };
 
     // 9. Slash collapse inside the transformation.
-    let transformation = collapse_slashes(&buf[..transformation_end]);
+    // (cloudinary_php keeps them: `w_100/` in a chain gives `w_100//`.)
+    let transformation = if client.profile() == Profile::Php {
+        Cow::Borrowed(&buf[..transformation_end])
+    } else {
+        collapse_slashes(&buf[..transformation_end])
+    };
 
     // 10. Signature.
     let mut signature: Option<String> = None;
@@ -644,15 +654,35 @@ fn build(client: &Client, source: &str, options: &Map, want_leftovers: bool) -> 
         };
         let (algorithm, len) = if long_url_signature {
             ("sha256", 32)
+        } else if client.profile() == Profile::Php {
+            // `getSignatureAlgorithm()`: anything but SHA-256 signs with SHA-1.
+            let sha256 = signature_algorithm.eq_ignore_ascii_case("sha256");
+            (if sha256 { "sha256" } else { "sha1" }, 8)
         } else {
             (signature_algorithm.as_ref(), 8)
+        };
+        // cloudinary_php signs the transformation without the responsive-width
+        // component (`finalizeSimpleSignature` reads `$this->transformation`).
+        let php_main;
+        let transformation: &str = match options.get("responsive_width") {
+            _ if client.profile() != Profile::Php => &transformation,
+            Some(v) if !v.truthy() => &transformation,
+            None if !truthy(config.known.responsive_width.as_ref()) => &transformation,
+            _ => {
+                let mut without = options.clone();
+                without.insert("responsive_width", false);
+                let mut main = String::with_capacity(transformation.len());
+                transform::generate(config, &without, ff_override, 0, &mut main)?;
+                php_main = main;
+                &php_main
+            }
         };
         let data: &[&str] = if transformation.is_empty() {
             &[source_to_sign, secret]
         } else if source_to_sign.is_empty() {
-            &[&transformation, secret]
+            &[transformation, secret]
         } else {
-            &[&transformation, "/", source_to_sign, secret]
+            &[transformation, "/", source_to_sign, secret]
         };
         signature = Some(url_signature(algorithm, data, len)?);
     }

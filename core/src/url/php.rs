@@ -362,14 +362,23 @@ fn untouched(options: &Map) -> bool {
 /// Akamai host included, is used as it is; shards are the CRC-32 of the raw public id,
 /// not of the escaped path; PHP's `str_replace` of the shared host), and the `acl` of
 /// an auth token in the query shown percent-decoded (the token is signed over the
-/// escaped text, as in the other SDKs); no `_a` analytics parameter beside a token.
+/// escaped text, as in the other SDKs); no `_a` analytics parameter beside a token;
+/// an empty host (which PHP's `parse_url` refuses) is an error.
 pub(crate) fn finish_url(
     client: &crate::Client,
     source: &str,
     options: &Map,
     url: String,
-) -> String {
+) -> Result<String> {
     let mut url = rehost(client, source, options, url);
+    // `parse_url` fails on an empty host (`https:///…`, from a cloud name starting
+    // with `/`), and `finalizeUrlWithAuthToken` is then given `false`.
+    if scheme_end(&url).is_some_and(|i| url[i..].starts_with('/')) {
+        return Err(type_error(
+            "BaseAsset::finalizeUrlWithAuthToken(): Argument #1 ($urlParts) must be of type array",
+            &Value::Bool(false),
+        ));
+    }
     // `finalizeUrlWithAuthToken`: a URL with a token has no analytics parameter.
     if let Some(a) = url.find("&_a=") {
         if url.contains("?__cld_token__=") {
@@ -381,7 +390,7 @@ pub(crate) fn finish_url(
     }
     if is_plain(&url) {
         // One pass: no escape to touch, no token and nothing Guzzle's filter changes.
-        return url;
+        return Ok(url);
     }
     // PHP's `rawurlencode` leaves `~` as it is.
     let path_end = url.find('?').unwrap_or(url.len());
@@ -400,7 +409,7 @@ pub(crate) fn finish_url(
         let acl = percent_decode_lossy(&url[start..end]).into_owned();
         url = format!("{}{}{}", &url[..start], acl, &url[end..]);
     }
-    guzzle_filter(url)
+    Ok(guzzle_filter(url))
 }
 
 /// `finalizeUrlWithAuthToken` on a URL whose transformation holds a `#` (a colour's
