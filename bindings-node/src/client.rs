@@ -237,7 +237,7 @@ impl Client {
             let e = env.raw();
             let source = to_value_opt(e, raw(&source), "source")?;
             let options = to_map(e, raw(&options), "options")?;
-            self.url_of(&env, &source, &options)
+            self.url_of(&env, &source, options)
         })
     }
 
@@ -248,7 +248,7 @@ impl Client {
             let e = env.raw();
             let source = to_value_opt(e, raw(&source), "source")?;
             let options = with_utf16(e, required(&encoded, "options")?, decode_map)?;
-            self.url_of(&env, &source, &options)
+            self.url_of(&env, &source, options)
         })
     }
 
@@ -400,11 +400,13 @@ impl Client {
 
 impl Client {
     /// The delivery URL of a converted source and options (see `url`).
-    fn url_of(&self, env: &Env, source: &Value, options: &Map) -> Outcome<JsUnknown> {
+    /// The URL of `source`; the decoded `options` are given up to the engine, which in the
+    /// node profile consumes them in place instead of copying them.
+    fn url_of(&self, env: &Env, source: &Value, options: Map) -> Outcome<JsUnknown> {
         match source {
-            Value::Str(s) if !s.is_empty() => js_string(env, &self.inner.url(s, options)?),
+            Value::Str(s) if !s.is_empty() => js_string(env, &self.inner.url_owned(s, options)?),
             _ => {
-                let out = self.inner.url_with_leftovers(source, options)?;
+                let out = self.inner.url_with_leftovers(source, &options)?;
                 Ok(unknown(env, from_value(env.raw(), &out.url)?))
             }
         }
