@@ -306,4 +306,18 @@ mod tests {
         assert_eq!(run(&with_dpr, r#"{"dpr": 2.0}"#).0, "dpr_2.0");
         assert_eq!(run(&Config::new().with("dpr", Value::Null), "{}").0, "");
     }
+
+    /// The php profile's colour and duration rules: only a leading `#` becomes `rgb:`,
+    /// and a duration that is not a range is written as it is; other profiles unchanged.
+    #[test]
+    fn php_colours_and_durations() {
+        let php = Config::new().with_profile(crate::Profile::Php);
+        let python = Config::new().with_profile(crate::Profile::Python);
+        let colour = r##"{"color": "#a#b", "background": "red"}"##;
+        assert_eq!(run(&php, colour).0, "b_red,co_rgb:a#b");
+        assert_eq!(run(&python, colour).0, "b_red,co_rgb:argb:b");
+        assert_eq!(run(&php, r#"{"duration": "auto"}"#).0, "du_auto");
+        assert_eq!(run(&python, r#"{"duration": "auto"}"#).0, "");
+        assert_eq!(run(&php, r#"{"duration": "2.5"}"#).0, "du_2.5");
+    }
 }

@@ -17,6 +17,7 @@ use super::expression::{normalize, normalize_value};
 use super::layer;
 use super::params::{Key, Opt, Param};
 use crate::error::{Error, Result};
+use crate::Profile;
 use crate::value::{Map, Value};
 
 /// A row's value rule: one variant per rule function of this module.
@@ -124,7 +125,17 @@ pub(crate) fn expression(c: &mut Component<'_, '_>, p: &Param) -> Result<()> {
 /// A colour: `#` → `rgb:` (`background`, `color`).
 pub(crate) fn color(c: &mut Component<'_, '_>, p: &Param) -> Result<()> {
     let v = c.s.get(p.opt);
-    c.set(p.key(), color_piece(v, p.name)?);
+    let piece = match v {
+        // cloudinary_php's colour value replaces a leading `#` only (`#a#b` -> `rgb:a#b`).
+        Some(Value::Str(s)) if c.config.profile() == Profile::Php && !s.is_empty() => {
+            Some(Piece::Text(match s.strip_prefix('#') {
+                Some(rest) => Cow::Owned(format!("rgb:{rest}")),
+                None => Cow::Borrowed(s.as_str()),
+            }))
+        }
+        _ => color_piece(v, p.name)?,
+    };
+    c.set(p.key(), piece);
     Ok(())
 }
 
@@ -229,7 +240,17 @@ pub(crate) fn dpr(c: &mut Component<'_, '_>, p: &Param) -> Result<()> {
 
 /// `duration`: a range value, dropped when not one.
 pub(crate) fn duration(c: &mut Component<'_, '_>, p: &Param) -> Result<()> {
-    let v = norm_range(c.s.get(p.opt)).map(|d| Cow::Owned(normalize(&d).into_owned()));
+    let raw = c.s.get(p.opt);
+    let v = match norm_range(raw) {
+        Some(d) => Some(Cow::Owned(normalize(&d).into_owned())),
+        // cloudinary_php's duration qualifier takes any expression: a text that is not a
+        // range (`auto`, `$du`) is written as it is.
+        None if c.config.profile() == Profile::Php => match raw {
+            Some(Value::Str(s)) if !s.is_empty() => Some(Cow::Borrowed(s.as_str())),
+            _ => None,
+        },
+        None => None,
+    };
     c.set(p.key(), v);
     Ok(())
 }
