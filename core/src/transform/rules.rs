@@ -17,8 +17,8 @@ use super::expression::{normalize, normalize_value};
 use super::layer;
 use super::params::{Key, Opt, Param};
 use crate::error::{Error, Result};
-use crate::Profile;
 use crate::value::{Map, Value};
+use crate::Profile;
 
 /// A row's value rule: one variant per rule function of this module.
 ///
