@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use cldkit::sync::{
-    in_partition, scan_dir, sync, Item, ItemSource, Marker, Mode, Progress, Report, SyncOptions,
+    in_partition, scan_dir, sync, sync_iter, walk_dir, Item, ItemSource, Marker, Mode, Progress,
+    Report, SyncError, SyncOptions, UnchangedReport,
 };
 use cldkit::{Client, Map, Value};
 use cldkit_emulator::{Emulator, EmulatorConfig};
@@ -679,4 +680,57 @@ fn many_orphans_are_deleted_in_batches_and_max_actions_cuts_them_in_order() {
     want.push("orph/new".into());
     want.sort();
     assert_eq!(left, want);
+}
+
+/// A walked directory syncs like a scanned one; with `report_unchanged: Count` the
+/// report gives the unchanged items' number, not their ids; an error the inventory
+/// yields stops the sync before anything is uploaded.
+#[test]
+fn a_streamed_inventory_syncs_and_counts_the_unchanged() {
+    let (_emu, client, rt) = start();
+    let d = dir("streamed");
+    for i in 0..300 {
+        write(&d, &format!("s{}/f{i:03}.txt", i % 3), &format!("file {i}"));
+    }
+    let mut o = options("walked");
+    let first = rt
+        .block_on(sync_iter(&client, walk_dir(&d, &o.folder, &[]), &o))
+        .unwrap();
+    assert_eq!(first.uploaded.len(), 300);
+    assert_eq!(first.unchanged_count, None);
+    assert!(first.failed.is_empty(), "{:?}", first.failed);
+    write(&d, "s1/f001.txt", "changed");
+    o.report_unchanged = UnchangedReport::Count;
+    let second = rt
+        .block_on(sync_iter(&client, walk_dir(&d, &o.folder, &[]), &o))
+        .unwrap();
+    assert_eq!(second.updated, ids(&["walked/s1/f001"]));
+    assert!(second.unchanged.is_empty());
+    assert_eq!(second.unchanged_count, Some(299));
+    assert_eq!(second.to_json()["unchanged_count"], 299);
+    // The default report (ids) has no count, as before.
+    o.report_unchanged = UnchangedReport::Ids;
+    let third = run(&rt, &client, &d, &o);
+    assert_eq!(third.unchanged.len(), 300);
+    assert!(third.to_json().get("unchanged_count").is_none());
+
+    let bad = vec![
+        Ok(item_of("walked/new", "n")),
+        Err(SyncError::Inventory("unreadable".into())),
+    ];
+    let err = rt.block_on(sync_iter(&client, bad, &o)).unwrap_err();
+    assert!(matches!(err, SyncError::Inventory(m) if m == "unreadable"));
+    assert!(!remote(&rt, &client, "walked")
+        .iter()
+        .any(|(p, _)| p == "walked/new"));
+    let _ = std::fs::remove_dir_all(&d);
+}
+
+fn item_of(public_id: &str, content: &str) -> Item {
+    Item {
+        id: public_id.into(),
+        public_id: public_id.into(),
+        source: ItemSource::Bytes(content.as_bytes().to_vec().into()),
+        marker: Marker::default(),
+    }
 }

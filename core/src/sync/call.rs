@@ -8,7 +8,7 @@ use std::time::Duration;
 use base64::Engine;
 use md5::{Digest, Md5};
 
-use super::{scan_dir, sync, Item, ItemSource, Marker, Mode, SyncError, SyncOptions};
+use super::{sync, sync_iter, walk_dir, Item, ItemSource, Marker, Mode, SyncError, SyncOptions};
 use crate::api::ApiError;
 use crate::{Client, Error, Map, Value};
 
@@ -245,18 +245,23 @@ pub async fn sync_call(
     let mut o = options(options_map)?;
     o.progress = progress;
     let folder = o.folder.trim_matches('/').to_owned();
-    let items = match args.get("inventory") {
+    let report = match args.get("inventory") {
         Some(Value::Str(dir)) => {
             if o.mode != Mode::CloudinaryOnly && o.download_dir.is_none() {
                 o.download_dir = Some(PathBuf::from(dir));
             }
             let skip: Vec<PathBuf> = o.journal.iter().cloned().collect();
-            scan_dir(dir.as_ref(), &folder, &skip).map_err(sync_error)?
+            // The directory is walked as the sync reads it (see `walk_dir`).
+            let items = walk_dir(dir.as_ref(), &folder, &skip);
+            sync_iter(client, items, &o).await
         }
-        Some(Value::List(list)) => list
-            .iter()
-            .map(|v| item(v, &folder))
-            .collect::<Result<Vec<_>, _>>()?,
+        Some(Value::List(list)) => {
+            let items = list
+                .iter()
+                .map(|v| item(v, &folder))
+                .collect::<Result<Vec<_>, _>>()?;
+            sync(client, items, &o).await
+        }
         Some(v) => {
             return Err(invalid(
                 "inventory",
@@ -267,7 +272,7 @@ pub async fn sync_call(
             ))
         }
         None => return Err(invalid("inventory", "missing")),
-    };
-    let report = sync(client, items, &o).await.map_err(sync_error)?;
+    }
+    .map_err(sync_error)?;
     Ok(Value::from(report.to_json()))
 }

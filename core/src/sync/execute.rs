@@ -9,11 +9,12 @@ use std::sync::Mutex;
 use futures_util::stream::{self, StreamExt};
 
 use super::budget::Budget;
-use super::plan::{self, Decision};
+use super::plan;
 use super::remote::RemoteStore;
+use super::spool::{Only, Stored, ITEM_PAGE};
 use super::{
     download, Action, ActionKind, Failure, Item, ItemSource, Journal, Orphans, Progress,
-    RemoteAsset, Report, SyncError, SyncOptions, PLATFORM_ID_KEY,
+    RemoteAsset, Report, SyncError, SyncOptions, UnchangedReport, PLATFORM_ID_KEY,
 };
 use crate::api::{Source, UploadSettings};
 use crate::{Client, Map, Value};
@@ -50,13 +51,14 @@ impl Tally<'_> {
 }
 
 /// The uploads, replacements and downloads to carry out, made one at a time as the
-/// executor asks for them: the items' actions from their decisions, then (dual
-/// modes) the orphans, read from the listing's store a page at a time.
+/// executor asks for them: the items' actions from their spooled decisions, then
+/// (dual modes) the orphans, each read from the store a page at a time.
 struct Jobs<'a> {
-    items: &'a [Item],
-    decisions: &'a [Decision],
-    next_item: usize,
     store: &'a RemoteStore,
+    items: VecDeque<Stored>,
+    /// The last item read, and whether the items are all read.
+    after_item: Option<usize>,
+    items_done: bool,
     /// The orphans' action (downloads only; deletions go in batches).
     orphans: Option<(ActionKind, &'static str)>,
     page: VecDeque<RemoteAsset>,
@@ -65,15 +67,37 @@ struct Jobs<'a> {
     error: &'a Mutex<Option<SyncError>>,
 }
 
-impl Iterator for Jobs<'_> {
-    type Item = (Action, Option<RemoteAsset>);
+/// One job: the action, the orphan it concerns or the item it carries out.
+type Job = (Action, Option<RemoteAsset>, Option<Item>);
 
-    fn next(&mut self) -> Option<Self::Item> {
-        while let Some(d) = self.decisions.get(self.next_item) {
-            let i = self.next_item;
-            self.next_item += 1;
-            if d.kind != ActionKind::Unchanged {
-                return Some((d.action(self.items, i), None));
+impl Jobs<'_> {
+    fn fail(&mut self, e: SyncError) -> Option<Job> {
+        *self.error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+        self.items_done = true;
+        self.orphans = None;
+        None
+    }
+}
+
+impl Iterator for Jobs<'_> {
+    type Item = Job;
+
+    fn next(&mut self) -> Option<Job> {
+        while !self.items_done {
+            if let Some(s) = self.items.pop_front() {
+                let Some(d) = s.decision else {
+                    let e = SyncError::Inventory(format!("{} was not planned", s.item.public_id));
+                    return self.fail(e);
+                };
+                return Some((d.action(&s.item, s.seq), None, Some(s.item)));
+            }
+            match self.store.items(self.after_item, Only::Actions, ITEM_PAGE) {
+                Ok(page) if page.is_empty() => self.items_done = true,
+                Ok(page) => {
+                    self.after_item = page.last().map(|s| s.seq);
+                    self.items = page.into();
+                }
+                Err(e) => return self.fail(e),
             }
         }
         let (kind, reason) = self.orphans?;
@@ -83,29 +107,23 @@ impl Iterator for Jobs<'_> {
                 .orphans(self.after.as_deref(), None, plan::ORPHAN_PAGE)
             {
                 Ok(page) => self.page = page.into(),
-                Err(e) => {
-                    *self.error.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
-                    self.orphans = None;
-                    return None;
-                }
+                Err(e) => return self.fail(e),
             }
             self.after = self.page.back().map(|r| r.public_id.clone());
         }
         let r = self.page.pop_front()?;
-        Some((plan::orphan(kind, reason, &r), Some(r)))
+        Some((plan::orphan(kind, reason, &r), Some(r), None))
     }
 }
 
-/// Carries out the plan of `items` (their `decisions`, and the orphans left
-/// unmarked in `store`): uploads, replacements and downloads at most
-/// [`SyncOptions::concurrency`] at a time, then deletions in batches. Memory holds
-/// the decisions (three bytes an item), the transfers in flight and the report, not
-/// the listing. Per-item failures are collected in the report, never fatal.
-#[allow(clippy::too_many_arguments)]
+/// Carries out the plan spooled in `store` (the items' decisions, and the orphans
+/// left unmarked): uploads, replacements and downloads at most
+/// [`SyncOptions::concurrency`] at a time, then deletions in batches. Memory holds a
+/// page of items or orphans, the transfers in flight and the report, not the
+/// inventory or the listing. Per-item failures are collected in the report, never
+/// fatal.
 pub(crate) async fn run(
     client: &Client,
-    items: &[Item],
-    decisions: &[Decision],
     store: &RemoteStore,
     orphans: Orphans,
     journal: Option<&Journal>,
@@ -114,21 +132,32 @@ pub(crate) async fn run(
 ) -> Result<Report, SyncError> {
     let mut report = Report::default();
     let limit = options.max_actions.unwrap_or(usize::MAX);
-    let mut item_actions = 0usize;
-    for (d, item) in decisions.iter().zip(items) {
-        if d.kind != ActionKind::Unchanged {
-            item_actions += 1;
-            continue;
-        }
-        if let Some(j) = journal {
-            let key = item.marker.key();
-            if j.marker(&item.public_id).ok().flatten().as_deref() != Some(key.as_str()) {
-                // Best effort: the journal only speeds up later runs here.
-                let _ = j.record(&item.public_id, &key, None);
+    let unchanged_ids = options.report_unchanged == UnchangedReport::Ids;
+    let mut unchanged = 0usize;
+    let mut after = None;
+    loop {
+        let page = store.items(after, Only::Unchanged, ITEM_PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.seq);
+        for s in page {
+            let item = s.item;
+            if let Some(j) = journal {
+                let key = item.marker.key();
+                if j.marker(&item.public_id).ok().flatten().as_deref() != Some(key.as_str()) {
+                    // Best effort: the journal only speeds up later runs here.
+                    let _ = j.record(&item.public_id, &key, None);
+                }
+            }
+            unchanged += 1;
+            if unchanged_ids {
+                report.unchanged.push(item.public_id);
             }
         }
-        report.unchanged.push(item.public_id.clone());
     }
+    if !unchanged_ids {
+        report.unchanged_count = Some(unchanged);
+    }
+    let item_actions = store.action_count()?;
     let orphan = plan::orphan_action(orphans);
     let orphan_count = if orphan.is_some() {
         store.orphan_count()?
@@ -146,10 +175,10 @@ pub(crate) async fn run(
     let upload_limit = limit.saturating_sub(deletes);
     let error = Mutex::new(None);
     let jobs = Jobs {
-        items,
-        decisions,
-        next_item: 0,
         store,
+        items: VecDeque::new(),
+        after_item: None,
+        items_done: false,
         orphans: orphan.filter(|_| !deleting),
         page: VecDeque::new(),
         after: None,
@@ -159,7 +188,7 @@ pub(crate) async fn run(
     let mut count = 0usize;
     let tag = options.tag.as_deref();
     stream::iter(jobs)
-        .map(|(a, asset)| {
+        .map(|(a, asset, item)| {
             count += 1;
             let go = count <= upload_limit;
             async move {
@@ -170,7 +199,7 @@ pub(crate) async fn run(
                 let outcome = if kind == ActionKind::Download {
                     download::fetch(client, asset.as_ref(), a, options).await
                 } else {
-                    upload_one(client, items, a, journal, tag).await
+                    upload_one(client, item.as_ref(), a, journal, tag).await
                 };
                 match &outcome {
                     Outcome::Done(_, p) => tally_ref.finished(p, kind, true),
@@ -259,12 +288,12 @@ async fn delete_orphans(
 
 async fn upload_one(
     client: &Client,
-    items: &[Item],
+    item: Option<&Item>,
     a: Action,
     journal: Option<&Journal>,
     tag: Option<&str>,
 ) -> Outcome {
-    let Some(item) = a.item.and_then(|i| items.get(i)) else {
+    let Some(item) = item else {
         return Outcome::Failed(a.public_id, "no inventory item for the action".into());
     };
     let marker = item.marker.key();

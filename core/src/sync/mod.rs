@@ -1,7 +1,9 @@
 //! Media sync: keeps a platform's media library and a Cloudinary folder in step.
 //!
 //! The caller gives an inventory of [`Item`]s (a platform id, a source and a change
-//! marker) and [`SyncOptions`] (the target folder and tag, the storage [`Mode`], whether
+//! marker), as a vector ([`sync`]) or an iterator ([`sync_iter`], e.g. [`walk_dir`]'s
+//! lazy directory walk; either way the items are spooled to a scratch SQLite file),
+//! and [`SyncOptions`] (the target folder and tag, the storage [`Mode`], whether
 //! remote orphans are deleted, a dry run, the concurrency and an optional SQLite
 //! journal). [`sync`] lists the remote side through the Admin API's paginated
 //! `resources` call, [plans](plan()) one action per asset (upload new, replace changed,
@@ -38,12 +40,13 @@ mod journal;
 mod plan;
 mod remote;
 mod report;
+mod spool;
 
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-pub use inventory::{scan_dir, Item, ItemSource, Marker};
+pub use inventory::{scan_dir, walk_dir, DirWalk, Item, ItemSource, Marker};
 pub use journal::Journal;
 pub use plan::{plan, Action, ActionKind, Orphans};
 pub use remote::{RemoteAsset, PLATFORM_ID_KEY};
@@ -100,6 +103,30 @@ impl Mode {
     }
 }
 
+/// How the report gives the items left unchanged.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnchangedReport {
+    /// Their public ids, in [`Report::unchanged`] (the default).
+    #[default]
+    Ids,
+    /// Only their number, in [`Report::unchanged_count`] ([`Report::unchanged`]
+    /// stays empty): a re-sync of a large library then keeps no per-item list.
+    Count,
+}
+
+impl UnchangedReport {
+    /// Parses `ids` or `count`.
+    pub fn parse(s: &str) -> Result<UnchangedReport, SyncError> {
+        match s {
+            "ids" => Ok(UnchangedReport::Ids),
+            "count" => Ok(UnchangedReport::Count),
+            other => Err(SyncError::Options(format!(
+                "unknown report_unchanged {other:?} (ids or count)"
+            ))),
+        }
+    }
+}
+
 /// A callback told of each finished action (see [`Progress`]).
 pub type ProgressFn = Arc<dyn Fn(&Progress) + Send + Sync>;
 
@@ -140,6 +167,8 @@ pub struct SyncOptions {
     pub max_budget_wait: Duration,
     /// Told of each finished action.
     pub progress: Option<ProgressFn>,
+    /// How the report gives the unchanged items (default: their ids).
+    pub report_unchanged: UnchangedReport,
 }
 
 impl std::fmt::Debug for SyncOptions {
@@ -159,6 +188,7 @@ impl std::fmt::Debug for SyncOptions {
             .field("budget_reserve", &self.budget_reserve)
             .field("max_budget_wait", &self.max_budget_wait)
             .field("progress", &self.progress.as_ref().map(|_| "Fn"))
+            .field("report_unchanged", &self.report_unchanged)
             .finish()
     }
 }
@@ -180,6 +210,7 @@ impl Default for SyncOptions {
             budget_reserve: 0,
             max_budget_wait: Duration::from_secs(2 * 3600),
             progress: None,
+            report_unchanged: UnchangedReport::Ids,
         }
     }
 }
@@ -228,38 +259,44 @@ fn check(options: &SyncOptions) -> Result<(), SyncError> {
 }
 
 /// Runs a sync of `items` against the account of `client`: lists, plans, and (unless
-/// [`SyncOptions::dry_run`]) executes; returns the report.
+/// [`SyncOptions::dry_run`]) executes; returns the report. The same as
+/// [`sync_iter`] over the vector.
 pub async fn sync(
     client: &Client,
     items: Vec<Item>,
     options: &SyncOptions,
 ) -> Result<Report, SyncError> {
+    sync_iter(client, items.into_iter().map(Ok), options).await
+}
+
+/// Runs a sync of the inventory `items` yields (e.g. [`walk_dir`]): the first
+/// error it yields stops the sync before anything is listed or uploaded. The items
+/// are spooled into the sync's scratch SQLite file as they come and read back a page
+/// at a time, so memory does not grow with the size of the inventory (the report's
+/// id lists aside, see [`SyncOptions::report_unchanged`]).
+pub async fn sync_iter<I>(
+    client: &Client,
+    items: I,
+    options: &SyncOptions,
+) -> Result<Report, SyncError>
+where
+    I: IntoIterator<Item = Result<Item, SyncError>>,
+{
     check(options)?;
     let folder = options.folder.trim_matches('/');
-    let items: Vec<Item> = match options.partition {
-        Some(p) => items
-            .into_iter()
-            .filter(|i| in_partition(&i.public_id, p))
-            .collect(),
-        None => items,
-    };
+    let partition = options.partition;
+    let keep = move |pid: &str| partition.map_or(true, |p| in_partition(pid, p));
+    // The inventory and the listing go to a scratch SQLite file, and the plan is
+    // made there: memory holds neither (see docs/sync.md). The inventory is read
+    // whole before the first await, so the iterator need not be `Send`.
+    let store = remote::RemoteStore::new()?;
+    store.spool(items, keep)?;
     let journal = match &options.journal {
         Some(p) => Some(Journal::open(p)?.with_clock(client.clock.clone())),
         None => None,
     };
     let budget = Budget::new(options.budget_reserve, options.max_budget_wait);
-    let partition = options.partition;
-    // The listing goes to a scratch SQLite file a page at a time, and the plan is
-    // made against it: memory does not hold the listing (see docs/sync.md).
-    let store = remote::RemoteStore::new()?;
-    remote::list_remote(
-        client,
-        folder,
-        &budget,
-        |pid| partition.map_or(true, |p| in_partition(pid, p)),
-        &store,
-    )
-    .await?;
+    remote::list_remote(client, folder, &budget, keep, &store).await?;
     let orphans = if options.mode != Mode::CloudinaryOnly {
         Orphans::Download
     } else if options.delete_orphans {
@@ -267,21 +304,11 @@ pub async fn sync(
     } else {
         Orphans::Keep
     };
-    let decisions = plan::decide_items(&items, &store, journal.as_ref())?;
+    plan::decide_stored(&store, journal.as_ref())?;
     let mut report = if options.dry_run {
-        Report::dry_run(plan::full_plan(&items, &decisions, &store, orphans)?)
+        Report::dry_run(plan::full_plan(&store, orphans)?)
     } else {
-        execute::run(
-            client,
-            &items,
-            &decisions,
-            &store,
-            orphans,
-            journal.as_ref(),
-            options,
-            &budget,
-        )
-        .await?
+        execute::run(client, &store, orphans, journal.as_ref(), options, &budget).await?
     };
     report.admin_calls = budget.calls();
     report.budget_waits = budget.waits();

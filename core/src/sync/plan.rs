@@ -5,6 +5,7 @@ use std::collections::{HashMap, HashSet};
 use serde::Serialize;
 
 use super::remote::{RemoteStore, RESOURCE_TYPES};
+use super::spool::{self, Only, ITEM_PAGE};
 use super::{Item, Journal, RemoteAsset, SyncError};
 
 /// What happens to one asset.
@@ -164,13 +165,27 @@ pub(super) struct Decision {
 }
 
 impl Decision {
-    /// The action of `items[i]`, whose decision this is.
-    pub(super) fn action(self, items: &[Item], i: usize) -> Action {
+    /// A decision from its parts (as the spool stores them).
+    pub(super) fn from_parts(kind: ActionKind, reason: u8, resource_type: u8) -> Decision {
+        Decision {
+            kind,
+            reason: reason.min(REASONS.len() as u8 - 1),
+            resource_type,
+        }
+    }
+
+    /// The kind, reason index and resource type code.
+    pub(super) fn parts(self) -> (ActionKind, u8, u8) {
+        (self.kind, self.reason, self.resource_type)
+    }
+
+    /// The action of `item`, the `seq`-th of the inventory, whose decision this is.
+    pub(super) fn action(self, item: &Item, seq: usize) -> Action {
         Action {
             kind: self.kind,
-            public_id: items[i].public_id.clone(),
+            public_id: item.public_id.clone(),
             reason: REASONS[usize::from(self.reason)].to_owned(),
-            item: Some(i),
+            item: Some(seq),
             resource_type: usize::from(self.resource_type)
                 .checked_sub(1)
                 .and_then(|t| RESOURCE_TYPES.get(t))
@@ -179,56 +194,68 @@ impl Decision {
     }
 }
 
-/// What [`plan()`] decides for `items`, against the listing in `store` (each item
-/// found there is marked, so that the orphans are the rows left unmarked).
-pub(super) fn decide_items(
-    items: &[Item],
+/// Plans the items spooled in `store` as [`plan()`] does, against the listing there,
+/// a page of items at a time: each item's decision is written to its row, and each
+/// item found in the listing is marked, so that the orphans are the rows left
+/// unmarked.
+pub(super) fn decide_stored(
     store: &RemoteStore,
     journal: Option<&Journal>,
-) -> Result<Vec<Decision>, SyncError> {
+) -> Result<(), SyncError> {
     store.batch(|look| {
-        let mut out = Vec::with_capacity(items.len());
-        for item in items {
-            let found = look.find(&item.public_id)?;
-            let (kind, reason) = decide(
-                item,
-                found
-                    .as_ref()
-                    .map(|(rt, etag)| (rt.as_str(), etag.as_deref())),
-                journal,
-            );
-            let resource_type = match &found {
-                None => 0,
-                Some((rt, _)) => RESOURCE_TYPES
-                    .iter()
-                    .position(|t| t == rt)
-                    .map_or(0, |p| p as u8 + 1),
+        let mut after = None;
+        loop {
+            let page = spool::page(look.conn(), after, Only::All, ITEM_PAGE)?;
+            let Some(last) = page.last() else {
+                return Ok(());
             };
-            out.push(Decision {
-                kind,
-                reason,
-                resource_type,
-            });
+            after = Some(last.seq);
+            for s in &page {
+                let found = look.find(&s.item.public_id)?;
+                let (kind, reason) = decide(
+                    &s.item,
+                    found
+                        .as_ref()
+                        .map(|(rt, etag)| (rt.as_str(), etag.as_deref())),
+                    journal,
+                );
+                let resource_type = match &found {
+                    None => 0,
+                    Some((rt, _)) => RESOURCE_TYPES
+                        .iter()
+                        .position(|t| t == rt)
+                        .map_or(0, |p| p as u8 + 1),
+                };
+                let d = Decision {
+                    kind,
+                    reason,
+                    resource_type,
+                };
+                spool::set_decision(look.conn(), s.seq, d)?;
+            }
         }
-        Ok(out)
     })
 }
 
 /// Orphans read from the store per page.
 pub(super) const ORPHAN_PAGE: usize = 256;
 
-/// The whole plan (a dry run's report): the items' actions, then the orphans'.
-pub(super) fn full_plan(
-    items: &[Item],
-    decisions: &[Decision],
-    store: &RemoteStore,
-    orphans: Orphans,
-) -> Result<Vec<Action>, SyncError> {
-    let mut out: Vec<Action> = decisions
-        .iter()
-        .enumerate()
-        .map(|(i, d)| d.action(items, i))
-        .collect();
+/// The whole plan of a planned store (a dry run's report): the items' actions, then
+/// the orphans'.
+pub(super) fn full_plan(store: &RemoteStore, orphans: Orphans) -> Result<Vec<Action>, SyncError> {
+    let mut out: Vec<Action> = Vec::new();
+    let mut after = None;
+    loop {
+        let page = store.items(after, Only::All, ITEM_PAGE)?;
+        let Some(last) = page.last() else { break };
+        after = Some(last.seq);
+        for s in page {
+            let d = s.decision.ok_or_else(|| {
+                SyncError::Inventory(format!("{} was not planned", s.item.public_id))
+            })?;
+            out.push(d.action(&s.item, s.seq));
+        }
+    }
     let Some((kind, reason)) = orphan_action(orphans) else {
         return Ok(out);
     };
@@ -297,8 +324,11 @@ mod tests {
         for orphans in [Orphans::Keep, Orphans::Delete, Orphans::Download] {
             let store = RemoteStore::new().unwrap();
             store.insert(&remote).unwrap();
-            let decisions = decide_items(&items, &store, None).unwrap();
-            let got = full_plan(&items, &decisions, &store, orphans).unwrap();
+            store
+                .spool(items.iter().cloned().map(Ok), |_| true)
+                .unwrap();
+            decide_stored(&store, None).unwrap();
+            let got = full_plan(&store, orphans).unwrap();
             let want = plan(&items, &map, None, orphans);
             assert_eq!(got, want, "{orphans:?}");
         }
@@ -330,8 +360,9 @@ mod tests {
         let store = RemoteStore::new().unwrap();
         store.insert(&remote).unwrap();
         let items = vec![item("f/00007", None)];
-        let decisions = decide_items(&items, &store, None).unwrap();
-        let got = full_plan(&items, &decisions, &store, Orphans::Download).unwrap();
+        store.spool(items.into_iter().map(Ok), |_| true).unwrap();
+        decide_stored(&store, None).unwrap();
+        let got = full_plan(&store, Orphans::Download).unwrap();
         assert_eq!(got.len(), remote.len());
         assert_eq!(got[0].kind, ActionKind::Replace);
         let ids: Vec<&str> = got[1..].iter().map(|a| a.public_id.as_str()).collect();

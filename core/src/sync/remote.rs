@@ -36,12 +36,12 @@ pub struct RemoteAsset {
     pub secure_url: Option<String>,
 }
 
-fn err(e: impl std::fmt::Display) -> SyncError {
+pub(super) fn err(e: impl std::fmt::Display) -> SyncError {
     SyncError::Journal(format!("the listing's scratch file: {e}"))
 }
 
 /// The listing of one sync: a `remote` table (one row per asset, keyed by public
-/// id) in a private SQLite file under a temporary directory, removed on drop. It is
+/// id), and the inventory spooled in an `items` table, in a private SQLite file under a temporary directory, removed on drop. It is
 /// never the caller's journal: processes of a partitioned sync share the journal but
 /// each has its own listing, and a dry run writes nothing to the journal.
 pub(crate) struct RemoteStore {
@@ -90,13 +90,14 @@ impl RemoteStore {
              ) WITHOUT ROWID;",
         )
         .map_err(err)?;
+        conn.execute_batch(super::spool::ITEMS_TABLE).map_err(err)?;
         Ok(RemoteStore {
             conn: Mutex::new(conn),
             _dir: dir,
         })
     }
 
-    fn lock(&self) -> MutexGuard<'_, Connection> {
+    pub(super) fn lock(&self) -> MutexGuard<'_, Connection> {
         self.conn.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -210,6 +211,11 @@ pub(crate) struct Lookup<'a> {
 }
 
 impl Lookup<'_> {
+    /// The connection, for reading and planning the spooled items.
+    pub(super) fn conn(&self) -> &Connection {
+        self.conn
+    }
+
     /// The resource type and etag of `public_id`, which is marked as held by the
     /// inventory (so it is no orphan).
     pub(crate) fn find(

@@ -41,8 +41,14 @@ pub struct Report {
     pub deleted: Vec<String>,
     /// Public ids downloaded to the platform (dual modes).
     pub downloaded: Vec<String>,
-    /// Public ids left alone.
+    /// Public ids left alone (empty when [`super::SyncOptions::report_unchanged`]
+    /// asks for their count only).
     pub unchanged: Vec<String>,
+    /// How many items were left alone, when
+    /// [`super::SyncOptions::report_unchanged`] asks for the count instead of the
+    /// ids (absent from the JSON otherwise).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unchanged_count: Option<usize>,
     /// Actions that failed, with reasons.
     pub failed: Vec<Failure>,
     /// Actions not started because [`super::SyncOptions::max_actions`] was reached.
