@@ -53,6 +53,8 @@ import json, sys
 r = json.load(open(sys.argv[1]))
 label, secs, rss = sys.argv[2], float(sys.argv[3]), int(sys.argv[4])
 counts = {k: len(r[k]) for k in ("uploaded", "updated", "deleted", "unchanged", "failed")}
+# The CLI gives the unchanged files' number, not their ids (unless --unchanged-ids).
+counts["unchanged"] = r.get("unchanged_count", counts["unchanged"])
 print(f"{label}: {secs:.1f} s, peak RSS {rss / 1024:.1f} MiB, admin calls {r['admin_calls']}, {counts}")
 PY
 }

@@ -48,7 +48,7 @@ usage:
       path), or the requests of the cases on stdin, built but not sent.
   cldkit sync DIR --folder F [--delete] [--dry-run] [--journal PATH] [--concurrency N]
       Syncs DIR to the folder F (relative paths become public ids) and prints the
-      report (uploaded, updated, deleted, unchanged, failed) as JSON.
+      report (uploaded, updated, deleted, unchanged count, failed) as JSON.
   cldkit serve [--port N] [--data DIR] [--cloudinary-url URL ...] [--listen ADDR]
                [--hourly-budget N] [--fault JSON ...] [--seed N] [--strict-sha256]
       Runs the local Cloudinary emulator and prints the CLOUDINARY_URL to use.

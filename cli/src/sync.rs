@@ -5,7 +5,7 @@
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use cldkit::sync::{parse_partition, scan_dir, sync, Mode, SyncOptions};
+use cldkit::sync::{parse_partition, sync_iter, walk_dir, Mode, SyncOptions, UnchangedReport};
 
 use crate::upload::client;
 
@@ -13,7 +13,8 @@ use crate::upload::client;
 pub const USAGE: &str = "\
 cldkit sync DIR --folder F [--delete] [--dry-run] [--journal PATH] [--concurrency N]
            [--tag T] [--mode cloudinary_only|dual|dual_low_res] [--low-res-width W]
-           [--partition K/N] [--budget-reserve N] [--progress] [--cloudinary-url URL]
+           [--partition K/N] [--budget-reserve N] [--progress] [--unchanged-ids]
+           [--cloudinary-url URL]
   Syncs DIR with the folder F of the account in CLOUDINARY_URL: relative paths become
   public ids under F (extension dropped), new files are uploaded, changed ones (MD5
   differs from the etag) replaced, and with --delete assets under F that DIR does not
@@ -25,14 +26,19 @@ cldkit sync DIR --folder F [--delete] [--dry-run] [--journal PATH] [--concurrenc
   sync (they may share the journal). Admin API calls wait for the hourly budget's
   reset instead of failing; --budget-reserve keeps N calls unspent for other users.
   --progress prints one line per finished action on stderr. The report is printed
-  as JSON on stdout.";
+  as JSON on stdout; it gives the number of unchanged files (\"unchanged_count\",
+  with \"unchanged\" empty) unless --unchanged-ids asks for their public ids. DIR
+  is walked as the sync goes: memory does not grow with the number of files.";
 
 /// Runs `cldkit sync` with the arguments after the command name.
 pub fn run(args: &[String]) -> Result<(), String> {
     let mut dir: Option<PathBuf> = None;
     let mut folder: Option<String> = None;
     let mut url: Option<String> = None;
-    let mut o = SyncOptions::default();
+    let mut o = SyncOptions {
+        report_unchanged: UnchangedReport::Count,
+        ..SyncOptions::default()
+    };
     let mut it = args.iter();
     while let Some(a) = it.next() {
         let mut value = |name: &str| {
@@ -43,6 +49,7 @@ pub fn run(args: &[String]) -> Result<(), String> {
         match a.as_str() {
             "--folder" => folder = Some(value("--folder")?),
             "--delete" => o.delete_orphans = true,
+            "--unchanged-ids" => o.report_unchanged = UnchangedReport::Ids,
             "--dry-run" => o.dry_run = true,
             "--journal" => o.journal = Some(value("--journal")?.into()),
             "--tag" => o.tag = Some(value("--tag")?),
@@ -92,13 +99,15 @@ pub fn run(args: &[String]) -> Result<(), String> {
         o.download_dir = Some(dir.clone());
     }
     let skip: Vec<PathBuf> = o.journal.iter().cloned().collect();
-    let items = scan_dir(&dir, &o.folder, &skip).map_err(|e| e.to_string())?;
+    // Walked lazily: the sync spools each item as it comes (nothing per file stays
+    // in memory here).
+    let items = walk_dir(&dir, &o.folder, &skip);
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|e| e.to_string())?;
     let report = rt
-        .block_on(sync(&client, items, &o))
+        .block_on(sync_iter(&client, items, &o))
         .map_err(|e| e.to_string())?;
     let json = serde_json::to_string_pretty(&report.to_json()).map_err(|e| e.to_string())?;
     println!("{json}");
