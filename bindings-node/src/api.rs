@@ -8,31 +8,21 @@
 
 use std::sync::Arc;
 
-use cldkit::api::{
-    ApiError, ApiResponse, Pages as CorePages, ResumeToken, Search, Source, UploadSettings,
-};
+use cldkit::api::{ApiResponse, Pages as CorePages, ResumeToken, Search, Source, UploadSettings};
 use cldkit::{Error, Map, Value};
-use napi::{sys, Env, JsObject, JsUnknown, NapiRaw};
+use napi::{sys, Env, JsObject, JsUnknown};
 use napi_derive::napi;
 
 use crate::cancel::Cancel;
 use crate::client::Client;
-use crate::convert::{bytes_of, from_map, read_string, to_map, to_string, to_value_opt};
+use crate::convert::{
+    bytes_of, from_map, raw, read_string, required, to_map, to_string, to_value_opt, unknown, Arg,
+};
 use crate::errors::{guard, Failure, Outcome};
-use crate::progress::ProgressHub;
-use crate::promise::{settle_value, spawn, Settle};
+use crate::events::{progress_function, spawn_reporting};
+use crate::progress::progress_callback;
+use crate::promise::{settle_value, spawn};
 use crate::stream::ByteSink;
-
-type Arg = Option<JsUnknown>;
-
-fn raw(v: &Arg) -> Option<sys::napi_value> {
-    // SAFETY: the handle is live for the current call.
-    v.as_ref().map(|v| unsafe { v.raw() })
-}
-
-fn required(v: &Arg, what: &str) -> Outcome<sys::napi_value> {
-    raw(v).ok_or_else(|| Failure::Core(Error::invalid_option(what, "is required")))
-}
 
 /// The Admin calls `admin(name, ...)` knows, by SDK name.
 #[napi]
@@ -79,7 +69,7 @@ fn text(v: Option<&Value>, what: &str) -> Outcome<Option<String>> {
 }
 
 /// The upload settings from `{chunkSize, parallel, resume, resumeFile}` (the progress
-/// callback is added by [`progress_hub`], last, once nothing else can fail).
+/// callback is added by `Client::start_upload`, last, once nothing else can fail).
 fn settings(env: sys::napi_env, settings: &Arg) -> Outcome<UploadSettings> {
     let m = to_map(env, raw(settings), "settings")?;
     let resume = match text(m.get("resume"), "resume")? {
@@ -96,35 +86,6 @@ fn settings(env: sys::napi_env, settings: &Arg) -> Outcome<UploadSettings> {
     })
 }
 
-/// Checks the progress argument: a function, or `undefined`/`null` for none.
-fn check_progress(env: sys::napi_env, on_progress: &Arg) -> Outcome<Option<sys::napi_value>> {
-    match raw(on_progress) {
-        Some(f) if is_function(env, f) => Ok(Some(f)),
-        Some(f) if is_nullish(env, f) => Ok(None),
-        None => Ok(None),
-        Some(_) => Err(Failure::Core(Error::invalid_option(
-            "onProgress",
-            "expected a function",
-        ))),
-    }
-}
-
-/// The progress hub of a checked callback, wired into `settings`. Its threadsafe
-/// function keeps the event loop alive until [`ProgressHub::finish`], so it is made
-/// last, right before the upload starts.
-fn progress_hub(
-    env: sys::napi_env,
-    func: Option<sys::napi_value>,
-    settings: &mut UploadSettings,
-) -> Outcome<Option<Arc<ProgressHub>>> {
-    let Some(f) = func else {
-        return Ok(None);
-    };
-    let hub = ProgressHub::new(env, f)?;
-    settings.progress = Some(hub.callback());
-    Ok(Some(hub))
-}
-
 fn type_of(env: sys::napi_env, v: sys::napi_value) -> i32 {
     let mut t = -1;
     // SAFETY: `v` is a live handle of `env`.
@@ -132,50 +93,24 @@ fn type_of(env: sys::napi_env, v: sys::napi_value) -> i32 {
     t
 }
 
-fn is_function(env: sys::napi_env, v: sys::napi_value) -> bool {
-    type_of(env, v) == sys::ValueType::napi_function
-}
-
-fn is_nullish(env: sys::napi_env, v: sys::napi_value) -> bool {
-    matches!(
-        type_of(env, v),
-        sys::ValueType::napi_undefined | sys::ValueType::napi_null
-    )
-}
-
-/// Starts an upload and returns its Promise (the progress hub, if any, is finished
-/// on the JavaScript thread before the Promise settles).
-fn start_upload(
-    env: &Env,
-    client: cldkit::Client,
-    source: Source,
+/// An upload's options, settings and checked progress callback.
+struct UploadParts {
     options: Map,
     settings: UploadSettings,
-    hub: Option<Arc<ProgressHub>>,
-    cancel: &Cancel,
-) -> napi::Result<JsObject> {
-    let finisher = hub.clone();
-    let started = spawn(
-        env,
-        cancel.wrap(async move {
-            client
-                .upload(source, &options, &settings)
-                .await
-                .map(ApiResponse::into_value)
-        }),
-        move |env: sys::napi_env, out: Option<Result<Value, ApiError>>| -> Settle {
-            if let Some(h) = &hub {
-                h.finish(env);
-            }
-            settle_value(env, out)
-        },
-    );
-    if started.is_err() {
-        if let Some(h) = finisher {
-            h.finish(env.raw());
-        }
-    }
-    started
+    progress: Option<sys::napi_value>,
+}
+
+fn upload_parts(
+    env: sys::napi_env,
+    options: &Arg,
+    upload_settings: &Arg,
+    on_progress: &Arg,
+) -> Outcome<UploadParts> {
+    Ok(UploadParts {
+        options: to_map(env, raw(options), "options")?,
+        settings: settings(env, upload_settings)?,
+        progress: progress_function(env, on_progress)?,
+    })
 }
 
 /// Throws synchronously (the `api.js` wrappers are `async`, so callers see a
@@ -185,6 +120,45 @@ fn promise_call(
     prepare: impl FnOnce() -> Outcome<napi::Result<JsObject>>,
 ) -> napi::Result<JsObject> {
     guard(env, prepare)?
+}
+
+impl Client {
+    /// Starts an upload and returns its Promise. The progress hub of the checked
+    /// callback keeps the event loop alive until it is finished (on the JavaScript
+    /// thread, before the Promise settles), so it is made last, right before the
+    /// upload starts.
+    fn start_upload(
+        &self,
+        env: &Env,
+        source: Source,
+        parts: UploadParts,
+        cancel: &Cancel,
+    ) -> Outcome<napi::Result<JsObject>> {
+        let UploadParts {
+            options,
+            mut settings,
+            progress,
+        } = parts;
+        let hub = match progress {
+            Some(f) => {
+                let hub = crate::progress::progress_hub(env.raw(), f)?;
+                settings.progress = Some(progress_callback(&hub));
+                Some(hub)
+            }
+            None => None,
+        };
+        let client = self.inner.clone();
+        Ok(spawn_reporting(
+            env,
+            hub,
+            cancel.wrap(async move {
+                client
+                    .upload(source, &options, &settings)
+                    .await
+                    .map(ApiResponse::into_value)
+            }),
+        ))
+    }
 }
 
 #[napi]
@@ -204,19 +178,8 @@ impl Client {
         promise_call(&env, || {
             let e = env.raw();
             let source = source(e, required(&file, "file")?)?;
-            let options = to_map(e, raw(&options), "options")?;
-            let mut s = settings(e, &upload_settings)?;
-            let progress = check_progress(e, &on_progress)?;
-            let hub = progress_hub(e, progress, &mut s)?;
-            Ok(start_upload(
-                &env,
-                self.inner.clone(),
-                source,
-                options,
-                s,
-                hub,
-                cancel,
-            ))
+            let parts = upload_parts(e, &options, &upload_settings, &on_progress)?;
+            self.start_upload(&env, source, parts, cancel)
         })
     }
 
@@ -232,24 +195,12 @@ impl Client {
         cancel: &Cancel,
     ) -> napi::Result<JsObject> {
         promise_call(&env, || {
-            let e = env.raw();
-            let options = to_map(e, raw(&options), "options")?;
-            let mut s = settings(e, &upload_settings)?;
-            let progress = check_progress(e, &on_progress)?;
+            let parts = upload_parts(env.raw(), &options, &upload_settings, &on_progress)?;
             let source = Source::Stream {
                 stream: sink.take_stream()?,
                 filename: None,
             };
-            let hub = progress_hub(e, progress, &mut s)?;
-            Ok(start_upload(
-                &env,
-                self.inner.clone(),
-                source,
-                options,
-                s,
-                hub,
-                cancel,
-            ))
+            self.start_upload(&env, source, parts, cancel)
         })
     }
 
@@ -419,9 +370,10 @@ impl SearchQuery {
     #[napi(js_name = "toQuery", ts_return_type = "Record<string, unknown>")]
     pub fn to_query(&self, env: Env) -> napi::Result<JsUnknown> {
         guard(&env, || {
-            let v = from_map(env.raw(), &self.inner.to_map())?;
-            // SAFETY: `v` was just created in `env`.
-            Ok(unsafe { napi::NapiValue::from_raw_unchecked(env.raw(), v) })
+            Ok(unknown(
+                env.raw(),
+                from_map(env.raw(), &self.inner.to_map())?,
+            ))
         })
     }
 

@@ -6,27 +6,14 @@
 //! `_call` into the public `call(name, args, options, signal)`.
 
 use cldkit::{Error, Map, Value};
-use napi::{sys, Env, JsObject, JsUnknown, NapiRaw, NapiValue};
+use napi::{sys, Env, JsObject, JsUnknown};
 use napi_derive::napi;
 
 use crate::cancel::Cancel;
 use crate::client::Client;
-use crate::convert::{from_value, to_map, to_string};
+use crate::convert::{arg_value, from_value, raw, required, to_map, to_string, unknown, Arg};
 use crate::errors::{guard, Failure, Outcome};
 use crate::promise::{settle_value, spawn};
-
-type Arg = Option<JsUnknown>;
-
-fn raw(v: &Arg) -> Option<sys::napi_value> {
-    // SAFETY: the handle is live for the current call.
-    v.as_ref().map(|v| unsafe { v.raw() })
-}
-
-/// A value just created in `env` as a `JsUnknown`.
-fn js_value(env: &Env, v: sys::napi_value) -> Outcome<JsUnknown> {
-    // SAFETY: `v` was just created in `env`, the environment of the current call.
-    Ok(unsafe { JsUnknown::from_raw_unchecked(env.raw(), v) })
-}
 
 /// The row name, the arguments (an omitted one, `undefined` or `null`, is left out, as
 /// the core's `Call::bind` leaves it out) and the options of a call.
@@ -36,10 +23,7 @@ fn call_parts(
     args: &Arg,
     options: &Arg,
 ) -> Outcome<(String, Map, Map)> {
-    let name = match raw(name) {
-        Some(v) => to_string(env, v, "name")?,
-        None => return Err(Failure::Core(Error::invalid_option("name", "is required"))),
-    };
+    let name = to_string(env, required(name, "name")?, "name")?;
     let mut args = to_map(env, raw(args), "args")?;
     args.retain(|_, v| !v.is_null());
     let options = to_map(env, raw(options), "options")?;
@@ -91,7 +75,7 @@ impl Client {
             let e = env.raw();
             let (name, args, options) = call_parts(e, &name, &args, &options)?;
             let out: Value = self.inner.call_local(&name, &args, &options)?;
-            js_value(&env, from_value(e, &out)?)
+            Ok(unknown(e, from_value(e, &out)?))
         })
     }
 }
@@ -110,18 +94,15 @@ impl AccountClient {
     #[napi(constructor)]
     pub fn new(env: Env, url: Arg) -> napi::Result<Self> {
         guard(&env, || {
-            let url = match raw(&url) {
-                Some(v) => match crate::convert::to_value(env.raw(), v, "url")? {
-                    Value::Null => None,
-                    Value::Str(s) => Some(s),
-                    other => {
-                        return Err(Failure::Core(Error::config_option(
-                            "account_url",
-                            format!("expected a string, found {}", other.type_name()),
-                        )))
-                    }
-                },
-                None => None,
+            let url = match arg_value(env.raw(), &url, "url")? {
+                None | Some(Value::Null) => None,
+                Some(Value::Str(s)) => Some(s),
+                Some(other) => {
+                    return Err(Failure::Core(Error::config_option(
+                        "account_url",
+                        format!("expected a string, found {}", other.type_name()),
+                    )))
+                }
             };
             let inner = match url {
                 Some(u) => cldkit::api::AccountClient::from_url(&u)?,
@@ -137,7 +118,10 @@ impl AccountClient {
     pub fn settings(&self, env: Env) -> napi::Result<JsUnknown> {
         guard(&env, || {
             let shown = self.inner.client().config().printable_values();
-            js_value(&env, crate::convert::from_map(env.raw(), &shown)?)
+            Ok(unknown(
+                env.raw(),
+                crate::convert::from_map(env.raw(), &shown)?,
+            ))
         })
     }
 }

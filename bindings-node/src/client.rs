@@ -3,12 +3,12 @@
 
 use cldkit::upload::UploadRequest;
 use cldkit::{Config, Error, Map, Profile, Value};
-use napi::{Env, JsUnknown, NapiRaw, NapiValue};
+use napi::{Env, JsUnknown};
 use napi_derive::napi;
 
 use crate::convert::{
-    buffer_bytes, from_map, from_value, new_object, raw_string, set, to_map, to_string, to_value,
-    to_value_opt,
+    buffer_bytes, from_map, from_value, new_object, raw, raw_string, required, set, to_map,
+    to_string, to_value, to_value_opt, Arg,
 };
 use crate::encoded::{decode_map, with_utf16};
 use crate::errors::{guard, Failure, Outcome};
@@ -19,20 +19,8 @@ pub struct Client {
     pub(crate) inner: cldkit::Client,
 }
 
-type Arg = Option<JsUnknown>;
-
-fn raw(v: &Arg) -> Option<napi::sys::napi_value> {
-    // SAFETY: the handle is live for the current call.
-    v.as_ref().map(|v| unsafe { v.raw() })
-}
-
-fn required(v: &Arg, what: &str) -> Outcome<napi::sys::napi_value> {
-    raw(v).ok_or_else(|| Failure::Core(Error::invalid_option(what, "is required")))
-}
-
 fn unknown(env: &Env, v: napi::sys::napi_value) -> JsUnknown {
-    // SAFETY: `v` was just created in `env`.
-    unsafe { JsUnknown::from_raw_unchecked(env.raw(), v) }
+    crate::convert::unknown(env.raw(), v)
 }
 
 fn js_string(env: &Env, s: &str) -> Outcome<JsUnknown> {

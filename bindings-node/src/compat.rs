@@ -8,21 +8,16 @@
 //!   `api_sign_request` (`cldkit::sign::api_sign_request_node`) over parameters encoded
 //!   by `fastpath.js`, the hot path of `utils.api_sign_request`.
 
-use cldkit::Value;
-use napi::{Env, JsUnknown, NapiRaw, NapiValue};
+use napi::{Env, JsUnknown};
 use napi_derive::napi;
 
 use crate::client::Client;
-use crate::convert::{from_map, from_value, new_object, set, to_map, to_value_opt};
+use crate::convert::{
+    arg_value, from_map, from_value, new_object, raw, required, set, to_map, to_value_opt, unknown,
+    Arg,
+};
 use crate::encoded::{decode_map, with_utf16};
-use crate::errors::{guard, Failure, Outcome};
-
-type Arg = Option<JsUnknown>;
-
-fn raw(v: &Arg) -> Option<napi::sys::napi_value> {
-    // SAFETY: the handle is live for the current call.
-    v.as_ref().map(|v| unsafe { v.raw() })
-}
+use crate::errors::guard;
 
 #[napi]
 impl Client {
@@ -41,8 +36,7 @@ impl Client {
             let obj = new_object(e)?;
             set(e, obj, "url", from_value(e, &out.url)?)?;
             set(e, obj, "leftovers", from_map(e, &out.leftovers)?)?;
-            // SAFETY: `obj` was just created in `env`.
-            Ok(unsafe { JsUnknown::from_raw_unchecked(e, obj) })
+            Ok(unknown(e, obj))
         })
     }
 }
@@ -60,18 +54,10 @@ pub fn api_sign_request_node_encoded(
 ) -> napi::Result<String> {
     guard(&env, || {
         let e = env.raw();
-        let encoded = raw(&encoded)
-            .ok_or_else(|| Failure::Core(cldkit::Error::invalid_option("params", "is required")))?;
-        let params = with_utf16(e, encoded, decode_map)?;
-        let arg = |v: &Arg, what: &str| -> Outcome<Option<Value>> {
-            Ok(match raw(v) {
-                Some(v) => Some(to_value_opt(e, Some(v), what)?),
-                None => None,
-            })
-        };
-        let secret = arg(&api_secret, "api_secret")?;
-        let algorithm = arg(&algorithm, "signature_algorithm")?;
-        let version = arg(&signature_version, "signature_version")?;
+        let params = with_utf16(e, required(&encoded, "params")?, decode_map)?;
+        let secret = arg_value(e, &api_secret, "api_secret")?;
+        let algorithm = arg_value(e, &algorithm, "signature_algorithm")?;
+        let version = arg_value(e, &signature_version, "signature_version")?;
         Ok(cldkit::sign::api_sign_request_node(
             &params,
             secret.as_ref(),

@@ -17,9 +17,34 @@
 use std::ptr;
 
 use cldkit::{Error, Map, Value};
-use napi::sys;
+use napi::{sys, JsUnknown, NapiRaw, NapiValue};
 
 use crate::errors::{Failure, Outcome};
+
+/// A native method's argument: absent when the caller left it out.
+pub(crate) type Arg = Option<JsUnknown>;
+
+/// The raw handle of an argument, if given.
+pub(crate) fn raw(v: &Arg) -> Option<sys::napi_value> {
+    // SAFETY: the handle is live for the current call.
+    v.as_ref().map(|v| unsafe { v.raw() })
+}
+
+/// The raw handle of a required argument, named `what` in the error.
+pub(crate) fn required(v: &Arg, what: &str) -> Outcome<sys::napi_value> {
+    raw(v).ok_or_else(|| Failure::Core(Error::invalid_option(what, "is required")))
+}
+
+/// An argument given as a value (`None` when absent; `undefined`/`null` → `Null`).
+pub(crate) fn arg_value(env: sys::napi_env, v: &Arg, what: &str) -> Outcome<Option<Value>> {
+    raw(v).map(|v| to_value(env, v, what)).transpose()
+}
+
+/// A value just created in `env`, as a `JsUnknown` to return.
+pub(crate) fn unknown(env: sys::napi_env, v: sys::napi_value) -> JsUnknown {
+    // SAFETY: `v` was just created in `env`, the environment of the current call.
+    unsafe { JsUnknown::from_raw_unchecked(env, v) }
+}
 
 /// The own key of the object `cldkit.float(x)` returns; its value is the number.
 pub(crate) const FLOAT_MARKER_KEY: &str = "__cldkit_float__";

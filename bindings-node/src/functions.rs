@@ -6,19 +6,12 @@ use cldkit::sign::{api_sign_request, Algorithm, ParamSigner};
 use cldkit::url::parse_settings_url;
 use cldkit::Profile;
 use cldkit::{Error, Value};
-use napi::{Env, JsUnknown, NapiRaw, NapiValue};
+use napi::{Env, JsUnknown};
 use napi_derive::napi;
 
-use crate::convert::{from_map, to_map, to_string, to_value};
+use crate::convert::{arg_value, from_map, raw, required, to_map, to_string, unknown, Arg};
 use crate::encoded::{sign_entries, with_utf16};
 use crate::errors::{guard, Failure, Outcome};
-
-type Arg = Option<JsUnknown>;
-
-fn raw(v: &Arg) -> Option<napi::sys::napi_value> {
-    // SAFETY: the handle is live for the current call.
-    v.as_ref().map(|v| unsafe { v.raw() })
-}
 
 /// `api_sign_request(params, api_secret, algorithm = "sha1", signature_version = 2)`.
 #[napi]
@@ -58,10 +51,6 @@ pub fn api_sign_request_encoded(
     })
 }
 
-fn required(v: &Arg, what: &str) -> Outcome<napi::sys::napi_value> {
-    raw(v).ok_or_else(|| Failure::Core(Error::invalid_option(what, "is required")))
-}
-
 /// The secret, algorithm and signature version arguments of `apiSignRequest`.
 fn sign_settings(
     env: &Env,
@@ -70,18 +59,12 @@ fn sign_settings(
     signature_version: &Arg,
 ) -> Outcome<(String, Algorithm, u32)> {
     let e = env.raw();
-    let secret = match raw(api_secret) {
-        Some(v) => match to_value(e, v, "api_secret")? {
-            Value::Str(s) => s,
-            Value::Null => String::new(),
-            other => other.py_str().into_owned(),
-        },
-        None => String::new(),
+    let secret = match arg_value(e, api_secret, "api_secret")? {
+        Some(Value::Str(s)) => s,
+        None | Some(Value::Null) => String::new(),
+        Some(other) => other.py_str().into_owned(),
     };
-    let algorithm = match raw(algorithm)
-        .map(|v| to_value(e, v, "algorithm"))
-        .transpose()?
-    {
+    let algorithm = match arg_value(e, algorithm, "algorithm")? {
         None | Some(Value::Null) => Algorithm::Sha1,
         Some(Value::Str(s)) => Algorithm::from_name(&s)?,
         Some(other) => {
@@ -91,10 +74,7 @@ fn sign_settings(
             ))))
         }
     };
-    let version = match raw(signature_version)
-        .map(|v| to_value(e, v, "signature_version"))
-        .transpose()?
-    {
+    let version = match arg_value(e, signature_version, "signature_version")? {
         None | Some(Value::Null) => cldkit::sign::DEFAULT_SIGNATURE_VERSION,
         Some(Value::Int(i)) => u32::try_from(i).unwrap_or(0),
         Some(other) => {
@@ -119,7 +99,7 @@ pub fn parse_config_url(env: Env, url: Arg, kind: Arg, profile: Arg) -> napi::Re
             Some(v) => to_string(e, v, "url")?,
             None => return Err(Failure::Core(Error::config("the URL must be a string"))),
         };
-        let kind = match raw(&kind).map(|v| to_value(e, v, "kind")).transpose()? {
+        let kind = match arg_value(e, &kind, "kind")? {
             None | Some(Value::Null) => UrlKind::Cloudinary,
             Some(Value::Str(s)) if s == "cloudinary" || s == "CLOUDINARY_URL" => {
                 UrlKind::Cloudinary
@@ -137,10 +117,7 @@ pub fn parse_config_url(env: Env, url: Arg, kind: Arg, profile: Arg) -> napi::Re
                 )))
             }
         };
-        let profile = match raw(&profile)
-            .map(|v| to_value(e, v, "profile"))
-            .transpose()?
-        {
+        let profile = match arg_value(e, &profile, "profile")? {
             None | Some(Value::Null) => Profile::Default,
             Some(Value::Str(s)) => Profile::parse(&s)?,
             Some(other) => {
@@ -151,9 +128,7 @@ pub fn parse_config_url(env: Env, url: Arg, kind: Arg, profile: Arg) -> napi::Re
             }
         };
         let settings = parse_settings_url(&url, kind, profile)?;
-        let obj = from_map(e, &settings)?;
-        // SAFETY: `obj` was just created in `env`.
-        Ok(unsafe { JsUnknown::from_raw_unchecked(e, obj) })
+        Ok(unknown(e, from_map(e, &settings)?))
     })
 }
 
@@ -169,8 +144,6 @@ pub fn engine_version() -> String {
 pub fn env_config(env: Env) -> napi::Result<JsUnknown> {
     guard(&env, || {
         let config = cldkit::Config::from_env()?;
-        let obj = from_map(env.raw(), config.values())?;
-        // SAFETY: `obj` was just created in `env`.
-        Ok(unsafe { JsUnknown::from_raw_unchecked(env.raw(), obj) })
+        Ok(unknown(env.raw(), from_map(env.raw(), config.values())?))
     })
 }

@@ -9,7 +9,7 @@
 //!
 //! Network calls (uploads, the Upload and Admin APIs) return Promises: they run on
 //! napi's tokio runtime through the core's async API ([`promise`]), with progress
-//! callbacks through a threadsafe function ([`progress`]), JavaScript streams fed
+//! callbacks through one event channel ([`events`]), JavaScript streams fed
 //! through a bounded channel ([`stream`]) and `AbortSignal`s through [`cancel`].
 //!
 //! The JavaScript side (`index.js`, `compat.js`) wraps this module; the native module
@@ -28,6 +28,7 @@ mod compat;
 mod convert;
 mod encoded;
 mod errors;
+mod events;
 mod functions;
 mod oauth;
 mod progress;
