@@ -579,6 +579,12 @@ fn the_catalogue_row_syncs_a_list_inventory_and_types_its_errors() {
     for (args, opts, option) in [
         (r#"{"inventory": 3}"#, "{}", "inventory"),
         (r#"{"inventory": [{"id": "x"}]}"#, "{}", "inventory"),
+        // A directory that cannot be walked (the walk's error stops the sync).
+        (
+            r#"{"inventory": "/nonexistent/cldkit-sync-none"}"#,
+            "{}",
+            "inventory",
+        ),
         (r#"{"inventory": []}"#, r#"{"colour": "red"}"#, "colour"),
         (
             r#"{"inventory": []}"#,
