@@ -16,7 +16,7 @@ use napi_derive::napi;
 use crate::cancel::Cancel;
 use crate::client::Client;
 use crate::convert::{
-    bytes_of, from_map, raw, read_string, required, to_map, to_string, to_value_opt, unknown, Arg,
+    bytes_of, from_map, raw, read_string, required, string_arg, to_map, to_value_opt, unknown, Arg,
 };
 use crate::errors::{guard, Failure, Outcome};
 use crate::events::{progress_function, spawn_reporting};
@@ -215,7 +215,7 @@ impl Client {
     ) -> napi::Result<Pages> {
         guard(&env, || {
             let e = env.raw();
-            let name = to_string(e, required(&name, "name")?, "name")?;
+            let name = string_arg(e, &name, "name")?;
             let args = to_map(e, raw(&args), "args")?;
             let options = to_map(e, raw(&options), "options")?;
             Ok(Pages::new(self.inner.pages(&name, &args, &options)))
@@ -263,10 +263,6 @@ pub struct SearchQuery {
     inner: Search,
 }
 
-fn arg_string(env: &Env, v: &Arg, what: &str) -> Outcome<String> {
-    to_string(env.raw(), required(v, what)?, what)
-}
-
 impl SearchQuery {
     /// Applies a builder method that takes one text argument, named `what` in errors.
     fn set_text(
@@ -277,7 +273,7 @@ impl SearchQuery {
         set: fn(Search, &str) -> Search,
     ) -> napi::Result<()> {
         guard(env, || {
-            let text = arg_string(env, v, what)?;
+            let text = string_arg(env.raw(), v, what)?;
             self.inner = set(std::mem::take(&mut self.inner), &text);
             Ok(())
         })
@@ -308,7 +304,7 @@ impl SearchQuery {
     #[napi]
     pub fn sort_by(&mut self, env: Env, field: Arg, direction: Arg) -> napi::Result<()> {
         guard(&env, || {
-            let f = arg_string(&env, &field, "sort_by")?;
+            let f = string_arg(env.raw(), &field, "sort_by")?;
             let d = match to_value_opt(env.raw(), raw(&direction), "direction")? {
                 Value::Null => "desc".to_owned(),
                 Value::Str(s) => s,

@@ -11,7 +11,7 @@ use napi_derive::napi;
 
 use crate::cancel::Cancel;
 use crate::client::Client;
-use crate::convert::{arg_value, from_value, raw, required, to_map, to_string, unknown, Arg};
+use crate::convert::{arg_value, from_value, raw, string_arg, to_map, unknown, Arg};
 use crate::errors::{guard, Failure, Outcome};
 use crate::promise::{settle_value, spawn};
 
@@ -23,7 +23,7 @@ fn call_parts(
     args: &Arg,
     options: &Arg,
 ) -> Outcome<(String, Map, Map)> {
-    let name = to_string(env, required(name, "name")?, "name")?;
+    let name = string_arg(env, name, "name")?;
     let mut args = to_map(env, raw(args), "args")?;
     args.retain(|_, v| !v.is_null());
     let options = to_map(env, raw(options), "options")?;

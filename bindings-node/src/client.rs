@@ -7,8 +7,8 @@ use napi::{Env, JsUnknown};
 use napi_derive::napi;
 
 use crate::convert::{
-    buffer_bytes, from_map, from_value, new_object, raw, raw_string, required, set, to_map,
-    to_string, to_value, to_value_opt, Arg,
+    buffer_bytes, from_map, from_value, new_object, raw, raw_string, required, set, string_arg,
+    to_map, to_value, to_value_opt, Arg,
 };
 use crate::encoded::{decode_map, with_utf16};
 use crate::errors::{guard, Failure, Outcome};
@@ -146,7 +146,7 @@ impl Client {
     #[napi(factory)]
     pub fn from_url(env: Env, url: Arg, options: Arg) -> napi::Result<Self> {
         guard(&env, || {
-            let url = to_string(env.raw(), required(&url, "url")?, "url")?;
+            let url = string_arg(env.raw(), &url, "url")?;
             let options = to_map(env.raw(), raw(&options), "options")?;
             let client = cldkit::Client::from_url(&url)?;
             Ok(Client {
@@ -192,7 +192,7 @@ impl Client {
     #[napi]
     pub fn with_profile(&self, env: Env, profile: Arg) -> napi::Result<Client> {
         guard(&env, || {
-            let name = to_string(env.raw(), required(&profile, "profile")?, "profile")?;
+            let name = string_arg(env.raw(), &profile, "profile")?;
             Ok(Client {
                 inner: self.inner.clone().with_profile(Profile::parse(&name)?),
             })
@@ -285,7 +285,7 @@ impl Client {
                 },
             };
             let timestamp = to_value_opt(e, raw(&timestamp), "timestamp")?;
-            let signature = to_string(e, required(&signature, "signature")?, "signature")?;
+            let signature = string_arg(e, &signature, "signature")?;
             let valid_for =
                 number_opt(to_value_opt(e, raw(&valid_for), "valid_for")?, "valid_for")?;
             Ok(self
@@ -315,7 +315,7 @@ impl Client {
     #[napi]
     pub fn upload_form(&self, env: Env, file: Arg, options: Arg) -> napi::Result<JsUnknown> {
         guard(&env, || {
-            let file = to_string(env.raw(), required(&file, "file")?, "file")?;
+            let file = string_arg(env.raw(), &file, "file")?;
             let options = to_map(env.raw(), raw(&options), "options")?;
             request_to_js(&env, &self.inner.upload_form(&file, &options)?)
         })
@@ -332,12 +332,8 @@ impl Client {
     ) -> napi::Result<JsUnknown> {
         guard(&env, || {
             let e = env.raw();
-            let file = to_string(e, required(&file, "file")?, "file")?;
-            let preset = to_string(
-                e,
-                required(&upload_preset, "upload_preset")?,
-                "upload_preset",
-            )?;
+            let file = string_arg(e, &file, "file")?;
+            let preset = string_arg(e, &upload_preset, "upload_preset")?;
             let options = to_map(e, raw(&options), "options")?;
             request_to_js(
                 &env,
@@ -358,7 +354,7 @@ impl Client {
     ) -> napi::Result<JsUnknown> {
         guard(&env, || {
             let e = env.raw();
-            let method = to_string(e, required(&method, "method")?, "method")?;
+            let method = string_arg(e, &method, "method")?;
             let args = to_map(e, raw(&args), "args")?;
             let options = to_map(e, raw(&options), "options")?;
             request_to_js(&env, &self.inner.upload_api_call(&method, &args, &options)?)

@@ -35,6 +35,11 @@ pub(crate) fn required(v: &Arg, what: &str) -> Outcome<sys::napi_value> {
     raw(v).ok_or_else(|| Failure::Core(Error::invalid_option(what, "is required")))
 }
 
+/// A required string argument, named `what` in errors.
+pub(crate) fn string_arg(env: sys::napi_env, v: &Arg, what: &str) -> Outcome<String> {
+    to_string(env, required(v, what)?, what)
+}
+
 /// An argument given as a value (`None` when absent; `undefined`/`null` → `Null`).
 pub(crate) fn arg_value(env: sys::napi_env, v: &Arg, what: &str) -> Outcome<Option<Value>> {
     raw(v).map(|v| to_value(env, v, what)).transpose()
@@ -197,22 +202,25 @@ fn read_f64(env: sys::napi_env, v: sys::napi_value, what: &str) -> Outcome<f64> 
 
 /// Reads a JavaScript string as UTF-8 (lone surrogates become U+FFFD).
 pub(crate) fn read_string(env: sys::napi_env, v: sys::napi_value, what: &str) -> Outcome<String> {
-    // Most option strings are short: try a stack buffer first.
-    let mut stack = [0u8; 128];
-    let mut len = 0usize;
-    // SAFETY: the buffer is valid for `stack.len()` bytes; `v` is a string of `env`.
-    check(
-        unsafe {
+    // Copies the string into `buf` (NUL-terminated, cut to fit); the bytes written.
+    let copy = |buf: &mut [u8]| -> Outcome<usize> {
+        let mut written = 0usize;
+        // SAFETY: `buf` is valid for `buf.len()` bytes; `v` is a string of `env`.
+        let status = unsafe {
             sys::napi_get_value_string_utf8(
                 env,
                 v,
-                stack.as_mut_ptr().cast(),
-                stack.len(),
-                &mut len,
+                buf.as_mut_ptr().cast(),
+                buf.len(),
+                &mut written,
             )
-        },
-        what,
-    )?;
+        };
+        check(status, what)?;
+        Ok(written)
+    };
+    // Most option strings are short: try a stack buffer first.
+    let mut stack = [0u8; 128];
+    let mut len = copy(&mut stack)?;
     if len + 1 < stack.len() {
         let bytes = &stack[..len];
         return Ok(match std::str::from_utf8(bytes) {
@@ -226,20 +234,7 @@ pub(crate) fn read_string(env: sys::napi_env, v: sys::napi_value, what: &str) ->
         what,
     )?;
     let mut buf = vec![0u8; len + 1];
-    let mut written = 0usize;
-    // SAFETY: `buf` holds `len + 1` bytes.
-    check(
-        unsafe {
-            sys::napi_get_value_string_utf8(
-                env,
-                v,
-                buf.as_mut_ptr().cast(),
-                buf.len(),
-                &mut written,
-            )
-        },
-        what,
-    )?;
+    let written = copy(&mut buf)?;
     buf.truncate(written);
     Ok(String::from_utf8(buf)
         .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()))

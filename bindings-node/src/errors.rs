@@ -87,13 +87,10 @@ pub(crate) fn guard<T>(env: &Env, f: impl FnOnce() -> Outcome<T>) -> napi::Resul
 fn throw(env: &Env, code: &str, message: &str, option: Option<&str>) -> napi::Error {
     let pending = napi::Error::from_status(Status::PendingException);
     let raw = env.raw();
-    let factory = FACTORY.with(Cell::get);
-    if !factory.is_null() {
-        if let Some(err) = build_with_factory(raw, factory, code, message, option, None) {
-            // SAFETY: `err` is a live value of this environment.
-            if unsafe { sys::napi_throw(raw, err) } == sys::Status::napi_ok {
-                return pending;
-            }
+    if let Some(err) = error_object(raw, code, message, option, None) {
+        // SAFETY: `err` is a live value of this environment.
+        if unsafe { sys::napi_throw(raw, err) } == sys::Status::napi_ok {
+            return pending;
         }
     }
     // No factory, or it failed: a plain Error with the same code.
@@ -114,17 +111,6 @@ pub(crate) fn error_object(
     if factory.is_null() {
         return None;
     }
-    build_with_factory(env, factory, code, message, option, details)
-}
-
-fn build_with_factory(
-    env: sys::napi_env,
-    factory: sys::napi_ref,
-    code: &str,
-    message: &str,
-    option: Option<&str>,
-    details: Option<sys::napi_value>,
-) -> Option<sys::napi_value> {
     // SAFETY: all handles belong to `env` and live for the current call.
     unsafe {
         let mut func = ptr::null_mut();
