@@ -50,13 +50,7 @@ function parse(text) {
       i++;
       const v = value();
       Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
-      ws();
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      if (text[i] === '}') return i++, out;
-      fail("expected ',' or '}'");
+      if (!more('}')) return out;
     }
   }
   function array() {
@@ -66,14 +60,15 @@ function parse(text) {
     if (text[i] === ']') return i++, out;
     for (;;) {
       out.push(value());
-      ws();
-      if (text[i] === ',') {
-        i++;
-        continue;
-      }
-      if (text[i] === ']') return i++, out;
-      fail("expected ',' or ']'");
+      if (!more(']')) return out;
     }
+  }
+  /** After a member: true past a ',' (another one follows), false past `close`. */
+  function more(close) {
+    ws();
+    if (text[i] === ',') return i++, true;
+    if (text[i] === close) return i++, false;
+    fail(`expected ',' or '${close}'`);
   }
   function string() {
     // Find the closing quote, then let JSON.parse decode the escapes.
