@@ -325,7 +325,7 @@ export interface ClientCalls {
   /** Whether an upload response's signature matches its public id and version. (pycloudinary `utils.verify_api_response_signature`) */
   verifyApiResponse(publicId: string, version: number | string, signature: string, options?: Options): boolean;
   /** A token-based authentication token (key, duration or expiration, acl or url). (pycloudinary `utils.generate_auth_token`) */
-  authToken(options?: Options): string;
+  authToken(options?: Options): string | null;
   /** The signed URL that downloads a private or authenticated asset. (pycloudinary `utils.private_download_url`) */
   privateDownloadUrl(publicId: string, format: string, options?: Options): string;
   /** The signed URL that downloads every asset with a tag as a ZIP. (pycloudinary `utils.zip_download_url`) */

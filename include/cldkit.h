@@ -1122,7 +1122,9 @@ CldkitStatus cldkit_api_url(const CldkitClient *client,
 /**
  * An Akamai auth token (`__cld_token__=...`) from `options_json` (`key`,
  * `start_time`, `duration`, `expiration`, `acl`, `url`, `ip`, `token_name`) merged
- * over the configured `auth_token`.
+ * over the configured `auth_token`. In the `php` profile with no `key` set,
+ * `CLDKIT_OK` with `*out` left NULL: cloudinary_php's `AuthToken::generate` returns
+ * null.
  *
  * # Safety
  * `client` is a live handle; `options_json` a NUL-terminated string; `out`

@@ -2,9 +2,9 @@
 
 use std::ffi::c_char;
 
-use crate::abi::{client_json, client_text, json_map, json_value, text};
+use crate::abi::{self, client_json, client_text, json_map, json_value, text, with_out};
 use crate::client::CldkitClient;
-use crate::status::CldkitStatus;
+use crate::status::{put_string, CldkitStatus, Report};
 
 /// Builds the delivery URL of `source` (a public id or a remote URL) with
 /// `options_json` (a JSON object of the SDKs' URL and transformation options, e.g.
@@ -103,7 +103,9 @@ pub unsafe extern "C" fn cldkit_api_url(
 
 /// An Akamai auth token (`__cld_token__=...`) from `options_json` (`key`,
 /// `start_time`, `duration`, `expiration`, `acl`, `url`, `ip`, `token_name`) merged
-/// over the configured `auth_token`.
+/// over the configured `auth_token`. In the `php` profile with no `key` set,
+/// `CLDKIT_OK` with `*out` left NULL: cloudinary_php's `AuthToken::generate` returns
+/// null.
 ///
 /// # Safety
 /// `client` is a live handle; `options_json` a NUL-terminated string; `out`
@@ -117,8 +119,12 @@ pub unsafe extern "C" fn cldkit_auth_token(
 ) -> CldkitStatus {
     // SAFETY: pointer contracts are forwarded from the caller.
     unsafe {
-        client_text(client, out, error, |c| {
-            Ok(c.auth_token(&json_map(options_json, "options_json")?)?)
+        with_out(Report::Message, out, error, |out| {
+            let c = abi::client(client)?;
+            match c.auth_token_opt(&json_map(options_json, "options_json")?)? {
+                Some(token) => put_string(out, token),
+                None => Ok(()),
+            }
         })
     }
 }

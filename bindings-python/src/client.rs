@@ -117,9 +117,10 @@ convert {
 
     /// A `__cld_token__=...` auth token (`generate_auth_token`), options merged over the
     /// `auth_token` setting: `key`, `start_time`, `duration`, `expiration`, `acl`, `url`,
-    /// `ip`, `token_name`. Times may be `datetime`s.
+    /// `ip`, `token_name`. Times may be `datetime`s. `None` in the `php` profile when no
+    /// `key` is set (cloudinary_php's `AuthToken::generate` returns null).
     #[pyo3(signature = (**options))]
-    fn auth_token<'py>(**options) -> String => |py, c| check(py, c.auth_token(&options));
+    fn auth_token<'py>(**options) -> Option<String> => |py, c| check(py, c.auth_token_opt(&options));
 
     // ----- signing and verification -----
 

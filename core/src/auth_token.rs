@@ -33,7 +33,20 @@ impl Client {
     /// Generates a token from `options` merged over the configuration's `auth_token`
     /// (`generate_auth_token`). Options: `key` (hex), `start_time`, `duration`,
     /// `expiration`, `acl` (string or list), `url`, `ip`, `token_name`.
+    ///
+    /// Without a `key` this is an error in every profile; see
+    /// [`Client::auth_token_opt`] for the `php` profile's `null`.
     pub fn auth_token(&self, options: &Map) -> Result<String> {
+        self.auth_token_opt(options)?.ok_or_else(|| {
+            Error::invalid_option("key", "an auth token needs a key (hex), none is configured")
+        })
+    }
+
+    /// [`Client::auth_token`] as the SDKs' `generate_auth_token` returns it: in the
+    /// `php` profile no token (`None`) when no `key` is set (PHP `empty()`), as
+    /// cloudinary_php's `AuthToken::generate` returns `null`; in the other profiles
+    /// always a token or an error.
+    pub fn auth_token_opt(&self, options: &Map) -> Result<Option<String>> {
         if self.profile() == crate::Profile::Node {
             // `Object.assign({}, config().auth_token, options)`.
             let mut merged = match self.config().get("auth_token") {
@@ -41,7 +54,7 @@ impl Client {
                 _ => Map::new(),
             };
             merged.update(options);
-            return generate_node(&merged, self.now());
+            return generate_node(&merged, self.now()).map(Some);
         }
         let mut merged = match self.config().get("auth_token") {
             Some(Value::Map(m)) => m.clone(),
@@ -49,11 +62,14 @@ impl Client {
         };
         merged.update(options);
         if self.profile() == crate::Profile::Php {
+            if merged.get("key").map_or(true, crate::php::is_empty) {
+                return Ok(None);
+            }
             // cloudinary_php's AuthToken has no token name: always `__cld_token__`.
             merged.remove("token_name");
             php_adjust(&mut merged)?;
         }
-        generate(&merged, self.now())
+        generate(&merged, self.now()).map(Some)
     }
 }
 
@@ -336,6 +352,32 @@ pub fn escape_to_lower_node(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// cloudinary_php's `AuthToken::generate` returns null without a key; the other
+    /// profiles (and `auth_token` everywhere) give an error.
+    #[test]
+    fn php_profile_without_key_gives_no_token() {
+        let opts: Map = serde_json::from_str(r#"{"expiration": 1800000000, "acl": "/*"}"#).unwrap();
+        let client = |p| {
+            Client::from_url("cloudinary://k:s@demo")
+                .unwrap()
+                .with_profile(p)
+        };
+        assert_eq!(
+            client(crate::Profile::Php).auth_token_opt(&opts).unwrap(),
+            None
+        );
+        assert!(client(crate::Profile::Php).auth_token(&opts).is_err());
+        assert!(client(crate::Profile::Python)
+            .auth_token_opt(&opts)
+            .is_err());
+        let mut keyed = opts.clone();
+        keyed.insert("key", "00112233FF99");
+        let token = client(crate::Profile::Php).auth_token_opt(&keyed).unwrap();
+        assert!(token
+            .unwrap()
+            .starts_with("__cld_token__=exp=1800000000~acl=%2f*~hmac="));
+    }
 
     #[test]
     fn escaping() {

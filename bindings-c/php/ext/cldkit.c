@@ -273,6 +273,10 @@ static void return_string(zval *return_value, CldkitStatus status, char *out, ch
         throw_status(status, error);
         return;
     }
+    if (out == NULL) { /* a call that may give no string (authToken in the php profile) */
+        RETVAL_NULL();
+        return;
+    }
     RETVAL_STRING(out);
     cldkit_string_free(out);
 }
@@ -1470,6 +1474,10 @@ ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_options_string, 0, 0, IS_STRING,
     ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
 
+ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_options_nullable_string, 0, 0, IS_STRING, 1)
+    ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
+ZEND_END_ARG_INFO()
+
 ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_options_array, 0, 0, IS_ARRAY, 0)
     ZEND_ARG_TYPE_INFO_WITH_DEFAULT_VALUE(0, options, IS_ARRAY, 0, "[]")
 ZEND_END_ARG_INFO()
@@ -1612,7 +1620,7 @@ static const zend_function_entry cldkit_client_methods[] = {
     M(urlValue, arginfo_url_value)
     M(videoThumbnailUrl, arginfo_public_id_string)
     M(apiUrl, arginfo_api_url)
-    M(authToken, arginfo_options_string)
+    M(authToken, arginfo_options_nullable_string)
     M(imageTag, arginfo_public_id_string)
     M(videoTag, arginfo_public_id_string)
     M(pictureTag, arginfo_public_id_string)

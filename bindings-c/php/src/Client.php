@@ -138,8 +138,11 @@ final class Client
         return $this->textOptions('cldkit_api_url', $action, 'action', $options);
     }
 
-    /** An Akamai auth token from $options merged over the configured auth_token. */
-    public function authToken(array $options = []): string
+    /**
+     * An Akamai auth token from $options merged over the configured auth_token; null in
+     * the php profile when no key is set (as cloudinary_php's AuthToken::generate).
+     */
+    public function authToken(array $options = []): ?string
     {
         return $this->optionsCall('cldkit_auth_token', $options, false);
     }
@@ -704,6 +707,9 @@ final class Client
         $err = $f->new('char*');
         $status = $call($f, $out, $err);
         self::check($status, $err);
+        if (FFI::isNull($out)) {
+            return null; // a call that may give no string (authToken in the php profile)
+        }
         $text = FFI::string($out);
         self::release($out);
         return $json ? json_decode($text, true, 512, JSON_THROW_ON_ERROR) : $text;

@@ -188,8 +188,11 @@ final class Client
     {
     }
 
-    /** An Akamai auth token from $options merged over the configured auth_token. */
-    public function authToken(array $options = []): string
+    /**
+     * An Akamai auth token from $options merged over the configured auth_token; null in
+     * the php profile when no key is set (as cloudinary_php's AuthToken::generate).
+     */
+    public function authToken(array $options = []): ?string
     {
     }
 

@@ -30,7 +30,7 @@ function accepted(string $type, bool $required): array
     return $types;
 }
 
-$returns = ['url' => 'string', 'html' => 'string', 'text' => 'string', 'bool' => 'bool', 'map' => 'array', 'response' => 'array'];
+$returns = ['url' => 'string', 'html' => 'string', 'text' => 'string', 'text_or_null' => '?string', 'bool' => 'bool', 'map' => 'array', 'response' => 'array'];
 $problems = [];
 $checked = 0;
 foreach ($catalogue['calls'] as $row) {

@@ -648,7 +648,7 @@ pub(crate) fn image_attributes(c: &Client, a: &Map, o: &Map) -> Result<Value> {
 }
 
 pub(crate) fn auth_token(c: &Client, _a: &Map, o: &Map) -> Result<Value> {
-    text(c.auth_token(o))
+    Ok(c.auth_token_opt(o)?.map_or(Value::Null, Value::Str))
 }
 
 pub(crate) fn sign_request(c: &Client, a: &Map, _o: &Map) -> Result<Value> {

@@ -150,6 +150,9 @@ pub enum Returns {
     Html,
     /// Another string (a signature, a token).
     Text,
+    /// A string, or null where the profile's SDK returns none (the `php` profile's
+    /// `auth_token` without a key).
+    OptionalText,
     /// A boolean.
     Bool,
     /// A map computed locally (attributes, a signature with its details).
@@ -159,13 +162,14 @@ pub enum Returns {
 }
 
 impl Returns {
-    /// The name in the JSON catalogue (`url`, `html`, `text`, `bool`, `map`,
-    /// `response`).
+    /// The name in the JSON catalogue (`url`, `html`, `text`, `text_or_null`, `bool`,
+    /// `map`, `response`).
     pub fn name(self) -> &'static str {
         match self {
             Returns::Url => "url",
             Returns::Html => "html",
             Returns::Text => "text",
+            Returns::OptionalText => "text_or_null",
             Returns::Bool => "bool",
             Returns::Map => "map",
             Returns::Response => "response",

@@ -428,7 +428,7 @@ pub static CALLS: &[Call] = &[
     local("verify_notification", Family::Signing, "utils.verify_notification_signature",
         &[p("body", T::String), p("timestamp", T::Integer), p("signature", T::String), o("valid_for", T::Integer)], Returns::Bool,
         "Whether a webhook body, timestamp and signature match (and the timestamp is recent).", exec::verify_notification),
-    local("auth_token", Family::Signing, "utils.generate_auth_token", &[], Returns::Text,
+    local("auth_token", Family::Signing, "utils.generate_auth_token", &[], Returns::OptionalText,
         "A token-based authentication token (key, duration or expiration, acl or url).", exec::auth_token),
     local("sign_upload_widget", Family::Signing, "", &[p("params", T::Map)], Returns::Map,
         "The timestamp, signature and API key of the Upload widget's signed mode.", exec::sign_upload_widget),

@@ -19,7 +19,7 @@ pub(super) fn run(kind: &str, client: &Client, input: &Json) -> Option<crate::Re
         }),
         "video_thumbnail_url" => video_thumbnail(client, input),
         "auth_token" => options(input, "options")
-            .and_then(|o| client.auth_token(&o))
+            .and_then(|o| client.auth_token_opt(&o))
             .map(|t| json!({ "token": t })),
         "config_parse" => config_parse(input, client.profile()),
         "api_url" => api_url(client, input),

@@ -287,6 +287,7 @@ fn ts_param_type(t: ParamType) -> &'static str {
 fn ts_return(c: &Call) -> String {
     let value = match c.returns {
         Returns::Url | Returns::Html | Returns::Text => "string",
+        Returns::OptionalText => "string | null",
         Returns::Bool => "boolean",
         Returns::Map => "{ [key: string]: unknown }",
         Returns::Response => "ApiResponse",

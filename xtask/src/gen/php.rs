@@ -174,6 +174,7 @@ fn php_param(p: &cldkit::calls::Param) -> String {
 fn php_return(r: Returns) -> &'static str {
     match r {
         Returns::Url | Returns::Html | Returns::Text => "string",
+        Returns::OptionalText => "?string",
         Returns::Bool => "bool",
         Returns::Map | Returns::Response => "array",
     }
@@ -184,6 +185,7 @@ fn doc_return(r: Returns) -> &'static str {
         Returns::Url => "string the URL",
         Returns::Html => "string the HTML",
         Returns::Text => "string",
+        Returns::OptionalText => "string|null",
         Returns::Bool => "bool",
         Returns::Map => "array<string, mixed>",
         Returns::Response => {
@@ -414,14 +416,15 @@ typedef struct {
         let rows = rows(account);
         for (method, c) in &rows {
             let required = c.params.iter().filter(|p| p.required).count();
-            let ret = match c.returns {
-                Returns::Url | Returns::Html | Returns::Text => "IS_STRING",
-                Returns::Bool => "_IS_BOOL",
-                Returns::Map | Returns::Response => "IS_ARRAY",
+            let (ret, nullable) = match c.returns {
+                Returns::Url | Returns::Html | Returns::Text => ("IS_STRING", 0),
+                Returns::OptionalText => ("IS_STRING", 1),
+                Returns::Bool => ("_IS_BOOL", 0),
+                Returns::Map | Returns::Response => ("IS_ARRAY", 0),
             };
             let _ = writeln!(
                 s,
-                "ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_cldkit_{table}_{method}, 0, {required}, {ret}, 0)"
+                "ZEND_BEGIN_ARG_WITH_RETURN_TYPE_INFO_EX(arginfo_cldkit_{table}_{method}, 0, {required}, {ret}, {nullable})"
             );
             for p in c.params {
                 let name = camel_case(p.name);

@@ -100,6 +100,7 @@ fn py_type(t: ParamType) -> &'static str {
 fn py_return(r: Returns) -> &'static str {
     match r {
         Returns::Url | Returns::Html | Returns::Text => "str",
+        Returns::OptionalText => "Optional[str]",
         Returns::Bool => "bool",
         Returns::Map | Returns::Response => "Dict[str, Any]",
     }
