@@ -91,6 +91,7 @@ macro_rules! known_settings {
     ($($field:ident),* $(,)?) => {
         /// Fast access to the settings the URL builder reads on every call.
         #[derive(Clone, Default)]
+        #[allow(non_snake_case)]
         pub(crate) struct Known {
             $(pub(crate) $field: Option<Value>,)*
         }
@@ -129,6 +130,10 @@ known_settings!(
     responsive_width,
     responsive_width_transformation,
     dpr,
+    ssl_detected,
+    analytics,
+    // The npm SDK's name (the node profile reads it before `analytics`).
+    urlAnalytics,
 );
 
 /// The settings of one product environment.

@@ -210,7 +210,7 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
     keys.add("end_offset");
     let responsive_width = keys
         .consume(options, "responsive_width")
-        .or_else(|| config_value(config, "responsive_width"));
+        .or_else(|| config_value(&config.known.responsive_width));
     let mut width = options.get("width").cloned();
     let mut height = options.get("height").cloned();
     if let Some(size) = keys
@@ -230,7 +230,8 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
         set_or_remove(options, "width", width.clone());
         set_or_remove(options, "height", height.clone());
     }
-    let has_layer = js::truthy(options.get("overlay")) || js::truthy(options.get("underlay"));
+    let has_layer =
+        js::truthy(keys.get(options, "overlay")) || js::truthy(keys.get(options, "underlay"));
     let crop = keys.consume(options, "crop");
     let angle = js::join(&js::to_array(keys.consume(options, "angle")), ".");
     let crop_is = |name: &str| matches!(&crop, Some(Value::Str(c)) if c == name);
@@ -240,13 +241,12 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
         || crop_is("limit")
         || js::truthy(responsive_width.as_ref());
     if let Some(w) = width.as_ref().filter(|w| js::truthy(Some(w))) {
-        let text = js::string(w);
-        if text.starts_with("auto") || no_html_sizes || js::parse_float(&text) < 1.0 {
+        if no_html_sizes || below_one(w, true) {
             options.remove("width");
         }
     }
     if let Some(h) = height.as_ref().filter(|h| js::truthy(Some(h))) {
-        if no_html_sizes || js::parse_float(&js::string(h)) < 1.0 {
+        if no_html_sizes || below_one(h, false) {
             options.remove("height");
         }
     }
@@ -295,14 +295,14 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
     let flags = js::join(&js::to_array(keys.consume(options, "flags")), ".");
     let dpr = keys
         .consume(options, "dpr")
-        .or_else(|| config_value(config, "dpr"));
-    if js::not_null(options.get("offset")) {
+        .or_else(|| config_value(&config.known.dpr));
+    if js::not_null(keys.get(options, "offset")) {
         let (start, end) = split_range(keys.consume(options, "offset"));
         set_or_remove(options, "start_offset", start);
         set_or_remove(options, "end_offset", end);
     }
     for name in ["start_offset", "end_offset"] {
-        if let Some(v) = options.get(name).filter(|v| js::truthy(Some(v))) {
+        if let Some(v) = keys.get(options, name).filter(|v| js::truthy(Some(v))) {
             let v = normalize(v).into_owned();
             options.insert(name, v);
         }
@@ -327,7 +327,7 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
         other => other,
     };
 
-    let mut params = Present::default();
+    let mut params = Present::new();
     if !angle.is_empty() {
         params.push(("a", Some(normalize(&Value::Str(angle)).into_owned())));
     }
@@ -484,13 +484,15 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
     let responsive = js::truthy(responsive_width.as_ref());
     if responsive {
         let rwt = config
-            .get("responsive_width_transformation")
+            .known
+            .responsive_width_transformation
+            .as_ref()
             .filter(|v| js::truthy(Some(v)))
             .cloned()
             .unwrap_or_else(|| Value::Map(Map::from_iter([("width", "auto"), ("crop", "limit")])));
         push_component(&mut out, &generate_value(config, &rwt, depth + 1)?);
     }
-    if js::string_opt(width.as_ref()).starts_with("auto") || responsive {
+    if starts_with_auto(width.as_ref()) || responsive {
         options.insert("responsive", true);
     }
     if hidpi {
@@ -528,6 +530,16 @@ impl KeyBits {
         self.0 |= Self::bit(name);
     }
 
+    /// `options.get(name)`, skipping the search when `name` cannot be in `options`.
+    #[inline]
+    pub(crate) fn get<'m>(self, options: &'m Map, name: &str) -> Option<&'m Value> {
+        if self.0 & Self::bit(name) == 0 {
+            None
+        } else {
+            options.get(name)
+        }
+    }
+
     /// [`js::consume`], skipping the search when `name` cannot be in `options`.
     #[inline]
     pub(crate) fn consume(self, options: &mut Map, name: &str) -> Option<Value> {
@@ -541,15 +553,21 @@ impl KeyBits {
 
 /// The parameters of a transformation that print (the SDK's `present`), by key, in
 /// the order they are given (the few that are set: a small allocation).
-#[derive(Default)]
 struct Present(Vec<(&'static str, Value)>);
 
 impl Present {
+    /// Room for the usual few parameters (one allocation).
+    fn new() -> Self {
+        Present(Vec::with_capacity(8))
+    }
+
     /// Keeps `value` under `key` when it is present.
     #[inline(always)]
     fn push(&mut self, (key, value): (&'static str, Option<Value>)) {
-        if let Some(v) = value.filter(|v| js::present(Some(v))) {
-            self.0.push((key, v));
+        if let Some(v) = value {
+            if js::present(Some(&v)) {
+                self.0.push((key, v));
+            }
         }
     }
 }
@@ -574,8 +592,36 @@ fn param_key_cmp(a: &str, b: &str) -> std::cmp::Ordering {
 }
 
 /// A configuration setting, unless absent or null.
-fn config_value(config: &Config, name: &str) -> Option<Value> {
-    config.get(name).filter(|v| !v.is_null()).cloned()
+/// `parseFloat(String(v)) < 1` (or, with `auto`, `String(v)` starting with `auto`):
+/// a size the SDK does not keep as an HTML attribute. Numbers are compared as they
+/// are (`String` of a number parses back to the same number).
+fn below_one(v: &Value, auto: bool) -> bool {
+    match v {
+        Value::Int(i) => *i < 1,
+        Value::Float(f) => *f < 1.0,
+        other => {
+            let text = js::string(other);
+            (auto && text.starts_with("auto")) || js::parse_float(&text) < 1.0
+        }
+    }
+}
+
+/// `String(v).startsWith('auto')` (`undefined` for `None`); numbers, booleans, null
+/// and maps never print so, and are not printed to find out.
+fn starts_with_auto(v: Option<&Value>) -> bool {
+    match v {
+        None
+        | Some(Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Null | Value::Map(_)) => {
+            false
+        }
+        Some(other) => js::string(other).starts_with("auto"),
+    }
+}
+
+/// A configured setting (a field of the configuration's known settings), a null
+/// counting as absent.
+fn config_value(setting: &Option<Value>) -> Option<Value> {
+    setting.as_ref().filter(|v| !v.is_null()).cloned()
 }
 
 /// Sets `key`, or removes it for JavaScript's `undefined` (which no later step
@@ -1101,6 +1147,38 @@ fn text_style(layer: &Map) -> Result<Option<Value>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn size_checks_without_printing_agree_with_printing() {
+        let values = [
+            Value::Int(0),
+            Value::Int(1),
+            Value::Int(-5),
+            Value::Int(300),
+            Value::Float(0.5),
+            Value::Float(1.0),
+            Value::Float(-0.0),
+            Value::Float(f64::INFINITY),
+            Value::Float(f64::NEG_INFINITY),
+            Value::Float(f64::NAN),
+            Value::Bool(true),
+            Value::Null,
+            Value::from("auto"),
+            Value::from("0.5"),
+            Value::from("300"),
+            Value::List(vec![Value::from("auto:50")]),
+            Value::Map(Map::new()),
+        ];
+        for v in &values {
+            let text = js::string(v);
+            let slow_width = text.starts_with("auto") || js::parse_float(&text) < 1.0;
+            let slow_height = js::parse_float(&text) < 1.0;
+            assert_eq!(below_one(v, true), slow_width, "{v:?}");
+            assert_eq!(below_one(v, false), slow_height, "{v:?}");
+            assert_eq!(starts_with_auto(Some(v)), text.starts_with("auto"), "{v:?}");
+        }
+        assert!(!starts_with_auto(None));
+    }
 
     #[test]
     fn parameter_key_order_is_the_rendered_text_order() {

@@ -22,7 +22,6 @@ use sha1::Sha1;
 use sha2::{Digest, Sha256};
 
 use crate::analytics;
-use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::transform::js;
 use crate::transform::node as transform;
@@ -44,8 +43,9 @@ pub(crate) const NODE_SDK_VERSION: &str = "2.11.0";
 pub(crate) fn url(client: &Client, public_id: &Value, options: &mut Map) -> Result<Value> {
     let config = client.config();
     // Settings are read where they are, not copied: `Cow::Borrowed` from the
-    // configuration, `Cow::Owned` for what was consumed from the options.
-    let cfg = |name: &str| config.get(name).filter(|v| !v.is_null());
+    // configuration (its fields of the known settings, not a search by name),
+    // `Cow::Owned` for what was consumed from the options.
+    let known = &config.known;
 
     // patchFetchFormat: type fetch only.
     if matches!(options.get("type"), Some(Value::Str(t)) if t == "fetch")
@@ -67,29 +67,36 @@ pub(crate) fn url(client: &Client, public_id: &Value, options: &mut Map) -> Resu
         .consume(options, "resource_type")
         .map_or(Segment::Text("image"), Segment::Value);
     let mut version = keys.consume(options, "version");
-    let force_version = match consume_or(options, keys, config, "force_version") {
+    let force_version = match consume_or(options, keys, "force_version", &known.force_version) {
         None => true,
         v => js::truthy(v.as_deref()),
     };
-    let long_url_signature =
-        js::truthy(consume_or(options, keys, config, "long_url_signature").as_deref());
+    let long_url_signature = js::truthy(
+        consume_or(
+            options,
+            keys,
+            "long_url_signature",
+            &known.long_url_signature,
+        )
+        .as_deref(),
+    );
     let format = keys.consume(options, "format");
-    let shorten = consume_or(options, keys, config, "shorten");
-    let sign_url = js::truthy(consume_or(options, keys, config, "sign_url").as_deref());
-    let api_secret = consume_or(options, keys, config, "api_secret");
+    let shorten = consume_or(options, keys, "shorten", &known.shorten);
+    let sign_url = js::truthy(consume_or(options, keys, "sign_url", &known.sign_url).as_deref());
+    let api_secret = consume_or(options, keys, "api_secret", &known.api_secret);
     let url_suffix = keys.consume(options, "url_suffix");
-    let use_root_path = consume_or(options, keys, config, "use_root_path");
+    let use_root_path = consume_or(options, keys, "use_root_path", &known.use_root_path);
     // `None`: the default, sha1.
     let signature_algorithm: Option<Cow<'_, Value>> =
         match keys.consume(options, "signature_algorithm") {
             Some(v) => Some(Cow::Owned(v)),
-            None => cfg("signature_algorithm")
+            None => setting(&known.signature_algorithm)
                 .filter(|v| js::truthy(Some(v)))
                 .map(Cow::Borrowed),
         };
     let auth_token = match options.remove("auth_token") {
         Some(Value::Bool(false)) => None,
-        option => Some(spread_merge(config.get("auth_token"), option.as_ref())),
+        option => Some(spread_merge(known.auth_token.as_ref(), option.as_ref())),
     };
     let auth_token = auth_token.filter(|m| !m.is_empty());
 
@@ -125,7 +132,7 @@ pub(crate) fn url(client: &Client, public_id: &Value, options: &mut Map) -> Resu
     {
         version = Some(Value::Int(1));
     }
-    let transformation = if transformation.contains("//") {
+    let transformation = if has_double_slash(&transformation) {
         collapse_slashes(&transformation)
     } else {
         transformation
@@ -157,8 +164,12 @@ pub(crate) fn url(client: &Client, public_id: &Value, options: &mut Map) -> Resu
         signature = Some(format!("s--{}--", cut.replace('/', "_").replace('+', "-")));
     }
 
-    let mut url = distribution_prefix(client, &source, options)?;
-    url.reserve(transformation.len() + source.len() + 48);
+    let mut url = distribution_prefix(
+        client,
+        &source,
+        options,
+        transformation.len() + source.len() + 48,
+    )?;
     let mut push = |part: &str| {
         if part.is_empty() {
             return;
@@ -185,7 +196,7 @@ pub(crate) fn url(client: &Client, public_id: &Value, options: &mut Map) -> Resu
         push(&text);
     }
     push(&source);
-    let mut url = if url.contains(' ') {
+    let mut url = if url.as_bytes().contains(&b' ') {
         url.replace(' ', "%20")
     } else {
         url
@@ -199,7 +210,11 @@ pub(crate) fn url(client: &Client, public_id: &Value, options: &mut Map) -> Resu
         }
     }
     if let Some(a) = analytics_token(client, options) {
-        url.push(if url.contains('?') { '&' } else { '?' });
+        url.push(if url.as_bytes().contains(&b'?') {
+            '&'
+        } else {
+            '?'
+        });
         url.push_str("_a=");
         url.push_str(&a);
     }
@@ -232,17 +247,23 @@ impl Segment {
 }
 
 /// The SDK's `consumeOption(options, name, config[name])` with a null setting counting
-/// as absent: the option's value (removed from `options`), else the setting, borrowed.
+/// as absent: the option's value (removed from `options`), else the setting (the
+/// configuration's field for `name`), borrowed.
 fn consume_or<'c>(
     options: &mut Map,
     keys: KeyBits,
-    config: &'c Config,
     name: &str,
+    configured: &'c Option<Value>,
 ) -> Option<Cow<'c, Value>> {
     match keys.consume(options, name) {
         Some(v) => Some(Cow::Owned(v)),
-        None => config.get(name).filter(|v| !v.is_null()).map(Cow::Borrowed),
+        None => setting(configured).map(Cow::Borrowed),
     }
+}
+
+/// A configured setting, a null counting as absent.
+fn setting(value: &Option<Value>) -> Option<&Value> {
+    value.as_ref().filter(|v| !v.is_null())
 }
 
 /// The npm SDK's `api_url(action, options)`: `upload_prefix` and `cloud_name` from
@@ -422,6 +443,11 @@ fn starts_with_version(s: &str) -> bool {
     b.len() >= 2 && b[0] == b'v' && b[1].is_ascii_digit()
 }
 
+/// Whether `s` contains `//` (a byte scan: the texts are short).
+fn has_double_slash(s: &str) -> bool {
+    s.as_bytes().windows(2).any(|w| w == b"//")
+}
+
 /// `s.replace(/([^:])\/\//g, '$1/')`: one pass, matches do not overlap.
 fn collapse_slashes(s: &str) -> String {
     let b = s.as_bytes();
@@ -497,7 +523,7 @@ fn finalize_source(
     format: Option<&Value>,
     url_suffix: Option<&Value>,
 ) -> Result<(String, String)> {
-    let source: Cow<'_, str> = if source.contains("//") {
+    let source: Cow<'_, str> = if has_double_slash(source) {
         Cow::Owned(collapse_slashes(source))
     } else {
         Cow::Borrowed(source)
@@ -578,15 +604,23 @@ fn base64_digest(algorithm: &str, data: &[u8]) -> Result<String> {
     })
 }
 
-/// `build_distribution_domain` + `unsigned_url_prefix`, consuming the host options.
-fn distribution_prefix(client: &Client, source: &str, options: &mut Map) -> Result<String> {
+/// `build_distribution_domain` + `unsigned_url_prefix`, consuming the host options;
+/// `room`: what the caller appends afterwards (one allocation for the whole URL).
+fn distribution_prefix<'c>(
+    client: &'c Client,
+    source: &str,
+    options: &mut Map,
+    room: usize,
+) -> Result<String> {
     let config = client.config();
     // `consumeOption(options, 'secure', true)`: the configuration is not read.
     let secure = options.remove("secure").filter(|v| !v.is_null());
     let secure = secure.map_or(true, |v| js::truthy(Some(&v)));
     let keys = KeyBits::of(options);
-    let mut take = |name: &str| consume_or(options, keys, config, name);
-    let cloud_name = take("cloud_name")
+    let known = &config.known;
+    let mut take =
+        |name: &str, setting: &'c Option<Value>| consume_or(options, keys, name, setting);
+    let cloud_name = take("cloud_name", &known.cloud_name)
         .filter(|v| js::truthy(Some(v)))
         .ok_or_else(|| {
             Error::config_option(
@@ -594,12 +628,12 @@ fn distribution_prefix(client: &Client, source: &str, options: &mut Map) -> Resu
                 "Must supply cloud_name in tag or in configuration",
             )
         })?;
-    let _ssl_detected = take("ssl_detected");
-    let private_cdn = take("private_cdn");
-    let cname = take("cname");
-    let secure_distribution = take("secure_distribution");
-    let cdn_subdomain = take("cdn_subdomain");
-    let secure_cdn_subdomain = take("secure_cdn_subdomain");
+    let _ssl_detected = take("ssl_detected", &known.ssl_detected);
+    let private_cdn = take("private_cdn", &known.private_cdn);
+    let cname = take("cname", &known.cname);
+    let secure_distribution = take("secure_distribution", &known.secure_distribution);
+    let cdn_subdomain = take("cdn_subdomain", &known.cdn_subdomain);
+    let secure_cdn_subdomain = take("secure_cdn_subdomain", &known.secure_cdn_subdomain);
 
     let Value::Str(cloud) = &*cloud_name else {
         return Err(js::type_error(
@@ -614,7 +648,7 @@ fn distribution_prefix(client: &Client, source: &str, options: &mut Map) -> Resu
     let private = js::truthy(private_cdn.as_deref());
     let shared_domain = !private;
     let shard = || crc32fast::hash(&js::utf8_encode_units(source)) % 5 + 1;
-    let mut prefix = String::with_capacity(64);
+    let mut prefix = String::with_capacity(64 + room);
     if secure {
         let given = match secure_distribution.as_deref() {
             None => None,
@@ -646,7 +680,11 @@ fn distribution_prefix(client: &Client, source: &str, options: &mut Map) -> Resu
         } else {
             match given {
                 Some(d) => js::push_string(&mut prefix, d),
-                None => prefix.push_str(&default_distribution(cloud, private)),
+                None if private => {
+                    prefix.push_str(cloud);
+                    prefix.push_str("-res.cloudinary.com");
+                }
+                None => prefix.push_str(SHARED_CDN),
             }
         }
     } else if js::truthy(cname.as_deref()) {
@@ -703,14 +741,19 @@ fn path_and_query(url: &str) -> Result<String> {
 /// `analytics`; option before configuration, a null counting as set) is not exactly
 /// `true`.
 fn analytics_token(client: &Client, options: &Map) -> Option<String> {
-    let config = client.config().values();
-    let ensure = |name: &str| options.get(name).or_else(|| config.get(name));
-    let enabled = ensure("urlAnalytics")
-        .or_else(|| ensure("analytics"))
+    let known = &client.config().known;
+    let keys = KeyBits::of(options);
+    let enabled = keys
+        .get(options, "urlAnalytics")
+        .or(known.urlAnalytics.as_ref())
+        .or_else(|| keys.get(options, "analytics"))
+        .or(known.analytics.as_ref())
         .map_or(true, |v| *v == Value::Bool(true));
     if !enabled {
         return None;
     }
+    let config = client.config().values();
+    let ensure = |name: &str| options.get(name).or_else(|| config.get(name));
     const OVERRIDES: [&str; 7] = [
         "sdkCode",
         "sdk_code",
