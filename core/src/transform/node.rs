@@ -508,15 +508,19 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
 pub(crate) struct KeyBits(u64);
 
 impl KeyBits {
-    fn bit(name: &str) -> u64 {
+    /// A const fn, so that with a literal name (the usual call, inlined) the bit is
+    /// computed at compile time.
+    #[inline(always)]
+    const fn bit(name: &str) -> u64 {
         let b = name.as_bytes();
-        let Some(&last) = b.last() else {
+        if b.is_empty() {
             return 1;
-        };
+        }
+        let last = b[b.len() - 1];
         let x = (b.len() as u32).wrapping_mul(0x9E37_79B1)
-            ^ u32::from(b[0]).wrapping_mul(0x85EB_CA77)
-            ^ u32::from(last).wrapping_mul(0xC2B2_AE3D)
-            ^ u32::from(b[b.len() / 2]).wrapping_mul(0x27D4_EB2F);
+            ^ (b[0] as u32).wrapping_mul(0x85EB_CA77)
+            ^ (last as u32).wrapping_mul(0xC2B2_AE3D)
+            ^ (b[b.len() / 2] as u32).wrapping_mul(0x27D4_EB2F);
         1 << (x.wrapping_mul(0x9E37_79B1) >> 26)
     }
 
@@ -531,7 +535,7 @@ impl KeyBits {
     }
 
     /// `options.get(name)`, skipping the search when `name` cannot be in `options`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn get<'m>(self, options: &'m Map, name: &str) -> Option<&'m Value> {
         if self.0 & Self::bit(name) == 0 {
             None
@@ -541,7 +545,7 @@ impl KeyBits {
     }
 
     /// [`js::consume`], skipping the search when `name` cannot be in `options`.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn consume(self, options: &mut Map, name: &str) -> Option<Value> {
         if self.0 & Self::bit(name) == 0 {
             None
