@@ -203,11 +203,8 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
         ));
     }
     // Most option names read below are absent: they are ruled out by a summary of
-    // the keys instead of a search. The offsets are always let through (the `offset`
-    // option sets them before they are read).
+    // the keys instead of a search (the `offset` option adds the offsets it sets).
     let mut keys = KeyBits::of(options);
-    keys.add("start_offset");
-    keys.add("end_offset");
     let responsive_width = keys
         .consume(options, "responsive_width")
         .or_else(|| config_value(&config.known.responsive_width));
@@ -300,6 +297,8 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
         let (start, end) = split_range(keys.consume(options, "offset"));
         set_or_remove(options, "start_offset", start);
         set_or_remove(options, "end_offset", end);
+        keys.add("start_offset");
+        keys.add("end_offset");
     }
     for name in ["start_offset", "end_offset"] {
         if let Some(v) = keys.get(options, name).filter(|v| js::truthy(Some(v))) {
