@@ -168,6 +168,20 @@ struct Shared {
 }
 
 impl Shared {
+    /// An empty queue, no outcome yet, not stopped.
+    fn new() -> Arc<Shared> {
+        Arc::new(Shared {
+            queue: Mutex::new(Queue {
+                events: VecDeque::new(),
+                outcome: Outcome::Pending,
+                stopped: false,
+            }),
+            news: Condvar::new(),
+            room: Condvar::new(),
+            stop: AtomicBool::new(false),
+        })
+    }
+
     fn queue(&self) -> MutexGuard<'_, Queue> {
         self.queue.lock().unwrap_or_else(|p| p.into_inner())
     }
@@ -233,16 +247,7 @@ struct SyncRun {
 impl SyncRun {
     /// Starts `sync_blocking` (the engine entry of [`cldkit_sync`]) on a new thread.
     fn start(client: &cldkit::Client, args: Map, options: Map) -> Result<SyncRun, Failure> {
-        let shared = Arc::new(Shared {
-            queue: Mutex::new(Queue {
-                events: VecDeque::new(),
-                outcome: Outcome::Pending,
-                stopped: false,
-            }),
-            news: Condvar::new(),
-            room: Condvar::new(),
-            stop: AtomicBool::new(false),
-        });
+        let shared = Shared::new();
         let hook = shared.clone();
         // The core asks the hook about every 100 ms and drops the sync on `true`.
         let client = client
@@ -497,16 +502,7 @@ mod tests {
     }
 
     fn shared() -> Arc<Shared> {
-        Arc::new(Shared {
-            queue: Mutex::new(Queue {
-                events: VecDeque::new(),
-                outcome: Outcome::Pending,
-                stopped: false,
-            }),
-            news: Condvar::new(),
-            room: Condvar::new(),
-            stop: AtomicBool::new(false),
-        })
+        Shared::new()
     }
 
     #[test]

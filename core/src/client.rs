@@ -154,10 +154,7 @@ impl Client {
     pub fn now(&self) -> i64 {
         match &self.clock {
             Some(c) => c(),
-            None => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0),
+            None => system_now(),
         }
     }
 }
@@ -178,4 +175,13 @@ impl fmt::Debug for Client {
             .field("oauth_refresh", &self.oauth_refresh.is_some());
         d.finish()
     }
+}
+
+/// The current Unix time in seconds from the system clock (what [`Client::now`] gives
+/// without an injected clock).
+pub(crate) fn system_now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0)
 }

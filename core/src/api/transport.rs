@@ -459,13 +459,7 @@ impl Transport {
     }
 }
 
-/// The current Unix time in seconds from the system clock.
-pub(crate) fn system_now() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.as_secs() as i64)
-        .unwrap_or(0)
-}
+pub(crate) use crate::client::system_now;
 
 /// The transport of `client`, kept in the client (clones of a client share one
 /// connection pool; `with_clock` and `with_oauth_refresh` start a new one).

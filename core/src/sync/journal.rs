@@ -60,10 +60,7 @@ impl Journal {
     fn now(&self) -> i64 {
         match &self.clock {
             Some(c) => c(),
-            None => std::time::SystemTime::now()
-                .duration_since(std::time::UNIX_EPOCH)
-                .map(|d| d.as_secs() as i64)
-                .unwrap_or(0),
+            None => crate::client::system_now(),
         }
     }
 
