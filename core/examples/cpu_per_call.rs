@@ -51,9 +51,12 @@ fn main() {
             .expect("valid URL")
             .with_profile(Profile::Php),
     );
+    // Configured as `bench/node_vs_cloudinary.js` configures the drop-in.
     let node_client = Client::new(
         Config::from_cloudinary_url("cloudinary://1234567890:abcd@demo?secure=true")
             .expect("valid URL")
+            .with("urlAnalytics", false)
+            .with("analytics", false)
             .with_profile(Profile::Node),
     );
     let w1: Map = serde_json::from_str(r#"{"width": 300, "height": 200, "crop": "fill"}"#).unwrap();

@@ -18,6 +18,8 @@ use base64::Engine as _;
 
 use super::js;
 use crate::config::Config;
+
+mod plain;
 use crate::error::{Error, Result};
 use crate::value::{Map, Value};
 
@@ -202,6 +204,14 @@ pub(crate) fn generate(config: &Config, options: &mut Map, depth: usize) -> Resu
             "transformations nest too deeply (the npm SDK overflows its stack)",
         ));
     }
+    if let Some(out) = plain::generate(config, options) {
+        return Ok(out);
+    }
+    general(config, options, depth)
+}
+
+/// [`generate`] for any option map.
+fn general(config: &Config, options: &mut Map, depth: usize) -> Result<String> {
     // Most option names read below are absent: they are ruled out by a summary of
     // the keys instead of a search (the `offset` option adds the offsets it sets).
     let mut keys = KeyBits::of(options);
