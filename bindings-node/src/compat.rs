@@ -8,6 +8,7 @@
 //!   `api_sign_request` (`cldkit::sign::api_sign_request_node`) over parameters encoded
 //!   by `fastpath.js`, the hot path of `utils.api_sign_request`.
 
+use cldkit::sign;
 use napi::{Env, JsUnknown};
 use napi_derive::napi;
 
@@ -16,7 +17,7 @@ use crate::convert::{
     arg_value, from_map, from_value, new_object, raw, required, set, to_map, to_value_opt, unknown,
     Arg,
 };
-use crate::encoded::{decode_map, with_utf16};
+use crate::encoded::{decode_map, with_printed, with_utf16};
 use crate::errors::guard;
 
 #[napi]
@@ -54,15 +55,24 @@ pub fn api_sign_request_node_encoded(
 ) -> napi::Result<String> {
     guard(&env, || {
         let e = env.raw();
-        let params = with_utf16(e, required(&encoded, "params")?, decode_map)?;
         let secret = arg_value(e, &api_secret, "api_secret")?;
         let algorithm = arg_value(e, &algorithm, "signature_algorithm")?;
         let version = arg_value(e, &signature_version, "signature_version")?;
-        Ok(cldkit::sign::api_sign_request_node(
-            &params,
-            secret.as_ref(),
-            algorithm.as_ref(),
-            version.as_ref(),
-        )?)
+        let (secret, algorithm, version) = (secret.as_ref(), algorithm.as_ref(), version.as_ref());
+        with_utf16(e, required(&encoded, "params")?, |units| {
+            // Strings, numbers and booleans: signed from their printed texts.
+            let printed = with_printed(units, |params| {
+                Ok(sign::api_sign_request_node_printed(
+                    params, secret, algorithm, version,
+                )?)
+            });
+            if let Some(signature) = printed {
+                return signature;
+            }
+            let params = decode_map(units)?;
+            Ok(sign::api_sign_request_node(
+                &params, secret, algorithm, version,
+            )?)
+        })
     })
 }

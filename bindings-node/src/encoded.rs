@@ -17,7 +17,7 @@
 use std::cell::RefCell;
 use std::ptr;
 
-use cldkit::sign::ParamSigner;
+use cldkit::sign::{ParamSigner, Printed};
 use cldkit::{Error, Map, Value};
 use napi::sys;
 
@@ -143,6 +143,85 @@ pub(crate) fn sign_entries(units: &[u16], signer: &mut ParamSigner<'_>) -> Outco
     } else {
         Err(malformed())
     }
+}
+
+thread_local! {
+    /// The ASCII copy of an encoded object read by [`with_printed`], reused.
+    static ASCII: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+}
+
+/// Runs `f` on the entries of an encoded object as JavaScript printed them (keys,
+/// strings, and the `String()` of numbers and booleans, borrowed from one ASCII copy
+/// of the encoding; no map is built), for the `node` profile's signature. `None`
+/// when the encoding is not all ASCII or holds a value other than a string, number,
+/// boolean or null (arrays, objects, `cldkit.float`): the caller decodes the map.
+pub(crate) fn with_printed<T>(
+    units: &[u16],
+    f: impl FnOnce(&[(&str, Printed<'_>)]) -> Outcome<T>,
+) -> Option<Outcome<T>> {
+    ASCII.with(|cell| {
+        let mut bytes = cell.try_borrow_mut().ok()?;
+        bytes.clear();
+        for &u in units {
+            bytes.push(u8::try_from(u).ok().filter(u8::is_ascii)?);
+        }
+        let text = std::str::from_utf8(&bytes).ok()?;
+        let entries = printed_entries(text)?;
+        let out = f(&entries);
+        if bytes.capacity() > 16 * BUFFER_UNITS {
+            *bytes = Vec::new();
+        }
+        Some(out)
+    })
+}
+
+/// The entries of the encoded object `s` (ASCII) as [`with_printed`] gives them.
+fn printed_entries(s: &str) -> Option<Vec<(&str, Printed<'_>)>> {
+    let b = s.as_bytes();
+    let mut i = 0usize;
+    let next = |i: &mut usize| {
+        let c = *b.get(*i)?;
+        *i += 1;
+        Some(c)
+    };
+    let count = |i: &mut usize| -> Option<usize> {
+        let end = *i + b.get(*i..)?.iter().position(|&c| c == b':')?;
+        let n = s.get(*i..end)?.parse().ok()?;
+        *i = end + 1;
+        Some(n)
+    };
+    let text = |i: &mut usize, len: usize| -> Option<&str> {
+        let t = s.get(*i..i.checked_add(len)?)?;
+        *i += len;
+        Some(t)
+    };
+    if next(&mut i)? != b'o' {
+        return None;
+    }
+    let n = count(&mut i)?;
+    let mut out = Vec::with_capacity(n.min(256));
+    for _ in 0..n {
+        let len = count(&mut i)?;
+        let key = text(&mut i, len)?;
+        let value = match next(&mut i)? {
+            b'n' => Printed::Null,
+            b't' => Printed::Other("true"),
+            b'f' => Printed::Other("false"),
+            b's' => {
+                let len = count(&mut i)?;
+                Printed::Str(text(&mut i, len)?)
+            }
+            b'i' => {
+                let end = i + b.get(i..)?.iter().position(|&c| c == b';')?;
+                let number = s.get(i..end).filter(|t| !t.is_empty())?;
+                i = end + 1;
+                Printed::Other(number)
+            }
+            _ => return None,
+        };
+        out.push((key, value));
+    }
+    (i == b.len()).then_some(out)
 }
 
 /// A reused text buffer: bytes for ASCII text, a string otherwise.
@@ -392,6 +471,63 @@ mod tests {
         let mut signer = ParamSigner::new("secret", Algorithm::Sha1, 2).unwrap();
         assert!(sign_entries(&units("o2:1:ki1;"), &mut signer).is_err());
         assert!(sign_entries(&units("a0:"), &mut signer).is_err());
+    }
+
+    #[test]
+    fn printed_signing_equals_signing_the_decoded_map() {
+        use cldkit::sign::{api_sign_request_node, api_sign_request_node_printed};
+        let secret = Value::from("abcd");
+        // Texts as JavaScript prints them; keys that sort by bytes and ones that
+        // need `localeCompare`; `&` escaped in version 2 only; nulls and empty
+        // strings left out, `false` and `0` kept.
+        for text in [
+            "o0:",
+            "o5:9:timestampi1700000000;9:public_ids7:a&b c/d4:tagss0:9:overwritef1:xi0;",
+            "o4:1:Bs1:x2:abi-1.5;3:a_bt1:an",
+            "o3:5:largei1e+21;4:tinyi5e-7;3:nani0;",
+            "o2:1:ks0:2:kkn",
+        ] {
+            let u = units(text);
+            let map = decode_map(&u).unwrap();
+            for (algorithm, version) in [
+                (None, None),
+                (Some(Value::from("sha256")), Some(Value::Int(1))),
+            ] {
+                let printed = with_printed(&u, |p| {
+                    Ok(api_sign_request_node_printed(
+                        p,
+                        Some(&secret),
+                        algorithm.as_ref(),
+                        version.as_ref(),
+                    )?)
+                })
+                .unwrap_or_else(|| panic!("{text}: not printed"))
+                .unwrap();
+                let expected = api_sign_request_node(
+                    &map,
+                    Some(&secret),
+                    algorithm.as_ref(),
+                    version.as_ref(),
+                )
+                .unwrap();
+                assert_eq!(printed, expected, "{text}");
+            }
+        }
+        // Lists, maps, `cldkit.float`s, non-ASCII text and malformed input are left
+        // to the decoded map.
+        let mut non_ascii = units("o1:1:ks1:");
+        non_ascii.push(0xE9);
+        for u in [
+            units("o1:1:ka1:i1;"),
+            units("o1:1:ko0:"),
+            units("o1:1:kd2;"),
+            non_ascii,
+            units("o2:1:ki1;"),
+            units("o1:1:ki;"),
+            units("o1:1:ki1;junk"),
+        ] {
+            assert!(with_printed(&u, |_| Ok(())).is_none(), "{u:?}");
+        }
     }
 
     #[test]

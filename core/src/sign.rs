@@ -435,7 +435,7 @@ pub struct SignatureExplanation {
 pub fn string_to_sign_node(params: &Map, signature_version: u32) -> String {
     use crate::transform::js;
     use std::borrow::Cow;
-    let mut pairs: Vec<(&str, Cow<'_, str>)> = params
+    let pairs: Vec<(&str, Cow<'_, str>)> = params
         .iter()
         .filter_map(|(k, v)| {
             let text = match v {
@@ -447,6 +447,65 @@ pub fn string_to_sign_node(params: &Map, signature_version: u32) -> String {
                 .then_some((k.as_str(), text))
         })
         .collect();
+    join_node(pairs, signature_version)
+}
+
+/// A parameter value as JavaScript already printed it (`String(v)`): what a binding
+/// that reads JavaScript values as text gives [`api_sign_request_node_printed`].
+#[derive(Clone, Copy, Debug)]
+pub enum Printed<'a> {
+    /// `null` or `undefined`: left out.
+    Null,
+    /// A string (left out when empty).
+    Str(&'a str),
+    /// A number or boolean, printed by JavaScript's `String()`.
+    Other(&'a str),
+}
+
+/// [`api_sign_request_node`] of parameters whose values JavaScript has printed (each
+/// the text [`string_to_sign_node`] would print for it): the same signature without
+/// building a [`Map`].
+///
+/// ```
+/// use cldkit::sign::{api_sign_request_node, api_sign_request_node_printed, Printed};
+/// let params: cldkit::Map = serde_json::from_str(
+///     r#"{"timestamp": 1700000000, "overwrite": false, "tags": "", "public_id": "a&b"}"#).unwrap();
+/// let printed = [
+///     ("timestamp", Printed::Other("1700000000")),
+///     ("overwrite", Printed::Other("false")),
+///     ("tags", Printed::Str("")),
+///     ("public_id", Printed::Str("a&b")),
+/// ];
+/// let secret = cldkit::Value::from("abcd");
+/// assert_eq!(
+///     api_sign_request_node_printed(&printed, Some(&secret), None, None).unwrap(),
+///     api_sign_request_node(&params, Some(&secret), None, None).unwrap(),
+/// );
+/// ```
+pub fn api_sign_request_node_printed(
+    params: &[(&str, Printed<'_>)],
+    api_secret: Option<&Value>,
+    algorithm: Option<&Value>,
+    signature_version: Option<&Value>,
+) -> Result<String> {
+    use std::borrow::Cow;
+    let (algorithm, version) = node_signing_settings(algorithm, signature_version)?;
+    let pairs: Vec<(&str, Cow<'_, str>)> = params
+        .iter()
+        .filter_map(|&(k, v)| match v {
+            Printed::Null | Printed::Str("") => None,
+            Printed::Str(t) | Printed::Other(t) => Some((k, Cow::Borrowed(t))),
+        })
+        .collect();
+    let to_sign = join_node(pairs, version);
+    let secret = crate::transform::js::string_opt(api_secret);
+    Ok(algorithm.hex_digest(&[to_sign.as_bytes(), secret.as_bytes()]))
+}
+
+/// The npm SDK's string to sign from the printed `key`, `value` pairs it keeps:
+/// sorted with `localeCompare`, joined as `key=value` with `&`.
+fn join_node(mut pairs: Vec<(&str, std::borrow::Cow<'_, str>)>, signature_version: u32) -> String {
+    use crate::transform::js;
     // `Array.prototype.sort` is stable: keys that compare equal keep their order (as
     // `sort_by_cached_key` keeps them); each key's collation key is made once.
     if pairs.iter().all(|(k, _)| is_plain_key(k)) {
@@ -494,6 +553,18 @@ pub fn api_sign_request_node(
     algorithm: Option<&Value>,
     signature_version: Option<&Value>,
 ) -> Result<String> {
+    let (algorithm, version) = node_signing_settings(algorithm, signature_version)?;
+    let to_sign = string_to_sign_node(params, version);
+    let secret = crate::transform::js::string_opt(api_secret);
+    Ok(algorithm.hex_digest(&[to_sign.as_bytes(), secret.as_bytes()]))
+}
+
+/// The npm SDK's reading of a signature algorithm (default SHA-1) and version (a
+/// null one is 2; below 2 or not a number is 1).
+fn node_signing_settings(
+    algorithm: Option<&Value>,
+    signature_version: Option<&Value>,
+) -> Result<(Algorithm, u32)> {
     use crate::transform::js;
     let version = match signature_version.filter(|v| !v.is_null()) {
         None => 2,
@@ -513,9 +584,7 @@ pub fn api_sign_request_node(
         }
     };
     let algorithm = node_signature_algorithm(algorithm.filter(|v| js::truthy(Some(v))))?;
-    let to_sign = string_to_sign_node(params, version);
-    let secret = js::string_opt(api_secret);
-    Ok(algorithm.hex_digest(&[to_sign.as_bytes(), secret.as_bytes()]))
+    Ok((algorithm, version))
 }
 
 /// The signing settings of a client or call: secret, algorithm and version.

@@ -135,6 +135,30 @@ describe('URLs and tags', { skip }, () => {
   });
 });
 
+describe('plain transformations', { skip }, () => {
+  test('generated plain option maps give the SDK\'s URLs and leftovers', () => {
+    // The options the engine builds directly (node::plain), with values that take
+    // each branch: falsy, below one, auto, fit/limit, expressions.
+    const names = ['width', 'height', 'crop', 'gravity', 'quality', 'fetch_format', 'x', 'y', 'zoom', 'opacity', 'aspect_ratio', 'effect'];
+    const values = [0, 1, -1, 300, '', '0', '0.5', 'fit', 'limit', 'fill', 'auto', 'auto:good', 'face', 'w_div 2', 'width * 2', '!x y!', '1.0'];
+    let seed = 11;
+    const pick = (xs) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return xs[seed % xs.length];
+    };
+    for (let i = 0; i < 400; i++) {
+      const options = {};
+      for (let j = 0; j < 1 + (i % 5); j++) options[pick(names)] = pick(values);
+      same((l) => l.url('sample.jpg', { ...options }));
+      same((l) => {
+        const o = { ...options };
+        return [l.utils.url('sample.jpg', o), o];
+      });
+      same((l) => l.image('sample.jpg', { ...options }));
+    }
+  });
+});
+
 describe('signatures and download URLs', { skip }, () => {
   const params = { timestamp: 1700000000, public_id: 'a/b', eager: 'w_100|h_50', overwrite: false, n: 0, tags: ['x', 'y'] };
 
@@ -145,6 +169,26 @@ describe('signatures and download URLs', { skip }, () => {
     same((l) => l.utils.api_sign_request({ a: 'x&y', b: '' }, 'secret', 'sha1', 2));
     same((l) => l.utils.sign_request({ ...params, empty: '', none: null }, {}));
     same((l) => l.utils.sign_request(params, { api_key: 'k', api_secret: 's', signature_algorithm: 'sha256' }));
+  });
+
+  test('generated parameters sign as the SDK signs them', () => {
+    // The hot path signs from the texts JavaScript prints; these cover its edges
+    // (number texts, booleans, nulls, empty strings, `&`, keys that need
+    // localeCompare) and what it leaves to the general path (lists, non-ASCII).
+    const values = [0, -0, 1, -1.5, 1e21, 5e-7, NaN, Infinity, true, false, null, undefined, '', 'a&b', 'x y', 'é', ['p', 'q'], [], 'w_100|h_50'];
+    const keys = ['timestamp', 'public_id', 'a_b', 'ab', 'B', 'a', 'tags', 'Z9', 'é'];
+    let seed = 7;
+    const pick = (xs) => {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      return xs[seed % xs.length];
+    };
+    for (let i = 0; i < 300; i++) {
+      const params = {};
+      const n = 1 + (i % 6);
+      for (let j = 0; j < n; j++) params[pick(keys)] = pick(values);
+      same((l) => l.utils.api_sign_request(params, 'secret'));
+      same((l) => l.utils.api_sign_request(params, 'secret', 'sha256', 1));
+    }
   });
 
   test('the signature settings are read from config()', () => {
