@@ -61,8 +61,7 @@ const nativeUrl = native.Client.prototype.url;
 Object.defineProperty(native.Client.prototype, '_urlNative', { value: nativeUrl, configurable: true });
 Object.defineProperty(native.Client.prototype, 'url', {
   value: function url(source, options) {
-    const encoded = fastpath.encode(options);
-    return encoded === null ? nativeUrl.call(this, source, options) : this._urlEncoded(source, encoded);
+    return fastpath.url(this, source, options, nativeUrl);
   },
   writable: true,
   configurable: true,

@@ -3,12 +3,12 @@
 
 use cldkit::upload::UploadRequest;
 use cldkit::{Config, Error, Map, Profile, Value};
-use napi::{Env, JsUnknown};
+use napi::{Env, JsUnknown, NapiRaw};
 use napi_derive::napi;
 
 use crate::convert::{
-    buffer_bytes, from_map, from_value, new_object, raw, raw_string, required, set, string_arg,
-    to_map, to_value, to_value_opt, Arg,
+    buffer_bytes, from_map, from_value, new_object, raw, raw_string, read_string, required, set,
+    string_arg, to_map, to_value, to_value_opt, Arg,
 };
 use crate::encoded::{decode_map, with_utf16};
 use crate::errors::{guard, Failure, Outcome};
@@ -236,6 +236,49 @@ impl Client {
             let e = env.raw();
             let source = to_value_opt(e, raw(&source), "source")?;
             let options = with_utf16(e, required(&encoded, "options")?, decode_map)?;
+            self.url_of(&env, &source, options)
+        })
+    }
+
+    /// `url` with a plain option object of at most six string or number entries
+    /// given as arguments (`fastpath.js`): `count`, then each key and its value. No
+    /// encoding and no property reads: the keys and values are read directly.
+    #[napi(js_name = "_urlFlat")]
+    #[allow(clippy::too_many_arguments)]
+    pub fn url_flat(
+        &self,
+        env: Env,
+        source: Arg,
+        count: u32,
+        k0: JsUnknown,
+        v0: JsUnknown,
+        k1: JsUnknown,
+        v1: JsUnknown,
+        k2: JsUnknown,
+        v2: JsUnknown,
+        k3: JsUnknown,
+        v3: JsUnknown,
+        k4: JsUnknown,
+        v4: JsUnknown,
+        k5: JsUnknown,
+        v5: JsUnknown,
+    ) -> napi::Result<JsUnknown> {
+        guard(&env, || {
+            let e = env.raw();
+            let source = to_value_opt(e, raw(&source), "source")?;
+            let pairs = [(k0, v0), (k1, v1), (k2, v2), (k3, v3), (k4, v4), (k5, v5)];
+            let given = pairs.get(..count as usize).ok_or_else(|| {
+                Failure::Core(Error::invalid_option(
+                    "options",
+                    "too many entries (internal)",
+                ))
+            })?;
+            let mut options = Map::with_capacity(given.len());
+            for (k, v) in given {
+                // SAFETY: both are live handles of this call.
+                let (k, v) = unsafe { (k.raw(), v.raw()) };
+                options.insert(read_string(e, k, "options")?, to_value(e, v, "options")?);
+            }
             self.url_of(&env, &source, options)
         })
     }

@@ -204,6 +204,36 @@ test('the fast path of url and apiSignRequest gives what the ordinary path gives
   assert.equal(reads, 1);
   c._urlNative('x', getter);
   assert.equal(reads, 2);
+  // The flat path (at most six string/number entries as arguments) and its hand-over
+  // to the encoding: at six and seven entries, a nested value after flat ones, a
+  // getter before and after the hand-over, a float marker key, and `url` called from
+  // a getter of the options being read.
+  const nodeClient = new Client({ cloud_name: 'demo', api_key: '1234', api_secret: 'abcd' }, { profile: 'node' });
+  let late = 0;
+  const lateGetter = { width: 10, crop: 'fill', get height() { late++; return 20; }, transformation: [{ angle: 5 }], get x() { late++; return 3; } };
+  let inner = null;
+  const reentrant = { width: 1, get height() { inner = c.url('inner', { width: 7, crop: 'scale' }); return 2; }, crop: 'fit' };
+  const flatCases = [
+    { a: 1, b: 2, c: 3, d: 4, e: 5, f: 'six' },
+    { width: 1, height: 2, crop: 'fill', gravity: 'face', quality: 'auto', fetch_format: 'auto', x: 7 },
+    { width: 100, crop: 'fill', overlay: { public_id: 'logo' }, gravity: 'north', y: -2.5 },
+    { width: 1.5, height: 1e21, quality: 2 ** 53 + 2, effect: 'H\u00e9llo \ud83d\ude00 \ud800', crop: '' },
+    { __cldkit_float__: 2 },
+    { width: 100, __cldkit_float__: 2 },
+    lateGetter,
+    reentrant,
+  ];
+  for (const client of [c, nodeClient]) {
+    for (const opts of flatCases) {
+      assert.deepEqual(outcome(() => client.url('sample.jpg', opts)), outcome(() => client._urlNative('sample.jpg', opts)), JSON.stringify(opts));
+    }
+  }
+  late = 0;
+  c.url('x', lateGetter);
+  assert.equal(late, 2, 'each getter read once across the hand-over to the encoding');
+  inner = null;
+  assert.equal(c.url('outer', reentrant), c._urlNative('outer', reentrant));
+  assert.equal(inner, c._urlNative('inner', { width: 7, crop: 'scale' }));
   let deep = { width: 1 };
   for (let i = 0; i < 70; i++) deep = { transformation: deep };
   assert.equal(fastpath.encode(deep), null);
