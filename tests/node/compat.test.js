@@ -54,6 +54,14 @@ function same(fn) {
   return theirs.value;
 }
 
+/** A deterministic `pick(list)` (a linear congruential generator from `seed`). */
+function picker(seed) {
+  return (xs) => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return xs[seed % xs.length];
+  };
+}
+
 describe('config()', { skip }, () => {
   test('loads CLOUDINARY_URL as the SDK does, and reloads with config(true)', () => {
     assert.deepEqual({ ...ours.config() }, { ...npm.config() });
@@ -141,11 +149,7 @@ describe('plain transformations', { skip }, () => {
     // each branch: falsy, below one, auto, fit/limit, expressions.
     const names = ['width', 'height', 'crop', 'gravity', 'quality', 'fetch_format', 'x', 'y', 'zoom', 'opacity', 'aspect_ratio', 'effect'];
     const values = [0, 1, -1, 300, '', '0', '0.5', 'fit', 'limit', 'fill', 'auto', 'auto:good', 'face', 'w_div 2', 'width * 2', '!x y!', '1.0'];
-    let seed = 11;
-    const pick = (xs) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return xs[seed % xs.length];
-    };
+    const pick = picker(11);
     for (let i = 0; i < 400; i++) {
       const options = {};
       for (let j = 0; j < 1 + (i % 5); j++) options[pick(names)] = pick(values);
@@ -177,11 +181,7 @@ describe('signatures and download URLs', { skip }, () => {
     // localeCompare) and what it leaves to the general path (lists, non-ASCII).
     const values = [0, -0, 1, -1.5, 1e21, 5e-7, NaN, Infinity, true, false, null, undefined, '', 'a&b', 'x y', 'é', ['p', 'q'], [], 'w_100|h_50'];
     const keys = ['timestamp', 'public_id', 'a_b', 'ab', 'B', 'a', 'tags', 'Z9', 'é'];
-    let seed = 7;
-    const pick = (xs) => {
-      seed = (seed * 1103515245 + 12345) % 2147483648;
-      return xs[seed % xs.length];
-    };
+    const pick = picker(7);
     for (let i = 0; i < 300; i++) {
       const params = {};
       const n = 1 + (i % 6);
