@@ -15,6 +15,7 @@
 //! `s<len>:<chars>` · `a<count>:<value>...` · `o<count>:(<len>:<key><value>)...`.
 
 use std::cell::RefCell;
+use std::ops::Range;
 use std::ptr;
 
 use cldkit::sign::{ParamSigner, Printed};
@@ -175,53 +176,41 @@ pub(crate) fn with_printed<T>(
     })
 }
 
-/// The entries of the encoded object `s` (ASCII) as [`with_printed`] gives them.
+/// The entries of the encoded object `s` (ASCII) as [`with_printed`] gives them,
+/// read by the same [`Parser`] as [`decode_map`], over its bytes.
 fn printed_entries(s: &str) -> Option<Vec<(&str, Printed<'_>)>> {
-    let b = s.as_bytes();
-    let mut i = 0usize;
-    let next = |i: &mut usize| {
-        let c = *b.get(*i)?;
-        *i += 1;
-        Some(c)
+    let mut p = Parser {
+        s: s.as_bytes(),
+        i: 0,
     };
-    let count = |i: &mut usize| -> Option<usize> {
-        let end = *i + b.get(*i..)?.iter().position(|&c| c == b':')?;
-        let n = s.get(*i..end)?.parse().ok()?;
-        *i = end + 1;
-        Some(n)
-    };
-    let text = |i: &mut usize, len: usize| -> Option<&str> {
-        let t = s.get(*i..i.checked_add(len)?)?;
-        *i += len;
-        Some(t)
-    };
-    if next(&mut i)? != b'o' {
+    if p.next().ok()? != u16::from(b'o') {
         return None;
     }
-    let n = count(&mut i)?;
+    let n = p.count().ok()?;
     let mut out = Vec::with_capacity(n.min(256));
     for _ in 0..n {
-        let len = count(&mut i)?;
-        let key = text(&mut i, len)?;
-        let value = match next(&mut i)? {
+        let len = p.count().ok()?;
+        let key = s.get(p.span(len).ok()?)?;
+        let value = match u8::try_from(p.next().ok()?).ok()? {
             b'n' => Printed::Null,
             b't' => Printed::Other("true"),
             b'f' => Printed::Other("false"),
             b's' => {
-                let len = count(&mut i)?;
-                Printed::Str(text(&mut i, len)?)
+                let len = p.count().ok()?;
+                Printed::Str(s.get(p.span(len).ok()?)?)
             }
             b'i' => {
-                let end = i + b.get(i..)?.iter().position(|&c| c == b';')?;
-                let number = s.get(i..end).filter(|t| !t.is_empty())?;
-                i = end + 1;
+                let number = s.get(p.until(b';').ok()?)?;
+                if number.is_empty() {
+                    return None;
+                }
                 Printed::Other(number)
             }
             _ => return None,
         };
         out.push((key, value));
     }
-    (i == b.len()).then_some(out)
+    (p.i == s.len()).then_some(out)
 }
 
 /// A reused text buffer: bytes for ASCII text, a string otherwise.
@@ -239,16 +228,18 @@ fn ascii_bytes(units: &[u16]) -> Option<impl Iterator<Item = u8> + '_> {
         .then(|| units.iter().map(|&u| u as u8))
 }
 
-struct Parser<'a> {
-    s: &'a [u16],
+/// A reader of the grammar over UTF-16 units ([`decode_map`], [`sign_entries`]) or
+/// over the bytes of an ASCII copy ([`with_printed`]).
+struct Parser<'a, U = u16> {
+    s: &'a [U],
     i: usize,
 }
 
-impl Parser<'_> {
+impl<'a, U: Copy + Into<u16>> Parser<'a, U> {
     fn next(&mut self) -> Outcome<u16> {
         let c = *self.s.get(self.i).ok_or_else(malformed)?;
         self.i += 1;
-        Ok(c)
+        Ok(c.into())
     }
 
     /// A decimal count ended by `:`.
@@ -270,6 +261,32 @@ impl Parser<'_> {
         }
     }
 
+    /// Where the next `len` units are, skipping them.
+    fn span(&mut self, len: usize) -> Outcome<Range<usize>> {
+        let end = self.i.checked_add(len).ok_or_else(malformed)?;
+        if end > self.s.len() {
+            return Err(malformed());
+        }
+        let span = self.i..end;
+        self.i = end;
+        Ok(span)
+    }
+
+    /// The next `len` units.
+    fn take(&mut self, len: usize) -> Outcome<&'a [U]> {
+        let span = self.span(len)?;
+        Ok(&self.s[span])
+    }
+
+    /// Where the units before the next `end` are, skipping them and `end`.
+    fn until(&mut self, end: u8) -> Outcome<Range<usize>> {
+        let start = self.i;
+        while self.next()? != u16::from(end) {}
+        Ok(start..self.i - 1)
+    }
+}
+
+impl Parser<'_> {
     /// `len` UTF-16 units as a Rust string (lone surrogates become U+FFFD, as the
     /// ordinary path's UTF-8 read does).
     fn chars(&mut self, len: usize) -> Outcome<String> {
@@ -294,14 +311,6 @@ impl Parser<'_> {
                 Ok(&out.text)
             }
         }
-    }
-
-    /// The next `len` units.
-    fn take(&mut self, len: usize) -> Outcome<&[u16]> {
-        let end = self.i.checked_add(len).ok_or_else(malformed)?;
-        let units = self.s.get(self.i..end).ok_or_else(malformed)?;
-        self.i = end;
-        Ok(units)
     }
 
     /// A JavaScript number's text ended by `;` (ASCII, at most 24 characters), as the

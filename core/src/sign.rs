@@ -497,9 +497,18 @@ pub fn api_sign_request_node_printed(
             Printed::Str(t) | Printed::Other(t) => Some((k, Cow::Borrowed(t))),
         })
         .collect();
-    let to_sign = join_node(pairs, version);
+    Ok(digest_node(
+        algorithm,
+        &join_node(pairs, version),
+        api_secret,
+    ))
+}
+
+/// The npm SDK's digest of `to_sign` followed by the secret as JavaScript prints it
+/// (a missing one as `undefined`).
+fn digest_node(algorithm: Algorithm, to_sign: &str, api_secret: Option<&Value>) -> String {
     let secret = crate::transform::js::string_opt(api_secret);
-    Ok(algorithm.hex_digest(&[to_sign.as_bytes(), secret.as_bytes()]))
+    algorithm.hex_digest(&[to_sign.as_bytes(), secret.as_bytes()])
 }
 
 /// The npm SDK's string to sign from the printed `key`, `value` pairs it keeps:
@@ -554,9 +563,11 @@ pub fn api_sign_request_node(
     signature_version: Option<&Value>,
 ) -> Result<String> {
     let (algorithm, version) = node_signing_settings(algorithm, signature_version)?;
-    let to_sign = string_to_sign_node(params, version);
-    let secret = crate::transform::js::string_opt(api_secret);
-    Ok(algorithm.hex_digest(&[to_sign.as_bytes(), secret.as_bytes()]))
+    Ok(digest_node(
+        algorithm,
+        &string_to_sign_node(params, version),
+        api_secret,
+    ))
 }
 
 /// The npm SDK's reading of a signature algorithm (default SHA-1) and version (a

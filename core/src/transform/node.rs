@@ -18,10 +18,10 @@ use base64::Engine as _;
 
 use super::js;
 use crate::config::Config;
-
-mod plain;
 use crate::error::{Error, Result};
 use crate::value::{Map, Value};
+
+mod plain;
 
 /// How deep `transformation` chains may nest (the npm SDK overflows its stack).
 const MAX_DEPTH: usize = 64;
